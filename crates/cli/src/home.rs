@@ -1,0 +1,111 @@
+//! The data directory and its config file: the only place breachwatch
+//! reads its environment.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+/// The data directory: `$BREACHWATCH_HOME`, else the platform data dir
+/// (`~/.local/share/breachwatch` on Linux).
+pub fn data_dir() -> Result<PathBuf> {
+    if let Some(home) = std::env::var_os("BREACHWATCH_HOME").filter(|h| !h.is_empty()) {
+        return Ok(PathBuf::from(home));
+    }
+    let base = dirs::data_dir().context("no data directory: set BREACHWATCH_HOME to choose one")?;
+    Ok(base.join("breachwatch"))
+}
+
+/// `config.toml` in the data directory. Every command-line flag can be set
+/// here, under the section of its command; flags win over the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub scan: ScanConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScanConfig {
+    pub format: Option<String>,
+    pub kinds: Option<Vec<String>>,
+    pub min_score: Option<f32>,
+    pub all: Option<bool>,
+    pub threads: Option<usize>,
+    pub reveal: Option<bool>,
+    pub max_filesize: Option<String>,
+    pub binary: Option<bool>,
+    pub follow: Option<bool>,
+    pub quiet: Option<bool>,
+}
+
+impl Config {
+    /// Loads `config.toml` from `dir`; a missing file is an empty config,
+    /// a malformed one an error naming the file.
+    pub fn load(dir: &Path) -> Result<Config> {
+        let path = dir.join("config.toml");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        };
+        toml::from_str(&text).with_context(|| format!("{}: invalid configuration", path.display()))
+    }
+}
+
+/// Parses a size such as `10M`, `512K`, `2G` or `1000` (bytes).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let mult = match c.to_ascii_uppercase() {
+                'K' => 1 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                'T' => 1 << 40,
+                _ => {
+                    return Err(format!(
+                        "invalid size {s:?}: unknown unit {c:?} (use K, M, G or T)"
+                    ))
+                }
+            };
+            (&s[..i], mult)
+        }
+        _ => (s, 1),
+    };
+    let n: u64 = num.parse().map_err(|_| {
+        format!("invalid size {s:?}: expected a number with an optional K/M/G/T suffix")
+    })?;
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("invalid size {s:?}: too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("10M"), Ok(10 << 20));
+        assert_eq!(parse_size("2g"), Ok(2 << 30));
+        assert!(parse_size("10Q").unwrap_err().contains("unknown unit"));
+        assert!(parse_size("ten").is_err());
+    }
+
+    #[test]
+    fn config_rejects_unknown_keys_naming_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("config.toml"), "[scan]\nthreds = 3\n").expect("write");
+        let err = Config::load(dir.path()).unwrap_err();
+        assert!(format!("{err:#}").contains("config.toml"));
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "[scan]\nthreads = 3\nkinds = [\"email\"]\n",
+        )
+        .expect("write");
+        let cfg = Config::load(dir.path()).expect("valid config");
+        assert_eq!(cfg.scan.threads, Some(3));
+    }
+}

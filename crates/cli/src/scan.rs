@@ -1,0 +1,405 @@
+//! `breachwatch scan`: walk, scan, report.
+
+use std::collections::BTreeMap;
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use bw_detect::{stream::StreamScanner, Engine, Hit, Kind, KindSet};
+use bw_report::{redact::redact, sarif::SarifLog, Format, Record};
+use bw_sources::{Event, Haystack, Skip, WalkOptions};
+use clap::{Args, ValueEnum};
+
+use crate::exit;
+use crate::home::{self, parse_size, Config};
+use crate::progress::{Counters, Progress};
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads stdin. Default: `.`.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Only these kinds (comma-separated), e.g. `email,payment_card`.
+    #[arg(long)]
+    pub kinds: Option<String>,
+    /// Report findings scoring at least this (0..1). Default 0.5: what a
+    /// privacy officer would call personal data.
+    #[arg(long)]
+    pub min_score: Option<f32>,
+    /// Report every valid match, including role mailboxes, private IPs
+    /// and other matches that are not a person's data (sets --min-score 0).
+    #[arg(long)]
+    pub all: bool,
+    /// Scanning threads. Default: all cores.
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Include raw values in the output (default: redacted excerpts only).
+    #[arg(long)]
+    pub reveal: bool,
+    /// Skip files larger than this (e.g. `100M`).
+    #[arg(long, value_parser = parse_size_arg)]
+    pub max_filesize: Option<u64>,
+    /// Scan binary files too (skipped by default: a NUL byte in the first 8 KiB).
+    #[arg(long)]
+    pub binary: bool,
+    /// Follow symbolic links met while walking directories.
+    #[arg(long, short = 'L')]
+    pub follow: bool,
+    /// No summary on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+fn parse_size_arg(s: &str) -> Result<u64, String> {
+    parse_size(s)
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FormatArg {
+    Human,
+    Jsonl,
+    Sarif,
+}
+
+/// Options after merging flags over `config.toml`.
+struct Options {
+    paths: Vec<PathBuf>,
+    format: Format,
+    kinds: KindSet,
+    min_score: f32,
+    reveal: bool,
+    binary: bool,
+    quiet: bool,
+    walk: WalkOptions,
+}
+
+impl Options {
+    fn resolve(args: ScanArgs, cfg: home::ScanConfig) -> Result<Options> {
+        let format = match (args.format, cfg.format.as_deref()) {
+            (Some(f), _) => f,
+            (None, Some(name)) => FormatArg::from_str(name, true).map_err(|_| {
+                anyhow::anyhow!(
+                    "config.toml: [scan] format {name:?} is not one of human, jsonl, sarif"
+                )
+            })?,
+            (None, None) => FormatArg::Human,
+        };
+        let format = match format {
+            FormatArg::Human => Format::Human,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Sarif => Format::Sarif,
+        };
+        let kinds = match (args.kinds, cfg.kinds) {
+            (Some(list), _) => KindSet::parse_list(&list)?,
+            (None, Some(list)) => {
+                KindSet::parse_list(&list.join(",")).context("config.toml: [scan] kinds")?
+            }
+            (None, None) => Kind::ALL,
+        };
+        if kinds.is_empty() {
+            bail!("--kinds: no kind given");
+        }
+        let all = args.all || cfg.all.unwrap_or(false);
+        let min_score = match (args.min_score, cfg.min_score) {
+            _ if all => 0.0,
+            (Some(s), _) | (None, Some(s)) => s,
+            (None, None) => 0.5,
+        };
+        if !(0.0..=1.0).contains(&min_score) {
+            bail!("--min-score {min_score}: must be between 0 and 1");
+        }
+        let max_filesize = match (args.max_filesize, cfg.max_filesize) {
+            (Some(n), _) => Some(n),
+            (None, Some(s)) => Some(
+                parse_size(&s)
+                    .map_err(|e| anyhow::anyhow!("config.toml: [scan] max-filesize: {e}"))?,
+            ),
+            (None, None) => None,
+        };
+        let threads = args
+            .threads
+            .or(cfg.threads)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1);
+        Ok(Options {
+            paths: crate::default_paths(args.paths),
+            format,
+            kinds,
+            min_score,
+            reveal: args.reveal || cfg.reveal.unwrap_or(false),
+            binary: args.binary || cfg.binary.unwrap_or(false),
+            quiet: args.quiet || cfg.quiet.unwrap_or(false),
+            walk: WalkOptions {
+                threads,
+                follow_links: args.follow || cfg.follow.unwrap_or(false),
+                max_filesize,
+            },
+        })
+    }
+}
+
+/// State shared by the scanning threads.
+struct Shared {
+    opts: Options,
+    engine: Engine,
+    counters: Arc<Counters>,
+    by_kind: Mutex<BTreeMap<Kind, u64>>,
+    errors: AtomicU64,
+    skipped: AtomicU64,
+    binary_skipped: AtomicU64,
+    out: Mutex<io::BufWriter<io::Stdout>>,
+    sarif: Mutex<SarifLog>,
+    /// Set when stdout closed (e.g. `| head`): stop quietly.
+    closed: AtomicBool,
+}
+
+pub fn run(args: ScanArgs) -> Result<u8> {
+    let cfg = Config::load(&home::data_dir()?)?;
+    let opts = Options::resolve(args, cfg.scan)?;
+    let shared = Shared {
+        engine: Engine::new(opts.kinds),
+        counters: Arc::new(Counters::default()),
+        by_kind: Mutex::new(BTreeMap::new()),
+        errors: AtomicU64::new(0),
+        skipped: AtomicU64::new(0),
+        binary_skipped: AtomicU64::new(0),
+        out: Mutex::new(io::BufWriter::with_capacity(1 << 16, io::stdout())),
+        sarif: Mutex::new(SarifLog::default()),
+        closed: AtomicBool::new(false),
+        opts,
+    };
+    let t0 = Instant::now();
+    let progress = Progress::start(shared.counters.clone());
+    bw_sources::walk(&shared.opts.paths, &shared.opts.walk, || {
+        let mut worker = Worker::new(&shared);
+        move |event| worker.visit(event)
+    });
+    progress.finish();
+
+    if shared.opts.format == Format::Sarif && !shared.closed.load(Ordering::Relaxed) {
+        let log = std::mem::take(&mut *lock(&shared.sarif));
+        let mut out = lock(&shared.out);
+        if let Err(e) = log.write(&mut *out, env!("CARGO_PKG_VERSION")) {
+            note_write_error(&shared, e);
+        }
+    }
+    if let Err(e) = lock(&shared.out).flush() {
+        note_write_error(&shared, e);
+    }
+    if !shared.opts.quiet && !shared.closed.load(Ordering::Relaxed) {
+        print_summary(&shared, t0.elapsed().as_secs_f64());
+    }
+    let findings = shared.counters.findings.load(Ordering::Relaxed);
+    Ok(if shared.errors.load(Ordering::Relaxed) > 0 {
+        exit::ERROR
+    } else if findings > 0 {
+        exit::FOUND
+    } else {
+        exit::CLEAN
+    })
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panicking worker already failed the run; the data is still usable
+    // for the summary.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A closed pipe ends the scan quietly; other write errors are errors.
+fn note_write_error(shared: &Shared, e: io::Error) {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        shared.closed.store(true, Ordering::Relaxed);
+    } else if !shared.closed.swap(true, Ordering::Relaxed) {
+        eprintln!("breachwatch: writing output: {e}");
+        shared.errors.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// One scanning thread: its own scanner scratch and output buffer.
+struct Worker<'s> {
+    shared: &'s Shared,
+    scanner: StreamScanner,
+    buf: Vec<u8>,
+    by_kind: BTreeMap<Kind, u64>,
+    sarif: SarifLog,
+}
+
+/// Output is flushed to stdout in blocks of about this size, so threads do
+/// not contend on the stdout lock per finding and lines never interleave.
+const FLUSH_AT: usize = 64 * 1024;
+
+impl<'s> Worker<'s> {
+    fn new(shared: &'s Shared) -> Worker<'s> {
+        Worker {
+            shared,
+            scanner: StreamScanner::default(),
+            buf: Vec::with_capacity(FLUSH_AT * 2),
+            by_kind: BTreeMap::new(),
+            sarif: SarifLog::default(),
+        }
+    }
+
+    /// Handles one walk event; returns `false` to stop the walk.
+    fn visit(&mut self, event: Event) -> bool {
+        if self.shared.closed.load(Ordering::Relaxed) {
+            return false;
+        }
+        match event {
+            Event::Haystack(h) => self.scan(h),
+            Event::Error(e) => {
+                eprintln!("breachwatch: {e}");
+                self.shared.errors.fetch_add(1, Ordering::Relaxed);
+            }
+            Event::Skipped(Skip::Special(_) | Skip::TooLarge(..)) => {
+                self.shared.skipped.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        !self.shared.closed.load(Ordering::Relaxed)
+    }
+
+    fn scan(&mut self, hay: Haystack) {
+        let name = hay.display();
+        let res = match hay {
+            Haystack::File { file, .. } => self.scan_reader(&name, file),
+            Haystack::Stdin => self.scan_reader(&name, io::stdin().lock()),
+        };
+        if let Err(e) = res {
+            if !self.shared.closed.load(Ordering::Relaxed) {
+                eprintln!("breachwatch: {name}: {e}");
+                self.shared.errors.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.flush();
+    }
+
+    fn scan_reader<R: Read>(&mut self, name: &str, reader: R) -> io::Result<()> {
+        let shared = self.shared;
+        let opts = &shared.opts;
+        let mut binary = false;
+        let sniff = |first: &[u8]| {
+            binary = !opts.binary && memchr_nul(&first[..first.len().min(8192)]);
+            !binary
+        };
+        let buf = &mut self.buf;
+        let by_kind = &mut self.by_kind;
+        let sarif = &mut self.sarif;
+        let stats = self
+            .scanner
+            .scan(&shared.engine, reader, sniff, |hit: Hit<'_>| {
+                let f = hit.finding;
+                if f.score < opts.min_score {
+                    return Ok(());
+                }
+                *by_kind.entry(f.kind).or_default() += 1;
+                shared.counters.findings.fetch_add(1, Ordering::Relaxed);
+                let rec = Record {
+                    path: name,
+                    start: f.start,
+                    end: f.end,
+                    line: hit.line,
+                    column: hit.column,
+                    kind: f.kind,
+                    score: f.score,
+                    detector: f.detector,
+                    excerpt: redact(f.kind, hit.value()),
+                    value: opts
+                        .reveal
+                        .then(|| String::from_utf8_lossy(hit.value()).into_owned()),
+                };
+                match opts.format {
+                    Format::Jsonl => bw_report::write_jsonl(buf, &rec)?,
+                    Format::Human => bw_report::write_human(buf, &rec)?,
+                    Format::Sarif => sarif.push(&rec),
+                }
+                if buf.len() >= FLUSH_AT {
+                    flush_to(shared, buf)?;
+                }
+                Ok(())
+            });
+        let stats = stats?;
+        shared
+            .counters
+            .bytes
+            .fetch_add(stats.bytes, Ordering::Relaxed);
+        if binary {
+            shared.binary_skipped.fetch_add(1, Ordering::Relaxed);
+        } else {
+            shared.counters.files.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) {
+        if let Err(e) = flush_to(self.shared, &mut self.buf) {
+            note_write_error(self.shared, e);
+        }
+    }
+}
+
+impl Drop for Worker<'_> {
+    fn drop(&mut self) {
+        self.flush();
+        let mut totals = lock(&self.shared.by_kind);
+        for (k, n) in std::mem::take(&mut self.by_kind) {
+            *totals.entry(k).or_default() += n;
+        }
+        lock(&self.shared.sarif).extend(std::mem::take(&mut self.sarif));
+    }
+}
+
+fn flush_to(shared: &Shared, buf: &mut Vec<u8>) -> io::Result<()> {
+    if buf.is_empty() {
+        return Ok(());
+    }
+    let res = lock(&shared.out).write_all(buf);
+    buf.clear();
+    if let Err(e) = &res {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            shared.closed.store(true, Ordering::Relaxed);
+        }
+    }
+    res
+}
+
+fn memchr_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
+}
+
+fn print_summary(shared: &Shared, secs: f64) {
+    let c = &shared.counters;
+    let bytes = c.bytes.load(Ordering::Relaxed);
+    let mut line = format!(
+        "scanned {} files, {:.1} MB in {:.2}s ({:.0} MB/s); {} findings",
+        c.files.load(Ordering::Relaxed),
+        bytes as f64 / 1e6,
+        secs,
+        bytes as f64 / 1e6 / secs.max(1e-6),
+        c.findings.load(Ordering::Relaxed),
+    );
+    let by_kind = lock(&shared.by_kind);
+    if !by_kind.is_empty() {
+        let parts: Vec<String> = by_kind.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+        line.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    for (what, n) in [
+        (
+            "binary files skipped",
+            shared.binary_skipped.load(Ordering::Relaxed),
+        ),
+        (
+            "files skipped (special or over --max-filesize)",
+            shared.skipped.load(Ordering::Relaxed),
+        ),
+        ("errors", shared.errors.load(Ordering::Relaxed)),
+    ] {
+        if n > 0 {
+            line.push_str(&format!("; {n} {what}"));
+        }
+    }
+    eprintln!("{line}");
+}

@@ -1,0 +1,95 @@
+use crate::{email::EmailDetector, ipv6, numeric::NumericDetector, Finding, Kind, KindSet};
+
+/// All enabled detectors, compiled once and shared (immutably) by every
+/// scanning thread.
+pub struct Engine {
+    kinds: KindSet,
+    email: EmailDetector,
+    numeric: NumericDetector,
+}
+
+impl Engine {
+    /// Compiles the detectors for `kinds`.
+    pub fn new(kinds: KindSet) -> Engine {
+        Engine {
+            kinds,
+            email: EmailDetector::new(),
+            numeric: NumericDetector::new(kinds),
+        }
+    }
+
+    pub fn kinds(&self) -> KindSet {
+        self.kinds
+    }
+
+    /// Appends the findings in `hay` to `out`, sorted by start, with
+    /// overlaps resolved (one finding per byte: the best-scoring, then the
+    /// longest). Findings of every score are returned; filtering by score is
+    /// the caller's policy.
+    pub fn scan(&self, hay: &[u8], out: &mut Vec<Finding>) {
+        let first = out.len();
+        if self.kinds.contains(Kind::Email) {
+            self.email.find(hay, out);
+        }
+        if self.kinds.contains(Kind::IpAddress) {
+            ipv6::find(hay, out);
+        }
+        self.numeric.find(hay, out);
+        resolve_overlaps(out, first);
+    }
+}
+
+/// Sorts `out[first..]` by position and keeps, among overlapping findings,
+/// the one with the highest score (ties: the longest, then the earliest).
+fn resolve_overlaps(out: &mut Vec<Finding>, first: usize) {
+    let tail = &mut out[first..];
+    if tail.len() < 2 {
+        return;
+    }
+    tail.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut kept = first;
+    for i in first..out.len() {
+        let f = out[i];
+        if kept > first && f.start < out[kept - 1].end {
+            let last = &mut out[kept - 1];
+            let better = f.score > last.score || (f.score == last.score && f.len() > last.len());
+            if better {
+                *last = f;
+            }
+            continue;
+        }
+        out[kept] = f;
+        kept += 1;
+    }
+    out.truncate(kept);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(start: usize, end: usize, score: f32) -> Finding {
+        Finding {
+            start,
+            end,
+            kind: Kind::PhoneNumber,
+            score,
+            detector: "test",
+        }
+    }
+
+    #[test]
+    fn overlaps_keep_the_best_scoring_then_longest() {
+        let mut v = vec![
+            f(10, 20, 0.9),
+            f(0, 5, 0.5),
+            f(12, 30, 0.95),
+            f(30, 31, 0.1),
+        ];
+        resolve_overlaps(&mut v, 0);
+        assert_eq!(v, vec![f(0, 5, 0.5), f(12, 30, 0.95), f(30, 31, 0.1)]);
+        let mut v = vec![f(0, 10, 0.9), f(0, 4, 0.9)];
+        resolve_overlaps(&mut v, 0);
+        assert_eq!(v, vec![f(0, 10, 0.9)]);
+    }
+}

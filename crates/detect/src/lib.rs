@@ -1,0 +1,43 @@
+//! `bw-detect` finds personal data in byte slices.
+//!
+//! It is the engine under every breachwatch command: given bytes, it reports
+//! [`Finding`]s — a kind, a byte range `[start, end)` into exactly the bytes it
+//! was given, a score in `[0, 1]` and the name of the detector that fired.
+//!
+//! Detection is two-stage: cheap prefilters (`memchr`, byte-class loops)
+//! propose candidates, and validators (Luhn, mod-97, numbering-plan metadata,
+//! TLD lists, context words) decide. Validation only ever runs on candidates.
+//!
+//! This crate must never open files or sockets, allocate per input byte, or
+//! keep the values it finds: callers own the bytes and decide what to print.
+//!
+//! ```
+//! use bw_detect::{Engine, Kind};
+//! let engine = Engine::new(Kind::ALL);
+//! let mut out = Vec::new();
+//! engine.scan(b"card: 4111 1111 1111 1111", &mut out);
+//! assert_eq!(out[0].kind, Kind::PaymentCard);
+//! ```
+
+mod context;
+mod email;
+mod engine;
+mod finding;
+mod ipv6;
+mod kind;
+mod numeric;
+pub mod stream;
+
+pub use engine::Engine;
+pub use finding::Finding;
+pub use kind::{Kind, KindSet, ParseKindError};
+pub use stream::{Hit, StreamScanner};
+
+/// How far before a finding's start a detector may look (for context words
+/// and token boundaries). The streaming scanner keeps at least this many
+/// bytes from the previous chunk, so chunked and whole-buffer scans agree.
+pub const MAX_LOOKBEHIND: usize = 512;
+
+/// How far past a finding's start a detector may look, the finding itself
+/// included. Longer candidates are rejected, never truncated.
+pub const MAX_LOOKAHEAD: usize = 512;

@@ -1,0 +1,236 @@
+//! Scanning a stream of any length in bounded memory.
+//!
+//! The stream is read in chunks. Each chunk is scanned together with the
+//! last [`MAX_LOOKBEHIND`] bytes of the previous one, and only findings that
+//! start in the chunk's own, settled part are reported: the last
+//! [`MAX_LOOKAHEAD`] bytes of a chunk are rescanned with the next one. As
+//! detectors never look further than these bounds, a chunked scan reports
+//! exactly what a scan of the whole stream as one slice would (the fuzz
+//! target `chunked_equals_whole` checks this).
+
+use std::io::{self, Read};
+
+use crate::{Engine, Finding, MAX_LOOKAHEAD, MAX_LOOKBEHIND};
+
+/// The default chunk size: large enough to amortise per-chunk work, small
+/// enough to stay in L2/L3 cache.
+pub const DEFAULT_CHUNK: usize = 256 * 1024;
+
+/// A finding together with the bytes around it, valid during the callback.
+pub struct Hit<'a> {
+    /// The finding, with offsets into the whole stream.
+    pub finding: Finding,
+    /// 1-based line of the finding's start (lines end at `\n`).
+    pub line: u64,
+    /// 1-based column of the finding's start, in bytes.
+    pub column: u64,
+    window: &'a [u8],
+    window_start: usize,
+}
+
+impl<'a> Hit<'a> {
+    /// The matched bytes.
+    pub fn value(&self) -> &'a [u8] {
+        &self.window[self.finding.start - self.window_start..self.finding.end - self.window_start]
+    }
+}
+
+/// Per-thread scratch for scanning streams: reuse one across haystacks so
+/// that scanning allocates nothing after warm-up.
+pub struct StreamScanner {
+    buf: Vec<u8>,
+    chunk: usize,
+    findings: Vec<Finding>,
+}
+
+/// Line bookkeeping: newlines are counted once, incrementally, up to the
+/// last position asked for, so the cost is one `memchr` pass per stream.
+#[derive(Default)]
+struct LineCursor {
+    pos: usize,
+    line: u64,
+    line_start: usize,
+}
+
+impl LineCursor {
+    /// Advances to `to` (absolute), counting the newlines in `bytes`, which
+    /// holds the stream from absolute offset `base`.
+    fn advance(&mut self, bytes: &[u8], base: usize, to: usize) {
+        if to <= self.pos {
+            return;
+        }
+        let seg = &bytes[self.pos - base..to - base];
+        let n = memchr::memchr_iter(b'\n', seg).count();
+        if n > 0 {
+            self.line += n as u64;
+            if let Some(i) = memchr::memrchr(b'\n', seg) {
+                self.line_start = self.pos + i + 1;
+            }
+        }
+        self.pos = to;
+    }
+}
+
+/// What a finished stream scan saw.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StreamStats {
+    pub bytes: u64,
+}
+
+impl Default for StreamScanner {
+    fn default() -> Self {
+        StreamScanner::with_chunk_size(DEFAULT_CHUNK)
+    }
+}
+
+impl StreamScanner {
+    /// A scanner reading `chunk` bytes at a time (at least 4 KiB plus the
+    /// look-behind and look-ahead bounds, whatever is asked).
+    pub fn with_chunk_size(chunk: usize) -> StreamScanner {
+        let chunk = chunk.max(4096 + MAX_LOOKAHEAD + MAX_LOOKBEHIND);
+        StreamScanner {
+            buf: Vec::with_capacity(chunk + MAX_LOOKBEHIND),
+            chunk,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Scans `reader` to its end, calling `on_hit` for each finding in
+    /// stream order. `first` is handed the first chunk before it is scanned
+    /// (for sniffing binary content); if it returns `false`, the stream is
+    /// not scanned. Only read errors are returned; content never fails.
+    pub fn scan<R, F>(
+        &mut self,
+        engine: &Engine,
+        mut reader: R,
+        first: impl FnOnce(&[u8]) -> bool,
+        mut on_hit: F,
+    ) -> io::Result<StreamStats>
+    where
+        R: Read,
+        F: FnMut(Hit<'_>) -> io::Result<()>,
+    {
+        self.buf.clear();
+        let mut base = 0usize; // stream offset of buf[0]
+        let mut settled = 0usize; // findings starting before this were reported
+        let mut first = Some(first);
+        let mut lines = LineCursor::default();
+        loop {
+            let eof = fill(&mut reader, &mut self.buf, self.chunk + MAX_LOOKBEHIND)?;
+            if let Some(sniff) = first.take() {
+                if !sniff(&self.buf) {
+                    return Ok(StreamStats {
+                        bytes: self.buf.len() as u64,
+                    });
+                }
+            }
+            let end = base + self.buf.len();
+            let cut = if eof { end } else { end - MAX_LOOKAHEAD };
+            self.findings.clear();
+            engine.scan(&self.buf, &mut self.findings);
+            for f in &self.findings {
+                let start = base + f.start;
+                if start < settled || start >= cut {
+                    continue;
+                }
+                let finding = Finding {
+                    start,
+                    end: base + f.end,
+                    ..*f
+                };
+                lines.advance(&self.buf, base, start);
+                on_hit(Hit {
+                    finding,
+                    line: lines.line + 1,
+                    column: (start - lines.line_start) as u64 + 1,
+                    window: &self.buf,
+                    window_start: base,
+                })?;
+            }
+            if eof {
+                return Ok(StreamStats { bytes: end as u64 });
+            }
+            settled = cut;
+            let keep_from = cut - MAX_LOOKBEHIND - base;
+            lines.advance(&self.buf, base, base + keep_from);
+            self.buf.drain(..keep_from);
+            base += keep_from;
+        }
+    }
+}
+
+/// Reads until `buf` holds `target` bytes or the reader ends; returns
+/// whether it ended. Interrupted reads are retried.
+fn fill<R: Read>(reader: &mut R, buf: &mut Vec<u8>, target: usize) -> io::Result<bool> {
+    while buf.len() < target {
+        let old = buf.len();
+        buf.resize(target, 0);
+        match reader.read(&mut buf[old..]) {
+            Ok(0) => {
+                buf.truncate(old);
+                return Ok(true);
+            }
+            Ok(n) => buf.truncate(old + n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
+            Err(e) => {
+                buf.truncate(old);
+                return Err(e);
+            }
+        }
+    }
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Kind;
+
+    /// A reader that returns at most `step` bytes per read, to put chunk
+    /// boundaries everywhere.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(out.len()).min(self.data.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn chunked_scan_equals_whole_scan() {
+        let engine = Engine::new(Kind::ALL);
+        let mut hay = Vec::new();
+        for i in 0..4000u32 {
+            hay.extend_from_slice(
+                format!("row {i}: mail jane.doe{i}@example.com card 4111 1111 1111 1111 ")
+                    .as_bytes(),
+            );
+        }
+        let mut whole = Vec::new();
+        engine.scan(&hay, &mut whole);
+        assert!(!whole.is_empty());
+        for step in [1, 7, 4096, 100_000] {
+            let mut got = Vec::new();
+            let mut s = StreamScanner::with_chunk_size(0);
+            let stats = s
+                .scan(
+                    &engine,
+                    Trickle { data: &hay, step },
+                    |_| true,
+                    |h| {
+                        got.push(h.finding);
+                        Ok(())
+                    },
+                )
+                .expect("in-memory reads do not fail");
+            assert_eq!(stats.bytes, hay.len() as u64);
+            assert_eq!(got, whole, "step {step}");
+        }
+    }
+}

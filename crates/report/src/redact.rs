@@ -1,0 +1,95 @@
+//! Redaction: enough of a value to tell findings apart in triage, never
+//! enough to use it.
+
+use bw_detect::Kind;
+
+/// The mask character. ASCII, so excerpts survive any terminal or log.
+const MASK: char = '*';
+
+/// Redacts `value` for `kind`:
+/// - email: first character of the local part and the top-level domain
+///   (`j***@*******.com`);
+/// - payment_card, iban: the last four characters (as printed receipts do);
+/// - phone_number: the last two digits;
+/// - us_ssn, ip_address and anything else: separators only.
+pub fn redact(kind: Kind, value: &[u8]) -> String {
+    let s = String::from_utf8_lossy(value);
+    match kind {
+        Kind::Email => redact_email(&s),
+        Kind::PaymentCard | Kind::Iban => keep_last_alnum(&s, 4),
+        Kind::PhoneNumber => keep_last_alnum(&s, 2),
+        Kind::UsSsn | Kind::IpAddress => keep_last_alnum(&s, 0),
+    }
+}
+
+fn redact_email(s: &str) -> String {
+    let Some(at) = s.rfind('@') else {
+        return keep_last_alnum(s, 0);
+    };
+    let (local, domain) = (&s[..at], &s[at + 1..]);
+    let mut out = String::with_capacity(s.len());
+    let mut chars = local.chars();
+    if let Some(c) = chars.next() {
+        out.push(c);
+    }
+    out.extend(chars.map(|_| MASK));
+    out.push('@');
+    let tld_at = domain.rfind('.').unwrap_or(domain.len());
+    out.extend(
+        domain[..tld_at]
+            .chars()
+            .map(|c| if c == '.' { '.' } else { MASK }),
+    );
+    out.push_str(&domain[tld_at..]);
+    out
+}
+
+/// Masks letters and digits except the last `keep`; keeps separators and
+/// control characters are escaped so one excerpt is one line.
+fn keep_last_alnum(s: &str, keep: usize) -> String {
+    let total = s.chars().filter(|c| c.is_alphanumeric()).count();
+    let mut seen = 0;
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                seen += 1;
+                if seen + keep > total {
+                    c
+                } else {
+                    MASK
+                }
+            } else if c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_keeps_only_what_triage_needs() {
+        assert_eq!(
+            redact(Kind::Email, b"jane.doe@mail.example.com"),
+            "j*******@****.*******.com"
+        );
+        assert_eq!(
+            redact(Kind::PaymentCard, b"4111 1111 1111 1234"),
+            "**** **** **** 1234"
+        );
+        assert_eq!(
+            redact(Kind::Iban, b"DE89370400440532013000"),
+            "******************3000"
+        );
+        assert_eq!(redact(Kind::UsSsn, b"123-45-6789"), "***-**-****");
+        assert_eq!(
+            redact(Kind::PhoneNumber, b"+1 (415) 555-0199"),
+            "+* (***) ***-**99"
+        );
+        assert_eq!(redact(Kind::IpAddress, b"203.0.113.9"), "***.*.***.*");
+    }
+}
