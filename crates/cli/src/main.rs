@@ -3,6 +3,7 @@
 //!
 //! Only this crate reads the environment and the config file.
 
+mod corpus;
 mod home;
 mod progress;
 mod scan;
@@ -37,12 +38,16 @@ struct Cli {
 enum Command {
     /// Scan files, directories or stdin (`-`) for personal data.
     Scan(scan::ScanArgs),
+    /// Generate the labelled evaluation corpus, or score a scan against it.
+    #[command(subcommand)]
+    Corpus(corpus::CorpusCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let res = match cli.command {
         Command::Scan(args) => scan::run(args),
+        Command::Corpus(cmd) => corpus::run(cmd),
     };
     match res {
         Ok(code) => ExitCode::from(code),
