@@ -1,0 +1,277 @@
+//! `breachwatch scan` end to end: output contract, exit codes and bad input.
+//! Each test runs the real binary on files it writes itself.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{is_root, Scratch};
+
+const CARD: &str = "4111 1111 1111 1111";
+const MAIL: &str = "jane.doe@example.com";
+
+#[test]
+fn jsonl_offsets_point_at_the_raw_bytes_and_values_stay_redacted() {
+    let s = Scratch::new();
+    let text = format!("order 991\ncustomer: {MAIL}\ncard: {CARD}\n");
+    s.write("leak/a.txt", text.as_bytes());
+    let r = s.run(&["scan", "leak", "--format", "jsonl"]);
+    assert_eq!(r.code, 1, "findings exit 1; stderr: {}", r.stderr);
+    let findings = r.jsonl();
+    assert_eq!(findings.len(), 2, "{}", r.stdout);
+    for f in &findings {
+        assert_eq!(f["path"], "leak/a.txt");
+        let (start, end) = (f["start"].as_u64().unwrap_or(0) as usize, f["end"].as_u64().unwrap_or(0) as usize);
+        let raw = &text[start..end];
+        match f["kind"].as_str() {
+            Some("email") => assert_eq!(raw, MAIL),
+            Some("payment_card") => assert_eq!(raw, CARD),
+            other => panic!("unexpected kind {other:?}"),
+        }
+        assert!(f["score"].as_f64().unwrap_or(0.0) >= 0.5);
+        assert!(f["detector"].is_string());
+        assert!(f.get("value").is_none());
+    }
+    assert!(!r.stdout.contains(MAIL) && !r.stdout.contains(CARD), "raw values leaked: {}", r.stdout);
+
+    let revealed = s.run(&["scan", "leak", "--format", "jsonl", "--reveal"]);
+    assert!(revealed.stdout.contains(MAIL));
+}
+
+#[test]
+fn clean_input_exits_zero_and_kinds_filter() {
+    let s = Scratch::new();
+    s.write("a.txt", format!("nothing here\ncard {CARD}\n").as_bytes());
+    s.write("empty.txt", b"");
+    let r = s.run(&["scan", "a.txt", "empty.txt", "--format", "jsonl", "--kinds", "email"]);
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    assert!(r.stdout.is_empty());
+    let r = s.run(&["scan", "empty.txt"]);
+    assert_eq!(r.code, 0, "an empty file is clean; stderr: {}", r.stderr);
+    let r = s.run(&["scan", "a.txt", "--kinds", "email,passport"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("passport"), "{}", r.stderr);
+}
+
+#[test]
+fn missing_path_is_an_error_but_the_rest_is_scanned() {
+    let s = Scratch::new();
+    s.write("a.txt", format!("card {CARD}\n").as_bytes());
+    let r = s.run(&["scan", "does-not-exist", "a.txt", "--format", "jsonl"]);
+    assert_eq!(r.code, 2, "an error wins over findings");
+    assert_eq!(r.found(), vec![("a.txt".to_string(), "payment_card".to_string())]);
+    let err_lines: Vec<&str> = r.stderr.lines().filter(|l| l.contains("does-not-exist")).collect();
+    assert_eq!(err_lines.len(), 1, "one line naming the item: {}", r.stderr);
+    assert!(err_lines[0].contains("No such file"), "{}", r.stderr);
+}
+
+#[test]
+fn invalid_utf8_does_not_hide_findings_or_shift_offsets() {
+    let s = Scratch::new();
+    let mut bytes = vec![0xff, 0xfe, 0xc3, 0x28, b' '];
+    let at = bytes.len();
+    bytes.extend_from_slice(CARD.as_bytes());
+    bytes.extend_from_slice(&[b' ', 0x80, 0x80, b'\n']);
+    s.write("bad.bin.txt", &bytes);
+    let r = s.run(&["scan", "bad.bin.txt", "--format", "jsonl"]);
+    assert_eq!(r.code, 1, "stderr: {}", r.stderr);
+    let f = &r.jsonl()[0];
+    assert_eq!(f["start"].as_u64(), Some(at as u64));
+    assert_eq!(f["end"].as_u64(), Some((at + CARD.len()) as u64));
+}
+
+#[test]
+fn binary_files_are_skipped_unless_asked() {
+    let s = Scratch::new();
+    let mut bytes = b"\x00\x01\x02ELF".to_vec();
+    bytes.extend_from_slice(format!(" card {CARD} ").as_bytes());
+    s.write("blob", &bytes);
+    let r = s.run(&["scan", "blob", "--format", "jsonl"]);
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    assert!(r.stderr.contains("1 binary files skipped"), "{}", r.stderr);
+    let r = s.run(&["scan", "blob", "--format", "jsonl", "--binary"]);
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn max_filesize_skips_and_counts() {
+    let s = Scratch::new();
+    s.write("big.txt", format!("{}{CARD}\n", " ".repeat(5000)).as_bytes());
+    s.write("small.txt", format!("{CARD}\n").as_bytes());
+    let r = s.run(&["scan", ".", "--format", "jsonl", "--max-filesize", "1K"]);
+    assert_eq!(r.found(), vec![("./small.txt".to_string(), "payment_card".to_string())]);
+    assert!(r.stderr.contains("1 files skipped"), "{}", r.stderr);
+}
+
+#[test]
+fn stdin_is_scanned_with_dash() {
+    let s = Scratch::new();
+    let mut child = s
+        .cmd(&["scan", "-", "--format", "jsonl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("x {MAIL} y").as_bytes())
+        .expect("write stdin");
+    let r = common::Run::from(child.wait_with_output().expect("wait"));
+    assert_eq!(r.found(), vec![("<stdin>".to_string(), "email".to_string())]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_dangling_and_looping() {
+    use std::os::unix::fs::symlink;
+    let s = Scratch::new();
+    s.write("tree/a.txt", format!("{CARD}\n").as_bytes());
+    symlink(s.path("tree/nowhere"), s.path("tree/dangling")).expect("symlink");
+    symlink(s.path("tree"), s.path("tree/loop")).expect("symlink");
+    // Not following links (the default), links inside a tree are passed over quietly.
+    let r = s.run(&["scan", "tree", "--format", "jsonl"]);
+    assert_eq!(r.code, 1, "stderr: {}", r.stderr);
+    assert_eq!(r.found(), vec![("tree/a.txt".to_string(), "payment_card".to_string())]);
+    assert!(r.stderr.lines().count() <= 1, "only the summary: {}", r.stderr);
+    // Following links, the loop and the dangling link are each reported once.
+    let r = s.run(&["scan", "tree", "--format", "jsonl", "--follow"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.found(), vec![("tree/a.txt".to_string(), "payment_card".to_string())]);
+    assert!(r.stderr.contains("loop"), "{}", r.stderr);
+    assert!(r.stderr.contains("dangling"), "{}", r.stderr);
+    // A dangling link named as an argument is an error naming it.
+    let r = s.run(&["scan", "tree/dangling"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("tree/dangling") && r.stderr.contains("No such file"), "{}", r.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices() {
+    let s = Scratch::new();
+    s.write("tree/a.txt", format!("{CARD}\n").as_bytes());
+    let fifo = s.path("tree/pipe");
+    let ok = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(ok.success());
+    // Met while walking: skipped (never blocks on a FIFO nobody writes to).
+    let r = s.run(&["scan", "tree", "--format", "jsonl"]);
+    assert_eq!(r.code, 1, "stderr: {}", r.stderr);
+    assert!(r.stderr.contains("1 files skipped"), "{}", r.stderr);
+    // A device named explicitly is refused, not read forever.
+    let r = s.run(&["scan", "/dev/zero"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("/dev/zero") && r.stderr.contains("device"), "{}", r.stderr);
+    // A FIFO named explicitly is read (as `<(cmd)` arrives).
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, format!("{MAIL}\n")).expect("write fifo"))
+    };
+    let r = s.run(&["scan", "tree/pipe", "--format", "jsonl"]);
+    writer.join().expect("writer");
+    assert_eq!(r.found(), vec![("tree/pipe".to_string(), "email".to_string())]);
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_reported_and_the_rest_scanned() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Scratch::new();
+    let tree = s.path("tree");
+    s.write("tree/a.txt", format!("{CARD}\n").as_bytes());
+    let secret = s.write("tree/secret.txt", format!("{MAIL}\n").as_bytes());
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    for p in [s.dir.path(), tree.as_path()] {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    std::fs::set_permissions(tree.join("a.txt"), std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    // Root reads anything; drop to `nobody` so the permission check is real.
+    let mut cmd = if is_root() {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_breachwatch")]);
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_breachwatch"))
+    };
+    let out = cmd
+        .args(["scan", "tree", "--format", "jsonl"])
+        .current_dir(s.dir.path())
+        .env("BREACHWATCH_HOME", "/nonexistent/breachwatch-home")
+        .output()
+        .expect("run breachwatch");
+    let r = common::Run::from(out);
+    assert_eq!(r.code, 2, "stdout: {} stderr: {}", r.stdout, r.stderr);
+    assert_eq!(r.found(), vec![("tree/a.txt".to_string(), "payment_card".to_string())]);
+    assert!(r.stderr.contains("tree/secret.txt") && r.stderr.contains("Permission denied"), "{}", r.stderr);
+}
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    let s = Scratch::new();
+    let mut text = String::new();
+    for i in 0..20_000 {
+        text.push_str(&format!("row {i} {CARD}\n"));
+    }
+    s.write("many.txt", text.as_bytes());
+    let mut child = s
+        .cmd(&["scan", "many.txt", "--format", "jsonl"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("read one line");
+    // Dropping the reader closes the pipe, as `| head -1` does.
+    let out = child.wait_with_output().expect("wait");
+    assert!(first.contains("payment_card"));
+    assert_ne!(out.status.code(), Some(2));
+    assert!(out.stderr.is_empty(), "quiet on a closed pipe: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A 1 GiB line through stdin: found at the far end, in bounded memory.
+#[test]
+fn a_one_gib_single_line_is_scanned_in_bounded_memory() {
+    const SIZE: usize = 1 << 30;
+    let s = Scratch::new();
+    let mut child = s
+        .cmd(&["scan", "-", "--format", "jsonl", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id();
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        let block = vec![b'x'; 1 << 20];
+        for _ in 0..SIZE / block.len() {
+            stdin.write_all(&block).expect("write block");
+        }
+        stdin.write_all(format!(" {CARD} ").as_bytes()).expect("write tail");
+    });
+    let mut peak_kb = 0u64;
+    while !writer.is_finished() {
+        peak_kb = peak_kb.max(vm_hwm_kb(pid).unwrap_or(0));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    writer.join().expect("writer");
+    peak_kb = peak_kb.max(vm_hwm_kb(pid).unwrap_or(0));
+    let r = common::Run::from(child.wait_with_output().expect("wait"));
+    assert_eq!(r.code, 1, "stderr: {}", r.stderr);
+    let f = &r.jsonl()[0];
+    assert_eq!(f["start"].as_u64(), Some(SIZE as u64 + 1));
+    assert!(peak_kb > 0, "could read the child's memory high-water mark");
+    assert!(peak_kb < 200 * 1024, "peak RSS {peak_kb} KiB");
+}
+
+fn vm_hwm_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
