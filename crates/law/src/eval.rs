@@ -1,0 +1,665 @@
+//! Evaluation: exposed elements and resident counts in, obligations out.
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use time::{Duration, OffsetDateTime, Weekday};
+
+use crate::element::Element;
+use crate::rules::{
+    Confidence, EncryptionScope, Family, IndividualTrigger, RegulatorTrigger, RelativeAnchor, Rule,
+    RuleSet, RuleTerm,
+};
+
+/// Residents of one jurisdiction who had the same set of elements exposed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExposureGroup {
+    pub elements: BTreeSet<Element>,
+    pub residents: u64,
+    /// The exposed copy was encrypted and the key was not exposed with it.
+    pub encrypted: bool,
+}
+
+/// Everything exposed to the residents of one jurisdiction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JurisdictionExposure {
+    pub code: String,
+    /// Per distinct element combination: a law triggers on combinations held
+    /// by the same person, so a name from one customer and an SSN from another
+    /// must not be joined.
+    pub groups: Vec<ExposureGroup>,
+}
+
+/// An incident's exposure, by jurisdiction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExposureInput {
+    /// When the breach was discovered (UTC); deadlines count from here.
+    pub discovered_at: OffsetDateTime,
+    pub jurisdictions: Vec<JurisdictionExposure>,
+}
+
+impl ExposureInput {
+    pub fn new(discovered_at: OffsetDateTime) -> Self {
+        ExposureInput {
+            discovered_at,
+            jurisdictions: Vec::new(),
+        }
+    }
+
+    /// Adds `residents` of `code` whose `elements` were exposed, merging with
+    /// an existing group that has the same elements and encryption.
+    pub fn add(&mut self, code: &str, elements: &[Element], residents: u64, encrypted: bool) {
+        let elements: BTreeSet<Element> = elements.iter().copied().collect();
+        let idx = match self.jurisdictions.iter().position(|j| j.code == code) {
+            Some(i) => i,
+            None => {
+                self.jurisdictions.push(JurisdictionExposure {
+                    code: code.to_string(),
+                    groups: Vec::new(),
+                });
+                self.jurisdictions.len() - 1
+            }
+        };
+        let groups = &mut self.jurisdictions[idx].groups;
+        match groups
+            .iter_mut()
+            .find(|g| g.elements == elements && g.encrypted == encrypted)
+        {
+            Some(g) => g.residents += residents,
+            None => groups.push(ExposureGroup {
+                elements,
+                residents,
+                encrypted,
+            }),
+        }
+    }
+}
+
+/// Whether a notice is owed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    NotRequired,
+    /// A person must decide (risk of harm, an unverified rule, a judgement call).
+    Assess,
+    Required,
+}
+
+impl Notice {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Notice::NotRequired => "not_required",
+            Notice::Assess => "assess",
+            Notice::Required => "required",
+        }
+    }
+}
+
+/// Whether a rule was found for the jurisdiction code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleStatus {
+    Evaluated,
+    /// No rule for this code: "no rule: review manually".
+    NoRule,
+}
+
+/// What is owed in one jurisdiction. Serialises to the stable JSON shape of
+/// `breachwatch incident obligations --format json` (extra fields only ever added).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JurisdictionObligation {
+    pub code: String,
+    pub rule: RuleStatus,
+    /// Residents of this jurisdiction affected, whatever was exposed.
+    pub residents: u64,
+    /// Of those, residents to whom individual notice is owed outright.
+    pub residents_owed_notice: u64,
+    /// Union of the exposed elements, sorted by name.
+    pub elements: Vec<Element>,
+    pub individual_notice: Notice,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub individual_deadline: Option<OffsetDateTime>,
+    pub regulator_notice: Notice,
+    pub regulator: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub regulator_deadline: Option<OffsetDateTime>,
+    /// Consumer reporting agencies. `assess` only where the data could not
+    /// verify the duty or its threshold.
+    pub cra_notice: Notice,
+    pub citations: Vec<String>,
+    pub sources: Vec<String>,
+    pub confidence: Option<Confidence>,
+    pub as_of: Option<String>,
+    pub rules_version: String,
+    pub reasons: Vec<String>,
+}
+
+impl JurisdictionObligation {
+    /// The earlier of the two deadlines.
+    pub fn earliest_deadline(&self) -> Option<OffsetDateTime> {
+        match (self.individual_deadline, self.regulator_deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// Evaluates every jurisdiction in `input`; the output has exactly one entry
+/// per input jurisdiction, in input order, unknown codes included.
+pub fn evaluate(rules: &RuleSet, input: &ExposureInput) -> Vec<JurisdictionObligation> {
+    input
+        .jurisdictions
+        .iter()
+        .map(|j| match rules.get(&j.code) {
+            Some(rule) => evaluate_rule(rules.version(), rule, j, input.discovered_at),
+            None => no_rule(rules.version(), j),
+        })
+        .collect()
+}
+
+/// Sorts by earliest deadline; entries without any deadline go last, by code.
+pub fn sort_by_deadline(obligations: &mut [JurisdictionObligation]) {
+    obligations.sort_by(|a, b| {
+        match (a.earliest_deadline(), b.earliest_deadline()) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        }
+        .then_with(|| a.code.cmp(&b.code))
+    });
+}
+
+fn union_elements(j: &JurisdictionExposure) -> Vec<Element> {
+    let mut all: Vec<Element> = j
+        .groups
+        .iter()
+        .flat_map(|g| g.elements.iter().copied())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    all.sort_by_key(|e| e.as_str());
+    all
+}
+
+fn total_residents(j: &JurisdictionExposure) -> u64 {
+    j.groups.iter().map(|g| g.residents).sum()
+}
+
+fn no_rule(version: &str, j: &JurisdictionExposure) -> JurisdictionObligation {
+    JurisdictionObligation {
+        code: j.code.clone(),
+        rule: RuleStatus::NoRule,
+        residents: total_residents(j),
+        residents_owed_notice: 0,
+        elements: union_elements(j),
+        individual_notice: Notice::Assess,
+        individual_deadline: None,
+        regulator_notice: Notice::Assess,
+        regulator: None,
+        regulator_deadline: None,
+        cra_notice: Notice::Assess,
+        citations: Vec::new(),
+        sources: Vec::new(),
+        confidence: None,
+        as_of: None,
+        rules_version: version.to_string(),
+        reasons: vec![format!(
+            "{}: no rule: review manually (no breach-notification rule for this code in rule set {version})",
+            j.code
+        )],
+    }
+}
+
+fn names(elements: &[Element]) -> String {
+    elements
+        .iter()
+        .map(|e| e.as_str())
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// Individual-notice verdict for one group of residents.
+fn individual_for_group(rule: &Rule, g: &ExposureGroup, why: &mut Vec<String>) -> Notice {
+    let tag = format!("{} {}", rule.code, rule.statute);
+    let exposed: Vec<Element> = {
+        let mut v: Vec<Element> = g.elements.iter().copied().collect();
+        v.sort_by_key(|e| e.as_str());
+        v
+    };
+    if exposed.is_empty() {
+        why.push(format!(
+            "{tag}: {} residents with no known exposed elements: assess",
+            g.residents
+        ));
+        return Notice::Assess;
+    }
+    let shown = names(&exposed);
+
+    // Does the exposure fall under the law's definition at all?
+    let mut conditional = false;
+    match rule.combinations() {
+        None => why.push(format!(
+            "{tag}: {shown} is personal data (any information about an identifiable person)"
+        )),
+        Some(combos) => {
+            let hit = combos
+                .iter()
+                .find(|c| c.iter().all(|e| g.elements.contains(e)));
+            let cond = rule
+                .conditional_combinations()
+                .into_iter()
+                .find(|c| c.iter().all(|e| g.elements.contains(e)));
+            match (hit, cond) {
+                (Some(c), _) => why.push(format!(
+                    "{tag}: {shown} includes {} in combination, which is personal information",
+                    names(c)
+                )),
+                (None, Some(c)) => {
+                    conditional = true;
+                    why.push(format!(
+                        "{tag}: {} counts as personal information only conditionally ({})",
+                        names(&c),
+                        rule.conditional_note.as_deref().unwrap_or("see rule notes")
+                    ));
+                }
+                (None, None) => {
+                    // Combinations one element short, most informative first:
+                    // those sharing more exposed elements, and sharing more than
+                    // the name, explain best why this exposure falls short.
+                    let mut near: Vec<(usize, bool, String)> = combos
+                        .iter()
+                        .filter_map(|c| {
+                            let missing: Vec<Element> = c
+                                .iter()
+                                .copied()
+                                .filter(|e| !g.elements.contains(e))
+                                .collect();
+                            let shared = c.len() - missing.len();
+                            let beyond_name = c
+                                .iter()
+                                .any(|e| *e != Element::Name && g.elements.contains(e));
+                            (missing.len() == 1 && shared > 0).then(|| {
+                                (
+                                    shared,
+                                    beyond_name,
+                                    format!("{} needs {}", names(c), names(&missing)),
+                                )
+                            })
+                        })
+                        .collect();
+                    near.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+                    let near: Vec<String> = near.into_iter().take(3).map(|n| n.2).collect();
+                    let hint = if near.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (nearest: {})", near.join("; "))
+                    };
+                    why.push(format!(
+                        "{tag}: {shown} is not 'personal information': no listed combination is complete{hint}"
+                    ));
+                    return Notice::NotRequired;
+                }
+            }
+        }
+    }
+
+    if g.encrypted {
+        match rule.encryption_safe_harbor {
+            Some(true) => {
+                why.push(format!(
+                    "{tag}: encryption safe harbour: no individual notice for encrypted data, provided the key was not also acquired"
+                ));
+                return Notice::NotRequired;
+            }
+            Some(false) => why.push(format!(
+                "{tag}: no encryption exemption: encrypted data still counts"
+            )),
+            None => {
+                why.push(format!(
+                    "{tag}: encryption is a risk factor here, not an explicit exemption: assess"
+                ));
+                return Notice::Assess;
+            }
+        }
+    }
+
+    if conditional {
+        return Notice::Assess;
+    }
+    let roh = rule.risk_of_harm_note.as_deref().unwrap_or("");
+    match rule.individual_notice.trigger {
+        IndividualTrigger::Risk => {
+            why.push(format!(
+                "{tag}: individual notice depends on a risk assessment: {roh}"
+            ));
+            Notice::Assess
+        }
+        IndividualTrigger::PersonalInformation | IndividualTrigger::Always => {
+            if rule.risk_of_harm_exemption == Some(true) {
+                why.push(format!(
+                    "{tag}: notice owed unless a documented exemption applies: {roh}"
+                ));
+            }
+            Notice::Required
+        }
+    }
+}
+
+fn add_days(from: OffsetDateTime, days: u32, business: bool) -> OffsetDateTime {
+    if !business {
+        return from + Duration::days(i64::from(days));
+    }
+    let mut at = from;
+    let mut left = days;
+    while left > 0 {
+        at += Duration::days(1);
+        if !matches!(at.weekday(), Weekday::Saturday | Weekday::Sunday) {
+            left -= 1;
+        }
+    }
+    at
+}
+
+fn deadline(
+    from: OffsetDateTime,
+    days: Option<u32>,
+    hours: Option<u32>,
+    business: bool,
+) -> Option<OffsetDateTime> {
+    match (hours, days) {
+        (Some(h), _) => Some(from + Duration::hours(i64::from(h))),
+        (None, Some(d)) => Some(add_days(from, d, business)),
+        (None, None) => None,
+    }
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
+fn threshold_verdict(owed: u64, maybe: u64, threshold: u64) -> Notice {
+    if owed >= threshold {
+        Notice::Required
+    } else if owed + maybe >= threshold {
+        Notice::Assess
+    } else {
+        Notice::NotRequired
+    }
+}
+
+fn evaluate_rule(
+    version: &str,
+    rule: &Rule,
+    j: &JurisdictionExposure,
+    discovered_at: OffsetDateTime,
+) -> JurisdictionObligation {
+    let tag = format!("{} {}", rule.code, rule.statute);
+    let mut reasons = Vec::new();
+
+    // Individual notice, per group, then the strongest verdict wins.
+    let mut individual = Notice::NotRequired;
+    let mut owed = 0u64;
+    let mut maybe = 0u64;
+    let mut per_group = Vec::with_capacity(j.groups.len());
+    for g in j.groups.iter().filter(|g| g.residents > 0) {
+        let v = individual_for_group(rule, g, &mut reasons);
+        match v {
+            Notice::Required => owed += g.residents,
+            Notice::Assess => maybe += g.residents,
+            Notice::NotRequired => {}
+        }
+        individual = individual.max(v);
+        per_group.push((g, v));
+    }
+    if per_group.is_empty() {
+        reasons.push(format!("{tag}: no affected residents"));
+    }
+
+    let ind = &rule.individual_notice;
+    let ind_text = ind.deadline_text.as_deref().unwrap_or("no deadline stated");
+    let individual_deadline = if individual == Notice::NotRequired {
+        None
+    } else {
+        let d = deadline(
+            discovered_at,
+            ind.deadline_days,
+            ind.deadline_hours,
+            ind.business_days,
+        );
+        match d {
+            Some(t) => reasons.push(format!(
+                "{tag}: individual notice due by {} ({ind_text}{})",
+                rfc3339(t),
+                if ind.business_days {
+                    "; business days, weekends skipped, public holidays not counted"
+                } else {
+                    ""
+                }
+            )),
+            None => reasons.push(format!(
+                "{tag}: individual notice has no fixed day count (\"{ind_text}\"): no deadline computed, act promptly"
+            )),
+        }
+        d
+    };
+
+    // Regulator notice.
+    let reg = &rule.regulator_notice;
+    let who = reg.who.clone();
+    let who_text = who.as_deref().unwrap_or("regulator");
+    let regulator = match (reg.required, reg.trigger) {
+        (Some(false), _) => {
+            reasons.push(format!(
+                "{tag}: no regulator notice duty{}",
+                reg.who
+                    .as_deref()
+                    .map(|w| format!(" ({w})"))
+                    .unwrap_or_default()
+            ));
+            Notice::NotRequired
+        }
+        (_, RegulatorTrigger::Individual) if individual == Notice::NotRequired => {
+            reasons.push(format!(
+                "{tag}: regulator notice follows individual notice, which is not owed"
+            ));
+            Notice::NotRequired
+        }
+        (None, _) => {
+            reasons.push(format!(
+                "{tag}: regulator duty not verified ({who_text}): review manually"
+            ));
+            Notice::Assess
+        }
+        (Some(true), RegulatorTrigger::Individual) => match reg.threshold_residents {
+            None => {
+                reasons.push(format!(
+                    "{tag}: {who_text} notice threshold not verified: review manually"
+                ));
+                Notice::Assess
+            }
+            Some(t) => {
+                let v = threshold_verdict(owed, maybe, t);
+                reasons.push(format!(
+                    "{tag}: {who_text}: {owed} residents owed notice{} against a threshold of {t}: {}",
+                    if maybe > 0 { format!(" (+{maybe} to assess)") } else { String::new() },
+                    v.as_str()
+                ));
+                v
+            }
+        },
+        (Some(true), trigger) => {
+            // GDPR-style: decide per group, then apply any scale threshold.
+            let listed: Vec<Element> = reg
+                .required_if_any_element
+                .iter()
+                .filter_map(|t: &RuleTerm| t.element())
+                .collect();
+            let mut v = Notice::NotRequired;
+            let mut in_scope = 0u64;
+            for (g, _) in &per_group {
+                let gv = if g.encrypted
+                    && rule.encryption_safe_harbor == Some(true)
+                    && rule.encryption_safe_harbor_scope == Some(EncryptionScope::All)
+                {
+                    Notice::NotRequired
+                } else if g.encrypted && rule.encryption_safe_harbor.is_none() {
+                    Notice::Assess
+                } else if trigger == RegulatorTrigger::Always {
+                    Notice::Required
+                } else if let Some(e) = listed.iter().find(|e| g.elements.contains(e)) {
+                    reasons.push(format!(
+                        "{tag}: {who_text} report mandatory at any size when {e} is exposed"
+                    ));
+                    Notice::Required
+                } else {
+                    Notice::Assess
+                };
+                if gv != Notice::NotRequired {
+                    in_scope += g.residents;
+                }
+                v = v.max(gv);
+            }
+            if v == Notice::Assess {
+                match reg.threshold_residents {
+                    Some(t) if t > 1 && in_scope >= t => {
+                        reasons.push(format!(
+                            "{tag}: {in_scope} affected meets the scale threshold of {t}: {who_text} report required"
+                        ));
+                        v = Notice::Required;
+                    }
+                    Some(t) if t > 1 => reasons.push(format!(
+                        "{tag}: {in_scope} affected is below the scale threshold of {t}; {who_text} report still depends on risk/other triggers: assess"
+                    )),
+                    _ => reasons.push(format!(
+                        "{tag}: {who_text} notice unless the breach is unlikely to result in a risk: assess, and document the breach either way"
+                    )),
+                }
+            } else if v == Notice::Required && trigger == RegulatorTrigger::Always {
+                reasons.push(format!("{tag}: {who_text} notice owed for every breach"));
+            } else if v == Notice::NotRequired {
+                reasons.push(format!(
+                    "{tag}: encryption safe harbour covers the {who_text} report too"
+                ));
+            }
+            v
+        }
+    };
+
+    let regulator_deadline = if regulator == Notice::NotRequired {
+        None
+    } else {
+        let d = deadline(
+            discovered_at,
+            reg.deadline_days,
+            reg.deadline_hours,
+            reg.business_days,
+        );
+        if let Some(t) = d {
+            reasons.push(format!(
+                "{tag}: {who_text} notice due by {}{}",
+                rfc3339(t),
+                if reg.business_days {
+                    " (business days, weekends skipped, public holidays not counted)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        if let Some(rel) = &reg.relative {
+            let unit = if rel.business_days {
+                "business days"
+            } else {
+                "days"
+            };
+            let text = match rel.anchor {
+                RelativeAnchor::AfterIndividualNotice => {
+                    format!("within {} {unit} after the individual notice", rel.days)
+                }
+                RelativeAnchor::WithIndividualNotice => {
+                    "no later than the individual notice".to_string()
+                }
+                RelativeAnchor::BeforeIndividualNotice => {
+                    "before the individual notice".to_string()
+                }
+                RelativeAnchor::AfterAssessment => format!(
+                    "within {} {unit} after assessing that the breach is notifiable",
+                    rel.days
+                ),
+            };
+            let bound = match (rel.anchor, individual_deadline) {
+                (RelativeAnchor::AfterAssessment, _) | (_, None) => String::new(),
+                (RelativeAnchor::AfterIndividualNotice, Some(i)) => format!(
+                    "; at the latest {} if individuals are notified on their last day",
+                    rfc3339(add_days(i, rel.days, rel.business_days))
+                ),
+                (_, Some(i)) => format!("; so by {} at the latest", rfc3339(i)),
+            };
+            reasons.push(format!("{tag}: {who_text} notice {text}{bound}"));
+        } else if d.is_none() {
+            reasons.push(format!(
+                "{tag}: {who_text} notice has no fixed deadline (\"{}\")",
+                reg.deadline_text.as_deref().unwrap_or("none stated")
+            ));
+        }
+        d
+    };
+
+    // Consumer reporting agencies hang off the individual notice everywhere.
+    let cra = &rule.cra_notice;
+    let cra_notice = if individual == Notice::NotRequired {
+        Notice::NotRequired
+    } else {
+        match (cra.required, cra.threshold_residents) {
+            (Some(false), _) => Notice::NotRequired,
+            (_, Some(t)) => {
+                let v = threshold_verdict(owed, maybe, t);
+                reasons.push(format!(
+                    "{tag}: credit bureaus: {owed} residents owed notice against a threshold of {t}: {}",
+                    v.as_str()
+                ));
+                v
+            }
+            (_, None) => {
+                reasons.push(format!(
+                    "{tag}: credit-bureau duty or threshold not verified: review manually"
+                ));
+                Notice::Assess
+            }
+        }
+    };
+
+    if rule.family == Family::GdprStyle && individual != Notice::NotRequired {
+        if let Some(note) = &rule.substitute_notice_note {
+            reasons.push(format!("{tag}: substitute/public notice: {note}"));
+        }
+    }
+    if rule.confidence == Confidence::Low {
+        reasons.push(format!(
+            "{tag}: rule confidence is low (as of {}): verify before relying on it",
+            rule.as_of
+        ));
+    }
+
+    JurisdictionObligation {
+        code: rule.code.clone(),
+        rule: RuleStatus::Evaluated,
+        residents: total_residents(j),
+        residents_owed_notice: owed,
+        elements: union_elements(j),
+        individual_notice: individual,
+        individual_deadline,
+        regulator_notice: regulator,
+        regulator: who,
+        regulator_deadline,
+        cra_notice,
+        citations: vec![rule.statute.clone()],
+        sources: rule.source_urls.clone(),
+        confidence: Some(rule.confidence),
+        as_of: Some(rule.as_of.clone()),
+        rules_version: version.to_string(),
+        reasons,
+    }
+}
