@@ -1,0 +1,31 @@
+// Shared helpers for the integration tests; included with `mod common;`.
+#![allow(dead_code)]
+
+use bw_law::{evaluate, Element, ExposureInput, JurisdictionObligation, RuleSet};
+use time::macros::datetime;
+use time::OffsetDateTime;
+
+/// Monday 2026-05-04 09:00 UTC: a weekday, so business-day arithmetic is visible.
+pub const DISCOVERED: OffsetDateTime = datetime!(2026-05-04 09:00 UTC);
+
+pub fn rules() -> RuleSet {
+    RuleSet::embedded().expect("embedded rule set parses")
+}
+
+/// Evaluates one jurisdiction with one group of residents.
+pub fn one(
+    code: &str,
+    elements: &[Element],
+    residents: u64,
+    encrypted: bool,
+) -> JurisdictionObligation {
+    let mut input = ExposureInput::new(DISCOVERED);
+    input.add(code, elements, residents, encrypted);
+    let mut out = evaluate(&rules(), &input);
+    assert_eq!(out.len(), 1);
+    out.remove(0)
+}
+
+pub fn has_reason(o: &JurisdictionObligation, needle: &str) -> bool {
+    o.reasons.iter().any(|r| r.contains(needle))
+}
