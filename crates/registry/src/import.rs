@@ -1,0 +1,731 @@
+//! Initialising a registry and importing customers from CSV.
+//!
+//! # What a re-import does ("delta")
+//! An import is always a full snapshot of the customer base: customers in
+//! the registry but not in the CSV are removed, new ids are added, and rows
+//! whose content changed get new fingerprints. A keyed hash of every source
+//! row is stored, so an unchanged row is recognised by one hash and one
+//! binary search in the old registry: it is not normalised or fingerprinted
+//! again (phone parsing dominates import cost), and its old fingerprint
+//! entries are carried over. The sorted arrays are then rewritten by a
+//! linear merge of carried-over and new entries into a new generation file.
+//! So a re-import costs one CSV pass + one pass over the old index, plus
+//! normalisation only for added and changed rows.
+//!
+//! # Memory
+//! Streaming: rows are read one at a time, never the whole file. What is
+//! held is per *customer*, not per byte of input: about 48 bytes of row
+//! bookkeeping + the customer id + 20 bytes per fingerprint (typically 3–5
+//! per customer), i.e. ~130 MB per million customers at peak during the
+//! final sort and merge. A 5 GB CSV of 40 M customers therefore needs ~5 GB;
+//! beyond that the fingerprint vectors would have to go through an external
+//! sort (see the crate docs).
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::error::{io, Error, Result};
+use crate::format::{
+    Build, Entry, ENTRY_LEN, FLAG_CASE_SENSITIVE_LOCAL, MAX_CUSTOMERS, VARIANT_BIT,
+};
+use crate::key::{IdKind, Key, Keys, FP_LEN};
+use crate::normalize::email::{self, EmailOptions, EmailProblem};
+use crate::normalize::phone::{self, PhoneProblem};
+use crate::normalize::{name, Forms};
+use crate::registry::{publish, Registry, CURRENT};
+
+/// The logical input fields, in the order of [`ColumnMap`].
+pub const FIELDS: [&str; 7] = [
+    "customer_id",
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "country",
+    "region",
+];
+const F_ID: usize = 0;
+const F_EMAIL: usize = 1;
+const F_FIRST: usize = 2;
+const F_LAST: usize = 3;
+const F_PHONE: usize = 4;
+const F_COUNTRY: usize = 5;
+const F_REGION: usize = 6;
+
+/// Longest customer id / country / region accepted (bytes).
+const MAX_ID_LEN: usize = 256;
+const MAX_JURIS_LEN: usize = 64;
+
+/// Which CSV header names feed which field. By default each field is read
+/// from the column of the same name. A mapping to the empty string marks a
+/// field as absent from this CSV (e.g. `region=` for a file without regions):
+/// it is then empty for every row rather than a missing-column error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnMap {
+    headers: [Option<String>; 7],
+}
+
+impl Default for ColumnMap {
+    fn default() -> Self {
+        ColumnMap {
+            headers: FIELDS.map(|f| Some(f.to_string())),
+        }
+    }
+}
+
+impl ColumnMap {
+    /// Parses `field=Header,field=Header` (the CLI's `--map` syntax).
+    pub fn parse(spec: &str) -> Result<ColumnMap> {
+        let mut map = ColumnMap::default();
+        for part in spec.split(',').filter(|p| !p.trim().is_empty()) {
+            let (field, header) = part.split_once('=').ok_or_else(|| Error::BadColumnMap {
+                spec: spec.to_string(),
+                reason: format!("{part:?} is not field=Header"),
+            })?;
+            map.set(field.trim(), header.trim())
+                .map_err(|reason| Error::BadColumnMap {
+                    spec: spec.to_string(),
+                    reason,
+                })?;
+        }
+        Ok(map)
+    }
+
+    /// Reads `field` from column `header`; empty `header` = field absent.
+    pub fn set(&mut self, field: &str, header: &str) -> Result<(), String> {
+        let i = FIELDS
+            .iter()
+            .position(|f| *f == field)
+            .ok_or_else(|| format!("unknown field {field:?}; fields are {}", FIELDS.join(", ")))?;
+        if i == F_ID && header.is_empty() {
+            return Err("customer_id cannot be absent".into());
+        }
+        self.headers[i] = (!header.is_empty()).then(|| header.to_string());
+        Ok(())
+    }
+}
+
+/// Import settings.
+#[derive(Clone, Debug)]
+pub struct ImportOptions {
+    pub columns: ColumnMap,
+    /// Recorded in the registry; changing it re-fingerprints every row.
+    pub email: EmailOptions,
+    /// How many row warnings to keep verbatim in the report (all are
+    /// counted).
+    pub max_warnings: usize,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            columns: ColumnMap::default(),
+            email: EmailOptions::default(),
+            max_warnings: 100,
+        }
+    }
+}
+
+/// A problem with one row. Never carries a value from the row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowProblem {
+    /// Row skipped.
+    WrongFieldCount { found: usize, expected: usize },
+    /// Row skipped if the column is customer_id, else the field is ignored.
+    InvalidUtf8 { column: &'static str },
+    /// Row skipped.
+    EmptyCustomerId,
+    /// Row skipped.
+    CustomerIdTooLong,
+    /// Row skipped; the first row with this id is kept.
+    DuplicateCustomerId { first_line: u64 },
+    /// Row kept without an email fingerprint.
+    MalformedEmail,
+    /// Row kept without a phone fingerprint.
+    UnparseablePhone,
+    /// Row kept without a phone fingerprint: parsed, but not an assigned
+    /// number for its region.
+    InvalidPhone,
+    /// Row kept with the field empty.
+    FieldTooLong { column: &'static str },
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RowProblem::WrongFieldCount { found, expected } => {
+                write!(
+                    f,
+                    "row has {found} fields, header has {expected}; row skipped"
+                )
+            }
+            RowProblem::InvalidUtf8 { column } => write!(f, "column {column} is not valid UTF-8"),
+            RowProblem::EmptyCustomerId => f.write_str("empty customer_id; row skipped"),
+            RowProblem::CustomerIdTooLong => {
+                write!(f, "customer_id longer than {MAX_ID_LEN} bytes; row skipped")
+            }
+            RowProblem::DuplicateCustomerId { first_line } => {
+                write!(
+                    f,
+                    "duplicate customer_id (first at line {first_line}); row skipped"
+                )
+            }
+            RowProblem::MalformedEmail => {
+                f.write_str("email is not an address; no email fingerprint")
+            }
+            RowProblem::UnparseablePhone => {
+                f.write_str("phone not parseable with the row's country; no phone fingerprint")
+            }
+            RowProblem::InvalidPhone => {
+                f.write_str("phone is not a valid number; no phone fingerprint")
+            }
+            RowProblem::FieldTooLong { column } => {
+                write!(f, "{column} longer than {MAX_JURIS_LEN} bytes; ignored")
+            }
+        }
+    }
+}
+
+/// A row-level warning: CSV line number (1 = header) and what was wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowWarning {
+    pub line: u64,
+    pub problem: RowProblem,
+}
+
+impl std::fmt::Display for RowWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.problem)
+    }
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Data rows read (header excluded).
+    pub rows: u64,
+    /// Customers in the registry after the import.
+    pub customers: u64,
+    pub added: u64,
+    pub changed: u64,
+    pub unchanged: u64,
+    pub removed: u64,
+    /// Rows not imported at all (duplicates, bad ids, bad field counts).
+    pub skipped_rows: u64,
+    pub duplicate_ids: u64,
+    pub empty_emails: u64,
+    pub malformed_emails: u64,
+    pub empty_phones: u64,
+    /// Unparseable or invalid phones (row kept).
+    pub bad_phones: u64,
+    /// Rows whose name gave no fingerprint (fewer than two name words).
+    pub unusable_names: u64,
+    pub email_fingerprints: u64,
+    pub phone_fingerprints: u64,
+    pub name_fingerprints: u64,
+    /// Every warning is counted here; only the first `max_warnings` are in
+    /// `warnings`.
+    pub warnings_total: u64,
+    pub warnings: Vec<RowWarning>,
+    pub index_file: PathBuf,
+    pub index_bytes: u64,
+    pub generation: u64,
+}
+
+impl ImportReport {
+    fn warn(&mut self, max: usize, line: u64, problem: RowProblem) {
+        self.warnings_total += 1;
+        if self.warnings.len() < max {
+            self.warnings.push(RowWarning { line, problem });
+        }
+    }
+}
+
+/// Creates `dir` (if needed) with an empty registry bound to `key`.
+/// Returns `false` if a registry already exists there and `key` opens it;
+/// [`Error::WrongKey`] if it exists under another key.
+pub fn init(dir: &Path, key: &Key) -> Result<bool> {
+    fs::create_dir_all(dir).map_err(io("creating registry directory", dir))?;
+    if dir.join(CURRENT).exists() {
+        Registry::open(dir, key)?;
+        return Ok(false);
+    }
+    let keys = Keys::derive(key);
+    let build = Build {
+        flags: 0,
+        kcv: keys.check_value(),
+        generation: 1,
+        juris: Vec::new(),
+        id_offsets: vec![0],
+        id_blob: Vec::new(),
+        cust_juris: Vec::new(),
+        row_hash: Vec::new(),
+        fps: [Vec::new(), Vec::new(), Vec::new()],
+    };
+    publish(dir, &build)?;
+    Ok(true)
+}
+
+/// What [`init_with_key_file`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InitOutcome {
+    pub key_created: bool,
+    pub registry_created: bool,
+}
+
+/// `registry init` in one call: refuses a key path inside the registry
+/// directory, creates the key file (0600) unless it exists, then
+/// initialises the registry with that key.
+pub fn init_with_key_file(dir: &Path, key_file: &Path) -> Result<(Key, InitOutcome)> {
+    fs::create_dir_all(dir).map_err(io("creating registry directory", dir))?;
+    let dir_abs = fs::canonicalize(dir).map_err(io("resolving registry directory", dir))?;
+    let key_parent = key_file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let parent_abs =
+        fs::canonicalize(key_parent).map_err(io("resolving key directory", key_parent))?;
+    if parent_abs.starts_with(&dir_abs) {
+        return Err(Error::KeyInsideRegistry {
+            key: key_file.to_path_buf(),
+            registry: dir.to_path_buf(),
+        });
+    }
+    let (key, key_created) = Key::load_or_create_file(key_file)?;
+    let registry_created = init(dir, &key)?;
+    Ok((
+        key,
+        InitOutcome {
+            key_created,
+            registry_created,
+        },
+    ))
+}
+
+/// Imports a CSV file; see [`import_csv`].
+pub fn import_csv_file(
+    dir: &Path,
+    key: &Key,
+    csv_path: &Path,
+    opts: &ImportOptions,
+) -> Result<ImportReport> {
+    let f = fs::File::open(csv_path).map_err(io("opening CSV", csv_path))?;
+    import_csv(dir, key, f, opts)
+}
+
+/// One kept row while importing.
+struct Row {
+    id_off: u64,
+    id_len: u32,
+    juris: u16,
+    /// Index in the old registry when the id exists there.
+    old: Option<u32>,
+    /// The old entries can be reused (same id, same row hash).
+    reuse: bool,
+    row_hash: u64,
+    line: u64,
+}
+
+/// Imports customers from CSV into the registry in `dir` (which must have
+/// been initialised with the same key) as a full snapshot: see the module
+/// docs for what a re-import changes and what it costs.
+///
+/// Fatal errors: a missing column ([`Error::MissingColumn`]), unreadable
+/// input, a wrong key. Bad rows are counted and reported instead.
+pub fn import_csv<R: Read>(
+    dir: &Path,
+    key: &Key,
+    input: R,
+    opts: &ImportOptions,
+) -> Result<ImportReport> {
+    let old = Registry::open(dir, key)?;
+    let keys = old.keys().clone();
+    let flags = if opts.email.case_sensitive_local {
+        FLAG_CASE_SENSITIVE_LOCAL
+    } else {
+        0
+    };
+    let same_rules = old.flags() == flags;
+
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .buffer_capacity(1 << 20)
+        .from_reader(input);
+    let header = rdr.byte_headers().map_err(|e| csv_error(&e))?.clone();
+    let header_names: Vec<String> = header
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .to_string()
+        })
+        .collect();
+    let mut cols: [Option<usize>; 7] = [None; 7];
+    for (i, want) in opts.columns.headers.iter().enumerate() {
+        let Some(want) = want else { continue };
+        let pos = header_names.iter().position(|h| h == want);
+        match pos {
+            Some(p) => cols[i] = Some(p),
+            None => {
+                return Err(Error::MissingColumn {
+                    field: FIELDS[i],
+                    header: want.clone(),
+                    available: header_names.join(","),
+                })
+            }
+        }
+    }
+
+    let mut report = ImportReport::default();
+    let max_w = opts.max_warnings;
+    let mut rows: Vec<Row> = Vec::new();
+    let mut id_blob: Vec<u8> = Vec::new();
+    let mut juris_ix: HashMap<(String, String), u16> = HashMap::new();
+    let mut juris: Vec<(String, String)> = Vec::new();
+    let mut fresh: [Vec<Entry>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    let mut rec = csv::ByteRecord::new();
+
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                // csv reports only I/O and UTF-8-in-header errors here since
+                // the reader is flexible; neither can be skipped over.
+                return Err(csv_error(&e));
+            }
+        }
+        report.rows += 1;
+        let line = rec.position().map_or(0, |p| p.line());
+        if rec.len() != header.len() {
+            report.skipped_rows += 1;
+            report.warn(
+                max_w,
+                line,
+                RowProblem::WrongFieldCount {
+                    found: rec.len(),
+                    expected: header.len(),
+                },
+            );
+            continue;
+        }
+        let mut skip = false;
+        let mut fields: [&str; 7] = [""; 7];
+        for (i, col) in cols.iter().enumerate() {
+            fields[i] = match col.and_then(|c| rec.get(c)) {
+                None => "",
+                Some(b) => match std::str::from_utf8(b) {
+                    Ok(s) => s,
+                    Err(_) => {
+                        report.warn(max_w, line, RowProblem::InvalidUtf8 { column: FIELDS[i] });
+                        skip |= i == F_ID;
+                        ""
+                    }
+                },
+            };
+        }
+        if skip {
+            report.skipped_rows += 1;
+            continue;
+        }
+        let id = fields[F_ID].trim();
+        if id.is_empty() || id.len() > MAX_ID_LEN {
+            report.skipped_rows += 1;
+            let p = if id.is_empty() {
+                RowProblem::EmptyCustomerId
+            } else {
+                RowProblem::CustomerIdTooLong
+            };
+            report.warn(max_w, line, p);
+            continue;
+        }
+        let mut country = fields[F_COUNTRY].trim().to_ascii_uppercase();
+        let mut region = fields[F_REGION].trim().to_string();
+        for (col, v) in [(F_COUNTRY, &mut country), (F_REGION, &mut region)] {
+            if v.len() > MAX_JURIS_LEN {
+                report.warn(
+                    max_w,
+                    line,
+                    RowProblem::FieldTooLong {
+                        column: FIELDS[col],
+                    },
+                );
+                v.clear();
+            }
+        }
+        let row_hash = {
+            let mut h = keys.row_hasher();
+            h.update(&flags.to_le_bytes());
+            for f in fields {
+                h.update(&(f.len() as u64).to_le_bytes());
+                h.update(f.as_bytes());
+            }
+            let mut a = [0u8; 8];
+            a.copy_from_slice(&h.finalize().as_bytes()[..8]);
+            u64::from_le_bytes(a)
+        };
+        let old_ix = old.find_customer(id);
+        let reuse = same_rules && old_ix.is_some_and(|o| old.row_hash(o) == row_hash);
+
+        let ordinal = rows.len() as u64;
+        if ordinal >= MAX_CUSTOMERS {
+            return Err(Error::Limit(format!("more than {MAX_CUSTOMERS} rows")));
+        }
+        let ordinal = ordinal as u32;
+        let j = match juris_ix.get(&(country.clone(), region.clone())) {
+            Some(&j) => j,
+            None => {
+                let j = u16::try_from(juris.len()).map_err(|_| {
+                    Error::Limit("more than 65536 distinct country/region pairs".into())
+                })?;
+                juris.push((country.clone(), region.clone()));
+                juris_ix.insert((country.clone(), region), j);
+                j
+            }
+        };
+        if !reuse {
+            fingerprint_row(
+                &keys,
+                opts.email,
+                &fields,
+                &country,
+                ordinal,
+                line,
+                &mut fresh,
+                &mut report,
+                max_w,
+            );
+        }
+        rows.push(Row {
+            id_off: id_blob.len() as u64,
+            id_len: id.len() as u32,
+            juris: j,
+            old: old_ix,
+            reuse,
+            row_hash,
+            line,
+        });
+        id_blob.extend_from_slice(id.as_bytes());
+    }
+
+    // Sort rows by id; the first occurrence of an id wins.
+    let id_of = |r: &Row| &id_blob[r.id_off as usize..r.id_off as usize + r.id_len as usize];
+    let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| {
+        id_of(&rows[a as usize])
+            .cmp(id_of(&rows[b as usize]))
+            .then(a.cmp(&b))
+    });
+    let mut row_to_new = vec![u32::MAX; rows.len()];
+    let mut kept: Vec<u32> = Vec::with_capacity(rows.len());
+    for (k, &r) in order.iter().enumerate() {
+        let dup_of = (k > 0)
+            .then(|| order[k - 1])
+            .filter(|&p| id_of(&rows[p as usize]) == id_of(&rows[r as usize]));
+        if let Some(mut first) = dup_of {
+            // Walk back to the first occurrence for the message.
+            let mut kk = k - 1;
+            while kk > 0 && id_of(&rows[order[kk - 1] as usize]) == id_of(&rows[r as usize]) {
+                kk -= 1;
+                first = order[kk];
+            }
+            report.duplicate_ids += 1;
+            report.skipped_rows += 1;
+            report.warn(
+                max_w,
+                rows[r as usize].line,
+                RowProblem::DuplicateCustomerId {
+                    first_line: rows[first as usize].line,
+                },
+            );
+            continue;
+        }
+        row_to_new[r as usize] = kept.len() as u32;
+        kept.push(r);
+    }
+    drop(order);
+    // Warnings were pushed in two passes; present them in file order.
+    report.warnings.sort_by_key(|w| w.line);
+
+    let mut old_to_new = vec![u32::MAX; old.len() as usize];
+    let mut matched_old = 0u64;
+    for (new_ix, &r) in kept.iter().enumerate() {
+        let row = &rows[r as usize];
+        match (row.old, row.reuse) {
+            (Some(o), true) => {
+                old_to_new[o as usize] = new_ix as u32;
+                report.unchanged += 1;
+                matched_old += 1;
+            }
+            (Some(_), false) => {
+                report.changed += 1;
+                matched_old += 1;
+            }
+            (None, _) => report.added += 1,
+        }
+    }
+    report.removed = u64::from(old.len()) - matched_old;
+    report.customers = kept.len() as u64;
+
+    let mut fps: [Vec<Entry>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for (k, kind) in IdKind::ALL.into_iter().enumerate() {
+        let mut new_entries = std::mem::take(&mut fresh[k]);
+        new_entries.retain_mut(|e| {
+            let n = row_to_new[(e.tag & !VARIANT_BIT) as usize];
+            e.tag = n | (e.tag & VARIANT_BIT);
+            n != u32::MAX
+        });
+        new_entries.sort_unstable();
+        fps[k] = merge(old.entries(kind), &old_to_new, new_entries);
+    }
+    report.email_fingerprints = fps[0].len() as u64;
+    report.phone_fingerprints = fps[1].len() as u64;
+    report.name_fingerprints = fps[2].len() as u64;
+
+    let mut id_offsets = Vec::with_capacity(kept.len() + 1);
+    let mut new_blob = Vec::with_capacity(id_blob.len());
+    let mut cust_juris = Vec::with_capacity(kept.len());
+    let mut row_hash = Vec::with_capacity(kept.len());
+    id_offsets.push(0u64);
+    for &r in &kept {
+        let row = &rows[r as usize];
+        new_blob.extend_from_slice(id_of(row));
+        id_offsets.push(new_blob.len() as u64);
+        cust_juris.push(row.juris);
+        row_hash.push(row.row_hash);
+    }
+    drop(rows);
+    drop(id_blob);
+
+    let build = Build {
+        flags,
+        kcv: keys.check_value(),
+        generation: old.generation() + 1,
+        juris,
+        id_offsets,
+        id_blob: new_blob,
+        cust_juris,
+        row_hash,
+        fps,
+    };
+    // The old mapping must stay valid until the merge is done (it is), and
+    // may be dropped before publishing.
+    drop(old);
+    let (file, bytes) = publish(dir, &build)?;
+    report.index_file = file;
+    report.index_bytes = bytes;
+    report.generation = build.generation;
+    Ok(report)
+}
+
+fn csv_error(e: &csv::Error) -> Error {
+    let line = e.position().map_or(0, |p| p.line());
+    // csv's messages may quote field bytes for UTF-8 errors; keep only the
+    // kind, never content.
+    let message = match e.kind() {
+        csv::ErrorKind::Io(err) => format!("I/O error: {err}"),
+        csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".to_string(),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("row has {len} fields, expected {expected_len}")
+        }
+        _ => "malformed CSV".to_string(),
+    };
+    Error::Csv { line, message }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fingerprint_row(
+    keys: &Keys,
+    email_opts: EmailOptions,
+    fields: &[&str; 7],
+    country: &str,
+    ordinal: u32,
+    line: u64,
+    out: &mut [Vec<Entry>; 3],
+    report: &mut ImportReport,
+    max_w: usize,
+) {
+    let mut push = |k: usize, kind: IdKind, forms: &Forms| {
+        out[k].push(Entry {
+            fp: keys.fingerprint(kind, &forms.exact),
+            tag: ordinal,
+        });
+        if let Some(v) = &forms.variant {
+            out[k].push(Entry {
+                fp: keys.fingerprint(kind, v),
+                tag: ordinal | VARIANT_BIT,
+            });
+        }
+    };
+    match email::normalise(fields[F_EMAIL], email_opts) {
+        Ok(f) => push(0, IdKind::Email, &f),
+        Err(EmailProblem::Empty) => report.empty_emails += 1,
+        Err(EmailProblem::Malformed) => {
+            report.malformed_emails += 1;
+            report.warn(max_w, line, RowProblem::MalformedEmail);
+        }
+    }
+    let region = (!country.is_empty()).then_some(country);
+    match phone::normalise(fields[F_PHONE], region) {
+        Ok(e164) => push(
+            1,
+            IdKind::Phone,
+            &Forms {
+                exact: e164,
+                variant: None,
+            },
+        ),
+        Err(PhoneProblem::Empty) => report.empty_phones += 1,
+        Err(p) => {
+            report.bad_phones += 1;
+            let problem = if p == PhoneProblem::Invalid {
+                RowProblem::InvalidPhone
+            } else {
+                RowProblem::UnparseablePhone
+            };
+            report.warn(max_w, line, problem);
+        }
+    }
+    match name::normalise_parts(fields[F_FIRST], fields[F_LAST]) {
+        Some(f) => push(2, IdKind::Name, &f),
+        None => report.unusable_names += 1,
+    }
+}
+
+/// Merges the old sorted entries that survive (remapped through
+/// `old_to_new`) with the new sorted entries. Remapping keeps the order by
+/// fingerprint, which is all lookups need.
+fn merge(old: &[u8], old_to_new: &[u32], new: Vec<Entry>) -> Vec<Entry> {
+    let n_old = old.len() / ENTRY_LEN;
+    let mut out = Vec::with_capacity(new.len() + n_old);
+    let mut new = new.into_iter().peekable();
+    for i in 0..n_old {
+        let rec = &old[i * ENTRY_LEN..(i + 1) * ENTRY_LEN];
+        let mut fp = [0u8; FP_LEN];
+        fp.copy_from_slice(&rec[..FP_LEN]);
+        let mut t = [0u8; 4];
+        t.copy_from_slice(&rec[FP_LEN..]);
+        let tag = u32::from_le_bytes(t);
+        let Some(&n) = old_to_new.get((tag & !VARIANT_BIT) as usize) else {
+            continue;
+        };
+        if n == u32::MAX {
+            continue;
+        }
+        let e = Entry {
+            fp,
+            tag: n | (tag & VARIANT_BIT),
+        };
+        while let Some(x) = new.next_if(|x| x.fp < e.fp) {
+            out.push(x);
+        }
+        out.push(e);
+    }
+    out.extend(new);
+    out
+}

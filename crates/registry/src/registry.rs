@@ -1,0 +1,428 @@
+//! The registry directory, its atomic generations, and lookups.
+//!
+//! Layout of a registry directory:
+//! ```text
+//! CURRENT                  one line: the file name of the live index
+//! index-<gen>-<rand>.bwr   index files (see `format`); the live one and
+//!                          the one before it, so readers that read CURRENT
+//!                          just before a swap can still open theirs
+//! ```
+//! A writer builds a new index file under a temporary name, syncs it,
+//! renames it into place, then replaces CURRENT by rename. Readers read
+//! CURRENT once and map that one file, so they see the old registry or the
+//! new one, never a mix. Concurrent *writers* are not coordinated: each
+//! produces a complete generation and the last rename wins; callers that
+//! may run two imports at once should serialise them.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{io, Error, Result};
+use crate::format::{self, Build, Index, ENTRY_LEN, VARIANT_BIT};
+use crate::key::{IdKind, Key, Keys};
+use crate::normalize::{email, name, phone, Forms};
+
+pub(crate) const CURRENT: &str = "CURRENT";
+
+/// One customer as stored: the id and the jurisdiction, nothing else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CustomerRef<'a> {
+    /// Position in the registry (what lookups return).
+    pub index: u32,
+    pub id: &'a str,
+    /// ISO 3166-1 alpha-2 as imported (upper-cased), may be empty.
+    pub country: &'a str,
+    /// Subdivision (e.g. US state) as imported, may be empty.
+    pub region: &'a str,
+}
+
+/// One customer a lookup found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Match {
+    /// Index for [`Registry::customer`].
+    pub customer: u32,
+    /// True when the exact normalised form matched the customer's exact
+    /// form; false when the match went through a variant (Gmail folding,
+    /// diacritic folding), which callers should weigh lower.
+    pub exact: bool,
+}
+
+/// The customers a lookup found, sorted by index, each once.
+///
+/// Several candidates are normal for names (people share names) and
+/// possible for folded email variants; the caller decides what an
+/// ambiguous match means.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Matches(Vec<Match>);
+
+impl Matches {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// More than one candidate customer.
+    pub fn is_ambiguous(&self) -> bool {
+        self.0.len() > 1
+    }
+    pub fn iter(&self) -> std::slice::Iter<'_, Match> {
+        self.0.iter()
+    }
+    pub fn as_slice(&self) -> &[Match] {
+        &self.0
+    }
+}
+
+impl<'a> IntoIterator for &'a Matches {
+    type Item = &'a Match;
+    type IntoIter = std::slice::Iter<'a, Match>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// Sizes, for reports and benchmarks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stats {
+    pub customers: u64,
+    pub email_fingerprints: u64,
+    pub phone_fingerprints: u64,
+    pub name_fingerprints: u64,
+    /// Size of the live index file.
+    pub file_bytes: u64,
+    pub generation: u64,
+}
+
+/// How much checking [`Registry::open_with`] does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Verify {
+    /// Header, structure and every section checksum (one sequential read of
+    /// the file). The default: silent corruption would mean silently missed
+    /// customers.
+    #[default]
+    Full,
+    /// Header checksum, key check and structure only; call
+    /// [`Registry::verify`] later. For very large registries on cold disks.
+    HeaderOnly,
+}
+
+/// An open, read-only registry generation.
+pub struct Registry {
+    dir: PathBuf,
+    keys: Keys,
+    index: Index,
+    juris: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry")
+            .field("path", &self.index.path)
+            .field("customers", &self.index.header.customers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads CURRENT and returns the path of the live index file.
+fn current_file(dir: &Path) -> Result<PathBuf> {
+    let cur = dir.join(CURRENT);
+    let text = match fs::read_to_string(&cur) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::NotInitialised {
+                path: dir.to_path_buf(),
+            })
+        }
+        Err(e) => return Err(io("reading CURRENT", &cur)(e)),
+    };
+    let name = text.trim();
+    let ok = name.starts_with("index-")
+        && name.ends_with(".bwr")
+        && !name.contains(['/', '\\'])
+        && name.len() < 128;
+    if !ok {
+        return Err(Error::Corrupt {
+            path: cur,
+            reason: "CURRENT does not name an index file".into(),
+        });
+    }
+    Ok(dir.join(name))
+}
+
+impl Registry {
+    /// Opens the live generation of the registry in `dir` and checks it
+    /// fully (see [`Verify::Full`]).
+    ///
+    /// Errors: [`Error::NotInitialised`], [`Error::WrongKey`] (the key is not
+    /// the one the registry was built with), [`Error::Corrupt`].
+    pub fn open(dir: &Path, key: &Key) -> Result<Registry> {
+        Registry::open_with(dir, key, Verify::Full)
+    }
+
+    pub fn open_with(dir: &Path, key: &Key, verify: Verify) -> Result<Registry> {
+        let keys = Keys::derive(key);
+        // A writer may publish a new generation and remove the one we just
+        // read from CURRENT before we open it; re-reading CURRENT resolves
+        // that race.
+        let mut attempts = 0;
+        let index = loop {
+            let file = current_file(dir)?;
+            match Index::open(&file, false) {
+                Ok(i) => break i,
+                Err(Error::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound && attempts < 5 =>
+                {
+                    attempts += 1;
+                }
+                Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(Error::Corrupt {
+                        path: file,
+                        reason: "CURRENT names an index file that does not exist".into(),
+                    })
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        // Key check before the checksums, so a wrong key is reported as
+        // such even on a large registry, and quickly.
+        if index.header.kcv != keys.check_value() {
+            return Err(Error::WrongKey {
+                path: dir.to_path_buf(),
+            });
+        }
+        if verify == Verify::Full {
+            index.verify()?;
+        }
+        let juris = index.jurisdictions()?;
+        Ok(Registry {
+            dir: dir.to_path_buf(),
+            keys,
+            index,
+            juris,
+        })
+    }
+
+    /// Checks every section checksum (what [`Verify::Full`] does on open).
+    pub fn verify(&self) -> Result<()> {
+        self.index.verify()
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Path of the index file this handle reads.
+    pub fn file(&self) -> &Path {
+        &self.index.path
+    }
+
+    /// Number of customers.
+    pub fn len(&self) -> u32 {
+        self.index.header.customers as u32
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.header.customers == 0
+    }
+
+    pub fn stats(&self) -> Stats {
+        let n = |s| (self.index.section(s).len() / ENTRY_LEN) as u64;
+        Stats {
+            customers: self.index.header.customers,
+            email_fingerprints: n(format::S_FP_EMAIL),
+            phone_fingerprints: n(format::S_FP_PHONE),
+            name_fingerprints: n(format::S_FP_NAME),
+            file_bytes: self.index.file_len(),
+            generation: self.index.header.generation,
+        }
+    }
+
+    /// The email options the registry was imported with (lookups use them).
+    pub fn email_options(&self) -> email::EmailOptions {
+        email::EmailOptions {
+            case_sensitive_local: self.index.header.flags & format::FLAG_CASE_SENSITIVE_LOCAL != 0,
+        }
+    }
+
+    /// The customer at `index`, or `None` if out of range (or the stored
+    /// row is malformed, which the checksums make practically impossible).
+    pub fn customer(&self, index: u32) -> Option<CustomerRef<'_>> {
+        let i = index as usize;
+        if i >= self.len() as usize {
+            return None;
+        }
+        let id = std::str::from_utf8(self.id_bytes(i)?).ok()?;
+        let cj = self.index.section(format::S_CUST_JURIS);
+        let j = u16::from_le_bytes([*cj.get(2 * i)?, *cj.get(2 * i + 1)?]) as usize;
+        let (country, region) = self.juris.get(j)?;
+        Some(CustomerRef {
+            index,
+            id,
+            country,
+            region,
+        })
+    }
+
+    fn id_bytes(&self, i: usize) -> Option<&[u8]> {
+        let offs = self.index.section(format::S_ID_OFFSETS);
+        let blob = self.index.section(format::S_ID_BLOB);
+        let a = format::u64_at(offs, 8 * i) as usize;
+        let b = format::u64_at(offs, 8 * (i + 1)) as usize;
+        blob.get(a..b)
+    }
+
+    /// Index of the customer with this id (ids are stored sorted).
+    pub fn find_customer(&self, id: &str) -> Option<u32> {
+        let (mut lo, mut hi) = (0usize, self.len() as usize);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.id_bytes(mid)?.cmp(id.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid as u32),
+            }
+        }
+        None
+    }
+
+    pub(crate) fn row_hash(&self, i: u32) -> u64 {
+        format::u64_at(self.index.section(format::S_ROW_HASH), 8 * i as usize)
+    }
+
+    pub(crate) fn flags(&self) -> u32 {
+        self.index.header.flags
+    }
+
+    pub(crate) fn generation(&self) -> u64 {
+        self.index.header.generation
+    }
+
+    pub(crate) fn keys(&self) -> &Keys {
+        &self.keys
+    }
+
+    pub(crate) fn entries(&self, kind: IdKind) -> &[u8] {
+        self.index.section(section_of(kind))
+    }
+
+    /// Looks up an email as found in a leak (any case, Gmail variants).
+    pub fn lookup_email(&self, raw: &str) -> Matches {
+        match email::normalise(raw, self.email_options()) {
+            Ok(f) => self.lookup_forms(IdKind::Email, &f),
+            Err(_) => Matches::default(),
+        }
+    }
+
+    /// Looks up a phone; national formats need `default_region` (ISO
+    /// alpha-2), e.g. the jurisdiction the leak is about.
+    pub fn lookup_phone(&self, raw: &str, default_region: Option<&str>) -> Matches {
+        match phone::normalise(raw, default_region) {
+            Ok(e164) => self.lookup_forms(
+                IdKind::Phone,
+                &Forms {
+                    exact: e164,
+                    variant: None,
+                },
+            ),
+            Err(_) => Matches::default(),
+        }
+    }
+
+    /// Looks up a full name ("First Last", "Last, First", with titles or
+    /// initials). Expect several candidates for common names.
+    pub fn lookup_name(&self, raw: &str) -> Matches {
+        match name::normalise(raw) {
+            Some(f) => self.lookup_forms(IdKind::Name, &f),
+            None => Matches::default(),
+        }
+    }
+
+    /// Looks up already-normalised forms (as produced by this crate's
+    /// normalisers) of one identifier.
+    pub fn lookup_forms(&self, kind: IdKind, forms: &Forms) -> Matches {
+        let entries = self.entries(kind);
+        let mut out: Vec<Match> = Vec::new();
+        let mut probe = |text: &str, query_exact: bool| {
+            let fp = self.keys.fingerprint(kind, text);
+            for i in format::find(entries, &fp) {
+                let tag = format::entry_tag(entries, i);
+                out.push(Match {
+                    customer: tag & !VARIANT_BIT,
+                    exact: query_exact && tag & VARIANT_BIT == 0,
+                });
+            }
+        };
+        probe(&forms.exact, true);
+        if let Some(v) = &forms.variant {
+            probe(v, false);
+        }
+        // Exact sorts after variant for the same customer; keep the exact.
+        out.sort_unstable_by(|a, b| a.customer.cmp(&b.customer).then(b.exact.cmp(&a.exact)));
+        out.dedup_by_key(|m| m.customer);
+        Matches(out)
+    }
+}
+
+pub(crate) fn section_of(kind: IdKind) -> usize {
+    match kind {
+        IdKind::Email => format::S_FP_EMAIL,
+        IdKind::Phone => format::S_FP_PHONE,
+        IdKind::Name => format::S_FP_NAME,
+    }
+}
+
+/// Writes `build` as the next generation of `dir` and makes it live.
+/// Returns the path and size of the new index file.
+pub(crate) fn publish(dir: &Path, build: &Build) -> Result<(PathBuf, u64)> {
+    let mut rnd = [0u8; 4];
+    getrandom::fill(&mut rnd).map_err(|e| Error::Random(e.to_string()))?;
+    let tag = u32::from_le_bytes(rnd);
+    let name = format!("index-{:016}-{tag:08x}.bwr", build.generation);
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let dest = dir.join(&name);
+    let bytes = match format::write(&tmp, build) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    fs::rename(&tmp, &dest).map_err(io("publishing index file", &dest))?;
+
+    let previous = current_file(dir).ok();
+    let cur_tmp = dir.join(format!(".CURRENT.{}.{tag:08x}.tmp", std::process::id()));
+    let write_cur = || -> std::io::Result<()> {
+        let mut f = fs::File::create(&cur_tmp)?;
+        f.write_all(format!("{name}\n").as_bytes())?;
+        f.sync_all()
+    };
+    write_cur().map_err(io("writing CURRENT", &cur_tmp))?;
+    let cur = dir.join(CURRENT);
+    fs::rename(&cur_tmp, &cur).map_err(io("replacing CURRENT", &cur))?;
+    // The rename is durable only once the directory entry is.
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    collect_garbage(dir, &dest, previous.as_deref());
+    Ok((dest, bytes))
+}
+
+/// Removes index files other than the live one and its predecessor.
+/// Best effort: a leftover file costs disk, never correctness.
+fn collect_garbage(dir: &Path, live: &Path, previous: Option<&Path>) {
+    let Ok(rd) = fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let p = e.path();
+        let n = e.file_name();
+        let n = n.to_string_lossy();
+        if n.starts_with("index-")
+            && n.ends_with(".bwr")
+            && p != live
+            && Some(p.as_path()) != previous
+        {
+            let _ = fs::remove_file(&p);
+        }
+    }
+}
