@@ -1,0 +1,60 @@
+//! The labelled evaluation corpus for breachwatch's detectors, and the
+//! scorer that compares a scan's findings with its labels.
+//!
+//! The generator writes a synthetic retailer's data (HTML pages, JSON API
+//! responses, NDJSON events, CSV exports, web and app logs, mailboxes, SQL
+//! dumps) from a seed, byte-for-byte reproducible on every platform, with
+//! exact ground truth: every labelled span is a byte range into the file's
+//! raw bytes. Hard negatives (role mailboxes, private IPs, version strings,
+//! hashes, masked cards, brand names…) appear often and are never labelled.
+//!
+//! This crate must never use real people's data or a test-data generator's
+//! word lists (Faker, fake-rs), and detectors must never use its name lists
+//! (see `data/PROVENANCE.md`): otherwise the evaluation measures the
+//! generator, not the detectors.
+
+mod doc;
+mod formats;
+mod generate;
+mod kind;
+mod people;
+pub mod rng;
+pub mod score;
+pub mod validate;
+mod values;
+
+pub use generate::{generate, list_files, GenOptions, GenSummary, DEFAULT_SIZE_MB, TRUTH_FILE};
+pub use kind::Kind;
+pub use score::{
+    parse_floors, read_jsonl, score, score_dir, Finding, FloorError, KindScore, Report,
+    ScoreOptions, TruthSpan,
+};
+
+/// Errors of the generator and the scorer; each names the file involved.
+#[derive(Debug, thiserror::Error)]
+pub enum CorpusError {
+    #[error("{path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{what} line {line}: {source}")]
+    Json {
+        what: String,
+        line: usize,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl CorpusError {
+    pub(crate) fn io(path: impl Into<std::path::PathBuf>, source: std::io::Error) -> CorpusError {
+        CorpusError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
