@@ -1,13 +1,704 @@
-use crate::{Finding, KindSet};
+//! Numeric PII: payment cards, US SSNs, IBANs, phone numbers and IPv4
+//! addresses, found in one pass over the haystack.
+//!
+//! The pass skips non-digit bytes eight at a time and cuts the text into
+//! *words* — maximal runs of digits and number punctuation (`-./()`, a
+//! leading `+`) — and *tokens*, words joined by single spaces
+//! (`4111 1111 1111 1111`). A word glued to a larger alphanumeric token
+//! (`ORD-12345678`, `v1.2.3.4`, `4111…x`, a hex hash) never takes part in a
+//! finding. Candidates are runs of up to [`MAX_SPAN_WORDS`] consecutive
+//! words of a token; each is dispatched by shape, cheap checks first, and
+//! only candidates shaped like a phone number reach the numbering-plan
+//! metadata. IBANs start with letters, so they are tried where a digit
+//! follows two capitals.
+//!
+//! Every decision about a candidate depends on bytes within a few dozen
+//! bytes of it (words are capped at [`MAX_WORD_BYTES`], context windows at
+//! 40 bytes), far inside [`crate::MAX_LOOKBEHIND`] and
+//! [`crate::MAX_LOOKAHEAD`], which is what keeps chunked scans equal to
+//! whole-buffer scans.
+
+mod card;
+mod iban;
+mod ipv4;
+mod phone;
+mod ssn;
+
+use crate::context::{is_word_byte, ContextWords};
+use crate::{Finding, Kind, KindSet};
+
+/// Longer words (long digit runs, IDs with many dashes) are no PII we know
+/// and are skipped whole rather than searched inside.
+const MAX_WORD_BYTES: usize = 40;
+const MAX_WORD_DIGITS: usize = 24;
+/// At most this many words form one candidate: `+33 1 42 68 53 00` is six.
+const MAX_SPAN_WORDS: usize = 6;
+const MAX_DIGITS: usize = 24;
+const MAX_GROUPS: usize = 16;
+/// How far before a candidate context words are looked for.
+const CONTEXT_WINDOW: usize = 40;
+
+const CARD_WORDS: &[&str] = &[
+    "card",
+    "visa",
+    "mastercard",
+    "amex",
+    "american express",
+    "discover",
+    "diners",
+    "jcb",
+    "unionpay",
+    "maestro",
+    "credit",
+    "debit",
+    "payment",
+    "cc#",
+    "cc:",
+    "cc=",
+    "cc no",
+    "ccnum",
+    "cc_num",
+    "cc-num",
+    "pan:",
+    "pan#",
+    "pan=",
+];
+/// Words that make a Luhn-valid number more likely an identifier from a
+/// shop's own systems. Short ones carry punctuation so that `ref` does not
+/// match inside `refund`.
+const NOT_CARD_WORDS: &[&str] = &[
+    "order",
+    "tracking",
+    "invoice",
+    "ref:",
+    "ref#",
+    "ref.",
+    "ref no",
+    "reference",
+    "shipment",
+    "parcel",
+    "consignment",
+    "awb",
+    "txn",
+    "transaction id",
+];
+const SSN_WORDS: &[&str] = &[
+    "ssn",
+    "social security",
+    "soc sec",
+    "soc. sec",
+    "ss#",
+    "ss #",
+    "ss no",
+    "taxpayer",
+];
+const PHONE_WORDS: &[&str] = &[
+    "phone",
+    "tel",
+    "mobile",
+    "cell",
+    "fax",
+    "call",
+    "whatsapp",
+    "contact",
+    "mob:",
+    "mob.",
+    "handy",
+    "telefon",
+    "téléphone",
+    "móvil",
+    "cellulare",
+    "celular",
+    "电话",
+    "電話",
+];
+/// Words before a dotted quad that make it a version, not an address.
+const VERSION_WORDS: &[&str] = &[
+    "version", "ver ", "ver.", "ver:", "v.", "build", "release", "firmware", "fw ", "rev ", "rev.",
+    "oid",
+];
+
+/// Byte classes of the word scanner.
+const OTHER: u8 = 0;
+const DIGIT: u8 = 1;
+const PUNCT: u8 = 2;
+
+static CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = b'0';
+    while b <= b'9' {
+        t[b as usize] = DIGIT;
+        b += 1;
+    }
+    t[b'-' as usize] = PUNCT;
+    t[b'.' as usize] = PUNCT;
+    t[b'/' as usize] = PUNCT;
+    t[b'(' as usize] = PUNCT;
+    t[b')' as usize] = PUNCT;
+    t
+};
 
 pub(crate) struct NumericDetector {
-    _kinds: KindSet,
+    card: bool,
+    ssn: bool,
+    iban: bool,
+    phone: bool,
+    ip: bool,
+    card_words: ContextWords,
+    not_card_words: ContextWords,
+    ssn_words: ContextWords,
+    phone_words: ContextWords,
+    version_words: ContextWords,
+}
+
+/// What follows a word.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Edge {
+    /// A boundary: space, punctuation, end of haystack.
+    Free,
+    /// `:` and a digit: a port after an address, or a time's minutes.
+    Colon,
+    /// Glued to more of a larger token.
+    Glued,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Word {
+    start: usize,
+    /// One past the last digit (or the `)` closing a group).
+    end: usize,
+    /// Where the scan resumes: past trailing punctuation.
+    run_end: usize,
+    digits: usize,
+    has_dot: bool,
+    /// Too long, or glued on the left: no candidate may include it.
+    dead: bool,
+    right: Edge,
+    /// Another word follows after exactly one space.
+    next_adjacent: bool,
+}
+
+/// A candidate's digits and layout, collected from its bytes.
+pub(super) struct Cand {
+    start: usize,
+    end: usize,
+    digits: [u8; MAX_DIGITS],
+    nd: usize,
+    groups: [u8; MAX_GROUPS],
+    /// Absolute end offset of each group.
+    group_end: [usize; MAX_GROUPS],
+    /// `seps[i]` separates group `i` from `i + 1`: `b' '`, `b'-'`, `b'.'`,
+    /// `b'/'`, `b'('` for anything with parentheses, `b'?'` otherwise.
+    seps: [u8; MAX_GROUPS],
+    ng: usize,
+    plus: bool,
+    open_paren: bool,
+}
+
+impl Cand {
+    fn digits(&self) -> &[u8] {
+        &self.digits[..self.nd]
+    }
+
+    fn groups(&self) -> &[u8] {
+        &self.groups[..self.ng]
+    }
+
+    fn seps(&self) -> &[u8] {
+        &self.seps[..self.ng.saturating_sub(1)]
+    }
+
+    /// Collects `hay[start..end]`, or `None` if it has too many digits or
+    /// groups to be anything we detect.
+    fn collect(hay: &[u8], start: usize, end: usize) -> Option<Cand> {
+        let mut c = Cand {
+            start,
+            end,
+            digits: [0; MAX_DIGITS],
+            nd: 0,
+            groups: [0; MAX_GROUPS],
+            group_end: [0; MAX_GROUPS],
+            seps: [0; MAX_GROUPS],
+            ng: 0,
+            plus: hay[start] == b'+',
+            open_paren: false,
+        };
+        let from = start + usize::from(c.plus);
+        c.open_paren = hay.get(from) == Some(&b'(');
+        let mut in_group = false;
+        let mut pending: Option<u8> = None;
+        for (pos, &b) in hay.iter().enumerate().take(end).skip(from) {
+            if b.is_ascii_digit() {
+                if c.nd == MAX_DIGITS {
+                    return None;
+                }
+                c.digits[c.nd] = b;
+                c.nd += 1;
+                if !in_group {
+                    if c.ng == MAX_GROUPS {
+                        return None;
+                    }
+                    if c.ng > 0 {
+                        c.seps[c.ng - 1] = pending.unwrap_or(b'?');
+                    }
+                    c.ng += 1;
+                    in_group = true;
+                }
+                c.groups[c.ng - 1] += 1;
+                c.group_end[c.ng - 1] = pos + 1;
+                pending = None;
+            } else {
+                in_group = false;
+                let code = match b {
+                    b'(' | b')' => b'(',
+                    b' ' | b'-' | b'.' | b'/' => b,
+                    _ => b'?',
+                };
+                pending = Some(match pending {
+                    None => code,
+                    Some(p) if p != b'?' && code != b'?' && (p == b'(' || code == b'(') => b'(',
+                    Some(_) => b'?',
+                });
+            }
+        }
+        (c.ng > 0).then_some(c)
+    }
 }
 
 impl NumericDetector {
     pub(crate) fn new(kinds: KindSet) -> NumericDetector {
-        NumericDetector { _kinds: kinds }
+        NumericDetector {
+            card: kinds.contains(Kind::PaymentCard),
+            ssn: kinds.contains(Kind::UsSsn),
+            iban: kinds.contains(Kind::Iban),
+            phone: kinds.contains(Kind::PhoneNumber),
+            ip: kinds.contains(Kind::IpAddress),
+            card_words: ContextWords::new(CARD_WORDS),
+            not_card_words: ContextWords::new(NOT_CARD_WORDS),
+            ssn_words: ContextWords::new(SSN_WORDS),
+            phone_words: ContextWords::new(PHONE_WORDS),
+            version_words: ContextWords::new(VERSION_WORDS),
+        }
     }
 
-    pub(crate) fn find(&self, _hay: &[u8], _out: &mut Vec<Finding>) {}
+    pub(crate) fn find(&self, hay: &[u8], out: &mut Vec<Finding>) {
+        if !(self.card || self.ssn || self.iban || self.phone || self.ip) {
+            return;
+        }
+        let n = hay.len();
+        let mut i = 0;
+        while i < n {
+            i = next_digit(hay, i);
+            if i >= n {
+                break;
+            }
+            if i > 0 && is_word_byte(hay[i - 1]) {
+                if self.iban && iban_trigger(hay, i) {
+                    if let Some(end) = iban::scan(hay, i - 2) {
+                        out.push(Finding {
+                            start: i - 2,
+                            end,
+                            kind: Kind::Iban,
+                            score: 0.95,
+                            detector: "iban.mod97",
+                        });
+                        i = end;
+                        continue;
+                    }
+                }
+                // Digits inside an identifier, hash or word: skip it all.
+                i = skip_word_bytes(hay, i);
+                continue;
+            }
+            let start = match i.checked_sub(1).map(|p| hay[p]) {
+                Some(b'+' | b'(') => i - 1,
+                _ => i,
+            };
+            i = self.token(hay, start, out);
+        }
+    }
+
+    /// Scans the token starting with the word at `start`, emitting findings,
+    /// and returns where scanning resumes.
+    fn token(&self, hay: &[u8], start: usize, out: &mut Vec<Finding>) -> usize {
+        let mut ring = [None::<Word>; MAX_SPAN_WORDS];
+        let mut len = 0;
+        let mut pos = start;
+        loop {
+            let w = parse_word(hay, pos);
+            if len == MAX_SPAN_WORDS {
+                ring.rotate_left(1);
+                len -= 1;
+            }
+            ring[len] = Some(w);
+            len += 1;
+            self.candidates_ending(hay, &ring[..len], out);
+            if !w.next_adjacent {
+                return w.run_end.max(pos + 1);
+            }
+            pos = w.end + 1;
+        }
+    }
+
+    /// Evaluates the candidates made of the last word of `ring` and up to
+    /// [`MAX_SPAN_WORDS`] - 1 words before it, longest first; once one
+    /// matches, the shorter ones inside it are not tried.
+    fn candidates_ending(&self, hay: &[u8], ring: &[Option<Word>], out: &mut Vec<Finding>) {
+        let Some(Some(last)) = ring.last().copied() else {
+            return;
+        };
+        if last.dead || last.right == Edge::Glued {
+            return;
+        }
+        // Find how far back the candidate may reach: live words, bounded
+        // digit count.
+        let mut first = ring.len() - 1;
+        let mut digits = last.digits;
+        while first > 0 {
+            let Some(prev) = ring[first - 1] else { break };
+            if prev.dead || digits + prev.digits > MAX_DIGITS {
+                break;
+            }
+            digits += prev.digits;
+            first -= 1;
+        }
+        for a in first..ring.len() {
+            let Some(wa) = ring[a] else { continue };
+            let nd: usize = ring[a..].iter().flatten().map(|w| w.digits).sum();
+            let single = a == ring.len() - 1;
+            // Below 7 digits only a dotted quad is possible.
+            if nd < 4 || (nd < 7 && !(single && last.has_dot)) {
+                continue;
+            }
+            let Some(c) = Cand::collect(hay, wa.start, last.end) else {
+                continue;
+            };
+            let span = Span {
+                single,
+                left_adjacent: left_adjacent(hay, wa.start),
+                right_adjacent: last.next_adjacent,
+                right: last.right,
+            };
+            if let Some(f) = self.classify(hay, &c, &span) {
+                out.push(f);
+                return;
+            }
+        }
+    }
+
+    /// The best kind for one candidate, cheapest checks first.
+    fn classify(&self, hay: &[u8], c: &Cand, span: &Span) -> Option<Finding> {
+        let finding = |kind, end, score, detector| Finding {
+            start: c.start,
+            end,
+            kind,
+            score,
+            detector,
+        };
+        if self.ip && span.single {
+            if let Some((end, score)) = self.ipv4(hay, c) {
+                return Some(finding(Kind::IpAddress, end, score, "ip.v4"));
+            }
+        }
+        if span.right != Edge::Free {
+            return None;
+        }
+        // Cards and SSNs in parentheses: the parenthesis is not part of them.
+        let unparenthesised;
+        let c_bare = if c.open_paren && !c.plus {
+            unparenthesised = Cand::collect(hay, c.start + 1, c.group_end[c.ng - 1]);
+            unparenthesised.as_ref()
+        } else {
+            Some(c)
+        };
+        if let Some(b) = c_bare {
+            if let Some(f) = self.card_or_ssn(hay, b, span) {
+                return Some(f);
+            }
+        }
+        if self.phone {
+            // A phone number is a whole token, or starts one with `+`/`(`
+            // (`row 7 +44 20 7946 0958`): digits next to other digits are
+            // too often something else.
+            if span.right_adjacent || (span.left_adjacent && !c.plus && !c.open_paren) {
+                return None;
+            }
+            let m = phone::check(c, || self.phone_words.before(hay, c.start, CONTEXT_WINDOW))?;
+            return Some(finding(Kind::PhoneNumber, c.end, m.score, m.detector));
+        }
+        None
+    }
+
+    fn card_or_ssn(&self, hay: &[u8], c: &Cand, span: &Span) -> Option<Finding> {
+        let finding = |kind, score, detector| Finding {
+            start: c.start,
+            end: c.end,
+            kind,
+            score,
+            detector,
+        };
+        if self.ssn {
+            if let Some((score, det)) = self.ssn(hay, c, span) {
+                return Some(finding(Kind::UsSsn, score, det));
+            }
+        }
+        if self.card {
+            if let Some(score) = self.card(hay, c) {
+                return Some(finding(Kind::PaymentCard, score, "card.luhn"));
+            }
+        }
+        None
+    }
+
+    /// A dotted quad, possibly followed by a CIDR suffix (`/24`, not part
+    /// of the finding). Returns the finding's end and score.
+    fn ipv4(&self, hay: &[u8], c: &Cand) -> Option<(usize, f32)> {
+        if c.plus || c.open_paren || c.nd > 15 {
+            return None;
+        }
+        let g = c.groups();
+        let s = c.seps();
+        let quad = match (g.len(), s) {
+            (4, [b'.', b'.', b'.']) => true,
+            (5, [b'.', b'.', b'.', b'/']) => g[4] <= 2,
+            _ => false,
+        };
+        if !quad {
+            return None;
+        }
+        let d = c.digits();
+        let mut octets: [&[u8]; 4] = [&[]; 4];
+        let mut at = 0;
+        for (o, &len) in octets.iter_mut().zip(g) {
+            *o = &d[at..at + usize::from(len)];
+            at += usize::from(len);
+        }
+        if g.len() == 5 {
+            let prefix = d[at..]
+                .iter()
+                .fold(0u32, |a, &x| a * 10 + u32::from(x - b'0'));
+            if prefix > 32 {
+                return None;
+            }
+        }
+        let ip = ipv4::parse(octets)?;
+        if self.version_words.before(hay, c.start, 24) {
+            return None;
+        }
+        let score = if ipv4::is_infrastructure(ip) {
+            0.3
+        } else {
+            0.9
+        };
+        Some((c.group_end[3], score))
+    }
+
+    fn ssn(&self, hay: &[u8], c: &Cand, span: &Span) -> Option<(f32, &'static str)> {
+        if c.nd != 9 || c.plus || c.open_paren {
+            return None;
+        }
+        let g = c.groups();
+        let s = c.seps();
+        let dashed = match (g, s) {
+            ([3, 2, 4], [b'-', b'-']) => true,
+            // Spaced groups are only an SSN on their own: `123 45 6789`.
+            ([3, 2, 4], [b' ', b' ']) => !span.left_adjacent && !span.right_adjacent,
+            ([9], _) => false,
+            _ => return None,
+        };
+        let context = self.ssn_words.before(hay, c.start, CONTEXT_WINDOW);
+        if !(dashed || (context && span.single)) {
+            return None;
+        }
+        let mut d = [0u8; 9];
+        d.copy_from_slice(c.digits());
+        let score = match ssn::classify(&d)? {
+            ssn::SsnClass::Example => 0.2,
+            ssn::SsnClass::Plausible if !dashed => 0.85,
+            ssn::SsnClass::Plausible if context => 0.95,
+            ssn::SsnClass::Plausible => 0.7,
+        };
+        Some((score, if dashed { "ssn.dashed" } else { "ssn.context" }))
+    }
+
+    fn card(&self, hay: &[u8], c: &Cand) -> Option<f32> {
+        if !(13..=19).contains(&c.nd) || c.plus || c.open_paren {
+            return None;
+        }
+        let s = c.seps();
+        if let Some(&sep) = s.first() {
+            if !(sep == b' ' || sep == b'-') || s.iter().any(|&x| x != sep) {
+                return None;
+            }
+        }
+        if !card::grouping_ok(c.groups()) {
+            return None;
+        }
+        let d = c.digits();
+        card::issuer(d)?;
+        if !card::luhn(d) {
+            return None;
+        }
+        let score = if self.card_words.before(hay, c.start, CONTEXT_WINDOW) {
+            0.95
+        } else if self.not_card_words.before(hay, c.start, CONTEXT_WINDOW) {
+            0.4
+        } else {
+            0.9
+        };
+        Some(score)
+    }
 }
+
+/// Where a candidate sits in its token.
+struct Span {
+    /// One word only.
+    single: bool,
+    /// A numeric word ends one space before it.
+    left_adjacent: bool,
+    /// A numeric word starts one space after it.
+    right_adjacent: bool,
+    right: Edge,
+}
+
+/// The next digit at or after `i`, or `hay.len()`. Eight bytes at a time:
+/// the SWAR test below sets the high bit of exactly the bytes in `'0'..='9'`
+/// (it is exact, not a "maybe", because no byte lane can carry or borrow
+/// into its neighbour).
+fn next_digit(hay: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = LO * 127;
+    while let Some(chunk) = hay.get(i..i + 8) {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(b);
+        let x7 = x & LOW7;
+        let below_colon = (LO * (127 + 0x3a)).wrapping_sub(x7);
+        let above_slash = x7 + LO * (127 - 0x2f);
+        let hits = below_colon & !x & above_slash & HI;
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < hay.len() && !hay[i].is_ascii_digit() {
+        i += 1;
+    }
+    i
+}
+
+fn skip_word_bytes(hay: &[u8], mut i: usize) -> usize {
+    while i < hay.len() && is_word_byte(hay[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// A digit at `i` after two capitals that start a word: an IBAN's country.
+fn iban_trigger(hay: &[u8], i: usize) -> bool {
+    i >= 2
+        && hay[i - 1].is_ascii_uppercase()
+        && hay[i - 2].is_ascii_uppercase()
+        && (i == 2 || !is_word_byte(hay[i - 3]))
+}
+
+/// Whether the word starting at `s` is glued to something on its left:
+/// letters or digits, or punctuation that joins identifiers and paths
+/// (`ORD-123`, `/product/123`, `Chrome/120…`), a time's colon (`10:20`),
+/// or a currency sign.
+fn glued_left(hay: &[u8], s: usize) -> bool {
+    let Some(&p) = s.checked_sub(1).and_then(|k| hay.get(k)) else {
+        return false;
+    };
+    if is_word_byte(p) {
+        return true;
+    }
+    let pp = s.checked_sub(2).map(|k| hay[k]);
+    match (pp, p) {
+        (Some(pp), b'-' | b'.' | b'/' | b'\\' | b'@') => is_word_byte(pp),
+        (Some(pp), b':') => pp.is_ascii_digit(),
+        (_, b'$') => true,
+        // £ and ¥ (C2 A3, C2 A5), € (E2 82 AC) in UTF-8.
+        (Some(0xc2), 0xa3 | 0xa5) | (Some(0x82), 0xac) => true,
+        _ => false,
+    }
+}
+
+fn right_edge(hay: &[u8], e: usize) -> Edge {
+    let Some(&b) = hay.get(e) else {
+        return Edge::Free;
+    };
+    if is_word_byte(b) {
+        return Edge::Glued;
+    }
+    let next = hay.get(e + 1).copied();
+    match b {
+        b'-' | b'.' | b'/' | b'\\' | b'@' if next.is_some_and(is_word_byte) => Edge::Glued,
+        b':' if next.is_some_and(|n| n.is_ascii_digit()) => Edge::Colon,
+        b'%' => Edge::Glued,
+        _ => Edge::Free,
+    }
+}
+
+/// Whether a numeric word ends exactly one space before `s`.
+fn left_adjacent(hay: &[u8], s: usize) -> bool {
+    s >= 2 && hay[s - 1] == b' ' && (hay[s - 2].is_ascii_digit() || hay[s - 2] == b')')
+}
+
+/// Whether a word starts at `p`: a digit, or `+`/`(` before a digit.
+fn word_starts_at(hay: &[u8], p: usize) -> bool {
+    match hay.get(p) {
+        Some(b) if b.is_ascii_digit() => true,
+        Some(b'+' | b'(') => hay.get(p + 1).is_some_and(u8::is_ascii_digit),
+        _ => false,
+    }
+}
+
+/// Reads the word starting at `start` (a digit, `+` or `(`).
+fn parse_word(hay: &[u8], start: usize) -> Word {
+    let mut p = start + usize::from(hay[start] == b'+');
+    let mut digits = 0;
+    let mut last_digit = start;
+    let mut has_dot = false;
+    let mut open = false;
+    while p < hay.len() {
+        match CLASS[usize::from(hay[p])] {
+            DIGIT => {
+                digits += 1;
+                last_digit = p + 1;
+            }
+            PUNCT => {
+                has_dot |= hay[p] == b'.';
+                open |= hay[p] == b'(';
+            }
+            _ => break,
+        }
+        p += 1;
+    }
+    let run_end = p;
+    let end = if open && hay.get(last_digit) == Some(&b')') {
+        last_digit + 1
+    } else {
+        last_digit
+    };
+    let too_long = end - start > MAX_WORD_BYTES || digits > MAX_WORD_DIGITS;
+    let right = right_edge(hay, end);
+    let next_adjacent = !too_long
+        && right == Edge::Free
+        && hay.get(end) == Some(&b' ')
+        && word_starts_at(hay, end + 1);
+    Word {
+        start,
+        end,
+        run_end,
+        digits,
+        has_dot,
+        dead: too_long || glued_left(hay, start),
+        right,
+        next_adjacent,
+    }
+}
+
+#[cfg(test)]
+mod tests;
