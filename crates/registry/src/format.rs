@@ -336,11 +336,11 @@ impl Index {
 
     /// Checks every section checksum.
     pub(crate) fn verify(&self) -> Result<()> {
-        for s in 0..SECTIONS {
+        for (s, name) in SECTION_NAMES.iter().enumerate() {
             if xxh3_64(self.section(s)) != self.header.sections[s].2 {
                 return Err(corrupt(
                     &self.path,
-                    format!("checksum mismatch in section {}", SECTION_NAMES[s]),
+                    format!("checksum mismatch in section {name}"),
                 ));
             }
         }
