@@ -107,6 +107,7 @@ impl Failure {
     }
 
     pub fn from_io(e: &io::Error) -> Option<&Failure> {
-        e.get_ref().and_then(|inner| inner.downcast_ref::<Failure>())
+        e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<Failure>())
     }
 }

@@ -7,7 +7,9 @@ use std::rc::Rc;
 
 use crate::error::{Failure, MemberError, Notice, NoticeKind, Reason};
 use crate::limits::{Budget, Consumed, Counted, Guard, LimitKind};
-use crate::sniff::{clean_name, decompressed_name, is_unsafe_path, read_head, sniff, Format, SNIFF_LEN};
+use crate::sniff::{
+    clean_name, decompressed_name, is_unsafe_path, read_head, sniff, Format, SNIFF_LEN,
+};
 use crate::utf16::{detect_utf16, Endian, OffsetMap, Utf16Decoder};
 use crate::{Event, Options, Summary};
 
@@ -244,14 +246,31 @@ impl<E> Walker<'_, E> {
                     },
                     Format::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(input)),
                     _ => {
-                        let kib = u32::try_from(b.limits.max_window_bytes / 1024)
-                            .unwrap_or(u32::MAX - 1);
+                        let kib =
+                            u32::try_from(b.limits.max_window_bytes / 1024).unwrap_or(u32::MAX - 1);
                         Box::new(lzma_rust2::XzReader::new_mem_limit(input, true, kib))
                     }
                 };
                 let mut guard = Guard::new(decoder, b, format, Consumed::Counter(count));
                 let inner = format!("{base}!{}", decompressed_name(last_segment(label)));
-                self.walk(b, &inner, base, &mut guard, depth, unsafe_path)
+                let head = match read_head(&mut guard, SNIFF_LEN) {
+                    Ok(h) => h,
+                    Err(e) => return self.report_io(&inner, format, &e),
+                };
+                let inner_format = sniff(&head, &inner);
+                if matches!(inner_format, Format::Tar | Format::Zip) {
+                    guard.member_limit = u64::MAX;
+                }
+                self.open(
+                    b,
+                    &inner,
+                    base,
+                    head,
+                    &mut guard,
+                    inner_format,
+                    depth,
+                    unsafe_path,
+                )
             }
             Format::Tar => self.tar(b, base, peeked(head, reader), depth),
             Format::Zip => {

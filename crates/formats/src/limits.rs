@@ -146,6 +146,9 @@ pub(crate) struct Guard<'b, R> {
     pub budget: &'b Budget,
     pub format: Format,
     pub consumed: Consumed,
+    /// The member-size limit; lifted for a stream that carries an archive
+    /// (a `.tar.gz`), whose entries are limited one by one instead.
+    pub member_limit: u64,
     produced: u64,
     failed: Option<Failure>,
     /// A limit reached exactly at the end of a read: the bytes were handed
@@ -160,6 +163,7 @@ impl<'b, R: Read> Guard<'b, R> {
             budget,
             format,
             consumed,
+            member_limit: budget.limits.max_member_bytes,
             produced: 0,
             failed: None,
             pending: None,
@@ -176,8 +180,7 @@ impl<'b, R: Read> Guard<'b, R> {
         if matches!(which, LimitKind::TotalBytes) {
             self.budget.exhausted.set(true);
         }
-        self.budget
-            .failure(Reason::LimitExceeded { which, limit })
+        self.budget.failure(Reason::LimitExceeded { which, limit })
     }
 }
 
@@ -191,18 +194,16 @@ impl<R: Read> Read for Guard<'_, R> {
         }
         let l = &self.budget.limits;
         if self.budget.exhausted.get() {
-            let f = self
-                .budget
-                .failure(Reason::LimitExceeded {
-                    which: LimitKind::TotalBytes,
-                    limit: l.max_total_bytes,
-                });
+            let f = self.budget.failure(Reason::LimitExceeded {
+                which: LimitKind::TotalBytes,
+                limit: l.max_total_bytes,
+            });
             return Err(self.fail(f));
         }
-        let member_left = l.max_member_bytes.saturating_sub(self.produced);
+        let member_left = self.member_limit.saturating_sub(self.produced);
         let total_left = l.max_total_bytes.saturating_sub(self.budget.total.get());
         let (which, limit, left) = if member_left <= total_left {
-            (LimitKind::MemberBytes, l.max_member_bytes, member_left)
+            (LimitKind::MemberBytes, self.member_limit, member_left)
         } else {
             (LimitKind::TotalBytes, l.max_total_bytes, total_left)
         };

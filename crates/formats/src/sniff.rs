@@ -191,7 +191,13 @@ mod tests {
 
     #[test]
     fn unsafe_paths() {
-        for bad in ["../../etc/passwd", "/etc/passwd", "a/../../b", "C:\\x", "..\\x"] {
+        for bad in [
+            "../../etc/passwd",
+            "/etc/passwd",
+            "a/../../b",
+            "C:\\x",
+            "..\\x",
+        ] {
             assert!(is_unsafe_path(bad), "{bad}");
         }
         for good in ["a/b.csv", "..a/b", "a..b", "dir/"] {

@@ -232,7 +232,8 @@ impl<R: Read> Utf16Decoder<R> {
                 } else {
                     let lo = self.unit([bytes[i + 2], bytes[i + 3]]);
                     if (0xdc00..0xe000).contains(&lo) {
-                        let c = 0x10000 + ((u32::from(u) - 0xd800) << 10) + (u32::from(lo) - 0xdc00);
+                        let c =
+                            0x10000 + ((u32::from(u) - 0xd800) << 10) + (u32::from(lo) - 0xdc00);
                         let ch = char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER);
                         push_char(&mut self.out, ch);
                         runs.push(4, 4);
@@ -375,16 +376,30 @@ mod tests {
 
     #[test]
     fn detection() {
-        let le = encode("plain ascii text, long enough to guess its encoding well", Endian::Little, false);
-        let be = encode("plain ascii text, long enough to guess its encoding well", Endian::Big, false);
-        assert_eq!(detect_utf16(&le, true).map(|s| s.endian), Some(Endian::Little));
+        let le = encode(
+            "plain ascii text, long enough to guess its encoding well",
+            Endian::Little,
+            false,
+        );
+        let be = encode(
+            "plain ascii text, long enough to guess its encoding well",
+            Endian::Big,
+            false,
+        );
+        assert_eq!(
+            detect_utf16(&le, true).map(|s| s.endian),
+            Some(Endian::Little)
+        );
         assert_eq!(detect_utf16(&be, true).map(|s| s.endian), Some(Endian::Big));
         assert_eq!(detect_utf16(&le, false), None);
         assert_eq!(detect_utf16(&[0u8; 128], true), None);
         assert_eq!(detect_utf16(b"\xff\xfe\0\0", true), None);
         assert_eq!(
             detect_utf16(b"\xfe\xffrest", false),
-            Some(Utf16Start { endian: Endian::Big, bom: true })
+            Some(Utf16Start {
+                endian: Endian::Big,
+                bom: true
+            })
         );
     }
 }
