@@ -22,6 +22,7 @@ mod card;
 mod iban;
 mod ipv4;
 mod phone;
+mod plan;
 mod ssn;
 
 use crate::context::{is_word_byte, ContextWords};
@@ -700,5 +701,7 @@ fn parse_word(hay: &[u8], start: usize) -> Word {
     }
 }
 
+#[cfg(test)]
+mod bench_tmp;
 #[cfg(test)]
 mod tests;

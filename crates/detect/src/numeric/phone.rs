@@ -1,14 +1,43 @@
 //! Phone numbers: a cheap shape gate, then numbering-plan validation with
-//! libphonenumber's metadata (the `phonenumber` crate).
+//! libphonenumber's metadata (see [`super::plan`]).
 //!
-//! Parsing costs tens of microseconds, so it only runs on candidates whose
-//! grouping already looks like a phone number written in one of the formats
-//! we support, and for national numbers only against the few regions that
-//! write numbers in that shape.
+//! Validation only runs on candidates whose grouping already looks like a
+//! phone number written in one of the formats we support, and for national
+//! numbers only against the few regions that write numbers in that shape.
 
-use phonenumber::country::Id;
+use super::{plan, Cand};
 
-use super::Cand;
+/// Region ids as in the metadata.
+#[derive(Clone, Copy)]
+enum Id {
+    US,
+    GB,
+    DE,
+    FR,
+    ES,
+    IT,
+    NL,
+    BR,
+    IN,
+    JP,
+}
+
+impl Id {
+    fn as_str(self) -> &'static str {
+        match self {
+            Id::US => "US",
+            Id::GB => "GB",
+            Id::DE => "DE",
+            Id::FR => "FR",
+            Id::ES => "ES",
+            Id::IT => "IT",
+            Id::NL => "NL",
+            Id::BR => "BR",
+            Id::IN => "IN",
+            Id::JP => "JP",
+        }
+    }
+}
 
 /// Regions tried, in order, for a national number starting with a trunk
 /// prefix `0`, with the national lengths (trunk prefix included) each
@@ -69,13 +98,10 @@ pub(super) fn check(c: &Cand, context: impl FnOnce() -> bool) -> Option<PhoneMat
         return None;
     }
     let mut buf = [0u8; 16];
-    let plan = plan(c);
-    match plan {
+    match layout_plan(c) {
         Some(Plan::International) => {
-            let n = international_digits(c, &mut buf[1..])?;
-            buf[0] = b'+';
-            let text = std::str::from_utf8(&buf[..n + 1]).ok()?;
-            if !valid(None, text) {
+            let n = international_digits(c, &mut buf)?;
+            if !plan::valid_international(&buf[..n]) {
                 return None;
             }
             let score = if context() { 0.9 } else { 0.85 };
@@ -85,10 +111,9 @@ pub(super) fn check(c: &Cand, context: impl FnOnce() -> bool) -> Option<PhoneMat
             })
         }
         Some(Plan::National { regions, strong }) => {
-            buf[..d.len()].copy_from_slice(d);
-            let text = std::str::from_utf8(&buf[..d.len()]).ok()?;
+            let text = d;
             let ok = match regions {
-                Regions::List(list) => list.iter().any(|&r| valid(Some(r), text)),
+                Regions::List(list) => list.iter().any(|&r| valid(r, text)),
                 Regions::Trunk { dash_first } => trunk_valid(text, dash_first),
             };
             if !ok {
@@ -110,33 +135,27 @@ pub(super) fn check(c: &Cand, context: impl FnOnce() -> bool) -> Option<PhoneMat
             if !context() {
                 return None;
             }
-            buf[..d.len()].copy_from_slice(d);
-            let text = std::str::from_utf8(&buf[..d.len()]).ok()?;
-            ALL.iter()
-                .any(|&r| valid(Some(r), text))
-                .then_some(PhoneMatch {
-                    score: 0.85,
-                    detector: "phone.national",
-                })
+            let text = d;
+            ALL.iter().any(|&r| valid(r, text)).then_some(PhoneMatch {
+                score: 0.85,
+                detector: "phone.national",
+            })
         }
     }
 }
 
-fn valid(region: Option<Id>, text: &str) -> bool {
-    phonenumber::parse(region, text).is_ok_and(|n| phonenumber::is_valid(&n))
+fn valid(region: Id, digits: &[u8]) -> bool {
+    plan::valid_national(region.as_str(), digits)
 }
 
-fn trunk_valid(text: &str, dash_first: bool) -> bool {
+fn trunk_valid(text: &[u8], dash_first: bool) -> bool {
     let n = text.len();
     let fits = |&&(_, lo, hi): &&(Id, u8, u8)| (usize::from(lo)..=usize::from(hi)).contains(&n);
     // Japanese numbers are the ones written with dashes after a trunk 0.
-    if dash_first && n >= 10 && valid(Some(Id::JP), text) {
+    if dash_first && n >= 10 && valid(Id::JP, text) {
         return true;
     }
-    TRUNK
-        .iter()
-        .filter(fits)
-        .any(|&(r, _, _)| valid(Some(r), text))
+    TRUNK.iter().filter(fits).any(|&(r, _, _)| valid(r, text))
 }
 
 /// The digits after `+` (or `00`) with a written-out trunk prefix `(0)`
@@ -219,7 +238,7 @@ fn looks_like_date(c: &Cand) -> bool {
     }
 }
 
-fn plan(c: &Cand) -> Option<Plan> {
+fn layout_plan(c: &Cand) -> Option<Plan> {
     let d = c.digits();
     let g = c.groups();
     let s = c.seps();

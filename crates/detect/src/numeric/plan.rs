@@ -1,0 +1,510 @@
+//! Fast numbering-plan validation over libphonenumber's metadata.
+//!
+//! The `phonenumber` crate's own `parse` + `is_valid` cost tens of
+//! microseconds per call and take a process-wide mutex (its regex cache) on
+//! every pattern match, which would serialise scanning threads. Its
+//! national-number patterns only use a tiny regular subset over digits
+//! (classes, `\d`, groups, `|`, `?`, `{n,m}`), so we compile them once into
+//! a small tree and match by tracking the *set* of input positions reachable
+//! after each node — exact regular-language semantics with no backtracking,
+//! on numbers of at most 17 digits (a `u32` of positions).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use phonenumber::metadata::{Descriptor, DATABASE};
+
+/// Longest national number matched; longer input is never valid.
+const MAX_NATIONAL: usize = 17;
+
+enum Node {
+    /// One digit from the set (bit `d` for digit `d`).
+    Class(u16),
+    Concat(Vec<Node>),
+    Alt(Vec<Node>),
+    Repeat(Box<Node>, u8, u8),
+}
+
+/// Positions of each digit in the input, for matching classes by masks.
+struct Input {
+    len: usize,
+    at: [u32; 10],
+}
+
+impl Input {
+    fn new(digits: &[u8]) -> Option<Input> {
+        if digits.len() > MAX_NATIONAL {
+            return None;
+        }
+        let mut at = [0u32; 10];
+        for (i, &d) in digits.iter().enumerate() {
+            let v = d.wrapping_sub(b'0');
+            if v > 9 {
+                return None;
+            }
+            at[usize::from(v)] |= 1 << i;
+        }
+        Some(Input {
+            len: digits.len(),
+            at,
+        })
+    }
+}
+
+impl Node {
+    /// The positions reachable after this node from the positions in `set`.
+    fn step(&self, input: &Input, set: u32) -> u32 {
+        if set == 0 {
+            return 0;
+        }
+        match self {
+            Node::Class(mask) => {
+                let mut hits = 0;
+                for (d, &at) in input.at.iter().enumerate() {
+                    if mask & (1 << d) != 0 {
+                        hits |= at;
+                    }
+                }
+                (set & hits) << 1
+            }
+            Node::Concat(nodes) => {
+                let mut s = set;
+                for n in nodes {
+                    s = n.step(input, s);
+                    if s == 0 {
+                        break;
+                    }
+                }
+                s
+            }
+            Node::Alt(nodes) => nodes.iter().fold(0, |acc, n| acc | n.step(input, set)),
+            Node::Repeat(n, min, max) => {
+                let mut cur = set;
+                for _ in 0..*min {
+                    cur = n.step(input, cur);
+                }
+                let mut acc = cur;
+                for _ in *min..*max {
+                    cur = n.step(input, cur);
+                    if cur == 0 {
+                        break;
+                    }
+                    acc |= cur;
+                }
+                acc
+            }
+        }
+    }
+
+    fn full_match(&self, input: &Input) -> bool {
+        self.step(input, 1) & (1 << input.len) != 0
+    }
+}
+
+/// A pattern parser for the metadata's subset; `None` on anything else.
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn compile(pattern: &str) -> Option<Node> {
+        let mut p = Parser {
+            s: pattern.as_bytes(),
+            i: 0,
+        };
+        let node = p.alt()?;
+        p.skip_space();
+        (p.i == p.s.len()).then_some(node)
+    }
+
+    fn skip_space(&mut self) {
+        while self.s.get(self.i).is_some_and(u8::is_ascii_whitespace) {
+            self.i += 1;
+        }
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.skip_space();
+        self.s.get(self.i).copied()
+    }
+
+    fn alt(&mut self) -> Option<Node> {
+        let mut branches = vec![self.concat()?];
+        while self.peek() == Some(b'|') {
+            self.i += 1;
+            branches.push(self.concat()?);
+        }
+        Some(if branches.len() == 1 {
+            branches.pop()?
+        } else {
+            Node::Alt(branches)
+        })
+    }
+
+    fn concat(&mut self) -> Option<Node> {
+        let mut items = Vec::new();
+        while let Some(c) = self.peek() {
+            if c == b'|' || c == b')' {
+                break;
+            }
+            let atom = self.atom()?;
+            items.push(self.quantified(atom)?);
+        }
+        Some(Node::Concat(items))
+    }
+
+    fn atom(&mut self) -> Option<Node> {
+        let c = self.peek()?;
+        self.i += 1;
+        match c {
+            b'0'..=b'9' => Some(Node::Class(1 << (c - b'0'))),
+            b'\\' => {
+                let e = self.s.get(self.i).copied();
+                self.i += 1;
+                (e == Some(b'd')).then_some(Node::Class(0x3ff))
+            }
+            b'[' => self.class(),
+            b'(' => {
+                if self.s.get(self.i..self.i + 2) == Some(b"?:") {
+                    self.i += 2;
+                }
+                let inner = self.alt()?;
+                (self.peek() == Some(b')')).then(|| {
+                    self.i += 1;
+                    inner
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn class(&mut self) -> Option<Node> {
+        let mut mask = 0u16;
+        let mut prev: Option<u8> = None;
+        loop {
+            let c = *self.s.get(self.i)?;
+            self.i += 1;
+            match c {
+                b']' => return Some(Node::Class(mask)),
+                b'-' => {
+                    let lo = prev?;
+                    let hi = *self.s.get(self.i)?;
+                    self.i += 1;
+                    if !hi.is_ascii_digit() || hi < lo {
+                        return None;
+                    }
+                    for d in lo..=hi {
+                        mask |= 1 << (d - b'0');
+                    }
+                    prev = None;
+                }
+                b'0'..=b'9' => {
+                    mask |= 1 << (c - b'0');
+                    prev = Some(c);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn number(&mut self) -> Option<u8> {
+        let start = self.i;
+        while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
+            self.i += 1;
+        }
+        std::str::from_utf8(&self.s[start..self.i])
+            .ok()?
+            .parse()
+            .ok()
+    }
+
+    fn quantified(&mut self, atom: Node) -> Option<Node> {
+        let cap = MAX_NATIONAL as u8;
+        let (min, max) = match self.s.get(self.i) {
+            Some(b'?') => (0, 1),
+            Some(b'*') => (0, cap),
+            Some(b'+') => (1, cap),
+            Some(b'{') => {
+                self.i += 1;
+                let min = self.number()?;
+                let max = match self.s.get(self.i) {
+                    Some(b',') => {
+                        self.i += 1;
+                        if self.s.get(self.i) == Some(&b'}') {
+                            cap
+                        } else {
+                            self.number()?
+                        }
+                    }
+                    _ => min,
+                };
+                if self.s.get(self.i) != Some(&b'}') {
+                    return None;
+                }
+                (min, max.min(cap))
+            }
+            _ => return Some(atom),
+        };
+        self.i += 1;
+        Some(Node::Repeat(Box::new(atom), min, max))
+    }
+}
+
+struct Pattern {
+    lengths: Vec<u16>,
+    node: Node,
+}
+
+impl Pattern {
+    fn from(desc: &Descriptor) -> Option<Pattern> {
+        Some(Pattern {
+            lengths: desc.possible_length().to_vec(),
+            node: Parser::compile(desc.national_number().as_str())?,
+        })
+    }
+
+    fn matches(&self, input: &Input) -> bool {
+        let len = u16::try_from(input.len).unwrap_or(u16::MAX);
+        (self.lengths.is_empty() || self.lengths.contains(&len)) && self.node.full_match(input)
+    }
+}
+
+/// One region's plan: what a valid national number looks like.
+struct Region {
+    code: u16,
+    national_prefix: Option<&'static str>,
+    general: Pattern,
+    /// Fixed line, mobile, toll free and the other assigned number types;
+    /// a number is valid when it matches the general pattern and one type,
+    /// as in libphonenumber's `isValidNumber`.
+    types: Vec<Pattern>,
+}
+
+impl Region {
+    fn valid_national(&self, digits: &[u8]) -> bool {
+        Input::new(digits)
+            .is_some_and(|i| self.general.matches(&i) && self.types.iter().any(|t| t.matches(&i)))
+    }
+}
+
+struct Plans {
+    regions: Vec<Region>,
+    by_id: HashMap<&'static str, usize>,
+    by_code: HashMap<u16, Vec<usize>>,
+}
+
+fn plans() -> &'static Plans {
+    static PLANS: OnceLock<Plans> = OnceLock::new();
+    PLANS.get_or_init(|| {
+        let mut plans = Plans {
+            regions: Vec::new(),
+            by_id: HashMap::new(),
+            by_code: HashMap::new(),
+        };
+        for meta in DATABASE.iter() {
+            let d = meta.descriptors();
+            let Some(general) = Pattern::from(d.general()) else {
+                continue;
+            };
+            let types = [
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.personal_number(),
+                d.voip(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+            ]
+            .into_iter()
+            .flatten()
+            .filter_map(Pattern::from)
+            .collect();
+            let idx = plans.regions.len();
+            plans.regions.push(Region {
+                code: meta.country_code(),
+                national_prefix: meta.national_prefix(),
+                general,
+                types,
+            });
+            plans.by_id.entry(meta.id()).or_insert(idx);
+            plans
+                .by_code
+                .entry(meta.country_code())
+                .or_default()
+                .push(idx);
+        }
+        plans
+    })
+}
+
+/// Whether `digits` (country code first, no `+`) is a valid number.
+pub(super) fn valid_international(digits: &[u8]) -> bool {
+    let p = plans();
+    for cc_len in 1..=3.min(digits.len()) {
+        let code = digits[..cc_len]
+            .iter()
+            .fold(0u16, |a, &d| a * 10 + u16::from(d.wrapping_sub(b'0')));
+        // Country codes are prefix-free: the first assigned one is it.
+        if let Some(regions) = p.by_code.get(&code) {
+            let national = &digits[cc_len..];
+            return regions
+                .iter()
+                .any(|&r| p.regions[r].valid_national(national));
+        }
+    }
+    false
+}
+
+/// Whether `digits`, dialled nationally in `region` (trunk prefix
+/// included, as written), is a valid number there.
+pub(super) fn valid_national(region: &str, digits: &[u8]) -> bool {
+    let p = plans();
+    let Some(&r) = p.by_id.get(region) else {
+        return false;
+    };
+    let plan = &p.regions[r];
+    let national = match plan.national_prefix {
+        Some(np) if digits.starts_with(np.as_bytes()) => &digits[np.len()..],
+        _ => digits,
+    };
+    // Regions sharing a country code share a numbering plan (US and CA in
+    // +1): a Canadian area code dialled "from the US" is valid too.
+    p.by_code
+        .get(&plan.code)
+        .is_some_and(|all| all.iter().any(|&i| p.regions[i].valid_national(national)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phonenumber::country::Id;
+
+    #[test]
+    fn every_region_pattern_compiles() {
+        let p = plans();
+        let total = DATABASE.iter().count();
+        assert_eq!(
+            p.regions.len(),
+            total,
+            "a general pattern failed to compile"
+        );
+        for meta in DATABASE.iter() {
+            let d = meta.descriptors();
+            for desc in [
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.personal_number(),
+                d.voip(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                assert!(
+                    Parser::compile(desc.national_number().as_str()).is_some(),
+                    "{}: {}",
+                    meta.id(),
+                    desc.national_number().as_str()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn matcher_semantics() {
+        let m = |pat: &str, s: &str| {
+            Parser::compile(pat)
+                .zip(Input::new(s.as_bytes()))
+                .is_some_and(|(n, i)| n.full_match(&i))
+        };
+        assert!(m(r"[2-9]\d{2}", "415"));
+        assert!(!m(r"[2-9]\d{2}", "115"));
+        assert!(m(r"1(?:2|34)?5", "15") && m(r"1(?:2|34)?5", "1345"));
+        assert!(!m(r"1(?:2|34)?5", "135"));
+        assert!(m(r"\d{2,4}", "123") && !m(r"\d{2,4}", "12345"));
+        assert!(m("(?:\n  1|\n  2\n)\\d", "29"));
+        assert!(Parser::compile(r"1(2").is_none());
+        assert!(Parser::compile(r"[a-z]").is_none());
+    }
+
+    /// Agrees with the `phonenumber` crate's own parse + is_valid on
+    /// generated numbers in every region we try nationally, except that the
+    /// crate matches patterns as prefixes (`find` at 0) where libphonenumber
+    /// matches them entirely; we follow libphonenumber, so the crate
+    /// accepts a valid number with extra digits glued on and we do not.
+    #[test]
+    fn agrees_with_libphonenumber() {
+        let regions = [
+            (Id::US, "US"),
+            (Id::GB, "GB"),
+            (Id::DE, "DE"),
+            (Id::FR, "FR"),
+            (Id::ES, "ES"),
+            (Id::IT, "IT"),
+            (Id::NL, "NL"),
+            (Id::IN, "IN"),
+            (Id::JP, "JP"),
+        ];
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut agree_valid = 0;
+        let mut disagree = 0;
+        for (id, name) in regions {
+            for k in 0..400 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let len = 7 + (x % 6) as usize;
+                let mut digits: Vec<u8> = (0..len)
+                    .map(|j| b'0' + ((x >> (j * 5)) % 10) as u8)
+                    .collect();
+                if k % 2 == 0 {
+                    digits[0] = b'0';
+                }
+                // `00…` is an international call prefix, which the
+                // detector handles before asking for a national plan.
+                if digits[..2] == *b"00" {
+                    digits[1] = b'1';
+                }
+                let text = String::from_utf8_lossy(&digits).into_owned();
+                let cc = DATABASE.by_id(name).map_or(0, |m| m.country_code());
+                // The crate reads a leading country code into national
+                // numbers by its own heuristics (`91…` in India); skip those.
+                if text.starts_with(&cc.to_string()) {
+                    continue;
+                }
+                let theirs =
+                    phonenumber::parse(Some(id), &text).is_ok_and(|n| phonenumber::is_valid(&n));
+                let ours = valid_national(name, &digits);
+                assert!(!ours || theirs, "{name} {text}: we accept, they reject");
+                disagree += usize::from(ours != theirs);
+                agree_valid += usize::from(ours);
+                // Written internationally in the same region. (Across all
+                // codes the crate strips some trunk prefixes from
+                // international numbers that libphonenumber keeps, e.g.
+                // Russia's 8, so other codes are not compared.)
+                let intl = format!("+{cc}{}", text.trim_start_matches('0'));
+                let theirs =
+                    phonenumber::parse(None, &intl).is_ok_and(|n| phonenumber::is_valid(&n));
+                let ours = valid_international(&intl.as_bytes()[1..]);
+                assert!(!ours || theirs, "{intl}: we accept, they reject");
+                disagree += usize::from(ours != theirs);
+            }
+        }
+        assert!(
+            agree_valid > 50,
+            "too few valid samples to mean much: {agree_valid}"
+        );
+        // They also accept numbers with trailing extra digits (see above);
+        // those are the only disagreements, and they are rare.
+        assert!(disagree * 20 < 2 * 9 * 400, "{disagree} disagreements");
+    }
+}
