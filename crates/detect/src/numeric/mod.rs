@@ -702,6 +702,4 @@ fn parse_word(hay: &[u8], start: usize) -> Word {
 }
 
 #[cfg(test)]
-mod bench_tmp;
-#[cfg(test)]
 mod tests;
