@@ -186,8 +186,9 @@ pub(super) struct Cand {
     digits: [u8; MAX_DIGITS],
     nd: usize,
     groups: [u8; MAX_GROUPS],
-    /// Absolute end offset of each group.
-    group_end: [usize; MAX_GROUPS],
+    /// End of each group, as an offset from `start` (spans are at most
+    /// six words of [`MAX_WORD_BYTES`], so they fit).
+    group_end: [u8; MAX_GROUPS],
     /// `seps[i]` separates group `i` from `i + 1`: `b' '`, `b'-'`, `b'.'`,
     /// `b'/'`, `b'('` for anything with parentheses, `b'?'` otherwise.
     seps: [u8; MAX_GROUPS],
@@ -203,6 +204,11 @@ impl Cand {
 
     fn groups(&self) -> &[u8] {
         &self.groups[..self.ng]
+    }
+
+    /// Absolute end offset of group `i`.
+    fn group_end(&self, i: usize) -> usize {
+        self.start + usize::from(self.group_end[i])
     }
 
     fn seps(&self) -> &[u8] {
@@ -246,7 +252,7 @@ impl Cand {
                     in_group = true;
                 }
                 c.groups[c.ng - 1] += 1;
-                c.group_end[c.ng - 1] = pos + 1;
+                c.group_end[c.ng - 1] = u8::try_from(pos + 1 - start).ok()?;
                 pending = None;
             } else {
                 in_group = false;
@@ -367,8 +373,19 @@ impl NumericDetector {
             let Some(wa) = ring[a] else { continue };
             let nd: usize = ring[a..].iter().flatten().map(|w| w.digits).sum();
             let single = a == ring.len() - 1;
-            // Below 7 digits only a dotted quad is possible.
-            if nd < 4 || (nd < 7 && !(single && last.has_dot)) {
+            let left_adj = left_adjacent(hay, wa.start);
+            // Which kinds the digit count and position still allow, before
+            // collecting anything.
+            let ip = self.ip && single && last.has_dot && (4..=14).contains(&nd);
+            let free = last.right == Edge::Free;
+            let ssn = self.ssn && free && nd == 9;
+            let card = self.card && free && (13..=19).contains(&nd);
+            let phone = self.phone
+                && free
+                && (7..=17).contains(&nd)
+                && !last.next_adjacent
+                && (!left_adj || matches!(hay[wa.start], b'+' | b'('));
+            if !(ip || ssn || card || phone) {
                 continue;
             }
             let Some(c) = Cand::collect(hay, wa.start, last.end) else {
@@ -376,7 +393,7 @@ impl NumericDetector {
             };
             let span = Span {
                 single,
-                left_adjacent: left_adjacent(hay, wa.start),
+                left_adjacent: left_adj,
                 right_adjacent: last.next_adjacent,
                 right: last.right,
             };
@@ -407,7 +424,7 @@ impl NumericDetector {
         // Cards and SSNs in parentheses: the parenthesis is not part of them.
         let unparenthesised;
         let c_bare = if c.open_paren && !c.plus {
-            unparenthesised = Cand::collect(hay, c.start + 1, c.group_end[c.ng - 1]);
+            unparenthesised = Cand::collect(hay, c.start + 1, c.group_end(c.ng - 1));
             unparenthesised.as_ref()
         } else {
             Some(c)
@@ -491,7 +508,7 @@ impl NumericDetector {
         } else {
             0.9
         };
-        Some((c.group_end[3], score))
+        Some((c.group_end(3), score))
     }
 
     fn ssn(&self, hay: &[u8], c: &Cand, span: &Span) -> Option<(f32, &'static str)> {
