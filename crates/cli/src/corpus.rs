@@ -1,12 +1,141 @@
-//! `breachwatch corpus`: being written (see issue 2); wired here so the
-//! command tree is stable.
+//! `breachwatch corpus`: generate the labelled evaluation corpus, and score
+//! a scan's JSON Lines findings against its labels.
 
-use anyhow::Result;
-use clap::Subcommand;
+use std::fs::File;
+use std::io::{self, BufReader};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use bw_corpus::{GenOptions, ScoreOptions};
+use clap::{Subcommand, ValueEnum};
+
+use crate::exit;
 
 #[derive(Subcommand, Debug)]
-pub enum CorpusCommand {}
+pub enum CorpusCommand {
+    /// Write a synthetic retailer's data with exact labels (`truth.jsonl`).
+    Generate {
+        /// Output directory (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Seed: the same seed gives the same bytes on every platform.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Approximate size in MiB (default: a small evaluation corpus).
+        #[arg(long, default_value_t = bw_corpus::DEFAULT_SIZE_MB)]
+        size_mb: u64,
+        /// Do not write `truth.jsonl` (for benchmark data).
+        #[arg(long)]
+        no_truth: bool,
+        /// One big file of mixed content instead of a tree of files.
+        #[arg(long)]
+        single_file: bool,
+    },
+    /// Score findings (`breachwatch scan DIR --format jsonl`) against DIR's labels.
+    ///
+    /// A finding matches a label of the same kind when their byte ranges
+    /// overlap with intersection-over-union >= 0.5; each label matches once.
+    Score {
+        /// The corpus directory (holds `truth.jsonl`).
+        dir: PathBuf,
+        /// Findings as JSON Lines; `-` or absent reads stdin.
+        #[arg(long)]
+        findings: Option<PathBuf>,
+        /// Score only these kinds (comma-separated).
+        #[arg(long)]
+        kinds: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ScoreFormat::Human)]
+        format: ScoreFormat,
+        /// F1 floors, e.g. `email=0.97,phone_number=0.92`; exit 1 if one is missed.
+        #[arg(long)]
+        min_f1: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ScoreFormat {
+    Human,
+    Json,
+}
 
 pub fn run(cmd: CorpusCommand) -> Result<u8> {
-    match cmd {}
+    match cmd {
+        CorpusCommand::Generate {
+            out,
+            seed,
+            size_mb,
+            no_truth,
+            single_file,
+        } => {
+            let opts = GenOptions {
+                out: out.clone(),
+                seed,
+                size_mb,
+                truth: !no_truth,
+                single_file,
+            };
+            let s = bw_corpus::generate(&opts)
+                .with_context(|| format!("generating corpus in {}", out.display()))?;
+            eprintln!(
+                "wrote {} files, {} bytes, {} labels to {}",
+                s.files,
+                s.bytes,
+                s.labels,
+                out.display()
+            );
+            Ok(exit::CLEAN)
+        }
+        CorpusCommand::Score {
+            dir,
+            findings,
+            kinds,
+            format,
+            min_f1,
+        } => {
+            // Parse floors first: a typo should not cost a full scoring run.
+            let floors = min_f1
+                .as_deref()
+                .map(bw_corpus::parse_floors)
+                .transpose()?
+                .unwrap_or_default();
+            let findings: Vec<bw_corpus::Finding> = match findings {
+                Some(p) if p.as_os_str() != "-" => {
+                    let f = File::open(&p)
+                        .with_context(|| format!("opening findings {}", p.display()))?;
+                    bw_corpus::read_jsonl(BufReader::new(f), &p.display().to_string())?
+                }
+                _ => bw_corpus::read_jsonl(io::stdin().lock(), "stdin")?,
+            };
+            let kinds = kinds.map(|k| {
+                k.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect()
+            });
+            let report = bw_corpus::score_dir(&dir, findings, &ScoreOptions { kinds })?;
+            let missed = report.check_floors(&floors);
+            match format {
+                ScoreFormat::Human => {
+                    print!("{}", report.to_human());
+                    for m in &missed {
+                        println!("FLOOR MISSED: {m}");
+                    }
+                }
+                ScoreFormat::Json => {
+                    let v = serde_json::json!({
+                        "report": report,
+                        "floors_missed": missed.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
+                    });
+                    println!("{}", serde_json::to_string_pretty(&v)?);
+                }
+            }
+            Ok(if missed.is_empty() {
+                exit::CLEAN
+            } else {
+                exit::FOUND
+            })
+        }
+    }
 }

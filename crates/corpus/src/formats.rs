@@ -561,7 +561,7 @@ fn app_log(g: &mut Gen, d: &mut Doc) {
     let level = g.pick_str(&["INFO", "INFO", "DEBUG", "WARN", "ERROR"]);
     let svc = g.pick_str(&["checkout", "accounts", "payments", "shipping", "crm-sync"]);
     d.s(&format!("{ts} {level} [{svc}] req={} ", g.uuid()));
-    match g.rng.below(9) {
+    match g.rng.below(10) {
         0 => {
             let p = g.person();
             let e = g.email_for(&p);
@@ -588,7 +588,7 @@ fn app_log(g: &mut Gen, d: &mut Doc) {
                 let s = g.ssn_dashed();
                 d.l(UsSsn, &s);
             }
-            d.s(&format!(" result=pass batch={}", g.bare_nine_digits()));
+            d.s(" result=pass");
         }
         3 => {
             d.s("sepa mandate iban=");
@@ -607,6 +607,15 @@ fn app_log(g: &mut Gen, d: &mut Doc) {
                 " template=otp order={} at {}",
                 g.order_no(),
                 g.recent_date()
+            ));
+        }
+        9 => {
+            // A nine-digit number with no SSN context: not labelled.
+            d.s(&format!(
+                "export batch={} rows={} checksum={}",
+                g.bare_nine_digits(),
+                g.rng.range(1, 99999),
+                g.sha()
             ));
         }
         5 => {

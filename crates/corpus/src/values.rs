@@ -41,10 +41,31 @@ fn phone_spellings(region: Id, num: &phonenumber::PhoneNumber, rng: &mut Rng) ->
     let national = num.format().mode(Mode::National).to_string();
     let e164 = num.format().mode(Mode::E164).to_string();
     let mut out = vec![intl.clone(), national.clone(), e164];
-    match rng.below(3) {
-        0 => out.push(national.replace(' ', "-")),
-        1 => out.push(national.replace(' ', ".")),
-        _ => out.push(intl.replace(' ', "-")),
+    // Separators as each country writes them, not every one everywhere.
+    match region {
+        Id::US | Id::CA => {
+            let digits: String = national.chars().filter(char::is_ascii_digit).collect();
+            if digits.len() == 10 {
+                out.push(format!(
+                    "{}-{}-{}",
+                    &digits[..3],
+                    &digits[3..6],
+                    &digits[6..]
+                ));
+                out.push(format!(
+                    "{}.{}.{}",
+                    &digits[..3],
+                    &digits[3..6],
+                    &digits[6..]
+                ));
+            }
+        }
+        Id::FR | Id::IT => out.push(national.replace(' ', ".")),
+        Id::DE => out.push(national.replacen(' ', "/", 1)),
+        _ => out.push(national.replace(' ', "-")),
+    }
+    if rng.chance(1, 4) {
+        out.push(intl.replace(' ', "-"));
     }
     out.retain(|s| {
         let parsed = if s.starts_with('+') {
@@ -306,7 +327,18 @@ impl Gen {
         format!("{a:03}{g:02}{s:04}")
     }
 
+    /// SSN-shaped but invalid, and (checked) not a valid phone number
+    /// either, so it is a negative for every kind.
     pub fn invalid_ssn(&mut self) -> String {
+        loop {
+            let s = self.invalid_ssn_candidate();
+            if !validate::phone_ok(&s) {
+                return s;
+            }
+        }
+    }
+
+    fn invalid_ssn_candidate(&mut self) -> String {
         let (a, g, s) = self.ssn_parts(1, 899);
         match self.rng.below(5) {
             0 => format!("000-{g:02}-{s:04}"),
