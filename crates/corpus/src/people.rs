@@ -19,10 +19,15 @@ pub enum Locale {
     Jp,
 }
 
+/// (given, ascii given, female)
+type Given = (&'static str, &'static str, bool);
+/// (family, ascii family)
+type Family = (&'static str, &'static str);
+
 /// Hand-written, for surface-form coverage: (locale, given, ascii given,
 /// female, family, ascii family). Detectors must not use this list.
 #[rustfmt::skip]
-const INTL: &[(Locale, &[(&str, &str, bool)], &[(&str, &str)])] = &[
+const INTL: &[(Locale, &[Given], &[Family])] = &[
     (Locale::Fr,
      &[("Élodie", "elodie", true), ("Amélie", "amelie", true), ("Hélène", "helene", true), ("Margaux", "margaux", true),
        ("Jérôme", "jerome", false), ("François", "francois", false), ("Thibault", "thibault", false), ("Benoît", "benoit", false)],

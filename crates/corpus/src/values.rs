@@ -719,7 +719,8 @@ impl Gen {
     }
 
     pub fn pick_str(&mut self, items: &[&'static str]) -> &'static str {
-        *self.rng.pick(items)
+        let s: &&'static str = self.rng.pick(items);
+        s
     }
 }
 

@@ -74,7 +74,7 @@ fn check_span(kind: &str, raw: &str) -> Result<(), String> {
                 && domain.contains('.')
                 && tld.len() >= 2
                 && tld.chars().all(|c| c.is_ascii_lowercase())
-                && !bw_corpus_roles().iter().any(|r| local == *r)
+                && !bw_corpus_roles().contains(&local)
                 && v.chars().all(|c| c.is_ascii_graphic())
         }
         "phone_number" => phone_ok(&v),
