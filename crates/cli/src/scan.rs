@@ -1,7 +1,7 @@
 //! `breachwatch scan`: walk, scan, report.
 
 use std::collections::BTreeMap;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -156,6 +156,7 @@ struct Shared {
     sarif: Mutex<SarifLog>,
     /// Set when stdout closed (e.g. `| head`): stop quietly.
     closed: AtomicBool,
+    formats: bw_formats::Options,
 }
 
 pub fn run(args: ScanArgs) -> Result<u8> {
@@ -171,6 +172,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         out: Mutex::new(io::BufWriter::with_capacity(1 << 16, io::stdout())),
         sarif: Mutex::new(SarifLog::default()),
         closed: AtomicBool::new(false),
+        formats: bw_formats::Options::default(),
         opts,
     };
     let t0 = Instant::now();
@@ -264,25 +266,48 @@ impl<'s> Worker<'s> {
 
     fn scan(&mut self, hay: Haystack) {
         let name = hay.display();
+        let formats = &self.shared.formats;
         let res = match hay {
-            Haystack::File { file, .. } => self.scan_reader(&name, file),
-            Haystack::Stdin => self.scan_reader(&name, io::stdin().lock()),
-        };
-        if let Err(e) = res {
-            if !self.shared.closed.load(Ordering::Relaxed) {
-                eprintln!("breachwatch: {name}: {e}");
-                self.shared.errors.fetch_add(1, Ordering::Relaxed);
+            Haystack::File { file, .. } => {
+                bw_formats::expand_seekable(&name, file, formats, |ev| self.on_event(ev))
             }
+            Haystack::Stdin => {
+                bw_formats::expand(&name, io::stdin().lock(), formats, |ev| self.on_event(ev))
+            }
+        };
+        // Only our own output errors stop an expansion; data problems
+        // arrived as events.
+        if let Err(e) = res {
+            note_write_error(self.shared, e);
         }
         self.flush();
     }
 
-    fn scan_reader<R: Read>(&mut self, name: &str, reader: R) -> io::Result<()> {
+    fn on_event(&mut self, event: bw_formats::Event<'_>) -> io::Result<()> {
+        match event {
+            bw_formats::Event::Member(member) => self.scan_member(member),
+            bw_formats::Event::Error(e) => {
+                eprintln!("breachwatch: {e}");
+                self.shared.errors.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            }
+            bw_formats::Event::Notice(n) => {
+                eprintln!("breachwatch: warning: {n}");
+                Ok(())
+            }
+        }
+    }
+
+    /// Scans one member (a plain file, or a decompressed/archived member),
+    /// reporting offsets into the member's raw bytes.
+    fn scan_member(&mut self, member: bw_formats::Member<'_>) -> io::Result<()> {
         let shared = self.shared;
         let opts = &shared.opts;
+        let name = member.name().to_string();
+        let offsets = member.offsets();
         let mut binary = false;
         let sniff = |first: &[u8]| {
-            binary = !opts.binary && memchr_nul(&first[..first.len().min(8192)]);
+            binary = !opts.binary && has_nul(&first[..first.len().min(8192)]);
             !binary
         };
         let buf = &mut self.buf;
@@ -290,17 +315,27 @@ impl<'s> Worker<'s> {
         let sarif = &mut self.sarif;
         let stats = self
             .scanner
-            .scan(&shared.engine, reader, sniff, |hit: Hit<'_>| {
+            .scan(&shared.engine, member, sniff, |hit: Hit<'_>| {
                 let f = hit.finding;
                 if f.score < opts.min_score {
                     return Ok(());
                 }
+                let (Some(start), Some(end)) =
+                    (offsets.raw(f.start as u64), offsets.raw(f.end as u64))
+                else {
+                    // The decoder keeps a window far larger than the scanner's
+                    // overlap, so this is a bug, not bad input: say so.
+                    return Err(io::Error::other(format!(
+                        "{name}: cannot map decoded offset {} to the raw bytes",
+                        f.start
+                    )));
+                };
                 *by_kind.entry(f.kind).or_default() += 1;
                 shared.counters.findings.fetch_add(1, Ordering::Relaxed);
                 let rec = Record {
-                    path: name,
-                    start: f.start,
-                    end: f.end,
+                    path: &name,
+                    start: start as usize,
+                    end: end as usize,
                     line: hit.line,
                     column: hit.column,
                     kind: f.kind,
@@ -320,8 +355,7 @@ impl<'s> Worker<'s> {
                     flush_to(shared, buf)?;
                 }
                 Ok(())
-            });
-        let stats = stats?;
+            })?;
         shared
             .counters
             .bytes
@@ -366,7 +400,7 @@ fn flush_to(shared: &Shared, buf: &mut Vec<u8>) -> io::Result<()> {
     res
 }
 
-fn memchr_nul(bytes: &[u8]) -> bool {
+fn has_nul(bytes: &[u8]) -> bool {
     bytes.contains(&0)
 }
 

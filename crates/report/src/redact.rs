@@ -22,18 +22,26 @@ pub fn redact(kind: Kind, value: &[u8]) -> String {
     }
 }
 
+/// How the `@` may be spelled in a matched address (URL-encoded, HTML
+/// entities); the detector reports the raw bytes, whichever it was.
+const AT_SIGNS: [&str; 6] = ["@", "%40", "&#64;", "&#064;", "&#x40;", "&commat;"];
+
 fn redact_email(s: &str) -> String {
-    let Some(at) = s.rfind('@') else {
+    let Some((at, sep)) = AT_SIGNS
+        .iter()
+        .filter_map(|sep| s.rfind(sep).map(|i| (i, *sep)))
+        .max_by_key(|(i, _)| *i)
+    else {
         return keep_last_alnum(s, 0);
     };
-    let (local, domain) = (&s[..at], &s[at + 1..]);
+    let (local, domain) = (&s[..at], &s[at + sep.len()..]);
     let mut out = String::with_capacity(s.len());
     let mut chars = local.chars();
     if let Some(c) = chars.next() {
         out.push(c);
     }
     out.extend(chars.map(|_| MASK));
-    out.push('@');
+    out.push_str(sep);
     let tld_at = domain.rfind('.').unwrap_or(domain.len());
     out.extend(
         domain[..tld_at]
