@@ -349,3 +349,57 @@ fn vm_hwm_kb(pid: u32) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
+
+#[test]
+fn compressed_members_are_named_and_truncation_reported() {
+    use flate2::{write::GzEncoder, Compression};
+    let s = Scratch::new();
+    let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+    let text = format!(
+        "{}card {CARD}\n{}",
+        "x".repeat(100_000),
+        "y".repeat(100_000)
+    );
+    gz.write_all(text.as_bytes()).expect("compress");
+    let bytes = gz.finish().expect("finish gzip");
+    s.write("logs.gz", &bytes);
+    let r = s.run(&["scan", "logs.gz", "--format", "jsonl"]);
+    assert_eq!(r.code, 1, "stderr: {}", r.stderr);
+    let found = r.jsonl();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["path"], "logs.gz!logs");
+    // Offsets are into the decompressed member.
+    assert_eq!(found[0]["start"].as_u64(), Some(100_005));
+    // Cut the stream inside the trailing run of `y`: what came before is
+    // scanned, the truncation is one error naming the member.
+    s.write("cut.gz", &bytes[..bytes.len() - 20]);
+    let r = s.run(&["scan", "cut.gz", "--format", "jsonl"]);
+    assert_eq!(r.code, 2, "stderr: {}", r.stderr);
+    assert_eq!(
+        r.found(),
+        vec![("cut.gz!cut".to_string(), "payment_card".to_string())]
+    );
+    assert_eq!(
+        r.stderr.lines().filter(|l| l.contains("cut.gz")).count(),
+        1,
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn utf16_is_decoded_and_offsets_refer_to_the_raw_bytes() {
+    let s = Scratch::new();
+    let text = format!("Kundé: {MAIL}\r\n");
+    let mut bytes = vec![0xff, 0xfe];
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    s.write("export.txt", &bytes);
+    let r = s.run(&["scan", "export.txt", "--format", "jsonl"]);
+    assert_eq!(r.code, 1, "stderr: {}", r.stderr);
+    let f = &r.jsonl()[0];
+    let start = 2 + 2 * "Kundé: ".encode_utf16().count() as u64;
+    assert_eq!(f["start"].as_u64(), Some(start));
+    assert_eq!(f["end"].as_u64(), Some(start + 2 * MAIL.len() as u64));
+}
