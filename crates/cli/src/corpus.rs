@@ -77,11 +77,15 @@ pub fn run(cmd: CorpusCommand) -> Result<u8> {
             };
             let s = bw_corpus::generate(&opts)
                 .with_context(|| format!("generating corpus in {}", out.display()))?;
+            let labels = if no_truth {
+                "no truth file".to_string()
+            } else {
+                format!("{} labels in {}", s.labels, bw_corpus::TRUTH_FILE)
+            };
             eprintln!(
-                "wrote {} files, {} bytes, {} labels to {}",
+                "wrote {} files, {} bytes, {labels} to {}",
                 s.files,
                 s.bytes,
-                s.labels,
                 out.display()
             );
             Ok(exit::CLEAN)

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Scan throughput and memory benchmark, side by side with ripgrep on the
+# same bytes. Prints a markdown table for docs/benchmarks.md. Method and
+# caveats: bench/README.md.
+#
+#   bench/scan.sh                     # >= 1 GiB tree of mixed files
+#   bench/scan.sh --single-file       # one 2 GiB file of mixed content (memory check)
+#   bench/scan.sh --size-mb 2048 --runs 5 --seed 7
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODE=tree
+SIZE_MB=""
+RUNS=3
+SEED=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --single-file) MODE=single ;;
+        --size-mb) SIZE_MB="$2"; shift ;;
+        --runs) RUNS="$2"; shift ;;
+        --seed) SEED="$2"; shift ;;
+        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        *) echo "bench/scan.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+if [ -z "$SIZE_MB" ]; then
+    if [ "$MODE" = single ]; then SIZE_MB=2048; else SIZE_MB=1024; fi
+fi
+
+# The one regex ripgrep runs. Fixed so ratios are comparable over time.
+EMAIL_RE='[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}'
+
+need_root_apt() {
+    if [ "$(id -u)" -eq 0 ]; then apt-get "$@"; else sudo apt-get "$@"; fi
+}
+if ! command -v rg >/dev/null 2>&1; then
+    echo "installing ripgrep" >&2
+    if ! { need_root_apt update -qq && need_root_apt install -y -qq ripgrep; } >&2; then
+        cargo install --locked ripgrep >&2
+    fi
+fi
+if [ ! -x /usr/bin/time ]; then
+    echo "installing GNU time" >&2
+    { need_root_apt update -qq && need_root_apt install -y -qq time; } >&2
+fi
+
+echo "building breachwatch (release)" >&2
+cargo build --release --locked -p breachwatch >&2
+bw="${CARGO_TARGET_DIR:-target}/release/breachwatch"
+
+data="bench/data/${MODE}-${SIZE_MB}mb-seed${SEED}"
+if [ ! -f "$data/.complete" ]; then
+    echo "generating $data (${SIZE_MB} MiB, cached for later runs)" >&2
+    rm -rf "$data"
+    extra=()
+    [ "$MODE" = single ] && extra=(--single-file)
+    "$bw" corpus generate --out "$data" --seed "$SEED" --size-mb "$SIZE_MB" --no-truth "${extra[@]}" >&2
+    touch "$data/.complete"
+fi
+bytes=$(find "$data" -type f ! -name .complete -printf '%s\n' | awk '{s+=$1} END {print s}')
+files=$(find "$data" -type f ! -name .complete | wc -l)
+threads=$(nproc)
+
+# Warm the page cache so every tool reads from memory, not disk.
+find "$data" -type f ! -name .complete -exec cat {} + >/dev/null
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+# best_of NAME CMD...: runs CMD $RUNS times (after one untimed warm-up)
+# under GNU time; records the best wall time and the peak RSS of that run.
+best_of() {
+    local name="$1"; shift
+    "$@" >/dev/null 2>&1 || true
+    local best="" rss=""
+    for _ in $(seq "$RUNS"); do
+        # Exit 1 means "found" for both tools; only the timing matters here.
+        /usr/bin/time -f '%e %M' -o "$tmp/t" "$@" >/dev/null 2>"$tmp/err" || true
+        local t m
+        # GNU time puts "Command exited with non-zero status" first.
+        read -r t m < <(tail -n1 "$tmp/t")
+        if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then
+            best="$t"; rss="$m"
+        fi
+    done
+    echo "$name $best $rss" >>"$tmp/results"
+}
+
+best_of bw1 "$bw" scan "$data" --format jsonl --threads 1 --quiet
+best_of bwN "$bw" scan "$data" --format jsonl --threads "$threads" --quiet
+best_of rg1 rg -c --threads 1 --no-ignore --hidden -e "$EMAIL_RE" "$data"
+findings=$("$bw" scan "$data" --format jsonl --quiet 2>/dev/null | wc -l || true)
+
+get() { awk -v n="$1" -v f="$2" '$1==n {print $f}' "$tmp/results"; }
+mbps() { awk -v b="$bytes" -v t="$1" 'BEGIN{ if (t>0) printf "%.1f", b/1e6/t; else print "inf" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "-" }'; }
+mib() { awk -v k="$1" 'BEGIN{ printf "%.1f", k/1024 }'; }
+
+t_bw1=$(get bw1 2); t_bwN=$(get bwN 2); t_rg1=$(get rg1 2)
+m_bw1=$(mbps "$t_bw1"); m_bwN=$(mbps "$t_bwN"); m_rg1=$(mbps "$t_rg1")
+
+cpu=$(awk -F: '/model name/ {gsub(/^ +/, "", $2); print $2; exit}' /proc/cpuinfo)
+rgv=$(rg --version | sed -n 1p)
+bwv=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+cat <<MD
+### Scan throughput ($MODE corpus, $(awk -v b="$bytes" 'BEGIN{printf "%.0f", b/1048576}') MiB in $files files)
+
+$(date -u +%Y-%m-%d), commit \`$bwv\`, $cpu, $threads threads, $rgv; page cache warm; best of $RUNS; MB = 10^6 bytes.
+breachwatch: all kinds it has, \`--format jsonl\` to /dev/null ($findings findings). ripgrep: \`rg -c --threads 1 -e '$EMAIL_RE'\`.
+
+| run | time (s) | MB/s | peak RSS (MiB) |
+|---|---:|---:|---:|
+| breachwatch \`--threads 1\` | $t_bw1 | $m_bw1 | $(mib "$(get bw1 3)") |
+| breachwatch \`--threads $threads\` | $t_bwN | $m_bwN | $(mib "$(get bwN 3)") |
+| ripgrep email regex \`--threads 1\` | $t_rg1 | $m_rg1 | $(mib "$(get rg1 3)") |
+
+| ratio | value |
+|---|---:|
+| bw-1t / rg-1t (throughput) | $(ratio "$m_bw1" "$m_rg1") |
+| bw-${threads}t / bw-1t (throughput) | $(ratio "$m_bwN" "$m_bw1") |
+MD
