@@ -243,6 +243,13 @@ impl Store {
     async fn connect_postgres(url: &str) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let shown = redact_url_for_error(url);
+        // The pool retries a refused connection until acquire_timeout; one
+        // direct connection first turns "server down" into an immediate,
+        // clear error instead of a 30 s hang.
+        let probe = sqlx::AnyConnection::connect(url)
+            .await
+            .context(|| format!("connecting to PostgreSQL at {shown}"))?;
+        let _ = probe.close().await;
         let pool = AnyPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(Duration::from_secs(30))
@@ -306,9 +313,12 @@ impl Store {
     }
 
     async fn commit(tx: Transaction<'static, Any>, what: &str) -> Result<()> {
-        tx.commit()
-            .await
-            .context(|| format!("{what}: commit failed, nothing was written"))
+        tx.commit().await.context(|| {
+            format!(
+                "{what}: the commit did not complete (if the connection was lost, check \
+                     whether the change was applied)"
+            )
+        })
     }
 
     /// Takes the write lock on one incident and reads its state.
@@ -399,7 +409,9 @@ impl Store {
         }
         check_actor(actor)?;
         let discovered_at = format_ts(new.discovered_at)?;
-        retry(|| self.try_open_incident(new, &discovered_at, actor)).await
+        retry(|| self.try_open_incident(new, &discovered_at, actor))
+            .await
+            .map_err(rolled_back("opening an incident"))
     }
 
     async fn try_open_incident(
@@ -473,7 +485,9 @@ impl Store {
     /// and changes nothing.
     pub async fn set_status(&self, id: &IncidentId, to: Status, actor: &str) -> Result<()> {
         check_actor(actor)?;
-        retry(|| self.try_set_status(id, to, actor)).await
+        retry(|| self.try_set_status(id, to, actor))
+            .await
+            .map_err(rolled_back(&format!("setting the status of {id} to {to}")))
     }
 
     async fn try_set_status(&self, id: &IncidentId, to: Status, actor: &str) -> Result<()> {
@@ -524,7 +538,12 @@ impl Store {
     ) -> Result<AddEvidenceOutcome> {
         check_actor(actor)?;
         let prepared = PreparedEvidence::new(evidence, affected)?;
-        retry(|| self.try_add_evidence(id, &prepared, actor)).await
+        retry(|| self.try_add_evidence(id, &prepared, actor))
+            .await
+            .map_err(rolled_back(&format!(
+                "adding evidence {} to {id}",
+                prepared.sha256
+            )))
     }
 
     async fn try_add_evidence(
@@ -760,7 +779,9 @@ impl Store {
                 "obligations need a rule-set version".into(),
             ));
         }
-        retry(|| self.try_put_obligations(id, body, rule_set_version, actor)).await
+        retry(|| self.try_put_obligations(id, body, rule_set_version, actor))
+            .await
+            .map_err(rolled_back(&format!("storing obligations of {id}")))
     }
 
     async fn try_put_obligations(
@@ -928,6 +949,29 @@ impl Store {
             audit_log,
             audit_verification,
         })
+    }
+}
+
+/// Frames a failed write for the user: which operation, and that nothing
+/// of it was kept (a transaction that fails before commit rolls back
+/// whole, also when the server dies: PostgreSQL aborts it, SQLite's
+/// journal undoes it).
+fn rolled_back(what: &str) -> impl FnOnce(StoreError) -> StoreError + '_ {
+    move |e| match e {
+        StoreError::Backend { context, source } => {
+            let context = if context.starts_with(what) {
+                context
+            } else {
+                format!("{what}: {context}")
+            };
+            let context = if context.contains("commit did not complete") {
+                context
+            } else {
+                format!("{context} (the transaction was rolled back; nothing was written)")
+            };
+            StoreError::Backend { context, source }
+        }
+        other => other,
     }
 }
 
