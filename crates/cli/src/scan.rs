@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use bw_detect::{stream::StreamScanner, Engine, Hit, Kind, KindSet};
+use bw_detect::hints::csv::CsvHinter;
+use bw_detect::{stream::StreamScanner, Engine, Hit, Kind, KindSet, Start};
 use bw_report::{redact::redact, sarif::SarifLog, Format, Record};
 use bw_sources::{Event, Haystack, Skip, WalkOptions};
 use clap::{Args, ValueEnum};
@@ -308,54 +309,60 @@ impl<'s> Worker<'s> {
         let mut binary = false;
         let sniff = |first: &[u8]| {
             binary = !opts.binary && has_nul(&first[..first.len().min(8192)]);
-            !binary
+            if binary {
+                Start::Skip
+            } else if let Some(csv) = CsvHinter::sniff(&name, first) {
+                Start::Csv(csv)
+            } else {
+                Start::Plain
+            }
         };
         let buf = &mut self.buf;
         let by_kind = &mut self.by_kind;
         let sarif = &mut self.sarif;
-        let stats = self
-            .scanner
-            .scan(&shared.engine, member, sniff, |hit: Hit<'_>| {
-                let f = hit.finding;
-                if f.score < opts.min_score {
-                    return Ok(());
-                }
-                let (Some(start), Some(end)) =
-                    (offsets.raw(f.start as u64), offsets.raw(f.end as u64))
-                else {
-                    // The decoder keeps a window far larger than the scanner's
-                    // overlap, so this is a bug, not bad input: say so.
-                    return Err(io::Error::other(format!(
-                        "{name}: cannot map decoded offset {} to the raw bytes",
-                        f.start
-                    )));
-                };
-                *by_kind.entry(f.kind).or_default() += 1;
-                shared.counters.findings.fetch_add(1, Ordering::Relaxed);
-                let rec = Record {
-                    path: &name,
-                    start: start as usize,
-                    end: end as usize,
-                    line: hit.line,
-                    column: hit.column,
-                    kind: f.kind,
-                    score: f.score,
-                    detector: f.detector,
-                    excerpt: redact(f.kind, hit.value()),
-                    value: opts
-                        .reveal
-                        .then(|| String::from_utf8_lossy(hit.value()).into_owned()),
-                };
-                match opts.format {
-                    Format::Jsonl => bw_report::write_jsonl(buf, &rec)?,
-                    Format::Human => bw_report::write_human(buf, &rec)?,
-                    Format::Sarif => sarif.push(&rec),
-                }
-                if buf.len() >= FLUSH_AT {
-                    flush_to(shared, buf)?;
-                }
-                Ok(())
-            })?;
+        let stats =
+            self.scanner
+                .scan_structured(&shared.engine, member, sniff, |hit: Hit<'_>| {
+                    let f = hit.finding;
+                    if f.score < opts.min_score {
+                        return Ok(());
+                    }
+                    let (Some(start), Some(end)) =
+                        (offsets.raw(f.start as u64), offsets.raw(f.end as u64))
+                    else {
+                        // The decoder keeps a window far larger than the scanner's
+                        // overlap, so this is a bug, not bad input: say so.
+                        return Err(io::Error::other(format!(
+                            "{name}: cannot map decoded offset {} to the raw bytes",
+                            f.start
+                        )));
+                    };
+                    *by_kind.entry(f.kind).or_default() += 1;
+                    shared.counters.findings.fetch_add(1, Ordering::Relaxed);
+                    let rec = Record {
+                        path: &name,
+                        start: start as usize,
+                        end: end as usize,
+                        line: hit.line,
+                        column: hit.column,
+                        kind: f.kind,
+                        score: f.score,
+                        detector: f.detector,
+                        excerpt: redact(f.kind, hit.value()),
+                        value: opts
+                            .reveal
+                            .then(|| String::from_utf8_lossy(hit.value()).into_owned()),
+                    };
+                    match opts.format {
+                        Format::Jsonl => bw_report::write_jsonl(buf, &rec)?,
+                        Format::Human => bw_report::write_human(buf, &rec)?,
+                        Format::Sarif => sarif.push(&rec),
+                    }
+                    if buf.len() >= FLUSH_AT {
+                        flush_to(shared, buf)?;
+                    }
+                    Ok(())
+                })?;
         shared
             .counters
             .bytes

@@ -1,4 +1,9 @@
-use crate::{email::EmailDetector, ipv6, numeric::NumericDetector, Finding, Kind, KindSet};
+use crate::address::AddressDetector;
+use crate::dob::DobDetector;
+use crate::email::EmailDetector;
+use crate::name::NameDetector;
+use crate::numeric::NumericDetector;
+use crate::{ipv6, Finding, Hints, Kind, KindSet};
 
 /// All enabled detectors, compiled once and shared (immutably) by every
 /// scanning thread.
@@ -6,6 +11,9 @@ pub struct Engine {
     kinds: KindSet,
     email: EmailDetector,
     numeric: NumericDetector,
+    name: NameDetector,
+    address: AddressDetector,
+    dob: DobDetector,
 }
 
 impl Engine {
@@ -15,6 +23,9 @@ impl Engine {
             kinds,
             email: EmailDetector::new(),
             numeric: NumericDetector::new(kinds),
+            name: NameDetector::new(),
+            address: AddressDetector::new(),
+            dob: DobDetector::new(),
         }
     }
 
@@ -27,6 +38,12 @@ impl Engine {
     /// longest). Findings of every score are returned; filtering by score is
     /// the caller's policy.
     pub fn scan(&self, hay: &[u8], out: &mut Vec<Finding>) {
+        self.scan_with_hints(hay, &Hints::NONE, out)
+    }
+
+    /// Like [`Engine::scan`], with structure hints for `hay` (offsets into
+    /// `hay`), e.g. the CSV column each cell belongs to.
+    pub fn scan_with_hints(&self, hay: &[u8], hints: &Hints<'_>, out: &mut Vec<Finding>) {
         let first = out.len();
         if self.kinds.contains(Kind::Email) {
             self.email.find(hay, out);
@@ -35,6 +52,15 @@ impl Engine {
             ipv6::find(hay, out);
         }
         self.numeric.find(hay, out);
+        if self.kinds.contains(Kind::PersonName) {
+            self.name.find(hay, hints, out);
+        }
+        if self.kinds.contains(Kind::StreetAddress) {
+            self.address.find(hay, hints, out);
+        }
+        if self.kinds.contains(Kind::DateOfBirth) {
+            self.dob.find(hay, hints, out);
+        }
         resolve_overlaps(out, first);
     }
 }

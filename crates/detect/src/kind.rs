@@ -10,19 +10,25 @@ pub enum Kind {
     UsSsn,
     Iban,
     IpAddress,
+    PersonName,
+    StreetAddress,
+    DateOfBirth,
 }
 
 impl Kind {
     /// Every kind, in a stable order (the order used in summaries).
-    pub const ALL: KindSet = KindSet(0b11_1111);
+    pub const ALL: KindSet = KindSet(0b1_1111_1111);
 
-    const LIST: [Kind; 6] = [
+    const LIST: [Kind; 9] = [
         Kind::Email,
         Kind::PhoneNumber,
         Kind::PaymentCard,
         Kind::UsSsn,
         Kind::Iban,
         Kind::IpAddress,
+        Kind::PersonName,
+        Kind::StreetAddress,
+        Kind::DateOfBirth,
     ];
 
     /// The stable, snake_case name used in every output format.
@@ -34,6 +40,9 @@ impl Kind {
             Kind::UsSsn => "us_ssn",
             Kind::Iban => "iban",
             Kind::IpAddress => "ip_address",
+            Kind::PersonName => "person_name",
+            Kind::StreetAddress => "street_address",
+            Kind::DateOfBirth => "date_of_birth",
         }
     }
 
@@ -46,6 +55,9 @@ impl Kind {
             Kind::UsSsn => "A US Social Security number",
             Kind::Iban => "An International Bank Account Number (mod-97 valid)",
             Kind::IpAddress => "A public IPv4 or IPv6 address",
+            Kind::PersonName => "A person's name",
+            Kind::StreetAddress => "A postal street address",
+            Kind::DateOfBirth => "A date of birth",
         }
     }
 

@@ -19,19 +19,24 @@
 //! assert_eq!(out[0].kind, Kind::PaymentCard);
 //! ```
 
+mod address;
 mod context;
+mod dob;
 mod email;
 mod engine;
 mod finding;
+pub mod hints;
 mod ipv6;
 mod kind;
+mod name;
 mod numeric;
 pub mod stream;
 
 pub use engine::Engine;
 pub use finding::Finding;
+pub use hints::{Field, Hint, Hints};
 pub use kind::{Kind, KindSet, ParseKindError};
-pub use stream::{Hit, StreamScanner};
+pub use stream::{Hit, Start, StreamScanner};
 
 /// How far before a finding's start a detector may look (for context words
 /// and token boundaries). The streaming scanner keeps at least this many

@@ -10,7 +10,8 @@
 
 use std::io::{self, Read};
 
-use crate::{Engine, Finding, MAX_LOOKAHEAD, MAX_LOOKBEHIND};
+use crate::hints::csv::CsvHinter;
+use crate::{Engine, Finding, Hint, Hints, MAX_LOOKAHEAD, MAX_LOOKBEHIND};
 
 /// The default chunk size: large enough to amortise per-chunk work, small
 /// enough to stay in L2/L3 cache.
@@ -41,6 +42,17 @@ pub struct StreamScanner {
     buf: Vec<u8>,
     chunk: usize,
     findings: Vec<Finding>,
+    hints: Vec<Hint>,
+}
+
+/// How to scan a stream, decided from its first chunk.
+pub enum Start {
+    /// Do not scan it (e.g. binary content).
+    Skip,
+    /// Scan it as text.
+    Plain,
+    /// Scan it with CSV structure hints.
+    Csv(CsvHinter),
 }
 
 /// Line bookkeeping: newlines are counted once, incrementally, up to the
@@ -72,9 +84,11 @@ impl LineCursor {
 }
 
 /// What a finished stream scan saw.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StreamStats {
     pub bytes: u64,
+    /// Why structure hints were abandoned part-way (e.g. malformed CSV).
+    pub warning: Option<String>,
 }
 
 impl Default for StreamScanner {
@@ -92,6 +106,7 @@ impl StreamScanner {
             buf: Vec::with_capacity(chunk + MAX_LOOKBEHIND),
             chunk,
             findings: Vec::new(),
+            hints: Vec::new(),
         }
     }
 
@@ -102,8 +117,31 @@ impl StreamScanner {
     pub fn scan<R, F>(
         &mut self,
         engine: &Engine,
-        mut reader: R,
+        reader: R,
         first: impl FnOnce(&[u8]) -> bool,
+        on_hit: F,
+    ) -> io::Result<StreamStats>
+    where
+        R: Read,
+        F: FnMut(Hit<'_>) -> io::Result<()>,
+    {
+        let start = |head: &[u8]| {
+            if first(head) {
+                Start::Plain
+            } else {
+                Start::Skip
+            }
+        };
+        self.scan_structured(engine, reader, start, on_hit)
+    }
+
+    /// Like [`StreamScanner::scan`], where `first` may also choose to follow
+    /// the stream's structure (CSV columns) and hand detectors hints.
+    pub fn scan_structured<R, F>(
+        &mut self,
+        engine: &Engine,
+        mut reader: R,
+        first: impl FnOnce(&[u8]) -> Start,
         mut on_hit: F,
     ) -> io::Result<StreamStats>
     where
@@ -111,23 +149,35 @@ impl StreamScanner {
         F: FnMut(Hit<'_>) -> io::Result<()>,
     {
         self.buf.clear();
+        let mut hinter: Option<CsvHinter> = None;
         let mut base = 0usize; // stream offset of buf[0]
         let mut settled = 0usize; // findings starting before this were reported
         let mut first = Some(first);
         let mut lines = LineCursor::default();
         loop {
+            let fed = self.buf.len();
             let eof = fill(&mut reader, &mut self.buf, self.chunk + MAX_LOOKBEHIND)?;
             if let Some(sniff) = first.take() {
-                if !sniff(&self.buf) {
-                    return Ok(StreamStats {
-                        bytes: self.buf.len() as u64,
-                    });
+                match sniff(&self.buf) {
+                    Start::Skip => {
+                        return Ok(StreamStats {
+                            bytes: self.buf.len() as u64,
+                            warning: None,
+                        })
+                    }
+                    Start::Plain => {}
+                    Start::Csv(h) => hinter = Some(h),
                 }
             }
             let end = base + self.buf.len();
             let cut = if eof { end } else { end - MAX_LOOKAHEAD };
             self.findings.clear();
-            engine.scan(&self.buf, &mut self.findings);
+            self.hints.clear();
+            if let Some(h) = hinter.as_mut() {
+                h.feed(&self.buf[fed..]);
+                h.hints_in(base, end, &mut self.hints);
+            }
+            engine.scan_with_hints(&self.buf, &Hints::new(&self.hints), &mut self.findings);
             for f in &self.findings {
                 let start = base + f.start;
                 if start < settled || start >= cut {
@@ -148,13 +198,19 @@ impl StreamScanner {
                 })?;
             }
             if eof {
-                return Ok(StreamStats { bytes: end as u64 });
+                return Ok(StreamStats {
+                    bytes: end as u64,
+                    warning: hinter.and_then(|h| h.warning().map(str::to_string)),
+                });
             }
             settled = cut;
             let keep_from = cut - MAX_LOOKBEHIND - base;
             lines.advance(&self.buf, base, base + keep_from);
             self.buf.drain(..keep_from);
             base += keep_from;
+            if let Some(h) = hinter.as_mut() {
+                h.forget_before(base);
+            }
         }
     }
 }

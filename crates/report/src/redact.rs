@@ -11,15 +11,37 @@ const MASK: char = '*';
 ///   (`j***@*******.com`);
 /// - payment_card, iban: the last four characters (as printed receipts do);
 /// - phone_number: the last two digits;
-/// - us_ssn, ip_address and anything else: separators only.
+/// - person_name, street_address: the first letter of each word;
+/// - us_ssn, ip_address, date_of_birth: separators only.
 pub fn redact(kind: Kind, value: &[u8]) -> String {
     let s = String::from_utf8_lossy(value);
     match kind {
         Kind::Email => redact_email(&s),
         Kind::PaymentCard | Kind::Iban => keep_last_alnum(&s, 4),
         Kind::PhoneNumber => keep_last_alnum(&s, 2),
-        Kind::UsSsn | Kind::IpAddress => keep_last_alnum(&s, 0),
+        Kind::UsSsn | Kind::IpAddress | Kind::DateOfBirth => keep_last_alnum(&s, 0),
+        Kind::PersonName | Kind::StreetAddress => initials(&s),
     }
+}
+
+/// Keeps the first letter of each word (`J*** D**`, `1** M*** S*****`).
+fn initials(s: &str) -> String {
+    let mut at_word_start = true;
+    s.chars()
+        .map(|c| {
+            let keep = at_word_start && c.is_alphanumeric();
+            at_word_start = !c.is_alphanumeric();
+            if keep || !c.is_alphanumeric() {
+                if c.is_control() {
+                    ' '
+                } else {
+                    c
+                }
+            } else {
+                MASK
+            }
+        })
+        .collect()
 }
 
 /// How the `@` may be spelled in a matched address (URL-encoded, HTML
@@ -99,5 +121,14 @@ mod tests {
             "+* (***) ***-**99"
         );
         assert_eq!(redact(Kind::IpAddress, b"203.0.113.9"), "***.*.***.*");
+        assert_eq!(
+            redact(Kind::PersonName, "Élodie van der Berg".as_bytes()),
+            "É***** v** d** B***"
+        );
+        assert_eq!(
+            redact(Kind::StreetAddress, b"12 Main St\nSpringfield"),
+            "1* M*** S* S**********"
+        );
+        assert_eq!(redact(Kind::DateOfBirth, b"1984-03-07"), "****-**-**");
     }
 }

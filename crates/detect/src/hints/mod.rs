@@ -1,0 +1,162 @@
+//! Structure hints: what a format says a byte range is ("this cell is in
+//! the `first_name` column"), so that detectors can accept what text alone
+//! cannot prove — a lone given name, an undashed SSN, a bare date.
+//!
+//! JSON keys, HTML labels and `key=value` pairs sit right before their
+//! values, inside [`crate::MAX_LOOKBEHIND`], so detectors read those
+//! themselves. A CSV header can be megabytes away from its cells; the
+//! [`csv::CsvHinter`] carries it across chunks and hands the engine one
+//! [`Hint`] per cell of a recognised column.
+
+pub mod csv;
+
+/// What a field holds, as its name (column, key, label) says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Email,
+    /// `first_name`, `given_name`, `vorname`, `prenom`…
+    GivenName,
+    /// `last_name`, `surname`, `family_name`, `nachname`, `nom`…
+    FamilyName,
+    /// `name`, `full_name`, `customer`, `recipient`, `cardholder`…
+    FullName,
+    DateOfBirth,
+    Ssn,
+    Phone,
+    /// `address`, `street`, `address_line1`, `strasse`, `adresse`…
+    Address,
+    Postcode,
+    City,
+    Card,
+    Iban,
+    Ip,
+}
+
+impl Field {
+    /// Classifies a field name (a CSV header cell, a JSON key): case,
+    /// separators (`_`, `-`, ` `, `.`) and surrounding quotes are ignored.
+    pub fn classify(name: &[u8]) -> Option<Field> {
+        let mut buf = [0u8; 32];
+        let mut n = 0;
+        for &b in name.iter().filter(|b| b.is_ascii_alphanumeric()) {
+            if n == buf.len() {
+                return None;
+            }
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+        let key = std::str::from_utf8(&buf[..n]).ok()?;
+        Some(match key {
+            "email" | "emailaddress" | "mail" | "email1" | "customeremail" | "contactemail"
+            | "useremail" | "courriel" => Field::Email,
+            "firstname" | "givenname" | "forename" | "fname" | "first" | "vorname" | "prenom"
+            | "nombre" | "billingfirstname" | "shippingfirstname" | "customerfirstname" => {
+                Field::GivenName
+            }
+            "lastname" | "surname" | "familyname" | "lname" | "last" | "nachname" | "apellido"
+            | "apellidos" | "billinglastname" | "shippinglastname" | "customerlastname" => {
+                Field::FamilyName
+            }
+            "name" | "fullname" | "customer" | "customername" | "recipient" | "recipientname"
+            | "cardholder" | "cardholdername" | "contactname" | "billingname" | "shippingname"
+            | "shipto" | "billto" | "username" | "displayname" | "nom" | "nomcomplet"
+            | "accountholder" | "holder" | "person" | "author" | "reviewer" => Field::FullName,
+            "dob" | "dateofbirth" | "birthdate" | "birthday" | "birthdt" | "geburtsdatum"
+            | "datenaissance" | "datedenaissance" | "fechanacimiento" | "bdate" => {
+                Field::DateOfBirth
+            }
+            "ssn" | "socialsecuritynumber" | "socialsecurity" | "ssnumber" | "taxid" | "tin" => {
+                Field::Ssn
+            }
+            "phone" | "phonenumber" | "telephone" | "tel" | "mobile" | "cell" | "mobilephone"
+            | "telefon" | "telefono" | "contactphone" | "phone1" | "msisdn" => Field::Phone,
+            "address" | "street" | "streetaddress" | "address1" | "addressline1"
+            | "billingaddress" | "shippingaddress" | "addr" | "strasse" | "adresse"
+            | "direccion" | "line1" | "shippingstreet" | "billingstreet" => Field::Address,
+            "zip" | "zipcode" | "postcode" | "postalcode" | "plz" | "codepostal" | "cp" => {
+                Field::Postcode
+            }
+            "city" | "town" | "stadt" | "ort" | "ville" | "ciudad" => Field::City,
+            "card" | "cardnumber" | "cc" | "ccnumber" | "creditcard" | "pan" => Field::Card,
+            "iban" | "bankaccount" => Field::Iban,
+            "ip" | "ipaddress" | "clientip" | "remoteaddr" | "remoteip" => Field::Ip,
+            _ => return None,
+        })
+    }
+}
+
+/// A byte range of the haystack and what its structure says it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hint {
+    pub start: usize,
+    pub end: usize,
+    pub field: Field,
+}
+
+/// The hints for one haystack, sorted by `start`, not overlapping.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Hints<'a>(&'a [Hint]);
+
+impl<'a> Hints<'a> {
+    pub const NONE: Hints<'static> = Hints(&[]);
+
+    /// Wraps hints sorted by `start` that do not overlap.
+    pub fn new(sorted: &'a [Hint]) -> Hints<'a> {
+        debug_assert!(sorted.windows(2).all(|w| w[0].end <= w[1].start));
+        Hints(sorted)
+    }
+
+    /// The hint covering byte `pos`, if any.
+    pub fn at(&self, pos: usize) -> Option<&'a Hint> {
+        let i = self.0.partition_point(|h| h.end <= pos);
+        self.0.get(i).filter(|h| h.start <= pos)
+    }
+
+    /// The hints overlapping `[start, end)`.
+    pub fn overlapping(&self, start: usize, end: usize) -> &'a [Hint] {
+        let from = self.0.partition_point(|h| h.end <= start);
+        let to = from + self.0[from..].partition_point(|h| h.start < end);
+        &self.0[from..to]
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_classify_across_spellings() {
+        assert_eq!(Field::classify(b"First_Name"), Some(Field::GivenName));
+        assert_eq!(Field::classify(b"\"last-name\""), Some(Field::FamilyName));
+        assert_eq!(Field::classify(b"Date of Birth"), Some(Field::DateOfBirth));
+        assert_eq!(Field::classify(b"E-Mail"), Some(Field::Email));
+        assert_eq!(Field::classify(b"sku"), None);
+        assert_eq!(Field::classify(&[b'x'; 100]), None);
+    }
+
+    #[test]
+    fn lookup_by_position() {
+        let v = [
+            Hint {
+                start: 0,
+                end: 4,
+                field: Field::Email,
+            },
+            Hint {
+                start: 10,
+                end: 15,
+                field: Field::GivenName,
+            },
+        ];
+        let h = Hints::new(&v);
+        assert_eq!(h.at(3).map(|h| h.field), Some(Field::Email));
+        assert_eq!(h.at(4), None);
+        assert_eq!(h.at(12).map(|h| h.field), Some(Field::GivenName));
+        assert_eq!(h.overlapping(3, 11).len(), 2);
+        assert_eq!(h.overlapping(4, 10).len(), 0);
+    }
+}
