@@ -5,8 +5,11 @@
 
 mod corpus;
 mod home;
+mod incident;
 mod progress;
+mod registry;
 mod scan;
+mod scope;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,6 +44,17 @@ enum Command {
     /// Generate the labelled evaluation corpus, or score a scan against it.
     #[command(subcommand)]
     Corpus(corpus::CorpusCommand),
+    /// Build and update the customer registry (keyed fingerprints only).
+    #[command(subcommand)]
+    Registry(registry::RegistryCommand),
+    /// Which customers a leak exposes, and which of their fields.
+    Scope(scope::ScopeArgs),
+    /// Incident records: evidence, affected customers, status, obligations.
+    #[command(subcommand)]
+    Incident(incident::IncidentCommand),
+    /// Verify an incident's tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(incident::AuditCommand),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +62,10 @@ fn main() -> ExitCode {
     let res = match cli.command {
         Command::Scan(args) => scan::run(args),
         Command::Corpus(cmd) => corpus::run(cmd),
+        Command::Registry(cmd) => registry::run(cmd),
+        Command::Scope(args) => scope::run(args),
+        Command::Incident(cmd) => incident::run(cmd),
+        Command::Audit(cmd) => incident::run_audit(cmd),
     };
     match res {
         Ok(code) => ExitCode::from(code),
