@@ -76,7 +76,12 @@ impl Run {
         let mut v: Vec<(String, String)> = self
             .jsonl()
             .iter()
-            .map(|f| (f["path"].as_str().unwrap_or("").to_string(), f["kind"].as_str().unwrap_or("").to_string()))
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap_or("").to_string(),
+                    f["kind"].as_str().unwrap_or("").to_string(),
+                )
+            })
             .collect();
         v.sort();
         v
