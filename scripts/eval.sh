@@ -12,9 +12,13 @@ cd "$(dirname "$0")/.."
 SEED="${SEED:-1}"
 MIN_F1="${MIN_F1:-email=0.97,payment_card=0.97,us_ssn=0.97,iban=0.97,ip_address=0.97,phone_number=0.92}"
 
-cargo build --release --locked -p breachwatch >&2
-target_dir="${CARGO_TARGET_DIR:-target}"
-bw="$target_dir/release/breachwatch"
+# BW_BIN: an already built binary (the test command passes its debug build).
+if [ -n "${BW_BIN:-}" ]; then
+    bw="$BW_BIN"
+else
+    cargo build --release --locked -p breachwatch >&2
+    bw="${CARGO_TARGET_DIR:-target}/release/breachwatch"
+fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

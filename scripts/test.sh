@@ -1,6 +1,22 @@
 #!/usr/bin/env bash
-# Runs every test breachwatch has. Installs and starts what the tests need
-# (nothing outside cargo yet), so it works on a fresh machine.
+# Runs every test breachwatch has, on a fresh machine: starts a real
+# PostgreSQL (installing it from Debian's packages if missing) so the store
+# tests run against both SQLite and PostgreSQL, runs the workspace tests,
+# then the accuracy gate (F1 floors on the repo's labelled corpus) and a
+# short fuzz run of the chunked-scan invariant.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+DATABASE_URL="$(bash scripts/pg.sh)"
+export DATABASE_URL
+# The PostgreSQL tests must not skip themselves silently here.
+export BW_REQUIRE_POSTGRES=1
+trap 'bash scripts/pg.sh stop >/dev/null 2>&1 || true' EXIT
+
 cargo test --workspace --all-targets --locked
+
+# The accuracy gate reuses the test build (detectors are optimised in dev
+# builds too; see [profile.dev.package] in Cargo.toml).
+BW_BIN=target/debug/breachwatch bash scripts/eval.sh
+
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
