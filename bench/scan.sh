@@ -45,9 +45,15 @@ if [ ! -x /usr/bin/time ]; then
     { need_root_apt update -qq && need_root_apt install -y -qq time; } >&2
 fi
 
-echo "building breachwatch (release)" >&2
-cargo build --release --locked -p breachwatch >&2
-bw="${CARGO_TARGET_DIR:-target}/release/breachwatch"
+# BREACHWATCH_BIN=path benchmarks a prebuilt binary (e.g. a release
+# artefact, or while the tree does not build).
+if [ -n "${BREACHWATCH_BIN:-}" ]; then
+    bw="$BREACHWATCH_BIN"
+else
+    echo "building breachwatch (release)" >&2
+    cargo build --release --locked -p breachwatch >&2
+    bw="${CARGO_TARGET_DIR:-target}/release/breachwatch"
+fi
 
 data="bench/data/${MODE}-${SIZE_MB}mb-seed${SEED}"
 if [ ! -f "$data/.complete" ]; then

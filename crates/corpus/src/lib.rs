@@ -8,6 +8,13 @@
 //! raw bytes. Hard negatives (role mailboxes, private IPs, version strings,
 //! hashes, masked cards, brand names…) appear often and are never labelled.
 //!
+//! Label conventions: a span covers the value's raw bytes as written
+//! (`jane&#64;example.com`, `jane%40example.com`, `O''Brien` in SQL, a name
+//! split as `<b>Jane</b> Doe`, an address across `<br>` or newlines);
+//! quotes and honorifics (`Dr.`, `Mme.`) stay outside; a `first_name` /
+//! `last_name` field is labelled on its own; an undashed SSN is labelled
+//! only after an `SSN:` context word.
+//!
 //! This crate must never use real people's data or a test-data generator's
 //! word lists (Faker, fake-rs), and detectors must never use its name lists
 //! (see `data/PROVENANCE.md`): otherwise the evaluation measures the
