@@ -109,11 +109,15 @@ m_bw1=$(mbps "$t_bw1"); m_bwN=$(mbps "$t_bwN"); m_rg1=$(mbps "$t_rg1")
 cpu=$(awk -F: '/model name/ {gsub(/^ +/, "", $2); print $2; exit}' /proc/cpuinfo)
 rgv=$(rg --version | sed -n 1p)
 bwv=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "${BREACHWATCH_BIN:-}" ]; then
+    bwv="$bwv (prebuilt binary $BREACHWATCH_BIN; may differ from this commit)"
+fi
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 cat <<MD
 ### Scan throughput ($MODE corpus, $(awk -v b="$bytes" 'BEGIN{printf "%.0f", b/1048576}') MiB in $files files)
 
-$(date -u +%Y-%m-%d), commit \`$bwv\`, $cpu, $threads threads, $rgv; page cache warm; best of $RUNS; MB = 10^6 bytes.
+$(date -u +%Y-%m-%d), commit \`$bwv\`, $cpu, $threads threads, $rgv; page cache warm; best of $RUNS; MB = 10^6 bytes; load average at the end: $load (other work on the machine skews the numbers).
 breachwatch: all kinds it has, \`--format jsonl\` to /dev/null ($findings findings). ripgrep: \`rg -c --threads 1 -e '$EMAIL_RE'\`.
 
 | run | time (s) | MB/s | peak RSS (MiB) |
