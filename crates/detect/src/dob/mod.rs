@@ -1,0 +1,208 @@
+//! Dates of birth: a plausible calendar date that the text or the structure
+//! says is a birth date. A bare date is never a date of birth.
+//!
+//! Two sources of candidates, both cheap on text without them:
+//! - birth context words (`DOB`, `date of birth`, `born`, `Geburtsdatum`,
+//!   `né le`, JSON keys such as `"birthDate"`…), found in one Aho-Corasick
+//!   pass over the haystack; a date is then looked for in the
+//!   [`AFTER_WINDOW`] bytes after the word, across separators, HTML tags and
+//!   at most [`MAX_GAP_WORDS`] short words (`born on`, `geboren am`);
+//! - CSV cells in a date-of-birth column ([`Field::DateOfBirth`] hints).
+//!
+//! The finding is the date alone. A context word lies at most
+//! [`AFTER_WINDOW`] bytes before it, so nothing outside
+//! [`crate::MAX_LOOKBEHIND`]/[`crate::MAX_LOOKAHEAD`] is ever read; matches
+//! are found overlapping, so each one depends only on its own bytes and a
+//! chunked scan sees the same context words as a whole one.
+
+mod date;
+#[cfg(test)]
+mod tests;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::context::is_word_byte;
+use crate::{Field, Finding, Hints, Kind};
+
+/// How far after a context word a date may start.
+const AFTER_WINDOW: usize = 48;
+/// Words allowed between a context word and its date (`born on`, `geboren
+/// am`, `Date of birth (dd.mm.yyyy):`).
+const MAX_GAP_WORDS: usize = 3;
+
+/// A CSV column, JSON key or explicit label says "birth date".
+const STRONG: f32 = 0.95;
+/// An abbreviation or phrase that usually introduces a birth date.
+const MEDIUM: f32 = 0.9;
+/// `born`: usually a birth date, sometimes a founding story.
+const WEAK: f32 = 0.85;
+
+/// Context words and the score of a date right after them. Spellings of
+/// keys (`birth_date`, `date-of-birth`) are listed because key separators
+/// are not spaces; matching is ASCII case-insensitive (`birthDate`).
+const CONTEXT: &[(&str, f32)] = &[
+    ("dob", STRONG),
+    ("d.o.b", STRONG),
+    ("date of birth", STRONG),
+    ("date_of_birth", STRONG),
+    ("date-of-birth", STRONG),
+    ("dateofbirth", STRONG),
+    ("birth date", STRONG),
+    ("birth_date", STRONG),
+    ("birth-date", STRONG),
+    ("birthdate", STRONG),
+    ("birthday", STRONG),
+    ("birth_day", STRONG),
+    ("birthdt", STRONG),
+    ("bdate", STRONG),
+    ("geburtsdatum", STRONG),
+    ("geburtstag", STRONG),
+    ("date de naissance", STRONG),
+    ("date_de_naissance", STRONG),
+    ("date_naissance", STRONG),
+    ("datenaissance", STRONG),
+    ("fecha de nacimiento", STRONG),
+    ("fecha_nacimiento", STRONG),
+    ("fechanacimiento", STRONG),
+    ("data di nascita", STRONG),
+    ("geb.", MEDIUM),
+    ("geboren am", MEDIUM),
+    ("né le", MEDIUM),
+    ("née le", MEDIUM),
+    ("nacido el", MEDIUM),
+    ("nacida el", MEDIUM),
+    ("born", WEAK),
+    ("geboren", WEAK),
+];
+
+pub(crate) struct DobDetector {
+    context: AhoCorasick,
+}
+
+impl DobDetector {
+    pub(crate) fn new() -> DobDetector {
+        let context = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(CONTEXT.iter().map(|(w, _)| w))
+            .expect("the context word list is a small constant set");
+        DobDetector { context }
+    }
+
+    pub(crate) fn find(&self, hay: &[u8], hints: &Hints<'_>, out: &mut Vec<Finding>) {
+        let first = out.len();
+        for h in hints.overlapping(0, hay.len()) {
+            if h.field == Field::DateOfBirth {
+                hinted_cell(hay, h.start, h.end.min(hay.len()), out);
+            }
+        }
+        let hinted = out.len();
+        for m in self.context.find_overlapping_iter(hay) {
+            let (s, e) = (m.start(), m.end());
+            if !word_bounded(hay, s, e) {
+                continue;
+            }
+            let score = CONTEXT[m.pattern().as_usize()].1;
+            let Some((start, end, keyed)) = date_after(hay, e) else {
+                continue;
+            };
+            // A hinted cell was judged by its column already.
+            if hints
+                .at(start)
+                .is_some_and(|h| h.field == Field::DateOfBirth)
+            {
+                continue;
+            }
+            let score = if keyed { score.max(MEDIUM) } else { score };
+            // Overlapping context words (`date of birth` and `birth`) lead
+            // to the same date: keep one finding, with the best score.
+            if let Some(last) = out[hinted..].iter_mut().rev().find(|f| f.start == start) {
+                last.score = last.score.max(score);
+                continue;
+            }
+            out.push(Finding {
+                start,
+                end,
+                kind: Kind::DateOfBirth,
+                score,
+                detector: "dob.context",
+            });
+        }
+        debug_assert!(out[first..].iter().all(|f| f.start < f.end));
+    }
+}
+
+/// A date filling a date-of-birth cell (quotes and spaces around it
+/// allowed). Compact `19840307` counts here: the column says it is a date.
+fn hinted_cell(hay: &[u8], start: usize, end: usize, out: &mut Vec<Finding>) {
+    let cell = &hay[start..end];
+    let lead = cell
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'"' | b'\''))
+        .count();
+    let pos = start + lead;
+    if pos >= end || pos - start > 8 {
+        return;
+    }
+    if let Some(date_end) = date::parse(&hay[..end], pos, true) {
+        out.push(Finding {
+            start: pos,
+            end: date_end,
+            kind: Kind::DateOfBirth,
+            score: STRONG,
+            detector: "dob.column",
+        });
+    }
+}
+
+/// Whether the match `[s, e)` is a whole word: `adobe` and `reborn` are not
+/// context. Key prefixes (`customer_dob`, `user.birthDate`) are allowed on
+/// the left; nothing that continues a word on the right.
+fn word_bounded(hay: &[u8], s: usize, e: usize) -> bool {
+    let left = s == 0 || !hay[s - 1].is_ascii_alphanumeric();
+    let last = hay[e - 1];
+    let right = e == hay.len() || last == b'.' || last == b' ' || !is_word_byte(hay[e]);
+    left && right
+}
+
+/// The first date after a context word ending at `from`: (start, end,
+/// whether only key punctuation separates them, as in `"dob":"…"`).
+fn date_after(hay: &[u8], from: usize) -> Option<(usize, usize, bool)> {
+    let limit = hay.len().min(from + AFTER_WINDOW);
+    let mut p = from;
+    let mut words = 0;
+    let mut keyed = true;
+    while p < limit {
+        let b = hay[p];
+        if b == b'<' {
+            // An HTML tag between label and value: `DOB</td><td>`.
+            let close = memchr::memchr(b'>', &hay[p..limit])?;
+            p += close + 1;
+            keyed = false;
+            continue;
+        }
+        if !(b.is_ascii_alphanumeric() || b >= 0x80) {
+            if !matches!(b, b'"' | b'\'' | b':' | b'=' | b' ' | b'\t') {
+                keyed = false;
+            }
+            p += 1;
+            continue;
+        }
+        if let Some(end) = date::parse(hay, p, keyed) {
+            return Some((p, end, keyed));
+        }
+        if b.is_ascii_digit() {
+            // A number that is not a date: the context belongs to it.
+            return None;
+        }
+        words += 1;
+        if words > MAX_GAP_WORDS {
+            return None;
+        }
+        keyed = false;
+        while p < limit && (hay[p].is_ascii_alphanumeric() || hay[p] >= 0x80) {
+            p += 1;
+        }
+    }
+    None
+}
