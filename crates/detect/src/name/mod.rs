@@ -1,13 +1,1002 @@
-//! Person names (being written; see issue 3).
+//! Person names: "Jane Doe", "DOE, Jane", "Dr. Jane M. Doe", "Élodie
+//! Durand", "Sanne de Vries", "O'Brien", "Anne-Marie Smith-Jones",
+//! `<b>Jane</b> Doe`, `"Jane Doe" <jane@…>`, JSON values, CSV cells (via
+//! hints) and Japanese names in kanji (`山田 太郎`).
+//!
+//! Candidates are runs of capitalised words, found with a byte-class loop
+//! that stops only at ASCII capitals and UTF-8 lead bytes; words joined by
+//! spaces, lowercase particles (`van der`) and inline tags form one run. A
+//! run is then scored from signals: lexicon membership (given name first,
+//! surname last, with frequency), capitalisation shape, context words and
+//! titles before it, structure (CSV hint, JSON key, `name=` attribute,
+//! `Name:` label), and an email address on the same line. Brand, product
+//! and place names built from people's names, words that head UI text, and
+//! street names are rejected outright.
+//!
+//! Decisions depend only on the run itself and a bounded window around it:
+//! a run longer than [`MAX_RUN`] bytes is rejected, never split, so where a
+//! chunk happens to start cannot change which runs are found.
 
-use crate::{Finding, Hints};
+mod lexicon;
+#[cfg(test)]
+mod tests;
 
-pub(crate) struct NameDetector;
+use crate::context::ContextWords;
+use crate::hints::Field;
+use crate::{Finding, Hints, Kind};
+use lexicon::{lower, Lexicon, MAX_TOKEN};
+
+/// Longest run of name words considered, in bytes (tags included).
+const MAX_RUN: usize = 160;
+/// Most name words (particles and initials aside) in a full name.
+const MAX_WORDS: usize = 5;
+/// How far before a run context words are looked for.
+const CONTEXT_WINDOW: usize = 48;
+/// How far around a name an `@` makes it a contact record.
+const EMAIL_WINDOW: usize = 80;
+/// Findings scoring below this are not reported at all.
+const MIN_SCORE: f32 = 0.3;
+
+// Every window is measured from a run's start or end, and runs are bounded.
+const _: () = assert!(MAX_RUN + CONTEXT_WINDOW + 64 < crate::MAX_LOOKBEHIND);
+const _: () = assert!(MAX_RUN + EMAIL_WINDOW + 64 < crate::MAX_LOOKAHEAD);
+
+/// Titles before a name: outside the finding, but strong evidence.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "mme", "mlle", "madame",
+    "monsieur", "herr", "frau", "sr", "sra", "srta", "señor", "señora", "sig", "sig.ra", "signor",
+    "signora", "dott", "dr.in", "rev", "lady", "lord",
+];
+
+/// Lowercase particles inside surnames (`van der Berg`, `de la Cruz`).
+const PARTICLES: &[&[u8]] = &[
+    b"van", b"von", b"der", b"den", b"de", b"del", b"della", b"di", b"da", b"du", b"la", b"le",
+    b"ten", b"ter", b"dos", b"das", b"zu", b"bin", b"al", b"y",
+];
+
+/// Words after a capitalised pair that make it a street.
+const STREET_TYPES: &[&str] = &[
+    "street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "blvd", "boulevard", "drive",
+    "way", "court", "ct", "place", "pl", "terrace", "square", "parkway", "pkwy", "highway", "hwy",
+    "close", "crescent", "straße", "strasse", "str", "weg", "allee", "platz", "gasse", "rue",
+    "chemin", "calle", "via", "plaza", "park", "hall", "center", "centre", "university",
+    "college", "school", "hospital", "church", "bridge", "station", "airport", "county", "city",
+];
+
+/// Inline HTML elements that may sit between the words of one name.
+const INLINE_TAGS: &[&[u8]] = &[
+    b"b", b"i", b"u", b"em", b"strong", b"span", b"a", b"small", b"mark", b"font",
+];
+
+pub(crate) struct NameDetector {
+    lex: Lexicon,
+    context: ContextWords,
+}
+
+/// The shape of one word of a run.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Shape {
+    /// `Jane`, `O'Brien`, `McCarthy`, `Anne-Marie`, `Élodie`.
+    Cap,
+    /// `DOE`, `SMITH-JONES`.
+    Upper,
+    /// `M.` (a middle initial).
+    Initial,
+    /// `van`, `de`, `der`.
+    Particle,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Word {
+    start: usize,
+    end: usize,
+    shape: Shape,
+}
+
+/// Signals about a run from outside it.
+#[derive(Clone, Copy, Default)]
+struct Around {
+    field: Option<Field>,
+    context: bool,
+    title: bool,
+    email: bool,
+}
 
 impl NameDetector {
     pub(crate) fn new() -> NameDetector {
-        NameDetector
+        NameDetector {
+            lex: Lexicon::new(),
+            context: ContextWords::new(&[
+                "name",
+                "dear",
+                "hi ",
+                "hello",
+                "hey ",
+                "from:",
+                "to:",
+                "cc:",
+                "customer",
+                "ship to",
+                "shipto",
+                "bill to",
+                "billto",
+                "sold to",
+                "deliver to",
+                "attn",
+                "attention",
+                "sincerely",
+                "regards",
+                "thanks",
+                "thank you",
+                "cheers",
+                "recipient",
+                "cardholder",
+                "holder",
+                "contact",
+                "signed",
+                "author",
+                "passenger",
+                "patient",
+                "client",
+                "buyer",
+                "bonjour",
+                "hallo",
+                "liebe",
+                "sehr geehrte",
+                "cher",
+                "chère",
+                "hola",
+                "estimado",
+                "gentile",
+                "beste",
+                "様",
+                "氏名",
+                "名前",
+            ]),
+        }
     }
 
-    pub(crate) fn find(&self, _hay: &[u8], _hints: &Hints<'_>, _out: &mut Vec<Finding>) {}
+    /// Appends every name in `hay` to `out`.
+    pub(crate) fn find(&self, hay: &[u8], hints: &Hints<'_>, out: &mut Vec<Finding>) {
+        let mut i = 0;
+        while i < hay.len() {
+            let b = hay[i];
+            let interesting = b.is_ascii_uppercase() || b >= 0xC3;
+            if !interesting {
+                i += 1;
+                continue;
+            }
+            if (0xE3..=0xE9).contains(&b) {
+                i = self.kanji(hay, i, hints, out);
+                continue;
+            }
+            if starts_inside_word(hay, i) {
+                i += 1;
+                continue;
+            }
+            i = self.run(hay, i, hints, out);
+        }
+    }
+
+    /// Reads the run of name words starting at `at`, reports it if it is a
+    /// name, and returns where scanning resumes.
+    fn run(&self, hay: &[u8], at: usize, hints: &Hints<'_>, out: &mut Vec<Finding>) -> usize {
+        let Some(first) = word_at(hay, at) else {
+            return next_char(hay, at);
+        };
+        if first.shape == Shape::Particle || self.is_stop(hay, first) {
+            return first.end.max(at + 1);
+        }
+        let mut words = [first; 12];
+        let mut n = 1;
+        let mut end = first.end;
+        let mut too_long = false;
+        // Extend over joiners; a run that grows past the bounds is consumed
+        // whole (so the next run starts where it would in any chunk).
+        while let Some(next) = joined_word(hay, end) {
+            if next.shape == Shape::Cap || next.shape == Shape::Upper {
+                if self.is_stop(hay, next) {
+                    break;
+                }
+            } else if next.shape == Shape::Particle {
+                // A particle belongs to the run only before another word.
+                match joined_word(hay, next.end) {
+                    Some(w) if matches!(w.shape, Shape::Cap | Shape::Upper | Shape::Particle) => {}
+                    _ => break,
+                }
+            }
+            if n < words.len() {
+                words[n] = next;
+                n += 1;
+            } else {
+                too_long = true;
+            }
+            end = next.end;
+            if end - first.start > MAX_RUN {
+                too_long = true;
+            }
+        }
+        if too_long {
+            return end;
+        }
+        let mut words = &words[..n];
+        // A trailing initial ("Jane D.") is not part of the name.
+        while words.len() > 1 && words[words.len() - 1].shape != Shape::Cap
+            && words[words.len() - 1].shape != Shape::Upper
+        {
+            words = &words[..words.len() - 1];
+        }
+        // "DOE, Jane": the surname first, in capitals, then a comma.
+        if words.len() == 1 && first.shape == Shape::Upper {
+            if let Some(resume) = self.last_comma_first(hay, first, hints, out) {
+                return resume;
+            }
+        }
+        let start = particles_before(hay, first.start);
+        if let Some(f) = self.score_run(hay, start, words, hints) {
+            out.push(f);
+        }
+        end
+    }
+
+    fn is_stop(&self, hay: &[u8], w: Word) -> bool {
+        let mut buf = [0u8; MAX_TOKEN];
+        match lower(&hay[w.start..w.end], &mut buf) {
+            Some(s) => {
+                self.lex.stop_word(s.trim_end_matches('.')) || TITLES.contains(&s.trim_end_matches('.'))
+            }
+            None => true,
+        }
+    }
+
+    /// Scores a run whose name words are `words` (the finding spans from
+    /// `start`, which may include particles before the first word).
+    fn score_run(
+        &self,
+        hay: &[u8],
+        start: usize,
+        words: &[Word],
+        hints: &Hints<'_>,
+    ) -> Option<Finding> {
+        let last = *words.last()?;
+        let end = last.end;
+        let core = words
+            .iter()
+            .filter(|w| matches!(w.shape, Shape::Cap | Shape::Upper))
+            .count();
+        if core == 0 || core > MAX_WORDS {
+            return None;
+        }
+        let around = self.around(hay, start, end, hints);
+        if matches!(
+            around.field,
+            Some(
+                Field::Email
+                    | Field::Address
+                    | Field::City
+                    | Field::Postcode
+                    | Field::Phone
+                    | Field::Card
+                    | Field::Iban
+                    | Field::Ip
+                    | Field::Ssn
+                    | Field::DateOfBirth
+            )
+        ) {
+            return None;
+        }
+        let lone_field = matches!(around.field, Some(Field::GivenName | Field::FamilyName));
+        if core == 1 {
+            if !lone_field && !self.field_pair(hay, start, end) {
+                return None;
+            }
+            let w = words[0];
+            let known = self.given_class(hay, w) > 0 || self.surname(hay, w);
+            let score = if lone_field {
+                if known {
+                    0.9
+                } else {
+                    0.7
+                }
+            } else {
+                0.8
+            };
+            return Some(finding(start, end, score, "name.field"));
+        }
+        if self.phrase_rejected(hay, words) || followed_by_street_type(hay, end) {
+            return None;
+        }
+        let first = words[0];
+        let g_first = self.given_class(hay, first);
+        let s_last = self.surname(hay, last);
+        let mut score: f32 = match (g_first > 0, s_last) {
+            (true, true) => 0.55,
+            (true, false) => 0.35,
+            (false, true) => 0.3,
+            (false, false) => 0.1,
+        };
+        if g_first >= 9 {
+            score += 0.05;
+        } else if g_first > 0 && g_first <= 3 {
+            score -= 0.05;
+        }
+        let all_upper = words
+            .iter()
+            .all(|w| w.shape != Shape::Cap);
+        if all_upper && around.field.is_none() {
+            score -= 0.15;
+        }
+        if g_first == 0 && sentence_initial(hay, start) {
+            score -= 0.15;
+        }
+        if around.context {
+            score += 0.3;
+        }
+        if around.title {
+            score += 0.35;
+        }
+        if around.field.is_some() {
+            score += 0.35;
+        }
+        if around.email {
+            score += 0.2;
+        }
+        let score = score.clamp(0.0, 0.99);
+        (score >= MIN_SCORE).then(|| finding(start, end, score, "name.full"))
+    }
+
+    /// "DOE, Jane": a capitalised surname, a comma, a given name.
+    fn last_comma_first(
+        &self,
+        hay: &[u8],
+        family: Word,
+        hints: &Hints<'_>,
+        out: &mut Vec<Finding>,
+    ) -> Option<usize> {
+        let mut p = family.end;
+        if hay.get(p) != Some(&b',') {
+            return None;
+        }
+        p += 1;
+        while p < hay.len() && hay[p] == b' ' && p < family.end + 3 {
+            p += 1;
+        }
+        let given = word_at(hay, p)?;
+        if given.shape != Shape::Cap || self.is_stop(hay, given) {
+            return None;
+        }
+        let g = self.given_class(hay, given);
+        let s = self.surname(hay, family);
+        if g == 0 {
+            return None;
+        }
+        let around = self.around(hay, family.start, given.end, hints);
+        let mut score: f32 = if s { 0.6 } else { 0.35 };
+        if around.context || around.title || around.field.is_some() {
+            score += 0.3;
+        }
+        if around.email {
+            score += 0.2;
+        }
+        if score >= MIN_SCORE {
+            out.push(finding(family.start, given.end, score.min(0.99), "name.last_first"));
+        }
+        Some(given.end)
+    }
+
+    /// `'Jane', 'Doe'` or `,Jane,Doe,`: a given name and a surname in
+    /// adjacent delimited fields (headerless CSV, SQL `VALUES`), each of
+    /// which is then a name on its own.
+    fn field_pair(&self, hay: &[u8], start: usize, end: usize) -> bool {
+        let w = Word {
+            start,
+            end,
+            shape: Shape::Cap,
+        };
+        if let Some(next) = neighbour_field(hay, start, end, true) {
+            if self.given_class(hay, w) > 0 && self.surname(hay, next) {
+                return true;
+            }
+        }
+        if let Some(prev) = neighbour_field(hay, start, end, false) {
+            if self.surname(hay, w) && self.given_class(hay, prev) > 0 {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn phrase_rejected(&self, hay: &[u8], words: &[Word]) -> bool {
+        // Every contiguous sub-sequence of two or more words, lowercased and
+        // joined by single spaces, particles included ("oscar de la renta").
+        let mut buf = [0u8; 96];
+        for i in 0..words.len() {
+            let mut n = 0;
+            for (k, w) in words[i..].iter().enumerate() {
+                let mut wb = [0u8; MAX_TOKEN];
+                let Some(s) = lower(&hay[w.start..w.end], &mut wb) else {
+                    return false;
+                };
+                let s = s.trim_end_matches('.');
+                let s = s.strip_suffix("'s").unwrap_or(s);
+                let extra = usize::from(k > 0);
+                if n + extra + s.len() > buf.len() {
+                    break;
+                }
+                if k > 0 {
+                    buf[n] = b' ';
+                    n += 1;
+                }
+                for &c in s.as_bytes() {
+                    // "Ben & Jerry's" arrives as "Ben Jerry"; "Levi's" as "levi".
+                    buf[n] = if c == b'\'' { b' ' } else { c };
+                    n += 1;
+                }
+                if k > 0 {
+                    if let Ok(p) = std::str::from_utf8(&buf[..n]) {
+                        if self.lex.stop_phrase(p) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// Frequency class of `w` as a given name (0: not one). Hyphenated
+    /// names count if their first part is one.
+    fn given_class(&self, hay: &[u8], w: Word) -> u8 {
+        let mut buf = [0u8; MAX_TOKEN];
+        let Some(s) = lower(&hay[w.start..w.end], &mut buf) else {
+            return 0;
+        };
+        let g = self.lex.given(s);
+        if g > 0 {
+            return g;
+        }
+        let head = s.split('-').next().unwrap_or(s);
+        let g = self.lex.given(head);
+        if g > 0 {
+            return g;
+        }
+        let mut fold = [0u8; MAX_TOKEN];
+        fold_ascii(s, &mut fold).map_or(0, |f| self.lex.given(f))
+    }
+
+    /// Whether `w` is a surname: the census list has no apostrophes or
+    /// accents (`OBRIEN`, `GARCIA`), so both are folded away; each part of
+    /// a double-barrelled name must be one.
+    fn surname(&self, hay: &[u8], w: Word) -> bool {
+        let mut buf = [0u8; MAX_TOKEN];
+        let Some(s) = lower(&hay[w.start..w.end], &mut buf) else {
+            return false;
+        };
+        let mut fold = [0u8; MAX_TOKEN];
+        let Some(f) = fold_ascii(s, &mut fold) else {
+            return false;
+        };
+        f.split('-')
+            .all(|part| !part.is_empty() && self.lex.surname(part))
+    }
+
+    /// Structure, context words, a title and an email around `[start, end)`.
+    fn around(&self, hay: &[u8], start: usize, end: usize, hints: &Hints<'_>) -> Around {
+        let mut a = Around {
+            field: hints.at(start).map(|h| h.field),
+            ..Around::default()
+        };
+        let (before, title) = title_before(hay, start);
+        a.title = title;
+        if a.field.is_none() {
+            a.field = key_before(hay, before);
+        }
+        let from = context_from(hay, before);
+        a.context = self.context.before(hay, before, before - from);
+        a.email = email_near(hay, start, end);
+        a
+    }
+
+    /// `山田 太郎`: a common surname in kanji, a space, then one to three
+    /// kanji or kana. Returns where scanning resumes.
+    fn kanji(&self, hay: &[u8], at: usize, hints: &Hints<'_>, out: &mut Vec<Finding>) -> usize {
+        let resume = next_char(hay, at);
+        if at >= 3 && is_cjk(&hay[at - 3..]) {
+            return resume;
+        }
+        for chars in (1..=3).rev() {
+            let family_end = at + 3 * chars;
+            let Some(family) = hay.get(at..family_end) else {
+                continue;
+            };
+            if !(0..chars).all(|k| is_kanji(&family[3 * k..])) {
+                continue;
+            }
+            let Ok(s) = std::str::from_utf8(family) else {
+                continue;
+            };
+            if !self.lex.kanji_surname(s) {
+                continue;
+            }
+            let sep = if hay.get(family_end) == Some(&b' ') {
+                1
+            } else if hay[family_end..].starts_with("\u{3000}".as_bytes()) {
+                3
+            } else {
+                continue;
+            };
+            let given_start = family_end + sep;
+            let mut p = given_start;
+            while p - given_start < 12 && hay.get(p..).is_some_and(is_cjk) {
+                p += 3;
+            }
+            let len = (p - given_start) / 3;
+            if !(1..=3).contains(&len) || hay.get(p..).is_some_and(is_cjk) {
+                continue;
+            }
+            let around = self.around(hay, at, p, hints);
+            let mut score: f32 = 0.6;
+            if around.context || around.field.is_some() {
+                score += 0.3;
+            }
+            if around.email {
+                score += 0.1;
+            }
+            out.push(finding(at, p, score.min(0.99), "name.kanji"));
+            return p;
+        }
+        resume
+    }
+}
+
+fn finding(start: usize, end: usize, score: f32, detector: &'static str) -> Finding {
+    Finding {
+        start,
+        end,
+        kind: Kind::PersonName,
+        score,
+        detector,
+    }
+}
+
+/// Whether the three bytes at the start of `s` are a CJK ideograph
+/// (U+4E00..U+9FFF) or a kana (U+3041..U+30FF).
+fn is_cjk(s: &[u8]) -> bool {
+    is_kanji(s)
+        || (s.len() >= 3
+            && s[0] == 0xE3
+            && matches!((s[1], s[2]), (0x81, 0x81..=0xBF) | (0x82..=0x83, 0x80..=0xBF)))
+}
+
+fn is_kanji(s: &[u8]) -> bool {
+    s.len() >= 3
+        && matches!(s[0], 0xE4..=0xE9)
+        && (s[0] != 0xE4 || s[1] >= 0xB8)
+        && (0x80..=0xBF).contains(&s[1])
+        && (0x80..=0xBF).contains(&s[2])
+}
+
+/// Index just past the UTF-8 character at `at`.
+fn next_char(hay: &[u8], at: usize) -> usize {
+    let mut p = at + 1;
+    while p < hay.len() && hay[p] & 0xC0 == 0x80 {
+        p += 1;
+    }
+    p
+}
+
+/// The alphabetic character at `at` and its byte length.
+fn char_at(hay: &[u8], at: usize) -> Option<(char, usize)> {
+    let b = *hay.get(at)?;
+    if b < 0x80 {
+        return Some((char::from(b), 1));
+    }
+    let len = match b {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None,
+    };
+    let s = std::str::from_utf8(hay.get(at..at + len)?).ok()?;
+    s.chars().next().map(|c| (c, len))
+}
+
+/// The character ending at `end`.
+fn char_before(hay: &[u8], end: usize) -> Option<char> {
+    let low = end.saturating_sub(4);
+    let mut s = end.checked_sub(1)?;
+    while s > low && hay[s] & 0xC0 == 0x80 {
+        s -= 1;
+    }
+    char_at(hay, s).map(|(c, _)| c)
+}
+
+/// Whether `at` continues a word (so it cannot start a name).
+fn starts_inside_word(hay: &[u8], at: usize) -> bool {
+    match char_before(hay, at) {
+        Some(c) => c.is_alphanumeric() || c == '_' || c == '\\' && at >= 2 && hay[at - 2] != b'\\',
+        None => false,
+    }
+}
+
+/// The word starting at `at`, with its shape; `None` if no name word
+/// starts there.
+fn word_at(hay: &[u8], at: usize) -> Option<Word> {
+    let (c0, l0) = char_at(hay, at)?;
+    if !c0.is_alphabetic() {
+        return None;
+    }
+    let mut p = at + l0;
+    let mut upper = usize::from(c0.is_uppercase());
+    let mut lowers = usize::from(c0.is_lowercase());
+    let mut letters = 1;
+    loop {
+        match char_at(hay, p) {
+            Some((c, l)) if c.is_alphabetic() => {
+                if c.is_uppercase() {
+                    upper += 1;
+                } else {
+                    lowers += 1;
+                }
+                letters += 1;
+                p += l;
+            }
+            // O'Brien, O’Brien, O''Brien (SQL), Smith-Jones: a joiner then a letter.
+            Some(('\'' | '-' | '’', l)) => {
+                let mut q = p + l;
+                if hay.get(q) == Some(&b'\'') && hay[p] == b'\'' {
+                    q += 1;
+                }
+                match char_at(hay, q) {
+                    Some((c, _)) if c.is_alphabetic() => p = q,
+                    _ => break,
+                }
+            }
+            _ => break,
+        }
+        if p - at > MAX_TOKEN {
+            return None;
+        }
+    }
+    if let Some((c, _)) = char_at(hay, p) {
+        if c.is_alphanumeric() || c == '_' {
+            return None;
+        }
+    }
+    let word = &hay[at..p];
+    if c0.is_lowercase() {
+        return PARTICLES
+            .contains(&word)
+            .then_some(Word {
+                start: at,
+                end: p,
+                shape: Shape::Particle,
+            });
+    }
+    if letters == 1 {
+        // A middle initial: one capital and a full stop.
+        return (hay.get(p) == Some(&b'.')).then_some(Word {
+            start: at,
+            end: p + 1,
+            shape: Shape::Initial,
+        });
+    }
+    let shape = if lowers == 0 {
+        Shape::Upper
+    } else if upper <= 3 {
+        Shape::Cap
+    } else {
+        return None;
+    };
+    Some(Word {
+        start: at,
+        end: p,
+        shape,
+    })
+}
+
+/// The word after `end` if only a joiner (spaces, inline tags, `&nbsp;`)
+/// separates them, on the same line.
+fn joined_word(hay: &[u8], end: usize) -> Option<Word> {
+    let mut p = end;
+    let mut spaces = 0;
+    let mut tags = 0;
+    loop {
+        match hay.get(p)? {
+            b' ' | b'\t' => {
+                spaces += 1;
+                p += 1;
+            }
+            b'<' => {
+                tags += 1;
+                p = skip_inline_tag(hay, p)?;
+            }
+            b'&' if hay[p..].starts_with(b"&nbsp;") => {
+                spaces += 1;
+                p += 6;
+            }
+            _ => break,
+        }
+        if spaces > 3 || tags > 4 {
+            return None;
+        }
+    }
+    if p == end || (spaces == 0 && tags == 0) {
+        return None;
+    }
+    word_at(hay, p)
+}
+
+/// Skips `<b>`, `</span>`, `<a href="…">` and returns the index after it.
+fn skip_inline_tag(hay: &[u8], at: usize) -> Option<usize> {
+    let mut p = at + 1;
+    if hay.get(p) == Some(&b'/') {
+        p += 1;
+    }
+    let name_start = p;
+    while p < hay.len() && hay[p].is_ascii_alphabetic() {
+        p += 1;
+    }
+    let name = &hay[name_start..p];
+    if !INLINE_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+        return None;
+    }
+    let close = memchr::memchr(b'>', hay.get(p..(p + 80).min(hay.len()))?)?;
+    let inner = &hay[p..p + close];
+    if inner.contains(&b'<') || inner.contains(&b'\n') {
+        return None;
+    }
+    Some(p + close + 1)
+}
+
+/// Extends a run's start back over lowercase particles (`van der Berg`).
+fn particles_before(hay: &[u8], start: usize) -> usize {
+    let mut s = start;
+    for _ in 0..3 {
+        if s < 2 || hay[s - 1] != b' ' {
+            break;
+        }
+        let mut p = s - 1;
+        while p > 0 && hay[p - 1].is_ascii_lowercase() && s - p < 8 {
+            p -= 1;
+        }
+        if p > 0 && (hay[p - 1].is_ascii_alphanumeric() || hay[p - 1] >= 0x80) {
+            break;
+        }
+        if !PARTICLES.contains(&&hay[p..s - 1]) {
+            break;
+        }
+        s = p;
+    }
+    s
+}
+
+/// Skips a title right before `start` ("Dr. ", "Mme "); returns the
+/// position context is measured from and whether there was one.
+fn title_before(hay: &[u8], start: usize) -> (usize, bool) {
+    let mut p = start;
+    while p > 0 && hay[p - 1] == b' ' && start - p < 3 {
+        p -= 1;
+    }
+    if p == start {
+        return (start, false);
+    }
+    if p > 0 && hay[p - 1] == b'.' {
+        p -= 1;
+    }
+    let word_end = p;
+    while p > 0 && word_end - p < 10 {
+        match char_before(hay, p) {
+            Some(c) if c.is_alphabetic() => p -= c.len_utf8(),
+            _ => break,
+        }
+    }
+    if p == word_end || starts_inside_word(hay, p) {
+        return (start, false);
+    }
+    let mut buf = [0u8; MAX_TOKEN];
+    match lower(&hay[p..word_end], &mut buf) {
+        Some(t) if TITLES.contains(&t) && hay[p].is_ascii_uppercase() => (p, true),
+        // Without a title, context is measured from the run itself.
+        _ => (start, false),
+    }
+}
+
+/// A key right before a value: `"first_name": "`, `name="`, `Name: `,
+/// `name=`, classified as a field.
+fn key_before(hay: &[u8], start: usize) -> Option<Field> {
+    let mut p = start;
+    let low = start.saturating_sub(48);
+    // The value's opening quote (JSON, attributes, SQL), maybe escaped.
+    if p > low && matches!(hay[p - 1], b'"' | b'\'') {
+        p -= 1;
+        if p > low && hay[p - 1] == b'\\' {
+            p -= 1;
+        }
+    }
+    while p > low && hay[p - 1] == b' ' {
+        p -= 1;
+    }
+    if p == low || !matches!(hay[p - 1], b':' | b'=') {
+        return None;
+    }
+    p -= 1;
+    while p > low && hay[p - 1] == b' ' {
+        p -= 1;
+    }
+    if p > low && matches!(hay[p - 1], b'"' | b'\'') {
+        p -= 1;
+        if p > low && hay[p - 1] == b'\\' {
+            p -= 1;
+        }
+    }
+    let key_end = p;
+    while p > low && (hay[p - 1].is_ascii_alphanumeric() || matches!(hay[p - 1], b'_' | b'-' | b'.')) {
+        p -= 1;
+    }
+    if p == key_end {
+        return None;
+    }
+    // `customer.name`, `billing-first_name`: the last segment names it.
+    let key = &hay[p..key_end];
+    let last = key.rsplit(|&b| b == b'.').next().unwrap_or(key);
+    Field::classify(last).or_else(|| Field::classify(key))
+}
+
+/// Where the context window before `pos` starts: the start of its line,
+/// or of the line before when the name opens its line and that line is a
+/// short salutation or label ("Thanks,", "Ship to:").
+fn context_from(hay: &[u8], pos: usize) -> usize {
+    let low = pos.saturating_sub(CONTEXT_WINDOW);
+    let window = &hay[low..pos];
+    match memchr::memrchr(b'\n', window) {
+        None => low,
+        Some(nl) => {
+            let line_start = low + nl + 1;
+            let name_opens_line = hay[line_start..pos].iter().all(|b| b.is_ascii_whitespace());
+            if !name_opens_line {
+                return line_start;
+            }
+            let prev = &hay[low..low + nl];
+            match memchr::memrchr(b'\n', prev) {
+                Some(p) if nl - p <= 24 => low + p + 1,
+                None if nl <= 24 => low,
+                _ => line_start,
+            }
+        }
+    }
+}
+
+/// Whether an `@` sits on the same line within [`EMAIL_WINDOW`] bytes.
+fn email_near(hay: &[u8], start: usize, end: usize) -> bool {
+    let from = start.saturating_sub(EMAIL_WINDOW);
+    let before = &hay[from..start];
+    let from = memchr::memrchr(b'\n', before).map_or(from, |p| from + p + 1);
+    let to = (end + EMAIL_WINDOW).min(hay.len());
+    let after = &hay[end..to];
+    let to = memchr::memchr(b'\n', after).map_or(to, |p| end + p);
+    memchr::memchr(b'@', &hay[from..to]).is_some()
+}
+
+/// Whether the run starts a sentence (after `. `, `! `, `? `).
+fn sentence_initial(hay: &[u8], start: usize) -> bool {
+    let mut p = start;
+    while p > 0 && hay[p - 1] == b' ' && start - p < 3 {
+        p -= 1;
+    }
+    p < start && p > 0 && matches!(hay[p - 1], b'.' | b'!' | b'?')
+}
+
+/// Whether the word after `end` is a street type ("Martin Luther King Blvd").
+fn followed_by_street_type(hay: &[u8], end: usize) -> bool {
+    let Some(next) = next_word_after_space(hay, end) else {
+        return false;
+    };
+    let mut buf = [0u8; MAX_TOKEN];
+    lower(next, &mut buf).is_some_and(|w| STREET_TYPES.contains(&w.trim_end_matches('.')))
+}
+
+fn next_word_after_space(hay: &[u8], end: usize) -> Option<&[u8]> {
+    if hay.get(end) != Some(&b' ') {
+        return None;
+    }
+    let s = end + 1;
+    let mut p = s;
+    while p < hay.len() && p - s < 16 && (hay[p].is_ascii_alphabetic() || hay[p] >= 0x80) {
+        p += 1;
+    }
+    (p > s).then(|| &hay[s..p])
+}
+
+/// The delimited field next to `[start, end)` (after it if `after`),
+/// when `[start, end)` is itself a whole field: `'Jane', 'Doe'`,
+/// `,Jane,Doe,`, `"Jane";"Doe"`.
+fn neighbour_field(hay: &[u8], start: usize, end: usize, after: bool) -> Option<Word> {
+    let quote = match (start.checked_sub(1).map(|i| hay[i]), hay.get(end)) {
+        (Some(q @ (b'\'' | b'"')), Some(&c)) if c == q => Some(q),
+        _ => None,
+    };
+    let q = usize::from(quote.is_some());
+    let is_sep = |b: u8| matches!(b, b',' | b'\t' | b';' | b'|');
+    // This field's own delimiters: a separator (or line edge) on both sides.
+    let before = start.checked_sub(q + 1).map(|i| hay[i]);
+    let after_b = hay.get(end + q).copied();
+    let edge_ok = |b: Option<u8>| b.map_or(true, |b| is_sep(b) || matches!(b, b'\n' | b'(' | b'\r'));
+    if !edge_ok(before) || !edge_ok(after_b) {
+        return None;
+    }
+    if after {
+        let mut p = end + q;
+        if !is_sep(*hay.get(p)?) {
+            return None;
+        }
+        p += 1;
+        if hay.get(p) == Some(&b' ') {
+            p += 1;
+        }
+        if let Some(qc) = quote {
+            if hay.get(p) != Some(&qc) {
+                return None;
+            }
+            p += 1;
+        }
+        let w = word_at(hay, p)?;
+        let close = hay.get(w.end + q).copied();
+        let closes = quote.map_or(true, |qc| hay.get(w.end) == Some(&qc));
+        (w.shape == Shape::Cap && closes && edge_ok(close)).then_some(w)
+    } else {
+        let mut p = start.checked_sub(q + 1)?;
+        if !is_sep(hay[p]) {
+            return None;
+        }
+        if p > 0 && hay[p - 1] == b' ' {
+            p -= 1;
+        }
+        if let Some(qc) = quote {
+            if p == 0 || hay[p - 1] != qc {
+                return None;
+            }
+            p -= 1;
+        }
+        let field_end = p;
+        let low = field_end.saturating_sub(MAX_TOKEN);
+        while p > low && !is_sep(hay[p - 1]) && !matches!(hay[p - 1], b'\n' | b'(' | b'\'' | b'"') {
+            p -= 1;
+        }
+        let w = word_at(hay, p)?;
+        (w.shape == Shape::Cap && w.end == field_end).then_some(w)
+    }
+}
+
+/// Folds Latin accents to ASCII and drops apostrophes (`O'Brien` →
+/// `obrien`, `García` → `garcia`, `Weiß` → `weiss`). `s` is lowercase.
+fn fold_ascii<'b>(s: &str, buf: &'b mut [u8; MAX_TOKEN]) -> Option<&'b str> {
+    let mut n = 0;
+    let mut push = |b: &[u8]| -> Option<()> {
+        let dst = buf.get_mut(n..n + b.len())?;
+        dst.copy_from_slice(b);
+        n += b.len();
+        Some(())
+    };
+    for c in s.chars() {
+        match c {
+            '\'' | '’' => {}
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => push(b"a")?,
+            'æ' => push(b"ae")?,
+            'ç' | 'č' | 'ć' => push(b"c")?,
+            'è' | 'é' | 'ê' | 'ë' | 'ę' | 'ě' => push(b"e")?,
+            'ì' | 'í' | 'î' | 'ï' => push(b"i")?,
+            'ñ' | 'ń' => push(b"n")?,
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => push(b"o")?,
+            'ù' | 'ú' | 'û' | 'ü' => push(b"u")?,
+            'ý' | 'ÿ' => push(b"y")?,
+            'ß' => push(b"ss")?,
+            'š' | 'ś' => push(b"s")?,
+            'ž' | 'ź' | 'ż' => push(b"z")?,
+            'ł' => push(b"l")?,
+            c if c.is_ascii() => push(&[c as u8])?,
+            _ => return None,
+        }
+    }
+    std::str::from_utf8(&buf[..n]).ok()
 }
