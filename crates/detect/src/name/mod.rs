@@ -56,11 +56,56 @@ const PARTICLES: &[&[u8]] = &[
 
 /// Words after a capitalised pair that make it a street.
 const STREET_TYPES: &[&str] = &[
-    "street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "blvd", "boulevard", "drive",
-    "way", "court", "ct", "place", "pl", "terrace", "square", "parkway", "pkwy", "highway", "hwy",
-    "close", "crescent", "straße", "strasse", "str", "weg", "allee", "platz", "gasse", "rue",
-    "chemin", "calle", "via", "plaza", "park", "hall", "center", "centre", "university",
-    "college", "school", "hospital", "church", "bridge", "station", "airport", "county", "city",
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "road",
+    "rd",
+    "lane",
+    "ln",
+    "blvd",
+    "boulevard",
+    "drive",
+    "way",
+    "court",
+    "ct",
+    "place",
+    "pl",
+    "terrace",
+    "square",
+    "parkway",
+    "pkwy",
+    "highway",
+    "hwy",
+    "close",
+    "crescent",
+    "straße",
+    "strasse",
+    "str",
+    "weg",
+    "allee",
+    "platz",
+    "gasse",
+    "rue",
+    "chemin",
+    "calle",
+    "via",
+    "plaza",
+    "park",
+    "hall",
+    "center",
+    "centre",
+    "university",
+    "college",
+    "school",
+    "hospital",
+    "church",
+    "bridge",
+    "station",
+    "airport",
+    "county",
+    "city",
 ];
 
 /// Inline HTML elements that may sit between the words of one name.
@@ -184,7 +229,16 @@ impl NameDetector {
         let Some(first) = word_at(hay, at) else {
             return next_char(hay, at);
         };
-        if first.shape == Shape::Particle || self.is_stop(hay, first) {
+        if first.shape == Shape::Particle {
+            return first.end.max(at + 1);
+        }
+        if self.is_stop(hay, first) {
+            // "Good", "Best" are surnames too, where a field says so.
+            if self.lone_field(hay, first.start, hints) {
+                if let Some(f) = self.score_run(hay, first.start, &[first], hints) {
+                    out.push(f);
+                }
+            }
             return first.end.max(at + 1);
         }
         let mut words = [first; 12];
@@ -221,7 +275,8 @@ impl NameDetector {
         }
         let mut words = &words[..n];
         // A trailing initial ("Jane D.") is not part of the name.
-        while words.len() > 1 && words[words.len() - 1].shape != Shape::Cap
+        while words.len() > 1
+            && words[words.len() - 1].shape != Shape::Cap
             && words[words.len() - 1].shape != Shape::Upper
         {
             words = &words[..words.len() - 1];
@@ -239,11 +294,22 @@ impl NameDetector {
         end
     }
 
+    /// Whether structure (a hint or a key) says the value at `start` is a
+    /// given name or a surname on its own.
+    fn lone_field(&self, hay: &[u8], start: usize, hints: &Hints<'_>) -> bool {
+        let field = hints
+            .at(start)
+            .map(|h| h.field)
+            .or_else(|| key_before(hay, start));
+        matches!(field, Some(Field::GivenName | Field::FamilyName))
+    }
+
     fn is_stop(&self, hay: &[u8], w: Word) -> bool {
         let mut buf = [0u8; MAX_TOKEN];
         match lower(&hay[w.start..w.end], &mut buf) {
             Some(s) => {
-                self.lex.stop_word(s.trim_end_matches('.')) || TITLES.contains(&s.trim_end_matches('.'))
+                self.lex.stop_word(s.trim_end_matches('.'))
+                    || TITLES.contains(&s.trim_end_matches('.'))
             }
             None => true,
         }
@@ -287,7 +353,7 @@ impl NameDetector {
         }
         let lone_field = matches!(around.field, Some(Field::GivenName | Field::FamilyName));
         if core == 1 {
-            if !lone_field && !self.field_pair(hay, start, end) {
+            if !lone_field && !self.field_pair(hay, start, words[0], end) {
                 return None;
             }
             let w = words[0];
@@ -303,7 +369,11 @@ impl NameDetector {
             };
             return Some(finding(start, end, score, "name.field"));
         }
-        if self.phrase_rejected(hay, words) || followed_by_street_type(hay, end) {
+        if self.phrase_rejected(hay, words)
+            || followed_by_street_type(hay, end)
+            || is_street_type(&hay[last.start..last.end])
+            || after_house_number(hay, start)
+        {
             return None;
         }
         let first = words[0];
@@ -320,9 +390,7 @@ impl NameDetector {
         } else if g_first > 0 && g_first <= 3 {
             score -= 0.05;
         }
-        let all_upper = words
-            .iter()
-            .all(|w| w.shape != Shape::Cap);
+        let all_upper = words.iter().all(|w| w.shape != Shape::Cap);
         if all_upper && around.field.is_none() {
             score -= 0.15;
         }
@@ -379,7 +447,12 @@ impl NameDetector {
             score += 0.2;
         }
         if score >= MIN_SCORE {
-            out.push(finding(family.start, given.end, score.min(0.99), "name.last_first"));
+            out.push(finding(
+                family.start,
+                given.end,
+                score.min(0.99),
+                "name.last_first",
+            ));
         }
         Some(given.end)
     }
@@ -387,12 +460,7 @@ impl NameDetector {
     /// `'Jane', 'Doe'` or `,Jane,Doe,`: a given name and a surname in
     /// adjacent delimited fields (headerless CSV, SQL `VALUES`), each of
     /// which is then a name on its own.
-    fn field_pair(&self, hay: &[u8], start: usize, end: usize) -> bool {
-        let w = Word {
-            start,
-            end,
-            shape: Shape::Cap,
-        };
+    fn field_pair(&self, hay: &[u8], start: usize, w: Word, end: usize) -> bool {
         if let Some(next) = neighbour_field(hay, start, end, true) {
             if self.given_class(hay, w) > 0 && self.surname(hay, next) {
                 return true;
@@ -504,6 +572,16 @@ impl NameDetector {
         if at >= 3 && is_cjk(&hay[at - 3..]) {
             return resume;
         }
+        let mut run_end = at;
+        while run_end - at < 15 && hay.get(run_end..).is_some_and(is_cjk) {
+            run_end += 3;
+        }
+        if !hay.get(run_end..).is_some_and(is_cjk) {
+            if let Some(f) = self.kanji_field(hay, at, run_end, hints) {
+                out.push(f);
+                return run_end;
+            }
+        }
         for chars in (1..=3).rev() {
             let family_end = at + 3 * chars;
             let Some(family) = hay.get(at..family_end) else {
@@ -549,6 +627,49 @@ impl NameDetector {
     }
 }
 
+impl NameDetector {
+    /// A lone given name or surname in kanji or kana that is a whole field:
+    /// under a `first_name`/`last_name` key or hint, or next to another
+    /// such field one of which is a common surname (`美咲,伊藤`).
+    fn kanji_field(
+        &self,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+        hints: &Hints<'_>,
+    ) -> Option<Finding> {
+        let chars = (end - start) / 3;
+        if !(1..=4).contains(&chars) {
+            return None;
+        }
+        if self.lone_field(hay, start, hints) {
+            return Some(finding(start, end, 0.85, "name.field"));
+        }
+        let is_sep = |b: u8| matches!(b, b',' | b'\t' | b';' | b'|');
+        let open = start.checked_sub(1).map(|i| hay[i]);
+        let close = hay.get(end).copied();
+        if !open.is_some_and(is_sep) || !close.is_some_and(is_sep) {
+            return None;
+        }
+        let surname = |a: usize, b: usize| {
+            std::str::from_utf8(&hay[a..b]).is_ok_and(|s| self.lex.kanji_surname(s))
+        };
+        // The next field: this one is the given name.
+        let mut p = end + 1;
+        while p - end <= 12 && hay.get(p..).is_some_and(is_cjk) {
+            p += 3;
+        }
+        let next_ok = p > end + 1 && hay.get(p).copied().is_some_and(is_sep) && surname(end + 1, p);
+        // The previous field: this one is the surname.
+        let mut q = start - 1;
+        while start - 1 - q <= 12 && q >= 3 && is_cjk(&hay[q - 3..]) {
+            q -= 3;
+        }
+        let prev_ok = q < start - 1 && q > 0 && is_sep(hay[q - 1]) && surname(start, end);
+        (next_ok || prev_ok).then(|| finding(start, end, 0.8, "name.field"))
+    }
+}
+
 fn finding(start: usize, end: usize, score: f32, detector: &'static str) -> Finding {
     Finding {
         start,
@@ -565,7 +686,10 @@ fn is_cjk(s: &[u8]) -> bool {
     is_kanji(s)
         || (s.len() >= 3
             && s[0] == 0xE3
-            && matches!((s[1], s[2]), (0x81, 0x81..=0xBF) | (0x82..=0x83, 0x80..=0xBF)))
+            && matches!(
+                (s[1], s[2]),
+                (0x81, 0x81..=0xBF) | (0x82..=0x83, 0x80..=0xBF)
+            ))
 }
 
 fn is_kanji(s: &[u8]) -> bool {
@@ -665,13 +789,11 @@ fn word_at(hay: &[u8], at: usize) -> Option<Word> {
     }
     let word = &hay[at..p];
     if c0.is_lowercase() {
-        return PARTICLES
-            .contains(&word)
-            .then_some(Word {
-                start: at,
-                end: p,
-                shape: Shape::Particle,
-            });
+        return PARTICLES.contains(&word).then_some(Word {
+            start: at,
+            end: p,
+            shape: Shape::Particle,
+        });
     }
     if letters == 1 {
         // A middle initial: one capital and a full stop.
@@ -831,7 +953,9 @@ fn key_before(hay: &[u8], start: usize) -> Option<Field> {
         }
     }
     let key_end = p;
-    while p > low && (hay[p - 1].is_ascii_alphanumeric() || matches!(hay[p - 1], b'_' | b'-' | b'.')) {
+    while p > low
+        && (hay[p - 1].is_ascii_alphanumeric() || matches!(hay[p - 1], b'_' | b'-' | b'.'))
+    {
         p -= 1;
     }
     if p == key_end {
@@ -896,6 +1020,16 @@ fn followed_by_street_type(hay: &[u8], end: usize) -> bool {
     lower(next, &mut buf).is_some_and(|w| STREET_TYPES.contains(&w.trim_end_matches('.')))
 }
 
+fn is_street_type(word: &[u8]) -> bool {
+    let mut buf = [0u8; MAX_TOKEN];
+    lower(word, &mut buf).is_some_and(|w| STREET_TYPES.contains(&w))
+}
+
+/// `1933 Oak Street`: a number right before the run.
+fn after_house_number(hay: &[u8], start: usize) -> bool {
+    start >= 2 && hay[start - 1] == b' ' && hay[start - 2].is_ascii_digit()
+}
+
 fn next_word_after_space(hay: &[u8], end: usize) -> Option<&[u8]> {
     if hay.get(end) != Some(&b' ') {
         return None;
@@ -919,9 +1053,14 @@ fn neighbour_field(hay: &[u8], start: usize, end: usize, after: bool) -> Option<
     let q = usize::from(quote.is_some());
     let is_sep = |b: u8| matches!(b, b',' | b'\t' | b';' | b'|');
     // This field's own delimiters: a separator (or line edge) on both sides.
-    let before = start.checked_sub(q + 1).map(|i| hay[i]);
+    let mut before_at = start.checked_sub(q + 1);
+    if let Some(i) = before_at.filter(|&i| hay[i] == b' ' && i > 0) {
+        before_at = Some(i - 1);
+    }
+    let before = before_at.map(|i| hay[i]);
     let after_b = hay.get(end + q).copied();
-    let edge_ok = |b: Option<u8>| b.map_or(true, |b| is_sep(b) || matches!(b, b'\n' | b'(' | b'\r'));
+    let edge_ok =
+        |b: Option<u8>| b.map_or(true, |b| is_sep(b) || matches!(b, b'\n' | b'(' | b'\r'));
     if !edge_ok(before) || !edge_ok(after_b) {
         return None;
     }
@@ -945,12 +1084,9 @@ fn neighbour_field(hay: &[u8], start: usize, end: usize, after: bool) -> Option<
         let closes = quote.map_or(true, |qc| hay.get(w.end) == Some(&qc));
         (w.shape == Shape::Cap && closes && edge_ok(close)).then_some(w)
     } else {
-        let mut p = start.checked_sub(q + 1)?;
+        let mut p = before_at?;
         if !is_sep(hay[p]) {
             return None;
-        }
-        if p > 0 && hay[p - 1] == b' ' {
-            p -= 1;
         }
         if let Some(qc) = quote {
             if p == 0 || hay[p - 1] != qc {

@@ -1,24 +1,169 @@
 use super::*;
+use crate::stream::StreamScanner;
+use crate::{Engine, Hint, KindSet};
 
-fn names(hay: &str) -> Vec<(String, f32)> {
-    names_with(hay, &Hints::NONE)
-}
-
-fn names_with(hay: &str, hints: &Hints<'_>) -> Vec<(String, f32)> {
+/// Every name finding scoring at least 0.5 (the default threshold), as
+/// (text, start).
+fn found_with(hay: &str, hints: &Hints<'_>) -> Vec<(String, usize)> {
     let d = NameDetector::new();
     let mut out = Vec::new();
     d.find(hay.as_bytes(), hints, &mut out);
     out.iter()
         .filter(|f| f.score >= 0.5)
-        .map(|f| (hay[f.start..f.end].to_string(), f.score))
+        .map(|f| (hay[f.start..f.end].to_string(), f.start))
         .collect()
 }
 
 fn found(hay: &str) -> Vec<String> {
-    names(hay).into_iter().map(|(s, _)| s).collect()
+    found_with(hay, &Hints::NONE)
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect()
 }
 
 #[test]
-fn plain_full_names() {
-    assert_eq!(found("Order placed by Jane Doe yesterday"), ["Jane Doe"]);
+fn surface_forms_with_exact_offsets() {
+    let cases: &[(&str, &str, usize)] = &[
+        ("Order placed by Jane Doe yesterday", "Jane Doe", 16),
+        ("Name: DOE, Jane\n", "DOE, Jane", 6),
+        ("Contact: Dr. Robert M. Taylor.", "Robert M. Taylor", 13),
+        ("Mme. Élodie Durand a écrit", "Élodie Durand", 5),
+        ("Dear Sanne de Vries,", "Sanne de Vries", 5),
+        ("Dear Mr. Patrick O'Brien,", "Patrick O'Brien", 9),
+        (
+            "Ship to: Anne-Marie Smith-Jones\n",
+            "Anne-Marie Smith-Jones",
+            9,
+        ),
+        ("<p><b>Jane</b> Doe</p>", "Jane</b> Doe", 6),
+        (
+            "From: \"Maria Garcia\" <maria@example.com>",
+            "Maria Garcia",
+            7,
+        ),
+        (
+            "{\"name\": \"Kevin Walker\", \"sku\": 1}",
+            "Kevin Walker",
+            10,
+        ),
+        ("Bill to: Daan van der Berg\n", "Daan van der Berg", 9),
+        ("お客様: 山田 太郎 様", "山田 太郎", "お客様: ".len()),
+        (
+            "氏名：佐藤\u{3000}花子\n",
+            "佐藤\u{3000}花子",
+            "氏名：".len(),
+        ),
+    ];
+    for &(hay, want, at) in cases {
+        let got = found_with(hay, &Hints::NONE);
+        assert_eq!(got, vec![(want.to_string(), at)], "in {hay:?}");
+    }
+}
+
+#[test]
+fn lone_names_only_where_structure_says_so() {
+    assert_eq!(
+        found("{\"first_name\": \"Jennifer\", \"id\": 3}"),
+        ["Jennifer"]
+    );
+    assert_eq!(found("{\"lastName\":\"Gallagher\"}"), ["Gallagher"]);
+    assert_eq!(found("{\"surname\": \"van der Berg\"}"), ["van der Berg"]);
+    assert_eq!(
+        found("INSERT INTO customers VALUES (7, 'Susan', 'O''Connor', 'x');"),
+        ["Susan", "O''Connor"]
+    );
+    // The same words without structure are not names.
+    assert!(found("Jennifer said the parcel was late").is_empty());
+    assert!(found("{\"city\": \"Gallagher\"}").is_empty());
+    assert!(found("{\"name\": \"Jennifer\"}").is_empty());
+
+    // A CSV cell in a first_name column arrives as a hint.
+    let hay = "C1,Thomas,x\n";
+    let hint = [Hint {
+        start: 3,
+        end: 9,
+        field: Field::GivenName,
+    }];
+    assert_eq!(
+        found_with(hay, &Hints::new(&hint)),
+        [("Thomas".to_string(), 3)]
+    );
+    assert!(found_with(hay, &Hints::NONE).is_empty());
+}
+
+#[test]
+fn structure_and_email_raise_the_score() {
+    let d = NameDetector::new();
+    let score = |hay: &str| {
+        let mut out = Vec::new();
+        d.find(hay.as_bytes(), &Hints::NONE, &mut out);
+        out.first().map_or(0.0, |f| f.score)
+    };
+    let bare = score("seen Laura Bennett here");
+    assert!(bare >= 0.5, "{bare}");
+    assert!(score("Customer: Laura Bennett") > bare);
+    assert!(score("seen Laura Bennett laura.b@example.com") > bare);
+    assert!(score("{\"full_name\":\"Laura Bennett\"}") > bare);
+}
+
+#[test]
+fn brands_products_places_streets_and_ui_words_are_not_people() {
+    for hay in [
+        "New Calvin Klein jeans and Ralph Lauren shirts",
+        "a bottle of Jack Daniels, a Tommy Hilfiger cap, Hugo Boss suit",
+        "Louis Vuitton bags, Giorgio Armani, Ben & Jerry's, Martha Stewart Living",
+        "Echo Dot, Kindle Paperwhite, Apple Watch and Galaxy Buds",
+        "ships from New York, San Francisco, Los Angeles, Saint Louis, Mount Vernon",
+        "deliver to 12 Martin Luther King Boulevard, 5 Elm Street, 9 Oak Lane",
+        "Thank You! Best Regards. Order Total: $5. Free Shipping. Add To Cart",
+        "Kindle Paperwhite Signature Edition",
+        "THE QUICK BROWN FOX",
+    ] {
+        assert!(found(hay).is_empty(), "{hay:?}: {:?}", found(hay));
+    }
+}
+
+#[test]
+fn long_capitalised_runs_are_rejected_not_split() {
+    let title = "Jane Doe Mary Smith Anna Jones Lisa Brown Kate Green Emma White";
+    assert!(found(title).is_empty());
+}
+
+#[test]
+fn chunked_scan_equals_whole_scan() {
+    let mut text = String::new();
+    let parts = [
+        "Dear Jane Doe, your order shipped.\n",
+        "{\"first_name\":\"Kevin\",\"last_name\":\"Walker\",\"email\":\"kw@example.com\"}\n",
+        "From: \"Maria Garcia\" <maria@example.com>\n",
+        "<li><b>Sanne</b> de Vries</li> Calvin Klein Echo Dot New York\n",
+        "Name: DOE, Jane / 山田 太郎 / Mme. Élodie Durand\n",
+        "INSERT INTO customers VALUES (7, 'Susan', 'O''Connor');\n",
+        "Thank You For Shopping With Us Free Shipping On All Orders Over Fifty\n",
+    ];
+    let mut k = 0;
+    while text.len() < 200_000 {
+        text.push_str(parts[k % parts.len()]);
+        // Shift alignment against the chunk edges.
+        text.push_str(&" ".repeat(k % 7));
+        k += 1;
+    }
+    let engine = Engine::new(KindSet::parse_list("person_name").unwrap_or_default());
+    let mut whole = Vec::new();
+    engine.scan(text.as_bytes(), &mut whole);
+    assert!(whole.len() > 1000);
+    let mut chunked = Vec::new();
+    let mut scanner = StreamScanner::with_chunk_size(4096);
+    scanner
+        .scan(
+            &engine,
+            text.as_bytes(),
+            |_| true,
+            |hit| {
+                chunked.push(hit.finding);
+                Ok(())
+            },
+        )
+        .unwrap_or_else(|e| panic!("in-memory read failed: {e}"));
+    assert_eq!(whole, chunked);
 }
