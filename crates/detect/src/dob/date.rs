@@ -204,21 +204,26 @@ fn ends_cleanly(hay: &[u8], end: usize) -> bool {
 /// `compact` also allows `YYYYMMDD`, which is only a date where the
 /// structure says so.
 pub(super) fn parse(hay: &[u8], pos: usize, compact: bool) -> Option<usize> {
-    let end = match hay.get(pos)? {
+    parse_year(hay, pos, compact).map(|(end, _)| end)
+}
+
+/// Like [`parse`], also returning the year.
+pub(super) fn parse_year(hay: &[u8], pos: usize, compact: bool) -> Option<(usize, u32)> {
+    let (end, y) = match hay.get(pos)? {
         b'0'..=b'9' => numeric(hay, pos, compact)?,
         _ => month_first(hay, pos)?,
     };
-    ends_cleanly(hay, end).then_some(end)
+    ends_cleanly(hay, end).then_some((end, y))
 }
 
 /// Dates that start with digits.
-fn numeric(hay: &[u8], pos: usize, compact: bool) -> Option<usize> {
+fn numeric(hay: &[u8], pos: usize, compact: bool) -> Option<(usize, u32)> {
     let (a, na) = digits(hay, pos, 8)?;
     let mut p = pos + na;
     match na {
         8 if compact => {
             let (y, m, d) = (a / 10_000, a / 100 % 100, a % 100);
-            valid(y, m, d).then_some(p)
+            valid(y, m, d).then_some((p, y))
         }
         4 => {
             // ISO 8601 and its slashed or dotted variants: year first.
@@ -229,7 +234,7 @@ fn numeric(hay: &[u8], pos: usize, compact: bool) -> Option<usize> {
                 return None;
             }
             let (d, nd) = digits(hay, p + 1, 2)?;
-            valid(a, m, d).then_some(p + 1 + nd)
+            valid(a, m, d).then_some((p + 1 + nd, a))
         }
         1 | 2 => day_first(hay, a, p),
         _ => None,
@@ -238,7 +243,7 @@ fn numeric(hay: &[u8], pos: usize, compact: bool) -> Option<usize> {
 
 /// After a one- or two-digit number `a` ending at `p`: `a/b/yy(yy)`,
 /// `a.b.yyyy`, `a March yyyy`, `a. März yyyy`, `a de marzo de yyyy`.
-fn day_first(hay: &[u8], a: u32, p: usize) -> Option<usize> {
+fn day_first(hay: &[u8], a: u32, p: usize) -> Option<(usize, u32)> {
     let sep = *hay.get(p)?;
     if matches!(sep, b'/' | b'-' | b'.') && hay.get(p + 1).is_some_and(u8::is_ascii_digit) {
         let (b, nb) = digits(hay, p + 1, 2)?;
@@ -250,7 +255,7 @@ fn day_first(hay: &[u8], a: u32, p: usize) -> Option<usize> {
         // Dotted dates are day-first everywhere; slashed and dashed ones
         // may be either (US month-first, European day-first).
         let ok = valid(y, b, a) || (sep != b'.' && valid(y, a, b));
-        return ok.then_some(end);
+        return ok.then_some((end, y));
     }
     let mut q = ordinal(hay, p);
     if hay.get(q) == Some(&b'.') {
@@ -269,11 +274,11 @@ fn day_first(hay: &[u8], a: u32, p: usize) -> Option<usize> {
     }
     q = word_space(hay, q + 1, b"de");
     let (y, n) = digits(hay, q, 4)?;
-    (n == 4 && valid(y, m, a)).then_some(q + 4)
+    (n == 4 && valid(y, m, a)).then_some((q + 4, y))
 }
 
 /// `March 7, 1984`, `Mar. 7 1984`, `March 7th, 1984`.
-fn month_first(hay: &[u8], pos: usize) -> Option<usize> {
+fn month_first(hay: &[u8], pos: usize) -> Option<(usize, u32)> {
     let (m, q) = month(hay, pos)?;
     if hay.get(q) != Some(&b' ') {
         return None;
@@ -287,7 +292,7 @@ fn month_first(hay: &[u8], pos: usize) -> Option<usize> {
         return None;
     }
     let (y, n) = digits(hay, q + 1, 4)?;
-    (n == 4 && valid(y, m, d)).then_some(q + 1 + 4)
+    (n == 4 && valid(y, m, d)).then_some((q + 1 + 4, y))
 }
 
 #[cfg(test)]

@@ -7,7 +7,12 @@
 //!   pass over the haystack; a date is then looked for in the
 //!   [`AFTER_WINDOW`] bytes after the word, across separators, HTML tags and
 //!   at most [`MAX_GAP_WORDS`] short words (`born on`, `geboren am`);
-//! - CSV cells in a date-of-birth column ([`Field::DateOfBirth`] hints).
+//! - CSV cells in a date-of-birth column ([`Field::DateOfBirth`] hints);
+//! - SQL rows of a table of people (`INSERT INTO customers VALUES (…)`
+//!   without a column list): the first quoted value that is a whole date
+//!   at least [`MIN_AGE`] years before [`date::MAX_YEAR`] is taken as the
+//!   birth date, at the lower score [`SQL_ROW`]. Only the first row of a
+//!   statement, within [`SQL_WINDOW`] bytes of `INSERT INTO`, is read.
 //!
 //! The finding is the date alone. A context word lies at most
 //! [`AFTER_WINDOW`] bytes before it, so nothing outside
@@ -36,6 +41,30 @@ const STRONG: f32 = 0.95;
 const MEDIUM: f32 = 0.9;
 /// `born`: usually a birth date, sometimes a founding story.
 const WEAK: f32 = 0.85;
+/// An old date in a row of a people table: probably, not certainly, a
+/// birth date (it could be an account's creation date).
+const SQL_ROW: f32 = 0.6;
+/// Marks the `insert into` entry of [`CONTEXT`].
+const SQL_MARK: f32 = 0.0;
+/// How far after `INSERT INTO` a row's birth date may start.
+const SQL_WINDOW: usize = 400;
+/// Customers are at least this old.
+const MIN_AGE: u32 = 13;
+/// Tables whose rows are people.
+const PEOPLE_TABLES: &[&str] = &[
+    "customers",
+    "customer",
+    "users",
+    "user",
+    "members",
+    "persons",
+    "people",
+    "patients",
+    "employees",
+    "clients",
+    "contacts",
+    "subscribers",
+];
 
 /// Context words and the score of a date right after them. Spellings of
 /// keys (`birth_date`, `date-of-birth`) are listed because key separators
@@ -73,6 +102,7 @@ const CONTEXT: &[(&str, f32)] = &[
     ("nacida el", MEDIUM),
     ("born", WEAK),
     ("geboren", WEAK),
+    ("insert into", SQL_MARK),
 ];
 
 pub(crate) struct DobDetector {
@@ -103,6 +133,10 @@ impl DobDetector {
                 continue;
             }
             let score = CONTEXT[m.pattern().as_usize()].1;
+            if score == SQL_MARK {
+                sql_row(hay, e, out);
+                continue;
+            }
             let Some((start, end, keyed)) = date_after(hay, e) else {
                 continue;
             };
@@ -129,6 +163,55 @@ impl DobDetector {
             });
         }
         debug_assert!(out[first..].iter().all(|f| f.start < f.end));
+    }
+}
+
+/// The birth date in the first row of `INSERT INTO <people table>` whose
+/// table name starts after `from`.
+fn sql_row(hay: &[u8], from: usize, out: &mut Vec<Finding>) {
+    let limit = hay.len().min(from + SQL_WINDOW);
+    let mut p = from;
+    while p < limit && matches!(hay[p], b' ' | b'`' | b'"') {
+        p += 1;
+    }
+    let name = hay[p..limit]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    let table = &hay[p..p + name];
+    if !PEOPLE_TABLES
+        .iter()
+        .any(|t| t.as_bytes().eq_ignore_ascii_case(table))
+    {
+        return;
+    }
+    let mut q = p + name;
+    // Values in the first row only: stop at its closing `)`.
+    let mut quoted = false;
+    while q < limit {
+        match hay[q] {
+            b'\'' if !quoted => {
+                quoted = true;
+                if let Some((end, y)) = date::parse_year(hay, q + 1, false) {
+                    if hay.get(end) == Some(&b'\'') && y + MIN_AGE <= date::MAX_YEAR {
+                        out.push(Finding {
+                            start: q + 1,
+                            end,
+                            kind: Kind::DateOfBirth,
+                            score: SQL_ROW,
+                            detector: "dob.sql_row",
+                        });
+                        return;
+                    }
+                }
+            }
+            // `''` escapes a quote inside a value.
+            b'\'' if hay.get(q + 1) == Some(&b'\'') => q += 1,
+            b'\'' => quoted = false,
+            b')' if !quoted => return,
+            _ => {}
+        }
+        q += 1;
     }
 }
 

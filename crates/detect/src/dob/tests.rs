@@ -132,6 +132,18 @@ fn hinted_cells_accept_bare_and_compact_dates() {
 }
 
 #[test]
+fn the_old_date_in_a_people_table_row() {
+    let row = "INSERT INTO customers VALUES (7, 'Jane', 'O''Neil', 'j@x.io', '1984-03-07', '12 Main St', '2024-01-15T10:20:30Z');";
+    let s = one(row, "1984-03-07");
+    assert!((0.5..0.85).contains(&s), "{s}");
+    // Recent dates, other tables and later rows are not birth dates.
+    none("INSERT INTO customers VALUES (7, 'Jane', '2024-01-15', 'x');");
+    none("INSERT INTO orders VALUES (7, 'Jane', '1984-03-07', 'x');");
+    none("INSERT INTO customers VALUES (7, 'Jane'), (8, '1984-03-07');");
+    none("INSERT INTO customers VALUES (7, 'Jane 1984-03-07', 'x');");
+}
+
+#[test]
 fn one_finding_per_date_with_the_best_context() {
     let all = scan("Date of birth date: 1984-03-07", &[]);
     assert_eq!(all.len(), 1, "{all:?}");
