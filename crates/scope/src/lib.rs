@@ -1,0 +1,124 @@
+//! `bw-scope`: which customers a leak exposes, and which of their fields.
+//!
+//! [`scope`] scans a leak with the scan engine (emails, phone numbers,
+//! person names; archives expanded), groups findings into *records*,
+//! matches each record's identifiers against a [`bw_registry::Registry`]
+//! through the registry's own normalisers, and returns a [`ScopeReport`]:
+//! affected customers with matched fields, confidence and evidence spans;
+//! ambiguous identifiers; counts of distinct non-customer identifiers;
+//! evidence files with their SHA-256; per-item errors.
+//!
+//! What it must never do: put a leaked value in a report unless
+//! [`ScopeOptions::reveal`] is set; hold memory per finding (what is kept
+//! grows with affected customers, distinct ambiguous identifiers and
+//! distinct unmatched identifiers — 8 bytes each — not with the leak size);
+//! read the environment or print (the CLI does both).
+//!
+//! # Records
+//! A record is what one person's row looks like in the leak:
+//! - in a CSV member (sniffed as the scanner does): one line;
+//! - elsewhere (HTML, JSON, logs, text): a run of findings in one member,
+//!   each starting within [`ScopeOptions::record_gap`] bytes (default 200)
+//!   of the previous one's end, cut when a second email or a second phone
+//!   appears, or a name appears after another identifier that followed a
+//!   name (the next person's), and at 64 findings.
+//!
+//! A CSV field with an embedded newline therefore splits its row; a name
+//! merged with a neighbour's record can only confirm a candidate that the
+//! neighbour's email or phone also points to, so a grouping error costs
+//! little.
+//!
+//! # Matching
+//! - Emails and full names go through `Registry::lookup_email` /
+//!   `lookup_forms` (the registry's normalisers: case, Gmail variants,
+//!   "Last, First", titles, diacritics). Single-word names (a given name
+//!   and a family name in separate fields) are paired in order of
+//!   appearance and tried as "A B", then as "B A".
+//! - Phones are never parsed on the hot path: `+…`/`00…` numbers are
+//!   looked up as E.164 directly; national numbers are turned into E.164
+//!   candidates with the calling codes and trunk prefixes of, first, the
+//!   countries of the customers the record's emails and names point to,
+//!   then (only if nothing matched) the registry's most frequent countries
+//!   ([`ScopeOptions::phone_regions`] overrides that list). The registry
+//!   holds only valid numbers, so a candidate that matches is a real
+//!   customer's number.
+//! - An identifier with one candidate customer matches it. One with
+//!   several (a shared full name, a shared family phone, a folded email
+//!   variant) matches only those candidates that another kind of
+//!   identifier in the same record also points to; otherwise it is
+//!   reported as [`Ambiguous`] with its candidate count.
+//! - Confidence of an affected customer is `1 - Π(1 - w)` over its matched
+//!   kinds, with `w` = 0.95 for an email (0.8 through a variant), 0.9 for a
+//!   phone, 0.6 for a name (0.5 through diacritic folding).
+//! - Identifiers with no candidate are counted once per distinct
+//!   normalised value (a keyed 64-bit hash, never the value); single-word
+//!   names that could not be paired identify nobody and are not counted.
+//!
+//! Which spans are names is the name detector's decision: a name inside a
+//! larger unrelated phrase is never a finding, so it never matches here.
+
+mod drive;
+mod matcher;
+mod phone;
+mod report;
+pub mod synth;
+
+pub use drive::scope;
+pub use matcher::{Context, Item, Matcher, Tally};
+pub use report::{
+    Affected, Ambiguous, Evidence, EvidenceFile, ItemError, ScopeReport, Summary, Unmatched,
+};
+
+/// How [`scope`] runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScopeOptions {
+    /// Scanning threads (at least 1).
+    pub threads: usize,
+    /// Put leaked values in the report (evidence, ambiguous and unmatched
+    /// identifiers).
+    pub reveal: bool,
+    /// Findings scoring below this are ignored, as in `scan` (0.5: role
+    /// mailboxes and the like are not a person's data).
+    pub min_score: f32,
+    /// Bytes between findings beyond which a new record starts (non-CSV).
+    pub record_gap: u64,
+    /// Evidence spans kept per affected customer (all occurrences are
+    /// counted).
+    pub max_evidence: usize,
+    /// Regions (ISO alpha-2) tried for national-format phones when the
+    /// record gives no clue; empty = the registry's 16 most frequent
+    /// countries.
+    pub phone_regions: Vec<String>,
+    /// Scan files with NUL bytes in their first 8 KiB too.
+    pub binary: bool,
+    pub follow_links: bool,
+    pub max_filesize: Option<u64>,
+}
+
+impl Default for ScopeOptions {
+    fn default() -> Self {
+        ScopeOptions {
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            reveal: false,
+            min_score: 0.5,
+            record_gap: 200,
+            max_evidence: 8,
+            phone_regions: Vec::new(),
+            binary: false,
+            follow_links: false,
+            max_filesize: None,
+        }
+    }
+}
+
+/// Why [`scope`] could not run at all (problems with single inputs are
+/// [`ScopeReport::errors`] instead).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no input paths given")]
+    NoPaths,
+    /// A finding's offset could not be mapped back to raw bytes: a bug in
+    /// the decoder window, reported rather than producing wrong evidence.
+    #[error("internal error while scanning: {0}")]
+    Offsets(String),
+}

@@ -1,0 +1,498 @@
+//! Matching one record's findings against the registry, and tallying the
+//! results per thread.
+
+use std::collections::hash_map::RandomState;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::BuildHasher;
+
+use bw_detect::Kind;
+use bw_registry::normalize::{email, name};
+use bw_registry::{Forms, IdKind, Match, Registry};
+
+use crate::phone::{Leaked, Region};
+use crate::report::{Affected, Ambiguous, Evidence, ScopeReport, Unmatched};
+use crate::ScopeOptions;
+
+/// One finding of a record, as the scanner reported it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub kind: Kind,
+    /// The leaked text (the finding's bytes, lossily decoded).
+    pub value: String,
+    pub start: u64,
+    pub end: u64,
+}
+
+/// The kinds scope looks at, in report order (alphabetical, so that
+/// `matched` lists and combination keys read the same everywhere).
+pub(crate) const KINDS: [Kind; 3] = [Kind::Email, Kind::PersonName, Kind::PhoneNumber];
+const E: usize = 0;
+const N: usize = 1;
+const P: usize = 2;
+
+fn slot(kind: Kind) -> Option<usize> {
+    KINDS.iter().position(|k| *k == kind)
+}
+
+/// Weight of one matched identifier: how sure a lone match of it makes us.
+/// Emails and phones are personal and nearly unique; a name is shared by
+/// many people even when only one customer has it.
+fn weight(kind: usize, exact: bool) -> f32 {
+    match (kind, exact) {
+        (E, true) => 0.95,
+        (E, false) => 0.8,
+        (P, _) => 0.9,
+        (_, true) => 0.6,
+        (_, false) => 0.5,
+    }
+}
+
+/// What every thread shares: the registry, the regions to try for
+/// national phone numbers, and the hasher for counting distinct values.
+pub struct Context<'r> {
+    pub(crate) reg: &'r Registry,
+    pub(crate) opts: ScopeOptions,
+    fallback: Vec<Region>,
+    hasher: RandomState,
+}
+
+impl<'r> Context<'r> {
+    /// `opts.phone_regions` empty means: the registry's countries, most
+    /// frequent first (at most 16; one pass over the customers).
+    pub fn new(reg: &'r Registry, opts: &ScopeOptions) -> Context<'r> {
+        let codes = if opts.phone_regions.is_empty() {
+            registry_countries(reg, 16)
+        } else {
+            opts.phone_regions.clone()
+        };
+        let fallback = codes.iter().filter_map(|c| Region::new(c)).collect();
+        Context {
+            reg,
+            opts: opts.clone(),
+            fallback,
+            hasher: RandomState::new(),
+        }
+    }
+
+    /// Codes of the regions tried for national phones with no other clue.
+    pub fn fallback_regions(&self) -> Vec<String> {
+        self.fallback.iter().map(|r| r.code.clone()).collect()
+    }
+
+    pub fn matcher(&self) -> Matcher<'_, 'r> {
+        Matcher {
+            ctx: self,
+            tally: Tally::default(),
+            regions: Vec::new(),
+            e164: Vec::new(),
+        }
+    }
+
+    /// Merges the threads' tallies into the report's matching part.
+    pub fn finish(&self, tallies: Vec<Tally>) -> ScopeReport {
+        let mut all = Tally::default();
+        for t in tallies {
+            all.merge(t, self.opts.max_evidence);
+        }
+        let mut affected: Vec<Affected> = all
+            .affected
+            .into_iter()
+            .filter_map(|(ix, acc)| {
+                let c = self.reg.customer(ix)?;
+                let matched = (0..3)
+                    .filter(|&k| acc.weights[k] > 0.0)
+                    .map(|k| KINDS[k].as_str())
+                    .collect();
+                let miss: f32 = acc.weights.iter().map(|w| 1.0 - w).product();
+                Some(Affected {
+                    customer_id: c.id.to_string(),
+                    country: c.country.to_string(),
+                    region: c.region.to_string(),
+                    matched,
+                    confidence: ((1.0 - miss) * 1000.0).round() / 1000.0,
+                    occurrences: acc.occurrences,
+                    evidence: acc.evidence,
+                })
+            })
+            .collect();
+        affected.sort_by(|a, b| a.customer_id.cmp(&b.customer_id));
+        let mut ambiguous: Vec<Ambiguous> = all.ambiguous.into_values().collect();
+        ambiguous.sort_by(|a, b| {
+            a.kind
+                .cmp(b.kind)
+                .then(b.occurrences.cmp(&a.occurrences))
+                .then(
+                    a.evidence
+                        .first()
+                        .map(|e| (&e.path, e.start))
+                        .cmp(&b.evidence.first().map(|e| (&e.path, e.start))),
+                )
+        });
+        let unmatched = Unmatched {
+            email: all.unmatched[E].len() as u64,
+            person_name: all.unmatched[N].len() as u64,
+            phone_number: all.unmatched[P].len() as u64,
+        };
+        let unmatched_values = self.opts.reveal.then(|| {
+            (0..3)
+                .map(|k| {
+                    let v: Vec<String> = std::mem::take(&mut all.unmatched_values[k])
+                        .into_iter()
+                        .collect();
+                    (KINDS[k].as_str(), v)
+                })
+                .collect()
+        });
+        ScopeReport {
+            affected,
+            ambiguous,
+            unmatched,
+            unmatched_values,
+            ..ScopeReport::default()
+        }
+    }
+}
+
+/// Distinct countries of the registry's customers, most frequent first.
+fn registry_countries(reg: &Registry, max: usize) -> Vec<String> {
+    let mut counts: HashMap<&str, u64> = HashMap::new();
+    for i in 0..reg.len() {
+        if let Some(c) = reg.customer(i) {
+            if !c.country.is_empty() {
+                *counts.entry(c.country).or_default() += 1;
+            }
+        }
+    }
+    let mut v: Vec<(&str, u64)> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    v.into_iter()
+        .take(max)
+        .map(|(c, _)| c.to_string())
+        .collect()
+}
+
+/// Per-customer accumulator: O(affected customers), whatever the leak size.
+#[derive(Clone, Debug, Default)]
+struct Acc {
+    /// Best weight seen per kind (0 = not matched).
+    weights: [f32; 3],
+    occurrences: u64,
+    evidence: Vec<Evidence>,
+}
+
+/// One thread's results; merged by [`Context::finish`].
+#[derive(Debug, Default)]
+pub struct Tally {
+    affected: HashMap<u32, Acc>,
+    /// Keyed by kind and a hash of the normalised value.
+    ambiguous: HashMap<(usize, u64), Ambiguous>,
+    /// 64-bit hashes of distinct normalised unmatched values: 8 bytes (plus
+    /// table overhead) per distinct value, never the value itself.
+    unmatched: [HashSet<u64>; 3],
+    unmatched_values: [BTreeSet<String>; 3],
+}
+
+impl Tally {
+    fn merge(&mut self, mut other: Tally, max_evidence: usize) {
+        for (ix, acc) in other.affected {
+            let mine = self.affected.entry(ix).or_default();
+            for k in 0..3 {
+                mine.weights[k] = mine.weights[k].max(acc.weights[k]);
+            }
+            mine.occurrences += acc.occurrences;
+            for e in acc.evidence {
+                if mine.evidence.len() < max_evidence {
+                    mine.evidence.push(e);
+                }
+            }
+        }
+        for (key, amb) in other.ambiguous {
+            match self.ambiguous.get_mut(&key) {
+                Some(mine) => {
+                    mine.occurrences += amb.occurrences;
+                    for e in amb.evidence {
+                        if mine.evidence.len() < AMBIGUOUS_EVIDENCE {
+                            mine.evidence.push(e);
+                        }
+                    }
+                }
+                None => {
+                    self.ambiguous.insert(key, amb);
+                }
+            }
+        }
+        for k in 0..3 {
+            self.unmatched[k].extend(std::mem::take(&mut other.unmatched[k]));
+            self.unmatched_values[k].append(&mut other.unmatched_values[k]);
+        }
+    }
+}
+
+const AMBIGUOUS_EVIDENCE: usize = 4;
+
+/// One identifier of a record after lookup.
+struct Resolved {
+    kind: usize,
+    /// One span, or two for a given name and family name found apart.
+    spans: Vec<(u64, u64)>,
+    value: String,
+    /// Hash of the normalised value (for distinct counts).
+    key: u64,
+    cands: Vec<Match>,
+}
+
+/// Matches records for one thread. Cheap to create; reuse per thread.
+pub struct Matcher<'c, 'r> {
+    ctx: &'c Context<'r>,
+    tally: Tally,
+    regions: Vec<Region>,
+    e164: Vec<String>,
+}
+
+impl Matcher<'_, '_> {
+    pub fn into_tally(self) -> Tally {
+        self.tally
+    }
+
+    fn hash(&self, kind: usize, norm: &str) -> u64 {
+        self.ctx.hasher.hash_one((kind, norm))
+    }
+
+    /// Matches the findings of one record (see the crate docs for what a
+    /// record is) found in member `path`.
+    pub fn record(&mut self, path: &str, items: &[Item]) {
+        let reg = self.ctx.reg;
+        let mut res: Vec<Resolved> = Vec::with_capacity(items.len());
+        let mut parts: Vec<&Item> = Vec::new();
+        for it in items {
+            match slot(it.kind) {
+                Some(E) => {
+                    let norm = email::normalise(&it.value, reg.email_options())
+                        .map(|f| f.exact)
+                        .unwrap_or_else(|_| it.value.trim().to_lowercase());
+                    res.push(Resolved {
+                        kind: E,
+                        spans: vec![(it.start, it.end)],
+                        key: self.hash(E, &norm),
+                        value: it.value.clone(),
+                        cands: reg.lookup_email(&it.value).as_slice().to_vec(),
+                    });
+                }
+                Some(N) => match name::normalise(&it.value) {
+                    Some(forms) => res.push(self.name(&forms, vec![(it.start, it.end)], &it.value)),
+                    // One word: a given or family name in its own field.
+                    None => parts.push(it),
+                },
+                _ => {}
+            }
+        }
+        // A given name and a family name found apart (two CSV columns, two
+        // HTML cells) stand for one full name; try both orders.
+        for pair in parts.chunks_exact(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let spans = vec![(a.start, a.end), (b.start, b.end)];
+            let value = format!("{} {}", a.value.trim(), b.value.trim());
+            let straight = name::normalise(&value);
+            let reversed = name::normalise(&format!("{}, {}", a.value.trim(), b.value.trim()));
+            let (Some(s), r) = (straight, reversed) else {
+                continue;
+            };
+            let first = self.name(&s, spans.clone(), &value);
+            match r {
+                Some(r) if first.cands.is_empty() => {
+                    let second = self.name(&r, spans, &value);
+                    res.push(if second.cands.is_empty() {
+                        first
+                    } else {
+                        second
+                    });
+                }
+                _ => res.push(first),
+            }
+        }
+        // Regions for national phone numbers: those of the customers this
+        // record's emails and names point to, in order.
+        self.regions.clear();
+        for r in &res {
+            for m in &r.cands {
+                if let Some(c) = reg.customer(m.customer) {
+                    if !self.regions.iter().any(|x| x.code == c.country) {
+                        if let Some(region) = Region::new(c.country) {
+                            self.regions.push(region);
+                        }
+                    }
+                }
+            }
+        }
+        for it in items.iter().filter(|i| i.kind == Kind::PhoneNumber) {
+            let Some(leaked) = Leaked::parse(&it.value) else {
+                continue;
+            };
+            let cands = self.phone(&leaked);
+            res.push(Resolved {
+                kind: P,
+                spans: vec![(it.start, it.end)],
+                key: self.hash(P, leaked.key()),
+                value: it.value.clone(),
+                cands,
+            });
+        }
+        self.settle(path, &res);
+    }
+
+    fn name(&self, forms: &Forms, spans: Vec<(u64, u64)>, raw: &str) -> Resolved {
+        Resolved {
+            kind: N,
+            spans,
+            key: self.hash(N, &forms.exact),
+            value: raw.to_string(),
+            cands: self
+                .ctx
+                .reg
+                .lookup_forms(IdKind::Name, forms)
+                .as_slice()
+                .to_vec(),
+        }
+    }
+
+    fn phone(&mut self, leaked: &Leaked) -> Vec<Match> {
+        let reg = self.ctx.reg;
+        let lookup = |e164: &str| {
+            let forms = Forms {
+                exact: e164.to_string(),
+                variant: None,
+            };
+            reg.lookup_forms(IdKind::Phone, &forms).as_slice().to_vec()
+        };
+        match leaked {
+            Leaked::International(e164) => lookup(e164),
+            Leaked::National(digits) => {
+                // The record's own regions first; the registry-wide ones
+                // only when they find nothing, so a number is read the way
+                // its record suggests.
+                for regions in [&self.regions, &self.ctx.fallback] {
+                    self.e164.clear();
+                    for r in regions.iter() {
+                        r.candidates(digits, &mut self.e164);
+                    }
+                    let mut out: Vec<Match> = Vec::new();
+                    for s in &self.e164 {
+                        out.extend(lookup(s));
+                    }
+                    if !out.is_empty() {
+                        out.sort_unstable_by(|a, b| {
+                            a.customer.cmp(&b.customer).then(b.exact.cmp(&a.exact))
+                        });
+                        out.dedup_by_key(|m| m.customer);
+                        return out;
+                    }
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// Decides each identifier: a unique match, a match confirmed by
+    /// another kind of identifier of the same customer in the record, an
+    /// unresolved ambiguity, or no customer at all.
+    fn settle(&mut self, path: &str, res: &[Resolved]) {
+        let opts = &self.ctx.opts;
+        let mut hits: Vec<(u32, usize, f32, &Resolved)> = Vec::new();
+        for (i, r) in res.iter().enumerate() {
+            match r.cands.len() {
+                0 => {
+                    self.tally.unmatched[r.kind].insert(r.key);
+                    if opts.reveal {
+                        self.tally.unmatched_values[r.kind].insert(r.value.clone());
+                    }
+                }
+                1 => hits.push((
+                    r.cands[0].customer,
+                    r.kind,
+                    weight(r.kind, r.cands[0].exact),
+                    r,
+                )),
+                n => {
+                    let confirmed: Vec<&Match> = r
+                        .cands
+                        .iter()
+                        .filter(|m| {
+                            res.iter().enumerate().any(|(j, o)| {
+                                j != i
+                                    && o.kind != r.kind
+                                    && o.cands.iter().any(|x| x.customer == m.customer)
+                            })
+                        })
+                        .collect();
+                    if confirmed.is_empty() {
+                        self.ambiguous(path, r, n as u32);
+                    }
+                    for m in confirmed {
+                        hits.push((m.customer, r.kind, weight(r.kind, m.exact), r));
+                    }
+                }
+            }
+        }
+        let mut seen: Vec<u32> = Vec::new();
+        for (customer, kind, w, r) in hits {
+            let acc = self.tally.affected.entry(customer).or_default();
+            acc.weights[kind] = acc.weights[kind].max(w);
+            if !seen.contains(&customer) {
+                seen.push(customer);
+                acc.occurrences += 1;
+            }
+            for &(start, end) in &r.spans {
+                if acc.evidence.len() < opts.max_evidence {
+                    acc.evidence
+                        .push(evidence(path, start, end, kind, r, opts.reveal));
+                }
+            }
+        }
+    }
+
+    fn ambiguous(&mut self, path: &str, r: &Resolved, candidates: u32) {
+        let reveal = self.ctx.opts.reveal;
+        let entry = self
+            .tally
+            .ambiguous
+            .entry((r.kind, r.key))
+            .or_insert_with(|| Ambiguous {
+                kind: KINDS[r.kind].as_str(),
+                candidates,
+                occurrences: 0,
+                evidence: Vec::new(),
+                value: reveal.then(|| r.value.clone()),
+            });
+        entry.occurrences += 1;
+        if entry.evidence.len() < AMBIGUOUS_EVIDENCE {
+            if let Some(&(start, end)) = r.spans.first() {
+                let last = r.spans.last().map_or(end, |s| s.1);
+                entry
+                    .evidence
+                    .push(evidence(path, start, last.max(end), r.kind, r, reveal));
+            }
+        }
+    }
+}
+
+fn evidence(path: &str, start: u64, end: u64, kind: usize, r: &Resolved, reveal: bool) -> Evidence {
+    Evidence {
+        path: path.to_string(),
+        start,
+        end,
+        kind: KINDS[kind].as_str(),
+        value: reveal.then(|| r.value.clone()),
+    }
+}
+
+/// Per-kind finding counts keyed the way reports print them.
+pub(crate) fn kind_counts(counts: &[u64; 3]) -> BTreeMap<&'static str, u64> {
+    (0..3)
+        .filter(|&k| counts[k] > 0)
+        .map(|k| (KINDS[k].as_str(), counts[k]))
+        .collect()
+}
+
+pub(crate) fn kind_slot(kind: Kind) -> Option<usize> {
+    slot(kind)
+}
