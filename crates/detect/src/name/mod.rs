@@ -142,7 +142,8 @@ struct Word {
 #[derive(Clone, Copy, Default)]
 struct Around {
     field: Option<Field>,
-    context: bool,
+    /// Where context words are looked for from (before any title).
+    before: usize,
     title: bool,
     email: bool,
 }
@@ -205,6 +206,15 @@ impl NameDetector {
     pub(crate) fn find(&self, hay: &[u8], hints: &Hints<'_>, out: &mut Vec<Finding>) {
         let mut i = 0;
         while i < hay.len() {
+            // Most text has no capital or non-ASCII byte in a given eight.
+            if let Some(chunk) = hay.get(i..i + 8) {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(chunk);
+                if !may_start_name(u64::from_le_bytes(w)) {
+                    i += 8;
+                    continue;
+                }
+            }
             let b = hay[i];
             let interesting = b.is_ascii_uppercase() || b >= 0xC3;
             if !interesting {
@@ -232,13 +242,10 @@ impl NameDetector {
         if first.shape == Shape::Particle {
             return first.end.max(at + 1);
         }
-        if self.is_stop(hay, first) {
-            // "Good", "Best" are surnames too, where a field says so.
-            if self.lone_field(hay, first.start, hints) {
-                if let Some(f) = self.score_run(hay, first.start, &[first], hints) {
-                    out.push(f);
-                }
-            }
+        // Whether the first word is a stop word is asked only once it is
+        // known to start a run of several: lone words are settled by
+        // structure alone, and "Good" or "Best" are surnames in a field.
+        if joined_word(hay, first.end).is_some() && self.is_stop(hay, first) {
             return first.end.max(at + 1);
         }
         let mut words = [first; 12];
@@ -333,6 +340,26 @@ impl NameDetector {
         if core == 0 || core > MAX_WORDS {
             return None;
         }
+        if core == 1 {
+            // Most capitalised words stand alone: settle them with the
+            // cheap structural checks only.
+            let field = hints
+                .at(start)
+                .map(|h| h.field)
+                .or_else(|| key_before(hay, start));
+            let lone_field = matches!(field, Some(Field::GivenName | Field::FamilyName));
+            if !lone_field && !self.field_pair(hay, start, words[0], end) {
+                return None;
+            }
+            let w = words[0];
+            let known = self.given_class(hay, w) > 0 || self.surname(hay, w);
+            let score = match (lone_field, known) {
+                (true, true) => 0.9,
+                (true, false) => 0.7,
+                (false, _) => 0.8,
+            };
+            return Some(finding(start, end, score, "name.field"));
+        }
         let around = self.around(hay, start, end, hints);
         if matches!(
             around.field,
@@ -351,31 +378,6 @@ impl NameDetector {
         ) {
             return None;
         }
-        let lone_field = matches!(around.field, Some(Field::GivenName | Field::FamilyName));
-        if core == 1 {
-            if !lone_field && !self.field_pair(hay, start, words[0], end) {
-                return None;
-            }
-            let w = words[0];
-            let known = self.given_class(hay, w) > 0 || self.surname(hay, w);
-            let score = if lone_field {
-                if known {
-                    0.9
-                } else {
-                    0.7
-                }
-            } else {
-                0.8
-            };
-            return Some(finding(start, end, score, "name.field"));
-        }
-        if self.phrase_rejected(hay, words)
-            || followed_by_street_type(hay, end)
-            || is_street_type(&hay[last.start..last.end])
-            || after_house_number(hay, start)
-        {
-            return None;
-        }
         let first = words[0];
         let g_first = self.given_class(hay, first);
         let s_last = self.surname(hay, last);
@@ -385,6 +387,20 @@ impl NameDetector {
             (false, true) => 0.3,
             (false, false) => 0.1,
         };
+        // Capitalised pairs the lexicon does not know ("Northwind
+        // Outfitters") need a title or a field to be names.
+        if g_first == 0 && !s_last && !around.title && around.field.is_none() {
+            return None;
+        }
+        if self.phrase_rejected(hay, words)
+            || followed_by_street_type(hay, end)
+            // "Meghan Street", "Regina Park" after a title or "Name:" are people.
+            || (is_street_type(&hay[last.start..last.end])
+                && !(around.title || around.field.is_some() || self.context(hay, &around)))
+            || after_house_number(hay, start)
+        {
+            return None;
+        }
         if g_first >= 9 {
             score += 0.05;
         } else if g_first > 0 && g_first <= 3 {
@@ -397,9 +413,6 @@ impl NameDetector {
         if g_first == 0 && sentence_initial(hay, start) {
             score -= 0.15;
         }
-        if around.context {
-            score += 0.3;
-        }
         if around.title {
             score += 0.35;
         }
@@ -408,6 +421,10 @@ impl NameDetector {
         }
         if around.email {
             score += 0.2;
+        }
+        // Context only matters where it moves a run across the threshold.
+        if score < 0.5 && score + 0.3 >= 0.5 && self.context(hay, &around) {
+            score += 0.3;
         }
         let score = score.clamp(0.0, 0.99);
         (score >= MIN_SCORE).then(|| finding(start, end, score, "name.full"))
@@ -440,7 +457,7 @@ impl NameDetector {
         }
         let around = self.around(hay, family.start, given.end, hints);
         let mut score: f32 = if s { 0.6 } else { 0.35 };
-        if around.context || around.title || around.field.is_some() {
+        if around.title || around.field.is_some() || self.context(hay, &around) {
             score += 0.3;
         }
         if around.email {
@@ -559,10 +576,16 @@ impl NameDetector {
         if a.field.is_none() {
             a.field = key_before(hay, before);
         }
-        let from = context_from(hay, before);
-        a.context = self.context.before(hay, before, before - from);
+        a.before = before;
         a.email = email_near(hay, start, end);
         a
+    }
+
+    /// Whether a context word ("Dear", "Ship to", "Name") precedes the
+    /// run; the dearest signal to compute, so asked only when it decides.
+    fn context(&self, hay: &[u8], a: &Around) -> bool {
+        let from = context_from(hay, a.before);
+        self.context.before(hay, a.before, a.before - from)
     }
 
     /// `山田 太郎`: a common surname in kanji, a space, then one to three
@@ -614,7 +637,7 @@ impl NameDetector {
             }
             let around = self.around(hay, at, p, hints);
             let mut score: f32 = 0.6;
-            if around.context || around.field.is_some() {
+            if around.field.is_some() || self.context(hay, &around) {
                 score += 0.3;
             }
             if around.email {
@@ -646,28 +669,69 @@ impl NameDetector {
             return Some(finding(start, end, 0.85, "name.field"));
         }
         let is_sep = |b: u8| matches!(b, b',' | b'\t' | b';' | b'|');
-        let open = start.checked_sub(1).map(|i| hay[i]);
-        let close = hay.get(end).copied();
-        if !open.is_some_and(is_sep) || !close.is_some_and(is_sep) {
+        // SQL and quoted CSV: `'美咲', '佐藤'`; quotes must match.
+        let quoted = start > 0 && matches!(hay[start - 1], b'\'' | b'"');
+        let q = usize::from(quoted);
+        if quoted && hay.get(end) != Some(&hay[start - 1]) {
+            return None;
+        }
+        let open = start.checked_sub(q + 1).map(|i| hay[i]);
+        let close = hay.get(end + q).copied();
+        let delimits = |b: Option<u8>| b.is_some_and(|b| is_sep(b) || b == b' ' || b == b'(');
+        if !delimits(open)
+            || !delimits(close)
+            || (!quoted && (open == Some(b' ') || close == Some(b' ')))
+        {
             return None;
         }
         let surname = |a: usize, b: usize| {
             std::str::from_utf8(&hay[a..b]).is_ok_and(|s| self.lex.kanji_surname(s))
         };
         // The next field: this one is the given name.
-        let mut p = end + 1;
-        while p - end <= 12 && hay.get(p..).is_some_and(is_cjk) {
+        let mut from = end + q;
+        if hay.get(from).copied().is_some_and(is_sep) {
+            from += 1;
+        }
+        while from < hay.len() && from - end < 4 && matches!(hay[from], b' ' | b'\'' | b'"') {
+            from += 1;
+        }
+        let mut p = from;
+        while p - from < 12 && hay.get(p..).is_some_and(is_cjk) {
             p += 3;
         }
-        let next_ok = p > end + 1 && hay.get(p).copied().is_some_and(is_sep) && surname(end + 1, p);
+        let next_ok = p > from && !hay.get(p..).is_some_and(is_cjk) && surname(from, p);
         // The previous field: this one is the surname.
-        let mut q = start - 1;
-        while start - 1 - q <= 12 && q >= 3 && is_cjk(&hay[q - 3..]) {
-            q -= 3;
+        let mut to = start - q;
+        while to > 0
+            && start - to < 4
+            && matches!(
+                hay[to - 1],
+                b' ' | b'\'' | b'"' | b',' | b'\t' | b';' | b'|'
+            )
+        {
+            to -= 1;
         }
-        let prev_ok = q < start - 1 && q > 0 && is_sep(hay[q - 1]) && surname(start, end);
+        let mut b = to;
+        while to - b < 12 && b >= 3 && is_cjk(&hay[b - 3..]) {
+            b -= 3;
+        }
+        let prev_ok = b < to && to < start && surname(start, end);
         (next_ok || prev_ok).then(|| finding(start, end, 0.8, "name.field"))
     }
+}
+
+/// Whether any of eight bytes is an ASCII capital or a non-ASCII byte
+/// (SWAR: with no byte >= 0x80, adding 0x3F or 0x25 to each byte cannot
+/// carry into the next, and sets its top bit iff it is >= 'A' or > 'Z').
+fn may_start_name(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    if w & TOPS != 0 {
+        return true;
+    }
+    let ge_a = w.wrapping_add(ONES * (0x80 - u64::from(b'A')));
+    let gt_z = w.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1));
+    ge_a & !gt_z & TOPS != 0
 }
 
 fn finding(start: usize, end: usize, score: f32, detector: &'static str) -> Finding {
@@ -844,6 +908,13 @@ fn joined_word(hay: &[u8], end: usize) -> Option<Word> {
         }
     }
     if p == end || (spaces == 0 && tags == 0) {
+        return None;
+    }
+    // Most words after a space are plain lowercase ones: only particles
+    // among them can continue a name.
+    let b = *hay.get(p)?;
+    if b.is_ascii_lowercase() && !matches!(b, b'v' | b'd' | b'l' | b't' | b'z' | b'b' | b'a' | b'y')
+    {
         return None;
     }
     word_at(hay, p)
@@ -1059,8 +1130,7 @@ fn neighbour_field(hay: &[u8], start: usize, end: usize, after: bool) -> Option<
     }
     let before = before_at.map(|i| hay[i]);
     let after_b = hay.get(end + q).copied();
-    let edge_ok =
-        |b: Option<u8>| b.map_or(true, |b| is_sep(b) || matches!(b, b'\n' | b'(' | b'\r'));
+    let edge_ok = |b: Option<u8>| b.is_none_or(|b| is_sep(b) || matches!(b, b'\n' | b'(' | b'\r'));
     if !edge_ok(before) || !edge_ok(after_b) {
         return None;
     }
@@ -1081,7 +1151,7 @@ fn neighbour_field(hay: &[u8], start: usize, end: usize, after: bool) -> Option<
         }
         let w = word_at(hay, p)?;
         let close = hay.get(w.end + q).copied();
-        let closes = quote.map_or(true, |qc| hay.get(w.end) == Some(&qc));
+        let closes = quote.is_none_or(|qc| hay.get(w.end) == Some(&qc));
         (w.shape == Shape::Cap && closes && edge_ok(close)).then_some(w)
     } else {
         let mut p = before_at?;

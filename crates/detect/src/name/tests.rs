@@ -47,6 +47,7 @@ fn surface_forms_with_exact_offsets() {
             10,
         ),
         ("Bill to: Daan van der Berg\n", "Daan van der Berg", 9),
+        ("Name: Ms. Meghan Street\n", "Meghan Street", 10),
         ("お客様: 山田 太郎 様", "山田 太郎", "お客様: ".len()),
         (
             "氏名：佐藤\u{3000}花子\n",
@@ -72,6 +73,15 @@ fn lone_names_only_where_structure_says_so() {
         found("INSERT INTO customers VALUES (7, 'Susan', 'O''Connor', 'x');"),
         ["Susan", "O''Connor"]
     );
+    assert_eq!(
+        found("INSERT INTO customers VALUES (7, '美咲', '佐藤', 'x');"),
+        ["美咲", "佐藤"]
+    );
+    assert_eq!(
+        found("C1,健太,田中,\"田中 健太\",k@example.jp"),
+        ["健太", "田中", "田中 健太"]
+    );
+    assert_eq!(found("{\"last_name\":\"Good\"}"), ["Good"]);
     // The same words without structure are not names.
     assert!(found("Jennifer said the parcel was late").is_empty());
     assert!(found("{\"city\": \"Gallagher\"}").is_empty());
@@ -166,4 +176,47 @@ fn chunked_scan_equals_whole_scan() {
         )
         .unwrap_or_else(|e| panic!("in-memory read failed: {e}"));
     assert_eq!(whole, chunked);
+}
+
+/// Throughput on mixed retail text; run with
+/// `cargo test --release -p bw-detect name::tests::throughput -- --ignored --nocapture`.
+#[test]
+#[ignore = "measurement, not a check; needs a release build"]
+fn throughput() {
+    let line = "2024-03-12 order #10017 placed by Laura Bennett <laura.b@example.com> \
+        for Kindle Paperwhite (Free Shipping), ship to 1933 Oak Street, Springfield; \
+        {\"first_name\":\"Kevin\",\"last_name\":\"Walker\",\"sku\":\"NW-JKT-9180-S\"} \
+        <p>Thank you for shopping with Northwind Outfitters. Best Regards, the Team</p>\n";
+    // A file of real mixed text (e.g. a generated corpus, concatenated)
+    // can be measured instead of the synthetic line.
+    let hay = match std::env::var("BW_NAME_BENCH_FILE") {
+        Ok(path) => {
+            String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
+                .into_owned()
+        }
+        Err(_) => line.repeat(64 * 1024 * 1024 / line.len()),
+    };
+    let d = NameDetector::new();
+    let mut out = Vec::new();
+    // On a shared machine wall time mostly measures the neighbours: report
+    // this thread's CPU time too (Linux schedstat, in ns), where available.
+    let cpu_ns = || {
+        std::fs::read_to_string("/proc/thread-self/schedstat")
+            .ok()
+            .and_then(|s| s.split(' ').next().and_then(|n| n.parse::<u64>().ok()))
+    };
+    let (t, c) = (std::time::Instant::now(), cpu_ns());
+    d.find(hay.as_bytes(), &Hints::NONE, &mut out);
+    let secs = t.elapsed().as_secs_f64();
+    let mb = hay.len() as f64 / 1e6;
+    let cpu = match (c, cpu_ns()) {
+        (Some(a), Some(b)) => format!("{:.0} MB/s of CPU time", mb / ((b - a) as f64 / 1e9)),
+        _ => "CPU time unavailable".to_string(),
+    };
+    println!(
+        "name detector: {:.0} MB/s wall, {cpu}, {} findings",
+        mb / secs,
+        out.len()
+    );
+    assert!(!out.is_empty());
 }
