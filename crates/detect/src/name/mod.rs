@@ -181,6 +181,11 @@ impl NameDetector {
                 "contact",
                 "signed",
                 "author",
+                "asked by",
+                "posted by",
+                "reviewed by",
+                "written by",
+                "placed by",
                 "passenger",
                 "patient",
                 "client",
@@ -289,8 +294,12 @@ impl NameDetector {
             words = &words[..words.len() - 1];
         }
         // "DOE, Jane": the surname first, in capitals, then a comma.
-        if words.len() == 1 && first.shape == Shape::Upper {
-            if let Some(resume) = self.last_comma_first(hay, first, hints, out) {
+        if words.len() <= 3 && words.iter().all(|w| w.shape == Shape::Upper) {
+            let family = Word {
+                end: words[words.len() - 1].end,
+                ..first
+            };
+            if let Some(resume) = self.last_comma_first(hay, family, hints, out) {
                 return resume;
             }
         }
@@ -483,8 +492,14 @@ impl NameDetector {
                 return true;
             }
         }
+        let span = Word {
+            start,
+            end,
+            shape: Shape::Cap,
+        };
         if let Some(prev) = neighbour_field(hay, start, end, false) {
-            if self.surname(hay, w) && self.given_class(hay, prev) > 0 {
+            if (self.surname(hay, span) || self.surname(hay, w)) && self.given_class(hay, prev) > 0
+            {
                 return true;
             }
         }
@@ -561,6 +576,13 @@ impl NameDetector {
         let Some(f) = fold_ascii(s, &mut fold) else {
             return false;
         };
+        let mut joined = [0u8; MAX_TOKEN];
+        let mut n = 0;
+        for &b in f.as_bytes().iter().filter(|&&b| b != b' ') {
+            joined[n] = b;
+            n += 1;
+        }
+        let f = std::str::from_utf8(&joined[..n]).unwrap_or(f);
         f.split('-')
             .all(|part| !part.is_empty() && self.lex.surname(part))
     }
@@ -1149,10 +1171,19 @@ fn neighbour_field(hay: &[u8], start: usize, end: usize, after: bool) -> Option<
             }
             p += 1;
         }
-        let w = word_at(hay, p)?;
+        let mut w = word_at(hay, p)?;
+        // `'de Vries'`: the field's span runs from its first particle.
+        let field_start = w.start;
+        while w.shape == Shape::Particle {
+            w = joined_word(hay, w.end)?;
+        }
+        let w = Word {
+            start: field_start,
+            ..w
+        };
         let close = hay.get(w.end + q).copied();
         let closes = quote.is_none_or(|qc| hay.get(w.end) == Some(&qc));
-        (w.shape == Shape::Cap && closes && edge_ok(close)).then_some(w)
+        (matches!(w.shape, Shape::Cap) && closes && edge_ok(close)).then_some(w)
     } else {
         let mut p = before_at?;
         if !is_sep(hay[p]) {

@@ -48,6 +48,12 @@ fn surface_forms_with_exact_offsets() {
         ),
         ("Bill to: Daan van der Berg\n", "Daan van der Berg", 9),
         ("Name: Ms. Meghan Street\n", "Meghan Street", 10),
+        ("Name: DE LUCA, Matteo\n", "DE LUCA, Matteo", 6),
+        (
+            "Asked by <b>Matteo</b> Bianchi on",
+            "Matteo</b> Bianchi",
+            12,
+        ),
         ("お客様: 山田 太郎 様", "山田 太郎", "お客様: ".len()),
         (
             "氏名：佐藤\u{3000}花子\n",
@@ -72,6 +78,10 @@ fn lone_names_only_where_structure_says_so() {
     assert_eq!(
         found("INSERT INTO customers VALUES (7, 'Susan', 'O''Connor', 'x');"),
         ["Susan", "O''Connor"]
+    );
+    assert_eq!(
+        found("INSERT INTO customers VALUES (7, 'Sanne', 'de Vries', 'x');"),
+        ["Sanne", "de Vries"]
     );
     assert_eq!(
         found("INSERT INTO customers VALUES (7, '美咲', '佐藤', 'x');"),
