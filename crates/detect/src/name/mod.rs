@@ -38,6 +38,9 @@ const EMAIL_WINDOW: usize = 80;
 const MIN_SCORE: f32 = 0.3;
 
 // Every window is measured from a run's start or end, and runs are bounded.
+// After a run, a joiner (3 spaces, 2 inline tags of at most 64 bytes) and one
+// more word are read to see whether the run goes on.
+const _: () = assert!(MAX_RUN + 3 + 2 * 64 + MAX_TOKEN + 8 < crate::MAX_LOOKAHEAD);
 const _: () = assert!(MAX_RUN + CONTEXT_WINDOW + 64 < crate::MAX_LOOKBEHIND);
 const _: () = assert!(MAX_RUN + EMAIL_WINDOW + 64 < crate::MAX_LOOKAHEAD);
 
@@ -925,7 +928,7 @@ fn joined_word(hay: &[u8], end: usize) -> Option<Word> {
             }
             _ => break,
         }
-        if spaces > 3 || tags > 4 {
+        if spaces > 3 || tags > 2 {
             return None;
         }
     }
@@ -956,7 +959,7 @@ fn skip_inline_tag(hay: &[u8], at: usize) -> Option<usize> {
     if !INLINE_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name)) {
         return None;
     }
-    let close = memchr::memchr(b'>', hay.get(p..(p + 80).min(hay.len()))?)?;
+    let close = memchr::memchr(b'>', hay.get(p..(p + 60).min(hay.len()))?)?;
     let inner = &hay[p..p + close];
     if inner.contains(&b'<') || inner.contains(&b'\n') {
         return None;
