@@ -109,38 +109,42 @@ fn person(seed: u64, n: u64, other: bool) -> Person {
     }
 }
 
-/// A valid number, unique per `n` (below 10^8) within customers and
-/// within distractors, and never shared between the two.
+/// A valid number, unique per `n` (below 10^7) within customers and
+/// within distractors, and never shared between the two (each country
+/// gives the two groups different number ranges).
 fn phone(country: &str, n: u64, other: bool) -> (String, String) {
-    let d = n % 100_000_000;
-    let pairs = |s: &str| -> String {
-        s.as_bytes()
-            .chunks(2)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let d = n % 10_000_000;
+    let rest = format!("{d:07}");
     match country {
         "FR" => {
-            let lead = if other { 7 } else { 6 };
-            let rest = format!("{d:08}");
+            // 06 1… for customers, 07 5… for others: both mobile ranges.
+            let (lead, sub) = if other { (7, 5) } else { (6, 1) };
+            let tail = format!("{sub}{rest}");
+            let pairs = |s: &str| {
+                s.as_bytes()
+                    .chunks(2)
+                    .map(|c| String::from_utf8_lossy(c).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
             (
-                format!("0{lead} {}", pairs(&rest)),
-                format!("+33 {lead} {}", pairs(&rest)),
+                format!("0{lead} {}", pairs(&tail)),
+                format!("+33 {lead} {}", pairs(&tail)),
             )
         }
         "GB" => {
-            let lead = if other { 8 } else { 9 };
-            let rest = format!("{d:08}");
+            let net = if other { "781" } else { "792" };
             (
-                format!("07{lead}{} {}", &rest[..2], &rest[2..]),
-                format!("+44 7{lead}{} {}", &rest[..2], &rest[2..]),
+                format!("0{net}{} {}", &rest[..1], &rest[1..]),
+                format!("+44 {net}{} {}", &rest[..1], &rest[1..]),
             )
         }
         "DE" => {
             let net = if other { "0160" } else { "0151" };
-            let rest = format!("{d:08}");
-            (format!("{net} {rest}"), format!("+49 {} {rest}", &net[1..]))
+            (
+                format!("{net} 1{rest}"),
+                format!("+49 {} 1{rest}", &net[1..]),
+            )
         }
         _ => {
             let areas = if other { US_AREAS_OTHER } else { US_AREAS };
@@ -173,7 +177,7 @@ mod tests {
 
     #[test]
     fn phones_are_valid_and_agree_across_formats() {
-        for n in [0u64, 1, 7, 12_345, 9_999_999, 99_999_999] {
+        for n in [0u64, 1, 7, 12_345, 3_333_333, 9_999_999] {
             for p in [customer(3, n), distractor(3, n)] {
                 let national = normalise(&p.phone, Some(&p.country));
                 let intl = normalise(&p.phone_intl, None);
@@ -189,7 +193,7 @@ mod tests {
         let mut emails = std::collections::HashSet::new();
         for n in 0..2000 {
             for p in [customer(1, n), distractor(1, n)] {
-                let e164 = normalise(&p.phone_intl, None).unwrap_or_default();
+                let e164 = normalise(&p.phone_intl, None).expect("valid phone");
                 assert!(phones.insert(e164), "phone repeats at {n}");
                 assert!(emails.insert(p.email.clone()), "email repeats at {n}");
             }

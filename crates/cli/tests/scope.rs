@@ -1,0 +1,386 @@
+//! `breachwatch registry` and `breachwatch scope` end to end, on synthetic
+//! customers from `bw_scope::synth` and a leak the test writes itself
+//! (CSV, HTML and a zip holding JSON).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use bw_scope::synth::{self, Person, CSV_HEADER};
+use common::Scratch;
+
+const SEED: u64 = 7;
+const CUSTOMERS: u64 = 200;
+/// Two customers share this (hand-picked) full name.
+const SHARED: (&str, &str) = ("Maria", "Garcia");
+
+fn customers() -> Vec<Person> {
+    (0..CUSTOMERS)
+        .map(|n| {
+            let mut p = synth::customer(SEED, n);
+            if n >= CUSTOMERS - 2 {
+                p.first = SHARED.0.into();
+                p.last = SHARED.1.into();
+            }
+            p
+        })
+        .collect()
+}
+
+fn customers_csv(people: &[Person]) -> String {
+    let mut s = format!("{CSV_HEADER}\n");
+    for p in people {
+        s.push_str(&synth::csv_row(p));
+        s.push('\n');
+    }
+    s
+}
+
+/// A zip with one stored (uncompressed) entry: enough for the expander,
+/// and no zip writer needed in the test.
+fn stored_zip(name: &str, data: &[u8]) -> Vec<u8> {
+    let mut crc = flate2::Crc::new();
+    crc.update(data);
+    let crc = crc.sum();
+    let (n, len) = (name.len() as u16, data.len() as u32);
+    let mut z = Vec::new();
+    z.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+    z.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    z.extend_from_slice(&crc.to_le_bytes());
+    z.extend_from_slice(&len.to_le_bytes());
+    z.extend_from_slice(&len.to_le_bytes());
+    z.extend_from_slice(&n.to_le_bytes());
+    z.extend_from_slice(&0u16.to_le_bytes());
+    z.extend_from_slice(name.as_bytes());
+    z.extend_from_slice(data);
+    let cd = z.len() as u32;
+    z.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+    z.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    z.extend_from_slice(&crc.to_le_bytes());
+    z.extend_from_slice(&len.to_le_bytes());
+    z.extend_from_slice(&len.to_le_bytes());
+    z.extend_from_slice(&n.to_le_bytes());
+    z.extend_from_slice(&[0; 12]);
+    z.extend_from_slice(&0u32.to_le_bytes());
+    z.extend_from_slice(name.as_bytes());
+    let cd_len = z.len() as u32 - cd;
+    z.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    z.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]);
+    z.extend_from_slice(&cd_len.to_le_bytes());
+    z.extend_from_slice(&cd.to_le_bytes());
+    z.extend_from_slice(&0u16.to_le_bytes());
+    z
+}
+
+/// Writes the leak; returns the expected `customer_id -> matched` map.
+fn write_leak(s: &Scratch, people: &[Person]) -> BTreeMap<String, String> {
+    let d = |n: u64| synth::distractor(SEED, n);
+    let mut want = BTreeMap::new();
+    let mut csv = String::from("order,email,phone\n");
+    // Email only; email and international phone; national phone only.
+    csv.push_str(&format!("o1,{},\n", people[3].email));
+    csv.push_str(&format!(
+        "o2,{},{}\n",
+        people[10].email, people[10].phone_intl
+    ));
+    csv.push_str(&format!("o3,,{}\n", people[11].phone));
+    for n in 0..5 {
+        csv.push_str(&format!("x{n},{},{}\n", d(n).email, d(n).phone_intl));
+    }
+    want.insert(people[3].id.clone(), "email".to_string());
+    want.insert(people[10].id.clone(), "email+phone_number".to_string());
+    want.insert(people[11].id.clone(), "phone_number".to_string());
+    s.write("leak/users.csv", csv.as_bytes());
+
+    let mut html = String::from("<html><body><table>\n");
+    for p in [&people[25], &d(5), &people[40], &d(6)] {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td></tr>\n",
+            p.email.to_uppercase(),
+            p.phone_intl
+        ));
+    }
+    // The shared name alone: ambiguous. The same name next to the email of
+    // one of its two customers: that customer, name confirmed.
+    let last = &people[CUSTOMERS as usize - 1];
+    html.push_str(&format!(
+        "<p>Complaint filed by {} {} last week.</p>\n",
+        SHARED.0, SHARED.1
+    ));
+    html.push_str(&"<p>Nothing to see here, just filler text for distance.</p>\n".repeat(8));
+    html.push_str(&format!(
+        "<tr><td>{} {}</td><td>{}</td></tr>\n</table></body></html>\n",
+        SHARED.0, SHARED.1, last.email
+    ));
+    want.insert(people[25].id.clone(), "email+phone_number".to_string());
+    want.insert(people[40].id.clone(), "email+phone_number".to_string());
+    want.insert(last.id.clone(), "email+person_name".to_string());
+    s.write("leak/page.html", html.as_bytes());
+
+    let mut json = String::from("[\n");
+    for p in [&people[77], &d(7), &people[120], &d(8)] {
+        json.push_str(&format!(
+            "  {{\"order\": 1, \"contact\": \"{}\"}},\n",
+            p.email
+        ));
+    }
+    json.push_str("  {}\n]\n");
+    want.insert(people[77].id.clone(), "email".to_string());
+    want.insert(people[120].id.clone(), "email".to_string());
+    s.write(
+        "leak/export.zip",
+        &stored_zip("orders.json", json.as_bytes()),
+    );
+    want
+}
+
+fn setup() -> (Scratch, Vec<Person>) {
+    let s = Scratch::new();
+    let people = customers();
+    s.write("customers.csv", customers_csv(&people).as_bytes());
+    let r = s.run(&["registry", "init"]);
+    assert_eq!(r.code, 0, "init: {}", r.stderr);
+    let r = s.run(&["registry", "import", "customers.csv"]);
+    assert_eq!(r.code, 0, "import: {}", r.stderr);
+    assert!(
+        r.stdout
+            .contains(&format!("{CUSTOMERS} customers ({CUSTOMERS} added")),
+        "{}",
+        r.stdout
+    );
+    (s, people)
+}
+
+fn affected(r: &common::Run) -> BTreeMap<String, String> {
+    r.jsonl()
+        .iter()
+        .filter(|l| l.get("customer_id").is_some())
+        .map(|l| {
+            let m: Vec<&str> = l["matched"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
+            (
+                l["customer_id"].as_str().unwrap_or("").to_string(),
+                m.join("+"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn scope_finds_exactly_the_exposed_customers_in_csv_html_and_zip() {
+    let (s, people) = setup();
+    let want = write_leak(&s, &people);
+    let r = s.run(&["scope", "leak", "--format", "jsonl"]);
+    assert_eq!(r.code, 1, "affected customers exit 1; stderr: {}", r.stderr);
+    assert_eq!(affected(&r), want, "{}", r.stdout);
+
+    let lines = r.jsonl();
+    let zipped = lines
+        .iter()
+        .find(|l| l["customer_id"] == people[77].id.as_str())
+        .expect("customer 77 listed");
+    assert_eq!(zipped["evidence"][0]["path"], "leak/export.zip!orders.json");
+    assert_eq!(zipped["country"], people[77].country.as_str());
+
+    let ambiguous: Vec<_> = lines.iter().filter_map(|l| l.get("ambiguous")).collect();
+    assert_eq!(ambiguous.len(), 1, "{}", r.stdout);
+    assert_eq!(ambiguous[0]["candidates"], 2);
+    assert_eq!(ambiguous[0]["kind"], "person_name");
+
+    let summary = &lines.last().expect("summary line")["summary"];
+    assert_eq!(summary["affected"], want.len() as u64);
+    let mut by_matched: BTreeMap<String, u64> = BTreeMap::new();
+    for m in want.values() {
+        *by_matched.entry(m.clone()).or_default() += 1;
+    }
+    for (k, n) in &by_matched {
+        assert_eq!(summary["by_matched"][k], *n, "{k}: {summary}");
+    }
+    let mut by_country: BTreeMap<&str, u64> = BTreeMap::new();
+    for p in people.iter().filter(|p| want.contains_key(&p.id)) {
+        *by_country.entry(&p.country).or_default() += 1;
+    }
+    for (k, n) in &by_country {
+        assert_eq!(summary["by_country"][k], *n, "{k}: {summary}");
+    }
+    // 9 distractors, each with an email; 7 of them with a phone.
+    assert_eq!(summary["unmatched"]["email"], 9, "{summary}");
+    assert_eq!(summary["unmatched"]["phone_number"], 7, "{summary}");
+    assert_eq!(summary["ambiguous"], 1);
+    let files = summary["files"].as_array().expect("files");
+    assert_eq!(files.len(), 3);
+    let zip = std::fs::read(s.path("leak/export.zip")).expect("zip");
+    let f = files
+        .iter()
+        .find(|f| f["path"] == "leak/export.zip")
+        .expect("zip is an evidence file");
+    assert_eq!(f["size"], zip.len() as u64);
+    assert_eq!(f["sha256"].as_str().map(str::len), Some(64));
+
+    // Nothing leaked in clear without --reveal, in any format.
+    for format in ["jsonl", "human", "csv"] {
+        let r = s.run(&["scope", "leak", "--format", format]);
+        for n in 0..9 {
+            let d = synth::distractor(SEED, n);
+            assert!(!r.stdout.contains(&d.email), "{format}: {}", r.stdout);
+            assert!(!r.stderr.contains(&d.email), "{format}: {}", r.stderr);
+        }
+        assert!(!r.stdout.contains(&people[3].email), "{format}");
+    }
+    let revealed = s.run(&["scope", "leak", "--format", "jsonl", "--reveal"]);
+    assert!(revealed.stdout.contains(&synth::distractor(SEED, 0).email));
+}
+
+#[test]
+fn csv_and_human_list_one_line_per_customer_and_summary_on_stderr() {
+    let (s, people) = setup();
+    let want = write_leak(&s, &people);
+    let r = s.run(&["scope", "leak", "--format", "csv"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        rows[0],
+        "customer_id,country,region,matched,confidence,occurrences,evidence"
+    );
+    let ids: Vec<&str> = rows[1..]
+        .iter()
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert_eq!(ids, want.keys().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        r.stderr
+            .contains(&format!("{} affected customers", want.len())),
+        "{}",
+        r.stderr
+    );
+    let h = s.run(&["scope", "leak"]);
+    assert_eq!(
+        h.stdout.lines().filter(|l| l.starts_with('C')).count(),
+        want.len()
+    );
+    assert!(h.stderr.contains("by matched fields:"), "{}", h.stderr);
+}
+
+#[test]
+fn a_leak_without_customers_exits_zero() {
+    let (s, _) = setup();
+    let d = synth::distractor(SEED, 1);
+    s.write(
+        "clean/a.txt",
+        format!("contact {} or {}\n", d.email, d.phone_intl).as_bytes(),
+    );
+    let r = s.run(&["scope", "clean", "--format", "jsonl"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let lines = r.jsonl();
+    assert_eq!(lines.len(), 1, "only the summary: {}", r.stdout);
+    assert_eq!(lines[0]["summary"]["unmatched"]["email"], 1);
+}
+
+#[test]
+fn a_wrong_key_is_a_clear_error_not_an_empty_result() {
+    let (s, people) = setup();
+    write_leak(&s, &people);
+    let r = s
+        .cmd(&["scope", "leak", "--format", "jsonl"])
+        .env("BREACHWATCH_REGISTRY_KEY", "11".repeat(32))
+        .output()
+        .expect("run");
+    let r = common::Run::from(r);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("wrong key"), "{}", r.stderr);
+
+    let other = Scratch::new();
+    std::fs::create_dir_all(other.path("k")).expect("mkdir");
+    let r = s.run(&[
+        "registry",
+        "stats",
+        "--key-file",
+        other.path("k/none.key").to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("registry key"), "{}", r.stderr);
+}
+
+#[test]
+fn duplicate_ids_are_reported_by_line_and_a_reimport_changes_nothing() {
+    let (s, people) = setup();
+    let mut csv = customers_csv(&people);
+    let mut dup = people[5].clone();
+    dup.email = "someone.new@example.com".into();
+    csv.push_str(&synth::csv_row(&dup));
+    csv.push('\n');
+    s.write("dup.csv", csv.as_bytes());
+    let r = s.run(&["registry", "import", "dup.csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let line = CUSTOMERS + 2;
+    assert!(
+        r.stdout.contains(&format!(
+            "line {line}: duplicate customer_id (first at line 7)"
+        )),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("0 added, 0 changed, 200 unchanged, 0 removed"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("someone.new"), "{}", r.stdout);
+    let st = s.run(&["registry", "stats"]);
+    assert!(
+        st.stdout.contains(&format!("customers: {CUSTOMERS}")),
+        "{}",
+        st.stdout
+    );
+}
+
+fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files_under(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn the_data_directory_holds_no_plaintext_identifier() {
+    let (s, people) = setup();
+    write_leak(&s, &people);
+    let r = s.run(&["scope", "leak", "--format", "jsonl"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut files = Vec::new();
+    files_under(&s.path("home"), &mut files);
+    assert!(files.len() >= 2, "registry and key: {files:?}");
+    for f in files {
+        let bytes = std::fs::read(&f).expect("read");
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        for p in &people {
+            let digits: String = p.phone_intl.chars().filter(char::is_ascii_digit).collect();
+            for needle in [
+                p.email.to_lowercase(),
+                p.first.to_lowercase(),
+                p.last.to_lowercase(),
+                digits,
+            ] {
+                // Shorter strings turn up in random fingerprint bytes by
+                // chance (a 4-letter one in ~1 run out of 100).
+                if needle.len() < 6 {
+                    continue;
+                }
+                assert!(
+                    !text.contains(&needle),
+                    "{} holds {needle:?} in clear",
+                    f.display()
+                );
+            }
+        }
+    }
+}
