@@ -844,6 +844,20 @@ fn word_at(hay: &[u8], at: usize) -> Option<Word> {
     let mut lowers = usize::from(c0.is_lowercase());
     let mut letters = 1;
     loop {
+        // ASCII letters without decoding: most names and all the words
+        // around them in English text.
+        if let Some(&b) = hay.get(p) {
+            if b.is_ascii_alphabetic() {
+                upper += usize::from(b.is_ascii_uppercase());
+                lowers += usize::from(b.is_ascii_lowercase());
+                letters += 1;
+                p += 1;
+                if p - at > MAX_TOKEN {
+                    return None;
+                }
+                continue;
+            }
+        }
         match char_at(hay, p) {
             Some((c, l)) if c.is_alphabetic() => {
                 if c.is_uppercase() {

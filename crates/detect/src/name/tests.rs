@@ -206,7 +206,9 @@ fn throughput() {
         }
         Err(_) => line.repeat(64 * 1024 * 1024 / line.len()),
     };
+    let built = std::time::Instant::now();
     let d = NameDetector::new();
+    println!("lexicon and context built in {:?}", built.elapsed());
     let mut out = Vec::new();
     // On a shared machine wall time mostly measures the neighbours: report
     // this thread's CPU time too (Linux schedstat, in ns), where available.
