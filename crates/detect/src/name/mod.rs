@@ -1073,8 +1073,40 @@ fn key_before(hay: &[u8], start: usize) -> Option<Field> {
     }
     // `customer.name`, `billing-first_name`: the last segment names it.
     let key = &hay[p..key_end];
+    if key.eq_ignore_ascii_case(b"value") {
+        return form_field_name(hay, p);
+    }
     let last = key.rsplit(|&b| b == b'.').next().unwrap_or(key);
     Field::classify(last).or_else(|| Field::classify(key))
+}
+
+/// `<input name="first_name" value="…">`: the `name` (or `id`) attribute
+/// of the tag whose `value` starts at `value_at`, classified.
+fn form_field_name(hay: &[u8], value_at: usize) -> Option<Field> {
+    let low = value_at.saturating_sub(160);
+    let tag_start = memchr::memrchr(b'<', &hay[low..value_at])? + low;
+    let tag = &hay[tag_start..value_at];
+    for attr in [&b" name="[..], b" id="] {
+        let Some(at) = memchr::memmem::rfind(tag, attr) else {
+            continue;
+        };
+        let rest = &tag[at + attr.len()..];
+        let rest = rest.strip_prefix(b"\"").unwrap_or(rest);
+        let end = rest
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'[' | b']')))
+            .unwrap_or(rest.len());
+        // `customer[first_name]`: the innermost part names the field.
+        let name = &rest[..end];
+        let inner = name
+            .split(|&b| b == b'[' || b == b']')
+            .rfind(|s| !s.is_empty())
+            .unwrap_or(name);
+        if let Some(f) = Field::classify(inner) {
+            return Some(f);
+        }
+    }
+    None
 }
 
 /// Where the context window before `pos` starts: the start of its line,

@@ -92,6 +92,11 @@ fn lone_names_only_where_structure_says_so() {
         ["健太", "田中", "田中 健太"]
     );
     assert_eq!(found("{\"last_name\":\"Good\"}"), ["Good"]);
+    assert_eq!(
+        found("<input type=\"text\" name=\"customer[last_name]\" value=\"Gallagher\">"),
+        ["Gallagher"]
+    );
+    assert!(found("<input name=\"coupon\" value=\"Gallagher\">").is_empty());
     // The same words without structure are not names.
     assert!(found("Jennifer said the parcel was late").is_empty());
     assert!(found("{\"city\": \"Gallagher\"}").is_empty());
