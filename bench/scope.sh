@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Scope benchmark (issue 4): import N synthetic customers, then scope and
+# scan the same leak in the same run; print throughput, peak RSS, and
+# precision/recall of the affected set against the generator's truth.
+#
+#   bench/scope.sh                       # N=10M customers, 1 GiB leak
+#   N=1000000 LEAK_MB=200 bench/scope.sh # quick run
+#
+# Inputs are cached in $WORK (default /tmp/bw-scope-bench) by N, seed and size.
+set -euo pipefail
+N=${N:-10000000}
+LEAK_MB=${LEAK_MB:-1024}
+SEED=${SEED:-42}
+WORK=${WORK:-/tmp/bw-scope-bench}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$(pwd)/target}
+cd "$(dirname "$0")/.."
+
+cargo build -q --release -p breachwatch
+cargo build -q --release -p bw-scope --example synth
+BW=$CARGO_TARGET_DIR/release/breachwatch
+SYNTH=$CARGO_TARGET_DIR/release/examples/synth
+
+mkdir -p "$WORK"
+CUST=$WORK/customers-$N-$SEED.csv
+LEAK=$WORK/leak-$N-$SEED-${LEAK_MB}M
+TRUTH=$LEAK.truth
+[ -s "$CUST" ] || "$SYNTH" customers "$N" "$SEED" "$CUST"
+[ -s "$TRUTH" ] || { rm -rf "$LEAK"; "$SYNTH" leak "$N" "$SEED" $((LEAK_MB << 20)) "$LEAK" "$TRUTH"; }
+
+export BREACHWATCH_HOME=$WORK/home-$$
+rm -rf "$BREACHWATCH_HOME"
+trap 'rm -rf "$BREACHWATCH_HOME"' EXIT
+"$BW" registry init > /dev/null
+
+# Prints "seconds peak_rss_kb" of the command (stdout to $OUT).
+timed() {
+    local log=$WORK/time.$$
+    /usr/bin/time -v "$@" > "$OUT" 2> "$log" || true
+    local wall rss
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+    python3 -c "import sys; p=sys.argv[1].split(':'); s=sum(float(x)*60**i for i,x in enumerate(reversed(p))); print(f'{s:.2f} {sys.argv[2]}')" "$wall" "$rss"
+    grep -v '^\s' "$log" | grep -iv 'command being timed' | head -3 >&2 || true
+}
+
+LEAK_BYTES=$(du -sb "$LEAK" | cut -f1)
+OUT=/dev/null; read -r t_import rss_import < <(timed "$BW" registry import "$CUST")
+OUT=/dev/null; read -r t_scan rss_scan < <(timed "$BW" scan "$LEAK" --format jsonl -q)
+OUT=$WORK/scope.jsonl; read -r t_scope rss_scope < <(timed "$BW" scope "$LEAK" --format jsonl)
+
+python3 - "$N" "$LEAK_BYTES" "$t_import" "$rss_import" "$t_scan" "$rss_scan" "$t_scope" "$rss_scope" "$WORK/scope.jsonl" "$TRUTH" <<'PY'
+import json, sys
+n, leak = int(sys.argv[1]), int(sys.argv[2])
+ti, ri, tc, rc, ts, rs = map(float, sys.argv[3:9])
+got = set()
+summary = {}
+for line in open(sys.argv[9]):
+    o = json.loads(line)
+    if "customer_id" in o and ("email" in o["matched"] or "phone_number" in o["matched"]):
+        got.add(o["customer_id"])
+    summary = o.get("summary", summary)
+truth = set(l.strip() for l in open(sys.argv[10]) if l.strip())
+tp = len(got & truth)
+prec = tp / len(got) if got else 0.0
+rec = tp / len(truth) if truth else 0.0
+mb = leak / 1e6
+print(f"| customers | leak MB | import s | customers/s | import RSS MB | scan s | scan MB/s | scope s | scope MB/s | scope/scan | scope RSS MB | precision | recall |")
+print(f"|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+print(f"| {n} | {mb:.0f} | {ti:.1f} | {n/ti:.0f} | {ri/1024:.0f} | {tc:.1f} | {mb/tc:.0f} | {ts:.1f} | {mb/ts:.0f} | {ts/tc:.2f} | {rs/1024:.0f} | {prec:.4f} | {rec:.4f} |")
+print(f"truth {len(truth)}, affected (email/phone) {len(got)}, true positives {tp}; summary: affected {summary.get('affected')}, ambiguous {summary.get('ambiguous')}, unmatched {summary.get('unmatched')}")
+PY
