@@ -1,0 +1,309 @@
+//! From an incident's affected customers to `bw-law`'s obligations, and
+//! their three renderings.
+//!
+//! # JSON (`incident obligations --format json`), a stable interface
+//! ```text
+//! {
+//!   "incident": "INC-2026-0001",
+//!   "jurisdictions": [{
+//!     "code": "US-CA", "residents": 3, "elements": ["email", "name"],
+//!     "individual_notice": "required" | "not_required" | "assess",
+//!     "individual_deadline": RFC 3339 | null,
+//!     "regulator_notice": "required" | "not_required" | "assess",
+//!     "regulator": "…" | null,
+//!     "regulator_deadline": RFC 3339 | null,
+//!     "cra_notice": "required" | "not_required" | "assess",
+//!     "citations": ["…"], "reasons": ["…"],
+//!     // extra, from bw-law: "rule" ("evaluated" | "no_rule"),
+//!     // "residents_owed_notice", "sources", "confidence", "as_of",
+//!     // "rules_version"
+//!   }],
+//!   // extra: "rules_version", "discovered_at" (RFC 3339, deadlines count
+//!   // from it), "unmapped_fields" (matched field names that are no data
+//!   // element the rules know; they were left out of the evaluation)
+//! }
+//! ```
+//! Jurisdictions are sorted by their earliest deadline; those without one
+//! come last. A customer with no country is counted under `UNKNOWN`, which
+//! has no rule ("no rule: review manually"); nobody is dropped. This exact
+//! document is what is stored with the incident, so it carries nothing that
+//! depends on the time it was printed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use anyhow::{Context, Result};
+use bw_law::{
+    evaluate, jurisdictions_for, sort_by_deadline, Element, ExposureInput, JurisdictionObligation,
+    RuleSet, RuleStatus,
+};
+use bw_store::{AffectedRecord, EvidenceRecord, Incident};
+use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
+
+pub struct Computed {
+    pub rules_version: String,
+    pub rows: Vec<JurisdictionObligation>,
+    pub unmapped_fields: Vec<String>,
+    pub body: Value,
+}
+
+pub fn compute(
+    inc: &Incident,
+    evidence: &[EvidenceRecord],
+    affected: &[AffectedRecord],
+) -> Result<Computed> {
+    let discovered = OffsetDateTime::parse(&inc.discovered_at, &Rfc3339).with_context(|| {
+        format!(
+            "{}: stored discovered_at {:?} is not RFC 3339",
+            inc.id, inc.discovered_at
+        )
+    })?;
+    let rules = RuleSet::embedded().context("loading the embedded breach-notification rules")?;
+    let encrypted_by_sha: BTreeMap<&str, bool> = evidence
+        .iter()
+        .map(|e| (e.sha256.as_str(), e.encrypted))
+        .collect();
+    let mut input = ExposureInput::new(discovered);
+    let mut unmapped: BTreeSet<String> = BTreeSet::new();
+    for c in affected {
+        let elements: Vec<Element> = c
+            .matched_fields
+            .iter()
+            .filter_map(|f| match f.parse::<Element>() {
+                Ok(e) => Some(e),
+                Err(_) => {
+                    unmapped.insert(f.clone());
+                    None
+                }
+            })
+            .collect();
+        // Safe harbour only when every copy that exposed this customer was
+        // encrypted; one plain copy is enough to expose them.
+        let encrypted = !c.evidence_refs.is_empty()
+            && c.evidence_refs
+                .iter()
+                .all(|r| encrypted_by_sha.get(r.as_str()).copied().unwrap_or(false));
+        let country = c.country.as_deref().unwrap_or("");
+        for code in jurisdictions_for(country, c.region.as_deref()) {
+            input.add(&code, &elements, 1, encrypted);
+        }
+    }
+    let mut rows = evaluate(&rules, &input);
+    sort_by_deadline(&mut rows);
+    let unmapped_fields: Vec<String> = unmapped.into_iter().collect();
+    let body = json!({
+        "incident": inc.id,
+        "rules_version": rules.version(),
+        "discovered_at": inc.discovered_at,
+        "jurisdictions": rows,
+        "unmapped_fields": unmapped_fields,
+    });
+    Ok(Computed {
+        rules_version: rules.version().to_string(),
+        rows,
+        unmapped_fields,
+        body,
+    })
+}
+
+fn ts(t: Option<OffsetDateTime>) -> String {
+    t.map(|t| format!("{} {:02}:{:02}Z", t.date(), t.hour(), t.minute()))
+        .unwrap_or_else(|| "-".into())
+}
+
+/// `2d 21h`, `5h 10m`, `overdue 3h 0m`.
+fn time_left(deadline: OffsetDateTime, now: OffsetDateTime) -> String {
+    let d: Duration = deadline - now;
+    let (prefix, d) = if d.is_negative() {
+        ("overdue ", -d)
+    } else {
+        ("", d)
+    };
+    let mins = d.whole_minutes();
+    let (days, hours, m) = (mins / 1440, (mins % 1440) / 60, mins % 60);
+    if days > 0 {
+        format!("{prefix}{days}d {hours}h")
+    } else {
+        format!("{prefix}{hours}h {m}m")
+    }
+}
+
+/// The earlier deadline and whose it is.
+fn next_deadline(o: &JurisdictionObligation) -> Option<(OffsetDateTime, &'static str)> {
+    match (o.individual_deadline, o.regulator_deadline) {
+        (Some(i), Some(r)) if r <= i => Some((r, "regulator")),
+        (Some(i), _) => Some((i, "individuals")),
+        (None, Some(r)) => Some((r, "regulator")),
+        (None, None) => None,
+    }
+}
+
+pub fn human(inc: &Incident, c: &Computed, now: OffsetDateTime) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Obligations for {} ({}); discovered {}; rules {}",
+        inc.id,
+        inc.title,
+        ts(OffsetDateTime::parse(&inc.discovered_at, &Rfc3339).ok()),
+        c.rules_version
+    );
+    let _ = writeln!(out, "Decision support, not legal advice.");
+    if c.rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "No affected customers are recorded for {}: nothing to evaluate.",
+            inc.id
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{:<12} {:>9}  {:<26} {:<12} {:<12} {:<30} {:<14} CITATION",
+        "JURISDICTION", "RESIDENTS", "INDIVIDUAL", "REGULATOR", "CRA", "DEADLINE", "TIME LEFT"
+    );
+    for o in &c.rows {
+        let (individual, regulator, cra) = if o.rule == RuleStatus::NoRule {
+            ("no rule: review manually", "-", "-")
+        } else {
+            (
+                o.individual_notice.as_str(),
+                o.regulator_notice.as_str(),
+                o.cra_notice.as_str(),
+            )
+        };
+        let (deadline, left) = match next_deadline(o) {
+            Some((t, whose)) => (format!("{} ({whose})", ts(Some(t))), time_left(t, now)),
+            None => ("-".to_string(), "-".to_string()),
+        };
+        let _ = writeln!(
+            out,
+            "{:<12} {:>9}  {:<26} {:<12} {:<12} {:<30} {:<14} {}",
+            o.code,
+            o.residents,
+            individual,
+            regulator,
+            cra,
+            deadline,
+            left,
+            if o.citations.is_empty() {
+                "-".to_string()
+            } else {
+                o.citations.join("; ")
+            }
+        );
+    }
+    let _ = writeln!(out);
+    for o in &c.rows {
+        let elements: Vec<&str> = o.elements.iter().map(|e| e.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "{}: {} resident(s); exposed: {}",
+            o.code,
+            o.residents,
+            if elements.is_empty() {
+                "no known data element".to_string()
+            } else {
+                elements.join(", ")
+            }
+        );
+        if let Some(r) = &o.regulator {
+            let _ = writeln!(
+                out,
+                "  regulator: {r}, {} by {}",
+                o.regulator_notice.as_str(),
+                ts(o.regulator_deadline)
+            );
+        }
+        if o.individual_deadline.is_some() {
+            let _ = writeln!(
+                out,
+                "  individuals: {} by {}",
+                o.individual_notice.as_str(),
+                ts(o.individual_deadline)
+            );
+        }
+        for r in &o.reasons {
+            let _ = writeln!(out, "  - {r}");
+        }
+    }
+    if !c.unmapped_fields.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNot evaluated (no matching data element): {}",
+            c.unmapped_fields.join(", ")
+        );
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn rfc3339(t: Option<OffsetDateTime>) -> String {
+    t.and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default()
+}
+
+/// One row per jurisdiction, the JSON fields flattened; lists are joined
+/// with `; ` (citations) and ` | ` (reasons).
+pub fn csv(c: &Computed) -> String {
+    let mut out = String::from(
+        "code,rule,residents,elements,individual_notice,individual_deadline,regulator_notice,\
+         regulator,regulator_deadline,cra_notice,citations,reasons\n",
+    );
+    for o in &c.rows {
+        let elements: Vec<&str> = o.elements.iter().map(|e| e.as_str()).collect();
+        let rule = match o.rule {
+            RuleStatus::Evaluated => "evaluated",
+            RuleStatus::NoRule => "no_rule",
+        };
+        let fields = [
+            o.code.clone(),
+            rule.to_string(),
+            o.residents.to_string(),
+            elements.join(";"),
+            o.individual_notice.as_str().to_string(),
+            rfc3339(o.individual_deadline),
+            o.regulator_notice.as_str().to_string(),
+            o.regulator.clone().unwrap_or_default(),
+            rfc3339(o.regulator_deadline),
+            o.cra_notice.as_str().to_string(),
+            o.citations.join("; "),
+            o.reasons.join(" | "),
+        ];
+        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        let _ = writeln!(out, "{}", row.join(","));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn time_left_counts_down_and_flags_overdue() {
+        let now = datetime!(2026-05-04 09:00 UTC);
+        assert_eq!(time_left(datetime!(2026-05-07 09:00 UTC), now), "3d 0h");
+        assert_eq!(time_left(datetime!(2026-05-04 14:30 UTC), now), "5h 30m");
+        assert_eq!(
+            time_left(datetime!(2026-05-04 06:00 UTC), now),
+            "overdue 3h 0m"
+        );
+    }
+
+    #[test]
+    fn csv_quotes_only_what_needs_it() {
+        assert_eq!(csv_field("GDPR Art. 33"), "GDPR Art. 33");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}
