@@ -23,6 +23,18 @@ pub fn data_dir() -> Result<PathBuf> {
 pub struct Config {
     #[serde(default)]
     pub scan: ScanConfig,
+    #[serde(default)]
+    pub incident: IncidentConfig,
+}
+
+/// `[incident]`: where the incident store lives and who is recorded as
+/// making changes.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentConfig {
+    /// `postgres://…` or `sqlite://PATH`; default: SQLite in the data dir.
+    pub database: Option<String>,
+    pub actor: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -24,7 +24,6 @@ use bw_store::{
     SQLITE_FILE_NAME,
 };
 use clap::{Args, Subcommand, ValueEnum};
-use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -181,33 +180,6 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse().map_err(|e: bw_store::StoreError| e.to_string())
 }
 
-/// The `[incident]` section of `config.toml`. Read leniently here (other
-/// sections belong to other commands).
-#[derive(Debug, Default, Deserialize)]
-struct FileConfig {
-    #[serde(default)]
-    incident: IncidentConfig,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IncidentConfig {
-    database: Option<String>,
-    actor: Option<String>,
-}
-
-fn load_config(dir: &std::path::Path) -> Result<IncidentConfig> {
-    let path = dir.join("config.toml");
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(IncidentConfig::default()),
-        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
-    };
-    let cfg: FileConfig = toml::from_str(&text)
-        .with_context(|| format!("{}: invalid [incident] configuration", path.display()))?;
-    Ok(cfg.incident)
-}
-
 /// An open store and the actor to record.
 struct Session {
     store: Store,
@@ -216,7 +188,7 @@ struct Session {
 
 async fn connect(args: &StoreArgs) -> Result<Session> {
     let dir = home::data_dir()?;
-    let cfg = load_config(&dir)?;
+    let cfg = home::Config::load(&dir)?.incident;
     let actor = args
         .actor
         .clone()
