@@ -267,15 +267,21 @@ impl Matcher<'_, '_> {
         for it in items {
             match slot(it.kind) {
                 Some(E) => {
-                    let norm = email::normalise(&it.value, reg.email_options())
-                        .map(|f| f.exact)
-                        .unwrap_or_else(|_| it.value.trim().to_lowercase());
+                    // Normalised once: the form is both the lookup and the
+                    // distinct-count key.
+                    let (key, cands) = match email::normalise(&it.value, reg.email_options()) {
+                        Ok(f) => (
+                            self.hash(E, &f.exact),
+                            reg.lookup_forms(IdKind::Email, &f).as_slice().to_vec(),
+                        ),
+                        Err(_) => (self.hash(E, &it.value.trim().to_lowercase()), Vec::new()),
+                    };
                     res.push(Resolved {
                         kind: E,
                         spans: vec![(it.start, it.end)],
-                        key: self.hash(E, &norm),
+                        key,
                         value: it.value.clone(),
-                        cands: reg.lookup_email(&it.value).as_slice().to_vec(),
+                        cands,
                     });
                 }
                 Some(N) => match name::normalise(&it.value) {
