@@ -78,7 +78,7 @@ impl Location {
             let hex = hex
                 .into_string()
                 .map_err(|_| anyhow::anyhow!("{KEY_ENV} is not valid UTF-8"))?;
-            return Key::from_hex(&hex).with_context(|| format!("{KEY_ENV}"));
+            return Key::from_hex(&hex).context(KEY_ENV);
         }
         let path = self.key_file()?;
         Key::load_file(&path).with_context(|| {
