@@ -20,7 +20,7 @@ use std::path::PathBuf;
 
 use anyhow::{anyhow, Context, Result};
 use bw_store::{
-    AddEvidenceOutcome, Incident, IncidentId, NewIncident, Severity, Status, Store,
+    AddEvidenceOutcome, Affected, Incident, IncidentId, NewIncident, Severity, Status, Store,
     SQLITE_FILE_NAME,
 };
 use clap::{Args, Subcommand, ValueEnum};
@@ -153,6 +153,10 @@ pub struct AddEvidenceArgs {
     encrypted: bool,
     #[command(flatten)]
     store: StoreArgs,
+    /// The customer registry the evidence is matched against (affected
+    /// customers are recorded only when one exists).
+    #[command(flatten)]
+    registry: crate::registry::Location,
 }
 
 #[derive(Args, Debug)]
@@ -178,6 +182,45 @@ fn parse_rfc3339(s: &str) -> Result<OffsetDateTime, String> {
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse().map_err(|e: bw_store::StoreError| e.to_string())
+}
+
+/// The registry at `loc`, or `None` when none was ever imported there (a
+/// registry that exists but does not open — wrong key, corruption — is an
+/// error, never silently "no customers").
+fn open_registry(loc: &crate::registry::Location) -> Result<Option<bw_registry::Registry>> {
+    let dir = loc.dir()?;
+    if !dir.join("CURRENT").exists() {
+        return Ok(None);
+    }
+    let key = loc.key()?;
+    let reg = bw_registry::Registry::open(&dir, &key)
+        .with_context(|| format!("opening registry {}", dir.display()))?;
+    Ok(Some(reg))
+}
+
+/// The customers `path` exposes, as the store records them.
+fn affected_in(path: &std::path::Path, reg: &bw_registry::Registry) -> Result<Vec<Affected>> {
+    let report = bw_scope::scope(
+        &[path.to_path_buf()],
+        reg,
+        &bw_scope::ScopeOptions::default(),
+    )
+    .with_context(|| format!("matching {} against the registry", path.display()))?;
+    for e in &report.errors {
+        eprintln!("breachwatch: {}: {}", e.path, e.message);
+    }
+    let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    Ok(report
+        .affected
+        .iter()
+        .map(|c| Affected {
+            customer_id: c.customer_id.clone(),
+            matched_fields: c.matched.iter().map(|m| m.to_string()).collect(),
+            confidence: f64::from(c.confidence),
+            country: non_empty(&c.country),
+            region: non_empty(&c.region),
+        })
+        .collect())
 }
 
 /// An open store and the actor to record.
@@ -398,6 +441,7 @@ async fn add_evidence(s: Session, a: AddEvidenceArgs) -> Result<u8> {
     let id = IncidentId::new(a.id);
     // Fail on an unknown id before reading possibly large files.
     s.store.incident(&id).await?;
+    let registry = open_registry(&a.registry)?;
     for path in &a.paths {
         // Blocking file I/O on the runtime thread is fine: this command does
         // nothing else concurrently.
@@ -407,9 +451,17 @@ async fn add_evidence(s: Session, a: AddEvidenceArgs) -> Result<u8> {
             .iter()
             .map(|(k, n)| format!("{k} {n}"))
             .collect();
-        match s.store.add_evidence(&id, &ev, &[], &s.actor).await? {
-            AddEvidenceOutcome::Added { evidence_seq, .. } => println!(
-                "added evidence #{evidence_seq} to {id}: {} (sha256 {}, {} bytes; findings: {})",
+        let affected = match &registry {
+            Some(reg) => affected_in(path, reg)?,
+            None => Vec::new(),
+        };
+        match s.store.add_evidence(&id, &ev, &affected, &s.actor).await? {
+            AddEvidenceOutcome::Added {
+                evidence_seq,
+                new_affected,
+                ..
+            } => println!(
+                "added evidence #{evidence_seq} to {id}: {} (sha256 {}, {} bytes; findings: {}; {} affected customers, {new_affected} new)",
                 path.display(),
                 ev.sha256,
                 ev.size_bytes,
@@ -417,7 +469,8 @@ async fn add_evidence(s: Session, a: AddEvidenceArgs) -> Result<u8> {
                     "none".to_string()
                 } else {
                     counts.join(", ")
-                }
+                },
+                affected.len(),
             ),
             AddEvidenceOutcome::AlreadyPresent { evidence_seq } => println!(
                 "already present: {} (sha256 {}) is evidence #{evidence_seq} of {id}; nothing changed",
@@ -426,10 +479,13 @@ async fn add_evidence(s: Session, a: AddEvidenceArgs) -> Result<u8> {
             ),
         }
     }
-    eprintln!(
-        "breachwatch: note: affected customers were not recorded: customer matching \
-         (bw-scope) is not available in this build"
-    );
+    if registry.is_none() {
+        eprintln!(
+            "breachwatch: note: no customer registry at {}: affected customers were not recorded \
+             (run `breachwatch registry init` and `registry import` first)",
+            a.registry.dir()?.display()
+        );
+    }
     Ok(0)
 }
 

@@ -384,3 +384,47 @@ fn the_data_directory_holds_no_plaintext_identifier() {
         }
     }
 }
+
+/// Issue 4 feeding issue 5: evidence added to an incident records the
+/// customers scope finds in it, once, and obligations count them.
+#[test]
+fn incident_evidence_records_the_affected_customers() {
+    let (s, people) = setup();
+    let want = write_leak(&s, &people);
+    let r = s.run(&[
+        "incident",
+        "open",
+        "--title",
+        "product pages",
+        "--discovered-at",
+        "2026-11-20T08:00:00Z",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let id = r.stdout.trim().to_string();
+    let files = ["leak/export.zip"];
+    let r = s.run(&["incident", "add-evidence", &id, files[0]]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("not recorded"), "{}", r.stderr);
+    let again = s.run(&["incident", "add-evidence", &id, files[0]]);
+    assert!(again.stdout.contains("already present"), "{}", again.stdout);
+
+    let scoped = s.run(&["scope", files[0], "--format", "jsonl"]);
+    let in_zip = affected(&scoped);
+    assert!(!in_zip.is_empty() && in_zip.len() < want.len());
+    let shown = s.run(&["incident", "show", &id, "--format", "json"]);
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    let v: serde_json::Value = serde_json::from_str(&shown.stdout).expect("show json");
+    assert_eq!(v["affected_count"], in_zip.len() as u64, "{v}");
+    let ob = s.run(&["incident", "obligations", &id, "--format", "json"]);
+    assert_eq!(ob.code, 0, "{}", ob.stderr);
+    let ob: serde_json::Value = serde_json::from_str(&ob.stdout).expect("obligations json");
+    let residents: u64 = ob["jurisdictions"]
+        .as_array()
+        .expect("jurisdictions")
+        .iter()
+        .filter_map(|j| j["residents"].as_u64())
+        .sum();
+    assert!(residents >= in_zip.len() as u64, "{ob}");
+    let verify = s.run(&["audit", "verify", &id]);
+    assert_eq!(verify.code, 0, "{}", verify.stdout);
+}
