@@ -246,14 +246,15 @@ fn unreadable_file_is_reported_and_the_rest_scanned() {
     std::fs::set_permissions(tree.join("a.txt"), std::fs::Permissions::from_mode(0o644))
         .expect("chmod");
     // Root reads anything; drop to `nobody` so the permission check is real.
+    // `nobody` may not reach the build directory (a clone under /root), so
+    // it runs a copy of the binary from the scratch directory.
     let mut cmd = if is_root() {
+        let bin = s.path("breachwatch");
+        std::fs::copy(env!("CARGO_BIN_EXE_breachwatch"), &bin).expect("copy binary");
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         let mut c = std::process::Command::new("setpriv");
-        c.args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            env!("CARGO_BIN_EXE_breachwatch"),
-        ]);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
         c
     } else {
         std::process::Command::new(env!("CARGO_BIN_EXE_breachwatch"))
