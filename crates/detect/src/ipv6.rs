@@ -188,7 +188,8 @@ fn is_infrastructure_v4(v4: Ipv4Addr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Engine, KindSet, StreamScanner};
+    use crate::testutil::scan_trickled;
+    use crate::{Engine, KindSet};
 
     fn scan(hay: &str) -> Vec<Finding> {
         let mut out = Vec::new();
@@ -348,33 +349,7 @@ mod tests {
         let v6 = whole.iter().filter(|f| f.detector == "ip.v6").count();
         assert!(v6 >= 3000 * 2, "{v6}");
         for step in [1, 11, 4096, 65_536] {
-            let mut got = Vec::new();
-            let mut scanner = StreamScanner::with_chunk_size(0);
-            let read = scanner.scan(
-                &engine,
-                Trickle { data: &hay, step },
-                |_| true,
-                |h| {
-                    got.push(h.finding);
-                    Ok(())
-                },
-            );
-            assert!(read.is_ok());
-            assert_eq!(got, whole, "step {step}");
-        }
-    }
-
-    struct Trickle<'a> {
-        data: &'a [u8],
-        step: usize,
-    }
-
-    impl std::io::Read for Trickle<'_> {
-        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.step.min(out.len()).min(self.data.len());
-            out[..n].copy_from_slice(&self.data[..n]);
-            self.data = &self.data[n..];
-            Ok(n)
+            assert_eq!(scan_trickled(&engine, &hay, step), whole, "step {step}");
         }
     }
 }

@@ -31,6 +31,8 @@ mod kind;
 mod name;
 mod numeric;
 pub mod stream;
+#[cfg(test)]
+mod testutil;
 
 pub use engine::Engine;
 pub use finding::Finding;

@@ -240,23 +240,8 @@ fn fill<R: Read>(reader: &mut R, buf: &mut Vec<u8>, target: usize) -> io::Result
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testutil::Trickle;
     use crate::Kind;
-
-    /// A reader that returns at most `step` bytes per read, to put chunk
-    /// boundaries everywhere.
-    struct Trickle<'a> {
-        data: &'a [u8],
-        step: usize,
-    }
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-            let n = self.step.min(out.len()).min(self.data.len());
-            out[..n].copy_from_slice(&self.data[..n]);
-            self.data = &self.data[n..];
-            Ok(n)
-        }
-    }
 
     #[test]
     fn chunked_scan_equals_whole_scan() {

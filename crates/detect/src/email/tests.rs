@@ -1,5 +1,6 @@
 use super::*;
-use crate::{Engine, KindSet, StreamScanner};
+use crate::testutil::scan_trickled;
+use crate::{Engine, KindSet};
 
 fn scan(hay: &[u8]) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -388,32 +389,6 @@ fn chunked_scan_equals_whole_scan() {
     // Per row: three personal addresses and one role mailbox.
     assert_eq!(whole.len(), 3000 * 4);
     for step in [1, 13, 4096, 65_536] {
-        let mut got = Vec::new();
-        let mut scanner = StreamScanner::with_chunk_size(0);
-        let read = scanner.scan(
-            &engine,
-            Trickle { data: &hay, step },
-            |_| true,
-            |h| {
-                got.push(h.finding);
-                Ok(())
-            },
-        );
-        assert!(read.is_ok());
-        assert_eq!(got, whole, "step {step}");
-    }
-}
-
-struct Trickle<'a> {
-    data: &'a [u8],
-    step: usize,
-}
-
-impl std::io::Read for Trickle<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.step.min(out.len()).min(self.data.len());
-        out[..n].copy_from_slice(&self.data[..n]);
-        self.data = &self.data[n..];
-        Ok(n)
+        assert_eq!(scan_trickled(&engine, &hay, step), whole, "step {step}");
     }
 }
