@@ -137,7 +137,19 @@ pub(crate) struct Walker<'v, E> {
     pub summary: Summary,
 }
 
-impl<E> Walker<'_, E> {
+impl<'v, E> Walker<'v, E> {
+    pub(crate) fn new(
+        visit: &'v mut dyn FnMut(Event<'_>) -> Result<(), E>,
+        options: &'v Options,
+    ) -> Walker<'v, E> {
+        Walker {
+            visit,
+            options,
+            reported: HashSet::new(),
+            summary: Summary::default(),
+        }
+    }
+
     pub(crate) fn error(&mut self, name: &str, reason: Reason) -> Result<(), E> {
         self.summary.errors += 1;
         (self.visit)(Event::Error(MemberError {

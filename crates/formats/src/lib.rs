@@ -87,7 +87,6 @@ mod limits;
 mod sniff;
 pub mod utf16;
 
-use std::collections::HashSet;
 use std::io::{Read, Seek, SeekFrom};
 
 pub use error::{MemberError, Notice, NoticeKind, Reason};
@@ -155,12 +154,7 @@ pub fn expand<R: Read, E>(
     mut visit: impl FnMut(Event<'_>) -> Result<(), E>,
 ) -> Result<Summary, E> {
     let budget = Budget::new(options.limits.clone());
-    let mut walker = Walker {
-        visit: &mut visit,
-        options,
-        reported: HashSet::new(),
-        summary: Summary::default(),
-    };
+    let mut walker = Walker::new(&mut visit, options);
     walker.walk(&budget, name, name, &mut reader, 0, false)?;
     Ok(finish(walker.summary, &budget))
 }
@@ -174,12 +168,7 @@ pub fn expand_seekable<R: Read + Seek, E>(
     mut visit: impl FnMut(Event<'_>) -> Result<(), E>,
 ) -> Result<Summary, E> {
     let budget = Budget::new(options.limits.clone());
-    let mut walker = Walker {
-        visit: &mut visit,
-        options,
-        reported: HashSet::new(),
-        summary: Summary::default(),
-    };
+    let mut walker = Walker::new(&mut visit, options);
     let head = match sniff::read_head(&mut reader, SNIFF_LEN) {
         Ok(h) => h,
         Err(e) => {
