@@ -23,11 +23,13 @@
 //! assert_eq!(out[0].individual_notice, Notice::NotRequired);
 //! ```
 
+mod content;
 mod element;
 mod eval;
 mod jurisdiction;
 mod rules;
 
+pub use content::{ContentElement, ContentRule, NoticeContent};
 pub use element::{Element, ParseElementError};
 pub use eval::{
     evaluate, sort_by_deadline, ExposureGroup, ExposureInput, JurisdictionExposure,
