@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use crate::error::{Failure, MemberError, Notice, NoticeKind, Reason};
 use crate::limits::{Budget, Consumed, Counted, Guard, LimitKind};
+use crate::mail::{looks_like_mail, MailDecoder};
 use crate::sniff::{
     clean_name, decompressed_name, is_unsafe_path, read_head, sniff, Format, SNIFF_LEN,
 };
@@ -20,6 +21,10 @@ pub enum Encoding {
     AsIs,
     /// UTF-16 transcoded to UTF-8; use [`Member::offsets`] to map offsets back.
     Utf16(Endian),
+    /// RFC 5322 mail (or an mbox) whose quoted-printable bodies were
+    /// decoded (see [`crate::mail`]); use [`Member::offsets`] to map
+    /// offsets back.
+    Mail,
 }
 
 /// Maps offsets in the bytes a [`Member`] hands out to offsets in the
@@ -31,15 +36,17 @@ pub enum Offsets {
     Identity,
     /// UTF-16 transcoded: see [`OffsetMap::raw`].
     Utf16(OffsetMap),
+    /// Quoted-printable mail bodies decoded: see [`OffsetMap::raw`].
+    Mail(OffsetMap),
 }
 
 impl Offsets {
-    /// The raw offset of `decoded`; `None` only for UTF-16 offsets beyond
+    /// The raw offset of `decoded`; `None` only for decoded offsets beyond
     /// what was decoded or older than the decoder's window.
     pub fn raw(&self, decoded: u64) -> Option<u64> {
         match self {
             Offsets::Identity => Some(decoded),
-            Offsets::Utf16(map) => map.raw(decoded),
+            Offsets::Utf16(map) | Offsets::Mail(map) => map.raw(decoded),
         }
     }
 }
@@ -310,6 +317,24 @@ impl<'v, E> Walker<'v, E> {
     ) -> Result<(), E> {
         let utf16 = detect_utf16(&head, self.options.guess_utf16);
         let err = match utf16 {
+            None if looks_like_mail(&head) => {
+                let mut src = Catch {
+                    inner: peeked(head, reader),
+                    err: None,
+                };
+                let mut dec = MailDecoder::new(&mut src);
+                let offsets = Offsets::Mail(dec.offset_map());
+                (self.visit)(Event::Member(Member {
+                    name,
+                    depth,
+                    encoding: Encoding::Mail,
+                    offsets,
+                    unsafe_path,
+                    reader: &mut dec,
+                }))?;
+                drop(dec);
+                src.err
+            }
             None => {
                 let mut src = Catch {
                     inner: peeked(head, reader),

@@ -51,6 +51,13 @@
 //! stays valid for the last MiB handed out (more than the stream scanner
 //! holds back); see [`utf16`].
 //!
+//! # Mail
+//! A member whose head is a mail header block (one message or an mbox)
+//! is read through [`mail::MailDecoder`]: bodies and MIME parts sent as
+//! `quoted-printable` are decoded (`=40` to `@`, soft line breaks
+//! removed), everything else passes through, and [`Member::offsets`] maps
+//! back to the raw bytes the same way as for UTF-16.
+//!
 //! # Example
 //! ```
 //! use std::io::{Read, Write};
@@ -84,6 +91,8 @@
 mod error;
 mod expand;
 mod limits;
+pub mod mail;
+mod offset_map;
 mod sniff;
 pub mod utf16;
 

@@ -9,10 +9,10 @@
 //! default, above the stream scanner's chunk plus its look-behind), so
 //! memory stays bounded on streams of any length.
 
-use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::io::{self, Read};
-use std::rc::Rc;
+
+pub use crate::offset_map::OffsetMap;
+use crate::offset_map::Runs;
 
 /// Byte order of UTF-16 text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,76 +76,6 @@ pub fn detect_utf16(head: &[u8], guess: bool) -> Option<Utf16Start> {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
-struct Run {
-    dec: u64,
-    raw: u64,
-    dec_w: u8,
-    raw_w: u8,
-}
-
-#[derive(Debug, Default)]
-struct Runs {
-    runs: VecDeque<Run>,
-    end_dec: u64,
-    end_raw: u64,
-}
-
-impl Runs {
-    fn push(&mut self, dec_w: u8, raw_w: u8) {
-        let extend = self
-            .runs
-            .back()
-            .is_some_and(|r| r.dec_w == dec_w && r.raw_w == raw_w);
-        if !extend {
-            self.runs.push_back(Run {
-                dec: self.end_dec,
-                raw: self.end_raw,
-                dec_w,
-                raw_w,
-            });
-        }
-        self.end_dec += u64::from(dec_w);
-        self.end_raw += u64::from(raw_w);
-    }
-
-    fn map(&self, d: u64) -> Option<u64> {
-        if d == self.end_dec {
-            return Some(self.end_raw);
-        }
-        if d > self.end_dec {
-            return None;
-        }
-        let i = self.runs.partition_point(|r| r.dec <= d).checked_sub(1)?;
-        let r = self.runs[i];
-        // An offset inside a multi-byte character maps to the character's start.
-        let chars = (d - r.dec) / u64::from(r.dec_w);
-        Some(r.raw + chars * u64::from(r.raw_w))
-    }
-
-    fn forget_before(&mut self, d: u64) {
-        while self.runs.len() > 1 && self.runs[1].dec <= d {
-            self.runs.pop_front();
-        }
-    }
-}
-
-/// Maps offsets in a decoder's UTF-8 output to offsets in its raw input.
-/// A cheap handle: clone it before handing the decoder to a scanner.
-#[derive(Clone, Debug)]
-pub struct OffsetMap(Rc<RefCell<Runs>>);
-
-impl OffsetMap {
-    /// The raw offset of decoded offset `decoded`, or `None` if it lies
-    /// beyond what was decoded or before the retained window. An offset in
-    /// the middle of a character maps to that character's first raw byte;
-    /// offsets at character boundaries (where findings start and end) map
-    /// exactly, including the end of the stream.
-    pub fn raw(&self, decoded: u64) -> Option<u64> {
-        self.0.borrow().map(decoded)
-    }
-}
-
 /// A `Read` of UTF-8 decoded from a UTF-16 `Read`. Unpaired surrogates and
 /// a trailing odd byte become U+FFFD.
 pub struct Utf16Decoder<R> {
@@ -167,10 +97,7 @@ impl<R: Read> Utf16Decoder<R> {
     /// A decoder of `inner`, whose first byte is at raw offset `raw_start`
     /// (2 when the caller has already consumed a byte-order mark).
     pub fn new(inner: R, endian: Endian, raw_start: u64) -> Self {
-        let runs = Runs {
-            end_raw: raw_start,
-            ..Runs::default()
-        };
+        let runs = Runs::starting_at(raw_start);
         Utf16Decoder {
             inner,
             endian,
@@ -180,7 +107,7 @@ impl<R: Read> Utf16Decoder<R> {
             out_pos: 0,
             handed_out: 0,
             window: 1 << 20,
-            map: OffsetMap(Rc::new(RefCell::new(runs))),
+            map: OffsetMap::new(runs),
             eof: false,
         }
     }
@@ -219,7 +146,7 @@ impl<R: Read> Utf16Decoder<R> {
         }
         let mut bytes = std::mem::take(&mut self.carry);
         bytes.extend_from_slice(&self.inbuf[..n]);
-        let mut runs = self.map.0.borrow_mut();
+        let mut runs = self.map.runs_mut();
         runs.forget_before(self.handed_out.saturating_sub(self.window));
         let mut i = 0;
         while i + 2 <= bytes.len() {
@@ -361,14 +288,14 @@ mod tests {
         dec.read_to_end(&mut sink).expect("in-memory read");
         // One run covers all ASCII, so even the start stays mapped; what
         // matters is that memory is one run, not one per character.
-        assert_eq!(map.0.borrow().runs.len(), 1);
+        assert_eq!(map.run_count(), 1);
         assert_eq!(map.raw(10), Some(20));
         let mixed = "aé".repeat(100_000);
         let raw = encode(&mixed, Endian::Little, false);
         let mut dec = Utf16Decoder::new(&raw[..], Endian::Little, 0).with_window(1000);
         let map = dec.offset_map();
         dec.read_to_end(&mut sink).expect("in-memory read");
-        assert!(map.0.borrow().runs.len() < 200_000 / 2);
+        assert!(map.run_count() < 200_000 / 2);
         assert_eq!(map.raw(0), None);
         let end = 300_000u64;
         assert_eq!(map.raw(end - 3), Some(400_000 - 4));

@@ -818,3 +818,51 @@ fn decode16(raw: &[u8], endian: Endian) -> String {
         .collect();
     String::from_utf16_lossy(&units)
 }
+
+#[test]
+fn quoted_printable_mail_in_a_gzip_is_decoded_with_raw_offsets() {
+    let email = "jane.doe@example.com";
+    let mut raw = b"From: a@example.org\r\nTo: b@example.org\r\nSubject: x\r\n\
+        Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        .to_vec();
+    for i in 0..5_000 {
+        // The address cut at a different place on each line.
+        let cut = 1 + i % (email.len() - 1);
+        let (a, b) = email.split_at(cut);
+        let line = format!("row {i} caf=C3=A9 {a}=\r\n{b} end\r\n").replace('@', "=40");
+        raw.extend_from_slice(line.as_bytes());
+    }
+    for (name, bytes) in [("m.eml", raw.clone()), ("m.eml.gz", gzip(&raw))] {
+        let mut found = Vec::new();
+        expand(name, &bytes[..], &Options::default(), |e| {
+            if let Event::Member(mut m) = e {
+                assert_eq!(m.encoding(), Encoding::Mail);
+                let offsets = m.offsets();
+                let mut text = Vec::new();
+                m.read_to_end(&mut text)?;
+                // All decoded at once here, so ask the map with a window
+                // that covers everything: only the last MiB is kept.
+                let mut at = 0;
+                while let Some(p) = memfind(&text[at..], email.as_bytes()) {
+                    let s = at + p;
+                    let e = s + email.len();
+                    if text.len() - s < (1 << 20) {
+                        let rs = offsets.raw(s as u64).expect("in window") as usize;
+                        let re = offsets.raw(e as u64).expect("in window") as usize;
+                        found.push((rs, re));
+                    }
+                    at = e;
+                }
+            }
+            Ok::<(), io::Error>(())
+        })
+        .expect("in memory");
+        assert_eq!(found.len(), 5_000, "{name}");
+        for (rs, re) in found {
+            let span = String::from_utf8_lossy(&raw[rs..re])
+                .replace("=\r\n", "")
+                .replace("=40", "@");
+            assert_eq!(span, email, "{name}");
+        }
+    }
+}

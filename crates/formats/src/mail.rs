@@ -1,0 +1,667 @@
+//! RFC 5322 mail (one message, or an mbox of many) with its
+//! quoted-printable bodies decoded for scanning.
+//!
+//! In a quoted-printable body `jane.doe=40example.com` is an email address
+//! and `Jane =\r\nDoe` a name split by a soft line break; detectors only see
+//! them decoded. [`MailDecoder`] passes headers and other bodies through
+//! unchanged and decodes the bodies (and MIME parts) whose
+//! `Content-Transfer-Encoding` is `quoted-printable`, recording an
+//! [`OffsetMap`] so that findings still point at the raw bytes.
+//!
+//! It works line by line on a bounded buffer: a line longer than
+//! [`MAX_SEGMENT`] is handled in pieces (never an escape cut in two), a
+//! header is kept up to [`MAX_HEADER`] bytes, at most [`MAX_NESTING`]
+//! multipart boundaries are followed. Input that is not what it claims
+//! (a bad escape, a missing boundary) is passed through, never an error.
+
+use std::io::{self, Read};
+
+use crate::offset_map::{OffsetMap, Runs};
+
+/// Lines longer than this are decoded in pieces of this size.
+pub const MAX_SEGMENT: usize = 64 * 1024;
+/// Bytes of one (unfolded) header kept for parsing; the rest is ignored.
+pub const MAX_HEADER: usize = 8 * 1024;
+/// Nested multipart boundaries followed; deeper ones are passed through.
+pub const MAX_NESTING: usize = 16;
+
+const READ: usize = 64 * 1024;
+/// Decoded output is handed out in blocks of about this size.
+const OUT_TARGET: usize = 64 * 1024;
+
+/// Headers that make a block of `Name: value` lines a mail header.
+const MAIL_HEADERS: [&str; 21] = [
+    "from",
+    "to",
+    "cc",
+    "subject",
+    "date",
+    "message-id",
+    "received",
+    "return-path",
+    "mime-version",
+    "delivered-to",
+    "reply-to",
+    "sender",
+    "in-reply-to",
+    "references",
+    "content-type",
+    "content-transfer-encoding",
+    "x-mailer",
+    "x-original-to",
+    "dkim-signature",
+    "authentication-results",
+    "arc-seal",
+];
+
+/// Whether `head` (the first bytes of a stream) is the start of a mail
+/// message or an mbox: an optional `From ` separator line, then only
+/// header lines (`Name: value` or folded continuations), at least two,
+/// one of them a header every mail has.
+pub fn looks_like_mail(head: &[u8]) -> bool {
+    let mut lines = head.split_inclusive(|b| *b == b'\n').peekable();
+    if lines.peek().is_some_and(|l| l.starts_with(b"From ")) {
+        lines.next();
+    }
+    let (mut headers, mut known) = (0usize, 0usize);
+    for line in lines {
+        if !line.ends_with(b"\n") {
+            // Cut by the end of the head: no verdict on it.
+            break;
+        }
+        if is_blank(line) {
+            break;
+        }
+        if line[0] == b' ' || line[0] == b'\t' {
+            if headers == 0 {
+                return false;
+            }
+            continue;
+        }
+        let Some(name) = header_name(line) else {
+            return false;
+        };
+        headers += 1;
+        if MAIL_HEADERS
+            .iter()
+            .any(|h| name.eq_ignore_ascii_case(h.as_bytes()))
+        {
+            known += 1;
+        }
+    }
+    headers >= 2 && known >= 1
+}
+
+/// The name of a `Name: value` line: 1 to 76 printable ASCII bytes
+/// without a colon or a space (RFC 5322 `ftext`).
+fn header_name(line: &[u8]) -> Option<&[u8]> {
+    let colon = memchr::memchr(b':', &line[..line.len().min(77)])?;
+    let name = &line[..colon];
+    (!name.is_empty() && name.iter().all(|b| (33..=126).contains(b))).then_some(name)
+}
+
+fn is_blank(line: &[u8]) -> bool {
+    line == b"\n" || line == b"\r\n"
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        // RFC 2045 asks for upper case; writers that use lower case exist.
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    /// In a header block (of the message or a MIME part).
+    Headers,
+    Body,
+}
+
+/// What a header block said about the body after it.
+#[derive(Debug, Default)]
+struct Part {
+    qp: bool,
+    boundary: Option<Vec<u8>>,
+}
+
+/// The decoding state, apart from the raw buffer so that a segment of the
+/// buffer can be handed to it while it writes its output.
+struct Parser {
+    out: Vec<u8>,
+    map: OffsetMap,
+    state: State,
+    line_start: bool,
+    prev_blank: bool,
+    header: Vec<u8>,
+    part: Part,
+    body_qp: bool,
+    boundaries: Vec<Vec<u8>>,
+}
+
+impl Parser {
+    /// Handles one segment: a whole line (`full`, ending in `\n`), or a
+    /// piece of a long line, or the unterminated end of the stream.
+    fn segment(&mut self, seg: &[u8], full: bool) {
+        let at_start = self.line_start;
+        self.line_start = full;
+        let blank = full && is_blank(seg);
+        if self.state == State::Headers {
+            if at_start && blank {
+                self.end_header();
+                self.end_headers();
+            } else if at_start && seg[0] != b' ' && seg[0] != b'\t' {
+                self.end_header();
+                self.append_header(seg);
+            } else {
+                self.append_header(seg);
+            }
+            self.prev_blank = blank;
+            return self.identity(seg);
+        }
+        if at_start {
+            if let Some((i, close)) = self.boundary(seg) {
+                if close {
+                    self.boundaries.truncate(i);
+                    self.body_qp = false;
+                } else {
+                    self.boundaries.truncate(i + 1);
+                    self.new_header_block();
+                }
+                self.prev_blank = false;
+                return self.identity(seg);
+            }
+            // mbox: a `From ` line after a blank line starts the next
+            // message (inside a quoted-printable body writers escape it
+            // as `=46rom`).
+            if self.boundaries.is_empty() && self.prev_blank && seg.starts_with(b"From ") {
+                self.boundaries.clear();
+                self.new_header_block();
+                self.prev_blank = false;
+                return self.identity(seg);
+            }
+        }
+        self.prev_blank = blank;
+        if self.body_qp {
+            self.quoted_printable(seg, full);
+        } else {
+            self.identity(seg);
+        }
+    }
+
+    fn new_header_block(&mut self) {
+        self.state = State::Headers;
+        self.part = Part::default();
+        self.header.clear();
+    }
+
+    fn append_header(&mut self, seg: &[u8]) {
+        let room = MAX_HEADER.saturating_sub(self.header.len());
+        self.header.extend_from_slice(&seg[..seg.len().min(room)]);
+    }
+
+    /// Parses the header collected so far, for the two that matter.
+    fn end_header(&mut self) {
+        let header = std::mem::take(&mut self.header);
+        if let Some(name) = header_name(&header) {
+            let value = header[name.len() + 1..].trim_ascii();
+            if name.eq_ignore_ascii_case(b"content-transfer-encoding") {
+                self.part.qp = value.eq_ignore_ascii_case(b"quoted-printable");
+            } else if name.eq_ignore_ascii_case(b"content-type") {
+                let multipart = value
+                    .get(..10)
+                    .is_some_and(|t| t.eq_ignore_ascii_case(b"multipart/"));
+                self.part.boundary = if multipart {
+                    boundary_param(value)
+                } else {
+                    None
+                };
+            }
+        }
+        self.header = header;
+        self.header.clear();
+    }
+
+    fn end_headers(&mut self) {
+        let part = std::mem::take(&mut self.part);
+        self.body_qp = part.qp;
+        if let Some(b) = part.boundary {
+            if self.boundaries.len() < MAX_NESTING {
+                self.boundaries.push(b);
+            }
+        }
+        self.state = State::Body;
+    }
+
+    /// `--boundary` or `--boundary--` of an open multipart (the innermost
+    /// that matches): its index and whether it closes.
+    fn boundary(&self, line: &[u8]) -> Option<(usize, bool)> {
+        let rest = line.strip_prefix(b"--")?;
+        self.boundaries.iter().enumerate().rev().find_map(|(i, b)| {
+            let after = rest.strip_prefix(b.as_slice())?;
+            let (close, tail) = match after.strip_prefix(b"--") {
+                Some(t) => (true, t),
+                None => (false, after),
+            };
+            tail.iter()
+                .all(u8::is_ascii_whitespace)
+                .then_some((i, close))
+        })
+    }
+
+    fn identity(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+        self.map.runs_mut().push_many(1, 1, bytes.len() as u64);
+    }
+
+    fn quoted_printable(&mut self, seg: &[u8], full: bool) {
+        let eol = if !full {
+            0
+        } else if seg.ends_with(b"\r\n") {
+            2
+        } else {
+            1
+        };
+        let content = &seg[..seg.len() - eol];
+        // Transport may pad lines with blanks; a `=` before them is still
+        // a soft line break.
+        let kept = content.trim_ascii_end().len();
+        if full && kept > 0 && content[kept - 1] == b'=' {
+            self.decode(&content[..kept - 1]);
+            let dropped = seg.len() - (kept - 1);
+            self.map.runs_mut().skip_raw(dropped as u64);
+        } else {
+            self.decode(content);
+            self.identity(&seg[content.len()..]);
+        }
+    }
+
+    fn decode(&mut self, content: &[u8]) {
+        let mut runs = self.map.runs_mut();
+        let mut i = 0;
+        while let Some(j) = memchr::memchr(b'=', &content[i..]) {
+            let at = i + j;
+            self.out.extend_from_slice(&content[i..at]);
+            runs.push_many(1, 1, (at - i) as u64);
+            let escaped = match (content.get(at + 1), content.get(at + 2)) {
+                (Some(&h), Some(&l)) => hex(h).zip(hex(l)).map(|(h, l)| h << 4 | l),
+                _ => None,
+            };
+            match escaped {
+                Some(b) => {
+                    self.out.push(b);
+                    runs.push(1, 3);
+                    i = at + 3;
+                }
+                None => {
+                    // Not an escape: kept as written (RFC 2045 6.7, note 1).
+                    self.out.push(b'=');
+                    runs.push(1, 1);
+                    i = at + 1;
+                }
+            }
+        }
+        self.out.extend_from_slice(&content[i..]);
+        runs.push_many(1, 1, (content.len() - i) as u64);
+    }
+}
+
+/// The `boundary` parameter of a `multipart/…` content type, 1 to 70
+/// bytes (RFC 2046), quoted or not.
+fn boundary_param(value: &[u8]) -> Option<Vec<u8>> {
+    const KEY: &[u8] = b"boundary=";
+    let at = value
+        .windows(KEY.len())
+        .position(|w| w.eq_ignore_ascii_case(KEY))?;
+    let rest = &value[at + KEY.len()..];
+    let b = match rest.strip_prefix(b"\"") {
+        Some(q) => &q[..memchr::memchr(b'"', q)?],
+        None => {
+            let end = rest
+                .iter()
+                .position(|c| *c == b';' || c.is_ascii_whitespace())
+                .unwrap_or(rest.len());
+            &rest[..end]
+        }
+    };
+    (1..=70).contains(&b.len()).then(|| b.to_vec())
+}
+
+/// A `Read` of a mail stream with its quoted-printable bodies decoded;
+/// see the module doc.
+pub struct MailDecoder<R> {
+    inner: R,
+    raw: Vec<u8>,
+    raw_pos: usize,
+    eof: bool,
+    out_pos: usize,
+    handed_out: u64,
+    window: u64,
+    p: Parser,
+}
+
+impl<R: Read> MailDecoder<R> {
+    /// A decoder of `inner`, from its first byte (raw offset 0).
+    pub fn new(inner: R) -> Self {
+        MailDecoder {
+            inner,
+            raw: Vec::with_capacity(READ + MAX_SEGMENT),
+            raw_pos: 0,
+            eof: false,
+            out_pos: 0,
+            handed_out: 0,
+            window: 1 << 20,
+            p: Parser {
+                out: Vec::with_capacity(OUT_TARGET + MAX_SEGMENT),
+                map: OffsetMap::new(Runs::starting_at(0)),
+                state: State::Headers,
+                line_start: true,
+                prev_blank: false,
+                header: Vec::new(),
+                part: Part::default(),
+                body_qp: false,
+                boundaries: Vec::new(),
+            },
+        }
+    }
+
+    /// Keep offset mappings for at least the last `window` decoded bytes
+    /// handed out.
+    pub fn with_window(mut self, window: u64) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// The offset map, valid while this decoder lives (and after).
+    pub fn offset_map(&self) -> OffsetMap {
+        self.p.map.clone()
+    }
+
+    /// The next segment of the raw buffer: its length and whether it is a
+    /// whole line. `None` when more input is needed (or none is left).
+    fn next_segment(&self) -> Option<(usize, bool)> {
+        let rest = &self.raw[self.raw_pos..];
+        if rest.is_empty() {
+            return None;
+        }
+        let limit = &rest[..rest.len().min(MAX_SEGMENT)];
+        if let Some(i) = memchr::memchr(b'\n', limit) {
+            return Some((i + 1, true));
+        }
+        if rest.len() >= MAX_SEGMENT {
+            // Never cut `=XX` in two: leave a `=` near the end for the next piece.
+            let cut = match memchr::memrchr(b'=', &limit[MAX_SEGMENT - 2..]) {
+                Some(i) => MAX_SEGMENT - 2 + i,
+                None => MAX_SEGMENT,
+            };
+            return Some((cut, false));
+        }
+        self.eof.then_some((rest.len(), false))
+    }
+
+    fn refill(&mut self) -> io::Result<()> {
+        self.p.out.clear();
+        self.out_pos = 0;
+        self.p
+            .map
+            .runs_mut()
+            .forget_before(self.handed_out.saturating_sub(self.window));
+        loop {
+            while let Some((len, full)) = self.next_segment() {
+                let seg = self.raw_pos..self.raw_pos + len;
+                self.raw_pos += len;
+                self.p.segment(&self.raw[seg], full);
+                if self.p.out.len() >= OUT_TARGET {
+                    return Ok(());
+                }
+            }
+            if self.eof || !self.p.out.is_empty() {
+                return Ok(());
+            }
+            self.raw.drain(..self.raw_pos);
+            self.raw_pos = 0;
+            let old = self.raw.len();
+            self.raw.resize(old + READ, 0);
+            let n = loop {
+                match self.inner.read(&mut self.raw[old..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        self.raw.truncate(old);
+                        return Err(e);
+                    }
+                }
+            };
+            self.raw.truncate(old + n);
+            if n == 0 {
+                self.eof = true;
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for MailDecoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.out_pos == self.p.out.len() {
+            if self.eof && self.raw_pos == self.raw.len() {
+                return Ok(0);
+            }
+            self.refill()?;
+        }
+        let n = buf.len().min(self.p.out.len() - self.out_pos);
+        buf[..n].copy_from_slice(&self.p.out[self.out_pos..self.out_pos + n]);
+        self.out_pos += n;
+        self.handed_out += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hands out `step` bytes per read, to cut lines and escapes anywhere.
+    struct Trickle<'a>(&'a [u8], usize);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(out.len()).min(self.0.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn decode_all(raw: &[u8], step: usize) -> (Vec<u8>, OffsetMap) {
+        let mut dec = MailDecoder::new(Trickle(raw, step));
+        let map = dec.offset_map();
+        let mut out = Vec::new();
+        dec.read_to_end(&mut out).expect("in-memory read");
+        (out, map)
+    }
+
+    /// Checks that `needle`, found in the decoded text, maps to raw bytes
+    /// that decode to it; returns the raw ranges.
+    fn raw_ranges(raw: &[u8], step: usize, needle: &str) -> Vec<(usize, usize)> {
+        let (out, map) = decode_all(raw, step);
+        let mut found = Vec::new();
+        let n = needle.as_bytes();
+        let mut i = 0;
+        while let Some(p) = out[i..].windows(n.len()).position(|w| w == n) {
+            let s = i + p;
+            let rs = map.raw(s as u64).expect("mapped") as usize;
+            let re = map.raw((s + n.len()) as u64).expect("mapped") as usize;
+            assert_eq!(
+                qp_decode(&raw[rs..re]),
+                n,
+                "step {step}: {:?}",
+                String::from_utf8_lossy(&raw[rs..re])
+            );
+            found.push((rs, re));
+            i = s + n.len();
+        }
+        found
+    }
+
+    /// A plain reference decoder for whole strings, independent of the
+    /// streaming one.
+    fn qp_decode(raw: &[u8]) -> Vec<u8> {
+        let text = String::from_utf8_lossy(raw)
+            .replace("=\r\n", "")
+            .replace("=\n", "");
+        let b = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'=' && i + 2 < b.len() {
+                if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                    out.push(h << 4 | l);
+                    i += 3;
+                    continue;
+                }
+            }
+            out.push(b[i]);
+            i += 1;
+        }
+        out
+    }
+
+    const QP_MAIL: &str = "From: \"Jane Doe\" <jane.doe@example.com>\r\n\
+        To: support@example.org\r\n\
+        Subject: refund\r\n\
+        MIME-Version: 1.0\r\n\
+        Content-Type: text/plain; charset=utf-8\r\n\
+        Content-Transfer-Encoding: quoted-printable\r\n\
+        \r\n\
+        Name: Jane =\r\n\
+        Doe, write to jane.d=\r\n\
+        oe=40example.com or =C3=89lodie Durand=20\r\n\
+        =3D=3D end\r\n";
+
+    #[test]
+    fn quoted_printable_body_is_decoded_and_maps_back() {
+        for step in [1, 2, 3, 7, 4096] {
+            let (out, _) = decode_all(QP_MAIL.as_bytes(), step);
+            let text = String::from_utf8(out).expect("utf-8");
+            let body = text.split("\r\n\r\n").nth(1).expect("body");
+            assert_eq!(
+                body,
+                "Name: Jane Doe, write to jane.doe@example.com or Élodie Durand \r\n== end\r\n"
+            );
+            // The header's address is passed through; the body's is decoded.
+            let mails = raw_ranges(QP_MAIL.as_bytes(), step, "jane.doe@example.com");
+            assert_eq!(mails.len(), 2);
+            assert_eq!(mails[0].0, QP_MAIL.find("jane.doe@").expect("header"));
+            assert_eq!(mails[1].0, QP_MAIL.find("jane.d=").expect("body"));
+            assert_eq!(raw_ranges(QP_MAIL.as_bytes(), step, "Jane Doe").len(), 2);
+            let elodie = raw_ranges(QP_MAIL.as_bytes(), step, "Élodie Durand");
+            assert_eq!(elodie[0].0, QP_MAIL.find("=C3=89").expect("escape"));
+        }
+    }
+
+    #[test]
+    fn only_quoted_printable_parts_of_a_multipart_are_decoded() {
+        let raw = "Received: from a by b\n\
+            From: x@example.com\n\
+            Content-Type: multipart/mixed;\n\
+            \tboundary=\"b1\"\n\
+            \n\
+            preamble a=40b.example\n\
+            --b1\n\
+            Content-Type: text/plain\n\
+            \n\
+            plain a=40b.example\n\
+            --b1\n\
+            Content-Type: text/plain\n\
+            Content-Transfer-Encoding: Quoted-Printable\n\
+            \n\
+            qp a=40b.example\n\
+            --b1--\n\
+            epilogue a=40b.example\n";
+        for step in [1, 5, 4096] {
+            let (out, _) = decode_all(raw.as_bytes(), step);
+            let text = String::from_utf8(out).expect("utf-8");
+            assert!(text.contains("preamble a=40b.example\n"), "{text}");
+            assert!(text.contains("plain a=40b.example\n"), "{text}");
+            assert!(text.contains("qp a@b.example\n"), "{text}");
+            assert!(text.contains("epilogue a=40b.example\n"), "{text}");
+            assert_eq!(raw_ranges(raw.as_bytes(), step, "a@b.example").len(), 1);
+        }
+    }
+
+    #[test]
+    fn mbox_messages_each_have_their_own_encoding() {
+        let one = "From a@example.com Tue Mar 12 10:22:33 2024\n\
+            From: a@example.com\n\
+            Subject: one\n\
+            Content-Transfer-Encoding: quoted-printable\n\
+            \n\
+            mail b=40example.com\n\
+            \n";
+        let two = "From b@example.com Tue Mar 12 10:22:34 2024\n\
+            From: b@example.com\n\
+            Subject: two\n\
+            \n\
+            kept c=40example.com\n";
+        let raw = format!("{one}{two}");
+        let (out, _) = decode_all(raw.as_bytes(), 3);
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(text.contains("mail b@example.com\n"), "{text}");
+        assert!(text.contains("kept c=40example.com\n"), "{text}");
+    }
+
+    #[test]
+    fn long_lines_are_decoded_in_pieces_without_cutting_escapes() {
+        // One 420 KB line of escapes and text: no line end for the buffer
+        // to stop at.
+        let mut raw = String::from(
+            "From: x@example.com\nSubject: s\nContent-Transfer-Encoding: quoted-printable\n\n",
+        );
+        let body_start = raw.len();
+        for i in 0..60_000 {
+            raw.push_str(if i % 7 == 0 { "ab=40cd" } else { "xy=40z " });
+        }
+        raw.push('\n');
+        let expect = qp_decode(&raw.as_bytes()[body_start..]);
+        for step in [4096, 100_000] {
+            let (out, map) = decode_all(raw.as_bytes(), step);
+            assert_eq!(&out[body_start..], &expect[..]);
+            assert_eq!(map.raw(out.len() as u64), Some(raw.len() as u64));
+        }
+        assert_eq!(
+            raw_ranges(raw.as_bytes(), 4096, "ab@cd").len(),
+            60_000 / 7 + 1
+        );
+    }
+
+    #[test]
+    fn mail_heads_are_recognised_and_others_are_not() {
+        assert!(looks_like_mail(QP_MAIL.as_bytes()));
+        assert!(looks_like_mail(
+            b"From a@b.example Tue Mar 12 10:22:33 2024\nReceived: from x\n\tby y\nFrom: a@b.example\n\n"
+        ));
+        assert!(!looks_like_mail(b"Subject: only one header\n\nbody\n"));
+        assert!(!looks_like_mail(b"name,email\nJane,j@example.com\n"));
+        assert!(!looks_like_mail(b"X-A: 1\nX-B: 2\n\n"));
+        assert!(!looks_like_mail(b"Date: today\nnot a header line\nTo: x\n"));
+        assert!(!looks_like_mail(b""));
+    }
+
+    #[test]
+    fn old_mappings_are_forgotten() {
+        let mut raw =
+            String::from("From: a\nTo: b\nContent-Transfer-Encoding: quoted-printable\n\n");
+        for _ in 0..200_000 {
+            raw.push_str("=C3=A9a");
+        }
+        let mut dec = MailDecoder::new(raw.as_bytes()).with_window(1000);
+        let map = dec.offset_map();
+        std::io::copy(&mut dec, &mut std::io::sink()).expect("in-memory read");
+        // What is kept: the window plus the block last handed out, not the
+        // 400,000 runs of the whole stream.
+        assert!(map.run_count() < 60_000, "{}", map.run_count());
+        assert_eq!(map.raw(0), None);
+    }
+}
