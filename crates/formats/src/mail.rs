@@ -95,9 +95,19 @@ pub fn looks_like_mail(head: &[u8]) -> bool {
 /// The name of a `Name: value` line: 1 to 76 printable ASCII bytes
 /// without a colon or a space (RFC 5322 `ftext`).
 fn header_name(line: &[u8]) -> Option<&[u8]> {
-    let colon = memchr::memchr(b':', &line[..line.len().min(77)])?;
+    let colon = find(b':', &line[..line.len().min(77)])?;
     let name = &line[..colon];
     (!name.is_empty() && name.iter().all(|b| (33..=126).contains(b))).then_some(name)
+}
+
+/// Byte search without a dependency: lines are searched once each, and
+/// this is far faster than the detectors that read the same bytes after.
+fn find(needle: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|b| *b == needle)
+}
+
+fn rfind(needle: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().rposition(|b| *b == needle)
 }
 
 fn is_blank(line: &[u8]) -> bool {
@@ -282,7 +292,7 @@ impl Parser {
     fn decode(&mut self, content: &[u8]) {
         let mut runs = self.map.runs_mut();
         let mut i = 0;
-        while let Some(j) = memchr::memchr(b'=', &content[i..]) {
+        while let Some(j) = find(b'=', &content[i..]) {
             let at = i + j;
             self.out.extend_from_slice(&content[i..at]);
             runs.push_many(1, 1, (at - i) as u64);
@@ -318,7 +328,7 @@ fn boundary_param(value: &[u8]) -> Option<Vec<u8>> {
         .position(|w| w.eq_ignore_ascii_case(KEY))?;
     let rest = &value[at + KEY.len()..];
     let b = match rest.strip_prefix(b"\"") {
-        Some(q) => &q[..memchr::memchr(b'"', q)?],
+        Some(q) => &q[..find(b'"', q)?],
         None => {
             let end = rest
                 .iter()
@@ -388,12 +398,12 @@ impl<R: Read> MailDecoder<R> {
             return None;
         }
         let limit = &rest[..rest.len().min(MAX_SEGMENT)];
-        if let Some(i) = memchr::memchr(b'\n', limit) {
+        if let Some(i) = find(b'\n', limit) {
             return Some((i + 1, true));
         }
         if rest.len() >= MAX_SEGMENT {
             // Never cut `=XX` in two: leave a `=` near the end for the next piece.
-            let cut = match memchr::memrchr(b'=', &limit[MAX_SEGMENT - 2..]) {
+            let cut = match rfind(b'=', &limit[MAX_SEGMENT - 2..]) {
                 Some(i) => MAX_SEGMENT - 2 + i,
                 None => MAX_SEGMENT,
             };
