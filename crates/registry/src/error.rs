@@ -56,9 +56,24 @@ pub enum Error {
     #[error("CSV read error at line {line}: {message}")]
     Csv { line: u64, message: String },
 
+    /// A SQL customer source failed (the URL is shown without password).
+    #[error("SQL source {url}: {message}")]
+    Sql { url: String, message: String },
+
+    /// A `for_each_customer` callback stopped the read with its own error.
+    #[error("{0}")]
+    Consumer(#[source] Box<dyn std::error::Error + Send + Sync>),
+
     /// A hard format limit was exceeded.
     #[error("registry limit exceeded: {0}")]
     Limit(String),
+}
+
+impl Error {
+    /// Wraps a caller's error so a row callback can stop the read with it.
+    pub fn consumer(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
+        Error::Consumer(e.into())
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -35,6 +35,7 @@ use crate::normalize::email::{self, EmailOptions, EmailProblem};
 use crate::normalize::phone::{self, PhoneProblem};
 use crate::normalize::{name, Forms};
 use crate::registry::{publish, Registry, CURRENT};
+use crate::source::{read_csv, read_source, CustomerRow, ImportSource, SourceReport};
 
 /// The logical input fields, in the order of [`ColumnMap`].
 pub const FIELDS: [&str; 7] = [
@@ -62,7 +63,10 @@ const MAX_JURIS_LEN: usize = 64;
 /// from the column of the same name. A mapping to the empty string marks a
 /// field as absent from this CSV (e.g. `region=` for a file without regions):
 /// it is then empty for every row rather than a missing-column error.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Serialised as its `--map` spec string ([`ColumnMap::to_spec`]).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub struct ColumnMap {
     headers: [Option<String>; 7],
 }
@@ -93,17 +97,54 @@ impl ColumnMap {
         Ok(map)
     }
 
-    /// Reads `field` from column `header`; empty `header` = field absent.
+    /// Reads `field` from column `header` (trimmed); empty `header` =
+    /// field absent. A header may not contain a comma (the spec separator).
     pub fn set(&mut self, field: &str, header: &str) -> Result<(), String> {
         let i = FIELDS
             .iter()
             .position(|f| *f == field)
             .ok_or_else(|| format!("unknown field {field:?}; fields are {}", FIELDS.join(", ")))?;
+        let header = header.trim();
         if i == F_ID && header.is_empty() {
             return Err("customer_id cannot be absent".into());
         }
+        if header.contains(',') {
+            return Err(format!("header for {field} contains a comma"));
+        }
         self.headers[i] = (!header.is_empty()).then(|| header.to_string());
         Ok(())
+    }
+
+    /// The header name each field is read from, in [`FIELDS`] order.
+    pub fn headers(&self) -> &[Option<String>; 7] {
+        &self.headers
+    }
+
+    /// The `--map` spec that [`ColumnMap::parse`] turns back into this map:
+    /// only fields that differ from the default, `""` for the default map.
+    pub fn to_spec(&self) -> String {
+        let mut parts = Vec::new();
+        for (field, header) in FIELDS.iter().zip(&self.headers) {
+            match header {
+                Some(h) if h == field => {}
+                Some(h) => parts.push(format!("{field}={h}")),
+                None => parts.push(format!("{field}=")),
+            }
+        }
+        parts.join(",")
+    }
+}
+
+impl From<ColumnMap> for String {
+    fn from(m: ColumnMap) -> String {
+        m.to_spec()
+    }
+}
+
+impl TryFrom<String> for ColumnMap {
+    type Error = Error;
+    fn try_from(spec: String) -> Result<ColumnMap> {
+        ColumnMap::parse(&spec)
     }
 }
 
@@ -150,6 +191,9 @@ pub enum RowProblem {
     InvalidPhone,
     /// Row kept with the field empty.
     FieldTooLong { column: &'static str },
+    /// SQL value of a type with no text form here (cast it in the query).
+    /// Row skipped if the column is customer_id, else the field is empty.
+    UnsupportedValue { column: &'static str },
 }
 
 impl std::fmt::Display for RowProblem {
@@ -183,6 +227,12 @@ impl std::fmt::Display for RowProblem {
             }
             RowProblem::FieldTooLong { column } => {
                 write!(f, "{column} longer than {MAX_JURIS_LEN} bytes; ignored")
+            }
+            RowProblem::UnsupportedValue { column } => {
+                write!(
+                    f,
+                    "column {column} has a SQL type without a text form (cast it)"
+                )
             }
         }
     }
@@ -264,7 +314,7 @@ pub fn init(dir: &Path, key: &Key) -> Result<bool> {
         row_hash: Vec::new(),
         fps: [Vec::new(), Vec::new(), Vec::new()],
     };
-    publish(dir, &build)?;
+    publish(dir, &build, None)?;
     Ok(true)
 }
 
@@ -304,15 +354,50 @@ pub fn init_with_key_file(dir: &Path, key_file: &Path) -> Result<(Key, InitOutco
     ))
 }
 
-/// Imports a CSV file; see [`import_csv`].
+/// Imports a CSV file; see [`import_csv`]. The file is recorded as the
+/// registry's source (with `opts.columns`), like [`import`] does.
 pub fn import_csv_file(
     dir: &Path,
     key: &Key,
     csv_path: &Path,
     opts: &ImportOptions,
 ) -> Result<ImportReport> {
-    let f = fs::File::open(csv_path).map_err(io("opening CSV", csv_path))?;
-    import_csv(dir, key, f, opts)
+    let source = ImportSource::Csv {
+        path: csv_path.to_path_buf(),
+        columns: opts.columns.clone(),
+    };
+    import(dir, key, &source, opts)
+}
+
+/// Imports customers from `source` (CSV file, stdin `-`, or SQL; the CSV
+/// column map is the source's, `opts.columns` is not used) as a full
+/// snapshot, like [`import_csv`], and records the source with the new
+/// generation, so that [`Registry::import_source`] can re-read contacts
+/// later. The recorded form has absolute paths and no password. A stdin
+/// source is not recorded (it cannot be read again).
+pub fn import(
+    dir: &Path,
+    key: &Key,
+    source: &ImportSource,
+    opts: &ImportOptions,
+) -> Result<ImportReport> {
+    let recorded = if source.is_rereadable() {
+        let resolved = source.resolved()?;
+        let json = serde_json::to_vec_pretty(&resolved).map_err(|e| Error::Corrupt {
+            path: dir.to_path_buf(),
+            reason: format!("cannot serialise the import source: {e}"),
+        })?;
+        Some(json)
+    } else {
+        None
+    };
+    import_rows(
+        dir,
+        key,
+        opts,
+        |max_w, on_row| read_source(source, max_w, on_row),
+        recorded.as_deref(),
+    )
 }
 
 /// One kept row while importing.
@@ -340,6 +425,26 @@ pub fn import_csv<R: Read>(
     input: R,
     opts: &ImportOptions,
 ) -> Result<ImportReport> {
+    import_rows(
+        dir,
+        key,
+        opts,
+        |max_w, on_row| read_csv(input, &opts.columns, max_w, on_row),
+        None,
+    )
+}
+
+type RowSink<'a> = &'a mut dyn FnMut(&CustomerRow<'_>) -> Result<()>;
+
+/// The import proper: `read` streams the rows (and reports what it
+/// skipped); `source_json` is recorded beside the new generation.
+fn import_rows(
+    dir: &Path,
+    key: &Key,
+    opts: &ImportOptions,
+    read: impl FnOnce(usize, RowSink<'_>) -> Result<SourceReport>,
+    source_json: Option<&[u8]>,
+) -> Result<ImportReport> {
     let old = Registry::open(dir, key)?;
     let keys = old.keys().clone();
     let flags = if opts.email.case_sensitive_local {
@@ -349,36 +454,6 @@ pub fn import_csv<R: Read>(
     };
     let same_rules = old.flags() == flags;
 
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .buffer_capacity(1 << 20)
-        .from_reader(input);
-    let header = rdr.byte_headers().map_err(|e| csv_error(&e))?.clone();
-    let header_names: Vec<String> = header
-        .iter()
-        .map(|h| {
-            String::from_utf8_lossy(h)
-                .trim()
-                .trim_start_matches('\u{feff}')
-                .to_string()
-        })
-        .collect();
-    let mut cols: [Option<usize>; 7] = [None; 7];
-    for (i, want) in opts.columns.headers.iter().enumerate() {
-        let Some(want) = want else { continue };
-        let pos = header_names.iter().position(|h| h == want);
-        match pos {
-            Some(p) => cols[i] = Some(p),
-            None => {
-                return Err(Error::MissingColumn {
-                    field: FIELDS[i],
-                    header: want.clone(),
-                    available: header_names.join(","),
-                })
-            }
-        }
-    }
-
     let mut report = ImportReport::default();
     let max_w = opts.max_warnings;
     let mut rows: Vec<Row> = Vec::new();
@@ -386,52 +461,11 @@ pub fn import_csv<R: Read>(
     let mut juris_ix: HashMap<(String, String), u16> = HashMap::new();
     let mut juris: Vec<(String, String)> = Vec::new();
     let mut fresh: [Vec<Entry>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-    let mut rec = csv::ByteRecord::new();
 
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                // csv reports only I/O and UTF-8-in-header errors here since
-                // the reader is flexible; neither can be skipped over.
-                return Err(csv_error(&e));
-            }
-        }
-        report.rows += 1;
-        let line = rec.position().map_or(0, |p| p.line());
-        if rec.len() != header.len() {
-            report.skipped_rows += 1;
-            report.warn(
-                max_w,
-                line,
-                RowProblem::WrongFieldCount {
-                    found: rec.len(),
-                    expected: header.len(),
-                },
-            );
-            continue;
-        }
-        let mut skip = false;
-        let mut fields: [&str; 7] = [""; 7];
-        for (i, col) in cols.iter().enumerate() {
-            fields[i] = match col.and_then(|c| rec.get(c)) {
-                None => "",
-                Some(b) => match std::str::from_utf8(b) {
-                    Ok(s) => s,
-                    Err(_) => {
-                        report.warn(max_w, line, RowProblem::InvalidUtf8 { column: FIELDS[i] });
-                        skip |= i == F_ID;
-                        ""
-                    }
-                },
-            };
-        }
-        if skip {
-            report.skipped_rows += 1;
-            continue;
-        }
-        let id = fields[F_ID].trim();
+    let mut on_row = |row: &CustomerRow<'_>| -> Result<()> {
+        let line = row.line;
+        let fields = row.fields();
+        let id = row.customer_id;
         if id.is_empty() || id.len() > MAX_ID_LEN {
             report.skipped_rows += 1;
             let p = if id.is_empty() {
@@ -440,10 +474,10 @@ pub fn import_csv<R: Read>(
                 RowProblem::CustomerIdTooLong
             };
             report.warn(max_w, line, p);
-            continue;
+            return Ok(());
         }
-        let mut country = fields[F_COUNTRY].trim().to_ascii_uppercase();
-        let mut region = fields[F_REGION].trim().to_string();
+        let mut country = fields[F_COUNTRY].to_ascii_uppercase();
+        let mut region = fields[F_REGION].to_string();
         for (col, v) in [(F_COUNTRY, &mut country), (F_REGION, &mut region)] {
             if v.len() > MAX_JURIS_LEN {
                 report.warn(
@@ -509,7 +543,13 @@ pub fn import_csv<R: Read>(
             line,
         });
         id_blob.extend_from_slice(id.as_bytes());
-    }
+        Ok(())
+    };
+    let read_report = read(max_w, &mut on_row)?;
+    report.rows = read_report.rows;
+    report.skipped_rows += read_report.skipped_rows;
+    report.warnings_total += read_report.warnings_total;
+    report.warnings.extend(read_report.warnings);
 
     // Sort rows by id; the first occurrence of an id wins.
     let id_of = |r: &Row| &id_blob[r.id_off as usize..r.id_off as usize + r.id_len as usize];
@@ -547,8 +587,10 @@ pub fn import_csv<R: Read>(
         kept.push(r);
     }
     drop(order);
-    // Warnings were pushed in two passes; present them in file order.
+    // Warnings come from the reader and two passes here; present the
+    // first ones in file order.
     report.warnings.sort_by_key(|w| w.line);
+    report.warnings.truncate(max_w);
 
     let mut old_to_new = vec![u32::MAX; old.len() as usize];
     let mut matched_old = 0u64;
@@ -614,28 +656,11 @@ pub fn import_csv<R: Read>(
     // The old mapping must stay valid until the merge is done (it is), and
     // may be dropped before publishing.
     drop(old);
-    let (file, bytes) = publish(dir, &build)?;
+    let (file, bytes) = publish(dir, &build, source_json)?;
     report.index_file = file;
     report.index_bytes = bytes;
     report.generation = build.generation;
     Ok(report)
-}
-
-fn csv_error(e: &csv::Error) -> Error {
-    let line = e.position().map_or(0, |p| p.line());
-    // csv's messages may quote field bytes for UTF-8 errors; keep only the
-    // kind, never content.
-    let message = match e.kind() {
-        csv::ErrorKind::Io(err) => format!("I/O error: {err}"),
-        csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".to_string(),
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("row has {len} fields, expected {expected_len}")
-        }
-        _ => "malformed CSV".to_string(),
-    };
-    Error::Csv { line, message }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -10,9 +10,12 @@
 //! - stores fingerprints as sorted 20-byte entries (fingerprint + customer
 //!   index) in a memory-mapped, checksummed index file, next to the customer
 //!   id, country and region (kept in clear: jurisdiction needs them);
-//! - imports customer CSVs as snapshots, reusing unchanged rows
-//!   ([`import_csv`]), and publishes each import atomically as a new
-//!   generation;
+//! - imports customers as snapshots from CSV or a SQL query
+//!   ([`ImportSource`], [`import`]), reusing unchanged rows, and publishes
+//!   each import atomically as a new generation, with a record of its
+//!   source (never a password) so that contacts can be re-read from it;
+//! - reads customer sources row by row for any consumer
+//!   ([`for_each_customer`]) — the registry itself keeps no contact data;
 //! - answers lookups ([`Registry::lookup_email`], [`Registry::lookup_phone`],
 //!   [`Registry::lookup_name`]) with candidate customer indices.
 //!
@@ -56,13 +59,17 @@ mod import;
 mod key;
 pub mod normalize;
 mod registry;
+mod source;
 
 pub use error::{Error, Result};
 pub use import::{
-    import_csv, import_csv_file, init, init_with_key_file, ColumnMap, ImportOptions, ImportReport,
-    InitOutcome, RowProblem, RowWarning, FIELDS,
+    import, import_csv, import_csv_file, init, init_with_key_file, ColumnMap, ImportOptions,
+    ImportReport, InitOutcome, RowProblem, RowWarning, FIELDS,
 };
 pub use key::{Fingerprint, IdKind, Key, FP_LEN};
 pub use normalize::email::EmailOptions;
 pub use normalize::Forms;
 pub use registry::{CustomerRef, Match, Matches, Registry, Stats, Verify};
+pub use source::{
+    for_each_customer, redact_url, CustomerRow, ImportSource, SourceReport, MAX_SOURCE_WARNINGS,
+};

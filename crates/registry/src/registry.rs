@@ -6,7 +6,12 @@
 //! index-<gen>-<rand>.bwr   index files (see `format`); the live one and
 //!                          the one before it, so readers that read CURRENT
 //!                          just before a swap can still open theirs
+//! index-<gen>-<rand>.source.json
+//!                          where that generation's customers were read
+//!                          from (an `ImportSource`, no password), if known
 //! ```
+//! The source file is written before CURRENT names its generation, so a
+//! reader sees the source of exactly the generation it opened.
 //! A writer builds a new index file under a temporary name, syncs it,
 //! renames it into place, then replaces CURRENT by rename. Readers read
 //! CURRENT once and map that one file, so they see the old registry or the
@@ -22,6 +27,7 @@ use crate::error::{io, Error, Result};
 use crate::format::{self, Build, Index, ENTRY_LEN, VARIANT_BIT};
 use crate::key::{IdKind, Key, Keys};
 use crate::normalize::{email, name, phone, Forms};
+use crate::source::ImportSource;
 
 pub(crate) const CURRENT: &str = "CURRENT";
 
@@ -365,6 +371,37 @@ impl Registry {
     }
 }
 
+impl Registry {
+    /// Where this generation's customers were imported from (recorded by
+    /// [`crate::import`]); `None` when unknown (imported from a reader or
+    /// stdin) or unreadable — see [`Registry::try_import_source`].
+    pub fn import_source(&self) -> Option<ImportSource> {
+        self.try_import_source().ok().flatten()
+    }
+
+    /// Like [`Registry::import_source`], but a recorded source that cannot
+    /// be read is an error instead of `None`.
+    pub fn try_import_source(&self) -> Result<Option<ImportSource>> {
+        let path = source_file(&self.index.path);
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io("reading the import source", &path)(e)),
+        };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| Error::Corrupt {
+                path,
+                reason: format!("import source is not valid: {e}"),
+            })
+    }
+}
+
+/// The source record beside an index file.
+fn source_file(index: &Path) -> PathBuf {
+    index.with_extension("source.json")
+}
+
 pub(crate) fn section_of(kind: IdKind) -> usize {
     match kind {
         IdKind::Email => format::S_FP_EMAIL,
@@ -373,9 +410,14 @@ pub(crate) fn section_of(kind: IdKind) -> usize {
     }
 }
 
-/// Writes `build` as the next generation of `dir` and makes it live.
+/// Writes `build` (and `source_json`, the record of where its customers
+/// came from) as the next generation of `dir` and makes it live.
 /// Returns the path and size of the new index file.
-pub(crate) fn publish(dir: &Path, build: &Build) -> Result<(PathBuf, u64)> {
+pub(crate) fn publish(
+    dir: &Path,
+    build: &Build,
+    source_json: Option<&[u8]>,
+) -> Result<(PathBuf, u64)> {
     let mut rnd = [0u8; 4];
     getrandom::fill(&mut rnd).map_err(|e| Error::Random(e.to_string()))?;
     let tag = u32::from_le_bytes(rnd);
@@ -390,6 +432,17 @@ pub(crate) fn publish(dir: &Path, build: &Build) -> Result<(PathBuf, u64)> {
         }
     };
     fs::rename(&tmp, &dest).map_err(io("publishing index file", &dest))?;
+    if let Some(json) = source_json {
+        let src = source_file(&dest);
+        let src_tmp = dir.join(format!(".{name}.{}.source.tmp", std::process::id()));
+        let write_src = || -> std::io::Result<()> {
+            let mut f = fs::File::create(&src_tmp)?;
+            f.write_all(json)?;
+            f.sync_all()
+        };
+        write_src().map_err(io("writing the import source", &src_tmp))?;
+        fs::rename(&src_tmp, &src).map_err(io("publishing the import source", &src))?;
+    }
 
     let previous = current_file(dir).ok();
     let cur_tmp = dir.join(format!(".CURRENT.{}.{tag:08x}.tmp", std::process::id()));
@@ -409,19 +462,27 @@ pub(crate) fn publish(dir: &Path, build: &Build) -> Result<(PathBuf, u64)> {
     Ok((dest, bytes))
 }
 
-/// Removes index files other than the live one and its predecessor.
-/// Best effort: a leftover file costs disk, never correctness.
+/// Removes index files (and their source records) other than the live one
+/// and its predecessor. Best effort: a leftover file costs disk, never
+/// correctness.
 fn collect_garbage(dir: &Path, live: &Path, previous: Option<&Path>) {
     let Ok(rd) = fs::read_dir(dir) else { return };
+    let keep = |index: &Path| index == live || Some(index) == previous;
     for e in rd.flatten() {
         let p = e.path();
         let n = e.file_name();
         let n = n.to_string_lossy();
-        if n.starts_with("index-")
-            && n.ends_with(".bwr")
-            && p != live
-            && Some(p.as_path()) != previous
-        {
+        if !n.starts_with("index-") {
+            continue;
+        }
+        let index = if n.ends_with(".bwr") {
+            p.clone()
+        } else if let Some(stem) = n.strip_suffix(".source.json") {
+            dir.join(format!("{stem}.bwr"))
+        } else {
+            continue;
+        };
+        if !keep(&index) {
             let _ = fs::remove_file(&p);
         }
     }
