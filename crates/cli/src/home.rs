@@ -25,6 +25,38 @@ pub struct Config {
     pub scan: ScanConfig,
     #[serde(default)]
     pub incident: IncidentConfig,
+    #[serde(default)]
+    pub registry: RegistryConfig,
+    #[serde(default)]
+    pub scope: ScopeConfig,
+}
+
+/// `[registry]`: where the registry and its key live, and import defaults.
+/// Every command that opens the registry (`registry`, `scope`, `incident
+/// add-evidence`, …) uses `dir` and `key-file`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RegistryConfig {
+    /// Registry directory; default `registry/` in the data directory.
+    pub dir: Option<PathBuf>,
+    /// Key file; default `keys/registry.key` in the data directory.
+    pub key_file: Option<PathBuf>,
+    /// Default `--map` for CSV imports (`email=E-Mail,region=`).
+    pub map: Option<String>,
+    pub case_sensitive_local: Option<bool>,
+    pub max_warnings: Option<usize>,
+}
+
+/// `[scope]`: defaults for `breachwatch scope`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScopeConfig {
+    /// human, jsonl or csv.
+    pub format: Option<String>,
+    pub threads: Option<usize>,
+    pub reveal: Option<bool>,
+    pub phone_regions: Option<Vec<String>>,
+    pub max_evidence: Option<usize>,
 }
 
 /// `[incident]`: where the incident store lives and who is recorded as

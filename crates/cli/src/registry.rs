@@ -1,12 +1,20 @@
 //! `breachwatch registry`: create the registry and its key, import
-//! customers, show sizes. The key comes from `BREACHWATCH_REGISTRY_KEY`
-//! (64 hex digits) if set, else from a key file outside the registry
-//! directory (default `keys/registry.key` in the data directory).
+//! customers (CSV file, stdin, or a SQL query), show sizes. The key comes
+//! from `BREACHWATCH_REGISTRY_KEY` (64 hex digits) if set, else from a key
+//! file outside the registry directory (`--key-file`, else `key-file` under
+//! `[registry]` in config.toml, else `keys/registry.key` in the data
+//! directory). The registry directory likewise: `--registry`, `[registry]
+//! dir`, `registry/` in the data directory.
+//!
+//! A SQL source's password: give it in the URL for the import if you must
+//! (it is never written to disk, but other users may see command lines),
+//! or better in `PGPASSWORD`; later readers of the recorded source (e.g.
+//! notification re-reading contact addresses) need `PGPASSWORD`.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-use bw_registry::{ColumnMap, EmailOptions, ImportOptions, Key, Registry};
+use anyhow::{bail, Context, Result};
+use bw_registry::{ColumnMap, EmailOptions, ImportOptions, ImportSource, Key, Registry};
 use clap::{Args, Subcommand};
 
 use crate::exit;
@@ -20,8 +28,8 @@ pub enum RegistryCommand {
     /// Create an empty registry and, unless one exists, its secret key
     /// (a 0600 file outside the registry directory).
     Init(Location),
-    /// Import customers from CSV (a full snapshot: customers missing from
-    /// it are removed; unchanged rows are not re-fingerprinted).
+    /// Import customers from CSV or SQL (a full snapshot: customers missing
+    /// from it are removed; unchanged rows are not re-fingerprinted).
     Import(ImportArgs),
     /// Customers and fingerprints in the live registry generation.
     Stats(Location),
@@ -30,46 +38,71 @@ pub enum RegistryCommand {
 /// Where the registry and its key are.
 #[derive(Args, Debug, Clone)]
 pub struct Location {
-    /// Registry directory. Default: `registry/` in the data directory.
+    /// Registry directory. Default: `[registry] dir` in config.toml, else
+    /// `registry/` in the data directory.
     #[arg(long)]
     pub registry: Option<PathBuf>,
-    /// Key file. Default: `keys/registry.key` in the data directory;
-    /// ignored when BREACHWATCH_REGISTRY_KEY is set.
+    /// Key file. Default: `[registry] key-file` in config.toml, else
+    /// `keys/registry.key` in the data directory; ignored when
+    /// BREACHWATCH_REGISTRY_KEY is set.
     #[arg(long)]
     pub key_file: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
 pub struct ImportArgs {
-    /// CSV with columns customer_id,email,first_name,last_name,phone,country,region.
-    pub csv: PathBuf,
+    /// CSV with columns customer_id,email,first_name,last_name,phone,country,region
+    /// (`-` reads stdin).
+    #[arg(required_unless_present = "from_sql", conflicts_with = "from_sql")]
+    pub csv: Option<PathBuf>,
+    /// Read customers with a SQL query instead: `sqlite:PATH` or
+    /// `postgres://user@host/db` (password from PGPASSWORD).
+    #[arg(long, value_name = "URL", requires = "query")]
+    pub from_sql: Option<String>,
+    /// The query for --from-sql; its result needs the seven columns by
+    /// name (`SELECT id AS customer_id, …, '' AS region`).
+    #[arg(long, requires = "from_sql")]
+    pub query: Option<String>,
     #[command(flatten)]
     pub location: Location,
-    /// Other header names: `email=E-Mail,phone=Tel`; `region=` when absent.
+    /// Other CSV header names: `email=E-Mail,phone=Tel`; `region=` when
+    /// absent. Default: `[registry] map` in config.toml.
     #[arg(long)]
     pub map: Option<String>,
     /// Treat the local part of emails as case-sensitive (RFC 5321 allows
     /// it; almost no provider does, so the default folds case).
     #[arg(long)]
     pub case_sensitive_local: bool,
-    /// Row warnings to print (all are counted).
-    #[arg(long, default_value_t = 20)]
-    pub max_warnings: usize,
+    /// Row warnings to print (all are counted). Default 20.
+    #[arg(long)]
+    pub max_warnings: Option<usize>,
+}
+
+/// `[registry]` from config.toml in the data directory.
+fn config() -> Result<home::RegistryConfig> {
+    Ok(home::Config::load(&home::data_dir()?)?.registry)
 }
 
 impl Location {
+    /// The registry directory: flag, then config, then the data directory.
     pub fn dir(&self) -> Result<PathBuf> {
-        Ok(match &self.registry {
-            Some(d) => d.clone(),
-            None => home::data_dir()?.join("registry"),
-        })
+        if let Some(d) = &self.registry {
+            return Ok(d.clone());
+        }
+        match config()?.dir {
+            Some(d) => Ok(d),
+            None => Ok(home::data_dir()?.join("registry")),
+        }
     }
 
     fn key_file(&self) -> Result<PathBuf> {
-        Ok(match &self.key_file {
-            Some(k) => k.clone(),
-            None => home::data_dir()?.join("keys").join("registry.key"),
-        })
+        if let Some(k) = &self.key_file {
+            return Ok(k.clone());
+        }
+        match config()?.key_file {
+            Some(k) => Ok(k),
+            None => Ok(home::data_dir()?.join("keys").join("registry.key")),
+        }
     }
 
     /// The key for an existing registry.
@@ -157,25 +190,48 @@ fn create_private_dir(dir: &Path) -> Result<()> {
 fn import(args: &ImportArgs) -> Result<u8> {
     let dir = args.location.dir()?;
     let key = args.location.key()?;
-    let columns = match &args.map {
-        Some(spec) => ColumnMap::parse(spec)?,
-        None => ColumnMap::default(),
+    let cfg = config()?;
+    let source = match (&args.csv, &args.from_sql, &args.query) {
+        (_, Some(url), Some(query)) => {
+            if args.map.is_some() {
+                bail!("--map applies to CSV; name the columns in the query (`… AS email`)");
+            }
+            ImportSource::Sql {
+                url: url.clone(),
+                query: query.clone(),
+            }
+        }
+        (Some(csv), None, None) => {
+            let columns = match (&args.map, &cfg.map) {
+                (Some(spec), _) => ColumnMap::parse(spec)?,
+                (None, Some(spec)) => {
+                    ColumnMap::parse(spec).context("config.toml: [registry] map")?
+                }
+                (None, None) => ColumnMap::default(),
+            };
+            ImportSource::Csv {
+                path: csv.clone(),
+                columns,
+            }
+        }
+        // clap enforces one source with its query.
+        _ => bail!("give a CSV file, or --from-sql URL with --query"),
     };
+    // Shown as it is recorded: absolute paths, no password.
+    let source = source
+        .resolved()
+        .with_context(|| format!("importing {source} into registry {}", dir.display()))?;
     let opts = ImportOptions {
-        columns,
+        columns: ColumnMap::default(),
         email: EmailOptions {
-            case_sensitive_local: args.case_sensitive_local,
+            case_sensitive_local: args.case_sensitive_local
+                || cfg.case_sensitive_local.unwrap_or(false),
         },
-        max_warnings: args.max_warnings,
+        max_warnings: args.max_warnings.or(cfg.max_warnings).unwrap_or(20),
     };
     let t0 = std::time::Instant::now();
-    let r = bw_registry::import_csv_file(&dir, &key, &args.csv, &opts).with_context(|| {
-        format!(
-            "importing {} into registry {}",
-            args.csv.display(),
-            dir.display()
-        )
-    })?;
+    let r = bw_registry::import(&dir, &key, &source, &opts)
+        .with_context(|| format!("importing {source} into registry {}", dir.display()))?;
     let secs = t0.elapsed().as_secs_f64();
     println!(
         "imported {} rows in {secs:.2}s ({:.0} rows/s): {} customers ({} added, {} changed, {} unchanged, {} removed)",
@@ -205,6 +261,11 @@ fn import(args: &ImportArgs) -> Result<u8> {
         r.bad_phones,
         r.unusable_names
     );
+    if source.is_rereadable() {
+        println!("source recorded with generation {}: {source}", r.generation);
+    } else {
+        println!("source not recorded (stdin cannot be re-read)");
+    }
     for w in &r.warnings {
         println!("warning: {w}");
     }

@@ -12,6 +12,9 @@
 //!
 //! Exit codes as for `scan`: 0 no affected customer, 1 some, 2 an error
 //! (wins).
+//!
+//! Every option can also be set under `[scope]` in config.toml (`format`,
+//! `threads`, `reveal`, `phone-regions`, `max-evidence`); flags win.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -23,6 +26,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use crate::exit;
+use crate::home;
 use crate::registry::Location;
 
 #[derive(Args, Debug)]
@@ -32,8 +36,9 @@ pub struct ScopeArgs {
     pub leak: Vec<PathBuf>,
     #[command(flatten)]
     pub location: Location,
-    #[arg(long, value_enum, default_value_t = ScopeFormat::Human)]
-    pub format: ScopeFormat,
+    /// Output format. Default: `[scope] format`, else human.
+    #[arg(long, value_enum)]
+    pub format: Option<ScopeFormat>,
     /// Include leaked values (evidence, ambiguous and unmatched identifiers).
     #[arg(long)]
     pub reveal: bool,
@@ -45,9 +50,9 @@ pub struct ScopeArgs {
     /// frequent countries.
     #[arg(long, value_delimiter = ',')]
     pub phone_regions: Vec<String>,
-    /// Evidence spans listed per customer (all are counted).
-    #[arg(long, default_value_t = 8)]
-    pub max_evidence: usize,
+    /// Evidence spans listed per customer (all are counted). Default 8.
+    #[arg(long)]
+    pub max_evidence: Option<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -58,17 +63,29 @@ pub enum ScopeFormat {
 }
 
 pub fn run(args: ScopeArgs) -> Result<u8> {
+    let cfg = home::Config::load(&home::data_dir()?)?.scope;
+    let format = match (args.format, cfg.format.as_deref()) {
+        (Some(f), _) => f,
+        (None, Some(name)) => ScopeFormat::from_str(name, true).map_err(|_| {
+            anyhow::anyhow!("config.toml: [scope] format {name:?} is not one of human, jsonl, csv")
+        })?,
+        (None, None) => ScopeFormat::Human,
+    };
     let dir = args.location.dir()?;
     let key = args.location.key()?;
     let reg = Registry::open(&dir, &key)
         .with_context(|| format!("opening registry {}", dir.display()))?;
     let mut opts = ScopeOptions {
-        reveal: args.reveal,
-        phone_regions: args.phone_regions.clone(),
-        max_evidence: args.max_evidence,
+        reveal: args.reveal || cfg.reveal.unwrap_or(false),
+        phone_regions: if args.phone_regions.is_empty() {
+            cfg.phone_regions.unwrap_or_default()
+        } else {
+            args.phone_regions.clone()
+        },
+        max_evidence: args.max_evidence.or(cfg.max_evidence).unwrap_or(8),
         ..ScopeOptions::default()
     };
-    if let Some(t) = args.threads {
+    if let Some(t) = args.threads.or(cfg.threads) {
         opts.threads = t.max(1);
     }
     let t0 = std::time::Instant::now();
@@ -83,7 +100,7 @@ pub fn run(args: ScopeArgs) -> Result<u8> {
     let summary = report.summary();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let written = match args.format {
+    let written = match format {
         ScopeFormat::Jsonl => write_jsonl(&mut out, &report, &summary),
         ScopeFormat::Csv => write_csv(&mut out, &report.affected),
         ScopeFormat::Human => write_human(&mut out, &report),
@@ -93,7 +110,7 @@ pub fn run(args: ScopeArgs) -> Result<u8> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
         other => other.context("writing output")?,
     }
-    if args.format != ScopeFormat::Jsonl {
+    if format != ScopeFormat::Jsonl {
         print_summary(&summary, secs);
     }
     Ok(if !report.errors.is_empty() {
