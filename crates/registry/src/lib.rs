@@ -58,6 +58,7 @@ mod format;
 mod import;
 mod key;
 pub mod normalize;
+mod prefilter;
 mod registry;
 mod source;
 

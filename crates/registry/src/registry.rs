@@ -27,6 +27,7 @@ use crate::error::{io, Error, Result};
 use crate::format::{self, Build, Index, ENTRY_LEN, VARIANT_BIT};
 use crate::key::{IdKind, Key, Keys};
 use crate::normalize::{email, name, phone, Forms};
+use crate::prefilter::Prefilter;
 use crate::source::ImportSource;
 
 pub(crate) const CURRENT: &str = "CURRENT";
@@ -120,6 +121,8 @@ pub struct Registry {
     keys: Keys,
     index: Index,
     juris: Vec<(String, String)>,
+    /// Built on request ([`Registry::build_prefilter`]), one per kind.
+    prefilter: std::sync::OnceLock<[Prefilter; 3]>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -207,6 +210,7 @@ impl Registry {
             keys,
             index,
             juris,
+            prefilter: std::sync::OnceLock::new(),
         })
     }
 
@@ -345,13 +349,29 @@ impl Registry {
         }
     }
 
+    /// Builds in-memory membership filters in front of the index (about
+    /// one byte per fingerprint; one sequential read of the index), after
+    /// which lookups of identifiers that are not in the registry mostly
+    /// skip the index. For callers with many lookups, most of them misses;
+    /// returns the filters' size in bytes. Idempotent.
+    pub fn build_prefilter(&self) -> usize {
+        let f = self
+            .prefilter
+            .get_or_init(|| IdKind::ALL.map(|kind| Prefilter::build(self.entries(kind))));
+        f.iter().map(Prefilter::bytes).sum()
+    }
+
     /// Looks up already-normalised forms (as produced by this crate's
     /// normalisers) of one identifier.
     pub fn lookup_forms(&self, kind: IdKind, forms: &Forms) -> Matches {
         let entries = self.entries(kind);
+        let filter = self.prefilter.get().map(|f| &f[kind_ix(kind)]);
         let mut out: Vec<Match> = Vec::new();
         let mut probe = |text: &str, query_exact: bool| {
             let fp = self.keys.fingerprint(kind, text);
+            if filter.is_some_and(|f| !f.may_contain(&fp)) {
+                return;
+            }
             for i in format::find(entries, &fp) {
                 let tag = format::entry_tag(entries, i);
                 out.push(Match {
@@ -400,6 +420,15 @@ impl Registry {
 /// The source record beside an index file.
 fn source_file(index: &Path) -> PathBuf {
     index.with_extension("source.json")
+}
+
+/// Position of `kind` in [`IdKind::ALL`].
+fn kind_ix(kind: IdKind) -> usize {
+    match kind {
+        IdKind::Email => 0,
+        IdKind::Phone => 1,
+        IdKind::Name => 2,
+    }
 }
 
 pub(crate) fn section_of(kind: IdKind) -> usize {

@@ -593,3 +593,34 @@ fn key_file_is_private_never_overwritten_and_kept_outside() {
         Err(Error::KeyPermissions { .. })
     ));
 }
+
+#[test]
+fn prefilter_never_hides_a_customer() {
+    let k = key(4);
+    let dir = fresh(&k);
+    let cs = customers(5, 0..2000);
+    import(dir.path(), &k, &csv(&cs));
+    let reg = Registry::open(dir.path(), &k).expect("open");
+    let before: Vec<(usize, usize, usize)> = cs
+        .iter()
+        .map(|c| {
+            (
+                reg.lookup_email(&c.email).len(),
+                reg.lookup_phone(&c.e164, None).len(),
+                reg.lookup_name(&format!("{} {}", c.first, c.last)).len(),
+            )
+        })
+        .collect();
+    let bytes = reg.build_prefilter();
+    assert!(bytes > 0 && bytes < 2000 * 3 * 4, "{bytes} bytes");
+    for (c, want) in cs.iter().zip(&before) {
+        let got = (
+            reg.lookup_email(&c.email).len(),
+            reg.lookup_phone(&c.e164, None).len(),
+            reg.lookup_name(&format!("{} {}", c.first, c.last)).len(),
+        );
+        assert_eq!(&got, want, "{}", c.id);
+        assert!(got.0 == 1 && got.1 == 1 && got.2 >= 1, "{}", c.id);
+    }
+    assert!(reg.lookup_email("nobody.at.all@example.com").is_empty());
+}

@@ -3,9 +3,12 @@
 //! non-customer distractors, plus the truth (exposed customer ids).
 //!
 //! ```text
-//! synth customers N SEED OUT.csv
+//! synth customers N SEED OUT.csv [PAD]
 //! synth leak N SEED BYTES OUTDIR TRUTH.txt
 //! ```
+//! `OUT.csv` may be `-` (stdout, for streaming into `registry import -`);
+//! `PAD` adds a `notes` column of that many bytes per row, to make a CSV
+//! of many gigabytes without millions more customers.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -23,10 +26,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     match args.get(1).map(String::as_str) {
         Some("customers") => {
             let (n, seed) = (num(2)?, num(3)?);
-            let mut w = BufWriter::with_capacity(1 << 20, File::create(args.get(4).ok_or("OUT")?)?);
-            writeln!(w, "{CSV_HEADER}")?;
+            let pad = if args.len() > 5 { num(5)? as usize } else { 0 };
+            let out = args.get(4).ok_or("OUT")?;
+            let sink: Box<dyn Write> = if out == "-" {
+                Box::new(std::io::stdout().lock())
+            } else {
+                Box::new(File::create(out)?)
+            };
+            let mut w = BufWriter::with_capacity(1 << 20, sink);
+            let notes = "n".repeat(pad);
+            if pad == 0 {
+                writeln!(w, "{CSV_HEADER}")?;
+            } else {
+                writeln!(w, "{CSV_HEADER},notes")?;
+            }
             for i in 0..n {
-                writeln!(w, "{}", synth::csv_row(&synth::customer(seed, i)))?;
+                let row = synth::csv_row(&synth::customer(seed, i));
+                if pad == 0 {
+                    writeln!(w, "{row}")?;
+                } else {
+                    writeln!(w, "{row},{notes}")?;
+                }
             }
             w.flush()?;
         }
@@ -42,7 +62,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         _ => {
             return Err(
-                "usage: synth customers N SEED OUT | synth leak N SEED BYTES OUTDIR TRUTH".into(),
+                "usage: synth customers N SEED OUT [PAD] | synth leak N SEED BYTES OUTDIR TRUTH"
+                    .into(),
             )
         }
     }

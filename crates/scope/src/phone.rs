@@ -13,6 +13,9 @@ pub(crate) struct Region {
     pub code: String,
     calling: u16,
     trunk: Option<String>,
+    /// Lengths a valid national significant number of the region can have
+    /// (all number types); empty when the metadata has none.
+    lengths: Vec<u16>,
 }
 
 impl Region {
@@ -20,7 +23,28 @@ impl Region {
     pub(crate) fn new(code: &str) -> Option<Region> {
         let code = code.trim().to_ascii_uppercase();
         let meta = phonenumber::metadata::DATABASE.by_id(code.as_str())?;
+        let d = meta.descriptors();
+        let mut lengths: Vec<u16> = [
+            Some(d.general()),
+            d.fixed_line(),
+            d.mobile(),
+            d.toll_free(),
+            d.premium_rate(),
+            d.shared_cost(),
+            d.personal_number(),
+            d.voip(),
+            d.pager(),
+            d.uan(),
+            d.voicemail(),
+        ]
+        .into_iter()
+        .flatten()
+        .flat_map(|x| x.possible_length().iter().copied())
+        .collect();
+        lengths.sort_unstable();
+        lengths.dedup();
         Some(Region {
+            lengths,
             calling: meta.country_code(),
             trunk: meta
                 .national_prefix()
@@ -33,11 +57,18 @@ impl Region {
     /// The E.164 strings a national-format number (digits only) may be in
     /// this region: trunk prefix dropped, and as written (Italy keeps its
     /// leading 0; a number written with its calling code but no `+` is
-    /// also tried).
+    /// also tried). Forms whose length no number of the region has are
+    /// left out: the registry only holds valid numbers, so they could not
+    /// match, and each costs a lookup.
     pub(crate) fn candidates(&self, digits: &str, out: &mut Vec<String>) {
         let cc = self.calling.to_string();
+        let lengths = &self.lengths;
         let mut push = |national: &str| {
-            if !national.is_empty() {
+            let possible = !national.is_empty()
+                && (lengths.is_empty()
+                    || u16::try_from(national.len())
+                        .is_ok_and(|n| lengths.binary_search(&n).is_ok()));
+            if possible {
                 let s = format!("+{cc}{national}");
                 if !out.contains(&s) {
                     out.push(s);
@@ -101,7 +132,11 @@ mod tests {
         let fr = Region::new("fr").expect("FR is known");
         let mut out = Vec::new();
         fr.candidates("0612345678", &mut out);
-        assert_eq!(out[0], "+33612345678");
+        // French numbers have 9 digits: the form keeping the 0 is not one.
+        assert_eq!(out, vec!["+33612345678".to_string()]);
+        out.clear();
+        fr.candidates("33612345678", &mut out);
+        assert_eq!(out, vec!["+33612345678".to_string()]);
         let us = Region::new("US").expect("US is known");
         out.clear();
         us.candidates("4155550123", &mut out);
