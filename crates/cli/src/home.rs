@@ -29,6 +29,8 @@ pub struct Config {
     pub registry: RegistryConfig,
     #[serde(default)]
     pub scope: ScopeConfig,
+    #[serde(default)]
+    pub notify: NotifyConfig,
 }
 
 /// `[registry]`: where the registry and its key live, and import defaults.
@@ -67,6 +69,28 @@ pub struct IncidentConfig {
     /// `postgres://…` or `sqlite://PATH`; default: SQLite in the data dir.
     pub database: Option<String>,
     pub actor: Option<String>,
+}
+
+/// `[notify]`: the mail server, pacing, templates and the campaign texts
+/// every notice carries (company name, contact, measures, advice, likely
+/// consequences; regulator and credit-bureau contacts where a law asks).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct NotifyConfig {
+    pub smtp_url: Option<String>,
+    pub from: Option<String>,
+    pub concurrency: Option<usize>,
+    pub rate: Option<f64>,
+    pub max_attempts: Option<u32>,
+    pub retry_base_secs: Option<f64>,
+    pub templates: Option<PathBuf>,
+    pub company_name: Option<String>,
+    pub contact: Option<String>,
+    pub measures: Option<String>,
+    pub advice: Option<String>,
+    pub consequences: Option<String>,
+    pub regulator_contacts: Option<String>,
+    pub cra_contacts: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -187,7 +187,9 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 /// The registry at `loc`, or `None` when none was ever imported there (a
 /// registry that exists but does not open — wrong key, corruption — is an
 /// error, never silently "no customers").
-fn open_registry(loc: &crate::registry::Location) -> Result<Option<bw_registry::Registry>> {
+pub(crate) fn open_registry(
+    loc: &crate::registry::Location,
+) -> Result<Option<bw_registry::Registry>> {
     let dir = loc.dir()?;
     if !dir.join("CURRENT").exists() {
         return Ok(None);
@@ -224,12 +226,12 @@ fn affected_in(path: &std::path::Path, reg: &bw_registry::Registry) -> Result<Ve
 }
 
 /// An open store and the actor to record.
-struct Session {
-    store: Store,
-    actor: String,
+pub(crate) struct Session {
+    pub store: Store,
+    pub actor: String,
 }
 
-async fn connect(args: &StoreArgs) -> Result<Session> {
+pub(crate) async fn connect(args: &StoreArgs) -> Result<Session> {
     let dir = home::data_dir()?;
     let cfg = home::Config::load(&dir)?.incident;
     let actor = args
@@ -287,7 +289,7 @@ pub fn run_audit(cmd: AuditCommand) -> Result<u8> {
     }
 }
 
-fn print_json(v: &impl serde::Serialize) -> Result<()> {
+pub(crate) fn print_json(v: &impl serde::Serialize) -> Result<()> {
     println!(
         "{}",
         serde_json::to_string_pretty(v).context("serialising output")?

@@ -4,8 +4,10 @@
 //! Only this crate reads the environment and the config file.
 
 mod corpus;
+mod drill;
 mod home;
 mod incident;
+mod notify;
 mod progress;
 mod registry;
 mod scan;
@@ -55,6 +57,11 @@ enum Command {
     /// Verify an incident's tamper-evident audit log.
     #[command(subcommand)]
     Audit(incident::AuditCommand),
+    /// Notify affected customers: templates, outbox, SMTP delivery, proof.
+    #[command(subcommand)]
+    Notify(notify::NotifyCommand),
+    /// Run a whole synthetic breach through every stage and report on each.
+    Drill(drill::DrillArgs),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +73,8 @@ fn main() -> ExitCode {
         Command::Scope(args) => scope::run(args),
         Command::Incident(cmd) => incident::run(cmd),
         Command::Audit(cmd) => incident::run_audit(cmd),
+        Command::Notify(cmd) => notify::run(cmd),
+        Command::Drill(args) => drill::run(args),
     };
     match res {
         Ok(code) => ExitCode::from(code),

@@ -36,6 +36,7 @@
 pub mod audit;
 mod error;
 mod model;
+mod outbox;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
@@ -54,6 +55,9 @@ use crate::audit::{canonical_entry, canonical_json, chain_hash, EntryFields, GEN
 use crate::error::Context;
 pub use crate::error::{Result, StoreError};
 pub use crate::model::*;
+pub use crate::outbox::{
+    ClaimedNotice, NewNotice, NoticeCount, NoticeRecord, NoticeResult, PlanOutcome,
+};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 

@@ -1,0 +1,352 @@
+//! Notice templates: built-in ones, overridden by files in a directory,
+//! chosen per jurisdiction and language, rendered, and linted against the
+//! content each jurisdiction's law requires.
+//!
+//! A template is a pair `KEY.txt` (required; its first line is
+//! `Subject: …`) and `KEY.html` (optional), where KEY is, most specific
+//! first: `JURISDICTION.LANG`, `JURISDICTION`, `default.LANG`, `default`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::Path;
+
+use bw_law::{ContentElement, NoticeContent};
+use minijinja::value::Serde;
+use minijinja::{Environment, UndefinedBehavior, Value};
+use sha2::{Digest, Sha256};
+
+use crate::vars::{marker, NoticeTexts, NoticeVars};
+use crate::NotifyError;
+
+const BUILTIN: &[(&str, &str)] = &[
+    ("default.txt", include_str!("../templates/default.txt")),
+    ("default.html", include_str!("../templates/default.html")),
+    (
+        "default.fr.txt",
+        include_str!("../templates/default.fr.txt"),
+    ),
+    (
+        "default.fr.html",
+        include_str!("../templates/default.fr.html"),
+    ),
+    (
+        "default.de.txt",
+        include_str!("../templates/default.de.txt"),
+    ),
+    (
+        "default.de.html",
+        include_str!("../templates/default.de.html"),
+    ),
+    ("US-CA.txt", include_str!("../templates/US-CA.txt")),
+    ("US-CA.html", include_str!("../templates/US-CA.html")),
+];
+
+/// Every variable path a notice template may use.
+const KNOWN_VARIABLES: &[&str] = &[
+    "customer",
+    "customer.name",
+    "customer.first_name",
+    "customer.last_name",
+    "exposed",
+    "incident",
+    "incident.id",
+    "incident.title",
+    "incident.description",
+    "incident.breach_date",
+    "company",
+    "company.name",
+    "company.contact",
+    "notice_date",
+    "measures",
+    "advice",
+    "consequences",
+    "regulator_contacts",
+    "cra_contacts",
+    "jurisdiction",
+    "language",
+];
+
+/// Something wrong with a template, located as precisely as known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateProblem {
+    /// File name (`US-CA.txt`) or `config` for campaign texts.
+    pub template: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for TemplateProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{}: {}", self.template, l, self.message),
+            None => write!(f, "{}: {}", self.template, self.message),
+        }
+    }
+}
+
+/// A rendered notice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+    /// `KEY@` + the first 12 hex digits of the SHA-256 of the sources used.
+    pub template: String,
+}
+
+/// The loaded template set.
+pub struct Templates {
+    env: Environment<'static>,
+    /// File name → where it came from (`built-in` or a path).
+    origin: BTreeMap<String, String>,
+    /// File name → SHA-256 of its source.
+    digests: BTreeMap<String, String>,
+    /// Templates that did not compile.
+    broken: Vec<TemplateProblem>,
+}
+
+impl Templates {
+    /// The built-in templates, overridden and extended by `*.txt`/`*.html`
+    /// files in `dir` when given. A template that does not compile is kept
+    /// out and reported by [`Templates::broken`] and [`Templates::lint`].
+    pub fn load(dir: Option<&Path>) -> Result<Templates, NotifyError> {
+        let mut sources: BTreeMap<String, (String, String)> = BUILTIN
+            .iter()
+            .map(|(n, s)| (n.to_string(), (s.to_string(), "built-in".to_string())))
+            .collect();
+        if let Some(dir) = dir {
+            let entries = std::fs::read_dir(dir).map_err(|e| NotifyError::Io {
+                context: format!("reading template directory {}", dir.display()),
+                source: e,
+            })?;
+            for entry in entries {
+                let entry = entry.map_err(|e| NotifyError::Io {
+                    context: format!("reading template directory {}", dir.display()),
+                    source: e,
+                })?;
+                let path = entry.path();
+                let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                    continue;
+                };
+                if !(name.ends_with(".txt") || name.ends_with(".html")) {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).map_err(|e| NotifyError::Io {
+                    context: format!("reading template {}", path.display()),
+                    source: e,
+                })?;
+                sources.insert(name.to_string(), (text, path.display().to_string()));
+            }
+        }
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_syntax(
+            minijinja::syntax::SyntaxConfig::builder()
+                .keep_trailing_newline(true)
+                .build()
+                .map_err(|e| NotifyError::Invalid(format!("template syntax settings: {e}")))?,
+        );
+        let mut t = Templates {
+            env,
+            origin: BTreeMap::new(),
+            digests: BTreeMap::new(),
+            broken: Vec::new(),
+        };
+        for (name, (src, origin)) in sources {
+            t.digests
+                .insert(name.clone(), hex(&Sha256::digest(src.as_bytes())));
+            match t.env.add_template_owned(name.clone(), src) {
+                Ok(()) => {
+                    t.origin.insert(name, origin);
+                }
+                Err(e) => t.broken.push(TemplateProblem {
+                    template: name,
+                    line: e.line(),
+                    message: format!("syntax error: {}", e.detail().unwrap_or("invalid template")),
+                }),
+            }
+        }
+        Ok(t)
+    }
+
+    /// Templates that failed to compile.
+    pub fn broken(&self) -> &[TemplateProblem] {
+        &self.broken
+    }
+
+    /// Template file names with where each came from.
+    pub fn files(&self) -> &BTreeMap<String, String> {
+        &self.origin
+    }
+
+    /// The template key for a customer covered by `jurisdictions` (most
+    /// specific last) writing in `language`.
+    pub fn select<S: AsRef<str>>(&self, jurisdictions: &[S], language: &str) -> Option<String> {
+        let mut keys: Vec<String> = Vec::new();
+        for j in jurisdictions.iter().rev() {
+            keys.push(format!("{}.{language}", j.as_ref()));
+            keys.push(j.as_ref().to_string());
+        }
+        keys.push(format!("default.{language}"));
+        keys.push("default".to_string());
+        keys.into_iter()
+            .find(|k| self.origin.contains_key(&format!("{k}.txt")))
+    }
+
+    /// Renders template `key` for one customer.
+    pub fn render(&self, key: &str, vars: &NoticeVars) -> Result<Rendered, TemplateProblem> {
+        let ctx = Value::from(Serde(vars));
+        let txt_name = format!("{key}.txt");
+        let text = self.render_one(&txt_name, &ctx)?;
+        let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+        let subject = first
+            .strip_prefix("Subject:")
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| TemplateProblem {
+                template: txt_name.clone(),
+                line: Some(1),
+                message: "the first line must be `Subject: …`".into(),
+            })?;
+        let html_name = format!("{key}.html");
+        let html = if self.origin.contains_key(&html_name) {
+            Some(self.render_one(&html_name, &ctx)?)
+        } else {
+            None
+        };
+        let mut h = Sha256::new();
+        for n in [&txt_name, &html_name] {
+            if let Some(d) = self.digests.get(n) {
+                h.update(d.as_bytes());
+            }
+        }
+        let digest = hex(&h.finalize());
+        Ok(Rendered {
+            subject,
+            text: rest.trim_start_matches('\n').to_string(),
+            html,
+            template: format!("{key}@{}", &digest[..12]),
+        })
+    }
+
+    fn render_one(&self, name: &str, ctx: &Value) -> Result<String, TemplateProblem> {
+        let tmpl = self.env.get_template(name).map_err(|e| TemplateProblem {
+            template: name.to_string(),
+            line: None,
+            message: e.to_string(),
+        })?;
+        tmpl.render(ctx).map_err(|e| {
+            let unknown: Vec<String> = tmpl
+                .undeclared_variables(true)
+                .into_iter()
+                .filter(|v| !KNOWN_VARIABLES.contains(&v.as_str()))
+                .collect();
+            let message = if unknown.is_empty() {
+                e.detail().map_or_else(|| e.to_string(), str::to_string)
+            } else {
+                let mut unknown = unknown;
+                unknown.sort();
+                format!(
+                    "unknown variable {} (known: {})",
+                    unknown
+                        .iter()
+                        .map(|v| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    KNOWN_VARIABLES.join(", ")
+                )
+            };
+            TemplateProblem {
+                template: name.to_string(),
+                line: e.line(),
+                message,
+            }
+        })
+    }
+
+    /// Checks every template compiles and renders with the known
+    /// variables, and that the template each use (jurisdictions, language)
+    /// selects carries every content element those jurisdictions require,
+    /// in its text and its HTML part; and that the campaign texts behind
+    /// required elements are not empty.
+    pub fn lint(
+        &self,
+        content: &NoticeContent,
+        uses: &BTreeSet<(Vec<String>, String)>,
+        texts: &NoticeTexts,
+    ) -> Vec<TemplateProblem> {
+        let mut out = self.broken.clone();
+        let probe_ctx = Value::from(Serde(NoticeVars::probe("PROBE", "en")));
+        for name in self.origin.keys() {
+            if let Err(p) = self.render_one(name, &probe_ctx) {
+                out.push(p);
+            }
+        }
+        let mut text_missing: BTreeSet<ContentElement> = BTreeSet::new();
+        for (jurisdictions, language) in uses {
+            let required = content.required_for(jurisdictions);
+            let Some(key) = self.select(jurisdictions, language) else {
+                out.push(TemplateProblem {
+                    template: "default.txt".into(),
+                    line: None,
+                    message: format!(
+                        "no template for {} in {language}, and no default",
+                        jurisdictions.join("+")
+                    ),
+                });
+                continue;
+            };
+            let primary = jurisdictions.last().map(String::as_str).unwrap_or("");
+            let ctx = Value::from(Serde(NoticeVars::probe(primary, language)));
+            for part in ["txt", "html"] {
+                let name = format!("{key}.{part}");
+                if !self.origin.contains_key(&name) {
+                    continue;
+                }
+                let Ok(rendered) = self.render_one(&name, &ctx) else {
+                    continue; // already reported above
+                };
+                for e in &required {
+                    if !rendered.contains(&marker(*e)) {
+                        out.push(TemplateProblem {
+                            template: name.clone(),
+                            line: None,
+                            message: format!(
+                                "used for {} ({language}) but misses required content `{e}`: {} [{}]",
+                                jurisdictions.join("+"),
+                                content.describe(*e),
+                                jurisdictions
+                                    .iter()
+                                    .map(|j| content.rule(j).citation.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            ),
+                        });
+                    }
+                }
+            }
+            for e in &required {
+                if texts.for_element(*e).is_some_and(|t| t.trim().is_empty()) {
+                    text_missing.insert(*e);
+                }
+            }
+        }
+        for e in text_missing {
+            out.push(TemplateProblem {
+                template: "config".into(),
+                line: None,
+                message: format!(
+                    "the campaign text for required content `{e}` ({}) is empty: set it under [notify]",
+                    content.describe(e)
+                ),
+            });
+        }
+        out.sort_by(|a, b| (&a.template, a.line).cmp(&(&b.template, b.line)));
+        out.dedup();
+        out
+    }
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,149 @@
+//! What a notice template can use. The names here are the template
+//! interface: renaming one breaks every customised template, so they only
+//! ever get added to.
+
+use bw_law::ContentElement;
+use serde::{Deserialize, Serialize};
+
+/// Organisation-wide texts of a notification campaign, from `[notify]` in
+/// the config file or the drill. Plain text; templates escape for HTML.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeTexts {
+    /// The organisation as customers know it.
+    pub company_name: String,
+    /// How to reach the organisation (or its DPO): phone, email, web page.
+    pub contact: String,
+    /// What the organisation has done and will do.
+    pub measures: String,
+    /// What the customer can do to protect themselves.
+    pub advice: String,
+    /// The likely consequences for the customer.
+    pub consequences: String,
+    /// Regulator contacts, where a law asks for them.
+    #[serde(default)]
+    pub regulator_contacts: String,
+    /// Consumer reporting agency contacts, where a law asks for them.
+    #[serde(default)]
+    pub cra_contacts: String,
+}
+
+impl NoticeTexts {
+    /// The text that supplies `element`, if it comes from the campaign texts.
+    pub fn for_element(&self, element: ContentElement) -> Option<&str> {
+        Some(match element {
+            ContentElement::WhatWeAreDoing => &self.measures,
+            ContentElement::WhatYouCanDo => &self.advice,
+            ContentElement::Contact => &self.contact,
+            ContentElement::LikelyConsequences => &self.consequences,
+            ContentElement::RegulatorContacts => &self.regulator_contacts,
+            ContentElement::CraContacts => &self.cra_contacts,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomerVars {
+    pub name: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldVars {
+    /// Machine name, e.g. `email`.
+    pub kind: String,
+    /// Reader-facing, in the notice's language.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentVars {
+    pub id: String,
+    pub title: String,
+    /// What happened, in plain language.
+    pub description: String,
+    /// When the breach happened or was discovered (date).
+    pub breach_date: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CompanyVars {
+    pub name: String,
+    pub contact: String,
+}
+
+/// Everything one notice template sees.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeVars {
+    pub customer: CustomerVars,
+    pub exposed: Vec<FieldVars>,
+    pub incident: IncidentVars,
+    pub company: CompanyVars,
+    pub notice_date: String,
+    pub measures: String,
+    pub advice: String,
+    pub consequences: String,
+    pub regulator_contacts: String,
+    pub cra_contacts: String,
+    pub jurisdiction: String,
+    pub language: String,
+}
+
+/// The marker a content element renders as in lint's probe: a template
+/// covers an element when its marker survives rendering.
+pub(crate) fn marker(element: ContentElement) -> String {
+    format!("\u{27e6}{}\u{27e7}", element.as_str())
+}
+
+impl NoticeVars {
+    /// A notice whose every element is its lint marker and that exposes
+    /// every field, so no `if` hides a section from the probe.
+    pub(crate) fn probe(jurisdiction: &str, language: &str) -> NoticeVars {
+        use ContentElement as E;
+        let fields = [
+            "email",
+            "person_name",
+            "phone_number",
+            "street_address",
+            "date_of_birth",
+            "payment_card",
+            "us_ssn",
+            "iban",
+            "ip_address",
+        ];
+        NoticeVars {
+            customer: CustomerVars {
+                name: "Probe Customer".into(),
+                first_name: "Probe".into(),
+                last_name: "Customer".into(),
+            },
+            exposed: fields
+                .iter()
+                .map(|f| FieldVars {
+                    kind: (*f).to_string(),
+                    label: marker(E::DataInvolved),
+                })
+                .collect(),
+            incident: IncidentVars {
+                id: "INC-PROBE".into(),
+                title: "probe".into(),
+                description: marker(E::WhatHappened),
+                breach_date: marker(E::BreachDate),
+            },
+            company: CompanyVars {
+                name: "Probe Retail".into(),
+                contact: marker(E::Contact),
+            },
+            notice_date: marker(E::NoticeDate),
+            measures: marker(E::WhatWeAreDoing),
+            advice: marker(E::WhatYouCanDo),
+            consequences: marker(E::LikelyConsequences),
+            regulator_contacts: marker(E::RegulatorContacts),
+            cra_contacts: marker(E::CraContacts),
+            jurisdiction: jurisdiction.to_string(),
+            language: language.to_string(),
+        }
+    }
+}
