@@ -20,6 +20,15 @@ use clap::{Args, Subcommand};
 use crate::exit;
 use crate::home;
 
+/// `println!` that ignores a closed stdout (`registry import … | head`):
+/// the work is done by then, and a panic would hide that it succeeded.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
 /// The environment variable that may hold the registry key (hex).
 pub const KEY_ENV: &str = "BREACHWATCH_REGISTRY_KEY";
 
@@ -137,7 +146,7 @@ fn init(loc: &Location) -> Result<u8> {
         let key = loc.key()?;
         let created = bw_registry::init(&dir, &key)
             .with_context(|| format!("initialising registry {}", dir.display()))?;
-        println!(
+        say!(
             "registry {} {} (key from {KEY_ENV})",
             dir.display(),
             if created {
@@ -154,7 +163,7 @@ fn init(loc: &Location) -> Result<u8> {
     }
     let (_, outcome) = bw_registry::init_with_key_file(&dir, &key_file)
         .with_context(|| format!("initialising registry {}", dir.display()))?;
-    println!(
+    say!(
         "registry {} {}; key {} {}",
         dir.display(),
         if outcome.registry_created {
@@ -233,7 +242,7 @@ fn import(args: &ImportArgs) -> Result<u8> {
     let r = bw_registry::import(&dir, &key, &source, &opts)
         .with_context(|| format!("importing {source} into registry {}", dir.display()))?;
     let secs = t0.elapsed().as_secs_f64();
-    println!(
+    say!(
         "imported {} rows in {secs:.2}s ({:.0} rows/s): {} customers ({} added, {} changed, {} unchanged, {} removed)",
         r.rows,
         r.rows as f64 / secs.max(1e-6),
@@ -243,7 +252,7 @@ fn import(args: &ImportArgs) -> Result<u8> {
         r.unchanged,
         r.removed
     );
-    println!(
+    say!(
         "fingerprints: {} email, {} phone, {} name; generation {}, {} bytes",
         r.email_fingerprints,
         r.phone_fingerprints,
@@ -251,7 +260,7 @@ fn import(args: &ImportArgs) -> Result<u8> {
         r.generation,
         r.index_bytes
     );
-    println!(
+    say!(
         "problems: {} rows skipped, {} duplicate ids, {} empty emails, {} malformed emails, {} empty phones, {} bad phones, {} unusable names",
         r.skipped_rows,
         r.duplicate_ids,
@@ -262,15 +271,15 @@ fn import(args: &ImportArgs) -> Result<u8> {
         r.unusable_names
     );
     if source.is_rereadable() {
-        println!("source recorded with generation {}: {source}", r.generation);
+        say!("source recorded with generation {}: {source}", r.generation);
     } else {
-        println!("source not recorded (stdin cannot be re-read)");
+        say!("source not recorded (stdin cannot be re-read)");
     }
     for w in &r.warnings {
-        println!("warning: {w}");
+        say!("warning: {w}");
     }
     if r.warnings_total > r.warnings.len() as u64 {
-        println!(
+        say!(
             "warning: {} more warnings not shown (--max-warnings)",
             r.warnings_total - r.warnings.len() as u64
         );
@@ -284,12 +293,14 @@ fn stats(loc: &Location) -> Result<u8> {
     let reg = Registry::open(&dir, &key)
         .with_context(|| format!("opening registry {}", dir.display()))?;
     let s = reg.stats();
-    println!("registry {}", dir.display());
-    println!("customers: {}", s.customers);
-    println!(
+    say!("registry {}", dir.display());
+    say!("customers: {}", s.customers);
+    say!(
         "fingerprints: {} email, {} phone, {} name",
-        s.email_fingerprints, s.phone_fingerprints, s.name_fingerprints
+        s.email_fingerprints,
+        s.phone_fingerprints,
+        s.name_fingerprints
     );
-    println!("generation {}, {} bytes", s.generation, s.file_bytes);
+    say!("generation {}, {} bytes", s.generation, s.file_bytes);
     Ok(exit::CLEAN)
 }

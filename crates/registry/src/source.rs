@@ -255,6 +255,34 @@ impl SourceReport {
 /// Fatal errors: a missing column ([`Error::MissingColumn`]), unreadable
 /// input ([`Error::Io`], [`Error::Csv`]), a failed connection or query
 /// ([`Error::Sql`]).
+///
+/// Re-reading contacts of some customers from the source a registry
+/// generation was imported from:
+/// ```
+/// use bw_registry::{for_each_customer, import, init, ImportOptions, ImportSource, Key, Registry};
+/// let dir = tempfile::tempdir()?;
+/// let csv = dir.path().join("customers.csv");
+/// std::fs::write(&csv, "customer_id,email,first_name,last_name,phone,country,region\n\
+///                       C1,ann.lee@example.com,Ann,Lee,,US,CA\n\
+///                       C2,bo.park@example.com,Bo,Park,,US,NY\n")?;
+/// let reg_dir = dir.path().join("registry");
+/// let key = Key::from_bytes([7; 32]);
+/// init(&reg_dir, &key)?;
+/// import(&reg_dir, &key, &ImportSource::csv(&csv), &ImportOptions::default())?;
+///
+/// let reg = Registry::open(&reg_dir, &key)?;
+/// let source = reg.import_source().expect("imported from a file");
+/// let affected = ["C2"];
+/// let mut contacts = Vec::new();
+/// for_each_customer(&source, |row| {
+///     if affected.contains(&row.customer_id) {
+///         contacts.push((row.customer_id.to_string(), row.email.to_string()));
+///     }
+///     Ok(())
+/// })?;
+/// assert_eq!(contacts, [("C2".to_string(), "bo.park@example.com".to_string())]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn for_each_customer(
     source: &ImportSource,
     on_row: impl FnMut(&CustomerRow<'_>) -> Result<()>,
