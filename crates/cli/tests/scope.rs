@@ -787,3 +787,35 @@ fn a_large_csv_streamed_from_stdin_imports_in_flat_memory() {
         "peak RSS {big} KiB for 320 MiB vs {small} KiB for 20 MiB"
     );
 }
+
+/// A damaged registry is a clear error from every command that opens it,
+/// never an empty (or partial) list of affected customers.
+#[test]
+fn a_corrupt_or_truncated_registry_is_an_error_not_an_empty_scope() {
+    let (s, people) = setup();
+    write_leak(&s, &people);
+    let reg = s.path("home/registry");
+    let current = std::fs::read_to_string(reg.join("CURRENT")).expect("CURRENT");
+    let index = reg.join(current.trim());
+    let good = std::fs::read(&index).expect("index");
+
+    let mut flipped = good.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x40;
+    std::fs::write(&index, &flipped).expect("write");
+    for args in [&["scope", "leak"][..], &["registry", "stats"][..]] {
+        let r = s.run(args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stdout);
+        assert!(r.stderr.contains("corrupt"), "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+    }
+
+    std::fs::write(&index, &good[..good.len() - 100]).expect("truncate");
+    let r = s.run(&["scope", "leak", "--format", "jsonl"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("corrupt"), "{}", r.stderr);
+
+    // Restored, it works again: the check is about the bytes, not a flag.
+    std::fs::write(&index, &good).expect("restore");
+    assert_eq!(s.run(&["scope", "leak"]).code, 1);
+}
