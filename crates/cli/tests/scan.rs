@@ -404,3 +404,197 @@ fn utf16_is_decoded_and_offsets_refer_to_the_raw_bytes() {
     assert_eq!(f["start"].as_u64(), Some(start));
     assert_eq!(f["end"].as_u64(), Some(start + 2 * MAIL.len() as u64));
 }
+
+/// The reference quoted-printable decoding of a raw span (soft breaks
+/// dropped, `=XX` escapes decoded), independent of bw-formats' streaming one.
+fn qp_decode(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw).replace("=\r\n", "");
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b[i], hex) {
+            (b'=', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn quoted_printable_mail_is_decoded_and_offsets_refer_to_the_raw_bytes() {
+    let s = Scratch::new();
+    // The address is cut by a soft line break and its `@` escaped; the
+    // name is cut inside the surname. Undecoded, neither is findable.
+    let mail = "From: Northwind Support <support@example.org>\r\n\
+        To: customer-care@example.org\r\n\
+        Subject: =?utf-8?q?refund?=\r\n\
+        MIME-Version: 1.0\r\n\
+        Content-Type: text/plain; charset=utf-8\r\n\
+        Content-Transfer-Encoding: quoted-printable\r\n\
+        \r\n\
+        Hello,=20please refund my order.\r\n\
+        \r\n\
+        Name: Margaret Thomp=\r\n\
+        son\r\n\
+        Email: margaret.thomp=\r\n\
+        son=40example.com\r\n\
+        \r\n\
+        Thanks\r\n";
+    s.write("inbox/refund.eml", mail.as_bytes());
+    let r = s.run(&["scan", "inbox", "--format", "jsonl", "--reveal"]);
+    assert_eq!(r.code, 1, "stderr: {}", r.stderr);
+    let findings = r.jsonl();
+    let mut seen = Vec::new();
+    for f in &findings {
+        let (start, end) = (
+            f["start"].as_u64().unwrap_or(0) as usize,
+            f["end"].as_u64().unwrap_or(0) as usize,
+        );
+        let value = f["value"].as_str().unwrap_or("");
+        assert_eq!(
+            qp_decode(&mail.as_bytes()[start..end]),
+            value,
+            "raw span {start}..{end} of {f}"
+        );
+        seen.push((f["kind"].as_str().unwrap_or("").to_string(), start, value));
+    }
+    let body_mail = mail.find("margaret.thomp=").unwrap_or(0);
+    let body_name = mail.find("Margaret Thomp=").unwrap_or(0);
+    assert!(
+        seen.contains(&("email".into(), body_mail, "margaret.thompson@example.com")),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains(&("person_name".into(), body_name, "Margaret Thompson")),
+        "{seen:?}"
+    );
+}
+
+/// Files named `.json`/`.ndjson` that are not JSON are scanned as the text
+/// they are (binary garbage is skipped like any binary file): nothing
+/// stops, and the other files' findings are intact.
+#[test]
+fn json_that_is_not_json_falls_back_to_text_and_the_rest_is_scanned() {
+    let s = Scratch::new();
+    let prose = format!("This export failed. Contact {MAIL} for the file.\n");
+    s.write("leak/prose.json", prose.as_bytes());
+    let full = format!(
+        "{{\"orders\": [{{\"id\": 1, \"customer\": {{\"email\": \"{MAIL}\", \"card\": \"{CARD}\"}}}}, {{\"id\": 2, \"customer\": {{\"email\": \"ma"
+    );
+    s.write("leak/truncated.json", full.as_bytes());
+    let ndjson = format!("{{\"a\": 1}}\n{{\"b\": [1, 2\nnot json at all {CARD}\n}}}}}}]]\n");
+    s.write("leak/broken.ndjson", ndjson.as_bytes());
+    // Pseudo-random bytes, some NUL: binary, skipped.
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let garbage: Vec<u8> = (0..64 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 32) as u8
+        })
+        .collect();
+    let mut binary = garbage.clone();
+    binary.extend_from_slice(format!(" {MAIL} ").as_bytes());
+    s.write("leak/garbage.json", &binary);
+    // The same without NUL bytes is text to the scanner: the address after
+    // 64 KiB of noise is still found at its exact offset.
+    let mut noisy: Vec<u8> = garbage.iter().map(|b| b | 0x80).collect();
+    let at = noisy.len() + 1;
+    noisy.extend_from_slice(format!(" {MAIL} ").as_bytes());
+    s.write("leak/noise.ndjson", &noisy);
+    s.write(
+        "leak/good.csv",
+        format!("id,email\n1,{MAIL}\n2,other.person@example.com\n").as_bytes(),
+    );
+    let r = s.run(&["scan", "leak", "--format", "jsonl"]);
+    assert_eq!(r.code, 1, "not an error, findings; stderr: {}", r.stderr);
+    let found = r.found();
+    let count =
+        |path: &str, kind: &str| found.iter().filter(|(p, k)| p == path && k == kind).count();
+    assert_eq!(count("leak/prose.json", "email"), 1, "{found:?}");
+    assert_eq!(count("leak/truncated.json", "email"), 1, "{found:?}");
+    assert_eq!(count("leak/truncated.json", "payment_card"), 1, "{found:?}");
+    assert_eq!(count("leak/broken.ndjson", "payment_card"), 1, "{found:?}");
+    assert_eq!(count("leak/good.csv", "email"), 2, "{found:?}");
+    assert!(
+        !found.iter().any(|(p, _)| p == "leak/garbage.json"),
+        "{found:?}"
+    );
+    assert!(r.stderr.contains("1 binary files skipped"), "{}", r.stderr);
+    let noise: Vec<_> = r
+        .jsonl()
+        .into_iter()
+        .filter(|f| f["path"] == "leak/noise.ndjson" && f["kind"] == "email")
+        .collect();
+    assert_eq!(noise.len(), 1, "{}", r.stdout);
+    assert_eq!(noise[0]["start"].as_u64(), Some(at as u64));
+}
+
+/// 100 MB of tag soup: 50 MB of unclosed nested tags, then one 50 MB tag
+/// whose attribute quote never closes. Scanned in bounded memory and
+/// time (no recursion on nesting, no buffering of a tag), and the data
+/// after it is found at its exact offset.
+#[test]
+fn html_with_100_mb_of_nested_tags_is_scanned_in_bounded_memory() {
+    const HALF: usize = 50 << 20;
+    let s = Scratch::new();
+    let path = s.path("soup.html");
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+        let nest = b"<div class=\"row\"><span><b><i>".repeat(1 << 14);
+        let mut n = 0;
+        while n < HALF {
+            w.write_all(&nest).expect("write");
+            n += nest.len();
+        }
+        w.write_all(b"<p title=\"").expect("write");
+        let attr = vec![b'a'; 1 << 20];
+        for _ in 0..HALF / attr.len() {
+            w.write_all(&attr).expect("write");
+        }
+        w.write_all(format!("\">Contact: <b>{MAIL}</b> card {CARD}</p>\n").as_bytes())
+            .expect("write");
+        w.flush().expect("flush");
+    }
+    let size = std::fs::metadata(&path).expect("stat").len();
+    let t0 = std::time::Instant::now();
+    let mut child = s
+        .cmd(&["scan", "soup.html", "--format", "jsonl", "--quiet"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id();
+    let mut peak_kb = 0u64;
+    while child.try_wait().expect("poll").is_none() {
+        peak_kb = peak_kb.max(vm_hwm_kb(pid).unwrap_or(0));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let elapsed = t0.elapsed();
+    let r = common::Run::from(child.wait_with_output().expect("wait"));
+    assert_eq!(r.code, 1, "stderr: {}", r.stderr);
+    let text_end = format!("{MAIL}</b> card {CARD}</p>\n").len() as u64;
+    let mail = r
+        .jsonl()
+        .into_iter()
+        .find(|f| f["kind"] == "email")
+        .expect("the address after the soup");
+    assert_eq!(mail["start"].as_u64(), Some(size - text_end));
+    assert!(peak_kb > 0, "could read the child's memory high-water mark");
+    assert!(peak_kb < 200 * 1024, "peak RSS {peak_kb} KiB");
+    // Generous for a debug build on a loaded 2-core machine; the point is
+    // no quadratic blow-up (which would take hours on 100 MB).
+    assert!(elapsed < Duration::from_secs(300), "took {elapsed:?}");
+}
