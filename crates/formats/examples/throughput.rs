@@ -1,5 +1,5 @@
-//! Decompression throughput through `expand`, and its overhead on plain
-//! input. Run: `cargo run --release -p bw-formats --example throughput [MB]`.
+//! Decompression throughput through `expand`, its overhead on plain
+//! input, and the mail decoder's cost (plain and quoted-printable bodies). Run: `cargo run --release -p bw-formats --example throughput [MB]`.
 
 use std::io::{self, Read, Write};
 use std::time::Instant;
@@ -57,6 +57,39 @@ fn main() -> io::Result<()> {
         drain(&mut d)
     })?;
     report("zstd, bare Decoder", data.len(), t);
+
+    const HEAD: &[u8] = b"From: a@example.org\r\nTo: b@example.org\r\nSubject: export\r\n";
+    let mut mail = HEAD.to_vec();
+    mail.extend_from_slice(b"\r\n");
+    mail.extend_from_slice(&data);
+    let t = best(|| through_expand("inbox.eml", &mail))?;
+    report("mail, plain body through expand", mail.len(), t);
+    let mut qp = HEAD.to_vec();
+    qp.extend_from_slice(b"Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+    let mut col = 0;
+    for &b in &data {
+        // 76-column lines with soft breaks, `@` and `=` escaped, as mailers write.
+        if col >= 72 && b != b'\n' {
+            qp.extend_from_slice(b"=\r\n");
+            col = 0;
+        }
+        match b {
+            b'@' | b'=' => {
+                write!(qp, "={b:02X}")?;
+                col += 3;
+            }
+            b'\n' => {
+                qp.extend_from_slice(b"\r\n");
+                col = 0;
+            }
+            _ => {
+                qp.push(b);
+                col += 1;
+            }
+        }
+    }
+    let t = best(|| through_expand("inbox.eml", &qp))?;
+    report("mail, quoted-printable body through expand", qp.len(), t);
     Ok(())
 }
 
