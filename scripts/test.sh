@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test breachwatch has, on a fresh machine: starts a real
 # PostgreSQL (installing it from Debian's packages if missing) so the store
-# tests run against both SQLite and PostgreSQL, runs the workspace tests,
+# tests run against both SQLite and PostgreSQL, installs a real SMTP server
+# (aiosmtpd from PyPI, in a venv under target/) for the notify tests, runs
+# the workspace tests,
 # then the accuracy gate (F1 floors on the repo's labelled corpus) and a
 # short fuzz run of the chunked-scan invariant.
 set -euo pipefail
@@ -12,6 +14,11 @@ export DATABASE_URL
 # The PostgreSQL tests must not skip themselves silently here.
 export BW_REQUIRE_POSTGRES=1
 trap 'bash scripts/pg.sh stop >/dev/null 2>&1 || true' EXIT
+
+BW_SMTP_PYTHON="$(bash scripts/smtp.sh)"
+export BW_SMTP_PYTHON
+# Likewise the SMTP tests.
+export BW_REQUIRE_SMTP=1
 
 cargo test --workspace --all-targets --locked
 
