@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use bw_store::audit::sha256_hex;
 use bw_store::{
-    AddEvidenceOutcome, Affected, Evidence, IncidentId, NewIncident, Severity, Status, Store,
-    StoreError,
+    AddEvidenceOutcome, Affected, Evidence, IncidentId, NewIncident, NewNotice, NoticeResult,
+    Severity, Status, Store, StoreError,
 };
 use common::TestDb;
 use time::macros::datetime;
@@ -519,6 +519,120 @@ async fn bad_urls(_db: &TestDb) {
     assert!(!msg.contains("secret"), "{msg}");
 }
 
+fn notice(n: u32, jurisdiction: &str) -> NewNotice {
+    NewNotice {
+        customer_id: format!("C{n:07}"),
+        channel: "email".into(),
+        jurisdictions: vec![jurisdiction.to_string()],
+        language: "en".into(),
+        fields: vec!["email".into(), "person_name".into()],
+        required: jurisdiction == "EU",
+        deadline: (jurisdiction == "EU").then(|| "2026-05-07T09:00:00Z".to_string()),
+        message_id: format!("<m{n}@shop.example>"),
+    }
+}
+
+async fn outbox_lifecycle(db: &TestDb) {
+    let s = &db.store;
+    let id = open(s, "outbox").await;
+    let first: Vec<NewNotice> = (0..250)
+        .map(|n| notice(n, if n % 2 == 0 { "EU" } else { "US-CA" }))
+        .collect();
+    let out = s.plan_notices(&id, &first, "alice").await.expect("plan");
+    assert_eq!((out.added, out.existing), (250, 0));
+    // Re-planning with more customers adds only the new ones.
+    let more: Vec<NewNotice> = (200..300).map(|n| notice(n, "EU")).collect();
+    let out = s.plan_notices(&id, &more, "alice").await.expect("re-plan");
+    assert_eq!((out.added, out.existing), (50, 50));
+    let pending = s
+        .pending_notices(&id, "email", "", 1000)
+        .await
+        .expect("pending");
+    assert_eq!(pending.len(), 300);
+    let page = s
+        .pending_notices(&id, "email", &pending[99], 1000)
+        .await
+        .expect("page");
+    assert_eq!(page.len(), 200, "paging is exclusive of `after`");
+
+    let ids: Vec<String> = pending[..3].to_vec();
+    let claimed = s.claim_notices(&id, "email", &ids).await.expect("claim");
+    assert_eq!(claimed.len(), 3);
+    assert!(claimed
+        .iter()
+        .all(|c| c.attempts == 1 && c.fields.len() == 2));
+    let results = vec![
+        NoticeResult::Sent {
+            customer_id: ids[0].clone(),
+            reply: "250 2.0.0 Ok".into(),
+            template: "default@abc".into(),
+            content_sha256: "cd".repeat(32),
+        },
+        NoticeResult::Retry {
+            customer_id: ids[1].clone(),
+            reason: "451 greylisted".into(),
+            next_attempt_at: Some("2026-05-04T09:05:00Z".into()),
+        },
+        NoticeResult::Failed {
+            customer_id: ids[2].clone(),
+            reason: "550 unknown".into(),
+        },
+    ];
+    assert_eq!(
+        s.record_notice_results(&id, "email", &results)
+            .await
+            .expect("record"),
+        3
+    );
+    // A late result for a finished notice changes nothing.
+    assert_eq!(
+        s.record_notice_results(&id, "email", &results[..1])
+            .await
+            .expect("again"),
+        0
+    );
+    // Sent and failed notices cannot be claimed again; the retried one can.
+    let again = s
+        .claim_notices(&id, "email", &ids)
+        .await
+        .expect("claim again");
+    assert_eq!(again.len(), 1);
+    assert_eq!(
+        (again[0].customer_id.as_str(), again[0].attempts),
+        (ids[1].as_str(), 2)
+    );
+
+    let sent = &s.notices_of(&id, &ids[0]).await.expect("proof")[0];
+    assert_eq!(sent.status, "sent");
+    assert_eq!(sent.smtp_reply.as_deref(), Some("250 2.0.0 Ok"));
+    assert!(sent.sent_at.is_some());
+    let counts = s.notice_counts(&id).await.expect("counts");
+    let total: u64 = counts.iter().map(|c| c.count).sum();
+    assert_eq!(total, 300);
+    let eu_deadline = counts
+        .iter()
+        .find(|c| c.jurisdiction == "EU" && c.required)
+        .and_then(|c| c.earliest_deadline.clone());
+    assert_eq!(eu_deadline.as_deref(), Some("2026-05-07T09:00:00Z"));
+    assert_eq!(
+        s.requeue_failed_notices(&id, "alice")
+            .await
+            .expect("requeue"),
+        1
+    );
+    // Plans and requeues are in the audit chain, which still verifies.
+    let actions: Vec<String> = s
+        .audit_log(&id)
+        .await
+        .expect("log")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions.iter().filter(|a| *a == "notify.plan").count(), 2);
+    assert!(actions.contains(&"notify.requeue_failed".to_string()));
+    assert!(s.verify(&id).await.expect("verify").ok());
+}
+
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -560,4 +674,5 @@ conformance!(
     tamper_state_rows,
     concurrent_writers,
     bad_urls,
+    outbox_lifecycle,
 );
