@@ -167,32 +167,29 @@ impl Spinner {
     }
 }
 
-/// Times `f` as stage `name`; `f` returns the stage's figures and its value.
+/// The stages run so far.
 struct Stages(Vec<Stage>);
 
 impl Stages {
-    fn push(
-        &mut self,
-        name: &str,
-        t0: Instant,
-        items: u64,
-        unit: &str,
-        bytes: Option<u64>,
-        detail: String,
-        spinner: Spinner,
-    ) {
-        let seconds = t0.elapsed().as_secs_f64();
-        let stage = Stage {
-            name: name.into(),
-            seconds,
-            items,
-            unit: unit.into(),
-            throughput: (seconds > 0.0).then(|| items as f64 / seconds),
-            bytes,
-            detail,
-        };
-        spinner.done(&stage);
+    /// Records `stage`, which started at `t0`, and closes its spinner.
+    fn push(&mut self, sp: Spinner, t0: Instant, mut stage: Stage) {
+        stage.seconds = t0.elapsed().as_secs_f64();
+        stage.throughput = (stage.seconds > 0.0).then(|| stage.items as f64 / stage.seconds);
+        sp.done(&stage);
         self.0.push(stage);
+    }
+}
+
+/// A stage's figures; its time is filled in by [`Stages::push`].
+fn stage(name: &str, items: u64, unit: &str, bytes: Option<u64>, detail: String) -> Stage {
+    Stage {
+        name: name.into(),
+        seconds: 0.0,
+        items,
+        unit: unit.into(),
+        throughput: None,
+        bytes,
+        detail,
     }
 }
 
@@ -203,44 +200,48 @@ async fn drill(out: &Path, opts: &GenOptions, threads: usize, weakened: &[Kind])
     let generated = bw_drill::generate(out, opts)
         .with_context(|| format!("generating the {} scenario", opts.scenario))?;
     stages.push(
-        "generate",
-        t0,
-        generated.bytes,
-        "B",
-        Some(generated.bytes),
-        format!(
-            "{} customers, {} leak file(s) of {:.1} MB, {} exposed customers and {} guests, {} labelled spans",
-            opts.customers,
-            generated.files,
-            generated.bytes as f64 / 1e6,
-            generated.truth.exposed.len(),
-            generated.truth.guests,
-            generated.truth.spans.len()
-        ),
         sp,
+        t0,
+        stage(
+            "generate",
+            generated.bytes,
+            "B",
+            Some(generated.bytes),
+            format!(
+                "{} customers, {} leak file(s) of {:.1} MB, {} exposed customers and {} guests, {} labelled spans",
+                opts.customers,
+                generated.files,
+                generated.bytes as f64 / 1e6,
+                generated.truth.exposed.len(),
+                generated.truth.guests,
+                generated.truth.spans.len()
+            ),
+        ),
     );
 
     let (t0, sp) = (Instant::now(), Spinner::start("scan"));
     let scanned = scan(out, &generated.leak_dir, threads, weakened)?;
     let detection = report::detection(&generated.truth.spans, scanned.findings);
     stages.push(
-        "scan",
-        t0,
-        scanned.bytes,
-        "B",
-        Some(scanned.bytes),
-        format!(
-            "{} members, {:.1} MB decompressed, {} findings{}",
-            scanned.members,
-            scanned.bytes as f64 / 1e6,
-            detection.found,
-            if scanned.errors > 0 {
-                format!(", {} errors", scanned.errors)
-            } else {
-                String::new()
-            }
-        ),
         sp,
+        t0,
+        stage(
+            "scan",
+            scanned.bytes,
+            "B",
+            Some(scanned.bytes),
+            format!(
+                "{} members, {:.1} MB decompressed, {} findings{}",
+                scanned.members,
+                scanned.bytes as f64 / 1e6,
+                detection.found,
+                if scanned.errors > 0 {
+                    format!(", {} errors", scanned.errors)
+                } else {
+                    String::new()
+                }
+            ),
+        ),
     );
 
     let (t0, sp) = (Instant::now(), Spinner::start("registry import"));
@@ -259,20 +260,22 @@ async fn drill(out: &Path, opts: &GenOptions, threads: usize, weakened: &[Kind])
     let registry = bw_registry::Registry::open(&registry_dir, &key)
         .with_context(|| format!("opening registry {}", registry_dir.display()))?;
     stages.push(
-        "registry import",
-        t0,
-        imported.rows,
-        "rows",
-        None,
-        format!(
-            "{} customers; {} email, {} phone, {} name fingerprints; {} rows skipped",
-            imported.customers,
-            imported.email_fingerprints,
-            imported.phone_fingerprints,
-            imported.name_fingerprints,
-            imported.skipped_rows
-        ),
         sp,
+        t0,
+        stage(
+            "registry import",
+            imported.rows,
+            "rows",
+            None,
+            format!(
+                "{} customers; {} email, {} phone, {} name fingerprints; {} rows skipped",
+                imported.customers,
+                imported.email_fingerprints,
+                imported.phone_fingerprints,
+                imported.name_fingerprints,
+                imported.skipped_rows
+            ),
+        ),
     );
 
     let (t0, sp) = (Instant::now(), Spinner::start("scope"));
@@ -282,8 +285,12 @@ async fn drill(out: &Path, opts: &GenOptions, threads: usize, weakened: &[Kind])
         max_evidence: 64,
         ..bw_scope::ScopeOptions::default()
     };
-    let scoped = bw_scope::scope(&[generated.leak_dir.clone()], &registry, &scope_opts)
-        .context("scoping the leak")?;
+    let scoped = bw_scope::scope(
+        std::slice::from_ref(&generated.leak_dir),
+        &registry,
+        &scope_opts,
+    )
+    .context("scoping the leak")?;
     let found: BTreeSet<String> = scoped
         .affected
         .iter()
@@ -291,23 +298,25 @@ async fn drill(out: &Path, opts: &GenOptions, threads: usize, weakened: &[Kind])
         .collect();
     let scope = report::scope_result(&generated.truth, &found);
     stages.push(
-        "scope",
-        t0,
-        scoped.bytes_scanned,
-        "B",
-        Some(scoped.bytes_scanned),
-        format!(
-            "{} affected customers, {} ambiguous identifiers, {} distinct unmatched emails{}",
-            scoped.affected.len(),
-            scoped.ambiguous.len(),
-            scoped.unmatched.email,
-            if scoped.errors.is_empty() {
-                String::new()
-            } else {
-                format!(", {} errors", scoped.errors.len())
-            }
-        ),
         sp,
+        t0,
+        stage(
+            "scope",
+            scoped.bytes_scanned,
+            "B",
+            Some(scoped.bytes_scanned),
+            format!(
+                "{} affected customers, {} ambiguous identifiers, {} distinct unmatched emails{}",
+                scoped.affected.len(),
+                scoped.ambiguous.len(),
+                scoped.unmatched.email,
+                if scoped.errors.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} errors", scoped.errors.len())
+                }
+            ),
+        ),
     );
 
     let (t0, sp) = (Instant::now(), Spinner::start("incident"));
@@ -399,17 +408,19 @@ async fn incident_and_after(
         .await
         .context("reading affected customers")?;
     stages.push(
-        "incident",
-        t0,
-        stored.len() as u64,
-        "customers",
-        None,
-        format!(
-            "{id}: {} evidence file(s), {} affected customers recorded ({recorded} file links)",
-            scoped.files.len(),
-            stored.len()
-        ),
         sp,
+        t0,
+        stage(
+            "incident",
+            stored.len() as u64,
+            "customers",
+            None,
+            format!(
+                "{id}: {} evidence file(s), {} affected customers recorded ({recorded} file links)",
+                scoped.files.len(),
+                stored.len()
+            ),
+        ),
     );
 
     let (t0, sp) = (Instant::now(), Spinner::start("obligations"));
@@ -441,16 +452,18 @@ async fn incident_and_after(
         .filter(|o| o.individual_notice == "required")
         .count();
     stages.push(
-        "obligations",
-        t0,
-        obligations.len() as u64,
-        "jurisdictions",
-        None,
-        format!(
-            "{} jurisdictions, individual notice required in {required}, rules {rules_version}",
-            obligations.len()
-        ),
         sp,
+        t0,
+        stage(
+            "obligations",
+            obligations.len() as u64,
+            "jurisdictions",
+            None,
+            format!(
+                "{} jurisdictions, individual notice required in {required}, rules {rules_version}",
+                obligations.len()
+            ),
+        ),
     );
 
     let notices = Notices {

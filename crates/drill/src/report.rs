@@ -65,6 +65,8 @@ pub struct KindDetection {
     pub recall: Option<f64>,
     /// A few missed spans, as `path:start-end` (never the value).
     pub missed_examples: Vec<String>,
+    /// A few false positives, as `path:start-end (detector)`.
+    pub false_examples: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -176,6 +178,19 @@ pub fn detection(truth: &[TruthSpan], findings: Vec<Finding>) -> Detection {
                 .false_negatives
                 .iter()
                 .map(|e| format!("{}:{}-{}", e.path, e.start, e.end))
+                .collect(),
+            false_examples: k
+                .false_positives
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{}:{}-{} ({})",
+                        e.path,
+                        e.start,
+                        e.end,
+                        e.detector.as_deref().unwrap_or("?")
+                    )
+                })
                 .collect(),
             kind: k.kind,
             truth: k.truth,
@@ -455,11 +470,7 @@ impl Report {
         if !self.weakened.is_empty() {
             let _ = writeln!(o, "WEAKENED (test switch): {}", self.weakened.join(", "));
         }
-        let _ = writeln!(
-            o,
-            "\n{:<16} {:>8} {:>12}  {}",
-            "STAGE", "SECONDS", "RATE", "DETAIL"
-        );
+        let _ = writeln!(o, "\n{:<16} {:>8} {:>12}  DETAIL", "STAGE", "SECONDS", "RATE");
         for s in &self.stages {
             let rate = s
                 .throughput

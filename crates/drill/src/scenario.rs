@@ -374,7 +374,8 @@ impl Gen {
     /// state JSON.
     fn product_pages(&mut self, leak: &Path) -> Result<(), Error> {
         let people = self.people();
-        let pages = (2_000 + self.opts.customers / 20) as usize;
+        // Thousands of pages at the default size; a few hundred for small drills.
+        let pages = (self.opts.customers / 5).max(200) as usize;
         // Each person is shown once or twice, on random pages.
         let mut on_page: Vec<Vec<usize>> = vec![Vec::new(); pages];
         for (i, _) in people.iter().enumerate() {
