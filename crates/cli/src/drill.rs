@@ -11,10 +11,10 @@
 //! Exit codes: 0 every stage met the truth, 1 a stage missed (the report
 //! names what), 2 the drill could not run.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -22,9 +22,14 @@ use bw_corpus::score::Finding as ScoredFinding;
 use bw_detect::hints::csv::CsvHinter;
 use bw_detect::{Engine, Hit, Kind, KindSet, Start, StreamScanner};
 use bw_drill::report::{self, Exposure, Notices, Stage};
+use bw_drill::scenario::{SHOP, SHOP_DOMAIN};
 use bw_drill::{GenOptions, Generated, Report, Scenario};
+use bw_notify::message::message_id;
+use bw_notify::sink::SmtpSink;
+use bw_notify::{Campaign, NoticeTexts, SendOptions, SmtpSettings, Templates};
+use bw_registry::ImportSource;
 use bw_sources::{Event, Haystack, WalkOptions};
-use bw_store::{Affected, Evidence, NewIncident, Severity, Store, SQLITE_FILE_NAME};
+use bw_store::{Affected, Evidence, IncidentId, NewIncident, Severity, Store, SQLITE_FILE_NAME};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use time::OffsetDateTime;
@@ -81,7 +86,9 @@ pub fn run(args: DrillArgs) -> Result<u8> {
         exposed: args.exposed,
         seed: args.seed,
     };
-    let rt = tokio::runtime::Builder::new_current_thread()
+    // Two workers: the SMTP sink and the sender run side by side.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .context("starting the async runtime")?;
@@ -278,6 +285,15 @@ async fn drill(out: &Path, opts: &GenOptions, threads: usize, weakened: &[Kind])
         ),
     );
 
+    // Notices go to the addresses in the customer source the registry
+    // recorded at import, as `notify send` reads them.
+    let source = registry
+        .try_import_source()
+        .context("reading the registry's recorded customer source")?
+        .context("the registry recorded no customer source")?
+        .resolved()
+        .context("resolving the registry's customer source")?;
+
     let (t0, sp) = (Instant::now(), Spinner::start("scope"));
     let scope_opts = bw_scope::ScopeOptions {
         threads,
@@ -324,7 +340,18 @@ async fn drill(out: &Path, opts: &GenOptions, threads: usize, weakened: &[Kind])
     let store = Store::open_sqlite(&db)
         .await
         .with_context(|| format!("opening the store {}", db.display()))?;
-    let res = incident_and_after(out, opts, &generated, &scoped, &store, &mut stages, t0, sp).await;
+    let res = incident_and_after(
+        out,
+        opts,
+        &generated,
+        &scoped,
+        source,
+        &store,
+        &mut stages,
+        t0,
+        sp,
+    )
+    .await;
     store.close().await;
     let (incident, discovered, obligations, notices) = res?;
 
@@ -358,6 +385,7 @@ async fn incident_and_after(
     opts: &GenOptions,
     generated: &Generated,
     scoped: &bw_scope::ScopeReport,
+    source: ImportSource,
     store: &Store,
     stages: &mut Stages,
     t0: Instant,
@@ -466,12 +494,171 @@ async fn incident_and_after(
         ),
     );
 
-    let notices = Notices {
-        status: "not_run".into(),
-        note: "the notify stages are not wired into the drill yet".into(),
-        ..Notices::default()
-    };
+    let notices = notify(&id, generated, source, store, stages).await?;
     Ok((id.to_string(), discovered_text, obligations, notices))
+}
+
+/// Plans one notice per affected customer, sends them to an in-process
+/// SMTP sink, sends again (which must send nothing), and counts what the
+/// sink accepted against what was due and against the truth.
+async fn notify(
+    id: &IncidentId,
+    generated: &Generated,
+    source: ImportSource,
+    store: &Store,
+    stages: &mut Stages,
+) -> Result<Notices> {
+    let (t0, sp) = (Instant::now(), Spinner::start("notify plan"));
+    let templates = Templates::load(None).context("loading the embedded notice templates")?;
+    let texts = notice_texts();
+    let affected = store
+        .affected(id)
+        .await
+        .context("reading affected customers")?;
+    let content = bw_law::NoticeContent::embedded().context("loading notice content rules")?;
+    let problems = templates.lint(&content, &bw_notify::plan::uses(&affected), &texts);
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        bail!("notice template problems:\n  {}", list.join("\n  "));
+    }
+    let plan_opts = bw_notify::plan::PlanOptions {
+        domain: SHOP_DOMAIN.into(),
+        required_only: false,
+    };
+    let planned = bw_notify::plan(store, id, &plan_opts, ACTOR)
+        .await
+        .context("planning notices")?;
+    let due = planned.outcome.added + planned.outcome.existing;
+    let needs: Vec<String> = planned
+        .by_need
+        .iter()
+        .map(|(need, n)| format!("{need} {n}"))
+        .collect();
+    stages.push(
+        sp,
+        t0,
+        stage(
+            "notify plan",
+            due,
+            "notices",
+            None,
+            format!("{due} notices planned (legal need: {})", needs.join(", ")),
+        ),
+    );
+
+    let (t0, sp) = (Instant::now(), Spinner::start("notify send"));
+    let sink = SmtpSink::start("127.0.0.1:0")
+        .await
+        .context("starting the in-process SMTP sink")?;
+    let campaign = Campaign {
+        templates: Arc::new(templates),
+        texts,
+    };
+    let smtp = SmtpSettings {
+        url: sink.url(),
+        from: format!("{SHOP} <privacy@{SHOP_DOMAIN}>"),
+        timeout: Duration::from_secs(30),
+    };
+    let send_opts = SendOptions {
+        retry_base: Duration::from_millis(200),
+        actor: ACTOR.into(),
+        ..SendOptions::default()
+    };
+    let first = bw_notify::send(
+        store,
+        id,
+        bw_notify::contacts::from_source(source.clone()),
+        &campaign,
+        &smtp,
+        &send_opts,
+        None,
+    )
+    .await
+    .context("sending notices")?;
+    // A clean rerun must find nothing left to send.
+    let second = bw_notify::send(
+        store,
+        id,
+        bw_notify::contacts::from_source(source),
+        &campaign,
+        &smtp,
+        &send_opts,
+        None,
+    )
+    .await
+    .context("sending notices again")?;
+    let status = bw_notify::status::status(store, id)
+        .await
+        .context("reading the outbox status")?;
+    let accepted = sink.accepted();
+    let expected: BTreeSet<String> = affected
+        .iter()
+        .map(|a| message_id(id.as_str(), &a.customer_id, bw_notify::EMAIL, SHOP_DOMAIN))
+        .collect();
+    let mut seen: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut unexpected = 0u64;
+    let mut recipients: BTreeSet<String> = BTreeSet::new();
+    for a in &accepted {
+        match a.message_id.as_deref().filter(|m| expected.contains(*m)) {
+            Some(m) => *seen.entry(m).or_default() += 1,
+            None => unexpected += 1,
+        }
+        recipients.extend(a.recipients.iter().map(|r| r.to_ascii_lowercase()));
+    }
+    let duplicates = seen.values().map(|n| n - 1).sum();
+    let exposed_unnotified = generated
+        .truth
+        .exposed
+        .values()
+        .filter(|e| !recipients.contains(&e.email.to_ascii_lowercase()))
+        .count() as u64;
+    stages.push(
+        sp,
+        t0,
+        stage(
+            "notify send",
+            accepted.len() as u64,
+            "messages",
+            None,
+            format!(
+                "{} sent, {} failed, {} retried; rerun sent {}; the sink accepted {} messages",
+                first.sent,
+                first.failed,
+                first.retried,
+                second.sent,
+                accepted.len()
+            ),
+        ),
+    );
+    Ok(Notices {
+        status: "sent".into(),
+        due,
+        accepted: seen.len() as u64,
+        duplicates,
+        unexpected,
+        failed: status.failed,
+        exposed_unnotified,
+        note: String::new(),
+    })
+}
+
+/// The campaign texts of the synthetic retailer.
+fn notice_texts() -> NoticeTexts {
+    NoticeTexts {
+        company_name: SHOP.into(),
+        contact: format!("privacy@{SHOP_DOMAIN}, +1 415-200-0199, https://{SHOP_DOMAIN}/privacy"),
+        measures: "We fixed the fault that showed account details on product pages, removed the \
+                   cached pages, and asked search engines to drop their copies."
+            .into(),
+        advice: "Be wary of emails that mention your order history or ask you to sign in; we \
+                 will never ask for your password by email."
+            .into(),
+        consequences: "Someone who saw the page could send you unwanted or fraudulent emails."
+            .into(),
+        regulator_contacts: "Your data protection authority or state attorney general.".into(),
+        cra_contacts:
+            "Equifax, Experian and TransUnion, whose contact details are on their web sites.".into(),
+    }
 }
 
 /// The customers scope placed in top-level file `path` (an evidence span

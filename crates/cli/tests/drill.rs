@@ -77,6 +77,8 @@ fn small_drill_meets_the_truth_at_every_stage() {
         "scope",
         "incident",
         "obligations",
+        "notify plan",
+        "notify send",
     ] {
         assert!(names.contains(&want), "stage {want} missing from {names:?}");
     }
@@ -127,6 +129,23 @@ fn small_drill_meets_the_truth_at_every_stage() {
         .filter_map(|l| l["customer_id"].as_str().map(str::to_string))
         .collect();
     assert_eq!(found, truth);
+
+    // Every due notice accepted by the SMTP sink exactly once, the due
+    // notices being one per affected customer, and every truly exposed
+    // customer's address among the recipients.
+    let n = &rep["notices"];
+    assert_eq!(n["status"], "sent", "{n}");
+    assert_eq!(n["due"].as_u64(), Some(truth.len() as u64), "{n}");
+    assert_eq!(n["accepted"], n["due"], "{n}");
+    assert_eq!(n["duplicates"], 0, "{n}");
+    assert_eq!(n["unexpected"], 0, "{n}");
+    assert_eq!(n["failed"], 0, "{n}");
+    assert_eq!(n["exposed_unnotified"], 0, "{n}");
+
+    // The incident's audit log checks out with the ordinary command.
+    let id = rep["incident"].as_str().expect("incident id");
+    let audit = in_drill_home(&s, "d", &["audit", "verify", id]);
+    assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
 
     for f in ["report.md", "report.html", "customers.csv", "truth.jsonl"] {
         assert!(out.join(f).exists(), "{f} written");

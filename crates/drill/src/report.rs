@@ -127,9 +127,19 @@ pub struct Notices {
     /// Whether the notify stages ran (`"sent"`) or not (`"not_run"`,
     /// with `note` saying why); figures are only measured when sent.
     pub status: String,
+    /// Notices in the outbox after planning: one per affected customer.
     pub due: u64,
+    /// Due notices the SMTP sink accepted (distinct Message-IDs).
     pub accepted: u64,
+    /// Acceptances beyond the first of a Message-ID, over the send and a
+    /// second, idempotent send.
     pub duplicates: u64,
+    /// Accepted messages that are no due notice of this incident.
+    pub unexpected: u64,
+    /// Notices the outbox marks failed.
+    pub failed: u64,
+    /// Truly exposed customers whose address received no notice.
+    pub exposed_unnotified: u64,
     pub note: String,
 }
 
@@ -447,6 +457,24 @@ impl Report {
                     format!("{} notices were delivered twice", n.duplicates),
                 );
             }
+            if n.unexpected > 0 {
+                miss(
+                    "notify",
+                    format!("{} messages accepted that are no due notice", n.unexpected),
+                );
+            }
+            if n.failed > 0 {
+                miss("notify", format!("{} notices failed", n.failed));
+            }
+            if n.exposed_unnotified > 0 {
+                miss(
+                    "notify",
+                    format!(
+                        "{} truly exposed customers received no notice",
+                        n.exposed_unnotified
+                    ),
+                );
+            }
         }
         self.misses = m;
         self.passed = self.misses.is_empty();
@@ -470,7 +498,11 @@ impl Report {
         if !self.weakened.is_empty() {
             let _ = writeln!(o, "WEAKENED (test switch): {}", self.weakened.join(", "));
         }
-        let _ = writeln!(o, "\n{:<16} {:>8} {:>12}  DETAIL", "STAGE", "SECONDS", "RATE");
+        let _ = writeln!(
+            o,
+            "\n{:<16} {:>8} {:>12}  DETAIL",
+            "STAGE", "SECONDS", "RATE"
+        );
         for s in &self.stages {
             let rate = s
                 .throughput
@@ -536,8 +568,8 @@ impl Report {
         if n.status == "sent" {
             let _ = writeln!(
                 o,
-                "\nnotices: {} due, {} accepted by the SMTP sink, {} duplicates",
-                n.due, n.accepted, n.duplicates
+                "\nnotices: {} due, {} accepted by the SMTP sink, {} duplicates, {} failed; {} truly exposed customers without a notice",
+                n.due, n.accepted, n.duplicates, n.failed, n.exposed_unnotified
             );
         } else {
             let _ = writeln!(o, "\nnotices: not run ({})", n.note);
@@ -663,8 +695,8 @@ impl Report {
         if n.status == "sent" {
             let _ = writeln!(
                 o,
-                "{} due, {} accepted by the SMTP sink, {} duplicates.",
-                n.due, n.accepted, n.duplicates
+                "{} due, {} accepted by the SMTP sink, {} duplicates, {} unexpected, {} failed; {} truly exposed customers without a notice.",
+                n.due, n.accepted, n.duplicates, n.unexpected, n.failed, n.exposed_unnotified
             );
         } else {
             let _ = writeln!(o, "Not run: {}", md(&n.note));
@@ -934,6 +966,7 @@ mod tests {
                     (
                         id.to_string(),
                         Exposed {
+                            email: format!("{}@example.com", id.to_lowercase()),
                             country: c.to_string(),
                             region: r.to_string(),
                             elements: els.iter().copied().collect(),
@@ -1011,7 +1044,7 @@ mod tests {
             due: 2,
             accepted: 1,
             duplicates: 1,
-            note: String::new(),
+            ..Notices::default()
         };
         r.judge();
         assert!(!r.passed);

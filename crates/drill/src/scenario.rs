@@ -104,6 +104,8 @@ impl GenOptions {
 /// One customer the leak truly exposes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Exposed {
+    /// Where their notice must arrive.
+    pub email: String,
     pub country: String,
     pub region: String,
     /// `bw-detect` kind names of what was exposed with them.
@@ -349,6 +351,7 @@ impl Gen {
             .exposed
             .entry(p.c.id.clone())
             .or_insert_with(|| Exposed {
+                email: p.c.email.clone(),
                 country: p.c.country.clone(),
                 region: p.c.region.clone(),
                 elements: BTreeSet::new(),
