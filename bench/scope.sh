@@ -7,6 +7,7 @@
 #   N=1000000 LEAK_MB=200 bench/scope.sh # quick run
 #   STREAM_GB=5 bench/scope.sh            # also: a 5 GB CSV streamed
 #                                         # through a pipe into `import -`
+#   STREAM_ONLY=1 STREAM_GB=5 bench/scope.sh  # only that
 #
 # Inputs are cached in $WORK (default /tmp/bw-scope-bench) by N, seed and size.
 set -euo pipefail
@@ -27,8 +28,12 @@ mkdir -p "$WORK"
 CUST=$WORK/customers-$N-$SEED.csv
 LEAK=$WORK/leak-$N-$SEED-${LEAK_MB}M
 TRUTH=$LEAK.truth
-[ -s "$CUST" ] || "$SYNTH" customers "$N" "$SEED" "$CUST"
-[ -s "$TRUTH" ] || { rm -rf "$LEAK"; "$SYNTH" leak "$N" "$SEED" $((LEAK_MB << 20)) "$LEAK" "$TRUTH"; }
+# STREAM_ONLY=1: only the streamed-CSV run at the end.
+STREAM_ONLY=${STREAM_ONLY:-0}
+if [ "$STREAM_ONLY" != 1 ]; then
+    [ -s "$CUST" ] || "$SYNTH" customers "$N" "$SEED" "$CUST"
+    [ -s "$TRUTH" ] || { rm -rf "$LEAK"; "$SYNTH" leak "$N" "$SEED" $((LEAK_MB << 20)) "$LEAK" "$TRUTH"; }
+fi
 
 export BREACHWATCH_HOME=$WORK/home-$$
 rm -rf "$BREACHWATCH_HOME"
@@ -46,6 +51,7 @@ timed() {
     grep -v '^\s' "$log" | grep -iv 'command being timed' | head -3 >&2 || true
 }
 
+if [ "$STREAM_ONLY" != 1 ]; then
 LEAK_BYTES=$(du -sb "$LEAK" | cut -f1)
 OUT=/dev/null; read -r t_import rss_import < <(timed "$BW" registry import "$CUST")
 OUT=/dev/null; read -r t_scan rss_scan < <(timed "$BW" scan "$LEAK" --format jsonl -q)
@@ -72,6 +78,7 @@ print(f"|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 print(f"| {n} | {mb:.0f} | {ti:.1f} | {n/ti:.0f} | {ri/1024:.0f} | {tc:.1f} | {mb/tc:.0f} | {ts:.1f} | {mb/ts:.0f} | {ts/tc:.2f} | {rs/1024:.0f} | {prec:.4f} | {rec:.4f} |")
 print(f"truth {len(truth)}, affected (email/phone) {len(got)}, true positives {tp}; summary: affected {summary.get('affected')}, ambiguous {summary.get('ambiguous')}, unmatched {summary.get('unmatched')}")
 PY
+fi
 
 # A multi-GB customer CSV generated on the fly into `registry import -`:
 # nothing touches the disk, and peak RSS must track customers, not bytes.
@@ -81,8 +88,12 @@ if [ "$STREAM_GB" -gt 0 ]; then
     ROWS=$(( STREAM_GB * 1000000000 / (PAD + 100) ))
     log=$WORK/stream.$$
     start=$(date +%s.%N)
+    # A fresh registry: importing over the big one would map (and count in
+    # RSS) its index, which says nothing about streaming.
+    SREG=$BREACHWATCH_HOME/stream-registry
+    "$BW" registry init --registry "$SREG" > /dev/null
     "$SYNTH" customers "$ROWS" "$SEED" - "$PAD" \
-        | /usr/bin/time -v "$BW" registry import - --map region= > "$WORK/stream.out" 2> "$log"
+        | /usr/bin/time -v "$BW" registry import - --registry "$SREG" > "$WORK/stream.out" 2> "$log"
     end=$(date +%s.%N)
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
     bytes=$(( ROWS * (PAD + 100) ))
