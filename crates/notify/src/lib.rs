@@ -28,6 +28,7 @@ pub mod plan;
 pub mod regulator;
 pub mod send;
 pub mod sink;
+pub mod smtp;
 pub mod status;
 pub mod templates;
 pub mod vars;

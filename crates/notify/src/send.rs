@@ -25,8 +25,6 @@ use std::time::{Duration, Instant};
 use bw_store::{ClaimedNotice, Incident, IncidentId, NoticeResult, Store};
 use lettre::address::Envelope;
 use lettre::message::Mailbox;
-use lettre::transport::smtp::{Error as SmtpError, PoolConfig};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -36,6 +34,7 @@ use tokio::sync::{mpsc, oneshot, Semaphore};
 
 use crate::lang::field_label;
 use crate::message::{build, check_address, scrub};
+use crate::smtp::{Mailer, SendError, Server};
 use crate::templates::{hex, Templates};
 use crate::vars::{CompanyVars, CustomerVars, FieldVars, IncidentVars, NoticeTexts, NoticeVars};
 use crate::{NotifyError, Result, EMAIL};
@@ -191,22 +190,17 @@ pub async fn send(
         return Ok(report);
     }
 
-    let server = bw_store::sanitize_source(&smtp.url);
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&smtp.url)
-        .map_err(|e| NotifyError::Smtp {
-            server: server.clone(),
-            reason: format!("invalid SMTP URL: {e}"),
-        })?
-        .timeout(Some(smtp.timeout))
-        .pool_config(PoolConfig::new().max_size(concurrency as u32))
-        .build();
+    let parsed = Server::parse(&smtp.url, smtp.timeout).map_err(|reason| NotifyError::Smtp {
+        server: bw_store::sanitize_source(&smtp.url),
+        reason,
+    })?;
+    let server = parsed.to_string();
     // A refused connection is a clear error before anything changes.
-    transport
-        .test_connection()
+    let transport = Mailer::connect(parsed)
         .await
         .map_err(|e| NotifyError::Smtp {
             server: server.clone(),
-            reason: format!("cannot connect: {}", describe(&e)),
+            reason: format!("cannot connect: {e}"),
         })?;
     let transport = Arc::new(transport);
 
@@ -483,7 +477,7 @@ fn backoff(opts: &SendOptions, attempts: i64) -> Duration {
 async fn deliver(
     ctx: &RunContext,
     templates: &Templates,
-    transport: &AsyncSmtpTransport<Tokio1Executor>,
+    transport: &Mailer,
     job: &Job,
     rec_tx: &mpsc::Sender<Recorded>,
 ) -> Outcome {
@@ -555,7 +549,7 @@ enum Failure {
 async fn attempt(
     ctx: &RunContext,
     templates: &Templates,
-    transport: &AsyncSmtpTransport<Tokio1Executor>,
+    transport: &Mailer,
     job: &Job,
 ) -> std::result::Result<(String, String, String), Failure> {
     let n = &job.notice;
@@ -576,7 +570,7 @@ async fn attempt(
     let bytes = message.formatted();
     let envelope: Envelope = message.envelope().clone();
     let sha = hex(&Sha256::digest(&bytes));
-    match transport.send_raw(&envelope, &bytes).await {
+    match transport.send(&envelope, &bytes).await {
         Ok(resp) => {
             let text: Vec<&str> = resp.message().collect();
             Ok((
@@ -585,27 +579,16 @@ async fn attempt(
                 sha,
             ))
         }
-        Err(e) if e.is_permanent() => Err(Failure::Permanent(scrub(&describe(&e)))),
-        Err(e) => Err(Failure::Temporary {
-            connection: !e.is_transient(),
-            reason: scrub(&describe(&e)),
+        Err(SendError::Permanent(e)) => Err(Failure::Permanent(scrub(&e))),
+        Err(SendError::Transient(e)) => Err(Failure::Temporary {
+            connection: false,
+            reason: scrub(&e),
+        }),
+        Err(SendError::Connection(e)) => Err(Failure::Temporary {
+            connection: true,
+            reason: scrub(&e),
         }),
     }
-}
-
-/// An SMTP error with its source chain ("connection refused" lives there).
-fn describe(e: &SmtpError) -> String {
-    let mut s = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(inner) = src {
-        let t = inner.to_string();
-        if !s.contains(&t) {
-            s.push_str(": ");
-            s.push_str(&t);
-        }
-        src = inner.source();
-    }
-    s
 }
 
 fn vars_for(ctx: &RunContext, n: &ClaimedNotice, c: &Contact) -> NoticeVars {
