@@ -290,7 +290,7 @@ fn contractor_export_and_log_bucket_are_detected_and_scoped() {
 }
 
 #[test]
-fn drill_refuses_a_directory_that_is_not_its_own() {
+fn drill_refuses_a_foreign_directory_and_reuses_its_own() {
     let s = Scratch::new();
     s.write("mine/notes.txt", b"keep me");
     let out = s.path("mine").to_string_lossy().into_owned();
@@ -298,4 +298,13 @@ fn drill_refuses_a_directory_that_is_not_its_own() {
     assert_eq!(r.code, 2, "{}", r.stdout);
     assert!(r.stderr.contains("not empty"), "{}", r.stderr);
     assert!(s.path("mine/notes.txt").exists());
+
+    // An earlier drill's directory is cleared and reused: a fresh store,
+    // so the incident numbering starts again.
+    for _ in 0..2 {
+        let (r, rep) = drill(&s, "again", "100", &[]);
+        assert_eq!(r.code, 0, "{}", r.stdout);
+        let year = &rep["discovered_at"].as_str().expect("discovered_at")[..4];
+        assert_eq!(rep["incident"], format!("INC-{year}-0001"));
+    }
 }
