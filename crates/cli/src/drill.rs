@@ -464,12 +464,20 @@ async fn incident_and_after(
     } = report::obligations(pipeline, &generated.truth, discovered)
         .context("evaluating obligations")?;
     let discovered_text = bw_store::format_ts(discovered).context("formatting discovery time")?;
+    // Same document as `incident obligations` stores: fields that are no
+    // data element were left out of the evaluation, and say so.
+    let unmapped: BTreeSet<&str> = stored
+        .iter()
+        .flat_map(|c| c.matched_fields.iter())
+        .filter(|f| f.parse::<bw_law::Element>().is_err())
+        .map(String::as_str)
+        .collect();
     let body = serde_json::json!({
         "incident": id,
         "rules_version": rules_version,
         "discovered_at": discovered_text,
         "jurisdictions": rows,
-        "unmapped_fields": Vec::<String>::new(),
+        "unmapped_fields": unmapped,
     });
     store
         .put_obligations(&id, &body, &rules_version, ACTOR)
