@@ -69,7 +69,13 @@ fn push_words(text: &str, out: &mut Vec<String>) -> Option<()> {
     if text.chars().count() > MAX_NAME_CHARS {
         return None;
     }
-    let nfkc: String = text.nfkc().collect();
+    // NFKC leaves ASCII unchanged; most names in most leaks are ASCII, and
+    // normalising costs more than everything else done to a name here.
+    let nfkc: std::borrow::Cow<'_, str> = if text.is_ascii() {
+        text.into()
+    } else {
+        text.nfkc().collect::<String>().into()
+    };
     for raw in nfkc.split(is_separator) {
         let word: String = raw
             .chars()
@@ -109,6 +115,10 @@ fn finish(mut words: Vec<String>) -> Option<Forms> {
 /// Strips combining marks after canonical decomposition, and spells out the
 /// letters that have no decomposition (ø, ß, æ, ł, …).
 pub fn fold_diacritics(s: &str) -> String {
+    // ASCII has no combining marks and none of the letters below.
+    if s.is_ascii() {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.nfd() {
         if is_combining_mark(c) {
