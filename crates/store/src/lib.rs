@@ -1,7 +1,8 @@
 //! `bw-store`: breachwatch's system of record for incidents — evidence (as
 //! hashes and counts), the affected-customer set, the obligations the law
-//! crate computed, and a tamper-evident, hash-chained audit log — on an
-//! embedded SQLite file (the default) or PostgreSQL (by URL).
+//! crate computed, the notification outbox (one row per notice: status,
+//! Message-ID, the server's reply), and a tamper-evident, hash-chained audit
+//! log — on an embedded SQLite file (the default) or PostgreSQL (by URL).
 //!
 //! It must never store personal data beyond a customer id, the *names* of
 //! the fields exposed and the customer's country/region: no raw finding
