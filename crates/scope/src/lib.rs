@@ -47,6 +47,13 @@
 //!   variant) matches only those candidates that another kind of
 //!   identifier in the same record also points to; otherwise it is
 //!   reported as [`Ambiguous`] with its candidate count.
+//! - A name match is attributed to a customer only when nothing in the
+//!   same record contradicts it: if the record holds an email or a phone
+//!   and none of them points to that customer (they match nobody, or
+//!   someone else), the name alone does not make the customer affected —
+//!   a guest sharing a customer's full name is not that customer. Such
+//!   drops are counted in [`ScopeReport::names_contradicted`]. A name that
+//!   agrees with the record's email or phone still raises confidence.
 //! - Confidence of an affected customer is `1 - Π(1 - w)` over its matched
 //!   kinds, with `w` = 0.95 for an email (0.8 through a variant), 0.9 for a
 //!   phone, 0.6 for a name (0.5 through diacritic folding).

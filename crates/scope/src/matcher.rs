@@ -151,6 +151,7 @@ impl<'r> Context<'r> {
             ambiguous,
             unmatched,
             unmatched_values,
+            names_contradicted: all.names_contradicted,
             ..ScopeReport::default()
         }
     }
@@ -194,6 +195,9 @@ pub struct Tally {
     /// value itself.
     unmatched: [Distinct; 3],
     unmatched_values: [BTreeSet<String>; 3],
+    /// Name matches dropped because the record's email or phone belongs to
+    /// someone else (see the crate docs).
+    names_contradicted: u64,
 }
 
 impl Tally {
@@ -225,6 +229,7 @@ impl Tally {
                 }
             }
         }
+        self.names_contradicted += other.names_contradicted;
         for k in 0..3 {
             self.unmatched[k].append(std::mem::take(&mut other.unmatched[k]));
             self.unmatched_values[k].append(&mut other.unmatched_values[k]);
@@ -483,6 +488,21 @@ impl Matcher<'_, '_> {
                 }
             }
         }
+        // A name is shared by many people; the email or phone beside it is
+        // not. When the record's own email or phone points elsewhere (or to
+        // nobody), the name belongs to that other person, not our customer.
+        let contact: Vec<&Resolved> = res.iter().filter(|r| r.kind != N).collect();
+        hits.retain(|&(customer, kind, _, _)| {
+            let agrees = kind != N
+                || contact.is_empty()
+                || contact
+                    .iter()
+                    .any(|r| r.cands.iter().any(|m| m.customer == customer));
+            if !agrees {
+                self.tally.names_contradicted += 1;
+            }
+            agrees
+        });
         let mut seen: Vec<u32> = Vec::new();
         for (customer, kind, w, r) in hits {
             let acc = self.tally.affected.entry(customer).or_default();

@@ -93,6 +93,10 @@ pub struct ScopeReport {
     /// Notices from archive expansion (skipped members, suspicious names).
     pub warnings: Vec<ItemError>,
     pub bytes_scanned: u64,
+    /// Name matches not attributed because an email or phone in the same
+    /// record belongs to nobody or to another customer (one per record and
+    /// customer).
+    pub names_contradicted: u64,
 }
 
 /// Counts for the end of a report.
@@ -111,6 +115,8 @@ pub struct Summary {
     pub files: u64,
     pub errors: u64,
     pub bytes_scanned: u64,
+    /// See [`ScopeReport::names_contradicted`].
+    pub names_contradicted: u64,
 }
 
 impl ScopeReport {
@@ -122,6 +128,7 @@ impl ScopeReport {
             files: self.files.len() as u64,
             errors: self.errors.len() as u64,
             bytes_scanned: self.bytes_scanned,
+            names_contradicted: self.names_contradicted,
             ..Summary::default()
         };
         for a in &self.affected {

@@ -208,3 +208,59 @@ fn summary_groups_by_fields_country_and_region() {
     assert_eq!(s.by_region["US-CA"], 1);
     assert_eq!(s.by_region.len(), 1);
 }
+
+#[test]
+fn a_name_is_not_attributed_when_the_record_email_or_phone_is_someone_elses() {
+    let (_d, reg) = registry();
+    let opts = ScopeOptions::default();
+    // A guest named like C4, with an email no customer has.
+    let guest = run(
+        &reg,
+        &opts,
+        &[vec![
+            item(Kind::PersonName, "Zebulon Quartermaine", 0),
+            item(Kind::Email, "z.quartermaine@example.net", 30),
+        ]],
+    );
+    assert!(guest.affected.is_empty(), "{:?}", guest.affected);
+    assert_eq!(guest.names_contradicted, 1);
+    assert_eq!(guest.summary().names_contradicted, 1);
+    assert_eq!(guest.unmatched.email, 1);
+
+    // C4's name next to C3's email: C3 is affected by the email, C4 not.
+    let other = run(
+        &reg,
+        &opts,
+        &[vec![
+            item(Kind::PersonName, "Zebulon Quartermaine", 0),
+            item(Kind::Email, "bo.tran@example.net", 30),
+        ]],
+    );
+    assert_eq!(ids(&other), vec![("C3", "email".to_string())]);
+    assert_eq!(other.names_contradicted, 1);
+
+    // A phone that matches nobody contradicts the name just as well.
+    let phone = run(
+        &reg,
+        &opts,
+        &[vec![
+            item(Kind::PersonName, "Zebulon Quartermaine", 0),
+            item(Kind::PhoneNumber, "+44 7700 900123", 30),
+        ]],
+    );
+    assert!(phone.affected.is_empty(), "{:?}", phone.affected);
+    assert_eq!(phone.names_contradicted, 1);
+
+    // Name and email of the same customer: both count, confidence rises.
+    let agree = run(
+        &reg,
+        &opts,
+        &[vec![
+            item(Kind::PersonName, "Zebulon Quartermaine", 0),
+            item(Kind::Email, "unique.name@example.com", 30),
+        ]],
+    );
+    assert_eq!(ids(&agree), vec![("C4", "email+person_name".to_string())]);
+    assert!(agree.affected[0].confidence > 0.97);
+    assert_eq!(agree.names_contradicted, 0);
+}
