@@ -234,14 +234,22 @@ fn status_json(s: &Scratch, id: &str) -> Value {
 #[test]
 fn every_notice_is_sent_once_with_proof_and_replanning_adds_nothing() {
     let s = Scratch::new();
-    let Some(server) = SmtpServer::start(&s, &[]) else { return };
+    let Some(server) = SmtpServer::start(&s, &[]) else {
+        return;
+    };
     let id = setup(&s, 30, |i| Some(email_of(i)));
     let plan = s.run(&["notify", "plan", &id]);
     assert_eq!(plan.code, 0, "{}", plan.stderr);
-    assert!(plan.stdout.contains("30 notice(s) added"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("30 notice(s) added"),
+        "{}",
+        plan.stdout
+    );
     let again = s.run(&["notify", "plan", &id]);
     assert!(
-        again.stdout.contains("0 notice(s) added, 30 already planned"),
+        again
+            .stdout
+            .contains("0 notice(s) added, 30 already planned"),
         "{}",
         again.stdout
     );
@@ -252,13 +260,17 @@ fn every_notice_is_sent_once_with_proof_and_replanning_adds_nothing() {
 
     let st = status_json(&s, &id);
     assert_eq!(st["sent"], 30);
-    assert_eq!((st["planned"].as_u64(), st["failed"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(
+        (st["planned"].as_u64(), st["failed"].as_u64()),
+        (Some(0), Some(0))
+    );
     assert_eq!(st["by_jurisdiction"]["US-CA"]["sent"], 5);
     assert_eq!(st["by_jurisdiction"]["EU"]["sent"], 10);
 
     let rows = outbox(&s, &id);
     let accepted = server.accepted();
-    let expected: BTreeMap<String, usize> = rows.iter().map(|n| (n.message_id.clone(), 1)).collect();
+    let expected: BTreeMap<String, usize> =
+        rows.iter().map(|n| (n.message_id.clone(), 1)).collect();
     assert_eq!(accepted, expected, "each notice accepted exactly once");
     let rcpts: BTreeSet<String> = server.recipients().into_iter().collect();
     assert_eq!(rcpts, (0..30).map(email_of).collect::<BTreeSet<_>>());
@@ -272,12 +284,19 @@ fn every_notice_is_sent_once_with_proof_and_replanning_adds_nothing() {
     assert_eq!(proof.code, 0, "{}", proof.stderr);
     let p: Value = serde_json::from_str(&proof.stdout).expect("proof JSON");
     assert_eq!(p[0]["status"], "sent");
-    assert!(p[0]["smtp_reply"].as_str().unwrap_or_default().starts_with("250"));
-    assert!(p[0]["template"].as_str().unwrap_or_default().starts_with("US-CA@"));
+    assert!(p[0]["smtp_reply"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("250"));
+    assert!(p[0]["template"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("US-CA@"));
     assert_eq!(p[0]["content_sha256"].as_str().map(str::len), Some(64));
     // The store holds no address.
     let db = std::fs::read(s.path("home").join(SQLITE_FILE_NAME)).expect("db");
-    let wal = std::fs::read(s.path("home").join(format!("{SQLITE_FILE_NAME}-wal"))).unwrap_or_default();
+    let wal =
+        std::fs::read(s.path("home").join(format!("{SQLITE_FILE_NAME}-wal"))).unwrap_or_default();
     for bytes in [&db, &wal] {
         assert!(!String::from_utf8_lossy(bytes).contains("@mail.example"));
     }
@@ -286,7 +305,9 @@ fn every_notice_is_sent_once_with_proof_and_replanning_adds_nothing() {
 #[test]
 fn bad_addresses_and_deleted_customers_fail_with_a_reason_and_the_rest_go_on() {
     let s = Scratch::new();
-    let Some(server) = SmtpServer::start(&s, &[]) else { return };
+    let Some(server) = SmtpServer::start(&s, &[]) else {
+        return;
+    };
     let id = setup(&s, 12, |i| match i {
         1 => Some(String::new()),
         2 => Some("not-an-address".into()),
@@ -298,10 +319,19 @@ fn bad_addresses_and_deleted_customers_fail_with_a_reason_and_the_rest_go_on() {
     let r = s.run(&send_args(&id, &server.url(), &contacts, &[]));
     assert_eq!(r.code, 1, "failures make exit 1: {}", r.stderr);
     let rows = outbox(&s, &id);
-    let by_id: BTreeMap<&str, &NoticeRecord> = rows.iter().map(|n| (n.customer_id.as_str(), n)).collect();
+    let by_id: BTreeMap<&str, &NoticeRecord> =
+        rows.iter().map(|n| (n.customer_id.as_str(), n)).collect();
     let failure = |c: &str| by_id[c].failure.clone().unwrap_or_default();
-    assert!(failure("cust-00001").contains("no email address"), "{}", failure("cust-00001"));
-    assert!(failure("cust-00002").contains("invalid"), "{}", failure("cust-00002"));
+    assert!(
+        failure("cust-00001").contains("no email address"),
+        "{}",
+        failure("cust-00001")
+    );
+    assert!(
+        failure("cust-00002").contains("invalid"),
+        "{}",
+        failure("cust-00002")
+    );
     assert!(!failure("cust-00002").contains("not-an-address"));
     assert!(failure("cust-00003").contains("no longer in the customer source"));
     assert_eq!(rows.iter().filter(|n| n.status == "sent").count(), 9);
@@ -325,23 +355,40 @@ fn a_refused_connection_is_a_clear_error_and_leaves_every_notice_planned() {
     let r = s.run(&send_args(&id, &url, &contacts, &[]));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("cannot connect"), "{}", r.stderr);
-    assert!(r.stderr.contains(&format!("127.0.0.1:{port}")), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        r.stderr
+    );
     assert_eq!(status_json(&s, &id)["planned"], 6);
 }
 
 #[test]
 fn greylisting_451_is_retried_with_backoff() {
     let s = Scratch::new();
-    let Some(server) = SmtpServer::start(&s, &["--greylist"]) else { return };
+    let Some(server) = SmtpServer::start(&s, &["--greylist"]) else {
+        return;
+    };
     let id = setup(&s, 8, |i| Some(email_of(i)));
     assert_eq!(s.run(&["notify", "plan", &id]).code, 0);
     let contacts = s.path("contacts.csv").display().to_string();
     let started = Instant::now();
-    let r = s.run(&send_args(&id, &server.url(), &contacts, &["--retry-base", "0.3"]));
+    let r = s.run(&send_args(
+        &id,
+        &server.url(),
+        &contacts,
+        &["--retry-base", "0.3"],
+    ));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(started.elapsed() >= Duration::from_millis(300), "waited for the backoff");
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "waited for the backoff"
+    );
     let rows = outbox(&s, &id);
-    assert!(rows.iter().all(|n| n.status == "sent" && n.attempts == 2), "{rows:?}");
+    assert!(
+        rows.iter().all(|n| n.status == "sent" && n.attempts == 2),
+        "{rows:?}"
+    );
     assert!(server.accepted().values().all(|&n| n == 1));
     assert_eq!(server.accepted().len(), 8);
 }
@@ -349,14 +396,19 @@ fn greylisting_451_is_retried_with_backoff() {
 #[test]
 fn a_rejected_recipient_fails_permanently_and_its_address_is_not_stored() {
     let s = Scratch::new();
-    let Some(server) = SmtpServer::start(&s, &["--reject", "customer4@"]) else { return };
+    let Some(server) = SmtpServer::start(&s, &["--reject", "customer4@"]) else {
+        return;
+    };
     let id = setup(&s, 8, |i| Some(email_of(i)));
     assert_eq!(s.run(&["notify", "plan", &id]).code, 0);
     let contacts = s.path("contacts.csv").display().to_string();
     let r = s.run(&send_args(&id, &server.url(), &contacts, &[]));
     assert_eq!(r.code, 1, "{}", r.stderr);
     let rows = outbox(&s, &id);
-    let bad = rows.iter().find(|n| n.customer_id == "cust-00004").expect("row");
+    let bad = rows
+        .iter()
+        .find(|n| n.customer_id == "cust-00004")
+        .expect("row");
     assert_eq!(bad.status, "failed");
     assert_eq!(bad.attempts, 1, "5xx is not retried");
     let reason = bad.failure.clone().unwrap_or_default();
@@ -369,11 +421,18 @@ fn a_rejected_recipient_fails_permanently_and_its_address_is_not_stored() {
 #[test]
 fn a_connection_dropped_mid_data_is_retried_and_each_notice_accepted_once() {
     let s = Scratch::new();
-    let Some(server) = SmtpServer::start(&s, &["--drop-data", "3"]) else { return };
+    let Some(server) = SmtpServer::start(&s, &["--drop-data", "3"]) else {
+        return;
+    };
     let id = setup(&s, 10, |i| Some(email_of(i)));
     assert_eq!(s.run(&["notify", "plan", &id]).code, 0);
     let contacts = s.path("contacts.csv").display().to_string();
-    let r = s.run(&send_args(&id, &server.url(), &contacts, &["--retry-base", "0.1"]));
+    let r = s.run(&send_args(
+        &id,
+        &server.url(),
+        &contacts,
+        &["--retry-base", "0.1"],
+    ));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(status_json(&s, &id)["sent"], 10);
     let accepted = server.accepted();
@@ -392,7 +451,11 @@ fn lint_names_the_line_of_a_syntax_error_an_unknown_variable_and_missing_content
     );
     let r = s.run(&["notify", "lint", &id, "--templates", "tpl-syntax"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("default.txt:3: syntax error"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("default.txt:3: syntax error"),
+        "{}",
+        r.stdout
+    );
 
     // Unknown variable on line 4.
     s.write(
@@ -402,7 +465,8 @@ fn lint_names_the_line_of_a_syntax_error_an_unknown_variable_and_missing_content
     let r = s.run(&["notify", "lint", &id, "--templates", "tpl-var"]);
     assert_eq!(r.code, 1);
     assert!(
-        r.stdout.contains("default.txt:4: unknown variable `customer.nmae`"),
+        r.stdout
+            .contains("default.txt:4: unknown variable `customer.nmae`"),
         "{}",
         r.stdout
     );
@@ -414,9 +478,18 @@ fn lint_names_the_line_of_a_syntax_error_an_unknown_variable_and_missing_content
     );
     let r = s.run(&["notify", "lint", &id, "--templates", "tpl-ca"]);
     assert_eq!(r.code, 1);
-    assert!(r.stdout.contains("US-CA.txt: used for US-CA (en) but misses required content `breach_date`"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("US-CA.txt: used for US-CA (en) but misses required content `breach_date`"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("`notice_date`"), "{}", r.stdout);
-    assert!(r.stdout.contains("1798.82"), "cites the statute: {}", r.stdout);
+    assert!(
+        r.stdout.contains("1798.82"),
+        "cites the statute: {}",
+        r.stdout
+    );
     // Planning refuses while lint fails.
     let r = s.run(&["notify", "plan", &id, "--templates", "tpl-ca"]);
     assert_eq!(r.code, 2);
@@ -430,16 +503,32 @@ fn lint_names_the_line_of_a_syntax_error_an_unknown_variable_and_missing_content
 #[test]
 fn regulator_report_has_counts_elements_and_timeline() {
     let s = Scratch::new();
-    let Some(server) = SmtpServer::start(&s, &[]) else { return };
+    let Some(server) = SmtpServer::start(&s, &[]) else {
+        return;
+    };
     let id = setup(&s, 12, |i| Some(email_of(i)));
     assert_eq!(s.run(&["incident", "obligations", &id]).code, 0);
     assert_eq!(s.run(&["notify", "plan", &id]).code, 0);
     let contacts = s.path("contacts.csv").display().to_string();
-    assert_eq!(s.run(&send_args(&id, &server.url(), &contacts, &[])).code, 0);
-    let r = s.run(&["notify", "regulator-report", &id, "--jurisdiction", "EU", "--out", "reports"]);
+    assert_eq!(
+        s.run(&send_args(&id, &server.url(), &contacts, &[])).code,
+        0
+    );
+    let r = s.run(&[
+        "notify",
+        "regulator-report",
+        &id,
+        "--jurisdiction",
+        "EU",
+        "--out",
+        "reports",
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let md = std::fs::read_to_string(s.path("reports/regulator-EU.md")).expect("markdown");
-    assert!(md.contains("Residents of European Union") || md.contains("Residents of"), "{md}");
+    assert!(
+        md.contains("Residents of European Union") || md.contains("Residents of"),
+        "{md}"
+    );
     assert!(md.contains("affected: **4**"), "{md}");
     assert!(md.contains("Notices sent: **4**"), "{md}");
     assert!(md.contains("your email address | 4"), "{md}");
@@ -462,7 +551,9 @@ fn next(state: &mut u64) -> u64 {
 #[test]
 fn sigkill_at_random_moments_loses_no_notice_and_duplicates_at_most_concurrency_per_kill() {
     let s = Scratch::new();
-    let Some(server) = SmtpServer::start(&s, &[]) else { return };
+    let Some(server) = SmtpServer::start(&s, &[]) else {
+        return;
+    };
     const N: usize = 10_000;
     const CONCURRENCY: usize = 8;
     let id = setup(&s, N, |i| Some(email_of(i)));
@@ -476,7 +567,11 @@ fn sigkill_at_random_moments_loses_no_notice_and_duplicates_at_most_concurrency_
     let mut kills = 0;
     for _ in 0..5 {
         let before = server.accepted().values().sum::<usize>();
-        let mut child = s.cmd(&args).stderr(Stdio::null()).spawn().expect("spawn send");
+        let mut child = s
+            .cmd(&args)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn send");
         // Wait until it is sending, then kill at a random moment.
         let deadline = Instant::now() + Duration::from_secs(60);
         while server.accepted().values().sum::<usize>() == before && Instant::now() < deadline {
@@ -492,7 +587,10 @@ fn sigkill_at_random_moments_loses_no_notice_and_duplicates_at_most_concurrency_
         }
         let _ = child.wait();
     }
-    assert!(kills >= 3, "the test must actually kill the sender ({kills} kills)");
+    assert!(
+        kills >= 3,
+        "the test must actually kill the sender ({kills} kills)"
+    );
     let r = s.run(&args);
     assert_eq!(r.code, 0, "final run: {}", r.stderr);
 

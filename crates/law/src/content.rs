@@ -110,11 +110,10 @@ impl NoticeContent {
     }
 
     pub fn from_json(text: &str) -> Result<NoticeContent, RuleError> {
-        let file: ContentFile =
-            serde_json::from_str(text).map_err(|e| RuleError::Invalid {
-                code: "notice_content".into(),
-                problem: e.to_string(),
-            })?;
+        let file: ContentFile = serde_json::from_str(text).map_err(|e| RuleError::Invalid {
+            code: "notice_content".into(),
+            problem: e.to_string(),
+        })?;
         if let Some(missing) = ContentElement::ALL
             .into_iter()
             .find(|e| !file.elements.contains_key(e))
@@ -169,8 +168,14 @@ mod tests {
     #[test]
     fn embedded_content_rules_load_and_differ_by_jurisdiction() {
         let c = NoticeContent::embedded().expect("embedded content rules");
-        assert!(c.rule("US-CA").required.contains(&ContentElement::NoticeDate));
-        assert!(c.rule("EU").required.contains(&ContentElement::LikelyConsequences));
+        assert!(c
+            .rule("US-CA")
+            .required
+            .contains(&ContentElement::NoticeDate));
+        assert!(c
+            .rule("EU")
+            .required
+            .contains(&ContentElement::LikelyConsequences));
         // An unlisted jurisdiction gets the default, never nothing.
         assert_eq!(c.rule("US-WY").required, c.rule("no-such").required);
         assert!(!c.rule("US-WY").required.is_empty());

@@ -54,7 +54,11 @@ impl fmt::Debug for Server {
 
 impl fmt::Display for Server {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let scheme = if self.tls == Tls::Implicit { "smtps" } else { "smtp" };
+        let scheme = if self.tls == Tls::Implicit {
+            "smtps"
+        } else {
+            "smtp"
+        };
         write!(f, "{scheme}://{}:{}", self.host, self.port)
     }
 }
@@ -67,7 +71,11 @@ impl Server {
         let mut tls = match u.scheme() {
             "smtp" => Tls::None,
             "smtps" => Tls::Implicit,
-            other => return Err(format!("unsupported scheme {other:?}: use smtp:// or smtps://")),
+            other => {
+                return Err(format!(
+                    "unsupported scheme {other:?}: use smtp:// or smtps://"
+                ))
+            }
         };
         for (k, v) in u.query_pairs() {
             match (k.as_ref(), v.as_ref(), tls) {
@@ -84,7 +92,9 @@ impl Server {
             .trim_start_matches('[')
             .trim_end_matches(']')
             .to_string();
-        let port = u.port().unwrap_or(if tls == Tls::Implicit { 465 } else { 25 });
+        let port = u
+            .port()
+            .unwrap_or(if tls == Tls::Implicit { 465 } else { 25 });
         let credentials = (!u.username().is_empty()).then(|| {
             (
                 percent_decode(u.username()),
@@ -122,7 +132,8 @@ impl Server {
             .map_err(|e| SendError::Connection(e.to_string()))?;
             tcp.set_nodelay(true)
                 .map_err(|e| SendError::Connection(e.to_string()))?;
-            let mut conn = AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &hello).await?;
+            let mut conn =
+                AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &hello).await?;
             let starttls = match self.tls {
                 Tls::Required => true,
                 Tls::Opportunistic => conn.can_starttls(),
@@ -323,7 +334,10 @@ mod tests {
     fn urls_parse_with_tls_modes_ports_and_credentials() {
         let t = Duration::from_secs(5);
         let s = Server::parse("smtp://127.0.0.1:2525", t).expect("plain");
-        assert_eq!((s.host.as_str(), s.port, s.tls), ("127.0.0.1", 2525, Tls::None));
+        assert_eq!(
+            (s.host.as_str(), s.port, s.tls),
+            ("127.0.0.1", 2525, Tls::None)
+        );
         let s = Server::parse("smtp://mail.example?tls=required", t).expect("starttls");
         assert_eq!((s.port, s.tls), (25, Tls::Required));
         let s = Server::parse("smtps://u%40x:p%2Fw@mail.example", t).expect("implicit");
