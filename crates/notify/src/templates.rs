@@ -350,3 +350,111 @@ impl Templates {
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bw_law::NoticeContent;
+
+    fn uses(list: &[(&[&str], &str)]) -> BTreeSet<(Vec<String>, String)> {
+        list.iter()
+            .map(|(j, l)| (j.iter().map(|s| s.to_string()).collect(), l.to_string()))
+            .collect()
+    }
+
+    fn texts() -> NoticeTexts {
+        NoticeTexts {
+            company_name: "Shop".into(),
+            contact: "privacy@shop.example".into(),
+            measures: "fixed".into(),
+            advice: "be careful".into(),
+            consequences: "phishing".into(),
+            regulator_contacts: "FTC".into(),
+            cra_contacts: "CRAs".into(),
+        }
+    }
+
+    #[test]
+    fn selection_goes_from_most_specific_to_default() {
+        let t = Templates::load(None).expect("built-in templates");
+        assert_eq!(t.select(&["US-CA"], "en").as_deref(), Some("US-CA"));
+        assert_eq!(t.select(&["EU"], "fr").as_deref(), Some("default.fr"));
+        assert_eq!(t.select(&["JP"], "ja").as_deref(), Some("default"));
+        // Quebec: the province's template would win over Canada's.
+        assert_eq!(
+            t.select(&["CA", "CA-QC"], "fr").as_deref(),
+            Some("default.fr")
+        );
+    }
+
+    #[test]
+    fn built_in_templates_pass_lint_everywhere_and_render_a_subject() {
+        let t = Templates::load(None).expect("built-in templates");
+        let content = NoticeContent::embedded().expect("content rules");
+        let all = uses(&[
+            (&["US-CA"], "en"),
+            (&["US-NY"], "en"),
+            (&["US-MD"], "en"),
+            (&["EU"], "fr"),
+            (&["EU"], "de"),
+            (&["GB"], "en"),
+            (&["CA", "CA-QC"], "fr"),
+            (&["BR"], "pt"),
+            (&["JP"], "ja"),
+        ]);
+        assert_eq!(t.lint(&content, &all, &texts()), Vec::new());
+        let r = t
+            .render("US-CA", &NoticeVars::probe("US-CA", "en"))
+            .expect("render");
+        assert_eq!(r.subject, "Notice of Data Breach");
+        assert!(r.template.starts_with("US-CA@"));
+        assert!(r
+            .html
+            .as_deref()
+            .is_some_and(|h| h.contains("<h1>Notice of Data Breach</h1>")));
+    }
+
+    #[test]
+    fn html_parts_escape_values() {
+        let t = Templates::load(None).expect("built-in templates");
+        let mut vars = NoticeVars::probe("EU", "en");
+        vars.customer.name = "<script>x</script>".into();
+        let r = t.render("default", &vars).expect("render");
+        let html = r.html.expect("html part");
+        assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"));
+        assert!(
+            r.text.contains("<script>x</script>"),
+            "plain text is not escaped"
+        );
+    }
+
+    #[test]
+    fn empty_campaign_texts_for_required_content_are_lint_errors() {
+        let t = Templates::load(None).expect("built-in templates");
+        let content = NoticeContent::embedded().expect("content rules");
+        let mut tx = texts();
+        tx.consequences.clear();
+        let problems = t.lint(&content, &uses(&[(&["EU"], "en")]), &tx);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].message.contains("likely_consequences"));
+        // Not required in California: no problem there.
+        assert!(t
+            .lint(&content, &uses(&[(&["US-CA"], "en")]), &tx)
+            .is_empty());
+    }
+
+    #[test]
+    fn a_template_without_a_subject_line_fails_to_render() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("default.txt"),
+            "Hello {{ customer.name }}\n",
+        )
+        .expect("write");
+        let t = Templates::load(Some(dir.path())).expect("load");
+        let err = t
+            .render("default", &NoticeVars::probe("EU", "en"))
+            .expect_err("no subject");
+        assert_eq!((err.template.as_str(), err.line), ("default.txt", Some(1)));
+    }
+}
