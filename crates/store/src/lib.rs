@@ -659,23 +659,7 @@ impl Store {
                 "INSERT INTO affected (incident_id, customer_id, matched_fields, confidence, \
                  country, region, evidence_refs, first_seen_at) VALUES ",
             );
-            for i in 0..chunk.len() {
-                let b = i * 8;
-                if i > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8
-                ));
-            }
+            sql.push_str(&values_placeholders(chunk.len(), 8));
             let mut q = sqlx::query(&sql);
             for a in chunk {
                 q = q
@@ -992,6 +976,25 @@ fn check_actor(actor: &str) -> Result<()> {
 fn parse_enum<T: std::str::FromStr>(s: String) -> Result<T> {
     s.parse()
         .map_err(|_| corrupt("incidents", format!("unknown value {s:?}")))
+}
+
+/// `($1, …, $cols), ($cols+1, …)` for a multi-row INSERT of `rows` rows.
+fn values_placeholders(rows: usize, cols: usize) -> String {
+    let mut out = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            out.push(',');
+        }
+        out.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&format!("${}", r * cols + c + 1));
+        }
+        out.push(')');
+    }
+    out
 }
 
 /// Retries a whole transaction while it fails on lock contention.

@@ -15,7 +15,7 @@ use sqlx::any::AnyRow;
 
 use super::*;
 
-/// Rows per multi-row INSERT (13 parameters each).
+/// Rows per multi-row INSERT (15 parameters each).
 const PLAN_CHUNK: usize = 100;
 
 /// A notice to add to the outbox.
@@ -177,28 +177,7 @@ impl Store {
                  jurisdiction, language, fields, required, deadline, message_id, status, \
                  attempts, planned_at, updated_at) VALUES ",
             );
-            for i in 0..chunk.len() {
-                let b = i * 13;
-                if i > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'planned', 0, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9,
-                    b + 10,
-                    b + 11,
-                    b + 12,
-                    b + 13
-                ));
-            }
+            sql.push_str(&values_placeholders(chunk.len(), 15));
             sql.push_str(" ON CONFLICT (incident_id, customer_id, channel) DO NOTHING");
             let mut q = sqlx::query(&sql);
             for n in chunk {
@@ -216,6 +195,8 @@ impl Store {
                     .bind(i64::from(n.required))
                     .bind(n.deadline.clone())
                     .bind(n.message_id.clone())
+                    .bind("planned")
+                    .bind(0i64)
                     .bind(at.clone())
                     .bind(at.clone());
             }
