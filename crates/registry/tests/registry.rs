@@ -624,3 +624,48 @@ fn prefilter_never_hides_a_customer() {
     }
     assert!(reg.lookup_email("nobody.at.all@example.com").is_empty());
 }
+
+#[test]
+fn phones_of_interleaved_countries_normalise_per_row_region_and_warn_in_line_order() {
+    let k = key(4);
+    let dir = fresh(&k);
+    // Regions alternate row by row (import groups phones by region); the
+    // bad phones sit in different regions at lines 4 and 6, a malformed
+    // email at line 5; only two warnings are kept.
+    let text = format!(
+        "{HEADER}\nC1,a@example.com,Anna,Weberling,030 12345678,DE,BE\nC2,b@example.com,Bob,Brandtner,06 12 34 56 78,FR,\nC3,c@example.com,Cem,Yilmazoglu,call me,DE,\nC4,broken-address,Dora,Dimitrova,(415) 555-2671,US,CA\nC5,e@example.com,Eve,Ellingham,+1 999 999 9999,FR,\nC6,f@example.com,Fay,Fairbrook,(415) 555-2672,US,NY\n"
+    );
+    let opts = ImportOptions {
+        max_warnings: 2,
+        ..ImportOptions::default()
+    };
+    let r = import_csv(dir.path(), &k, text.as_bytes(), &opts).expect("import");
+    assert_eq!((r.bad_phones, r.phone_fingerprints), (2, 4));
+    assert_eq!(r.warnings_total, 3);
+    let got: Vec<(u64, RowProblem)> = r
+        .warnings
+        .iter()
+        .map(|w| (w.line, w.problem.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (4, RowProblem::UnparseablePhone),
+            (5, RowProblem::MalformedEmail)
+        ]
+    );
+    let reg = Registry::open(dir.path(), &k).expect("open");
+    for (number, id) in [
+        ("+493012345678", "C1"),
+        ("+33612345678", "C2"),
+        ("+14155552671", "C4"),
+        ("+14155552672", "C6"),
+    ] {
+        let e164 = phone::normalise(number, None).expect("valid");
+        assert_eq!(
+            id_of(&reg, &reg.lookup_phone(&e164, None)),
+            vec![id],
+            "{number}"
+        );
+    }
+}

@@ -19,6 +19,10 @@ pub enum PhoneProblem {
     Invalid,
 }
 
+/// Longer input is rejected unparsed: a phone has at most 17 digits plus
+/// punctuation, and libphonenumber's parser is slow on garbage.
+pub const MAX_LEN: usize = 64;
+
 /// Parses an ISO 3166-1 alpha-2 code (any case, surrounding space ignored)
 /// into a libphonenumber region; `None` when unknown or empty.
 pub fn region(code: &str) -> Option<Id> {
@@ -37,10 +41,21 @@ pub fn normalise(raw: &str, default_region: Option<&str>) -> Result<String, Phon
     }
     // libphonenumber's parser is slow on garbage; a phone has at most 17
     // digits plus punctuation, so long input is rejected up front.
-    if s.len() > 64 || !s.bytes().any(|b| b.is_ascii_digit()) {
+    if s.len() > MAX_LEN || !s.bytes().any(|b| b.is_ascii_digit()) {
         return Err(PhoneProblem::Unparseable);
     }
-    let region = default_region.and_then(region);
+    normalise_in(s, default_region.and_then(region))
+}
+
+/// [`normalise`] with the region already parsed.
+pub fn normalise_in(raw: &str, region: Option<Id>) -> Result<String, PhoneProblem> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(PhoneProblem::Empty);
+    }
+    if s.len() > MAX_LEN || !s.bytes().any(|b| b.is_ascii_digit()) {
+        return Err(PhoneProblem::Unparseable);
+    }
     let number = phonenumber::parse(region, s).map_err(|_| PhoneProblem::Unparseable)?;
     if !phonenumber::is_valid(&number) {
         return Err(PhoneProblem::Invalid);
