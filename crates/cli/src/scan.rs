@@ -367,6 +367,10 @@ impl<'s> Worker<'s> {
             .counters
             .bytes
             .fetch_add(stats.bytes, Ordering::Relaxed);
+        if let Some(w) = &stats.warning {
+            // Malformed CSV: the rest of the file was scanned as plain text.
+            eprintln!("breachwatch: warning: {name}: {w}");
+        }
         if binary {
             shared.binary_skipped.fetch_add(1, Ordering::Relaxed);
         } else {

@@ -598,3 +598,33 @@ fn html_with_100_mb_of_nested_tags_is_scanned_in_bounded_memory() {
     // no quadratic blow-up (which would take hours on 100 MB).
     assert!(elapsed < Duration::from_secs(300), "took {elapsed:?}");
 }
+
+#[test]
+fn malformed_csv_is_scanned_as_plain_text_with_a_per_file_warning() {
+    let s = Scratch::new();
+    // A quote that never closes: the CSV hinter gives up after 64 KiB and
+    // the rest is scanned as plain text, so the address past it is found.
+    let mut text = String::from("id,email,note\n1,jane.doe@example.com,\"unterminated ");
+    text.push_str(&"x".repeat(70 * 1024));
+    text.push_str("\n2,john.roe@example.org,ok\n");
+    s.write("orders.csv", text.as_bytes());
+    s.write("clean.csv", b"id,email\n1,ann.lee@example.net\n");
+    let r = s.run(&["scan", "--format", "jsonl", "orders.csv", "clean.csv"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: orders.csv: unbalanced quotes"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("clean.csv:"), "{}", r.stderr);
+    let found = r.found();
+    assert_eq!(
+        found
+            .iter()
+            .filter(|(p, k)| p == "orders.csv" && k == "email")
+            .count(),
+        2,
+        "{found:?}"
+    );
+    assert!(found.contains(&("clean.csv".to_string(), "email".to_string())));
+}
