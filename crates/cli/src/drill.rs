@@ -683,7 +683,9 @@ fn affected_in(path: &str, scoped: &bw_scope::ScopeReport) -> Vec<Affected> {
         })
         .map(|a| Affected {
             customer_id: a.customer_id.clone(),
-            matched_fields: a.matched.iter().map(|m| m.to_string()).collect(),
+            // Every exposed kind, not only the identifiers that matched:
+            // obligations turn on what leaked (a card beside a name).
+            matched_fields: a.exposed.iter().map(|m| m.to_string()).collect(),
             confidence: f64::from(a.confidence),
             country: non_empty(&a.country),
             region: non_empty(&a.region),

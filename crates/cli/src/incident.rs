@@ -217,7 +217,9 @@ fn affected_in(path: &std::path::Path, reg: &bw_registry::Registry) -> Result<Ve
         .iter()
         .map(|c| Affected {
             customer_id: c.customer_id.clone(),
-            matched_fields: c.matched.iter().map(|m| m.to_string()).collect(),
+            // Every exposed kind, not only the identifiers that matched:
+            // obligations turn on what leaked (a card beside a name).
+            matched_fields: c.exposed.iter().map(|m| m.to_string()).collect(),
             confidence: f64::from(c.confidence),
             country: non_empty(&c.country),
             region: non_empty(&c.region),

@@ -163,7 +163,7 @@ fn csv_field(s: &str) -> String {
 fn write_csv(out: &mut impl Write, affected: &[Affected]) -> io::Result<()> {
     writeln!(
         out,
-        "customer_id,country,region,matched,confidence,occurrences,evidence"
+        "customer_id,country,region,matched,confidence,occurrences,evidence,exposed"
     )?;
     for a in affected {
         let ev: Vec<String> = a
@@ -173,14 +173,15 @@ fn write_csv(out: &mut impl Write, affected: &[Affected]) -> io::Result<()> {
             .collect();
         writeln!(
             out,
-            "{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{}",
             csv_field(&a.customer_id),
             csv_field(&a.country),
             csv_field(&a.region),
             a.matched.join("+"),
             a.confidence,
             a.occurrences,
-            csv_field(&ev.join(";"))
+            csv_field(&ev.join(";")),
+            a.exposed.join("+")
         )?;
     }
     Ok(())

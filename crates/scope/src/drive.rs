@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use bw_detect::hints::csv::CsvHinter;
-use bw_detect::{Engine, Hit, Kind, KindSet, Start, StreamScanner};
+use bw_detect::{Engine, Hit, Kind, Start, StreamScanner};
 use bw_registry::Registry;
 use bw_sources::{Event, Haystack, Skip, WalkOptions};
 use sha2::{Digest, Sha256};
@@ -33,11 +33,9 @@ pub fn scope(paths: &[PathBuf], reg: &Registry, opts: &ScopeOptions) -> Result<S
     let ctx = Context::new(reg, opts);
     let shared = Shared {
         ctx: &ctx,
-        engine: Engine::new(
-            [Kind::Email, Kind::PhoneNumber, Kind::PersonName]
-                .into_iter()
-                .collect::<KindSet>(),
-        ),
+        // Every kind: identifiers say who a record is, the other kinds
+        // what of theirs is exposed.
+        engine: Engine::new(Kind::ALL),
         formats: bw_formats::Options::default(),
         tallies: Mutex::new(Vec::new()),
         files: Mutex::new(Vec::new()),
@@ -105,6 +103,11 @@ struct Records {
     present: [bool; 3],
     /// A non-name finding came after the record's last name.
     name_closed: bool,
+    /// Non-identifier findings (cards, dates of birth, …) not in a record
+    /// yet: (item, line). They join the next record that starts on their
+    /// line, as an IP address at the head of a log line belongs to the
+    /// email later on it.
+    loose: Vec<(Item, u64)>,
 }
 
 impl Records {
@@ -130,7 +133,30 @@ impl Records {
         }
     }
 
-    fn push(&mut self, slot: usize, line: u64, item: Item) {
+    /// A finding of a kind that identifies nobody: part of the current
+    /// record when on its line (CSV) or on its last identifier's line within
+    /// the gap (elsewhere: one log line, one HTML or JSON line); otherwise
+    /// held for a record starting on its line.
+    fn extra(&mut self, gap: u64, line: u64, item: Item) {
+        let same = !self.items.is_empty()
+            && line == self.line
+            && (self.csv || item.start <= self.last_end.saturating_add(gap));
+        if same && self.items.len() < MAX_RECORD_ITEMS {
+            self.items.push(item);
+        } else {
+            self.loose.retain(|(_, l)| *l == line);
+            self.loose.push((item, line));
+        }
+    }
+
+    fn push(&mut self, gap: u64, slot: usize, line: u64, item: Item) {
+        if self.items.is_empty() {
+            for (extra, l) in self.loose.drain(..) {
+                if l == line && (self.csv || extra.end.saturating_add(gap) >= item.start) {
+                    self.items.push(extra);
+                }
+            }
+        }
         self.line = line;
         self.last_end = item.end;
         self.present[slot] = true;
@@ -288,9 +314,7 @@ impl<'s, 'c, 'r> Worker<'s, 'c, 'r> {
                     if f.score < opts.min_score {
                         return Ok(());
                     }
-                    let Some(slot) = kind_slot(f.kind) else {
-                        return Ok(());
-                    };
+                    let slot = kind_slot(f.kind);
                     let (Some(start), Some(end)) =
                         (offsets.raw(f.start as u64), offsets.raw(f.end as u64))
                     else {
@@ -299,13 +323,25 @@ impl<'s, 'c, 'r> Worker<'s, 'c, 'r> {
                             f.start
                         )));
                     };
-                    counts[slot] += 1;
                     // `csv` is set by the sniff, which runs before any hit.
                     records.csv = csv.get();
+                    let Some(slot) = slot else {
+                        // Only its kind is kept: it is never matched or shown.
+                        let item = Item {
+                            kind: f.kind,
+                            value: String::new(),
+                            start,
+                            end,
+                        };
+                        records.extra(gap, hit.line, item);
+                        return Ok(());
+                    };
+                    counts[slot] += 1;
                     if records.starts_new(gap, slot, hit.line, start) {
                         records.flush(&name, matcher);
                     }
                     records.push(
+                        gap,
                         slot,
                         hit.line,
                         Item {

@@ -4,7 +4,8 @@
 //! person names; archives expanded), groups findings into *records*,
 //! matches each record's identifiers against a [`bw_registry::Registry`]
 //! through the registry's own normalisers, and returns a [`ScopeReport`]:
-//! affected customers with matched fields, confidence and evidence spans;
+//! affected customers with matched identifiers, every exposed kind,
+//! confidence and evidence spans;
 //! ambiguous identifiers; counts of distinct non-customer identifiers;
 //! evidence files with their SHA-256; per-item errors.
 //!
@@ -22,6 +23,15 @@
 //!   of the previous one's end, cut when a second email or a second phone
 //!   appears, or a name appears after another identifier that followed a
 //!   name (the next person's), and at 64 findings.
+//!
+//! Findings of the other kinds (cards, dates of birth, SSNs, IBANs,
+//! addresses, IPs) identify nobody and never start or cut a record: one
+//! joins the record in progress when it is on that record's line (CSV) or
+//! on its last identifier's line within the gap (elsewhere), and otherwise
+//! waits for a record starting on its own line — one log line, one CSV row.
+//! Every customer matched in a record is exposed with all of that record's
+//! kinds ([`Affected::exposed`]), which is what obligations are worked out
+//! from.
 //!
 //! A CSV field with an embedded newline therefore splits its row; a name
 //! merged with a neighbour's record can only confirm a candidate that the

@@ -112,6 +112,7 @@ impl<'r> Context<'r> {
                     country: c.country.to_string(),
                     region: c.region.to_string(),
                     matched,
+                    exposed: acc.exposed.into_iter().collect(),
                     confidence: ((1.0 - miss) * 1000.0).round() / 1000.0,
                     occurrences: acc.occurrences,
                     evidence: acc.evidence,
@@ -182,6 +183,9 @@ struct Acc {
     weights: [f32; 3],
     occurrences: u64,
     evidence: Vec<Evidence>,
+    /// Kinds exposed with this customer: matched identifiers and the other
+    /// personal data of the records they were matched in.
+    exposed: BTreeSet<&'static str>,
 }
 
 /// One thread's results; merged by [`Context::finish`].
@@ -208,6 +212,7 @@ impl Tally {
                 mine.weights[k] = mine.weights[k].max(acc.weights[k]);
             }
             mine.occurrences += acc.occurrences;
+            mine.exposed.extend(acc.exposed);
             for e in acc.evidence {
                 if mine.evidence.len() < max_evidence {
                     mine.evidence.push(e);
@@ -392,7 +397,16 @@ impl Matcher<'_, '_> {
                 cands,
             });
         }
-        self.settle(path, &res);
+        // The record's other personal data (cards, dates of birth, …) is
+        // exposed with whoever the record turns out to be.
+        let mut extras: Vec<&'static str> = items
+            .iter()
+            .filter(|i| slot(i.kind).is_none())
+            .map(|i| i.kind.as_str())
+            .collect();
+        extras.sort_unstable();
+        extras.dedup();
+        self.settle(path, &res, &extras);
     }
 
     fn name(&self, forms: &Forms, spans: Vec<(u64, u64)>, raw: &str) -> Resolved {
@@ -450,7 +464,7 @@ impl Matcher<'_, '_> {
     /// Decides each identifier: a unique match, a match confirmed by
     /// another kind of identifier of the same customer in the record, an
     /// unresolved ambiguity, or no customer at all.
-    fn settle(&mut self, path: &str, res: &[Resolved]) {
+    fn settle(&mut self, path: &str, res: &[Resolved], extras: &[&'static str]) {
         let opts = &self.ctx.opts;
         let mut hits: Vec<(u32, usize, f32, &Resolved)> = Vec::new();
         for (i, r) in res.iter().enumerate() {
@@ -507,6 +521,8 @@ impl Matcher<'_, '_> {
         for (customer, kind, w, r) in hits {
             let acc = self.tally.affected.entry(customer).or_default();
             acc.weights[kind] = acc.weights[kind].max(w);
+            acc.exposed.insert(KINDS[kind].as_str());
+            acc.exposed.extend(extras.iter().copied());
             if !seen.contains(&customer) {
                 seen.push(customer);
                 acc.occurrences += 1;

@@ -28,6 +28,11 @@ pub struct Affected {
     /// Matched identifier kinds, sorted: `email`, `person_name`,
     /// `phone_number`.
     pub matched: Vec<&'static str>,
+    /// Every kind of this customer's data the leak exposes: the matched
+    /// identifiers plus the other kinds found in the same records
+    /// (`payment_card`, `date_of_birth`, …), sorted; kinds, never values.
+    /// What legal obligations are worked out from.
+    pub exposed: Vec<&'static str>,
     /// `1 - Π(1 - w)` over the matched kinds (see the crate docs).
     pub confidence: f32,
     /// Records in which this customer was matched.
