@@ -1,0 +1,130 @@
+//! Which kinds of a customer's data a leak exposes: the identifiers that
+//! matched plus every other kind in the same record, where a record is a
+//! CSV row or a log line.
+
+use std::path::PathBuf;
+
+use bw_registry::{import_csv, init, ImportOptions, Key, Registry};
+use bw_scope::synth::Rng;
+use bw_scope::{scope, ScopeOptions};
+
+const ROWS: &str = "customer_id,email,first_name,last_name,phone,country,region
+C1,mara.ostrowski@example.com,Mara,Ostrowski,,US,MA
+C2,lev.quintana@example.org,Lev,Quintana,,US,WA
+C3,odile.varga@example.net,Odile,Varga,,FR,
+";
+
+fn registry() -> (tempfile::TempDir, Registry) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = Key::from_bytes([3; 32]);
+    init(dir.path(), &key).expect("init");
+    import_csv(dir.path(), &key, ROWS.as_bytes(), &ImportOptions::default()).expect("import");
+    let reg = Registry::open(dir.path(), &key).expect("open");
+    (dir, reg)
+}
+
+/// A Luhn-valid 16-digit Visa-range number.
+fn card(rng: &mut Rng) -> String {
+    let mut d: Vec<u32> = vec![4];
+    while d.len() < 15 {
+        d.push(rng.below(10) as u32);
+    }
+    let sum: u32 = d
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &x)| {
+            if i % 2 == 0 {
+                (x * 2) % 9 + if x == 9 { 9 } else { 0 }
+            } else {
+                x
+            }
+        })
+        .sum();
+    d.push((10 - sum % 10) % 10);
+    d.iter().map(|x| x.to_string()).collect()
+}
+
+/// A public unicast IPv4 address (first octet 11-99: no private, loopback
+/// or shared range).
+fn ip(rng: &mut Rng) -> String {
+    format!(
+        "{}.{}.{}.{}",
+        11 + rng.below(89),
+        rng.below(256),
+        rng.below(256),
+        1 + rng.below(254)
+    )
+}
+
+fn exposed(report: &bw_scope::ScopeReport) -> Vec<(String, String)> {
+    report
+        .affected
+        .iter()
+        .map(|a| (a.customer_id.clone(), a.exposed.join("+")))
+        .collect()
+}
+
+#[test]
+fn csv_rows_expose_their_cards_to_the_customer_named_in_the_row_only() {
+    let (_d, reg) = registry();
+    let mut g = Rng::new(11);
+    let card = card(&mut g);
+    let leak = tempfile::tempdir().expect("tempdir");
+    let path: PathBuf = leak.path().join("export.csv");
+    // C1 by name alone with a card; C2 by email with no card; C3 by name
+    // and email, with the card in the first column.
+    let text = format!(
+        "card_number,first_name,last_name,email\n\
+         {card},Mara,Ostrowski,\n\
+         ,Lev,Quintana,lev.quintana@example.org\n\
+         {},Odile,Varga,odile.varga@example.net\n",
+        self::card(&mut g)
+    );
+    std::fs::write(&path, text).expect("write");
+    let opts = ScopeOptions {
+        threads: 1,
+        ..ScopeOptions::default()
+    };
+    let r = scope(&[path], &reg, &opts).expect("scope");
+    assert_eq!(
+        exposed(&r),
+        vec![
+            ("C1".into(), "payment_card+person_name".into()),
+            ("C2".into(), "email+person_name".into()),
+            ("C3".into(), "email+payment_card+person_name".into()),
+        ]
+    );
+    assert_eq!(r.affected[0].matched, vec!["person_name"]);
+    let json = serde_json::to_string(&r).expect("json");
+    assert!(!json.contains(&card), "a card value leaked into the report");
+}
+
+#[test]
+fn a_log_line_is_a_record_and_its_ip_and_card_go_to_the_email_on_it() {
+    let (_d, reg) = registry();
+    let mut g = Rng::new(12);
+    let (ip1, ip2, card) = (ip(&mut g), ip(&mut g), card(&mut g));
+    let leak = tempfile::tempdir().expect("tempdir");
+    let path = leak.path().join("app.log");
+    // Short lines, well within the record gap of each other: the IP of the
+    // line with no email must go to nobody, the card only to C2.
+    let text = format!(
+        "{ip1} login ok user=mara.ostrowski@example.com\n\
+         {ip2} GET /\n\
+         payment failed card={card} user=lev.quintana@example.org\n"
+    );
+    std::fs::write(&path, text).expect("write");
+    let opts = ScopeOptions {
+        threads: 1,
+        ..ScopeOptions::default()
+    };
+    let r = scope(&[path], &reg, &opts).expect("scope");
+    assert_eq!(
+        exposed(&r),
+        vec![
+            ("C1".into(), "email+ip_address".into()),
+            ("C2".into(), "email+payment_card".into()),
+        ]
+    );
+}
