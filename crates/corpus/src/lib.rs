@@ -32,6 +32,7 @@ mod values;
 
 pub use generate::{generate, list_files, GenOptions, GenSummary, DEFAULT_SIZE_MB, TRUTH_FILE};
 pub use kind::Kind;
+pub use people::{CENSUS_FEMALE_FIRST, CENSUS_LAST, CENSUS_MALE_FIRST};
 pub use score::{
     parse_floors, read_jsonl, score, score_dir, Finding, FloorError, KindScore, Report,
     ScoreOptions, TruthSpan,

@@ -3,9 +3,17 @@
 
 use crate::rng::Rng;
 
-const FEMALE: &str = include_str!("../data/census1990_female_first.txt");
-const MALE: &str = include_str!("../data/census1990_male_first.txt");
-const LAST: &str = include_str!("../data/census1990_last.txt");
+/// The 1990 census female given names as shipped: a `#` header line, then
+/// one `NAME FREQ` per line, most frequent first. Public for other generators (the
+/// drill's); detectors must never use them (`data/PROVENANCE.md`).
+pub const CENSUS_FEMALE_FIRST: &str = include_str!("../data/census1990_female_first.txt");
+/// The 1990 census male given names, formatted as [`CENSUS_FEMALE_FIRST`].
+pub const CENSUS_MALE_FIRST: &str = include_str!("../data/census1990_male_first.txt");
+/// The 1990 census family names, formatted as [`CENSUS_FEMALE_FIRST`].
+pub const CENSUS_LAST: &str = include_str!("../data/census1990_last.txt");
+const FEMALE: &str = CENSUS_FEMALE_FIRST;
+const MALE: &str = CENSUS_MALE_FIRST;
+const LAST: &str = CENSUS_LAST;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Locale {

@@ -10,10 +10,10 @@
 use bw_scope::synth::Rng;
 
 // The generator may use the corpus's census lists; detectors never may
-// (PROVENANCE.md). Included, not copied, so there is one source of them.
-const FEMALE: &str = include_str!("../../corpus/data/census1990_female_first.txt");
-const MALE: &str = include_str!("../../corpus/data/census1990_male_first.txt");
-const LAST: &str = include_str!("../../corpus/data/census1990_last.txt");
+// (PROVENANCE.md). Taken from bw-corpus so there is one source of them.
+const FEMALE: &str = bw_corpus::CENSUS_FEMALE_FIRST;
+const MALE: &str = bw_corpus::CENSUS_MALE_FIRST;
+const LAST: &str = bw_corpus::CENSUS_LAST;
 
 /// The customer CSV header, as `breachwatch registry import` reads it.
 pub const CSV_HEADER: &str = "customer_id,email,first_name,last_name,phone,country,region";
