@@ -21,7 +21,7 @@ use anyhow::{bail, Context, Result};
 use bw_corpus::score::Finding as ScoredFinding;
 use bw_detect::hints::csv::CsvHinter;
 use bw_detect::{Engine, Hit, Kind, KindSet, Start, StreamScanner};
-use bw_drill::report::{self, Exposure, Notices, Stage};
+use bw_drill::report::{self, Notices, Stage};
 use bw_drill::scenario::{SHOP, SHOP_DOMAIN};
 use bw_drill::{GenOptions, Generated, Report, Scenario};
 use bw_notify::message::message_id;
@@ -452,33 +452,19 @@ async fn incident_and_after(
     );
 
     let (t0, sp) = (Instant::now(), Spinner::start("obligations"));
-    let pipeline = stored.iter().map(|c| Exposure {
-        country: c.country.as_deref().unwrap_or(""),
-        region: c.region.as_deref().unwrap_or(""),
-        elements: c.matched_fields.iter().map(String::as_str).collect(),
-    });
+    // The same code path as `incident obligations`: what the store holds
+    // for the incident, evaluated and stored the same way.
+    let inc = store.incident(&id).await.context("reading the incident")?;
+    let evidence = store.evidence(&id).await.context("reading evidence")?;
+    let computed = crate::incident::obligations::compute(&inc, &evidence, &stored)?;
     let report::Evaluated {
         rows: obligations,
-        pipeline: rows,
         rules_version,
-    } = report::obligations(pipeline, &generated.truth, discovered)
+        ..
+    } = report::compare(computed.rows, &generated.truth, discovered)
         .context("evaluating obligations")?;
+    let body = computed.body;
     let discovered_text = bw_store::format_ts(discovered).context("formatting discovery time")?;
-    // Same document as `incident obligations` stores: fields that are no
-    // data element were left out of the evaluation, and say so.
-    let unmapped: BTreeSet<&str> = stored
-        .iter()
-        .flat_map(|c| c.matched_fields.iter())
-        .filter(|f| f.parse::<bw_law::Element>().is_err())
-        .map(String::as_str)
-        .collect();
-    let body = serde_json::json!({
-        "incident": id,
-        "rules_version": rules_version,
-        "discovered_at": discovered_text,
-        "jurisdictions": rows,
-        "unmapped_fields": unmapped,
-    });
     store
         .put_obligations(&id, &body, &rules_version, ACTOR)
         .await

@@ -13,7 +13,7 @@
 //! names and places.
 
 mod evidence;
-mod obligations;
+pub(crate) mod obligations;
 
 use std::future::Future;
 use std::path::PathBuf;

@@ -266,7 +266,21 @@ fn contractor_export_and_log_bucket_are_detected_and_scoped() {
         ("log-bucket", &["email", "payment_card", "ip_address"][..]),
     ] {
         let (r, rep) = drill(&s, scenario, "400", &["--scenario", scenario]);
-        assert!(r.code == 0 || r.code == 1, "{scenario}: {}", r.stderr);
+        assert_eq!(r.code, 0, "{scenario}: {}\n{}", r.stdout, r.stderr);
+        // The card beside a customer's name or email is theirs too: the
+        // stored obligations see it, and agree with the truth's.
+        let obligations = rep["obligations"].as_array().expect("obligations");
+        assert!(!obligations.is_empty(), "{scenario}");
+        for o in obligations {
+            assert_eq!(o["matches"], true, "{scenario}: {o}");
+        }
+        assert!(
+            scenario != "contractor-export"
+                || obligations.iter().any(|o| o["elements"]
+                    .as_array()
+                    .is_some_and(|e| e.iter().any(|x| x == "payment_card"))),
+            "{scenario}: no jurisdiction saw a card: {obligations:?}"
+        );
         for k in rep["detection"]["kinds"].as_array().expect("kinds") {
             if kinds.contains(&k["kind"].as_str().unwrap_or("")) {
                 assert!(num(&k["recall"]) >= 0.95, "{scenario}: {k}");

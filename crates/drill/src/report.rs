@@ -268,18 +268,37 @@ pub fn obligations<'a>(
 ) -> Result<Evaluated, Error> {
     let rules = RuleSet::embedded()
         .map_err(|e| Error::Invalid(format!("loading the embedded rules: {e}")))?;
-    let input = |it: &mut dyn Iterator<Item = Exposure<'_>>| {
-        let mut input = ExposureInput::new(discovered_at);
-        for c in it {
-            let elements: Vec<Element> = c.elements.iter().filter_map(|e| e.parse().ok()).collect();
-            let region = (!c.region.is_empty()).then_some(c.region);
-            for code in jurisdictions_for(c.country, region) {
-                input.add(&code, &elements, 1, false);
-            }
+    let input = |it: &mut dyn Iterator<Item = Exposure<'_>>| exposure_input(it, discovered_at);
+    let got = evaluate(&rules, &input(&mut pipeline.into_iter()));
+    compare(got, truth, discovered_at)
+}
+
+fn exposure_input(
+    it: &mut dyn Iterator<Item = Exposure<'_>>,
+    discovered_at: OffsetDateTime,
+) -> ExposureInput {
+    let mut input = ExposureInput::new(discovered_at);
+    for c in it {
+        let elements: Vec<Element> = c.elements.iter().filter_map(|e| e.parse().ok()).collect();
+        let region = (!c.region.is_empty()).then_some(c.region);
+        for code in jurisdictions_for(c.country, region) {
+            input.add(&code, &elements, 1, false);
         }
-        input
-    };
-    let mut got = evaluate(&rules, &input(&mut pipeline.into_iter()));
+    }
+    input
+}
+
+/// Pairs the pipeline's obligations (as `incident obligations` computes
+/// them from the store) with what the same embedded rules give for the
+/// truth's customers and elements, by jurisdiction.
+pub fn compare(
+    mut got: Vec<JurisdictionObligation>,
+    truth: &Truth,
+    discovered_at: OffsetDateTime,
+) -> Result<Evaluated, Error> {
+    let rules = RuleSet::embedded()
+        .map_err(|e| Error::Invalid(format!("loading the embedded rules: {e}")))?;
+    let input = |it: &mut dyn Iterator<Item = Exposure<'_>>| exposure_input(it, discovered_at);
     sort_by_deadline(&mut got);
     let want = evaluate(
         &rules,

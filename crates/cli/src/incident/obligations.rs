@@ -49,7 +49,7 @@ pub struct Computed {
     pub body: Value,
 }
 
-pub fn compute(
+pub(crate) fn compute(
     inc: &Incident,
     evidence: &[EvidenceRecord],
     affected: &[AffectedRecord],
