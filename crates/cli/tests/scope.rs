@@ -243,7 +243,7 @@ fn csv_and_human_list_one_line_per_customer_and_summary_on_stderr() {
     let rows: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(
         rows[0],
-        "customer_id,country,region,matched,confidence,occurrences,evidence"
+        "customer_id,country,region,matched,confidence,occurrences,evidence,exposed"
     );
     let ids: Vec<&str> = rows[1..]
         .iter()
@@ -818,4 +818,87 @@ fn a_corrupt_or_truncated_registry_is_an_error_not_an_empty_scope() {
     // Restored, it works again: the check is about the bytes, not a flag.
     std::fs::write(&index, &good).expect("restore");
     assert_eq!(s.run(&["scope", "leak"]).code, 1);
+}
+
+/// A Luhn-valid 16-digit number in the Visa range, from the synth RNG.
+fn luhn_card(seed: u64) -> String {
+    let mut rng = synth::Rng::new(seed);
+    let mut d: Vec<u32> = vec![4];
+    while d.len() < 15 {
+        d.push(rng.below(10) as u32);
+    }
+    let sum: u32 = d
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &x)| {
+            if i % 2 == 0 {
+                (2 * x) / 10 + (2 * x) % 10
+            } else {
+                x
+            }
+        })
+        .sum();
+    d.push((10 - sum % 10) % 10);
+    d.iter().map(|x| x.to_string()).collect()
+}
+
+/// Issue 7: a card in the same CSV row as a customer's name is exposed
+/// with them; scope says so, and the incident's obligations see it.
+#[test]
+fn a_card_beside_a_customer_name_is_exposed_with_them_in_scope_and_obligations() {
+    let (s, people) = setup();
+    let p = people
+        .iter()
+        .find(|p| p.country == "US" && !p.region.is_empty())
+        .expect("a US customer");
+    let card = luhn_card(77);
+    s.write(
+        "cards/export.csv",
+        format!(
+            "first_name,last_name,card_number\n{},{},{card}\n",
+            p.first, p.last
+        )
+        .as_bytes(),
+    );
+    let r = s.run(&["scope", "cards", "--format", "csv"]);
+    let rows: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(rows.len(), 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(rows[1].starts_with(&format!("{},", p.id)), "{}", rows[1]);
+    assert!(
+        rows[1].ends_with(",payment_card+person_name"),
+        "{}",
+        rows[1]
+    );
+    assert!(!r.stdout.contains(&card));
+
+    let r = s.run(&[
+        "incident",
+        "open",
+        "--title",
+        "cards",
+        "--discovered-at",
+        "2026-11-20T08:00:00Z",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let id = r.stdout.trim().to_string();
+    let r = s.run(&["incident", "add-evidence", &id, "cards/export.csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ob = s.run(&["incident", "obligations", &id, "--format", "json"]);
+    assert_eq!(ob.code, 0, "{}", ob.stderr);
+    let ob: serde_json::Value = serde_json::from_str(&ob.stdout).expect("obligations json");
+    let code = format!("US-{}", p.region);
+    let row = ob["jurisdictions"]
+        .as_array()
+        .expect("jurisdictions")
+        .iter()
+        .find(|j| j["code"] == code.as_str())
+        .unwrap_or_else(|| panic!("no {code} in {ob}"));
+    assert_eq!(row["residents"], 1, "{row}");
+    assert!(
+        row["elements"]
+            .as_array()
+            .is_some_and(|e| e.iter().any(|x| x == "payment_card")),
+        "{row}"
+    );
 }
