@@ -17,6 +17,9 @@ use phonenumber::metadata::{Descriptor, DATABASE};
 /// Longest national number matched; longer input is never valid.
 const MAX_NATIONAL: usize = 17;
 
+/// A class matching every digit (`\d`, `[0-9]`).
+const ANY_DIGIT: u16 = 0x3ff;
+
 enum Node {
     /// One digit from the set (bit `d` for digit `d`).
     Class(u16),
@@ -28,7 +31,8 @@ enum Node {
 /// Positions of each digit in the input, for matching classes by masks.
 struct Input {
     len: usize,
-    at: [u32; 10],
+    /// The digit (0–9) at each position.
+    digit: [u8; MAX_NATIONAL],
 }
 
 impl Input {
@@ -36,17 +40,17 @@ impl Input {
         if digits.len() > MAX_NATIONAL {
             return None;
         }
-        let mut at = [0u32; 10];
-        for (i, &d) in digits.iter().enumerate() {
+        let mut digit = [0u8; MAX_NATIONAL];
+        for (slot, &d) in digit.iter_mut().zip(digits) {
             let v = d.wrapping_sub(b'0');
             if v > 9 {
                 return None;
             }
-            at[usize::from(v)] |= 1 << i;
+            *slot = v;
         }
         Some(Input {
             len: digits.len(),
-            at,
+            digit,
         })
     }
 }
@@ -59,13 +63,22 @@ impl Node {
         }
         match self {
             Node::Class(mask) => {
-                let mut hits = 0;
-                for (d, &at) in input.at.iter().enumerate() {
-                    if mask & (1 << d) != 0 {
-                        hits |= at;
-                    }
+                // Only positions holding a digit can advance.
+                let mut live = set & ((1u32 << input.len) - 1);
+                if *mask == ANY_DIGIT {
+                    return live << 1;
                 }
-                (set & hits) << 1
+                // The live set holds a handful of positions at most, so
+                // testing each one beats gathering hits for all ten digits.
+                let mut next = 0;
+                while live != 0 {
+                    let p = live.trailing_zeros() as usize;
+                    if mask & (1 << input.digit[p]) != 0 {
+                        next |= 1 << (p + 1);
+                    }
+                    live &= live - 1;
+                }
+                next
             }
             Node::Concat(nodes) => {
                 let mut s = set;
@@ -282,9 +295,8 @@ struct Region {
 }
 
 impl Region {
-    fn valid_national(&self, digits: &[u8]) -> bool {
-        Input::new(digits)
-            .is_some_and(|i| self.general.matches(&i) && self.types.iter().any(|t| t.matches(&i)))
+    fn valid_national(&self, input: &Input) -> bool {
+        self.general.matches(input) && self.types.iter().any(|t| t.matches(input))
     }
 }
 
@@ -350,10 +362,9 @@ pub(super) fn valid_international(digits: &[u8]) -> bool {
             .fold(0u16, |a, &d| a * 10 + u16::from(d.wrapping_sub(b'0')));
         // Country codes are prefix-free: the first assigned one is it.
         if let Some(regions) = p.by_code.get(&code) {
-            let national = &digits[cc_len..];
-            return regions
-                .iter()
-                .any(|&r| p.regions[r].valid_national(national));
+            // One input for all the regions sharing the code (25 in +1).
+            return Input::new(&digits[cc_len..])
+                .is_some_and(|i| regions.iter().any(|&r| p.regions[r].valid_national(&i)));
         }
     }
     false
@@ -373,9 +384,12 @@ pub(super) fn valid_national(region: &str, digits: &[u8]) -> bool {
     };
     // Regions sharing a country code share a numbering plan (US and CA in
     // +1): a Canadian area code dialled "from the US" is valid too.
+    let Some(input) = Input::new(national) else {
+        return false;
+    };
     p.by_code
         .get(&plan.code)
-        .is_some_and(|all| all.iter().any(|&i| p.regions[i].valid_national(national)))
+        .is_some_and(|all| all.iter().any(|&i| p.regions[i].valid_national(&input)))
 }
 
 #[cfg(test)]
