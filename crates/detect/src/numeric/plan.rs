@@ -28,7 +28,7 @@ enum Node {
     Repeat(Box<Node>, u8, u8),
 }
 
-/// Positions of each digit in the input, for matching classes by masks.
+/// A national number as digit values, for matching classes position by position.
 struct Input {
     len: usize,
     /// The digit (0–9) at each position.
