@@ -220,10 +220,6 @@ impl Mailer {
         })
     }
 
-    pub fn server(&self) -> &Server {
-        &self.server
-    }
-
     /// One mail transaction. A connection that saw any error is dropped,
     /// so the next transaction starts clean.
     pub async fn send(&self, envelope: &Envelope, message: &[u8]) -> Result<Response, SendError> {

@@ -97,8 +97,8 @@ pub struct Rendered {
 /// The loaded template set.
 pub struct Templates {
     env: Environment<'static>,
-    /// File name → where it came from (`built-in` or a path).
-    origin: BTreeMap<String, String>,
+    /// Names of the templates that compiled.
+    origin: BTreeSet<String>,
     /// File name → SHA-256 of its source.
     digests: BTreeMap<String, String>,
     /// Templates that did not compile.
@@ -110,9 +110,9 @@ impl Templates {
     /// files in `dir` when given. A template that does not compile is kept
     /// out and reported by [`Templates::broken`] and [`Templates::lint`].
     pub fn load(dir: Option<&Path>) -> Result<Templates, NotifyError> {
-        let mut sources: BTreeMap<String, (String, String)> = BUILTIN
+        let mut sources: BTreeMap<String, String> = BUILTIN
             .iter()
-            .map(|(n, s)| (n.to_string(), (s.to_string(), "built-in".to_string())))
+            .map(|(n, s)| (n.to_string(), s.to_string()))
             .collect();
         if let Some(dir) = dir {
             let entries = std::fs::read_dir(dir).map_err(|e| NotifyError::Io {
@@ -135,7 +135,7 @@ impl Templates {
                     context: format!("reading template {}", path.display()),
                     source: e,
                 })?;
-                sources.insert(name.to_string(), (text, path.display().to_string()));
+                sources.insert(name.to_string(), text);
             }
         }
         let mut env = Environment::new();
@@ -148,16 +148,16 @@ impl Templates {
         );
         let mut t = Templates {
             env,
-            origin: BTreeMap::new(),
+            origin: BTreeSet::new(),
             digests: BTreeMap::new(),
             broken: Vec::new(),
         };
-        for (name, (src, origin)) in sources {
+        for (name, src) in sources {
             t.digests
                 .insert(name.clone(), hex(&Sha256::digest(src.as_bytes())));
             match t.env.add_template_owned(name.clone(), src) {
                 Ok(()) => {
-                    t.origin.insert(name, origin);
+                    t.origin.insert(name);
                 }
                 Err(e) => t.broken.push(TemplateProblem {
                     template: name,
@@ -174,11 +174,6 @@ impl Templates {
         &self.broken
     }
 
-    /// Template file names with where each came from.
-    pub fn files(&self) -> &BTreeMap<String, String> {
-        &self.origin
-    }
-
     /// The template key for a customer covered by `jurisdictions` (most
     /// specific last) writing in `language`.
     pub fn select<S: AsRef<str>>(&self, jurisdictions: &[S], language: &str) -> Option<String> {
@@ -190,7 +185,7 @@ impl Templates {
         keys.push(format!("default.{language}"));
         keys.push("default".to_string());
         keys.into_iter()
-            .find(|k| self.origin.contains_key(&format!("{k}.txt")))
+            .find(|k| self.origin.contains(&format!("{k}.txt")))
     }
 
     /// Renders template `key` for one customer.
@@ -209,7 +204,7 @@ impl Templates {
                 message: "the first line must be `Subject: …`".into(),
             })?;
         let html_name = format!("{key}.html");
-        let html = if self.origin.contains_key(&html_name) {
+        let html = if self.origin.contains(&html_name) {
             Some(self.render_one(&html_name, &ctx)?)
         } else {
             None
@@ -277,7 +272,7 @@ impl Templates {
     ) -> Vec<TemplateProblem> {
         let mut out = self.broken.clone();
         let probe_ctx = Value::from(Serde(NoticeVars::probe("PROBE", "en")));
-        for name in self.origin.keys() {
+        for name in &self.origin {
             if let Err(p) = self.render_one(name, &probe_ctx) {
                 out.push(p);
             }
@@ -300,7 +295,7 @@ impl Templates {
             let ctx = Value::from(Serde(NoticeVars::probe(primary, language)));
             for part in ["txt", "html"] {
                 let name = format!("{key}.{part}");
-                if !self.origin.contains_key(&name) {
+                if !self.origin.contains(&name) {
                     continue;
                 }
                 let Ok(rendered) = self.render_one(&name, &ctx) else {
