@@ -27,7 +27,6 @@ use lettre::address::Envelope;
 use lettre::message::Mailbox;
 use serde::Serialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot, Semaphore};
@@ -35,7 +34,7 @@ use tokio::sync::{mpsc, oneshot, Semaphore};
 use crate::lang::field_label;
 use crate::message::{build, check_address, scrub};
 use crate::smtp::{Mailer, SendError, Server};
-use crate::templates::{hex, Templates};
+use crate::templates::Templates;
 use crate::vars::{CompanyVars, CustomerVars, FieldVars, IncidentVars, NoticeTexts, NoticeVars};
 use crate::{NotifyError, Result, EMAIL};
 
@@ -569,7 +568,7 @@ async fn attempt(
         build(&ctx.from, to, &name, &n.message_id, &rendered).map_err(Failure::Permanent)?;
     let bytes = message.formatted();
     let envelope: Envelope = message.envelope().clone();
-    let sha = hex(&Sha256::digest(&bytes));
+    let sha = bw_store::audit::sha256_hex(&bytes);
     match transport.send(&envelope, &bytes).await {
         Ok(resp) => {
             let text: Vec<&str> = resp.message().collect();

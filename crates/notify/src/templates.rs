@@ -154,7 +154,7 @@ impl Templates {
         };
         for (name, src) in sources {
             t.digests
-                .insert(name.clone(), hex(&Sha256::digest(src.as_bytes())));
+                .insert(name.clone(), bw_store::audit::sha256_hex(src.as_bytes()));
             match t.env.add_template_owned(name.clone(), src) {
                 Ok(()) => {
                     t.origin.insert(name);
