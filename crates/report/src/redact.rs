@@ -49,11 +49,7 @@ fn initials(s: &str) -> String {
 const AT_SIGNS: [&str; 6] = ["@", "%40", "&#64;", "&#064;", "&#x40;", "&commat;"];
 
 fn redact_email(s: &str) -> String {
-    let Some((at, sep)) = AT_SIGNS
-        .iter()
-        .filter_map(|sep| s.rfind(sep).map(|i| (i, *sep)))
-        .max_by_key(|(i, _)| *i)
-    else {
+    let Some((at, sep)) = last_at_sign(s) else {
         return keep_last_alnum(s, 0);
     };
     let (local, domain) = (&s[..at], &s[at + sep.len()..]);
@@ -72,6 +68,22 @@ fn redact_email(s: &str) -> String {
     );
     out.push_str(&domain[tld_at..]);
     out
+}
+
+/// The last spelling of `@` in `s` and where it starts. One backward pass
+/// over the bytes (the separators are ASCII, so any match starts on a
+/// character boundary), instead of one substring search per spelling.
+fn last_at_sign(s: &str) -> Option<(usize, &'static str)> {
+    let bytes = s.as_bytes();
+    (0..bytes.len()).rev().find_map(|i| {
+        if !matches!(bytes[i], b'@' | b'%' | b'&') {
+            return None;
+        }
+        AT_SIGNS
+            .iter()
+            .find(|sep| bytes[i..].starts_with(sep.as_bytes()))
+            .map(|sep| (i, *sep))
+    })
 }
 
 /// Masks letters and digits except the last `keep`; keeps separators and

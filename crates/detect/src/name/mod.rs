@@ -21,7 +21,7 @@ mod lexicon;
 #[cfg(test)]
 mod tests;
 
-use crate::context::ContextWords;
+use crate::context::{is_word_byte, ContextWords};
 use crate::hints::Field;
 use crate::{Finding, Hints, Kind};
 use lexicon::{lower, Lexicon, MAX_TOKEN};
@@ -231,6 +231,12 @@ impl NameDetector {
             }
             if (0xE3..=0xE9).contains(&b) {
                 i = self.kanji(hay, i, hints, out);
+                continue;
+            }
+            // A capital inside an ASCII word (`HashMap`, `userID`): no
+            // capital before the word's end can start a name either.
+            if b.is_ascii_uppercase() && i > 0 && is_word_byte(hay[i - 1]) {
+                i += hay[i..].iter().take_while(|b| is_word_byte(**b)).count();
                 continue;
             }
             if starts_inside_word(hay, i) {
