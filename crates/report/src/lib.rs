@@ -44,11 +44,11 @@ pub enum Format {
 pub fn write_jsonl<W: Write>(out: &mut W, rec: &Record<'_>) -> io::Result<()> {
     out.write_all(b"{\"path\":")?;
     json_str(out, rec.path)?;
-    write!(
-        out,
-        ",\"start\":{},\"end\":{},\"kind\":\"",
-        rec.start, rec.end
-    )?;
+    out.write_all(b",\"start\":")?;
+    uint(out, rec.start)?;
+    out.write_all(b",\"end\":")?;
+    uint(out, rec.end)?;
+    out.write_all(b",\"kind\":\"")?;
     out.write_all(rec.kind.as_str().as_bytes())?;
     out.write_all(b"\",\"score\":")?;
     score(out, rec.score)?;
@@ -61,6 +61,22 @@ pub fn write_jsonl<W: Write>(out: &mut W, rec: &Record<'_>) -> io::Result<()> {
         json_str(out, v)?;
     }
     out.write_all(b"}\n")
+}
+
+/// `n` in decimal, without the formatting machinery (two offsets per
+/// finding).
+fn uint<W: Write>(out: &mut W, mut n: usize) -> io::Result<()> {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.write_all(&digits[at..])
 }
 
 /// `x` rounded to thousandths, in the shortest form (`0.9`, `0.912`, `1.0`).
@@ -181,6 +197,15 @@ mod tests {
             assert_eq!(v["path"], r.path);
             assert_eq!(v["score"], want);
             assert_eq!(v["excerpt"], r.excerpt);
+            assert_eq!(v["start"], 10);
+        }
+        for n in [0, 7, 10, 99, 1_000_000, usize::MAX] {
+            let mut r = rec(None);
+            r.end = n;
+            let mut out = Vec::new();
+            write_jsonl(&mut out, &r).expect("write to vec");
+            let v: serde_json::Value = serde_json::from_slice(&out).expect("valid json");
+            assert_eq!(v["end"].as_u64(), Some(n as u64));
         }
     }
 

@@ -24,8 +24,34 @@ pub fn redact(kind: Kind, value: &[u8]) -> String {
     }
 }
 
+/// Maps each byte of an ASCII `s` (the common case: a byte loop instead of
+/// decoding and re-encoding characters).
+fn map_ascii(s: &str, f: impl FnMut(u8) -> u8) -> String {
+    let bytes: Vec<u8> = s.bytes().map(f).collect();
+    // `f` maps ASCII to ASCII, so this never fails; the fallback keeps it
+    // total without a panic path.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// Keeps the first letter of each word (`J*** D**`, `1** M*** S*****`).
 fn initials(s: &str) -> String {
+    if s.is_ascii() {
+        let mut at_word_start = true;
+        return map_ascii(s, |b| {
+            let alnum = b.is_ascii_alphanumeric();
+            let keep = at_word_start && alnum;
+            at_word_start = !alnum;
+            if keep || !alnum {
+                if b.is_ascii_control() {
+                    b' '
+                } else {
+                    b
+                }
+            } else {
+                MASK as u8
+            }
+        });
+    }
     let mut at_word_start = true;
     s.chars()
         .map(|c| {
@@ -89,6 +115,24 @@ fn last_at_sign(s: &str) -> Option<(usize, &'static str)> {
 /// Masks letters and digits except the last `keep`; keeps separators and
 /// control characters are escaped so one excerpt is one line.
 fn keep_last_alnum(s: &str, keep: usize) -> String {
+    if s.is_ascii() {
+        let total = s.bytes().filter(u8::is_ascii_alphanumeric).count();
+        let mut seen = 0;
+        return map_ascii(s, |b| {
+            if b.is_ascii_alphanumeric() {
+                seen += 1;
+                if seen + keep > total {
+                    b
+                } else {
+                    MASK as u8
+                }
+            } else if b.is_ascii_control() {
+                b' '
+            } else {
+                b
+            }
+        });
+    }
     let total = s.chars().filter(|c| c.is_alphanumeric()).count();
     let mut seen = 0;
     s.chars()
