@@ -5,6 +5,8 @@
 //! phone number written in one of the formats we support, and for national
 //! numbers only against the few regions that write numbers in that shape.
 
+use std::sync::OnceLock;
+
 use super::{plan, Cand};
 
 /// Region ids as in the metadata.
@@ -145,7 +147,23 @@ pub(super) fn check(c: &Cand, context: impl FnOnce() -> bool) -> Option<PhoneMat
 }
 
 fn valid(region: Id, digits: &[u8]) -> bool {
-    plan::valid_national(region.as_str(), digits)
+    // Resolved once: looking a region up by name per candidate showed up
+    // in profiles.
+    static PLANS: OnceLock<[Option<plan::National>; ALL.len()]> = OnceLock::new();
+    let plans = PLANS.get_or_init(|| {
+        let mut by_id = [None; ALL.len()];
+        for &r in ALL {
+            if let Some(slot) = by_id.get_mut(r as usize) {
+                *slot = plan::National::of(r.as_str());
+            }
+        }
+        by_id
+    });
+    plans
+        .get(region as usize)
+        .copied()
+        .flatten()
+        .is_some_and(|p| p.valid(digits))
 }
 
 fn trunk_valid(text: &[u8], dash_first: bool) -> bool {

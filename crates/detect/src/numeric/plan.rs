@@ -23,9 +23,38 @@ const ANY_DIGIT: u16 = 0x3ff;
 enum Node {
     /// One digit from the set (bit `d` for digit `d`).
     Class(u16),
+    /// `\d{min,max}`: any digits, stepped by shifting the whole set.
+    AnyRepeat(u8, u8),
     Concat(Vec<Node>),
-    Alt(Vec<Node>),
+    Alt(Box<Alt>),
     Repeat(Box<Node>, u8, u8),
+}
+
+/// An alternation, with its branches indexed by the digits they can start
+/// with: the metadata's big patterns are alternations of dozens of prefixes,
+/// and from a single position only the few starting with that digit can
+/// advance.
+struct Alt {
+    nodes: Vec<Node>,
+    /// Branches that can advance from a position holding digit `d`
+    /// (index 10: from the end of the input, i.e. the nullable ones).
+    by_digit: [Vec<u16>; 11],
+}
+
+impl Alt {
+    fn new(nodes: Vec<Node>) -> Option<Alt> {
+        let mut by_digit: [Vec<u16>; 11] = Default::default();
+        for (i, n) in nodes.iter().enumerate() {
+            let i = u16::try_from(i).ok()?;
+            let (first, nullable) = n.first();
+            for (d, list) in by_digit.iter_mut().enumerate() {
+                if nullable || (d < 10 && first & (1 << d) != 0) {
+                    list.push(i);
+                }
+            }
+        }
+        Some(Alt { nodes, by_digit })
+    }
 }
 
 /// A national number as digit values, for matching classes position by position.
@@ -56,6 +85,33 @@ impl Input {
 }
 
 impl Node {
+    /// The digits a match can start with, and whether it can be empty.
+    fn first(&self) -> (u16, bool) {
+        match self {
+            Node::Class(mask) => (*mask, false),
+            Node::AnyRepeat(min, _) => (ANY_DIGIT, *min == 0),
+            Node::Concat(nodes) => {
+                let mut mask = 0;
+                for n in nodes {
+                    let (m, nullable) = n.first();
+                    mask |= m;
+                    if !nullable {
+                        return (mask, false);
+                    }
+                }
+                (mask, true)
+            }
+            Node::Alt(alt) => alt.nodes.iter().fold((0, false), |(m, e), n| {
+                let (nm, ne) = n.first();
+                (m | nm, e || ne)
+            }),
+            Node::Repeat(n, min, _) => {
+                let (m, nullable) = n.first();
+                (m, nullable || *min == 0)
+            }
+        }
+    }
+
     /// The positions reachable after this node from the positions in `set`.
     fn step(&self, input: &Input, set: u32) -> u32 {
         if set == 0 {
@@ -80,6 +136,15 @@ impl Node {
                 }
                 next
             }
+            Node::AnyRepeat(min, max) => {
+                // `k` digits advance the positions with `k` digits left.
+                let len = input.len;
+                let mut acc = 0;
+                for k in usize::from(*min)..=usize::from(*max).min(len) {
+                    acc |= (set & ((1u32 << (len - k + 1)) - 1)) << k;
+                }
+                acc
+            }
             Node::Concat(nodes) => {
                 let mut s = set;
                 for n in nodes {
@@ -90,7 +155,21 @@ impl Node {
                 }
                 s
             }
-            Node::Alt(nodes) => nodes.iter().fold(0, |acc, n| acc | n.step(input, set)),
+            Node::Alt(alt) => {
+                if set & (set - 1) == 0 {
+                    let p = set.trailing_zeros() as usize;
+                    let d = if p < input.len {
+                        usize::from(input.digit[p])
+                    } else {
+                        10
+                    };
+                    alt.by_digit[d].iter().fold(0, |acc, &i| {
+                        acc | alt.nodes[usize::from(i)].step(input, set)
+                    })
+                } else {
+                    alt.nodes.iter().fold(0, |acc, n| acc | n.step(input, set))
+                }
+            }
             Node::Repeat(n, min, max) => {
                 let mut cur = set;
                 for _ in 0..*min {
@@ -148,11 +227,11 @@ impl Parser<'_> {
             self.i += 1;
             branches.push(self.concat()?);
         }
-        Some(if branches.len() == 1 {
-            branches.pop()?
+        if branches.len() == 1 {
+            branches.pop()
         } else {
-            Node::Alt(branches)
-        })
+            Alt::new(branches).map(|a| Node::Alt(Box::new(a)))
+        }
     }
 
     fn concat(&mut self) -> Option<Node> {
@@ -260,27 +339,50 @@ impl Parser<'_> {
             _ => return Some(atom),
         };
         self.i += 1;
-        Some(Node::Repeat(Box::new(atom), min, max))
+        Some(match atom {
+            Node::Class(ANY_DIGIT) => Node::AnyRepeat(min, max),
+            atom => Node::Repeat(Box::new(atom), min, max),
+        })
     }
 }
 
 struct Pattern {
-    lengths: Vec<u16>,
+    /// Bit `n` for each possible length `n`; every bit when unrestricted.
+    lengths: u32,
+    /// Bit `d` for each digit a match can start with (all when it can be
+    /// empty).
+    first: u16,
     node: Node,
 }
 
 impl Pattern {
     fn from(desc: &Descriptor) -> Option<Pattern> {
+        let node = Parser::compile(desc.national_number().as_str())?;
+        let (first, nullable) = node.first();
         Some(Pattern {
-            lengths: desc.possible_length().to_vec(),
-            node: Parser::compile(desc.national_number().as_str())?,
+            lengths: length_mask(desc.possible_length()),
+            first: if nullable { u16::MAX } else { first },
+            node,
         })
     }
 
     fn matches(&self, input: &Input) -> bool {
-        let len = u16::try_from(input.len).unwrap_or(u16::MAX);
-        (self.lengths.is_empty() || self.lengths.contains(&len)) && self.node.full_match(input)
+        self.lengths & (1 << input.len) != 0
+            && self.first & (1 << input.digit[0]) != 0
+            && self.node.full_match(input)
     }
+}
+
+/// The bit set of `lengths`, or every length when the list is empty
+/// (unrestricted). Lengths past [`MAX_NATIONAL`] never match any input.
+fn length_mask(lengths: &[u16]) -> u32 {
+    if lengths.is_empty() {
+        return u32::MAX;
+    }
+    lengths
+        .iter()
+        .filter(|&&n| usize::from(n) <= MAX_NATIONAL)
+        .fold(0, |m, &n| m | 1 << n)
 }
 
 /// One region's plan: what a valid national number looks like.
@@ -300,10 +402,33 @@ impl Region {
     }
 }
 
+/// Country calling codes are at most three digits.
+const CODES: usize = 1000;
+
 struct Plans {
     regions: Vec<Region>,
     by_id: HashMap<&'static str, usize>,
-    by_code: HashMap<u16, Vec<usize>>,
+    /// Regions by country calling code.
+    by_code: Vec<Vec<usize>>,
+    /// By country calling code, the national lengths any of its regions
+    /// allows, so that most invalid numbers are rejected before any
+    /// pattern is walked.
+    code_lengths: Vec<u32>,
+}
+
+impl Plans {
+    /// Whether `national` is valid in any region of country code `code`.
+    fn valid_in_code(&self, code: usize, national: &[u8]) -> bool {
+        if national.len() > MAX_NATIONAL || self.code_lengths[code] & (1 << national.len()) == 0 {
+            return false;
+        }
+        // One input for all the regions sharing the code (25 in +1).
+        Input::new(national).is_some_and(|i| {
+            self.by_code[code]
+                .iter()
+                .any(|&r| self.regions[r].valid_national(&i))
+        })
+    }
 }
 
 fn plans() -> &'static Plans {
@@ -312,9 +437,14 @@ fn plans() -> &'static Plans {
         let mut plans = Plans {
             regions: Vec::new(),
             by_id: HashMap::new(),
-            by_code: HashMap::new(),
+            by_code: vec![Vec::new(); CODES],
+            code_lengths: vec![0; CODES],
         };
         for meta in DATABASE.iter() {
+            let code = usize::from(meta.country_code());
+            if code >= CODES {
+                continue;
+            }
             let d = meta.descriptors();
             let Some(general) = Pattern::from(d.general()) else {
                 continue;
@@ -336,6 +466,7 @@ fn plans() -> &'static Plans {
             .filter_map(Pattern::from)
             .collect();
             let idx = plans.regions.len();
+            plans.code_lengths[code] |= general.lengths;
             plans.regions.push(Region {
                 code: meta.country_code(),
                 national_prefix: meta.national_prefix(),
@@ -343,11 +474,7 @@ fn plans() -> &'static Plans {
                 types,
             });
             plans.by_id.entry(meta.id()).or_insert(idx);
-            plans
-                .by_code
-                .entry(meta.country_code())
-                .or_default()
-                .push(idx);
+            plans.by_code[code].push(idx);
         }
         plans
     })
@@ -356,40 +483,49 @@ fn plans() -> &'static Plans {
 /// Whether `digits` (country code first, no `+`) is a valid number.
 pub(super) fn valid_international(digits: &[u8]) -> bool {
     let p = plans();
-    for cc_len in 1..=3.min(digits.len()) {
-        let code = digits[..cc_len]
-            .iter()
-            .fold(0u16, |a, &d| a * 10 + u16::from(d.wrapping_sub(b'0')));
+    let mut code = 0;
+    for (cc_len, &d) in digits.iter().enumerate().take(3) {
+        code = code * 10 + usize::from(d.wrapping_sub(b'0')).min(9);
         // Country codes are prefix-free: the first assigned one is it.
-        if let Some(regions) = p.by_code.get(&code) {
-            // One input for all the regions sharing the code (25 in +1).
-            return Input::new(&digits[cc_len..])
-                .is_some_and(|i| regions.iter().any(|&r| p.regions[r].valid_national(&i)));
+        if !p.by_code[code].is_empty() {
+            return p.valid_in_code(code, &digits[cc_len + 1..]);
         }
     }
     false
 }
 
+/// A region dialled nationally, resolved once so that callers validating
+/// many numbers skip the lookup by name.
+#[derive(Clone, Copy)]
+pub(super) struct National {
+    region: usize,
+}
+
+impl National {
+    pub(super) fn of(region: &str) -> Option<National> {
+        plans().by_id.get(region).map(|&region| National { region })
+    }
+
+    /// Whether `digits`, dialled nationally in this region (trunk prefix
+    /// included, as written), is a valid number there.
+    pub(super) fn valid(self, digits: &[u8]) -> bool {
+        let p = plans();
+        let plan = &p.regions[self.region];
+        let national = match plan.national_prefix {
+            Some(np) if digits.starts_with(np.as_bytes()) => &digits[np.len()..],
+            _ => digits,
+        };
+        // Regions sharing a country code share a numbering plan (US and CA
+        // in +1): a Canadian area code dialled "from the US" is valid too.
+        p.valid_in_code(usize::from(plan.code), national)
+    }
+}
+
 /// Whether `digits`, dialled nationally in `region` (trunk prefix
 /// included, as written), is a valid number there.
+#[cfg(test)]
 pub(super) fn valid_national(region: &str, digits: &[u8]) -> bool {
-    let p = plans();
-    let Some(&r) = p.by_id.get(region) else {
-        return false;
-    };
-    let plan = &p.regions[r];
-    let national = match plan.national_prefix {
-        Some(np) if digits.starts_with(np.as_bytes()) => &digits[np.len()..],
-        _ => digits,
-    };
-    // Regions sharing a country code share a numbering plan (US and CA in
-    // +1): a Canadian area code dialled "from the US" is valid too.
-    let Some(input) = Input::new(national) else {
-        return false;
-    };
-    p.by_code
-        .get(&plan.code)
-        .is_some_and(|all| all.iter().any(|&i| p.regions[i].valid_national(&input)))
+    National::of(region).is_some_and(|n| n.valid(digits))
 }
 
 #[cfg(test)]
@@ -446,6 +582,13 @@ mod tests {
         assert!(!m(r"1(?:2|34)?5", "135"));
         assert!(m(r"\d{2,4}", "123") && !m(r"\d{2,4}", "12345"));
         assert!(m("(?:\n  1|\n  2\n)\\d", "29"));
+        // Alternations stepped from several positions at once, with empty
+        // branches (taken at the end of the input too), and digit runs.
+        assert!(m(r"\d{1,3}(?:12|3|)4", "1234") && m(r"\d{1,3}(?:12|3|)4", "94"));
+        assert!(m(r"\d{1,3}(?:12|3|)4", "5124") && !m(r"\d{1,3}(?:12|3|)4", "55554"));
+        assert!(m(r"1(?:2|)", "1") && m(r"1(?:2|)", "12") && !m(r"1(?:2|)", "13"));
+        assert!(m(r"(?:[13]|2\d)[0-9]{0,2}", "25") && !m(r"(?:[13]|2\d)[0-9]{0,2}", "4"));
+        assert!(m(r"(?:[13]|2\d)[0-9]{0,2}", "2999") && !m(r"(?:[13]|2\d)[0-9]{0,2}", "3999"));
         assert!(Parser::compile(r"1(2").is_none());
         assert!(Parser::compile(r"[a-z]").is_none());
     }
