@@ -106,13 +106,53 @@ impl CsvHinter {
 
     /// Feeds the next bytes of the stream.
     pub fn feed(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        let mut i = 0;
+        while i < bytes.len() {
             if self.off {
                 return;
             }
-            self.step(b);
+            let run = self.content_run(&bytes[i..]);
+            if run > 0 {
+                i += run;
+                self.pos += run;
+                continue;
+            }
+            self.step(bytes[i]);
             self.pos += 1;
+            i += 1;
         }
+    }
+
+    /// Consumes the run of plain cell content at the start of `rest` at
+    /// once (memchr to the next byte that matters) and returns its length;
+    /// 0 where [`CsvHinter::step`] must look at the next byte itself. Same
+    /// effect as stepping through the run, an order of magnitude faster.
+    fn content_run(&mut self, rest: &[u8]) -> usize {
+        if !self.header_done {
+            return 0;
+        }
+        let n = match self.quote {
+            Quote::Inside => memchr::memchr(b'"', rest).unwrap_or(rest.len()),
+            // A quote right at a cell's start opens a quoted cell.
+            Quote::Outside if self.pos != self.cell_start => {
+                memchr::memchr2(self.delim, b'\n', rest).unwrap_or(rest.len())
+            }
+            _ => 0,
+        };
+        if n == 0 {
+            return 0;
+        }
+        let last = self.pos + n - 1;
+        if self.quote == Quote::Inside {
+            if last - self.quoted_at > MAX_QUOTED {
+                // Byte by byte, so the give-up happens where it always did.
+                return 0;
+            }
+            self.content_end = last + 1;
+        } else if let Some(k) = rest[..n].iter().rposition(|&b| b != b'\r') {
+            self.content_end = self.pos + k + 1;
+        }
+        n
     }
 
     fn step(&mut self, b: u8) {
