@@ -25,7 +25,7 @@ mod phone;
 mod plan;
 mod ssn;
 
-use crate::context::{is_word_byte, ContextWords};
+use crate::context::ContextWords;
 use crate::{Finding, Kind, KindSet};
 
 /// Longer words (long digit runs, IDs with many dashes) are no PII we know
@@ -119,25 +119,41 @@ const VERSION_WORDS: &[&str] = &[
     "oid",
 ];
 
-/// Byte classes of the word scanner.
-const OTHER: u8 = 0;
+/// Byte classes of the word scanner, as flags so that the scanner's inner
+/// loop accumulates them without branching on the class.
 const DIGIT: u8 = 1;
+/// Number punctuation inside a word: `-./()`.
 const PUNCT: u8 = 2;
+const DOT: u8 = 4;
+const OPEN: u8 = 8;
+/// ASCII letters, digits and `_`, as [`crate::context::is_word_byte`].
+const WORD: u8 = 16;
 
 static CLASS: [u8; 256] = {
-    let mut t = [OTHER; 256];
-    let mut b = b'0';
-    while b <= b'9' {
-        t[b as usize] = DIGIT;
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            t[b] |= WORD;
+        }
+        if c.is_ascii_digit() {
+            t[b] |= DIGIT;
+        }
         b += 1;
     }
     t[b'-' as usize] = PUNCT;
-    t[b'.' as usize] = PUNCT;
+    t[b'.' as usize] = PUNCT | DOT;
     t[b'/' as usize] = PUNCT;
-    t[b'(' as usize] = PUNCT;
+    t[b'(' as usize] = PUNCT | OPEN;
     t[b')' as usize] = PUNCT;
     t
 };
+
+/// [`crate::context::is_word_byte`] by table lookup, for the hot paths.
+fn is_word_byte(b: u8) -> bool {
+    CLASS[usize::from(b)] & WORD != 0
+}
 
 pub(crate) struct NumericDetector {
     card: bool,
@@ -579,22 +595,13 @@ struct Span {
     right: Edge,
 }
 
-/// The next digit at or after `i`, or `hay.len()`. Eight bytes at a time:
-/// the SWAR test below sets the high bit of exactly the bytes in `'0'..='9'`
-/// (it is exact, not a "maybe", because no byte lane can carry or borrow
-/// into its neighbour).
+/// The next digit at or after `i`, or `hay.len()`. Eight bytes at a time.
 fn next_digit(hay: &[u8], mut i: usize) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = LO * 127;
     while let Some(chunk) = hay.get(i..i + 8) {
         let mut b = [0u8; 8];
         b.copy_from_slice(chunk);
         let x = u64::from_le_bytes(b);
-        let x7 = x & LOW7;
-        let below_colon = (LO * (127 + 0x3a)).wrapping_sub(x7);
-        let above_slash = x7 + LO * (127 - 0x2f);
-        let hits = below_colon & !x & above_slash & HI;
+        let hits = in_range(x & (SWAR_LO * 0x7f), b'0', b'9') & !x;
         if hits != 0 {
             return i + (hits.trailing_zeros() / 8) as usize;
         }
@@ -606,11 +613,46 @@ fn next_digit(hay: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Past the word bytes starting at `i`. Eight bytes at a time: hashes,
+/// UUIDs and identifiers with digits in them are frequent in logs and
+/// exports and each is skipped whole.
 fn skip_word_bytes(hay: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = hay.get(i..i + 8) {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(chunk);
+        let other = !word_bytes(u64::from_le_bytes(b)) & SWAR_HI;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
     while i < hay.len() && is_word_byte(hay[i]) {
         i += 1;
     }
     i
+}
+
+const SWAR_LO: u64 = 0x0101_0101_0101_0101;
+const SWAR_HI: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x7` (bytes below 0x80) that lies in
+/// `lo..=hi`. Exact: no lane can carry or borrow into its neighbour.
+const fn in_range(x7: u64, lo: u8, hi: u8) -> u64 {
+    let below = (SWAR_LO * (128 + hi as u64)).wrapping_sub(x7);
+    let above = x7 + SWAR_LO * (128 - lo as u64);
+    below & above & SWAR_HI
+}
+
+/// The high bit of each byte of `x` that is a word byte (ASCII letter,
+/// digit or `_`).
+fn word_bytes(x: u64) -> u64 {
+    let x7 = x & (SWAR_LO * 0x7f);
+    // Setting 0x20 folds capitals onto lower case and nothing else onto
+    // `a..=z`.
+    let letters = in_range(x7 | (SWAR_LO * 0x20), b'a', b'z');
+    let digits = in_range(x7, b'0', b'9');
+    let underscore = in_range(x7, b'_', b'_');
+    (letters | digits | underscore) & !x
 }
 
 /// A digit at `i` after two capitals that start a word: an IBAN's country.
@@ -678,22 +720,22 @@ fn parse_word(hay: &[u8], start: usize) -> Word {
     let mut p = start + usize::from(hay[start] == b'+');
     let mut digits = 0;
     let mut last_digit = start;
-    let mut has_dot = false;
-    let mut open = false;
-    while p < hay.len() {
-        match CLASS[usize::from(hay[p])] {
-            DIGIT => {
-                digits += 1;
-                last_digit = p + 1;
-            }
-            PUNCT => {
-                has_dot |= hay[p] == b'.';
-                open |= hay[p] == b'(';
-            }
-            _ => break,
+    let mut seen = 0;
+    while let Some(&b) = hay.get(p) {
+        let class = CLASS[usize::from(b)];
+        if class & (DIGIT | PUNCT) == 0 {
+            break;
         }
+        seen |= class;
+        let digit = class & DIGIT;
+        digits += usize::from(digit);
         p += 1;
+        if digit != 0 {
+            last_digit = p;
+        }
     }
+    let has_dot = seen & DOT != 0;
+    let open = seen & OPEN != 0;
     let run_end = p;
     let end = if open && hay.get(last_digit) == Some(&b')') {
         last_digit + 1

@@ -506,6 +506,29 @@ fn next_digit_agrees_with_a_plain_search() {
     }
 }
 
+#[test]
+fn skip_word_bytes_agrees_with_the_shared_word_test() {
+    // Every byte value right after a run of word bytes of each length, so
+    // the first non-word byte lands in every lane of the eight-byte step.
+    for run in 0..20 {
+        for b in 0..=255u8 {
+            let mut bytes = b"a_Z9".repeat(5)[..run].to_vec();
+            bytes.push(b);
+            bytes.extend_from_slice(b"xyz.....");
+            let want = bytes
+                .iter()
+                .position(|&x| !crate::context::is_word_byte(x))
+                .unwrap_or(bytes.len());
+            assert_eq!(skip_word_bytes(&bytes, 0), want, "run {run}, byte {b:#x}");
+            assert_eq!(
+                is_word_byte(b),
+                crate::context::is_word_byte(b),
+                "byte {b:#x}"
+            );
+        }
+    }
+}
+
 // ------------------------------------------------------------- streaming
 
 /// A small deterministic generator (xorshift64*), so the mixed buffer is
