@@ -254,6 +254,12 @@ fn print_summary(s: &Summary, secs: f64) {
         s.unmatched.person_name,
         s.errors
     );
+    if s.names_contradicted > 0 {
+        eprintln!(
+            "{} name matches not attributed: their record's email or phone points to nobody or to someone else",
+            s.names_contradicted
+        );
+    }
     if s.affected > 0 {
         eprintln!("by matched fields: {}", join(&s.by_matched));
         eprintln!("by country: {}", join(&s.by_country));

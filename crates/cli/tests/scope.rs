@@ -14,6 +14,8 @@ const SEED: u64 = 7;
 const CUSTOMERS: u64 = 200;
 /// Two customers share this (hand-picked) full name.
 const SHARED: (&str, &str) = ("Maria", "Garcia");
+/// Customer 50's (hand-picked, unique) name; a guest in the leak has it too.
+const NAMESAKE: (&str, &str) = ("Helen", "Whitaker");
 
 fn customers() -> Vec<Person> {
     (0..CUSTOMERS)
@@ -22,6 +24,10 @@ fn customers() -> Vec<Person> {
             if n >= CUSTOMERS - 2 {
                 p.first = SHARED.0.into();
                 p.last = SHARED.1.into();
+            }
+            if n == 50 {
+                p.first = NAMESAKE.0.into();
+                p.last = NAMESAKE.1.into();
             }
             p
         })
@@ -101,6 +107,14 @@ fn write_leak(s: &Scratch, people: &[Person]) -> BTreeMap<String, String> {
             p.phone_intl
         ));
     }
+    // A customer's name beside a non-customer's email: a guest with the
+    // same name, not that customer (counted as contradicted).
+    html.push_str(&format!(
+        "<tr><td>{} {}</td><td>{}</td></tr>\n",
+        NAMESAKE.0,
+        NAMESAKE.1,
+        d(5).email
+    ));
     // The shared name alone: ambiguous. The same name next to the email of
     // one of its two customers: that customer, name confirmed.
     let last = &people[CUSTOMERS as usize - 1];
@@ -210,6 +224,7 @@ fn scope_finds_exactly_the_exposed_customers_in_csv_html_and_zip() {
     assert_eq!(summary["unmatched"]["email"], 9, "{summary}");
     assert_eq!(summary["unmatched"]["phone_number"], 7, "{summary}");
     assert_eq!(summary["ambiguous"], 1);
+    assert_eq!(summary["names_contradicted"], 1, "{summary}");
     let files = summary["files"].as_array().expect("files");
     assert_eq!(files.len(), 3);
     let zip = std::fs::read(s.path("leak/export.zip")).expect("zip");
@@ -262,6 +277,11 @@ fn csv_and_human_list_one_line_per_customer_and_summary_on_stderr() {
         want.len()
     );
     assert!(h.stderr.contains("by matched fields:"), "{}", h.stderr);
+    assert!(
+        h.stderr.contains("1 name matches not attributed"),
+        "{}",
+        h.stderr
+    );
 }
 
 #[test]
