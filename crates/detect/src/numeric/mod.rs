@@ -248,40 +248,40 @@ impl Cand {
         };
         let from = start + usize::from(c.plus);
         c.open_paren = hay.get(from) == Some(&b'(');
-        let mut in_group = false;
-        let mut pending: Option<u8> = None;
-        for (pos, &b) in hay.iter().enumerate().take(end).skip(from) {
+        let bytes = hay.get(from..end).unwrap_or_default();
+        // The separator pending before the next group; 0 for none yet.
+        let mut pending = 0u8;
+        let mut k = 0;
+        while let Some(&b) = bytes.get(k) {
             if b.is_ascii_digit() {
-                if c.nd == MAX_DIGITS {
+                // A whole group at once: most candidates are a few long
+                // groups.
+                let run = bytes[k..].iter().take_while(|b| b.is_ascii_digit()).count();
+                if c.ng == MAX_GROUPS || c.nd + run > MAX_DIGITS {
                     return None;
                 }
-                c.digits[c.nd] = b;
-                c.nd += 1;
-                if !in_group {
-                    if c.ng == MAX_GROUPS {
-                        return None;
-                    }
-                    if c.ng > 0 {
-                        c.seps[c.ng - 1] = pending.unwrap_or(b'?');
-                    }
-                    c.ng += 1;
-                    in_group = true;
+                if c.ng > 0 {
+                    c.seps[c.ng - 1] = if pending == 0 { b'?' } else { pending };
                 }
-                c.groups[c.ng - 1] += 1;
-                c.group_end[c.ng - 1] = u8::try_from(pos + 1 - start).ok()?;
-                pending = None;
+                c.digits[c.nd..c.nd + run].copy_from_slice(&bytes[k..k + run]);
+                c.nd += run;
+                k += run;
+                c.groups[c.ng] = u8::try_from(run).ok()?;
+                c.group_end[c.ng] = u8::try_from(from + k - start).ok()?;
+                c.ng += 1;
+                pending = 0;
             } else {
-                in_group = false;
                 let code = match b {
                     b'(' | b')' => b'(',
                     b' ' | b'-' | b'.' | b'/' => b,
                     _ => b'?',
                 };
-                pending = Some(match pending {
-                    None => code,
-                    Some(p) if p != b'?' && code != b'?' && (p == b'(' || code == b'(') => b'(',
-                    Some(_) => b'?',
-                });
+                pending = match pending {
+                    0 => code,
+                    p if p != b'?' && code != b'?' && (p == b'(' || code == b'(') => b'(',
+                    _ => b'?',
+                };
+                k += 1;
             }
         }
         (c.ng > 0).then_some(c)
