@@ -23,6 +23,7 @@ mod iban;
 mod ipv4;
 mod phone;
 mod plan;
+mod plan_data;
 mod ssn;
 
 use crate::context::ContextWords;

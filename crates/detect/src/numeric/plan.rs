@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use phonenumber::metadata::{Descriptor, DATABASE};
+use super::plan_data::{Desc, REGIONS};
 
 /// Longest national number matched; longer input is never valid.
 const MAX_NATIONAL: usize = 17;
@@ -356,11 +356,11 @@ struct Pattern {
 }
 
 impl Pattern {
-    fn from(desc: &Descriptor) -> Option<Pattern> {
-        let node = Parser::compile(desc.national_number().as_str())?;
+    fn from(desc: &Desc) -> Option<Pattern> {
+        let node = Parser::compile(desc.pattern)?;
         let (first, nullable) = node.first();
         Some(Pattern {
-            lengths: length_mask(desc.possible_length()),
+            lengths: length_mask(desc.lengths),
             first: if nullable { u16::MAX } else { first },
             node,
         })
@@ -397,6 +397,12 @@ struct Region {
 }
 
 impl Region {
+    /// The lengths a valid number can have: the general pattern's, and one
+    /// of a type's (the metadata often leaves the general list empty).
+    fn lengths(&self) -> u32 {
+        self.general.lengths & self.types.iter().fold(0, |m, t| m | t.lengths)
+    }
+
     fn valid_national(&self, input: &Input) -> bool {
         self.general.matches(input) && self.types.iter().any(|t| t.matches(input))
     }
@@ -440,40 +446,28 @@ fn plans() -> &'static Plans {
             by_code: vec![Vec::new(); CODES],
             code_lengths: vec![0; CODES],
         };
-        for meta in DATABASE.iter() {
-            let code = usize::from(meta.country_code());
+        // From a table generated from the `phonenumber` crate's metadata:
+        // loading its own database compiles every pattern with the regex
+        // crate, some 50 ms before the first phone number could be checked.
+        for meta in REGIONS {
+            let code = usize::from(meta.code);
             if code >= CODES {
                 continue;
             }
-            let d = meta.descriptors();
-            let Some(general) = Pattern::from(d.general()) else {
+            let Some(general) = Pattern::from(&meta.general) else {
                 continue;
             };
-            let types = [
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ]
-            .into_iter()
-            .flatten()
-            .filter_map(Pattern::from)
-            .collect();
+            let types = meta.types.iter().filter_map(Pattern::from).collect();
             let idx = plans.regions.len();
-            plans.code_lengths[code] |= general.lengths;
-            plans.regions.push(Region {
-                code: meta.country_code(),
-                national_prefix: meta.national_prefix(),
+            let region = Region {
+                code: meta.code,
+                national_prefix: meta.national_prefix,
                 general,
                 types,
-            });
-            plans.by_id.entry(meta.id()).or_insert(idx);
+            };
+            plans.code_lengths[code] |= region.lengths();
+            plans.regions.push(region);
+            plans.by_id.entry(meta.id).or_insert(idx);
             plans.by_code[code].push(idx);
         }
         plans
@@ -532,38 +526,135 @@ pub(super) fn valid_national(region: &str, digits: &[u8]) -> bool {
 mod tests {
     use super::*;
     use phonenumber::country::Id;
+    use phonenumber::metadata::{Descriptor, DATABASE};
+
+    /// The descriptors a region's numbers are validated against, in the
+    /// order of the generated table.
+    fn descriptors(meta: &phonenumber::Metadata) -> (&Descriptor, Vec<&Descriptor>) {
+        let d = meta.descriptors();
+        let types = [
+            d.fixed_line(),
+            d.mobile(),
+            d.toll_free(),
+            d.premium_rate(),
+            d.shared_cost(),
+            d.personal_number(),
+            d.voip(),
+            d.pager(),
+            d.uan(),
+            d.voicemail(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (d.general(), types)
+    }
+
+    /// Patterns are stored without the metadata's layout whitespace, which
+    /// the parser skips anyway.
+    fn squeeze(pattern: &str) -> String {
+        pattern
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect()
+    }
+
+    fn desc_source(d: &Descriptor) -> String {
+        format!(
+            "Desc {{ lengths: &{:?}, pattern: {:?} }}",
+            d.possible_length(),
+            squeeze(d.national_number().as_str())
+        )
+    }
+
+    /// The generated table, as source.
+    fn plan_data_source() -> String {
+        let mut src = String::from(
+            "//! Numbering-plan metadata for [`super::plan`], generated from the\n\
+             //! `phonenumber` crate's copy of libphonenumber's metadata by\n\
+             //! `cargo test -p bw-detect regenerate_plan_data -- --ignored`; the\n\
+             //! test `plan_data_matches_the_metadata` fails when they differ.\n\
+             \n\
+             /// A region's national-number patterns.\n\
+             pub(super) struct RegionData {\n    \
+                 pub(super) id: &'static str,\n    \
+                 pub(super) code: u16,\n    \
+                 pub(super) national_prefix: Option<&'static str>,\n    \
+                 pub(super) general: Desc,\n    \
+                 /// Fixed line, mobile, toll free, premium rate, shared cost,\n    \
+                 /// personal, VoIP, pager, UAN and voicemail, where present.\n    \
+                 pub(super) types: &'static [Desc],\n\
+             }\n\
+             \n\
+             pub(super) struct Desc {\n    \
+                 pub(super) lengths: &'static [u16],\n    \
+                 pub(super) pattern: &'static str,\n\
+             }\n\
+             \n\
+             pub(super) static REGIONS: &[RegionData] = &[\n",
+        );
+        for meta in DATABASE.iter() {
+            let (general, types) = descriptors(meta);
+            src.push_str(&format!(
+                "    RegionData {{\n        id: {:?},\n        code: {},\n        \
+                 national_prefix: {:?},\n        general: {},\n        types: &[\n",
+                meta.id(),
+                meta.country_code(),
+                meta.national_prefix(),
+                desc_source(general)
+            ));
+            for t in types {
+                src.push_str(&format!("            {},\n", desc_source(t)));
+            }
+            src.push_str("        ],\n    },\n");
+        }
+        src.push_str("];\n");
+        src
+    }
+
+    #[test]
+    #[ignore = "writes src/numeric/plan_data.rs; run after updating phonenumber"]
+    fn regenerate_plan_data() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/numeric/plan_data.rs");
+        std::fs::write(path, plan_data_source()).expect("writing the generated plan table");
+    }
+
+    #[test]
+    fn plan_data_matches_the_metadata() {
+        let metas: Vec<_> = DATABASE.iter().collect();
+        assert_eq!(REGIONS.len(), metas.len(), "regenerate plan_data.rs");
+        for (ours, meta) in REGIONS.iter().zip(metas) {
+            let (general, types) = descriptors(meta);
+            let same = |d: &Desc, theirs: &Descriptor| {
+                d.lengths == theirs.possible_length()
+                    && d.pattern == squeeze(theirs.national_number().as_str())
+            };
+            assert_eq!(ours.id, meta.id(), "regenerate plan_data.rs");
+            assert_eq!(ours.code, meta.country_code(), "{}", ours.id);
+            assert_eq!(ours.national_prefix, meta.national_prefix(), "{}", ours.id);
+            assert!(same(&ours.general, general), "{}", ours.id);
+            assert_eq!(ours.types.len(), types.len(), "{}", ours.id);
+            for (d, t) in ours.types.iter().zip(types) {
+                assert!(same(d, t), "{}: {}", ours.id, d.pattern);
+            }
+        }
+    }
 
     #[test]
     fn every_region_pattern_compiles() {
         let p = plans();
-        let total = DATABASE.iter().count();
         assert_eq!(
             p.regions.len(),
-            total,
+            REGIONS.len(),
             "a general pattern failed to compile"
         );
-        for meta in DATABASE.iter() {
-            let d = meta.descriptors();
-            for desc in [
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ]
-            .into_iter()
-            .flatten()
-            {
+        for meta in REGIONS {
+            for desc in meta.types {
                 assert!(
-                    Parser::compile(desc.national_number().as_str()).is_some(),
+                    Parser::compile(desc.pattern).is_some(),
                     "{}: {}",
-                    meta.id(),
-                    desc.national_number().as_str()
+                    meta.id,
+                    desc.pattern
                 );
             }
         }
