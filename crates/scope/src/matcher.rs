@@ -426,15 +426,11 @@ impl Matcher<'_, '_> {
 
     fn phone(&mut self, leaked: &Leaked) -> Vec<Match> {
         let reg = self.ctx.reg;
-        let lookup = |e164: &str| {
-            let forms = Forms {
-                exact: e164.to_string(),
-                variant: None,
-            };
-            reg.lookup_forms(IdKind::Phone, &forms).as_slice().to_vec()
-        };
         match leaked {
-            Leaked::International(e164) => lookup(e164),
+            Leaked::International(e164) => reg
+                .lookup_any(IdKind::Phone, std::slice::from_ref(e164))
+                .as_slice()
+                .to_vec(),
             Leaked::National(digits) => {
                 // The record's own regions first; the registry-wide ones
                 // only when they find nothing, so a number is read the way
@@ -444,16 +440,11 @@ impl Matcher<'_, '_> {
                     for r in regions.iter() {
                         r.candidates(digits, &mut self.e164);
                     }
-                    let mut out: Vec<Match> = Vec::new();
-                    for s in &self.e164 {
-                        out.extend(lookup(s));
-                    }
-                    if !out.is_empty() {
-                        out.sort_unstable_by(|a, b| {
-                            a.customer.cmp(&b.customer).then(b.exact.cmp(&a.exact))
-                        });
-                        out.dedup_by_key(|m| m.customer);
-                        return out;
+                    // All readings in one batch: one round of prefilter
+                    // cache misses instead of one per region.
+                    let found = reg.lookup_any(IdKind::Phone, &self.e164);
+                    if !found.is_empty() {
+                        return found.as_slice().to_vec();
                     }
                 }
                 Vec::new()
