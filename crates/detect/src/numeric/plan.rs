@@ -574,6 +574,7 @@ mod tests {
              //! `phonenumber` crate's copy of libphonenumber's metadata by\n\
              //! `cargo test -p bw-detect regenerate_plan_data -- --ignored`; the\n\
              //! test `plan_data_matches_the_metadata` fails when they differ.\n\
+             //! The metadata is libphonenumber's (Google, Apache License 2.0).\n\
              \n\
              /// A region's national-number patterns.\n\
              pub(super) struct RegionData {\n    \

@@ -2,6 +2,7 @@
 //! `phonenumber` crate's copy of libphonenumber's metadata by
 //! `cargo test -p bw-detect regenerate_plan_data -- --ignored`; the
 //! test `plan_data_matches_the_metadata` fails when they differ.
+//! The metadata is libphonenumber's (Google, Apache License 2.0).
 
 /// A region's national-number patterns.
 pub(super) struct RegionData {
