@@ -355,9 +355,19 @@ impl Registry {
     /// skip the index. For callers with many lookups, most of them misses;
     /// returns the filters' size in bytes. Idempotent.
     pub fn build_prefilter(&self) -> usize {
-        let f = self
-            .prefilter
-            .get_or_init(|| IdKind::ALL.map(|kind| Prefilter::build(self.entries(kind))));
+        let f = self.prefilter.get_or_init(|| {
+            // One filter per kind, each a sequential pass over its section:
+            // built side by side (1.6 s of scope's start at 10 M customers
+            // when built one after the other).
+            std::thread::scope(|s| {
+                IdKind::ALL
+                    .map(|kind| s.spawn(move || Prefilter::build(self.entries(kind))))
+                    .map(|h| match h.join() {
+                        Ok(f) => f,
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    })
+            })
+        });
         f.iter().map(Prefilter::bytes).sum()
     }
 
