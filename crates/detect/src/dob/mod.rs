@@ -4,11 +4,12 @@
 //! Two sources of candidates, both cheap on text without them:
 //! - birth context words (`DOB`, `date of birth`, `born`, `Geburtsdatum`,
 //!   `né le`, JSON keys such as `"birthDate"`…), found in one Aho-Corasick
-//!   pass over an ASCII-lower-cased copy of the haystack: case-sensitive,
-//!   leftmost patterns let the automaton use its packed (SIMD) prefilter,
-//!   which neither an ASCII-case-insensitive nor an overlapping search can; a date is then looked for in the
-//!   [`AFTER_WINDOW`] bytes after the word, across separators, HTML tags and
-//!   at most [`MAX_GAP_WORDS`] short words (`born on`, `geboren am`);
+//!   pass over an ASCII-lower-cased copy of the haystack (case-sensitive,
+//!   leftmost patterns let the automaton use its packed SIMD prefilter,
+//!   which neither an ASCII-case-insensitive nor an overlapping search
+//!   can); a date is then looked for in the [`AFTER_WINDOW`] bytes after
+//!   the word, across separators, HTML tags and at most [`MAX_GAP_WORDS`]
+//!   short words (`born on`, `geboren am`);
 //! - CSV cells in a date-of-birth column ([`Field::DateOfBirth`] hints);
 //! - SQL rows of a table of people (`INSERT INTO customers VALUES (…)`
 //!   without a column list): the first quoted value that is a whole date
