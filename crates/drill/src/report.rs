@@ -249,7 +249,7 @@ pub struct Exposure<'a> {
     pub elements: Vec<&'a str>,
 }
 
-/// What [`obligations`] works out.
+/// What [`compare`] works out.
 pub struct Evaluated {
     /// Pipeline beside truth, per jurisdiction.
     pub rows: Vec<Obligation>,
@@ -259,26 +259,12 @@ pub struct Evaluated {
     pub rules_version: String,
 }
 
-/// Evaluates obligations for the pipeline's affected customers and for the
-/// truth's, with the embedded rules, and pairs them by jurisdiction.
-pub fn obligations<'a>(
-    pipeline: impl IntoIterator<Item = Exposure<'a>>,
-    truth: &Truth,
-    discovered_at: OffsetDateTime,
-) -> Result<Evaluated, Error> {
-    let rules = RuleSet::embedded()
-        .map_err(|e| Error::Invalid(format!("loading the embedded rules: {e}")))?;
-    let input = |it: &mut dyn Iterator<Item = Exposure<'_>>| exposure_input(it, discovered_at);
-    let got = evaluate(&rules, &input(&mut pipeline.into_iter()));
-    compare(got, truth, discovered_at)
-}
-
-fn exposure_input(
-    it: &mut dyn Iterator<Item = Exposure<'_>>,
+fn exposure_input<'a>(
+    exposures: impl IntoIterator<Item = Exposure<'a>>,
     discovered_at: OffsetDateTime,
 ) -> ExposureInput {
     let mut input = ExposureInput::new(discovered_at);
-    for c in it {
+    for c in exposures {
         let elements: Vec<Element> = c.elements.iter().filter_map(|e| e.parse().ok()).collect();
         let region = (!c.region.is_empty()).then_some(c.region);
         for code in jurisdictions_for(c.country, region) {
@@ -298,15 +284,17 @@ pub fn compare(
 ) -> Result<Evaluated, Error> {
     let rules = RuleSet::embedded()
         .map_err(|e| Error::Invalid(format!("loading the embedded rules: {e}")))?;
-    let input = |it: &mut dyn Iterator<Item = Exposure<'_>>| exposure_input(it, discovered_at);
     sort_by_deadline(&mut got);
     let want = evaluate(
         &rules,
-        &input(&mut truth.exposed.values().map(|e| Exposure {
-            country: &e.country,
-            region: &e.region,
-            elements: e.elements.iter().copied().collect(),
-        })),
+        &exposure_input(
+            truth.exposed.values().map(|e| Exposure {
+                country: &e.country,
+                region: &e.region,
+                elements: e.elements.iter().copied().collect(),
+            }),
+            discovered_at,
+        ),
     );
     let want: BTreeMap<&str, _> = want.iter().map(|o| (o.code.as_str(), o)).collect();
     let ts = |t: Option<OffsetDateTime>| t.and_then(|t| t.format(&Rfc3339).ok());
@@ -957,6 +945,19 @@ fn svg_bars(bars: &[(String, f64, String)], max: Option<f64>) -> String {
 mod tests {
     use super::*;
     use crate::scenario::Exposed;
+
+    /// Obligations for the pipeline's affected customers, with the
+    /// embedded rules, paired with the truth's by [`compare`].
+    fn obligations<'a>(
+        pipeline: impl IntoIterator<Item = Exposure<'a>>,
+        truth: &Truth,
+        discovered_at: OffsetDateTime,
+    ) -> Result<Evaluated, Error> {
+        let rules = RuleSet::embedded()
+            .map_err(|e| Error::Invalid(format!("loading the embedded rules: {e}")))?;
+        let got = evaluate(&rules, &exposure_input(pipeline, discovered_at));
+        compare(got, truth, discovered_at)
+    }
 
     fn span(path: &str, start: u64, end: u64, kind: &str) -> TruthSpan {
         TruthSpan {
