@@ -81,11 +81,11 @@ impl Prefilter {
         };
         for i in 0..n as usize {
             let (w, bits) = f.slot(entry_key(entries, i));
+            // OR is bytewise: no need to reassemble the word.
             let word = &mut f.table.bytes_mut()[w * 8..w * 8 + 8];
-            let x = u64::from_le_bytes([
-                word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
-            ]);
-            word.copy_from_slice(&(x | bits).to_le_bytes());
+            for (b, m) in word.iter_mut().zip(bits.to_le_bytes()) {
+                *b |= m;
+            }
         }
         f
     }
