@@ -31,6 +31,13 @@ mod kind;
 mod name;
 mod numeric;
 pub mod stream;
+
+/// Numbering-plan facts (libphonenumber's metadata, compiled in) for
+/// callers that normalise phone numbers the way the detector validates
+/// them.
+pub mod phone_plan {
+    pub use crate::numeric::plan::{dialling, is_valid_e164_digits, Dialling};
+}
 #[cfg(test)]
 mod testutil;
 

@@ -4,52 +4,30 @@
 //! phones in a leak are not customers', so the hot path never parses: the
 //! registry only holds valid E.164 numbers, hence building the few strings
 //! a leaked number could stand for and looking their fingerprints up is
-//! both exact and cheap. A candidate that is not a real number simply finds
-//! nothing.
+//! both exact and cheap.
+
+use bw_detect::phone_plan;
 
 /// What a region contributes: its calling code and trunk prefix.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Region {
     pub code: String,
-    calling: u16,
-    trunk: Option<String>,
-    /// Lengths a valid national significant number of the region can have
-    /// (all number types); empty when the metadata has none.
-    lengths: Vec<u16>,
+    /// The calling code's digits.
+    calling: String,
+    trunk: Option<&'static str>,
 }
 
+/// Longest E.164 number, digits only.
+const MAX_E164: usize = 15;
+
 impl Region {
-    /// `None` for a code libphonenumber does not know.
+    /// `None` for a code libphonenumber's metadata does not know.
     pub(crate) fn new(code: &str) -> Option<Region> {
         let code = code.trim().to_ascii_uppercase();
-        let meta = phonenumber::metadata::DATABASE.by_id(code.as_str())?;
-        let d = meta.descriptors();
-        let mut lengths: Vec<u16> = [
-            Some(d.general()),
-            d.fixed_line(),
-            d.mobile(),
-            d.toll_free(),
-            d.premium_rate(),
-            d.shared_cost(),
-            d.personal_number(),
-            d.voip(),
-            d.pager(),
-            d.uan(),
-            d.voicemail(),
-        ]
-        .into_iter()
-        .flatten()
-        .flat_map(|x| x.possible_length().iter().copied())
-        .collect();
-        lengths.sort_unstable();
-        lengths.dedup();
+        let d = phone_plan::dialling(&code)?;
         Some(Region {
-            lengths,
-            calling: meta.country_code(),
-            trunk: meta
-                .national_prefix()
-                .filter(|p| p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty())
-                .map(str::to_string),
+            calling: d.calling_code.to_string(),
+            trunk: d.national_prefix.filter(|p| !p.is_empty()),
             code,
         })
     }
@@ -57,31 +35,38 @@ impl Region {
     /// The E.164 strings a national-format number (digits only) may be in
     /// this region: trunk prefix dropped, and as written (Italy keeps its
     /// leading 0; a number written with its calling code but no `+` is
-    /// also tried). Forms whose length no number of the region has are
-    /// left out: the registry only holds valid numbers, so they could not
-    /// match, and each costs a lookup.
+    /// also tried). Only valid numbers are kept: the registry holds nothing
+    /// else, so an invalid reading could not match, and each reading costs
+    /// a keyed hash and a prefilter cache miss. Validity is the detector's
+    /// (libphonenumber's metadata, full-match semantics).
     pub(crate) fn candidates(&self, digits: &str, out: &mut Vec<String>) {
-        let cc = self.calling.to_string();
-        let lengths = &self.lengths;
+        let cc = self.calling.as_bytes();
         let mut push = |national: &str| {
-            let possible = !national.is_empty()
-                && (lengths.is_empty()
-                    || u16::try_from(national.len())
-                        .is_ok_and(|n| lengths.binary_search(&n).is_ok()));
-            if possible {
-                let s = format!("+{cc}{national}");
-                if !out.contains(&s) {
-                    out.push(s);
-                }
+            let n = cc.len() + national.len();
+            if national.is_empty() || n > MAX_E164 {
+                return;
+            }
+            let mut buf = [0u8; MAX_E164];
+            buf[..cc.len()].copy_from_slice(cc);
+            buf[cc.len()..n].copy_from_slice(national.as_bytes());
+            if !phone_plan::is_valid_e164_digits(&buf[..n]) {
+                return;
+            }
+            let mut s = String::with_capacity(n + 1);
+            s.push('+');
+            s.push_str(&self.calling);
+            s.push_str(national);
+            if !out.contains(&s) {
+                out.push(s);
             }
         };
-        if let Some(t) = &self.trunk {
-            if let Some(rest) = digits.strip_prefix(t.as_str()) {
+        if let Some(t) = self.trunk {
+            if let Some(rest) = digits.strip_prefix(t) {
                 push(rest);
             }
         }
         push(digits);
-        if let Some(rest) = digits.strip_prefix(cc.as_str()) {
+        if let Some(rest) = digits.strip_prefix(self.calling.as_str()) {
             push(rest);
         }
     }
@@ -141,6 +126,11 @@ mod tests {
         out.clear();
         us.candidates("4155550123", &mut out);
         assert_eq!(out, vec!["+14155550123".to_string()]);
+        // Ten digits, as US numbers have, but no area code starts with 1:
+        // no reading is a valid number, so none costs a lookup.
+        out.clear();
+        us.candidates("1234567890", &mut out);
+        assert!(out.is_empty(), "{out:?}");
         assert!(Region::new("XX").is_none());
     }
 

@@ -22,7 +22,7 @@ mod card;
 mod iban;
 mod ipv4;
 mod phone;
-mod plan;
+pub(crate) mod plan;
 mod plan_data;
 mod ssn;
 

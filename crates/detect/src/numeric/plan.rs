@@ -488,6 +488,36 @@ pub(super) fn valid_international(digits: &[u8]) -> bool {
     false
 }
 
+/// How numbers of one region are dialled: what a caller needs to turn a
+/// nationally written number into its international form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dialling {
+    /// Country calling code (1 for US and CA, 44 for GB, …).
+    pub calling_code: u16,
+    /// Trunk prefix dropped in the international form ("0" in GB, FR, DE),
+    /// when the region has one.
+    pub national_prefix: Option<&'static str>,
+}
+
+/// The dialling facts of `region` (ISO 3166 alpha-2, upper case), from
+/// the same libphonenumber metadata the phone detector validates with.
+pub fn dialling(region: &str) -> Option<Dialling> {
+    let p = plans();
+    let &ix = p.by_id.get(region)?;
+    let r = &p.regions[ix];
+    Some(Dialling {
+        calling_code: r.code,
+        national_prefix: r.national_prefix,
+    })
+}
+
+/// Whether the digits of an E.164 number (country code first, no `+`)
+/// are a valid number of any region, as libphonenumber's `is_valid` would
+/// say (the test `agrees_with_libphonenumber` holds them to it).
+pub fn is_valid_e164_digits(digits: &[u8]) -> bool {
+    valid_international(digits)
+}
+
 /// A region dialled nationally, resolved once so that callers validating
 /// many numbers skip the lookup by name.
 #[derive(Clone, Copy)]
