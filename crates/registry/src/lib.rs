@@ -70,7 +70,7 @@ pub use import::{
 pub use key::{Fingerprint, IdKind, Key, FP_LEN};
 pub use normalize::email::EmailOptions;
 pub use normalize::Forms;
-pub use registry::{CustomerRef, Match, Matches, Registry, Stats, Verify};
+pub use registry::{CustomerRef, Lookups, Match, Matches, Registry, Stats, Verify};
 pub use source::{
     for_each_customer, redact_url, CustomerRow, ImportSource, SourceReport, MAX_SOURCE_WARNINGS,
 };

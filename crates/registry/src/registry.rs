@@ -82,6 +82,12 @@ impl Matches {
     }
 }
 
+impl From<Matches> for Vec<Match> {
+    fn from(m: Matches) -> Vec<Match> {
+        m.0
+    }
+}
+
 impl<'a> IntoIterator for &'a Matches {
     type Item = &'a Match;
     type IntoIter = std::slice::Iter<'a, Match>;
@@ -374,63 +380,127 @@ impl Registry {
     /// Looks up already-normalised forms (as produced by this crate's
     /// normalisers) of one identifier.
     pub fn lookup_forms(&self, kind: IdKind, forms: &Forms) -> Matches {
-        match &forms.variant {
-            Some(v) => self.lookup_probes(kind, &[(&forms.exact, true), (v, false)]),
-            None => self.lookup_probes(kind, &[(&forms.exact, true)]),
-        }
+        let mut q = Lookups::default();
+        q.push_forms(forms);
+        self.lookup_one(kind, &q)
     }
 
     /// Looks up several exact normalised forms that may each be the same
     /// identifier (a national phone number read in several regions): the
     /// customers any of them belongs to.
     pub fn lookup_any(&self, kind: IdKind, exact: &[String]) -> Matches {
-        let probes: Vec<(&str, bool)> = exact.iter().map(|e| (e.as_str(), true)).collect();
-        self.lookup_probes(kind, &probes)
+        let mut q = Lookups::default();
+        q.push_any(exact.iter().map(String::as_str));
+        self.lookup_one(kind, &q)
     }
 
-    /// `(normalised form, whether it is an exact form of the query)`
-    /// probes; a customer found through both an exact and a variant probe
-    /// is reported once, as exact.
+    fn lookup_one(&self, kind: IdKind, q: &Lookups) -> Matches {
+        self.lookup_batch(kind, q).pop().unwrap_or_default()
+    }
+
+    /// Looks up many identifiers of one kind at once: the matches of each
+    /// identifier pushed into `q`, in push order. A customer found through
+    /// both an exact and a variant form is reported once, as exact.
     ///
-    /// The prefilter is tested for all probes in a loop of its own before
-    /// any index access: its table is larger than the cache for millions of
-    /// customers, and independent reads let the CPU overlap their misses
-    /// instead of waiting for each after hashing the next probe.
-    fn lookup_probes(&self, kind: IdKind, probes: &[(&str, bool)]) -> Matches {
+    /// The prefilter is tested for every probe of the batch in a loop of
+    /// its own before any index access: its table is larger than the cache
+    /// for millions of customers, and independent reads let the CPU overlap
+    /// their misses instead of waiting for each after hashing the next
+    /// probe. Callers with many identifiers should batch them (hundreds):
+    /// most identifiers have a single form, so one at a time leaves nothing
+    /// to overlap.
+    pub fn lookup_batch(&self, kind: IdKind, q: &Lookups) -> Vec<Matches> {
         let entries = self.entries(kind);
-        let filter = self.prefilter.get().map(|f| &f[kind_ix(kind)]);
-        let mut out: Vec<Match> = Vec::new();
-        for batch in probes.chunks(PROBE_BATCH) {
-            let mut fps = [([0u8; crate::key::FP_LEN], false); PROBE_BATCH];
-            for (slot, (text, exact)) in fps.iter_mut().zip(batch) {
-                *slot = (self.keys.fingerprint(kind, text), *exact);
+        let fps: Vec<crate::key::Fingerprint> = q
+            .probes
+            .iter()
+            .map(|(r, _)| self.keys.fingerprint(kind, &q.texts[r.clone()]))
+            .collect();
+        let maybe: Vec<bool> = match self.prefilter.get() {
+            Some(f) => {
+                let f = &f[kind_ix(kind)];
+                fps.iter().map(|fp| f.may_contain(fp)).collect()
             }
-            let fps = &fps[..batch.len()];
-            let mut maybe = [true; PROBE_BATCH];
-            if let Some(f) = filter {
-                for (m, (fp, _)) in maybe.iter_mut().zip(fps) {
-                    *m = f.may_contain(fp);
-                }
-            }
-            for ((fp, query_exact), _) in fps.iter().zip(maybe).filter(|(_, m)| *m) {
-                for i in format::find(entries, fp) {
-                    let tag = format::entry_tag(entries, i);
-                    out.push(Match {
+            None => vec![true; fps.len()],
+        };
+        let mut out = Vec::with_capacity(q.ends.len());
+        let mut start = 0;
+        for &end in &q.ends {
+            let mut found: Vec<Match> = Vec::new();
+            for i in (start..end).filter(|&i| maybe[i]) {
+                let query_exact = q.probes[i].1;
+                for e in format::find(entries, &fps[i]) {
+                    let tag = format::entry_tag(entries, e);
+                    found.push(Match {
                         customer: tag & !VARIANT_BIT,
-                        exact: *query_exact && tag & VARIANT_BIT == 0,
+                        exact: query_exact && tag & VARIANT_BIT == 0,
                     });
                 }
             }
+            // Exact sorts after variant for the same customer; keep the exact.
+            found.sort_unstable_by(|a, b| a.customer.cmp(&b.customer).then(b.exact.cmp(&a.exact)));
+            found.dedup_by_key(|m| m.customer);
+            out.push(Matches(found));
+            start = end;
         }
-        // Exact sorts after variant for the same customer; keep the exact.
-        out.sort_unstable_by(|a, b| a.customer.cmp(&b.customer).then(b.exact.cmp(&a.exact)));
-        out.dedup_by_key(|m| m.customer);
-        Matches(out)
+        out
     }
 }
 
-/// Probes whose prefilter reads are issued together.
-const PROBE_BATCH: usize = 16;
+/// Identifiers of one kind to look up together with
+/// [`Registry::lookup_batch`]: each pushed identifier is one or more
+/// normalised forms. Reuse one (after [`Lookups::clear`]) to avoid
+/// allocating per batch.
+#[derive(Clone, Debug, Default)]
+pub struct Lookups {
+    /// Every form's text, back to back.
+    texts: String,
+    /// Each form: its range in `texts`, and whether it is an exact form.
+    probes: Vec<(std::ops::Range<usize>, bool)>,
+    /// Each identifier: the end of its forms in `probes`.
+    ends: Vec<usize>,
+}
+
+impl Lookups {
+    pub fn clear(&mut self) {
+        self.texts.clear();
+        self.probes.clear();
+        self.ends.clear();
+    }
+
+    /// Identifiers pushed so far.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn probe(&mut self, text: &str, exact: bool) {
+        let from = self.texts.len();
+        self.texts.push_str(text);
+        self.probes.push((from..self.texts.len(), exact));
+    }
+
+    /// One identifier given by its normalised forms.
+    pub fn push_forms(&mut self, forms: &Forms) {
+        self.probe(&forms.exact, true);
+        if let Some(v) = &forms.variant {
+            self.probe(v, false);
+        }
+        self.ends.push(self.probes.len());
+    }
+
+    /// One identifier that may be any of these exact forms (a national
+    /// phone number read in several regions); none at all finds nobody.
+    pub fn push_any<'a>(&mut self, exact: impl IntoIterator<Item = &'a str>) {
+        for e in exact {
+            self.probe(e, true);
+        }
+        self.ends.push(self.probes.len());
+    }
+}
 
 impl Registry {
     /// Where this generation's customers were imported from (recorded by

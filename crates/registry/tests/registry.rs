@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use bw_registry::normalize::{email, name, phone};
 use bw_registry::{
-    import_csv, init, init_with_key_file, ColumnMap, Error, ImportOptions, ImportReport, Key,
-    Registry, RowProblem,
+    import_csv, init, init_with_key_file, ColumnMap, Error, IdKind, ImportOptions, ImportReport,
+    Key, Lookups, Registry, RowProblem,
 };
 use common::{csv, customers, Customer, HEADER};
 
@@ -592,6 +592,55 @@ fn key_file_is_private_never_overwritten_and_kept_outside() {
         Key::load_file(&key_path),
         Err(Error::KeyPermissions { .. })
     ));
+}
+
+/// A batch answers each identifier as a lookup of its own would, in push
+/// order, customers and non-customers mixed, with and without prefilter.
+#[test]
+fn batched_lookups_answer_as_single_ones() {
+    let k = key(6);
+    let dir = fresh(&k);
+    let cs = customers(7, 0..300);
+    import(dir.path(), &k, &csv(&cs));
+    let reg = Registry::open(dir.path(), &k).expect("open");
+    let opts = reg.email_options();
+    let mut forms = Vec::new();
+    for (i, c) in cs.iter().enumerate() {
+        forms.push(email::normalise(&c.email, opts).expect("customer email"));
+        let stranger = format!("stranger{i}@example.org");
+        forms.push(email::normalise(&stranger, opts).expect("stranger email"));
+    }
+    let names: Vec<_> = cs
+        .iter()
+        .filter_map(|c| name::normalise(&format!("{}, {}", c.last, c.first)))
+        .collect();
+    for prefilter in [false, true] {
+        if prefilter {
+            reg.build_prefilter();
+        }
+        for (kind, forms) in [(IdKind::Email, &forms), (IdKind::Name, &names)] {
+            let mut q = Lookups::default();
+            for f in forms.iter() {
+                q.push_forms(f);
+            }
+            let got = reg.lookup_batch(kind, &q);
+            let want: Vec<_> = forms.iter().map(|f| reg.lookup_forms(kind, f)).collect();
+            assert_eq!(got, want, "{kind:?}, prefilter {prefilter}");
+            assert!(got.iter().filter(|m| !m.is_empty()).count() >= cs.len());
+        }
+        // A national number's readings: any of them may be the customer.
+        let mut q = Lookups::default();
+        for c in &cs {
+            q.push_any(["+999", c.e164.as_str()]);
+        }
+        q.push_any([]);
+        let got = reg.lookup_batch(IdKind::Phone, &q);
+        assert_eq!(got.len(), cs.len() + 1);
+        for (c, m) in cs.iter().zip(&got) {
+            assert_eq!(id_of(&reg, m), vec![c.id.clone()]);
+        }
+        assert!(got[cs.len()].is_empty());
+    }
 }
 
 #[test]

@@ -166,7 +166,7 @@ impl Records {
 
     fn flush(&mut self, path: &str, m: &mut Matcher<'_, '_>) {
         if !self.items.is_empty() {
-            m.record(path, &self.items);
+            m.record(path, &mut self.items);
         }
         self.items.clear();
         self.present = [false; 3];

@@ -7,7 +7,7 @@ use std::hash::BuildHasher;
 
 use bw_detect::Kind;
 use bw_registry::normalize::{email, name};
-use bw_registry::{Forms, IdKind, Match, Registry};
+use bw_registry::{Forms, IdKind, Lookups, Match, Registry};
 
 use crate::phone::{Leaked, Region};
 use crate::report::{Affected, Ambiguous, Evidence, ScopeReport, Unmatched};
@@ -86,6 +86,7 @@ impl<'r> Context<'r> {
         Matcher {
             ctx: self,
             tally: Tally::default(),
+            batch: Batch::default(),
             regions: Vec::new(),
             e164: Vec::new(),
         }
@@ -298,24 +299,59 @@ const AMBIGUOUS_EVIDENCE: usize = 4;
 /// One identifier of a record after lookup.
 struct Resolved {
     kind: usize,
-    /// One span, or two for a given name and family name found apart.
-    spans: Vec<(u64, u64)>,
+    span: (u64, u64),
+    /// The family name's span, for a given name and family name found
+    /// apart (`span` is the given name's).
+    second: Option<(u64, u64)>,
     value: String,
     /// Hash of the normalised value (for distinct counts).
     key: u64,
     cands: Vec<Match>,
 }
 
+impl Resolved {
+    fn new(kind: usize, span: (u64, u64), key: u64, value: String) -> Resolved {
+        Resolved {
+            kind,
+            span,
+            second: None,
+            value,
+            key,
+            cands: Vec::new(),
+        }
+    }
+
+    fn spans(&self) -> impl Iterator<Item = (u64, u64)> {
+        std::iter::once(self.span).chain(self.second)
+    }
+}
+
+/// Records queued for matching together (see [`Matcher::record`]).
+#[derive(Default)]
+struct Batch {
+    path: String,
+    items: Vec<Item>,
+    /// Each record's end in `items`.
+    ends: Vec<usize>,
+}
+
+/// Records matched together: enough identifiers that the registry
+/// prefilter's cache misses overlap, few enough to stay in cache.
+const BATCH_RECORDS: usize = 128;
+
 /// Matches records for one thread. Cheap to create; reuse per thread.
 pub struct Matcher<'c, 'r> {
     ctx: &'c Context<'r>,
     tally: Tally,
+    batch: Batch,
     regions: Vec<Region>,
     e164: Vec<String>,
 }
 
 impl Matcher<'_, '_> {
-    pub fn into_tally(self) -> Tally {
+    /// What this thread matched, queued records included.
+    pub fn into_tally(mut self) -> Tally {
+        self.flush();
         self.tally
     }
 
@@ -323,69 +359,191 @@ impl Matcher<'_, '_> {
         self.ctx.hasher.hash_one((kind, norm))
     }
 
-    /// Matches the findings of one record (see the crate docs for what a
-    /// record is) found in member `path`.
-    pub fn record(&mut self, path: &str, items: &[Item]) {
+    /// Queues the findings of one record (see the crate docs for what a
+    /// record is) found in member `path`, taking them out of `items`.
+    /// Records are matched in batches, in order; [`Matcher::flush`] or
+    /// [`Matcher::into_tally`] matches what is still queued.
+    pub fn record(&mut self, path: &str, items: &mut Vec<Item>) {
+        if items.is_empty() {
+            return;
+        }
+        if self.batch.path != path {
+            self.flush();
+            path.clone_into(&mut self.batch.path);
+        }
+        self.batch.items.append(items);
+        self.batch.ends.push(self.batch.items.len());
+        if self.batch.ends.len() >= BATCH_RECORDS {
+            self.flush();
+        }
+    }
+
+    /// Matches the queued records: every email and name of the batch is
+    /// looked up in one registry batch, then every phone (whose national
+    /// readings depend on the countries the record's emails and names
+    /// point to), then each record is settled in queue order, so results
+    /// are those of matching the records one by one.
+    pub fn flush(&mut self) {
+        if self.batch.ends.is_empty() {
+            return;
+        }
+        let mut items = std::mem::take(&mut self.batch.items);
+        let mut ends = std::mem::take(&mut self.batch.ends);
+        let (mut res, res_counts) = self.emails_and_names(&mut items, &ends);
+        let (phones, phone_counts) = self.phones(&mut items, &ends, &res, &res_counts);
+        let path = std::mem::take(&mut self.batch.path);
+        let mut res_left = res.drain(..);
+        let mut phones_left = phones.into_iter();
+        let mut record: Vec<Resolved> = Vec::new();
+        let mut extras: Vec<&'static str> = Vec::new();
+        let mut start = 0;
+        for (r, &end) in ends.iter().enumerate() {
+            record.clear();
+            record.extend(res_left.by_ref().take(res_counts[r]));
+            record.extend(phones_left.by_ref().take(phone_counts[r]));
+            // The record's other personal data (cards, dates of birth, …)
+            // is exposed with whoever the record turns out to be.
+            extras.clear();
+            extras.extend(
+                items[start..end]
+                    .iter()
+                    .filter(|i| slot(i.kind).is_none())
+                    .map(|i| i.kind.as_str()),
+            );
+            extras.sort_unstable();
+            extras.dedup();
+            self.settle(&path, &record, &extras);
+            start = end;
+        }
+        drop(res_left);
+        self.batch.path = path;
+        items.clear();
+        ends.clear();
+        self.batch.items = items;
+        self.batch.ends = ends;
+    }
+
+    /// The batch's emails and names, looked up; with how many of them
+    /// each record has (they are in record order).
+    fn emails_and_names(&self, items: &mut [Item], ends: &[usize]) -> (Vec<Resolved>, Vec<usize>) {
         let reg = self.ctx.reg;
-        let mut res: Vec<Resolved> = Vec::with_capacity(items.len());
-        let mut parts: Vec<&Item> = Vec::new();
-        for it in items {
-            match slot(it.kind) {
-                Some(E) => {
-                    // Normalised once: the form is both the lookup and the
-                    // distinct-count key.
-                    let (key, cands) = match email::normalise(&it.value, reg.email_options()) {
-                        Ok(f) => (
-                            self.hash(E, &f.exact),
-                            reg.lookup_forms(IdKind::Email, &f).as_slice().to_vec(),
-                        ),
-                        Err(_) => (self.hash(E, &it.value.trim().to_lowercase()), Vec::new()),
-                    };
-                    res.push(Resolved {
-                        kind: E,
-                        spans: vec![(it.start, it.end)],
-                        key,
-                        value: it.value.clone(),
-                        cands,
-                    });
+        let mut res: Vec<Resolved> = Vec::new();
+        let mut counts = Vec::with_capacity(ends.len());
+        let (mut emails, mut email_ix) = (Lookups::default(), Vec::new());
+        let (mut names, mut name_ix) = (Lookups::default(), Vec::new());
+        // Split names whose reversed reading is tried if the straight one
+        // finds nobody.
+        let mut reversed: Vec<(usize, Forms)> = Vec::new();
+        let mut parts: Vec<usize> = Vec::new();
+        let mut start = 0;
+        for &end in ends {
+            let before = res.len();
+            parts.clear();
+            for (i, it) in items.iter_mut().enumerate().take(end).skip(start) {
+                let span = (it.start, it.end);
+                match slot(it.kind) {
+                    Some(E) => {
+                        // Normalised once: the form is both the lookup and
+                        // the distinct-count key.
+                        let key = match email::normalise(&it.value, reg.email_options()) {
+                            Ok(f) => {
+                                email_ix.push(res.len());
+                                emails.push_forms(&f);
+                                self.hash(E, &f.exact)
+                            }
+                            Err(_) => self.hash(E, &it.value.trim().to_lowercase()),
+                        };
+                        res.push(Resolved::new(E, span, key, std::mem::take(&mut it.value)));
+                    }
+                    Some(N) => match name::normalise(&it.value) {
+                        Some(forms) => {
+                            name_ix.push(res.len());
+                            names.push_forms(&forms);
+                            let key = self.hash(N, &forms.exact);
+                            res.push(Resolved::new(N, span, key, std::mem::take(&mut it.value)));
+                        }
+                        // One word: a given or family name in its own field.
+                        None => parts.push(i),
+                    },
+                    _ => {}
                 }
-                Some(N) => match name::normalise(&it.value) {
-                    Some(forms) => res.push(self.name(&forms, vec![(it.start, it.end)], &it.value)),
-                    // One word: a given or family name in its own field.
-                    None => parts.push(it),
-                },
-                _ => {}
+            }
+            // A given name and a family name found apart (two CSV columns,
+            // two HTML cells) stand for one full name; try both orders.
+            for pair in parts.chunks_exact(2) {
+                let (a, b) = (&items[pair[0]], &items[pair[1]]);
+                let (av, bv) = (a.value.trim(), b.value.trim());
+                let value = format!("{av} {bv}");
+                let Some(straight) = name::normalise(&value) else {
+                    continue;
+                };
+                if let Some(r) = name::normalise(&format!("{av}, {bv}")) {
+                    // Most often the same bag of words: nothing new to try.
+                    if r != straight {
+                        reversed.push((res.len(), r));
+                    }
+                }
+                name_ix.push(res.len());
+                names.push_forms(&straight);
+                let key = self.hash(N, &straight.exact);
+                let mut both = Resolved::new(N, (a.start, a.end), key, value);
+                both.second = Some((b.start, b.end));
+                res.push(both);
+            }
+            counts.push(res.len() - before);
+            start = end;
+        }
+        for (ix, m) in email_ix
+            .into_iter()
+            .zip(reg.lookup_batch(IdKind::Email, &emails))
+        {
+            res[ix].cands = m.into();
+        }
+        for (ix, m) in name_ix
+            .into_iter()
+            .zip(reg.lookup_batch(IdKind::Name, &names))
+        {
+            res[ix].cands = m.into();
+        }
+        reversed.retain(|(ix, _)| res[*ix].cands.is_empty());
+        if !reversed.is_empty() {
+            names.clear();
+            for (_, forms) in &reversed {
+                names.push_forms(forms);
+            }
+            for ((ix, forms), m) in reversed.iter().zip(reg.lookup_batch(IdKind::Name, &names)) {
+                if !m.is_empty() {
+                    res[*ix].key = self.hash(N, &forms.exact);
+                    res[*ix].cands = m.into();
+                }
             }
         }
-        // A given name and a family name found apart (two CSV columns, two
-        // HTML cells) stand for one full name; try both orders.
-        for pair in parts.chunks_exact(2) {
-            let (a, b) = (pair[0], pair[1]);
-            let spans = vec![(a.start, a.end), (b.start, b.end)];
-            let value = format!("{} {}", a.value.trim(), b.value.trim());
-            let straight = name::normalise(&value);
-            let reversed = name::normalise(&format!("{}, {}", a.value.trim(), b.value.trim()));
-            let (Some(s), r) = (straight, reversed) else {
-                continue;
-            };
-            let first = self.name(&s, spans.clone(), &value);
-            match r {
-                Some(r) if first.cands.is_empty() => {
-                    let second = self.name(&r, spans, &value);
-                    res.push(if second.cands.is_empty() {
-                        first
-                    } else {
-                        second
-                    });
-                }
-                _ => res.push(first),
-            }
-        }
-        // Regions for national phone numbers: those of the customers this
-        // record's emails and names point to, in order.
-        self.regions.clear();
-        for r in &res {
-            for m in &r.cands {
+        (res, counts)
+    }
+
+    /// The batch's phones, looked up; with how many each record has.
+    /// National numbers are read in the countries of the customers the
+    /// record's emails and names point to first, and in the registry-wide
+    /// fallback regions only when that finds nobody, so a number is read
+    /// the way its record suggests.
+    fn phones(
+        &mut self,
+        items: &mut [Item],
+        ends: &[usize],
+        res: &[Resolved],
+        res_counts: &[usize],
+    ) -> (Vec<Resolved>, Vec<usize>) {
+        let reg = self.ctx.reg;
+        let mut phones: Vec<Resolved> = Vec::new();
+        let mut counts = Vec::with_capacity(ends.len());
+        let mut q = Lookups::default();
+        let mut national: Vec<(usize, String)> = Vec::new();
+        let (mut start, mut res_at) = (0, 0);
+        for (r, &end) in ends.iter().enumerate() {
+            let record = &res[res_at..res_at + res_counts[r]];
+            res_at += res_counts[r];
+            self.regions.clear();
+            for m in record.iter().flat_map(|x| &x.cands) {
                 if let Some(c) = reg.customer(m.customer) {
                     if !self.regions.iter().any(|x| x.code == c.country) {
                         if let Some(region) = Region::new(c.country) {
@@ -394,73 +552,50 @@ impl Matcher<'_, '_> {
                     }
                 }
             }
-        }
-        for it in items.iter().filter(|i| i.kind == Kind::PhoneNumber) {
-            let Some(leaked) = Leaked::parse(&it.value) else {
-                continue;
-            };
-            let cands = self.phone(&leaked);
-            res.push(Resolved {
-                kind: P,
-                spans: vec![(it.start, it.end)],
-                key: self.hash(P, leaked.key()),
-                value: it.value.clone(),
-                cands,
-            });
-        }
-        // The record's other personal data (cards, dates of birth, …) is
-        // exposed with whoever the record turns out to be.
-        let mut extras: Vec<&'static str> = items
-            .iter()
-            .filter(|i| slot(i.kind).is_none())
-            .map(|i| i.kind.as_str())
-            .collect();
-        extras.sort_unstable();
-        extras.dedup();
-        self.settle(path, &res, &extras);
-    }
-
-    fn name(&self, forms: &Forms, spans: Vec<(u64, u64)>, raw: &str) -> Resolved {
-        Resolved {
-            kind: N,
-            spans,
-            key: self.hash(N, &forms.exact),
-            value: raw.to_string(),
-            cands: self
-                .ctx
-                .reg
-                .lookup_forms(IdKind::Name, forms)
-                .as_slice()
-                .to_vec(),
-        }
-    }
-
-    fn phone(&mut self, leaked: &Leaked) -> Vec<Match> {
-        let reg = self.ctx.reg;
-        match leaked {
-            Leaked::International(e164) => reg
-                .lookup_any(IdKind::Phone, std::slice::from_ref(e164))
-                .as_slice()
-                .to_vec(),
-            Leaked::National(digits) => {
-                // The record's own regions first; the registry-wide ones
-                // only when they find nothing, so a number is read the way
-                // its record suggests.
-                for regions in [&self.regions, &self.ctx.fallback] {
-                    self.e164.clear();
-                    for r in regions.iter() {
-                        r.candidates(digits, &mut self.e164);
-                    }
-                    // All readings in one batch: one round of prefilter
-                    // cache misses instead of one per region.
-                    let found = reg.lookup_any(IdKind::Phone, &self.e164);
-                    if !found.is_empty() {
-                        return found.as_slice().to_vec();
+            let before = phones.len();
+            for it in items[start..end]
+                .iter_mut()
+                .filter(|i| i.kind == Kind::PhoneNumber)
+            {
+                let Some(leaked) = Leaked::parse(&it.value) else {
+                    continue;
+                };
+                let key = self.hash(P, leaked.key());
+                match leaked {
+                    Leaked::International(e164) => q.push_any([e164.as_str()]),
+                    Leaked::National(digits) => {
+                        self.e164.clear();
+                        for region in &self.regions {
+                            region.candidates(&digits, &mut self.e164);
+                        }
+                        q.push_any(self.e164.iter().map(String::as_str));
+                        national.push((phones.len(), digits));
                     }
                 }
-                Vec::new()
+                let value = std::mem::take(&mut it.value);
+                phones.push(Resolved::new(P, (it.start, it.end), key, value));
+            }
+            counts.push(phones.len() - before);
+            start = end;
+        }
+        for (p, m) in phones.iter_mut().zip(reg.lookup_batch(IdKind::Phone, &q)) {
+            p.cands = m.into();
+        }
+        national.retain(|(ix, _)| phones[*ix].cands.is_empty());
+        if !national.is_empty() {
+            q.clear();
+            for (_, digits) in &national {
+                self.e164.clear();
+                for region in &self.ctx.fallback {
+                    region.candidates(digits, &mut self.e164);
+                }
+                q.push_any(self.e164.iter().map(String::as_str));
+            }
+            for ((ix, _), m) in national.iter().zip(reg.lookup_batch(IdKind::Phone, &q)) {
+                phones[*ix].cands = m.into();
             }
         }
+        (phones, counts)
     }
 
     /// Decides each identifier: a unique match, a match confirmed by
@@ -529,7 +664,7 @@ impl Matcher<'_, '_> {
                 seen.push(customer);
                 acc.occurrences += 1;
             }
-            for &(start, end) in &r.spans {
+            for (start, end) in r.spans() {
                 if acc.evidence.len() < opts.max_evidence {
                     acc.evidence
                         .push(evidence(path, start, end, kind, r, opts.reveal));
@@ -553,12 +688,11 @@ impl Matcher<'_, '_> {
             });
         entry.occurrences += 1;
         if entry.evidence.len() < AMBIGUOUS_EVIDENCE {
-            if let Some(&(start, end)) = r.spans.first() {
-                let last = r.spans.last().map_or(end, |s| s.1);
-                entry
-                    .evidence
-                    .push(evidence(path, start, last.max(end), r.kind, r, reveal));
-            }
+            let (start, end) = r.span;
+            let last = r.second.map_or(end, |s| s.1);
+            entry
+                .evidence
+                .push(evidence(path, start, last.max(end), r.kind, r, reveal));
         }
     }
 }

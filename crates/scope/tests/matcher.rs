@@ -34,7 +34,7 @@ fn run(reg: &Registry, opts: &ScopeOptions, records: &[Vec<Item>]) -> bw_scope::
     let ctx = Context::new(reg, opts);
     let mut m = ctx.matcher();
     for r in records {
-        m.record("leak.txt", r);
+        m.record("leak.txt", &mut r.clone());
     }
     ctx.finish(vec![m.into_tally()])
 }
