@@ -64,6 +64,11 @@ enum Command {
     Drill(drill::DrillArgs),
 }
 
+/// mimalloc: the matcher's many short-lived strings cost glibc malloc a
+/// seventh of scope's time (chunk consolidation); see docs/benchmarks.md.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let res = match cli.command {
