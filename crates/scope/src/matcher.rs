@@ -95,7 +95,11 @@ impl<'r> Context<'r> {
     /// Merges the threads' tallies into the report's matching part.
     pub fn finish(&self, tallies: Vec<Tally>) -> ScopeReport {
         let mut all = Tally::default();
-        for t in tallies {
+        let mut unmatched: [Vec<Distinct>; 3] = Default::default();
+        for mut t in tallies {
+            for (sets, set) in unmatched.iter_mut().zip(&mut t.unmatched) {
+                sets.push(std::mem::take(set));
+            }
             all.merge(t, self.opts.max_evidence);
         }
         let mut affected: Vec<Affected> = all
@@ -133,10 +137,11 @@ impl<'r> Context<'r> {
                         .cmp(&b.evidence.first().map(|e| (&e.path, e.start))),
                 )
         });
+        let [email, person_name, phone_number] = unmatched.map(|s| Distinct::union_len(s) as u64);
         let unmatched = Unmatched {
-            email: all.unmatched[E].len() as u64,
-            person_name: all.unmatched[N].len() as u64,
-            phone_number: all.unmatched[P].len() as u64,
+            email,
+            person_name,
+            phone_number,
         };
         let unmatched_values = self.opts.reveal.then(|| {
             (0..3)
@@ -248,7 +253,6 @@ impl Tally {
         }
         self.names_contradicted += other.names_contradicted;
         for k in 0..3 {
-            self.unmatched[k].append(std::mem::take(&mut other.unmatched[k]));
             self.unmatched_values[k].append(&mut other.unmatched_values[k]);
         }
     }
@@ -278,19 +282,33 @@ impl Distinct {
     }
 
     fn compact(&mut self) {
+        if self.sorted == self.keys.len() {
+            return;
+        }
         self.keys.sort();
         self.keys.dedup();
         self.sorted = self.keys.len();
     }
 
-    fn append(&mut self, mut other: Distinct) {
-        self.keys.append(&mut other.keys);
-        self.compact();
-    }
-
-    fn len(&mut self) -> usize {
-        self.compact();
-        self.keys.len()
+    /// Distinct keys over all `sets`. Each thread compacts its own set
+    /// when it finishes (in parallel); the union is then counted in one
+    /// merging pass, without building it.
+    fn union_len(mut sets: Vec<Distinct>) -> usize {
+        for s in &mut sets {
+            s.compact();
+        }
+        let lists: Vec<&[u64]> = sets.iter().map(|s| s.keys.as_slice()).collect();
+        let mut at = vec![0usize; lists.len()];
+        let mut n = 0;
+        while let Some(&min) = lists.iter().zip(&at).filter_map(|(l, &i)| l.get(i)).min() {
+            n += 1;
+            for (l, i) in lists.iter().zip(at.iter_mut()) {
+                if l.get(*i) == Some(&min) {
+                    *i += 1;
+                }
+            }
+        }
+        n
     }
 }
 
@@ -352,6 +370,10 @@ impl Matcher<'_, '_> {
     /// What this thread matched, queued records included.
     pub fn into_tally(mut self) -> Tally {
         self.flush();
+        // Here, in the worker's thread, rather than serially in `finish`.
+        for d in &mut self.tally.unmatched {
+            d.compact();
+        }
         self.tally
     }
 
@@ -725,23 +747,30 @@ mod tests {
 
     #[test]
     fn distinct_counts_exactly_across_compactions_and_merges() {
+        let key = |i: u64| i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let mut a = Distinct::default();
         let mut b = Distinct::default();
+        let mut c = Distinct::default();
         // Every value three times, spread over several compactions.
-        for round in 0..3u64 {
+        for _ in 0..3 {
             for i in 0..100_000u64 {
-                a.insert(i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-                let _ = round;
+                a.insert(key(i));
             }
         }
-        // b overlaps a on half of its values.
+        // b overlaps a on half of its values and is left uncompacted; c
+        // overlaps both and adds the largest key and nearly the smallest (0 is key(0)).
         for i in 50_000..150_000u64 {
-            b.insert(i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            b.insert(key(i));
         }
-        assert_eq!(a.len(), 100_000);
-        assert_eq!(b.len(), 100_000);
-        a.append(b);
-        assert_eq!(a.len(), 150_000);
-        assert_eq!(Distinct::default().len(), 0);
+        for i in 140_000..160_000u64 {
+            c.insert(key(i));
+        }
+        c.insert(1);
+        c.insert(u64::MAX);
+        a.compact();
+        assert_eq!(a.keys.len(), 100_000);
+        assert_eq!(Distinct::union_len(vec![a, b, c]), 160_002);
+        assert_eq!(Distinct::union_len(vec![Distinct::default()]), 0);
+        assert_eq!(Distinct::union_len(Vec::new()), 0);
     }
 }
