@@ -79,7 +79,10 @@ pub fn normalise(raw: &str, opts: EmailOptions) -> Result<Forms, EmailProblem> {
     let plus = PLUS_TAG_DOMAINS.contains(&canonical_domain);
     let gmail = canonical_domain == "gmail.com";
     if !plus && !gmail {
-        return Ok(Forms::new(exact.clone(), exact));
+        return Ok(Forms {
+            exact,
+            variant: None,
+        });
     }
     // These providers fold case themselves, so the variant does too even
     // when the exact form keeps it.
