@@ -281,6 +281,31 @@ impl Registry {
         })
     }
 
+    /// Customers per country (ISO code as imported; customers without a
+    /// country are left out), most frequent first, ties by code. One pass
+    /// over the two-byte jurisdiction of each customer: no ids are read.
+    pub fn country_counts(&self) -> Vec<(&str, u64)> {
+        let cj = self.index.section(format::S_CUST_JURIS);
+        let mut per_juris = vec![0u64; self.juris.len()];
+        for j in cj.chunks_exact(2) {
+            if let Some(n) = per_juris.get_mut(usize::from(u16::from_le_bytes([j[0], j[1]]))) {
+                *n += 1;
+            }
+        }
+        let mut per_country: Vec<(&str, u64)> = Vec::new();
+        for ((country, _), n) in self.juris.iter().zip(per_juris) {
+            if country.is_empty() || n == 0 {
+                continue;
+            }
+            match per_country.iter_mut().find(|(c, _)| c == country) {
+                Some((_, total)) => *total += n,
+                None => per_country.push((country, n)),
+            }
+        }
+        per_country.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        per_country
+    }
+
     fn id_bytes(&self, i: usize) -> Option<&[u8]> {
         let offs = self.index.section(format::S_ID_OFFSETS);
         let blob = self.index.section(format::S_ID_BLOB);

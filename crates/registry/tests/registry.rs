@@ -594,6 +594,30 @@ fn key_file_is_private_never_overwritten_and_kept_outside() {
     ));
 }
 
+#[test]
+fn country_counts_follow_the_customers() {
+    let k = key(8);
+    let dir = fresh(&k);
+    let cs = customers(9, 0..500);
+    import(dir.path(), &k, &csv(&cs));
+    let reg = Registry::open(dir.path(), &k).expect("open");
+    let mut want: Vec<(String, u64)> = Vec::new();
+    for c in cs.iter().filter(|c| !c.country.is_empty()) {
+        match want.iter_mut().find(|(k, _)| *k == c.country) {
+            Some((_, n)) => *n += 1,
+            None => want.push((c.country.clone(), 1)),
+        }
+    }
+    want.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let got: Vec<(String, u64)> = reg
+        .country_counts()
+        .into_iter()
+        .map(|(c, n)| (c.to_string(), n))
+        .collect();
+    assert!(want.len() > 1, "{want:?}");
+    assert_eq!(got, want);
+}
+
 /// A batch answers each identifier as a lookup of its own would, in push
 /// order, customers and non-customers mixed, with and without prefilter.
 #[test]

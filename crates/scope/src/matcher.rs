@@ -166,28 +166,8 @@ impl<'r> Context<'r> {
 
 /// Distinct countries of the registry's customers, most frequent first.
 fn registry_countries(reg: &Registry, max: usize) -> Vec<String> {
-    // A few dozen countries at most: a short list searched from the last
-    // hit beats hashing ten million short strings.
-    let mut v: Vec<(&str, u64)> = Vec::new();
-    let mut last = 0;
-    for i in 0..reg.len() {
-        let Some(c) = reg.customer(i) else { continue };
-        if c.country.is_empty() {
-            continue;
-        }
-        if v.get(last).is_none_or(|(k, _)| *k != c.country) {
-            match v.iter().position(|(k, _)| *k == c.country) {
-                Some(p) => last = p,
-                None => {
-                    last = v.len();
-                    v.push((c.country, 0));
-                }
-            }
-        }
-        v[last].1 += 1;
-    }
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    v.into_iter()
+    reg.country_counts()
+        .into_iter()
         .take(max)
         .map(|(c, _)| c.to_string())
         .collect()
