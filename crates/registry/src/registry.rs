@@ -431,9 +431,10 @@ impl Registry {
     /// its own before any index access: its table is larger than the cache
     /// for millions of customers, and independent reads let the CPU overlap
     /// their misses instead of waiting for each after hashing the next
-    /// probe. Callers with many identifiers should batch them (hundreds):
-    /// most identifiers have a single form, so one at a time leaves nothing
-    /// to overlap.
+    /// probe; the first index entry each surviving probe's search will
+    /// read is then touched the same way. Callers with many identifiers
+    /// should batch them (hundreds): most identifiers have a single form,
+    /// so one at a time leaves nothing to overlap.
     pub fn lookup_batch(&self, kind: IdKind, q: &Lookups) -> Vec<Matches> {
         let entries = self.entries(kind);
         let fps: Vec<crate::key::Fingerprint> = q
@@ -448,6 +449,9 @@ impl Registry {
             }
             None => vec![true; fps.len()],
         };
+        for (fp, _) in fps.iter().zip(&maybe).filter(|(_, m)| **m) {
+            format::touch(entries, fp);
+        }
         let mut out = Vec::with_capacity(q.ends.len());
         let mut start = 0;
         for &end in &q.ends {
