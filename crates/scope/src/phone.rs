@@ -35,10 +35,12 @@ impl Region {
     /// The E.164 strings a national-format number (digits only) may be in
     /// this region: trunk prefix dropped, and as written (Italy keeps its
     /// leading 0; a number written with its calling code but no `+` is
-    /// also tried). Only valid numbers are kept: the registry holds nothing
-    /// else, so an invalid reading could not match, and each reading costs
-    /// a keyed hash and a prefilter cache miss. Validity is the detector's
-    /// (libphonenumber's metadata, full-match semantics).
+    /// also tried). Readings that cannot be numbers of the region (wrong
+    /// length or first digit for every number type) are left out: the
+    /// registry holds only valid numbers, so they could not match, and
+    /// each reading costs a keyed hash and a prefilter probe. The cheap
+    /// test rather than full validation: walking the numbering-plan
+    /// patterns (Germany's are long) costs more than the lookup it saves.
     pub(crate) fn candidates(&self, digits: &str, out: &mut Vec<String>) {
         let cc = self.calling.as_bytes();
         let mut push = |national: &str| {
@@ -49,7 +51,7 @@ impl Region {
             let mut buf = [0u8; MAX_E164];
             buf[..cc.len()].copy_from_slice(cc);
             buf[cc.len()..n].copy_from_slice(national.as_bytes());
-            if !phone_plan::is_valid_e164_digits(&buf[..n]) {
+            if !phone_plan::is_possible_e164_digits(&buf[..n]) {
                 return;
             }
             let mut s = String::with_capacity(n + 1);
@@ -126,8 +128,8 @@ mod tests {
         out.clear();
         us.candidates("4155550123", &mut out);
         assert_eq!(out, vec!["+14155550123".to_string()]);
-        // Ten digits, as US numbers have, but no area code starts with 1:
-        // no reading is a valid number, so none costs a lookup.
+        // Ten digits, as US numbers have, but no US number starts with 1:
+        // no reading is possible, so none costs a lookup.
         out.clear();
         us.candidates("1234567890", &mut out);
         assert!(out.is_empty(), "{out:?}");

@@ -367,9 +367,11 @@ impl Pattern {
     }
 
     fn matches(&self, input: &Input) -> bool {
-        self.lengths & (1 << input.len) != 0
-            && self.first & (1 << input.digit[0]) != 0
-            && self.node.full_match(input)
+        self.may_match(input) && self.node.full_match(input)
+    }
+
+    fn may_match(&self, input: &Input) -> bool {
+        self.lengths & (1 << input.len) != 0 && self.first & (1 << input.digit[0]) != 0
     }
 }
 
@@ -406,6 +408,12 @@ impl Region {
     fn valid_national(&self, input: &Input) -> bool {
         self.general.matches(input) && self.types.iter().any(|t| t.matches(input))
     }
+
+    /// [`Region::valid_national`] without walking any pattern: lengths and
+    /// first digits only. True for every valid number, and for some others.
+    fn possible_national(&self, input: &Input) -> bool {
+        self.general.may_match(input) && self.types.iter().any(|t| t.may_match(input))
+    }
 }
 
 /// Country calling codes are at most three digits.
@@ -425,6 +433,10 @@ struct Plans {
 impl Plans {
     /// Whether `national` is valid in any region of country code `code`.
     fn valid_in_code(&self, code: usize, national: &[u8]) -> bool {
+        self.any_in_code(code, national, Region::valid_national)
+    }
+
+    fn any_in_code(&self, code: usize, national: &[u8], test: fn(&Region, &Input) -> bool) -> bool {
         if national.len() > MAX_NATIONAL || self.code_lengths[code] & (1 << national.len()) == 0 {
             return false;
         }
@@ -432,7 +444,7 @@ impl Plans {
         Input::new(national).is_some_and(|i| {
             self.by_code[code]
                 .iter()
-                .any(|&r| self.regions[r].valid_national(&i))
+                .any(|&r| test(&self.regions[r], &i))
         })
     }
 }
@@ -476,13 +488,17 @@ fn plans() -> &'static Plans {
 
 /// Whether `digits` (country code first, no `+`) is a valid number.
 pub(super) fn valid_international(digits: &[u8]) -> bool {
+    international(digits, Region::valid_national)
+}
+
+fn international(digits: &[u8], test: fn(&Region, &Input) -> bool) -> bool {
     let p = plans();
     let mut code = 0;
     for (cc_len, &d) in digits.iter().enumerate().take(3) {
         code = code * 10 + usize::from(d.wrapping_sub(b'0')).min(9);
         // Country codes are prefix-free: the first assigned one is it.
         if !p.by_code[code].is_empty() {
-            return p.valid_in_code(code, &digits[cc_len + 1..]);
+            return p.any_in_code(code, &digits[cc_len + 1..], test);
         }
     }
     false
@@ -516,6 +532,14 @@ pub fn dialling(region: &str) -> Option<Dialling> {
 /// say (the test `agrees_with_libphonenumber` holds them to it).
 pub fn is_valid_e164_digits(digits: &[u8]) -> bool {
     valid_international(digits)
+}
+
+/// A cheap necessary condition for [`is_valid_e164_digits`]: the number's
+/// length and first digit suit its country code's general pattern and one
+/// number type, without walking any pattern. For callers that only need
+/// to rule out most impossible numbers before a costlier exact test.
+pub fn is_possible_e164_digits(digits: &[u8]) -> bool {
+    international(digits, Region::possible_national)
 }
 
 /// A region dialled nationally, resolved once so that callers validating
@@ -713,6 +737,40 @@ mod tests {
         assert!(m(r"(?:[13]|2\d)[0-9]{0,2}", "2999") && !m(r"(?:[13]|2\d)[0-9]{0,2}", "3999"));
         assert!(Parser::compile(r"1(2").is_none());
         assert!(Parser::compile(r"[a-z]").is_none());
+    }
+
+    /// Every valid number is possible; the cheap test still rules out
+    /// some invalid numbers, and lets some through.
+    #[test]
+    fn valid_implies_possible() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let (mut valid, mut possible_only, mut impossible) = (0, 0, 0);
+        for cc in ["1", "44", "49", "33", "39", "81", "91", "55"] {
+            for _ in 0..2000 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let len = 6 + (x % 7) as usize;
+                let mut digits = cc.as_bytes().to_vec();
+                digits.extend((0..len).map(|j| b'0' + ((x >> (j * 5)) % 10) as u8));
+                let v = is_valid_e164_digits(&digits);
+                let p = is_possible_e164_digits(&digits);
+                assert!(
+                    !v || p,
+                    "{} valid but not possible",
+                    String::from_utf8_lossy(&digits)
+                );
+                match (v, p) {
+                    (true, _) => valid += 1,
+                    (false, true) => possible_only += 1,
+                    (false, false) => impossible += 1,
+                }
+            }
+        }
+        assert!(
+            valid > 0 && possible_only > 0 && impossible > 0,
+            "{valid} {possible_only} {impossible}"
+        );
     }
 
     /// Agrees with the `phonenumber` crate's own parse + is_valid on
