@@ -396,10 +396,10 @@ impl Matcher<'_, '_> {
         }
         let mut items = std::mem::take(&mut self.batch.items);
         let mut ends = std::mem::take(&mut self.batch.ends);
-        let (mut res, res_counts) = self.emails_and_names(&mut items, &ends);
+        let (res, res_counts) = self.emails_and_names(&mut items, &ends);
         let (phones, phone_counts) = self.phones(&mut items, &ends, &res, &res_counts);
         let path = std::mem::take(&mut self.batch.path);
-        let mut res_left = res.drain(..);
+        let mut res_left = res.into_iter();
         let mut phones_left = phones.into_iter();
         let mut record: Vec<Resolved> = Vec::new();
         let mut extras: Vec<&'static str> = Vec::new();
@@ -422,7 +422,6 @@ impl Matcher<'_, '_> {
             self.settle(&path, &record, &extras);
             start = end;
         }
-        drop(res_left);
         self.batch.path = path;
         items.clear();
         ends.clear();
