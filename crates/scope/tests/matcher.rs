@@ -264,3 +264,55 @@ fn a_name_is_not_attributed_when_the_record_email_or_phone_is_someone_elses() {
     assert!(agree.affected[0].confidence > 0.97);
     assert_eq!(agree.names_contradicted, 0);
 }
+
+/// Records are matched in batches: across batch boundaries and member
+/// changes each record still counts alone, in order, with its own path;
+/// phones (looked up in a later round than emails and names) still join
+/// their own record.
+#[test]
+fn batched_records_keep_their_own_path_and_order() {
+    let (_d, reg) = registry();
+    let opts = ScopeOptions {
+        max_evidence: 1000,
+        ..ScopeOptions::default()
+    };
+    let ctx = Context::new(&reg, &opts);
+    let mut m = ctx.matcher();
+    let mut want: Vec<(String, u64)> = Vec::new();
+    for i in 0..700u64 {
+        let path = format!("member-{}.txt", i / 90);
+        let at = i * 100;
+        let mut record = if i % 2 == 0 {
+            vec![item(Kind::Email, "Ana.L@Example.org", at)]
+        } else {
+            // C3's email and number (German national format).
+            vec![
+                item(Kind::Email, "bo.tran@example.net", at),
+                item(Kind::PhoneNumber, "0151 23456789", at + 40),
+            ]
+        };
+        record.push(item(Kind::PersonName, "Someone Unknown", at + 60));
+        want.push((path.clone(), at));
+        m.record(&path, &mut record);
+        assert!(record.is_empty(), "the matcher takes the items");
+    }
+    let r = ctx.finish(vec![m.into_tally()]);
+    assert_eq!(
+        ids(&r),
+        vec![
+            ("C2", "email".to_string()),
+            ("C3", "email+phone_number".to_string())
+        ]
+    );
+    let mut got: Vec<(String, u64)> = r
+        .affected
+        .iter()
+        .flat_map(|a| &a.evidence)
+        .filter(|e| e.kind == "email")
+        .map(|e| (e.path.clone(), e.start))
+        .collect();
+    got.sort_by_key(|(_, start)| *start);
+    assert_eq!(got, want);
+    assert_eq!(r.affected.iter().map(|a| a.occurrences).sum::<u64>(), 700);
+    assert_eq!(r.unmatched.person_name, 1);
+}
