@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use bw_detect::hints::csv::CsvHinter;
 use bw_detect::{stream::StreamScanner, Engine, Hit, Kind, KindSet, Start};
-use bw_report::{redact::redact, sarif::SarifLog, Format, Record};
+use bw_report::{redact::redact, sarif, Format, Record};
 use bw_sources::{Event, Haystack, Skip, WalkOptions};
 use clap::{Args, ValueEnum};
 
@@ -154,7 +154,8 @@ struct Shared {
     skipped: AtomicU64,
     binary_skipped: AtomicU64,
     out: Mutex<io::BufWriter<io::Stdout>>,
-    sarif: Mutex<SarifLog>,
+    /// Joins the threads' SARIF results into one array; locked after `out`.
+    sarif: Mutex<sarif::Joiner>,
     /// Set when stdout closed (e.g. `| head`): stop quietly.
     closed: AtomicBool,
     formats: bw_formats::Options,
@@ -171,12 +172,17 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         skipped: AtomicU64::new(0),
         binary_skipped: AtomicU64::new(0),
         out: Mutex::new(io::BufWriter::with_capacity(1 << 16, io::stdout())),
-        sarif: Mutex::new(SarifLog::default()),
+        sarif: Mutex::new(sarif::Joiner::default()),
         closed: AtomicBool::new(false),
         formats: bw_formats::Options::default(),
         opts,
     };
     let t0 = Instant::now();
+    if shared.opts.format == Format::Sarif {
+        if let Err(e) = sarif::write_head(&mut *lock(&shared.out), env!("CARGO_PKG_VERSION")) {
+            note_write_error(&shared, e);
+        }
+    }
     let progress = Progress::start(shared.counters.clone());
     bw_sources::walk(&shared.opts.paths, &shared.opts.walk, || {
         let mut worker = Worker::new(&shared);
@@ -185,9 +191,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     progress.finish();
 
     if shared.opts.format == Format::Sarif && !shared.closed.load(Ordering::Relaxed) {
-        let log = std::mem::take(&mut *lock(&shared.sarif));
-        let mut out = lock(&shared.out);
-        if let Err(e) = log.write(&mut *out, env!("CARGO_PKG_VERSION")) {
+        if let Err(e) = sarif::write_tail(&mut *lock(&shared.out)) {
             note_write_error(&shared, e);
         }
     }
@@ -229,7 +233,6 @@ struct Worker<'s> {
     scanner: StreamScanner,
     buf: Vec<u8>,
     by_kind: BTreeMap<Kind, u64>,
-    sarif: SarifLog,
 }
 
 /// Output is flushed to stdout in blocks of about this size, so threads do
@@ -247,7 +250,6 @@ impl<'s> Worker<'s> {
             scanner,
             buf: Vec::with_capacity(FLUSH_AT * 2),
             by_kind: BTreeMap::new(),
-            sarif: SarifLog::default(),
         }
     }
 
@@ -323,7 +325,6 @@ impl<'s> Worker<'s> {
         };
         let buf = &mut self.buf;
         let by_kind = &mut self.by_kind;
-        let sarif = &mut self.sarif;
         let stats =
             self.scanner
                 .scan_structured(&shared.engine, member, sniff, |hit: Hit<'_>| {
@@ -360,7 +361,7 @@ impl<'s> Worker<'s> {
                     match opts.format {
                         Format::Jsonl => bw_report::write_jsonl(buf, &rec)?,
                         Format::Human => bw_report::write_human(buf, &rec)?,
-                        Format::Sarif => sarif.push(&rec),
+                        Format::Sarif => sarif::push_result(buf, &rec)?,
                     }
                     if buf.len() >= FLUSH_AT {
                         flush_to(shared, buf)?;
@@ -397,7 +398,6 @@ impl Drop for Worker<'_> {
         for (k, n) in std::mem::take(&mut self.by_kind) {
             *totals.entry(k).or_default() += n;
         }
-        lock(&self.shared.sarif).extend(std::mem::take(&mut self.sarif));
     }
 }
 
@@ -405,7 +405,14 @@ fn flush_to(shared: &Shared, buf: &mut Vec<u8>) -> io::Result<()> {
     if buf.is_empty() {
         return Ok(());
     }
-    let res = lock(&shared.out).write_all(buf);
+    let res = {
+        let mut out = lock(&shared.out);
+        if shared.opts.format == Format::Sarif {
+            lock(&shared.sarif).write(&mut *out, buf)
+        } else {
+            out.write_all(buf)
+        }
+    };
     buf.clear();
     if let Err(e) = &res {
         if e.kind() == io::ErrorKind::BrokenPipe {

@@ -628,3 +628,49 @@ fn malformed_csv_is_scanned_as_plain_text_with_a_per_file_warning() {
     );
     assert!(found.contains(&("clean.csv".to_string(), "email".to_string())));
 }
+
+/// SARIF is streamed (one document, results written as found, several
+/// threads joined): it still parses and holds every finding exactly once.
+#[test]
+fn sarif_is_one_document_with_every_finding_streamed_from_all_threads() {
+    let s = Scratch::new();
+    // Enough findings in enough files that both threads flush many times.
+    for f in 0..8 {
+        let mut text = String::new();
+        for i in 0..5_000 {
+            text.push_str(&format!("order {i}: customer{f}x{i}@example.com\n"));
+        }
+        s.write(&format!("leak/f{f}.txt"), text.as_bytes());
+    }
+    let jsonl = s.run(&["scan", "leak", "--format", "jsonl", "--threads", "2"]);
+    let want = jsonl.jsonl().len();
+    assert_eq!(want, 40_000, "{}", jsonl.stderr);
+    let r = s.run(&["scan", "leak", "--format", "sarif", "--threads", "2"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let log: serde_json::Value = serde_json::from_str(&r.stdout).expect("one JSON document");
+    assert_eq!(log["version"], "2.1.0");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), want);
+    let mut seen: Vec<(String, u64)> = results
+        .iter()
+        .map(|x| {
+            let loc = &x["locations"][0]["physicalLocation"];
+            (
+                loc["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                loc["region"]["byteOffset"].as_u64().unwrap_or(u64::MAX),
+            )
+        })
+        .collect();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), want, "every finding exactly once");
+    assert!(!r.stdout.contains("@example.com"), "values stay redacted");
+
+    let empty = s.run(&["scan", "leak", "--format", "sarif", "--kinds", "iban"]);
+    assert_eq!(empty.code, 0, "{}", empty.stderr);
+    let log: serde_json::Value = serde_json::from_str(&empty.stdout).expect("one JSON document");
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+}

@@ -1,6 +1,8 @@
 //! SARIF 2.1.0 output, as code-scanning services accept it: one run, one
 //! rule per kind, one result per finding with its start line and byte offsets
 //! (SARIF columns count characters, our offsets count bytes, so no column).
+//! Written as a stream (see [`write_head`]): a scan with millions of
+//! findings must not hold them all.
 
 use std::io::{self, Write};
 
@@ -9,83 +11,96 @@ use serde_json::{json, Value};
 
 use crate::Record;
 
-/// SARIF results collected during a scan (the format is one JSON document,
-/// so results are gathered and written at the end).
-#[derive(Default)]
-pub struct SarifLog {
-    results: Vec<Value>,
+/// Where SARIF's single JSON document is split so that results can be
+/// streamed: the head (tool and rules, then the opening of the results
+/// array), each result preceded by a comma, and the tail. Memory does not
+/// grow with the number of findings; results of several threads are
+/// joined by [`Joiner`].
+///
+/// Writes the head, up to and including `"results": [`.
+pub fn write_head<W: Write>(out: &mut W, version: &str) -> io::Result<()> {
+    let rules: Vec<Value> = Kind::ALL
+        .iter()
+        .map(|k| {
+            json!({
+                "id": k.as_str(),
+                "name": k.as_str(),
+                "shortDescription": { "text": k.description() },
+                "defaultConfiguration": { "level": "error" },
+            })
+        })
+        .collect();
+    let driver = json!({
+        "name": "breachwatch",
+        "version": version,
+        "informationUri": "https://github.com/breachwatch/breachwatch",
+        "rules": rules,
+    });
+    out.write_all(
+        b"{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\
+          \"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":",
+    )?;
+    serde_json::to_writer(&mut *out, &driver)?;
+    out.write_all(b"},\"results\":[")
 }
 
-impl SarifLog {
-    pub fn push(&mut self, rec: &Record<'_>) {
-        let mut message = format!(
-            "{} (score {:.2}): {}",
-            rec.kind.description(),
-            rec.score,
-            rec.excerpt
-        );
-        if let Some(v) = &rec.value {
-            message.push_str(&format!(" [{v}]"));
-        }
-        self.results.push(json!({
-            "ruleId": rec.kind.as_str(),
-            "ruleIndex": rule_index(rec.kind),
-            "level": if rec.score >= 0.5 { "error" } else { "note" },
-            "message": { "text": message },
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": { "uri": to_uri(rec.path) },
-                    "region": {
-                        "startLine": rec.line,
-                        "byteOffset": rec.start,
-                        "byteLength": rec.end - rec.start,
-                    }
+/// Appends one result to `buf` as `,` then the result's JSON and a newline.
+pub fn push_result(buf: &mut Vec<u8>, rec: &Record<'_>) -> io::Result<()> {
+    let mut message = format!(
+        "{} (score {:.2}): {}",
+        rec.kind.description(),
+        rec.score,
+        rec.excerpt
+    );
+    if let Some(v) = &rec.value {
+        message.push_str(&format!(" [{v}]"));
+    }
+    let result = json!({
+        "ruleId": rec.kind.as_str(),
+        "ruleIndex": rule_index(rec.kind),
+        "level": if rec.score >= 0.5 { "error" } else { "note" },
+        "message": { "text": message },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": to_uri(rec.path) },
+                "region": {
+                    "startLine": rec.line,
+                    "byteOffset": rec.start,
+                    "byteLength": rec.end - rec.start,
                 }
-            }],
-            "properties": { "score": rec.score, "detector": rec.detector },
-        }));
-    }
+            }
+        }],
+        "properties": { "score": rec.score, "detector": rec.detector },
+    });
+    buf.push(b',');
+    serde_json::to_writer(&mut *buf, &result)?;
+    buf.push(b'\n');
+    Ok(())
+}
 
-    pub fn extend(&mut self, other: SarifLog) {
-        self.results.extend(other.results);
-    }
+/// Writes the tail that closes the document opened by [`write_head`].
+pub fn write_tail<W: Write>(out: &mut W) -> io::Result<()> {
+    out.write_all(b"]}]}\n")
+}
 
-    pub fn len(&self) -> usize {
-        self.results.len()
-    }
+/// Joins runs of results from [`push_result`], written in any order by any
+/// number of threads (each run under the caller's output lock), into one
+/// JSON array: the comma before the very first result is dropped.
+#[derive(Debug, Default)]
+pub struct Joiner {
+    started: bool,
+}
 
-    pub fn is_empty(&self) -> bool {
-        self.results.is_empty()
-    }
-
-    /// Writes the whole log.
-    pub fn write<W: Write>(self, out: &mut W, version: &str) -> io::Result<()> {
-        let rules: Vec<Value> = Kind::ALL
-            .iter()
-            .map(|k| {
-                json!({
-                    "id": k.as_str(),
-                    "name": k.as_str(),
-                    "shortDescription": { "text": k.description() },
-                    "defaultConfiguration": { "level": "error" },
-                })
-            })
-            .collect();
-        let log = json!({
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [{
-                "tool": { "driver": {
-                    "name": "breachwatch",
-                    "version": version,
-                    "informationUri": "https://github.com/breachwatch/breachwatch",
-                    "rules": rules,
-                }},
-                "results": self.results,
-            }],
-        });
-        serde_json::to_writer_pretty(&mut *out, &log)?;
-        out.write_all(b"\n")
+impl Joiner {
+    pub fn write<W: Write>(&mut self, out: &mut W, results: &[u8]) -> io::Result<()> {
+        let results = match results.split_first() {
+            Some((b',', rest)) if !self.started => rest,
+            _ => results,
+        };
+        if !results.is_empty() {
+            self.started = true;
+        }
+        out.write_all(results)
     }
 }
 
