@@ -139,7 +139,15 @@ impl<'r> Context<'r> {
                         .cmp(&b.evidence.first().map(|e| (&e.path, e.start))),
                 )
         });
-        let [email, person_name, phone_number] = unmatched.map(|s| Distinct::union_len(s) as u64);
+        // Millions of keys per kind at full size: one thread per kind.
+        let [email, person_name, phone_number] = std::thread::scope(|scope| {
+            unmatched
+                .map(|sets| scope.spawn(move || Distinct::union_len(sets) as u64))
+                .map(|h| match h.join() {
+                    Ok(n) => n,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+        });
         let unmatched = Unmatched {
             email,
             person_name,
