@@ -36,9 +36,7 @@ pub mod stream;
 /// callers that normalise phone numbers the way the detector validates
 /// them.
 pub mod phone_plan {
-    pub use crate::numeric::plan::{
-        dialling, is_possible_e164_digits, is_valid_e164_digits, Dialling,
-    };
+    pub use crate::numeric::plan::{dialling, is_possible_e164_digits, Dialling};
 }
 #[cfg(test)]
 mod testutil;

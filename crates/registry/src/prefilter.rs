@@ -6,8 +6,8 @@
 //! in a file of tens of megabytes per million customers; a blocked Bloom
 //! filter (four bits in one 64-bit word, 8-16 bits per fingerprint)
 //! answers "certainly absent" for ~98 % of non-customers with one access
-//! into a table a tenth of that size. Fingerprints are keyed hashes, so their bits
-//! are already uniform: no further hashing is needed.
+//! into a table a tenth of that size. Fingerprints are keyed hashes, so
+//! their bits are already uniform: no further hashing is needed.
 //!
 //! Building reads the index sequentially once (entries are sorted, so
 //! the table is written almost sequentially too).

@@ -497,15 +497,6 @@ impl Lookups {
         self.ends.clear();
     }
 
-    /// Identifiers pushed so far.
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
     fn probe(&mut self, text: &str, exact: bool) {
         let from = self.texts.len();
         self.texts.push_str(text);

@@ -527,14 +527,9 @@ pub fn dialling(region: &str) -> Option<Dialling> {
     })
 }
 
-/// Whether the digits of an E.164 number (country code first, no `+`)
-/// are a valid number of any region, as libphonenumber's `is_valid` would
-/// say (the test `agrees_with_libphonenumber` holds them to it).
-pub fn is_valid_e164_digits(digits: &[u8]) -> bool {
-    valid_international(digits)
-}
-
-/// A cheap necessary condition for [`is_valid_e164_digits`]: the number's
+/// A cheap necessary condition for a valid E.164 number (digits only,
+/// country code first, no `+`; validity as the phone detector and
+/// libphonenumber's `is_valid` judge it): the number's
 /// length and first digit suit its country code's general pattern and one
 /// number type, without walking any pattern. For callers that only need
 /// to rule out most impossible numbers before a costlier exact test.
@@ -753,7 +748,7 @@ mod tests {
                 let len = 6 + (x % 7) as usize;
                 let mut digits = cc.as_bytes().to_vec();
                 digits.extend((0..len).map(|j| b'0' + ((x >> (j * 5)) % 10) as u8));
-                let v = is_valid_e164_digits(&digits);
+                let v = valid_international(&digits);
                 let p = is_possible_e164_digits(&digits);
                 assert!(
                     !v || p,
