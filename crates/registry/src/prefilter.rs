@@ -9,8 +9,9 @@
 //! into a table a tenth of that size. Fingerprints are keyed hashes, so
 //! their bits are already uniform: no further hashing is needed.
 //!
-//! Building reads the index sequentially once (entries are sorted, so
-//! the table is written almost sequentially too).
+//! Building reads the index sequentially once. Entries are sorted by
+//! fingerprint and a fingerprint's word is chosen by its top bits, so the
+//! table is written sequentially too.
 
 use crate::format::{entry_key, ENTRY_LEN};
 use crate::key::{Fingerprint, FP_LEN};
@@ -21,8 +22,9 @@ const BITS_PER_ENTRY: u64 = 8;
 #[derive(Debug)]
 pub(crate) struct Prefilter {
     table: Table,
-    /// Number of 64-bit words minus one (a power of two minus one).
-    mask: u64,
+    /// The word of a fingerprint is its top `64 - shift` bits (the table
+    /// has a power of two of words).
+    shift: u32,
 }
 
 /// The filter's words, little-endian. Tens of megabytes for millions of
@@ -77,7 +79,7 @@ impl Prefilter {
         let words = (n * BITS_PER_ENTRY / 64).max(1).next_power_of_two();
         let mut f = Prefilter {
             table: Table::zeroed(words as usize * 8),
-            mask: words - 1,
+            shift: 64 - words.trailing_zeros(),
         };
         for i in 0..n as usize {
             let (w, bits) = f.slot(entry_key(entries, i));
@@ -90,18 +92,20 @@ impl Prefilter {
         f
     }
 
-    /// Word index from the low 64 bits, two bit positions from the high
-    /// ones (independent of the index, so collisions in one do not repeat
-    /// in the other).
+    /// Word index from the top bits, bit positions from the low ones
+    /// (independent of the index, so collisions in one do not repeat in
+    /// the other). The top bits keep the build sequential; at lookup every
+    /// word is as likely as any other, fingerprints being keyed hashes.
     fn slot(&self, key: u128) -> (usize, u64) {
-        let lo = key as u64;
         let hi = (key >> 64) as u64;
-        let w = (lo & self.mask) as usize;
+        let lo = key as u64;
+        // A one-word table shifts by 64: every key is in word 0.
+        let w = hi.checked_shr(self.shift).unwrap_or(0) as usize;
         // Four bits (six bits of the key each): false positives cost an
         // index search of several cache misses, and more bits in the same
         // word cost nothing at lookup. At ~10 bits per entry this lets
         // 1.6 % of non-members through, against 3.4 % with two bits.
-        let bits = (0..4).fold(0u64, |b, i| b | 1u64 << ((hi >> (6 * i)) & 63));
+        let bits = (0..4).fold(0u64, |b, i| b | 1u64 << ((lo >> (6 * i)) & 63));
         (w, bits)
     }
 
