@@ -281,25 +281,42 @@ impl Distinct {
     }
 
     /// Distinct keys over all `sets`. Each thread compacts its own set
-    /// when it finishes (in parallel); the union is then counted in one
-    /// merging pass, without building it.
+    /// when it finishes (in parallel); the sorted lists are then merged
+    /// two at a time, and the last merge only counts (with two threads,
+    /// the only merge: nothing is built).
     fn union_len(mut sets: Vec<Distinct>) -> usize {
         for s in &mut sets {
             s.compact();
         }
-        let lists: Vec<&[u64]> = sets.iter().map(|s| s.keys.as_slice()).collect();
-        let mut at = vec![0usize; lists.len()];
-        let mut n = 0;
-        while let Some(&min) = lists.iter().zip(&at).filter_map(|(l, &i)| l.get(i)).min() {
-            n += 1;
-            for (l, i) in lists.iter().zip(at.iter_mut()) {
-                if l.get(*i) == Some(&min) {
-                    *i += 1;
-                }
+        let mut lists = sets.iter().map(|s| s.keys.as_slice()).filter(|l| !l.is_empty());
+        let Some(first) = lists.next() else {
+            return 0;
+        };
+        let mut merged = std::borrow::Cow::Borrowed(first);
+        let mut lists = lists.peekable();
+        while let Some(list) = lists.next() {
+            if lists.peek().is_none() {
+                let mut n = 0;
+                merge_distinct(&merged, list, |_| n += 1);
+                return n;
             }
+            let mut next = Vec::with_capacity(merged.len() + list.len());
+            merge_distinct(&merged, list, |k| next.push(k));
+            merged = std::borrow::Cow::Owned(next);
         }
-        n
+        merged.len()
     }
+}
+
+/// Visits the union of two sorted lists without duplicates, in order.
+fn merge_distinct(a: &[u64], b: &[u64], mut emit: impl FnMut(u64)) {
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        emit(x.min(y));
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    a[i..].iter().chain(&b[j..]).for_each(|&k| emit(k));
 }
 
 const AMBIGUOUS_EVIDENCE: usize = 4;

@@ -85,18 +85,35 @@ pub(crate) enum Leaked {
 
 impl Leaked {
     pub(crate) fn parse(raw: &str) -> Option<Leaked> {
-        // "+44 (0)20 …" writes the trunk prefix in parentheses; it is not
-        // part of the international number.
-        let cleaned = raw.trim().replace("(0)", "");
-        let s = cleaned.trim_start();
-        let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+        // One pass, one allocation (a leak holds millions of numbers):
+        // "+44 (0)20 …" writes the trunk prefix in parentheses, which is
+        // not part of the international number, so "(0)" is skipped.
+        let b = raw.trim().as_bytes();
+        let mut digits = String::with_capacity(b.len() + 1);
+        let mut first = None;
+        let mut i = 0;
+        while let Some(&c) = b.get(i) {
+            if b[i..].starts_with(b"(0)") {
+                i += 3;
+                continue;
+            }
+            if first.is_none() && !c.is_ascii_whitespace() {
+                first = Some(c);
+            }
+            if c.is_ascii_digit() {
+                digits.push(char::from(c));
+            }
+            i += 1;
+        }
         if digits.is_empty() || digits.len() > 17 {
             return None;
         }
-        if s.starts_with('+') {
-            Some(Leaked::International(format!("+{digits}")))
-        } else if let Some(rest) = digits.strip_prefix("00") {
-            Some(Leaked::International(format!("+{rest}")))
+        if first == Some(b'+') {
+            digits.insert(0, '+');
+            Some(Leaked::International(digits))
+        } else if digits.starts_with("00") {
+            digits.replace_range(..2, "+");
+            Some(Leaked::International(digits))
         } else {
             Some(Leaked::National(digits))
         }
@@ -150,6 +167,15 @@ mod tests {
             Leaked::parse("06.12.34.56.78"),
             Some(Leaked::National("0612345678".into()))
         );
+        assert_eq!(
+            Leaked::parse(" (0)+44 20 7946 0018"),
+            Some(Leaked::International("+442079460018".into()))
+        );
+        assert_eq!(
+            Leaked::parse("(0)20 7946 0018"),
+            Some(Leaked::National("2079460018".into()))
+        );
         assert_eq!(Leaked::parse("n/a"), None);
+        assert_eq!(Leaked::parse("+1 234 567 890 123 456 789"), None);
     }
 }
