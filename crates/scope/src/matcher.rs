@@ -288,7 +288,10 @@ impl Distinct {
         for s in &mut sets {
             s.compact();
         }
-        let mut lists = sets.iter().map(|s| s.keys.as_slice()).filter(|l| !l.is_empty());
+        let mut lists = sets
+            .iter()
+            .map(|s| s.keys.as_slice())
+            .filter(|l| !l.is_empty());
         let Some(first) = lists.next() else {
             return 0;
         };
