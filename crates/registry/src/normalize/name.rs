@@ -51,63 +51,114 @@ const TITLES: &[&str] = &[
 /// Normalises a whole name as written in one string ("First Last",
 /// "Last, First", with titles and initials).
 pub fn normalise(full: &str) -> Option<Forms> {
-    let mut words = Vec::new();
-    push_words(full, &mut words)?;
-    finish(words)
+    let mut words = Words::default();
+    words.push(full)?;
+    words.finish()
 }
 
 /// Normalises a name given as separate fields (the CSV's first and last
 /// name); gives the same forms as [`normalise`] on "first last".
 pub fn normalise_parts(given: &str, family: &str) -> Option<Forms> {
-    let mut words = Vec::new();
-    push_words(given, &mut words)?;
-    push_words(family, &mut words)?;
-    finish(words)
+    let mut words = Words::default();
+    words.push(given)?;
+    words.push(family)?;
+    words.finish()
 }
 
-fn push_words(text: &str, out: &mut Vec<String>) -> Option<()> {
-    if text.chars().count() > MAX_NAME_CHARS {
-        return None;
-    }
-    // NFKC leaves ASCII unchanged; most names in most leaks are ASCII, and
-    // normalising costs more than everything else done to a name here.
-    let nfkc: std::borrow::Cow<'_, str> = if text.is_ascii() {
-        text.into()
-    } else {
-        text.nfkc().collect::<String>().into()
-    };
-    for raw in nfkc.split(is_separator) {
-        let word = lower_word(raw);
-        if word.chars().count() < 2
-            || !word.chars().any(char::is_alphabetic)
-            || TITLES.contains(&word.as_str())
-        {
-            continue;
+/// A name's kept words, lower-cased, in one string: scope normalises
+/// millions of names, and a string per word cost more than the rest.
+#[derive(Default)]
+struct Words {
+    text: String,
+    /// Each word's byte range in `text`.
+    spans: Vec<(usize, usize)>,
+}
+
+impl Words {
+    fn push(&mut self, text: &str) -> Option<()> {
+        if text.chars().count() > MAX_NAME_CHARS {
+            return None;
         }
-        out.push(word);
+        // NFKC leaves ASCII unchanged; most names in most leaks are ASCII,
+        // and normalising costs more than everything else done here.
+        let nfkc: std::borrow::Cow<'_, str> = if text.is_ascii() {
+            text.into()
+        } else {
+            text.nfkc().collect::<String>().into()
+        };
+        for raw in nfkc.split(is_separator) {
+            let from = self.text.len();
+            push_lower_word(&mut self.text, raw);
+            let word = &self.text[from..];
+            if word.chars().nth(1).is_none()
+                || !word.chars().any(char::is_alphabetic)
+                || TITLES.contains(&word)
+            {
+                self.text.truncate(from);
+            } else {
+                self.spans.push((from, self.text.len()));
+            }
+        }
+        Some(())
     }
-    Some(())
+
+    fn finish(mut self) -> Option<Forms> {
+        if self.spans.len() < 2 {
+            return None;
+        }
+        let text = &self.text;
+        self.spans
+            .sort_unstable_by(|a, b| text[a.0..a.1].cmp(&text[b.0..b.1]));
+        let mut exact = String::with_capacity(text.len() + self.spans.len());
+        for (i, &(a, b)) in self.spans.iter().enumerate() {
+            if i > 0 {
+                exact.push(' ');
+            }
+            exact.push_str(&text[a..b]);
+        }
+        if exact.is_ascii() {
+            // Nothing to fold: the variant would equal the exact form.
+            return Some(Forms {
+                exact,
+                variant: None,
+            });
+        }
+        let mut folded: Vec<String> = self
+            .spans
+            .iter()
+            .map(|&(a, b)| fold_diacritics(&text[a..b]))
+            .collect();
+        folded.sort_unstable();
+        Some(Forms::new(exact, folded.join(" ")))
+    }
 }
 
-/// A word lower-cased, apostrophes dropped ("O'Brien" is "obrien").
-fn lower_word(raw: &str) -> String {
+/// Appends a word lower-cased, apostrophes dropped ("O'Brien" is
+/// "obrien").
+fn push_lower_word(out: &mut String, raw: &str) {
     // ASCII by bytes: what the general path gives (ASCII letters lower-case
     // to ASCII letters), at a fraction of the cost; most names are ASCII.
     if raw.is_ascii() {
-        return raw
-            .bytes()
-            .filter(|b| !matches!(b, b'\'' | b'`'))
-            .map(|b| char::from(b.to_ascii_lowercase()))
-            .collect();
+        push_lower_ascii(out, raw);
+    } else {
+        push_lower_general(out, raw);
     }
-    lower_word_general(raw)
 }
 
-fn lower_word_general(raw: &str) -> String {
-    raw.chars()
-        .filter(|c| !matches!(c, '\'' | '\u{2019}' | '\u{02BC}' | '`'))
-        .flat_map(char::to_lowercase)
-        .collect()
+fn push_lower_ascii(out: &mut String, raw: &str) {
+    out.extend(
+        raw.bytes()
+            .filter(|b| !matches!(b, b'\'' | b'`'))
+            .map(|b| char::from(b.to_ascii_lowercase())),
+    );
+}
+
+fn push_lower_general(out: &mut String, raw: &str) {
+    out.extend(
+        raw.chars()
+            .filter(|c| !matches!(c, '\'' | '\u{2019}' | '\u{02BC}' | '`'))
+            .flat_map(char::to_lowercase),
+    );
 }
 
 fn is_separator(c: char) -> bool {
@@ -116,24 +167,6 @@ fn is_separator(c: char) -> bool {
             c,
             ',' | '.' | '-' | '\u{2010}' | '\u{2011}' | '/' | '(' | ')' | '"' | ';'
         )
-}
-
-fn finish(mut words: Vec<String>) -> Option<Forms> {
-    if words.len() < 2 {
-        return None;
-    }
-    words.sort_unstable();
-    let exact = words.join(" ");
-    if exact.is_ascii() {
-        // Nothing to fold: the variant would equal the exact form.
-        return Some(Forms {
-            exact,
-            variant: None,
-        });
-    }
-    let mut folded: Vec<String> = words.iter().map(|w| fold_diacritics(w)).collect();
-    folded.sort_unstable();
-    Some(Forms::new(exact, folded.join(" ")))
 }
 
 /// Strips combining marks after canonical decomposition, and spells out the
@@ -181,7 +214,10 @@ mod tests {
                 format!("O{c}Brien"),
                 format!("{c}VAN{c}der{c}"),
             ] {
-                assert_eq!(lower_word(&w), lower_word_general(&w), "{w:?}");
+                let (mut ascii, mut general) = (String::new(), String::new());
+                push_lower_ascii(&mut ascii, &w);
+                push_lower_general(&mut general, &w);
+                assert_eq!(ascii, general, "{w:?}");
             }
         }
     }
