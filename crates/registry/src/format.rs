@@ -336,15 +336,25 @@ impl Index {
 
     /// Checks every section checksum.
     pub(crate) fn verify(&self) -> Result<()> {
-        for (s, name) in SECTION_NAMES.iter().enumerate() {
-            if xxh3_64(self.section(s)) != self.header.sections[s].2 {
-                return Err(corrupt(
-                    &self.path,
-                    format!("checksum mismatch in section {name}"),
-                ));
-            }
+        // Hundreds of megabytes at 10 M customers, faulted in from the
+        // page cache: the sections are checked side by side, as the start
+        // of every scope waits for them.
+        let bad: Vec<bool> = std::thread::scope(|scope| {
+            let checks: Vec<_> = (0..SECTION_NAMES.len())
+                .map(|s| scope.spawn(move || xxh3_64(self.section(s)) != self.header.sections[s].2))
+                .collect();
+            checks
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        match bad.iter().position(|&b| b) {
+            Some(s) => Err(corrupt(
+                &self.path,
+                format!("checksum mismatch in section {}", SECTION_NAMES[s]),
+            )),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     pub(crate) fn section(&self, s: usize) -> &[u8] {

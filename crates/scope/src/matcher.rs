@@ -95,13 +95,36 @@ impl<'r> Context<'r> {
     }
 
     /// Merges the threads' tallies into the report's matching part.
-    pub fn finish(&self, tallies: Vec<Tally>) -> ScopeReport {
-        let mut all = Tally::default();
+    pub fn finish(&self, mut tallies: Vec<Tally>) -> ScopeReport {
         let mut unmatched: [Vec<Distinct>; 3] = Default::default();
-        for mut t in tallies {
+        for t in &mut tallies {
             for (sets, set) in unmatched.iter_mut().zip(&mut t.unmatched) {
                 sets.push(std::mem::take(set));
             }
+        }
+        // Millions of keys per kind at full size: one thread per kind
+        // counts them while this one merges the rest.
+        std::thread::scope(|scope| {
+            let counts =
+                unmatched.map(|sets| scope.spawn(move || Distinct::union_len(sets) as u64));
+            let mut report = self.merge(tallies);
+            let [email, person_name, phone_number] = counts.map(|h| match h.join() {
+                Ok(n) => n,
+                Err(panic) => std::panic::resume_unwind(panic),
+            });
+            report.unmatched = Unmatched {
+                email,
+                person_name,
+                phone_number,
+            };
+            report
+        })
+    }
+
+    /// Everything of [`Context::finish`] but the distinct unmatched counts.
+    fn merge(&self, tallies: Vec<Tally>) -> ScopeReport {
+        let mut all = Tally::default();
+        for t in tallies {
             all.merge(t, self.opts.max_evidence);
         }
         let mut affected: Vec<Affected> = all
@@ -139,20 +162,6 @@ impl<'r> Context<'r> {
                         .cmp(&b.evidence.first().map(|e| (&e.path, e.start))),
                 )
         });
-        // Millions of keys per kind at full size: one thread per kind.
-        let [email, person_name, phone_number] = std::thread::scope(|scope| {
-            unmatched
-                .map(|sets| scope.spawn(move || Distinct::union_len(sets) as u64))
-                .map(|h| match h.join() {
-                    Ok(n) => n,
-                    Err(panic) => std::panic::resume_unwind(panic),
-                })
-        });
-        let unmatched = Unmatched {
-            email,
-            person_name,
-            phone_number,
-        };
         let unmatched_values = self.opts.reveal.then(|| {
             (0..3)
                 .map(|k| {
@@ -166,7 +175,6 @@ impl<'r> Context<'r> {
         ScopeReport {
             affected,
             ambiguous,
-            unmatched,
             unmatched_values,
             names_contradicted: all.names_contradicted,
             ..ScopeReport::default()
