@@ -706,6 +706,8 @@ fn scan(out: &Path, leak: &Path, threads: usize, weakened: &[Kind]) -> Result<Sc
     };
     bw_sources::walk(&[leak.to_path_buf()], &walk, || {
         let mut scanner = StreamScanner::default();
+        // Findings are scored by byte offsets: no line numbers to keep.
+        scanner.track_lines(false);
         let (engine, all, failure, prefix) = (&engine, &all, &failure, &prefix);
         move |event| {
             let mut local = Scanned {

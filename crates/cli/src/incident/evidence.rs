@@ -82,6 +82,8 @@ fn count_findings(path: &Path) -> Result<BTreeMap<String, u64>> {
     let file = File::open(path).with_context(|| format!("opening {shown}"))?;
     let engine = Engine::new(Kind::ALL);
     let mut scanner = StreamScanner::default();
+    // Only kinds are counted: no line numbers to keep.
+    scanner.track_lines(false);
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     let options = bw_formats::Options::default();
     let summary = bw_formats::expand_seekable(&shown, file, &options, |event| {
