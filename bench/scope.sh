@@ -50,7 +50,9 @@ timed() {
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
     python3 -c "import sys; p=sys.argv[1].split(':'); s=sum(float(x)*60**i for i,x in enumerate(reversed(p))); print(f'{s:.2f} {sys.argv[2]}')" "$wall" "$rss"
-    grep -v '^\s' "$log" | grep -iv 'command being timed' | head -3 >&2 || true
+    # Exit status 1 means "found something", expected here; 2 is an error.
+    grep -v '^\s' "$log" | grep -iv 'command being timed' \
+        | grep -v 'exited with non-zero status 1$' | head -3 >&2 || true
 }
 
 if [ "$STREAM_ONLY" != 1 ]; then
