@@ -88,7 +88,6 @@ pub fn normalise(raw: &str, opts: EmailOptions) -> Result<Forms, EmailProblem> {
             variant: None,
         });
     }
-    let canonical_domain = canonical_domain.to_string();
     // These providers fold case themselves, so the variant does too even
     // when the exact form keeps it.
     let mut local_v = local.to_lowercase();
