@@ -24,6 +24,16 @@ fn import(dir: &Path, k: &Key, text: &str) -> ImportReport {
     import_csv(dir, k, text.as_bytes(), &ImportOptions::default()).expect("import")
 }
 
+/// A fresh registry holding `cs`, opened with `key(b)`; the directory
+/// lives as long as the returned guard.
+fn opened(b: u8, cs: &[Customer]) -> (tempfile::TempDir, Registry) {
+    let k = key(b);
+    let dir = fresh(&k);
+    import(dir.path(), &k, &csv(cs));
+    let reg = Registry::open(dir.path(), &k).expect("open");
+    (dir, reg)
+}
+
 fn id_of(reg: &Registry, m: &bw_registry::Matches) -> Vec<String> {
     m.iter()
         .filter_map(|x| reg.customer(x.customer).map(|c| c.id.to_string()))
@@ -596,11 +606,8 @@ fn key_file_is_private_never_overwritten_and_kept_outside() {
 
 #[test]
 fn country_counts_follow_the_customers() {
-    let k = key(8);
-    let dir = fresh(&k);
     let cs = customers(9, 0..500);
-    import(dir.path(), &k, &csv(&cs));
-    let reg = Registry::open(dir.path(), &k).expect("open");
+    let (_dir, reg) = opened(8, &cs);
     let mut want: Vec<(String, u64)> = Vec::new();
     for c in cs.iter().filter(|c| !c.country.is_empty()) {
         match want.iter_mut().find(|(k, _)| *k == c.country) {
@@ -622,11 +629,8 @@ fn country_counts_follow_the_customers() {
 /// order, customers and non-customers mixed, with and without prefilter.
 #[test]
 fn batched_lookups_answer_as_single_ones() {
-    let k = key(6);
-    let dir = fresh(&k);
     let cs = customers(7, 0..300);
-    import(dir.path(), &k, &csv(&cs));
-    let reg = Registry::open(dir.path(), &k).expect("open");
+    let (_dir, reg) = opened(6, &cs);
     let opts = reg.email_options();
     let mut forms = Vec::new();
     for (i, c) in cs.iter().enumerate() {
@@ -669,11 +673,8 @@ fn batched_lookups_answer_as_single_ones() {
 
 #[test]
 fn prefilter_never_hides_a_customer() {
-    let k = key(4);
-    let dir = fresh(&k);
     let cs = customers(5, 0..2000);
-    import(dir.path(), &k, &csv(&cs));
-    let reg = Registry::open(dir.path(), &k).expect("open");
+    let (_dir, reg) = opened(4, &cs);
     let before: Vec<(usize, usize, usize)> = cs
         .iter()
         .map(|c| {

@@ -155,27 +155,18 @@ mod tests {
 
     #[test]
     fn leaked_forms() {
-        assert_eq!(
-            Leaked::parse("+44 (0)20 7946 0018"),
-            Some(Leaked::International("+442079460018".into()))
-        );
-        assert_eq!(
-            Leaked::parse("0033 6 12 34 56 78"),
-            Some(Leaked::International("+33612345678".into()))
-        );
-        assert_eq!(
-            Leaked::parse("06.12.34.56.78"),
-            Some(Leaked::National("0612345678".into()))
-        );
-        assert_eq!(
-            Leaked::parse(" (0)+44 20 7946 0018"),
-            Some(Leaked::International("+442079460018".into()))
-        );
-        assert_eq!(
-            Leaked::parse("(0)20 7946 0018"),
-            Some(Leaked::National("2079460018".into()))
-        );
-        assert_eq!(Leaked::parse("n/a"), None);
-        assert_eq!(Leaked::parse("+1 234 567 890 123 456 789"), None);
+        let int = |s: &str| Some(Leaked::International(s.into()));
+        let nat = |s: &str| Some(Leaked::National(s.into()));
+        for (raw, want) in [
+            ("+44 (0)20 7946 0018", int("+442079460018")),
+            ("0033 6 12 34 56 78", int("+33612345678")),
+            ("06.12.34.56.78", nat("0612345678")),
+            (" (0)+44 20 7946 0018", int("+442079460018")),
+            ("(0)20 7946 0018", nat("2079460018")),
+            ("n/a", None),
+            ("+1 234 567 890 123 456 789", None),
+        ] {
+            assert_eq!(Leaked::parse(raw), want, "{raw:?}");
+        }
     }
 }
