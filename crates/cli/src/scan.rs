@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use bw_detect::hints::csv::CsvHinter;
 use bw_detect::{stream::StreamScanner, Engine, Hit, Kind, KindSet, Start};
-use bw_report::{redact::redact, sarif, Format, Record};
+use bw_report::{redact::redact_into, sarif, Format, Record};
 use bw_sources::{Event, Haystack, Skip, WalkOptions};
 use clap::{Args, ValueEnum};
 
@@ -232,6 +232,8 @@ struct Worker<'s> {
     shared: &'s Shared,
     scanner: StreamScanner,
     buf: Vec<u8>,
+    /// The current finding's redacted excerpt, reused for every finding.
+    excerpt: String,
     by_kind: BTreeMap<Kind, u64>,
 }
 
@@ -249,6 +251,7 @@ impl<'s> Worker<'s> {
             shared,
             scanner,
             buf: Vec::with_capacity(FLUSH_AT * 2),
+            excerpt: String::new(),
             by_kind: BTreeMap::new(),
         }
     }
@@ -324,50 +327,63 @@ impl<'s> Worker<'s> {
             }
         };
         let buf = &mut self.buf;
+        let excerpt = &mut self.excerpt;
         let by_kind = &mut self.by_kind;
-        let stats =
-            self.scanner
-                .scan_structured(&shared.engine, member, sniff, |hit: Hit<'_>| {
-                    let f = hit.finding;
-                    if f.score < opts.min_score {
-                        return Ok(());
-                    }
-                    let (Some(start), Some(end)) =
-                        (offsets.raw(f.start as u64), offsets.raw(f.end as u64))
-                    else {
-                        // The decoder keeps a window far larger than the scanner's
-                        // overlap, so this is a bug, not bad input: say so.
-                        return Err(io::Error::other(format!(
-                            "{name}: cannot map decoded offset {} to the raw bytes",
-                            f.start
-                        )));
-                    };
-                    *by_kind.entry(f.kind).or_default() += 1;
-                    shared.counters.findings.fetch_add(1, Ordering::Relaxed);
-                    let rec = Record {
-                        path: &name,
-                        start: start as usize,
-                        end: end as usize,
-                        line: hit.line,
-                        column: hit.column,
-                        kind: f.kind,
-                        score: f.score,
-                        detector: f.detector,
-                        excerpt: redact(f.kind, hit.value()),
-                        value: opts
-                            .reveal
-                            .then(|| String::from_utf8_lossy(hit.value()).into_owned()),
-                    };
-                    match opts.format {
-                        Format::Jsonl => bw_report::write_jsonl(buf, &rec)?,
-                        Format::Human => bw_report::write_human(buf, &rec)?,
-                        Format::Sarif => sarif::push_result(buf, &rec)?,
-                    }
-                    if buf.len() >= FLUSH_AT {
-                        flush_to(shared, buf)?;
-                    }
-                    Ok(())
-                })?;
+        // Published to the shared counter (read by the progress line) per
+        // output block rather than per finding: threads bumping one atomic
+        // millions of times contend for its cache line.
+        let mut unpublished = 0u64;
+        let stats = self
+            .scanner
+            .scan_structured(&shared.engine, member, sniff, |hit: Hit<'_>| {
+                let f = hit.finding;
+                if f.score < opts.min_score {
+                    return Ok(());
+                }
+                let (Some(start), Some(end)) =
+                    (offsets.raw(f.start as u64), offsets.raw(f.end as u64))
+                else {
+                    // The decoder keeps a window far larger than the scanner's
+                    // overlap, so this is a bug, not bad input: say so.
+                    return Err(io::Error::other(format!(
+                        "{name}: cannot map decoded offset {} to the raw bytes",
+                        f.start
+                    )));
+                };
+                *by_kind.entry(f.kind).or_default() += 1;
+                unpublished += 1;
+                redact_into(f.kind, hit.value(), excerpt);
+                let rec = Record {
+                    path: &name,
+                    start: start as usize,
+                    end: end as usize,
+                    line: hit.line,
+                    column: hit.column,
+                    kind: f.kind,
+                    score: f.score,
+                    detector: f.detector,
+                    excerpt,
+                    value: opts
+                        .reveal
+                        .then(|| String::from_utf8_lossy(hit.value()).into_owned()),
+                };
+                match opts.format {
+                    Format::Jsonl => bw_report::write_jsonl(buf, &rec)?,
+                    Format::Human => bw_report::write_human(buf, &rec)?,
+                    Format::Sarif => sarif::push_result(buf, &rec)?,
+                }
+                if buf.len() >= FLUSH_AT {
+                    let n = std::mem::take(&mut unpublished);
+                    shared.counters.findings.fetch_add(n, Ordering::Relaxed);
+                    flush_to(shared, buf)?;
+                }
+                Ok(())
+            });
+        shared
+            .counters
+            .findings
+            .fetch_add(unpublished, Ordering::Relaxed);
+        let stats = stats?;
         shared
             .counters
             .bytes

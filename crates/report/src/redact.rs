@@ -14,19 +14,36 @@ const MASK: char = '*';
 /// - person_name, street_address: the first letter of each word;
 /// - us_ssn, ip_address, date_of_birth: separators only.
 pub fn redact(kind: Kind, value: &[u8]) -> String {
-    if value.is_ascii() {
-        // Nearly every value is ASCII: work on bytes, without decoding
-        // (the UTF-8 paths were 7% of a dense scan).
-        let out = match kind {
-            Kind::Email => redact_email_ascii(value),
-            Kind::PaymentCard | Kind::Iban => keep_last_alnum_ascii(value, 4),
-            Kind::PhoneNumber => keep_last_alnum_ascii(value, 2),
-            Kind::UsSsn | Kind::IpAddress | Kind::DateOfBirth => keep_last_alnum_ascii(value, 0),
-            Kind::PersonName | Kind::StreetAddress => initials_ascii(value),
-        };
-        return ascii_string(out);
+    let mut out = String::new();
+    redact_into(kind, value, &mut out);
+    out
+}
+
+/// [`redact`] into `out` (replacing what it held), so that a caller
+/// reporting millions of findings reuses one buffer instead of allocating
+/// an excerpt for each.
+pub fn redact_into(kind: Kind, value: &[u8], out: &mut String) {
+    if !value.is_ascii() {
+        *out = redact_str(kind, &String::from_utf8_lossy(value));
+        return;
     }
-    redact_str(kind, &String::from_utf8_lossy(value))
+    // Nearly every value is ASCII: work on bytes, without decoding (the
+    // UTF-8 paths were 7% of a dense scan).
+    let mut bytes = std::mem::take(out).into_bytes();
+    bytes.clear();
+    match kind {
+        Kind::Email => redact_email_ascii(value, &mut bytes),
+        Kind::PaymentCard | Kind::Iban => keep_last_alnum_ascii(value, 4, &mut bytes),
+        Kind::PhoneNumber => keep_last_alnum_ascii(value, 2, &mut bytes),
+        Kind::UsSsn | Kind::IpAddress | Kind::DateOfBirth => {
+            keep_last_alnum_ascii(value, 0, &mut bytes)
+        }
+        Kind::PersonName | Kind::StreetAddress => initials_ascii(value, &mut bytes),
+    }
+    // The `_ascii` functions only ever write ASCII, so this never fails;
+    // the fallback keeps it total without a panic path.
+    *out = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
 }
 
 /// [`redact`] on characters: any text, the ASCII bytes path's reference.
@@ -40,32 +57,23 @@ fn redact_str(kind: Kind, s: &str) -> String {
     }
 }
 
-/// `bytes`, built from ASCII input by the `_ascii` functions, as a string.
-/// They only ever produce ASCII, so this never fails; the fallback keeps it
-/// total without a panic path.
-fn ascii_string(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
 /// [`initials`] for ASCII bytes.
-fn initials_ascii(s: &[u8]) -> Vec<u8> {
+fn initials_ascii(s: &[u8], out: &mut Vec<u8>) {
     let mut at_word_start = true;
-    s.iter()
-        .map(|&b| {
-            let alnum = b.is_ascii_alphanumeric();
-            let keep = at_word_start && alnum;
-            at_word_start = !alnum;
-            if keep || !alnum {
-                if b.is_ascii_control() {
-                    b' '
-                } else {
-                    b
-                }
+    out.extend(s.iter().map(|&b| {
+        let alnum = b.is_ascii_alphanumeric();
+        let keep = at_word_start && alnum;
+        at_word_start = !alnum;
+        if keep || !alnum {
+            if b.is_ascii_control() {
+                b' '
             } else {
-                MASK as u8
+                b
             }
-        })
-        .collect()
+        } else {
+            MASK as u8
+        }
+    }));
 }
 
 /// Keeps the first letter of each word (`J*** D**`, `1** M*** S*****`).
@@ -93,12 +101,11 @@ fn initials(s: &str) -> String {
 const AT_SIGNS: [&str; 6] = ["@", "%40", "&#64;", "&#064;", "&#x40;", "&commat;"];
 
 /// [`redact_email`] for ASCII bytes.
-fn redact_email_ascii(s: &[u8]) -> Vec<u8> {
+fn redact_email_ascii(s: &[u8], out: &mut Vec<u8>) {
     let Some((at, sep)) = last_at_sign(s) else {
-        return keep_last_alnum_ascii(s, 0);
+        return keep_last_alnum_ascii(s, 0, out);
     };
     let (local, domain) = (&s[..at], &s[at + sep.len()..]);
-    let mut out = Vec::with_capacity(s.len());
     if let Some((&first, rest)) = local.split_first() {
         out.push(first);
         out.resize(out.len() + rest.len(), MASK as u8);
@@ -114,7 +121,6 @@ fn redact_email_ascii(s: &[u8]) -> Vec<u8> {
             .map(|&b| if b == b'.' { b'.' } else { MASK as u8 }),
     );
     out.extend_from_slice(&domain[tld_at..]);
-    out
 }
 
 fn redact_email(s: &str) -> String {
@@ -155,25 +161,23 @@ fn last_at_sign(bytes: &[u8]) -> Option<(usize, &'static str)> {
 }
 
 /// [`keep_last_alnum`] for ASCII bytes.
-fn keep_last_alnum_ascii(s: &[u8], keep: usize) -> Vec<u8> {
+fn keep_last_alnum_ascii(s: &[u8], keep: usize, out: &mut Vec<u8>) {
     let total = s.iter().filter(|b| b.is_ascii_alphanumeric()).count();
     let mut seen = 0;
-    s.iter()
-        .map(|&b| {
-            if b.is_ascii_alphanumeric() {
-                seen += 1;
-                if seen + keep > total {
-                    b
-                } else {
-                    MASK as u8
-                }
-            } else if b.is_ascii_control() {
-                b' '
-            } else {
+    out.extend(s.iter().map(|&b| {
+        if b.is_ascii_alphanumeric() {
+            seen += 1;
+            if seen + keep > total {
                 b
+            } else {
+                MASK as u8
             }
-        })
-        .collect()
+        } else if b.is_ascii_control() {
+            b' '
+        } else {
+            b
+        }
+    }));
 }
 
 /// Masks letters and digits except the last `keep`; keeps separators and
