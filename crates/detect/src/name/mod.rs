@@ -564,10 +564,15 @@ impl NameDetector {
         if g > 0 {
             return g;
         }
-        let head = s.split('-').next().unwrap_or(s);
-        let g = self.lex.given(head);
-        if g > 0 {
-            return g;
+        if let Some((head, _)) = s.split_once('-') {
+            let g = self.lex.given(head);
+            if g > 0 {
+                return g;
+            }
+        }
+        if s.is_ascii() && !s.contains('\'') {
+            // Folding would change nothing: the lookup above was the last.
+            return 0;
         }
         let mut fold = [0u8; MAX_TOKEN];
         fold_ascii(s, &mut fold).map_or(0, |f| self.lex.given(f))
@@ -577,6 +582,20 @@ impl NameDetector {
     /// accents (`OBRIEN`, `GARCIA`), so both are folded away; each part of
     /// a double-barrelled name must be one.
     fn surname(&self, hay: &[u8], w: Word) -> bool {
+        let word = &hay[w.start..w.end];
+        if word.len() <= MAX_TOKEN && word.is_ascii() {
+            // The common case in one pass: lowercase, apostrophes and
+            // spaces dropped, as the general path below does.
+            let mut joined = [0u8; MAX_TOKEN];
+            let mut n = 0;
+            for &b in word.iter().filter(|&&b| b != b'\'' && b != b' ') {
+                joined[n] = b.to_ascii_lowercase();
+                n += 1;
+            }
+            return joined[..n]
+                .split(|&b| b == b'-')
+                .all(|part| !part.is_empty() && self.lex.surname_bytes(part));
+        }
         let mut buf = [0u8; MAX_TOKEN];
         let Some(s) = lower(&hay[w.start..w.end], &mut buf) else {
             return false;
