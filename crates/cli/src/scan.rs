@@ -234,6 +234,7 @@ struct Worker<'s> {
     buf: Vec<u8>,
     /// The current finding's redacted excerpt, reused for every finding.
     excerpt: String,
+    jsonl: bw_report::JsonlWriter,
     by_kind: BTreeMap<Kind, u64>,
 }
 
@@ -252,6 +253,7 @@ impl<'s> Worker<'s> {
             scanner,
             buf: Vec::with_capacity(FLUSH_AT * 2),
             excerpt: String::new(),
+            jsonl: bw_report::JsonlWriter::default(),
             by_kind: BTreeMap::new(),
         }
     }
@@ -328,6 +330,7 @@ impl<'s> Worker<'s> {
         };
         let buf = &mut self.buf;
         let excerpt = &mut self.excerpt;
+        let jsonl = &mut self.jsonl;
         let by_kind = &mut self.by_kind;
         // Published to the shared counter (read by the progress line) per
         // output block rather than per finding: threads bumping one atomic
@@ -368,7 +371,7 @@ impl<'s> Worker<'s> {
                         .then(|| String::from_utf8_lossy(hit.value()).into_owned()),
                 };
                 match opts.format {
-                    Format::Jsonl => bw_report::write_jsonl(buf, &rec)?,
+                    Format::Jsonl => jsonl.write(buf, &rec)?,
                     Format::Human => bw_report::write_human(buf, &rec)?,
                     Format::Sarif => sarif::push_result(buf, &rec)?,
                 }
