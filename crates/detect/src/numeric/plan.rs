@@ -480,11 +480,25 @@ fn plans() -> &'static Plans {
             plans.code_lengths[code] |= region.lengths();
             plans.regions.push(region);
             plans.by_id.entry(meta.id).or_insert(idx);
-            plans.by_code[code].push(idx);
+            // The code's main region is tried first: most numbers with the
+            // code are its (+1 is the US in 25 regions that all accept ten
+            // digits from 2 up, so the walk used to average a dozen).
+            if MAIN_REGIONS.contains(&meta.id) {
+                plans.by_code[code].insert(0, idx);
+            } else {
+                plans.by_code[code].push(idx);
+            }
         }
         plans
     })
 }
+
+/// The main region of each country calling code shared by several
+/// (libphonenumber's `mainCountryForCode`). Only the order regions are
+/// tried in depends on this, never the answer.
+const MAIN_REGIONS: &[&str] = &[
+    "US", "RU", "GB", "NO", "AU", "MA", "RE", "SH", "FI", "GP", "CW", "IT",
+];
 
 /// Whether `digits` (country code first, no `+`) is a valid number.
 pub(super) fn valid_international(digits: &[u8]) -> bool {
