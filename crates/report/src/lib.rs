@@ -37,19 +37,13 @@ pub enum Format {
     Sarif,
 }
 
-/// Writes one record as a JSON line: `path`, `start`, `end`, `kind`,
-/// `score` (rounded to thousandths), `detector`, `excerpt`, and `value`
-/// only when set. Written by hand rather than through serde: a dense scan
-/// reports millions of findings, and the generic serializer was 10% of it.
-/// Writing many records, keep a [`JsonlWriter`] instead.
-pub fn write_jsonl<W: Write>(out: &mut W, rec: &Record<'_>) -> io::Result<()> {
-    JsonlWriter::default().write(out, rec)
-}
-
-/// Writes records as [`write_jsonl`] does, rendering the escaped `path`
-/// field once per file rather than once per finding: a dense file reports
-/// thousands of findings, and escaping the same path for each was a tenth
-/// of the output cost.
+/// Writes records as JSON Lines, one a line: `path`, `start`, `end`,
+/// `kind`, `score` (rounded to thousandths), `detector`, `excerpt`, and
+/// `value` only when set. Written by hand rather than through serde: a
+/// dense scan reports millions of findings, and the generic serializer was
+/// 10% of it. The escaped `path` field is rendered once per file rather
+/// than once per finding: a dense file reports thousands of findings, each
+/// of which escaped and copied the same path.
 #[derive(Default)]
 pub struct JsonlWriter {
     /// The path `head` was rendered for.
@@ -246,7 +240,9 @@ mod tests {
     #[test]
     fn jsonl_has_the_documented_fields_and_no_raw_value_by_default() {
         let mut out = Vec::new();
-        write_jsonl(&mut out, &rec(None)).expect("write to vec");
+        JsonlWriter::default()
+            .write(&mut out, &rec(None))
+            .expect("write to vec");
         let v: serde_json::Value = serde_json::from_slice(&out).expect("valid json");
         assert_eq!(v["path"], "a/b.csv");
         assert_eq!(v["start"], 10);
@@ -277,7 +273,9 @@ mod tests {
             r.score = x;
             r.path = "dir/\"odd\\name\"\n\u{1}\tü.csv";
             let mut out = Vec::new();
-            write_jsonl(&mut out, &r).expect("write to vec");
+            JsonlWriter::default()
+                .write(&mut out, &r)
+                .expect("write to vec");
             assert_eq!(out.last(), Some(&b'\n'));
             assert_eq!(out.iter().filter(|b| **b == b'\n').count(), 1);
             let v: serde_json::Value = serde_json::from_slice(&out).expect("valid json");
@@ -290,7 +288,9 @@ mod tests {
             let mut r = rec(None);
             r.end = n;
             let mut out = Vec::new();
-            write_jsonl(&mut out, &r).expect("write to vec");
+            JsonlWriter::default()
+                .write(&mut out, &r)
+                .expect("write to vec");
             let v: serde_json::Value = serde_json::from_slice(&out).expect("valid json");
             assert_eq!(v["end"].as_u64(), Some(n as u64));
         }
@@ -299,7 +299,9 @@ mod tests {
     #[test]
     fn reveal_adds_the_raw_value() {
         let mut out = Vec::new();
-        write_jsonl(&mut out, &rec(Some("jane@example.com".into()))).expect("write to vec");
+        JsonlWriter::default()
+            .write(&mut out, &rec(Some("jane@example.com".into())))
+            .expect("write to vec");
         let v: serde_json::Value = serde_json::from_slice(&out).expect("valid json");
         assert_eq!(v["value"], "jane@example.com");
         let mut out = Vec::new();
