@@ -62,26 +62,40 @@ pub(super) fn one_of(word: &[u8], list: &[&str]) -> bool {
     list.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word))
 }
 
-/// The position of the next ASCII digit at or after `i`. Skips eight bytes
-/// at a time: most text has few digits.
-pub(super) fn next_digit(hay: &[u8], mut i: usize) -> Option<usize> {
+/// The next run of ASCII digits at or after `i`, as `[start, end)`. Eight
+/// bytes at a time: most text has few digits, and in text with many (logs,
+/// exports) most runs are short, so one block usually holds a run's start
+/// and end and the run costs no per-byte loop.
+pub(super) fn next_run(hay: &[u8], mut i: usize) -> Option<(usize, usize)> {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
+    let is_digit = |b: &u8| b.is_ascii_digit();
     while let Some(block) = hay.get(i..i + 8) {
         let mut a = [0u8; 8];
         a.copy_from_slice(block);
-        // Digits become bytes below 10; the classic "has a byte less than
-        // n" test says whether the block holds one.
-        let x = u64::from_le_bytes(a) ^ (0x30 * LO);
-        if x.wrapping_sub(10 * LO) & !x & HI != 0 {
-            break;
+        let x = u64::from_le_bytes(a);
+        // Per byte, exactly: top bit clear and 0x30..=0x39 (no lane borrows
+        // or carries into the next, unlike the "has a byte below n" test).
+        let x7 = x & (LO * 0x7f);
+        let le_9 = (LO * (128 + u64::from(b'9'))).wrapping_sub(x7);
+        let ge_0 = x7 + LO * (128 - u64::from(b'0'));
+        let digits = le_9 & ge_0 & !x & HI;
+        if digits == 0 {
+            i += 8;
+            continue;
         }
-        i += 8;
+        let k = (digits.trailing_zeros() / 8) as usize;
+        let p = i + k;
+        let after = !digits & HI & (!0u64 << (8 * k));
+        if after != 0 {
+            return Some((p, i + (after.trailing_zeros() / 8) as usize));
+        }
+        let d = i + 8 + hay[i + 8..].iter().take_while(|b| is_digit(b)).count();
+        return Some((p, d));
     }
-    hay.get(i..)?
-        .iter()
-        .position(u8::is_ascii_digit)
-        .map(|k| i + k)
+    let p = i + hay.get(i..)?.iter().position(is_digit)?;
+    let d = p + hay[p..].iter().take_while(|b| is_digit(b)).count();
+    Some((p, d))
 }
 
 #[cfg(test)]
@@ -89,19 +103,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn next_digit_finds_every_digit_position() {
-        let hay = b"abcdefghijklmnop7qrstuvwxyz0123 \xc3\xa9tage 9";
-        let mut got = Vec::new();
-        let mut i = 0;
-        while let Some(p) = next_digit(hay, i) {
-            got.push(p);
-            i = p + 1;
+    fn next_run_finds_every_run_as_a_byte_loop_does() {
+        // Runs of every length from every lane of the eight-byte step, next
+        // to every byte value (just outside the digit range, non-ASCII).
+        let mut hay: Vec<u8> = (0..=255u8).collect();
+        for n in 0..20 {
+            hay.extend(std::iter::repeat_n(b'7', n));
+            hay.push([b'/', b':', 0xb0, 0xb9, b' '][n % 5]);
+            hay.extend(std::iter::repeat_n(b'x', n % 9));
         }
-        let want: Vec<usize> = (0..hay.len())
-            .filter(|&k| hay[k].is_ascii_digit())
-            .collect();
-        assert_eq!(got, want);
-        assert_eq!(next_digit(b"no digits here at all", 0), None);
+        hay.extend_from_slice(b"12");
+        for i in 0..=hay.len() {
+            let want = (i..hay.len()).find(|&k| hay[k].is_ascii_digit()).map(|p| {
+                let d = (p..hay.len()).find(|&k| !hay[k].is_ascii_digit());
+                (p, d.unwrap_or(hay.len()))
+            });
+            assert_eq!(next_run(&hay, i), want, "from {i}");
+        }
+        assert_eq!(next_run(b"no digits here at all", 0), None);
     }
 
     #[test]

@@ -89,9 +89,8 @@ impl AddressDetector {
 
     pub(crate) fn find(&self, hay: &[u8], hints: &Hints<'_>, out: &mut Vec<Finding>) {
         let mut i = 0;
-        while let Some(p) = lex::next_digit(hay, i) {
-            let run = hay[p..].iter().take_while(|b| b.is_ascii_digit()).count();
-            let d = p + run;
+        while let Some((p, d)) = lex::next_run(hay, i) {
+            let run = d - p;
             i = d;
             if run > 5 || hay[p] == b'0' {
                 continue;
