@@ -31,6 +31,7 @@ mod kind;
 mod name;
 mod numeric;
 pub mod stream;
+mod swar;
 
 /// Numbering-plan facts (libphonenumber's metadata, compiled in) for
 /// callers that normalise phone numbers the way the detector validates

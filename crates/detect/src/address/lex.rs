@@ -1,5 +1,7 @@
 //! Byte-level helpers for reading address words without allocating.
 
+use crate::swar;
+
 /// A letter: ASCII, or any byte of a UTF-8 sequence (`ß`, `é`, `ü`).
 pub(super) fn is_letter(b: u8) -> bool {
     b.is_ascii_alphabetic() || b >= 0x80
@@ -67,35 +69,31 @@ pub(super) fn one_of(word: &[u8], list: &[&str]) -> bool {
 /// exports) most runs are short, so one block usually holds a run's start
 /// and end and the run costs no per-byte loop.
 pub(super) fn next_run(hay: &[u8], mut i: usize) -> Option<(usize, usize)> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let is_digit = |b: &u8| b.is_ascii_digit();
+    let run_end = |from: usize| {
+        from + hay[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
     while let Some(block) = hay.get(i..i + 8) {
         let mut a = [0u8; 8];
         a.copy_from_slice(block);
-        let x = u64::from_le_bytes(a);
-        // Per byte, exactly: top bit clear and 0x30..=0x39 (no lane borrows
-        // or carries into the next, unlike the "has a byte below n" test).
-        let x7 = x & (LO * 0x7f);
-        let le_9 = (LO * (128 + u64::from(b'9'))).wrapping_sub(x7);
-        let ge_0 = x7 + LO * (128 - u64::from(b'0'));
-        let digits = le_9 & ge_0 & !x & HI;
+        let digits = swar::digits(u64::from_le_bytes(a));
         if digits == 0 {
             i += 8;
             continue;
         }
         let k = (digits.trailing_zeros() / 8) as usize;
-        let p = i + k;
-        let after = !digits & HI & (!0u64 << (8 * k));
-        if after != 0 {
-            return Some((p, i + (after.trailing_zeros() / 8) as usize));
-        }
-        let d = i + 8 + hay[i + 8..].iter().take_while(|b| is_digit(b)).count();
-        return Some((p, d));
+        let after = !digits & swar::HI & (!0u64 << (8 * k));
+        let end = if after != 0 {
+            i + (after.trailing_zeros() / 8) as usize
+        } else {
+            run_end(i + 8)
+        };
+        return Some((i + k, end));
     }
-    let p = i + hay.get(i..)?.iter().position(is_digit)?;
-    let d = p + hay[p..].iter().take_while(|b| is_digit(b)).count();
-    Some((p, d))
+    let p = i + hay.get(i..)?.iter().position(u8::is_ascii_digit)?;
+    Some((p, run_end(p)))
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ mod plan_data;
 mod ssn;
 
 use crate::context::ContextWords;
+use crate::swar;
 use crate::{Finding, Kind, KindSet};
 
 /// Longer words (long digit runs, IDs with many dashes) are no PII we know
@@ -602,7 +603,7 @@ fn next_digit(hay: &[u8], mut i: usize) -> usize {
         let mut b = [0u8; 8];
         b.copy_from_slice(chunk);
         let x = u64::from_le_bytes(b);
-        let hits = in_range(x & (SWAR_LO * 0x7f), b'0', b'9') & !x;
+        let hits = swar::digits(x);
         if hits != 0 {
             return i + (hits.trailing_zeros() / 8) as usize;
         }
@@ -621,7 +622,7 @@ fn skip_word_bytes(hay: &[u8], mut i: usize) -> usize {
     while let Some(chunk) = hay.get(i..i + 8) {
         let mut b = [0u8; 8];
         b.copy_from_slice(chunk);
-        let other = !word_bytes(u64::from_le_bytes(b)) & SWAR_HI;
+        let other = !word_bytes(u64::from_le_bytes(b)) & swar::HI;
         if other != 0 {
             return i + (other.trailing_zeros() / 8) as usize;
         }
@@ -633,26 +634,15 @@ fn skip_word_bytes(hay: &[u8], mut i: usize) -> usize {
     i
 }
 
-const SWAR_LO: u64 = 0x0101_0101_0101_0101;
-const SWAR_HI: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `x7` (bytes below 0x80) that lies in
-/// `lo..=hi`. Exact: no lane can carry or borrow into its neighbour.
-const fn in_range(x7: u64, lo: u8, hi: u8) -> u64 {
-    let below = (SWAR_LO * (128 + hi as u64)).wrapping_sub(x7);
-    let above = x7 + SWAR_LO * (128 - lo as u64);
-    below & above & SWAR_HI
-}
-
 /// The high bit of each byte of `x` that is a word byte (ASCII letter,
 /// digit or `_`).
 fn word_bytes(x: u64) -> u64 {
-    let x7 = x & (SWAR_LO * 0x7f);
+    let x7 = x & (swar::LO * 0x7f);
     // Setting 0x20 folds capitals onto lower case and nothing else onto
     // `a..=z`.
-    let letters = in_range(x7 | (SWAR_LO * 0x20), b'a', b'z');
-    let digits = in_range(x7, b'0', b'9');
-    let underscore = in_range(x7, b'_', b'_');
+    let letters = swar::in_range(x7 | (swar::LO * 0x20), b'a', b'z');
+    let digits = swar::in_range(x7, b'0', b'9');
+    let underscore = swar::in_range(x7, b'_', b'_');
     (letters | digits | underscore) & !x
 }
 

@@ -1,0 +1,21 @@
+//! Byte-class tests on eight bytes at once (one `u64`), exact per byte: the
+//! detectors' skip loops use them to pass over text with nothing of
+//! interest, and to find where a run of a class ends.
+
+/// One in every byte.
+pub(crate) const LO: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte.
+pub(crate) const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x7` (bytes below 0x80) that lies in
+/// `lo..=hi`. Exact: no lane can carry or borrow into its neighbour.
+pub(crate) const fn in_range(x7: u64, lo: u8, hi: u8) -> u64 {
+    let below = (LO * (128 + hi as u64)).wrapping_sub(x7);
+    let above = x7 + LO * (128 - lo as u64);
+    below & above & HI
+}
+
+/// The high bit of each byte of `x` that is an ASCII digit.
+pub(crate) const fn digits(x: u64) -> u64 {
+    in_range(x & (LO * 0x7f), b'0', b'9') & !x
+}
