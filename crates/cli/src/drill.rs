@@ -791,13 +791,7 @@ fn scan_member(
         if f.score < MIN_SCORE || weakened.contains(&f.kind) {
             return Ok(());
         }
-        let (Some(start), Some(end)) = (offsets.raw(f.start as u64), offsets.raw(f.end as u64))
-        else {
-            return Err(std::io::Error::other(format!(
-                "{name}: cannot map decoded offset {} to the raw bytes",
-                f.start
-            )));
-        };
+        let (start, end) = offsets.raw_range(&name, f.start as u64, f.end as u64)?;
         findings.push(ScoredFinding {
             path: rel.clone(),
             start,

@@ -343,16 +343,7 @@ impl<'s> Worker<'s> {
                 if f.score < opts.min_score {
                     return Ok(());
                 }
-                let (Some(start), Some(end)) =
-                    (offsets.raw(f.start as u64), offsets.raw(f.end as u64))
-                else {
-                    // The decoder keeps a window far larger than the scanner's
-                    // overlap, so this is a bug, not bad input: say so.
-                    return Err(io::Error::other(format!(
-                        "{name}: cannot map decoded offset {} to the raw bytes",
-                        f.start
-                    )));
-                };
+                let (start, end) = offsets.raw_range(&name, f.start as u64, f.end as u64)?;
                 *by_kind.entry(f.kind).or_default() += 1;
                 unpublished += 1;
                 redact_into(f.kind, hit.value(), excerpt);

@@ -49,6 +49,19 @@ impl Offsets {
             Offsets::Utf16(map) | Offsets::Mail(map) => map.raw(decoded),
         }
     }
+
+    /// The raw range of a finding at decoded `[start, end)` in the member
+    /// `name`, for a scanner's hit callback. The decoder keeps a window far
+    /// larger than a scanner's overlap, so failing is a bug, not bad
+    /// input: the error says so and stops the member.
+    pub fn raw_range(&self, name: &str, start: u64, end: u64) -> io::Result<(u64, u64)> {
+        match (self.raw(start), self.raw(end)) {
+            (Some(s), Some(e)) => Ok((s, e)),
+            _ => Err(io::Error::other(format!(
+                "{name}: cannot map decoded offset {start} to the raw bytes"
+            ))),
+        }
+    }
 }
 
 /// One scannable member: a plain input, a decompressed stream, or an archive
@@ -520,5 +533,31 @@ fn zip_reason(e: zip::result::ZipError) -> Reason {
             format: Format::Zip,
             detail: other.to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod offsets_tests {
+    use super::*;
+    use crate::offset_map::Runs;
+
+    #[test]
+    fn raw_range_maps_both_ends_or_names_the_member() {
+        assert_eq!(
+            Offsets::Identity.raw_range("a.txt", 3, 9).ok(),
+            Some((3, 9))
+        );
+        // UTF-16: two decoded ASCII bytes from four raw bytes.
+        let mut runs = Runs::starting_at(0);
+        runs.push_many(1, 2, 2);
+        let map = Offsets::Utf16(OffsetMap::new(runs));
+        assert_eq!(map.raw_range("w.txt", 0, 2).ok(), Some((0, 4)));
+        let err = map
+            .raw_range("w.txt", 1, 7)
+            .expect_err("past the decoded end");
+        assert_eq!(
+            err.to_string(),
+            "w.txt: cannot map decoded offset 1 to the raw bytes"
+        );
     }
 }

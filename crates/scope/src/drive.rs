@@ -315,14 +315,7 @@ impl<'s, 'c, 'r> Worker<'s, 'c, 'r> {
                         return Ok(());
                     }
                     let slot = kind_slot(f.kind);
-                    let (Some(start), Some(end)) =
-                        (offsets.raw(f.start as u64), offsets.raw(f.end as u64))
-                    else {
-                        return Err(io::Error::other(format!(
-                            "{name}: cannot map decoded offset {} to the raw bytes",
-                            f.start
-                        )));
-                    };
+                    let (start, end) = offsets.raw_range(&name, f.start as u64, f.end as u64)?;
                     // `csv` is set by the sniff, which runs before any hit.
                     records.csv = csv.get();
                     let Some(slot) = slot else {
