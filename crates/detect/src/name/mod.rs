@@ -584,20 +584,29 @@ impl NameDetector {
     fn surname(&self, hay: &[u8], w: Word) -> bool {
         let word = &hay[w.start..w.end];
         if word.len() <= MAX_TOKEN && word.is_ascii() {
-            // The common case in one pass: lowercase, apostrophes and
-            // spaces dropped, as the general path below does.
-            let mut joined = [0u8; MAX_TOKEN];
-            let mut n = 0;
-            for &b in word.iter().filter(|&&b| b != b'\'' && b != b' ') {
-                joined[n] = b.to_ascii_lowercase();
-                n += 1;
-            }
-            return joined[..n]
-                .split(|&b| b == b'-')
-                .all(|part| !part.is_empty() && self.lex.surname_bytes(part));
+            self.surname_ascii(word)
+        } else {
+            self.surname_general(word)
         }
+    }
+
+    /// [`NameDetector::surname`] of an ASCII word in one pass: lowercase,
+    /// apostrophes and spaces dropped, as the general path does.
+    fn surname_ascii(&self, word: &[u8]) -> bool {
+        let mut joined = [0u8; MAX_TOKEN];
+        let mut n = 0;
+        for &b in word.iter().filter(|&&b| b != b'\'' && b != b' ') {
+            joined[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+        joined[..n]
+            .split(|&b| b == b'-')
+            .all(|part| !part.is_empty() && self.lex.surname_bytes(part))
+    }
+
+    fn surname_general(&self, word: &[u8]) -> bool {
         let mut buf = [0u8; MAX_TOKEN];
-        let Some(s) = lower(&hay[w.start..w.end], &mut buf) else {
+        let Some(s) = lower(word, &mut buf) else {
             return false;
         };
         let mut fold = [0u8; MAX_TOKEN];

@@ -237,3 +237,32 @@ fn throughput() {
     );
     assert!(!out.is_empty());
 }
+
+#[test]
+fn ascii_surname_path_agrees_with_the_general_one() {
+    let d = NameDetector::new();
+    for w in [
+        "Smith",
+        "SMITH",
+        "O'Brien",
+        "OBRIEN",
+        "Smith-Jones",
+        "Garcia-",
+        "-Garcia",
+        "Nosuchname",
+        "van der",
+        "McCarthy",
+        "D'Angelo",
+        "Garcia--Lopez",
+        "o'",
+        "'",
+        "",
+    ] {
+        assert_eq!(
+            d.surname_ascii(w.as_bytes()),
+            d.surname_general(w.as_bytes()),
+            "{w:?}"
+        );
+    }
+    assert!(d.surname_ascii(b"O'Brien") && d.surname_ascii(b"Smith-Jones"));
+}
