@@ -36,6 +36,12 @@ impl Engine {
         self.kinds
     }
 
+    /// Whether any enabled detector reads structure [`Hints`]; when none
+    /// does, following a file's structure is wasted work.
+    pub fn uses_hints(&self) -> bool {
+        self.name.is_some() || self.address.is_some() || self.dob.is_some()
+    }
+
     /// Appends the findings in `hay` to `out`, sorted by start, with
     /// overlaps resolved (one finding per byte: the best-scoring, then the
     /// longest). Findings of every score are returned; filtering by score is
