@@ -32,7 +32,9 @@ enum Quote {
 }
 
 /// Follows one CSV stream and remembers the recent cells of recognised
-/// columns, with offsets into the whole stream.
+/// columns, with offsets into the whole stream. A clone carries the state
+/// on from where the original stands.
+#[derive(Clone, Debug)]
 pub struct CsvHinter {
     delim: u8,
     /// Column fields from the header line.

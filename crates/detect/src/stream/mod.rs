@@ -13,6 +13,9 @@ use std::io::{self, Read};
 use crate::hints::csv::CsvHinter;
 use crate::{Engine, Finding, Hint, Hints, MAX_LOOKAHEAD, MAX_LOOKBEHIND};
 
+pub mod piece;
+pub use piece::Piece;
+
 /// The default chunk size: large enough to amortise per-chunk work, small
 /// enough to stay in L2/L3 cache.
 pub const DEFAULT_CHUNK: usize = 256 * 1024;
@@ -60,7 +63,7 @@ pub enum Start {
 
 /// Line bookkeeping: newlines are counted once, incrementally, up to the
 /// last position asked for, so the cost is one `memchr` pass per stream.
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 struct LineCursor {
     pos: usize,
     line: u64,
@@ -164,37 +167,55 @@ impl StreamScanner {
         engine: &Engine,
         mut reader: R,
         first: impl FnOnce(&[u8]) -> Start,
-        mut on_hit: F,
+        on_hit: F,
     ) -> io::Result<StreamStats>
     where
         R: Read,
         F: FnMut(Hit<'_>) -> io::Result<()>,
     {
         self.buf.clear();
-        let mut hinter: Option<CsvHinter> = None;
-        let mut base = 0usize; // stream offset of buf[0]
-        let mut settled = 0usize; // findings starting before this were reported
-        let mut first = Some(first);
-        let mut lines = LineCursor::default();
-        loop {
-            let fed = self.buf.len();
-            let eof = fill(&mut reader, &mut self.buf, self.chunk + MAX_LOOKBEHIND)?;
-            if let Some(sniff) = first.take() {
-                match sniff(&self.buf) {
-                    Start::Skip => {
-                        return Ok(StreamStats {
-                            bytes: self.buf.len() as u64,
-                            warning: None,
-                        })
-                    }
-                    Start::Plain => {}
-                    // Following the columns costs about a nanosecond a
-                    // byte; only some detectors read hints.
-                    Start::Csv(h) => hinter = engine.uses_hints().then_some(h),
-                }
+        let eof = fill(&mut reader, &mut self.buf, self.chunk + MAX_LOOKBEHIND)?;
+        let hinter = match first(&self.buf) {
+            Start::Skip => {
+                return Ok(StreamStats {
+                    bytes: self.buf.len() as u64,
+                    warning: None,
+                })
             }
+            Start::Plain => None,
+            Start::Csv(h) => Some(h),
+        };
+        let whole = Piece::whole(engine, hinter, self.lines);
+        self.run(engine, reader, whole, eof, on_hit)
+    }
+
+    /// Scans the chunks of `state`'s piece (see [`piece`]): `reader` hands
+    /// out the stream from `state.origin` on, the first chunk of which is
+    /// already in `self.buf` (`eof` if that was all).
+    fn run<R, F>(
+        &mut self,
+        engine: &Engine,
+        mut reader: R,
+        state: Piece,
+        mut eof: bool,
+        mut on_hit: F,
+    ) -> io::Result<StreamStats>
+    where
+        R: Read,
+        F: FnMut(Hit<'_>) -> io::Result<()>,
+    {
+        let Piece {
+            origin,
+            report,
+            mut hinter,
+            mut lines,
+        } = state;
+        let mut base = origin; // stream offset of buf[0]
+        let mut settled = report.start; // findings starting before this were reported
+        let mut fed = 0; // bytes of buf the hinter has seen
+        loop {
             let end = base + self.buf.len();
-            let cut = if eof { end } else { end - MAX_LOOKAHEAD };
+            let cut = if eof { end } else { end - MAX_LOOKAHEAD }.min(report.end);
             self.findings.clear();
             self.hints.clear();
             if let Some(h) = hinter.as_mut() {
@@ -212,11 +233,12 @@ impl StreamScanner {
                     end: base + f.end,
                     ..*f
                 };
-                let (line, column) = if self.lines {
-                    lines.advance(&self.buf, base, start);
-                    (lines.line + 1, (start - lines.line_start) as u64 + 1)
-                } else {
-                    (0, 0)
+                let (line, column) = match lines.as_mut() {
+                    Some(l) => {
+                        l.advance(&self.buf, base, start);
+                        (l.line + 1, (start - l.line_start) as u64 + 1)
+                    }
+                    None => (0, 0),
                 };
                 on_hit(Hit {
                     finding,
@@ -226,22 +248,29 @@ impl StreamScanner {
                     window_start: base,
                 })?;
             }
-            if eof {
+            if eof || cut == report.end {
+                // Only the piece that reaches the end of the stream has
+                // seen all of it: its hinter's verdict is the stream's.
+                let last = eof && end <= report.end;
                 return Ok(StreamStats {
-                    bytes: end as u64,
-                    warning: hinter.and_then(|h| h.warning().map(str::to_string)),
+                    bytes: cut.saturating_sub(report.start) as u64,
+                    warning: hinter
+                        .filter(|_| last)
+                        .and_then(|h| h.warning().map(str::to_string)),
                 });
             }
             settled = cut;
             let keep_from = cut - MAX_LOOKBEHIND - base;
-            if self.lines {
-                lines.advance(&self.buf, base, base + keep_from);
+            if let Some(l) = lines.as_mut() {
+                l.advance(&self.buf, base, base + keep_from);
             }
             self.buf.drain(..keep_from);
             base += keep_from;
             if let Some(h) = hinter.as_mut() {
                 h.forget_before(base);
             }
+            fed = self.buf.len();
+            eof = fill(&mut reader, &mut self.buf, self.chunk + MAX_LOOKBEHIND)?;
         }
     }
 }
