@@ -674,3 +674,67 @@ fn sarif_is_one_document_with_every_finding_streamed_from_all_threads() {
     let log: serde_json::Value = serde_json::from_str(&empty.stdout).expect("one JSON document");
     assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
 }
+
+/// A file large enough to be scanned in pieces by several threads reports
+/// what one thread reports: the same findings, offsets, lines and columns,
+/// with findings on both sides of every piece boundary, and CSV columns
+/// followed across them.
+#[test]
+fn a_large_file_split_across_threads_reports_what_one_thread_does() {
+    const PIECE: usize = 16 << 20;
+    const SIZE: usize = 70 << 20;
+    let s = Scratch::new();
+    let mut text = Vec::with_capacity(SIZE + 4096);
+    let mut n = 0;
+    while text.len() < SIZE {
+        let to_boundary = PIECE - text.len() % PIECE;
+        if to_boundary < 400 || text.len() % PIECE < 400 || n % 5_000 == 0 {
+            text.extend_from_slice(
+                format!("mail jane.doe{n}@example.com card {CARD} tel +44 20 7946 0958\n")
+                    .as_bytes(),
+            );
+        } else {
+            text.extend_from_slice(b"lorem ipsum dolor sit amet, consectetur elit\n");
+        }
+        n += 1;
+    }
+    s.write("big.txt", &text);
+    // Lone names count only in name columns, and quoted cells hold
+    // newlines and commas: a piece cannot tell its columns by itself.
+    let mut csv = b"id,note,last_name,first_name\n".to_vec();
+    let mut i = 0;
+    while csv.len() < SIZE {
+        let filler = if i % 64 == 0 {
+            ""
+        } else {
+            "lorem ipsum dolor sit amet "
+        };
+        csv.extend_from_slice(
+            format!("{i},\"a,\n{}\",Miller,Jane\n", filler.repeat(20)).as_bytes(),
+        );
+        i += 1;
+    }
+    s.write("big.csv", &csv);
+    for (file, format) in [
+        ("big.txt", "human"),
+        ("big.txt", "jsonl"),
+        ("big.csv", "jsonl"),
+    ] {
+        let scan = |threads: &str| {
+            let r = s.run(&["scan", file, "--format", format, "--threads", threads]);
+            assert_eq!(r.code, 1, "{}", r.stderr);
+            let mut lines: Vec<String> = r.stdout.lines().map(str::to_string).collect();
+            lines.sort();
+            (lines, r.stderr)
+        };
+        let (one, stderr) = scan("1");
+        assert!(!stderr.contains("in pieces"), "{stderr}");
+        let (three, stderr) = scan("3");
+        assert!(
+            stderr.contains("1 large files scanned in pieces by several threads"),
+            "{stderr}"
+        );
+        assert!(one.len() > 100, "{file} {format}: {} findings", one.len());
+        assert!(one == three, "{file} {format}: outputs differ");
+    }
+}

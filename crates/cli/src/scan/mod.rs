@@ -1,15 +1,18 @@
 //! `breachwatch scan`: walk, scan, report.
 
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use bw_detect::hints::csv::CsvHinter;
-use bw_detect::{stream::StreamScanner, Engine, Hit, Kind, KindSet, Start};
+use bw_detect::stream::{StreamScanner, StreamStats};
+use bw_detect::{Engine, Hit, Kind, KindSet, Start};
+use bw_formats::{Encoding, Offsets};
 use bw_report::{redact::redact_into, sarif, Format, Record};
 use bw_sources::{Event, Haystack, Skip, WalkOptions};
 use clap::{Args, ValueEnum};
@@ -17,6 +20,8 @@ use clap::{Args, ValueEnum};
 use crate::exit;
 use crate::home::{self, parse_size, Config};
 use crate::progress::{Counters, Progress};
+
+mod split;
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
@@ -153,12 +158,17 @@ struct Shared {
     errors: AtomicU64,
     skipped: AtomicU64,
     binary_skipped: AtomicU64,
+    /// Files scanned in pieces by several threads.
+    split: AtomicU64,
     out: Mutex<io::BufWriter<io::Stdout>>,
     /// Joins the threads' SARIF results into one array; locked after `out`.
     sarif: Mutex<sarif::Joiner>,
     /// Set when stdout closed (e.g. `| head`): stop quietly.
     closed: AtomicBool,
     formats: bw_formats::Options,
+    /// Threads that may still be started to help with a large file: one
+    /// fewer than `--threads`, shared by all files.
+    spare: AtomicUsize,
 }
 
 pub fn run(args: ScanArgs) -> Result<u8> {
@@ -171,10 +181,12 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         errors: AtomicU64::new(0),
         skipped: AtomicU64::new(0),
         binary_skipped: AtomicU64::new(0),
+        split: AtomicU64::new(0),
         out: Mutex::new(io::BufWriter::with_capacity(1 << 16, io::stdout())),
         sarif: Mutex::new(sarif::Joiner::default()),
         closed: AtomicBool::new(false),
         formats: bw_formats::Options::default(),
+        spare: AtomicUsize::new(opts.walk.threads - 1),
         opts,
     };
     let t0 = Instant::now();
@@ -227,15 +239,11 @@ fn note_write_error(shared: &Shared, e: io::Error) {
     }
 }
 
-/// One scanning thread: its own scanner scratch and output buffer.
+/// One scanning thread: its own scanner scratch and output.
 struct Worker<'s> {
     shared: &'s Shared,
     scanner: StreamScanner,
-    buf: Vec<u8>,
-    /// The current finding's redacted excerpt, reused for every finding.
-    excerpt: String,
-    jsonl: bw_report::JsonlWriter,
-    by_kind: BTreeMap<Kind, u64>,
+    out: Out<'s>,
 }
 
 /// Output is flushed to stdout in blocks of about this size, so threads do
@@ -251,10 +259,14 @@ impl<'s> Worker<'s> {
         Worker {
             shared,
             scanner,
-            buf: Vec::with_capacity(FLUSH_AT * 2),
-            excerpt: String::new(),
-            jsonl: bw_report::JsonlWriter::default(),
-            by_kind: BTreeMap::new(),
+            out: Out {
+                shared,
+                buf: Vec::with_capacity(FLUSH_AT * 2),
+                excerpt: String::new(),
+                jsonl: bw_report::JsonlWriter::default(),
+                by_kind: BTreeMap::new(),
+                unpublished: 0,
+            },
         }
     }
 
@@ -280,24 +292,43 @@ impl<'s> Worker<'s> {
         let name = hay.display();
         let formats = &self.shared.formats;
         let res = match hay {
-            Haystack::File { file, .. } => {
-                bw_formats::expand_seekable(&name, file, formats, |ev| self.on_event(ev))
+            Haystack::File { file, len, .. } => {
+                let file = &file;
+                bw_formats::expand_seekable(&name, file, formats, |ev| {
+                    self.on_event(ev, Some((file, len)))
+                })
             }
-            Haystack::Stdin => {
-                bw_formats::expand(&name, io::stdin().lock(), formats, |ev| self.on_event(ev))
-            }
+            Haystack::Stdin => bw_formats::expand(&name, io::stdin().lock(), formats, |ev| {
+                self.on_event(ev, None)
+            }),
         };
         // Only our own output errors stop an expansion; data problems
         // arrived as events.
         if let Err(e) = res {
             note_write_error(self.shared, e);
         }
-        self.flush();
+        self.out.flush_or_note();
     }
 
-    fn on_event(&mut self, event: bw_formats::Event<'_>) -> io::Result<()> {
+    /// `file` is the open file and its length when the input is one.
+    fn on_event(
+        &mut self,
+        event: bw_formats::Event<'_>,
+        file: Option<(&File, u64)>,
+    ) -> io::Result<()> {
         match event {
-            bw_formats::Event::Member(member) => self.scan_member(member),
+            bw_formats::Event::Member(member) => match file {
+                // The file's own bytes, as stored: threads can read parts
+                // of it by position.
+                Some((file, len))
+                    if member.depth() == 0
+                        && member.encoding() == Encoding::AsIs
+                        && split::worth_it(self.shared, file, len) =>
+                {
+                    self.scan_split(member.name(), file, len)
+                }
+                _ => self.scan_member(member),
+            },
             bw_formats::Event::Error(e) => {
                 eprintln!("breachwatch: {e}");
                 self.shared.errors.fetch_add(1, Ordering::Relaxed);
@@ -314,78 +345,23 @@ impl<'s> Worker<'s> {
     /// reporting offsets into the member's raw bytes.
     fn scan_member(&mut self, member: bw_formats::Member<'_>) -> io::Result<()> {
         let shared = self.shared;
-        let opts = &shared.opts;
         let name = member.name().to_string();
         let offsets = member.offsets();
         let mut binary = false;
-        let sniff = |first: &[u8]| {
-            binary = !opts.binary && has_nul(&first[..first.len().min(8192)]);
-            if binary {
-                Start::Skip
-            } else if let Some(csv) = CsvHinter::sniff(&name, first) {
-                Start::Csv(csv)
-            } else {
-                Start::Plain
-            }
-        };
-        let buf = &mut self.buf;
-        let excerpt = &mut self.excerpt;
-        let jsonl = &mut self.jsonl;
-        let by_kind = &mut self.by_kind;
-        // Published to the shared counter (read by the progress line) per
-        // output block rather than per finding: threads bumping one atomic
-        // millions of times contend for its cache line.
-        let mut unpublished = 0u64;
+        let sniff = |first: &[u8]| start_for(&shared.opts, &name, first, &mut binary);
+        let out = &mut self.out;
         let stats = self
             .scanner
             .scan_structured(&shared.engine, member, sniff, |hit: Hit<'_>| {
-                let f = hit.finding;
-                if f.score < opts.min_score {
-                    return Ok(());
-                }
-                let (start, end) = offsets.raw_range(&name, f.start as u64, f.end as u64)?;
-                *by_kind.entry(f.kind).or_default() += 1;
-                unpublished += 1;
-                redact_into(f.kind, hit.value(), excerpt);
-                let rec = Record {
-                    path: &name,
-                    start: start as usize,
-                    end: end as usize,
-                    line: hit.line,
-                    column: hit.column,
-                    kind: f.kind,
-                    score: f.score,
-                    detector: f.detector,
-                    excerpt,
-                    value: opts
-                        .reveal
-                        .then(|| String::from_utf8_lossy(hit.value()).into_owned()),
-                };
-                match opts.format {
-                    Format::Jsonl => jsonl.write(buf, &rec)?,
-                    Format::Human => bw_report::write_human(buf, &rec)?,
-                    Format::Sarif => sarif::push_result(buf, &rec)?,
-                }
-                if buf.len() >= FLUSH_AT {
-                    let n = std::mem::take(&mut unpublished);
-                    shared.counters.findings.fetch_add(n, Ordering::Relaxed);
-                    flush_to(shared, buf)?;
-                }
-                Ok(())
+                out.hit(&name, &offsets, hit)
             });
-        shared
-            .counters
-            .findings
-            .fetch_add(unpublished, Ordering::Relaxed);
+        out.publish();
         let stats = stats?;
         shared
             .counters
             .bytes
             .fetch_add(stats.bytes, Ordering::Relaxed);
-        if let Some(w) = &stats.warning {
-            // Malformed CSV: the rest of the file was scanned as plain text.
-            eprintln!("breachwatch: warning: {name}: {w}");
-        }
+        warn_structure(&name, &stats);
         if binary {
             shared.binary_skipped.fetch_add(1, Ordering::Relaxed);
         } else {
@@ -393,17 +369,99 @@ impl<'s> Worker<'s> {
         }
         Ok(())
     }
+}
 
-    fn flush(&mut self) {
+/// How to scan a stream named `name` starting with `first`: binary content
+/// is skipped (and `binary` set) unless asked for; CSV gets column hints.
+fn start_for(opts: &Options, name: &str, first: &[u8], binary: &mut bool) -> Start {
+    *binary = !opts.binary && has_nul(&first[..first.len().min(8192)]);
+    if *binary {
+        Start::Skip
+    } else if let Some(csv) = CsvHinter::sniff(name, first) {
+        Start::Csv(csv)
+    } else {
+        Start::Plain
+    }
+}
+
+/// Malformed CSV: the rest of the file was scanned as plain text.
+fn warn_structure(name: &str, stats: &StreamStats) {
+    if let Some(w) = &stats.warning {
+        eprintln!("breachwatch: warning: {name}: {w}");
+    }
+}
+
+/// A thread's findings, rendered into a buffer that is flushed to stdout
+/// in blocks, and its tallies.
+struct Out<'s> {
+    shared: &'s Shared,
+    buf: Vec<u8>,
+    /// The current finding's redacted excerpt, reused for every finding.
+    excerpt: String,
+    jsonl: bw_report::JsonlWriter,
+    by_kind: BTreeMap<Kind, u64>,
+    /// Findings not yet added to the shared counter (read by the progress
+    /// line): threads bumping one atomic per finding contend for its cache
+    /// line, so it is published per output block.
+    unpublished: u64,
+}
+
+impl Out<'_> {
+    /// Renders one finding of `name` (offsets mapped through `offsets`).
+    fn hit(&mut self, name: &str, offsets: &Offsets, hit: Hit<'_>) -> io::Result<()> {
+        let opts = &self.shared.opts;
+        let f = hit.finding;
+        if f.score < opts.min_score {
+            return Ok(());
+        }
+        let (start, end) = offsets.raw_range(name, f.start as u64, f.end as u64)?;
+        *self.by_kind.entry(f.kind).or_default() += 1;
+        self.unpublished += 1;
+        redact_into(f.kind, hit.value(), &mut self.excerpt);
+        let rec = Record {
+            path: name,
+            start: start as usize,
+            end: end as usize,
+            line: hit.line,
+            column: hit.column,
+            kind: f.kind,
+            score: f.score,
+            detector: f.detector,
+            excerpt: &self.excerpt,
+            value: opts
+                .reveal
+                .then(|| String::from_utf8_lossy(hit.value()).into_owned()),
+        };
+        match opts.format {
+            Format::Jsonl => self.jsonl.write(&mut self.buf, &rec)?,
+            Format::Human => bw_report::write_human(&mut self.buf, &rec)?,
+            Format::Sarif => sarif::push_result(&mut self.buf, &rec)?,
+        }
+        if self.buf.len() >= FLUSH_AT {
+            self.publish();
+            flush_to(self.shared, &mut self.buf)?;
+        }
+        Ok(())
+    }
+
+    fn publish(&mut self) {
+        let n = std::mem::take(&mut self.unpublished);
+        self.shared
+            .counters
+            .findings
+            .fetch_add(n, Ordering::Relaxed);
+    }
+
+    fn flush_or_note(&mut self) {
         if let Err(e) = flush_to(self.shared, &mut self.buf) {
             note_write_error(self.shared, e);
         }
     }
 }
 
-impl Drop for Worker<'_> {
+impl Drop for Out<'_> {
     fn drop(&mut self) {
-        self.flush();
+        self.flush_or_note();
         let mut totals = lock(&self.shared.by_kind);
         for (k, n) in std::mem::take(&mut self.by_kind) {
             *totals.entry(k).or_default() += n;
@@ -453,6 +511,10 @@ fn print_summary(shared: &Shared, secs: f64) {
         line.push_str(&format!(" ({})", parts.join(", ")));
     }
     for (what, n) in [
+        (
+            "large files scanned in pieces by several threads",
+            shared.split.load(Ordering::Relaxed),
+        ),
         (
             "binary files skipped",
             shared.binary_skipped.load(Ordering::Relaxed),

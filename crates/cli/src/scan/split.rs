@@ -1,0 +1,191 @@
+//! One large file scanned by several threads at once.
+//!
+//! A breach is often one multi-gigabyte dump or export; read by one thread,
+//! it leaves every other core idle. A large plain file is cut into pieces
+//! ([`bw_detect::StreamScanner::plan`]) that this thread and helpers claim one at a
+//! time, each reading its own part of the file by position. The findings
+//! are those of a one-thread scan, but a file's output lines come in
+//! blocks per piece, not in offset order.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bw_detect::stream::Piece;
+use bw_detect::{Start, MAX_LOOKBEHIND};
+use bw_formats::Offsets;
+
+use super::{start_for, warn_structure, Shared, Worker};
+
+/// Files from this size on are split. Smaller ones take a second or less
+/// on one thread, and a walk usually has other files for the others.
+const SPLIT_AT: u64 = 64 << 20;
+/// Bytes per piece: many pieces per file keep threads busy to the end;
+/// each costs a little state and a look-behind's re-read.
+const PIECE: usize = 16 << 20;
+
+/// Whether `file`, of `len` bytes, is scanned in pieces: a large regular
+/// file (a FIFO cannot be read by position; its length is unknown).
+pub(super) fn worth_it(shared: &Shared, file: &File, len: u64) -> bool {
+    len >= SPLIT_AT && shared.opts.walk.threads > 1 && file.metadata().is_ok_and(|m| m.is_file())
+}
+
+impl Worker<'_> {
+    /// Scans the plain file `name` of `len` bytes in pieces, with as many
+    /// helper threads as are spare. Returns only output errors; read errors
+    /// are reported per piece and the other pieces go on.
+    pub(super) fn scan_split(&mut self, name: &str, file: &File, len: u64) -> io::Result<()> {
+        let shared = self.shared;
+        let mut head = FileAt::new(file, 0, len);
+        let mut first = Vec::new();
+        let want = bw_detect::stream::DEFAULT_CHUNK + MAX_LOOKBEHIND;
+        let got = (&mut head).take(want as u64).read_to_end(&mut first);
+        if let Some(e) = got.err().or(head.err) {
+            self.read_error(name, 0, &e);
+            return Ok(());
+        }
+        let mut binary = false;
+        let hinter = match start_for(&shared.opts, name, &first, &mut binary) {
+            Start::Skip => {
+                shared.binary_skipped.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+            Start::Plain => None,
+            Start::Csv(h) => Some(h),
+        };
+        let len_usize = usize::try_from(len).unwrap_or(usize::MAX);
+        let mut reader = FileAt::new(file, 0, len);
+        let pieces = self
+            .scanner
+            .plan(&shared.engine, &mut reader, len_usize, PIECE, hinter);
+        let pieces = match (pieces, reader.err) {
+            (Ok(p), None) => p,
+            (Err(e), _) | (_, Some(e)) => {
+                self.read_error(name, reader.pos, &e);
+                return Ok(());
+            }
+        };
+        let next = AtomicUsize::new(0);
+        let helpers = take_spare(shared, pieces.len() - 1);
+        let res = std::thread::scope(|s| {
+            let others: Vec<_> = (0..helpers)
+                .map(|_| s.spawn(|| Worker::new(shared).scan_pieces(name, file, &pieces, &next)))
+                .collect();
+            let mut res = self.scan_pieces(name, file, &pieces, &next);
+            for h in others {
+                let r = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                res = res.and(r);
+            }
+            res
+        });
+        shared.spare.fetch_add(helpers, Ordering::Relaxed);
+        shared.counters.files.fetch_add(1, Ordering::Relaxed);
+        if helpers > 0 {
+            shared.split.fetch_add(1, Ordering::Relaxed);
+        }
+        res
+    }
+
+    /// Claims and scans pieces until none is left or output is closed.
+    fn scan_pieces(
+        &mut self,
+        name: &str,
+        file: &File,
+        pieces: &[Piece],
+        next: &AtomicUsize,
+    ) -> io::Result<()> {
+        let shared = self.shared;
+        while !shared.closed.load(Ordering::Relaxed) {
+            let Some(piece) = pieces.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                break;
+            };
+            let bytes = piece.bytes();
+            let mut reader = FileAt::new(file, bytes.start as u64, bytes.end as u64);
+            let out = &mut self.out;
+            let stats = self
+                .scanner
+                .scan_piece(&shared.engine, &mut reader, piece, |hit| {
+                    out.hit(name, &Offsets::Identity, hit)
+                });
+            out.publish();
+            let stats = stats?;
+            shared
+                .counters
+                .bytes
+                .fetch_add(stats.bytes, Ordering::Relaxed);
+            warn_structure(name, &stats);
+            if let Some(e) = &reader.err {
+                self.read_error(name, reader.pos, e);
+            }
+        }
+        Ok(())
+    }
+
+    fn read_error(&self, name: &str, at: u64, e: &io::Error) {
+        eprintln!("breachwatch: {name}: reading at byte {at}: {e}");
+        self.shared.errors.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Takes up to `want` spare threads; returns how many it got.
+fn take_spare(shared: &Shared, want: usize) -> usize {
+    let take = |n: usize| Some(n - n.min(want));
+    match shared
+        .spare
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, take)
+    {
+        Ok(before) | Err(before) => before.min(want),
+    }
+}
+
+/// Reads `file[pos..end]` by position, so that threads share one open
+/// file without sharing a cursor. A read error ends it early and is kept
+/// for the caller to report, as a scanner only sees a shorter stream.
+struct FileAt<'f> {
+    file: &'f File,
+    pos: u64,
+    end: u64,
+    err: Option<io::Error>,
+}
+
+impl<'f> FileAt<'f> {
+    fn new(file: &'f File, pos: u64, end: u64) -> FileAt<'f> {
+        FileAt {
+            file,
+            pos,
+            end,
+            err: None,
+        }
+    }
+}
+
+impl Read for FileAt<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = usize::try_from(self.end.saturating_sub(self.pos)).unwrap_or(usize::MAX);
+        let want = buf.len().min(left);
+        if want == 0 || self.err.is_some() {
+            return Ok(0);
+        }
+        match read_at(self.file, &mut buf[..want], self.pos) {
+            Ok(n) => {
+                self.pos += n as u64;
+                Ok(n)
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
+            Err(e) => {
+                self.err = Some(e);
+                Ok(0)
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], pos: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, pos)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, buf: &mut [u8], pos: u64) -> io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, pos)
+}
