@@ -317,18 +317,26 @@ impl<'s> Worker<'s> {
         file: Option<(&File, u64)>,
     ) -> io::Result<()> {
         match event {
-            bw_formats::Event::Member(member) => match file {
-                // The file's own bytes, as stored: threads can read parts
-                // of it by position.
-                Some((file, len))
-                    if member.depth() == 0
-                        && member.encoding() == Encoding::AsIs
-                        && split::worth_it(self.shared, file, len) =>
-                {
-                    self.scan_split(member.name(), file, len)
-                }
-                _ => self.scan_member(member),
-            },
+            bw_formats::Event::Member(member) => {
+                // The file's own bytes, as stored, can be read in parts by
+                // position.
+                let helpers = match file {
+                    Some((file, len))
+                        if member.depth() == 0 && member.encoding() == Encoding::AsIs =>
+                    {
+                        split::take_helpers(self.shared, file, len)
+                    }
+                    _ => 0,
+                };
+                let res = match file {
+                    Some((file, len)) if helpers > 0 => {
+                        self.scan_split(member.name(), file, len, helpers)
+                    }
+                    _ => self.scan_member(member),
+                };
+                split::give_back(self.shared, helpers);
+                res
+            }
             bw_formats::Event::Error(e) => {
                 eprintln!("breachwatch: {e}");
                 self.shared.errors.fetch_add(1, Ordering::Relaxed);

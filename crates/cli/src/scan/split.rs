@@ -2,14 +2,16 @@
 //!
 //! A breach is often one multi-gigabyte dump or export; read by one thread,
 //! it leaves every other core idle. A large plain file is cut into pieces
-//! ([`bw_detect::StreamScanner::plan`]) that this thread and helpers claim one at a
-//! time, each reading its own part of the file by position. The findings
-//! are those of a one-thread scan, but a file's output lines come in
-//! blocks per piece, not in offset order.
+//! ([`bw_detect::StreamScanner::plan`]) that helpers, and this thread once
+//! it has planned them, take one at a time, each reading its own part of
+//! the file by position. The findings are those of a one-thread scan, but
+//! a file's output lines come in blocks per piece, not in offset order.
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{self, Receiver};
+use std::sync::Mutex;
 
 use bw_detect::stream::Piece;
 use bw_detect::{Start, MAX_LOOKBEHIND};
@@ -24,17 +26,39 @@ const SPLIT_AT: u64 = 64 << 20;
 /// each costs a little state and a look-behind's re-read.
 const PIECE: usize = 16 << 20;
 
-/// Whether `file`, of `len` bytes, is scanned in pieces: a large regular
-/// file (a FIFO cannot be read by position; its length is unknown).
-pub(super) fn worth_it(shared: &Shared, file: &File, len: u64) -> bool {
-    len >= SPLIT_AT && shared.opts.walk.threads > 1 && file.metadata().is_ok_and(|m| m.is_file())
+/// Helper threads taken to scan `file`, of `len` bytes, in pieces; 0 if
+/// it is not worth splitting or no thread is spare. Only large regular
+/// files are split (a FIFO cannot be read by position). Give them back
+/// with [`give_back`].
+pub(super) fn take_helpers(shared: &Shared, file: &File, len: u64) -> usize {
+    if len < SPLIT_AT || !file.metadata().is_ok_and(|m| m.is_file()) {
+        return 0;
+    }
+    let want = usize::try_from(len.div_ceil(PIECE as u64) - 1).unwrap_or(usize::MAX);
+    let take = |n: usize| Some(n - n.min(want));
+    match shared
+        .spare
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, take)
+    {
+        Ok(before) | Err(before) => before.min(want),
+    }
+}
+
+pub(super) fn give_back(shared: &Shared, helpers: usize) {
+    shared.spare.fetch_add(helpers, Ordering::Relaxed);
 }
 
 impl Worker<'_> {
-    /// Scans the plain file `name` of `len` bytes in pieces, with as many
-    /// helper threads as are spare. Returns only output errors; read errors
-    /// are reported per piece and the other pieces go on.
-    pub(super) fn scan_split(&mut self, name: &str, file: &File, len: u64) -> io::Result<()> {
+    /// Scans the plain file `name` of `len` bytes in pieces, with
+    /// `helpers` more threads. Returns only output errors; read errors are
+    /// reported per piece and the other pieces go on.
+    pub(super) fn scan_split(
+        &mut self,
+        name: &str,
+        file: &File,
+        len: u64,
+        helpers: usize,
+    ) -> io::Result<()> {
         let shared = self.shared;
         let mut head = FileAt::new(file, 0, len);
         let mut first = Vec::new();
@@ -54,49 +78,52 @@ impl Worker<'_> {
             Start::Csv(h) => Some(h),
         };
         let len_usize = usize::try_from(len).unwrap_or(usize::MAX);
-        let mut reader = FileAt::new(file, 0, len);
-        let pieces = self
-            .scanner
-            .plan(&shared.engine, &mut reader, len_usize, PIECE, hinter);
-        let pieces = match (pieces, reader.err) {
-            (Ok(p), None) => p,
-            (Err(e), _) | (_, Some(e)) => {
-                self.read_error(name, reader.pos, &e);
-                return Ok(());
-            }
-        };
-        let next = AtomicUsize::new(0);
-        let helpers = take_spare(shared, pieces.len() - 1);
+        let (tx, rx) = mpsc::channel();
+        let rx = Mutex::new(rx);
         let res = std::thread::scope(|s| {
             let others: Vec<_> = (0..helpers)
-                .map(|_| s.spawn(|| Worker::new(shared).scan_pieces(name, file, &pieces, &next)))
+                .map(|_| s.spawn(|| Worker::new(shared).scan_pieces(name, file, &rx)))
                 .collect();
-            let mut res = self.scan_pieces(name, file, &pieces, &next);
+            // Helpers scan the first pieces while this thread plans the
+            // rest (reading ahead for CSV or line state, if needed).
+            let mut reader = FileAt::new(file, 0, len);
+            let planned = self.scanner.plan(
+                &shared.engine,
+                &mut reader,
+                len_usize,
+                PIECE,
+                hinter,
+                |piece| !shared.closed.load(Ordering::Relaxed) && tx.send(piece).is_ok(),
+            );
+            drop(tx);
+            if let Some(e) = planned.err().or(reader.err) {
+                self.read_error(name, reader.pos, &e);
+            }
+            let mut res = self.scan_pieces(name, file, &rx);
             for h in others {
                 let r = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
                 res = res.and(r);
             }
             res
         });
-        shared.spare.fetch_add(helpers, Ordering::Relaxed);
         shared.counters.files.fetch_add(1, Ordering::Relaxed);
-        if helpers > 0 {
-            shared.split.fetch_add(1, Ordering::Relaxed);
-        }
+        shared.split.fetch_add(1, Ordering::Relaxed);
         res
     }
 
-    /// Claims and scans pieces until none is left or output is closed.
+    /// Takes pieces from `pieces` and scans them until the planner is done
+    /// and none is left, or output is closed.
     fn scan_pieces(
         &mut self,
         name: &str,
         file: &File,
-        pieces: &[Piece],
-        next: &AtomicUsize,
+        pieces: &Mutex<Receiver<Piece>>,
     ) -> io::Result<()> {
         let shared = self.shared;
         while !shared.closed.load(Ordering::Relaxed) {
-            let Some(piece) = pieces.get(next.fetch_add(1, Ordering::Relaxed)) else {
+            // Waiting for the planner holds the lock: the other threads
+            // would wait for the same piece anyway.
+            let Ok(piece) = super::lock(pieces).recv() else {
                 break;
             };
             let bytes = piece.bytes();
@@ -104,7 +131,7 @@ impl Worker<'_> {
             let out = &mut self.out;
             let stats = self
                 .scanner
-                .scan_piece(&shared.engine, &mut reader, piece, |hit| {
+                .scan_piece(&shared.engine, &mut reader, &piece, |hit| {
                     out.hit(name, &Offsets::Identity, hit)
                 });
             out.publish();
@@ -124,17 +151,6 @@ impl Worker<'_> {
     fn read_error(&self, name: &str, at: u64, e: &io::Error) {
         eprintln!("breachwatch: {name}: reading at byte {at}: {e}");
         self.shared.errors.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-/// Takes up to `want` spare threads; returns how many it got.
-fn take_spare(shared: &Shared, want: usize) -> usize {
-    let take = |n: usize| Some(n - n.min(want));
-    match shared
-        .spare
-        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, take)
-    {
-        Ok(before) | Err(before) => before.min(want),
     }
 }
 

@@ -101,6 +101,11 @@ impl CsvHinter {
         }
     }
 
+    /// Whether the hinter turned itself off (the rest is plain text).
+    pub fn is_off(&self) -> bool {
+        self.off
+    }
+
     /// Why the hinter turned itself off, if it did.
     pub fn warning(&self) -> Option<&str> {
         self.warning.as_deref()

@@ -58,12 +58,15 @@ impl Piece {
 
 impl StreamScanner {
     /// Cuts a stream of `len` bytes into pieces of `size` bytes (at least
-    /// 64 KiB), in stream order. `hinter` is what sniffing the stream's head chose (see
-    /// [`super::Start::Csv`]); `reader` hands out the stream from its start
-    /// and is read only if a piece needs state from before it: CSV columns
-    /// an enabled detector reads, or lines when this scanner tracks them.
-    /// Only read errors are returned; a stream shorter than `len` gets
-    /// fewer pieces.
+    /// 64 KiB) and hands them to `each` in stream order, as soon as each is
+    /// known, so that threads can scan early pieces while later ones are
+    /// planned; `each` returns `false` to stop. `hinter` is what sniffing
+    /// the stream's head chose (see [`super::Start::Csv`]). `reader` hands
+    /// out the stream from its start and is read only as far as a piece
+    /// needs state from before it: CSV columns an enabled detector reads
+    /// (until the hinter gives up), or lines when this scanner tracks them.
+    /// Only read errors are returned, after the pieces before the error; a
+    /// stream shorter than `len` gets fewer pieces.
     pub fn plan<R: Read>(
         &self,
         engine: &Engine,
@@ -71,44 +74,46 @@ impl StreamScanner {
         len: usize,
         size: usize,
         hinter: Option<CsvHinter>,
-    ) -> io::Result<Vec<Piece>> {
+        mut each: impl FnMut(Piece) -> bool,
+    ) -> io::Result<()> {
         let size = size.max(64 * 1024);
-        let mut first = Piece::whole(engine, hinter, self.lines);
-        let stateful = first.hinter.is_some() || first.lines.is_some();
-        first.report.end = size.min(len);
-        let mut pieces = vec![first];
-        let mut hinter = pieces[0].hinter.clone();
-        let mut lines = pieces[0].lines.clone();
+        let mut piece = Piece::whole(engine, hinter, self.lines);
+        piece.report.end = size.min(len);
         let mut buf = Vec::new();
         let mut pos = 0;
         for start in (size..len).step_by(size) {
-            let origin = start - MAX_LOOKBEHIND;
-            if stateful {
-                // Feed everything before the origin, in blocks.
-                while pos < origin {
-                    buf.clear();
-                    let want = (origin - pos).min(1 << 20);
-                    if fill(&mut reader, &mut buf, want)? {
-                        return Ok(pieces);
-                    }
-                    if let Some(h) = hinter.as_mut() {
-                        h.feed(&buf);
-                        h.forget_before(pos);
-                    }
-                    if let Some(l) = lines.as_mut() {
-                        l.advance(&buf, pos, pos + buf.len());
-                    }
-                    pos += buf.len();
-                }
-            }
-            pieces.push(Piece {
-                origin,
+            let stateful =
+                piece.hinter.as_ref().is_some_and(|h| !h.is_off()) || piece.lines.is_some();
+            let mut next = Piece {
+                origin: start - MAX_LOOKBEHIND,
                 report: start..(start + size).min(len),
-                hinter: hinter.clone(),
-                lines: lines.clone(),
-            });
+                ..piece.clone()
+            };
+            if !each(piece) {
+                return Ok(());
+            }
+            // Feed everything before the next origin, in blocks.
+            while stateful && pos < next.origin {
+                buf.clear();
+                let want = (next.origin - pos).min(1 << 20);
+                if fill(&mut reader, &mut buf, want)? {
+                    return Ok(());
+                }
+                if let Some(h) = next.hinter.as_mut() {
+                    h.feed(&buf);
+                    // The piece needs no cell that ends before its origin;
+                    // each piece waiting for a thread holds a copy.
+                    h.forget_before(pos + buf.len());
+                }
+                if let Some(l) = next.lines.as_mut() {
+                    l.advance(&buf, pos, pos + buf.len());
+                }
+                pos += buf.len();
+            }
+            piece = next;
         }
-        Ok(pieces)
+        each(piece);
+        Ok(())
     }
 
     /// Scans one piece of a [`StreamScanner::plan`]: `reader` hands out the stream bytes

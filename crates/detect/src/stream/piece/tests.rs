@@ -1,3 +1,5 @@
+use std::io;
+
 use super::*;
 use crate::hints::csv::CsvHinter;
 use crate::testutil::Trickle;
@@ -39,18 +41,16 @@ fn pieced(
     let mut s = StreamScanner::with_chunk_size(0);
     s.track_lines(lines);
     let hinter = csv.then(|| CsvHinter::new(b','));
-    let pieces = s
-        .plan(
-            engine,
-            Trickle {
-                data: hay,
-                step: 4093,
-            },
-            hay.len(),
-            size,
-            hinter,
-        )
-        .expect("in-memory reads do not fail");
+    let mut pieces = Vec::new();
+    let reader = Trickle {
+        data: hay,
+        step: 4093,
+    };
+    s.plan(engine, reader, hay.len(), size, hinter, |p| {
+        pieces.push(p);
+        true
+    })
+    .expect("in-memory reads do not fail");
     assert_eq!(pieces.len(), hay.len().div_ceil(size.max(64 * 1024)));
     let (mut got, mut bytes, mut warnings) = (Vec::new(), 0, Vec::new());
     for p in pieces.iter().rev() {
@@ -165,9 +165,64 @@ fn a_stream_shorter_than_planned_is_scanned_as_far_as_it_goes() {
     let hay = text(1000);
     let s = StreamScanner::default();
     // Lines tracked: the plan reads the stream, which ends early.
-    let pieces = s
-        .plan(&engine, &hay[..], hay.len() * 3, 0, None)
-        .expect("in-memory reads do not fail");
+    let mut pieces = Vec::new();
+    s.plan(&engine, &hay[..], hay.len() * 3, 0, None, |p| {
+        pieces.push(p);
+        true
+    })
+    .expect("in-memory reads do not fail");
     assert!(pieces.len() <= hay.len().div_ceil(64 * 1024) + 1);
     assert_eq!(pieces[0].range().start, 0);
+}
+
+/// A reader that fails past `ok` bytes.
+struct FailsAfter<'a> {
+    data: &'a [u8],
+    ok: usize,
+}
+
+impl io::Read for FailsAfter<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.ok == 0 {
+            return Err(io::Error::other("disk on fire"));
+        }
+        let n = out.len().min(self.data.len()).min(self.ok);
+        out[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        self.ok -= n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn planning_reads_only_as_far_as_state_is_needed() {
+    let engine = Engine::new(Kind::ALL);
+    // CSV whose hinter gives up early: the rest needs no column state.
+    let mut hay = b"id,full_name\n1,\"never closed ".to_vec();
+    hay.extend(text(4000));
+    let plan = |lines: bool, hinter: Option<CsvHinter>| {
+        let mut s = StreamScanner::default();
+        s.track_lines(lines);
+        let mut n = 0;
+        let reader = FailsAfter {
+            data: &hay,
+            ok: 300 * 1024,
+        };
+        let res = s.plan(&engine, reader, hay.len(), 0, hinter, |_| {
+            n += 1;
+            true
+        });
+        (res.map_err(|e| e.to_string()), n)
+    };
+    let all = hay.len().div_ceil(64 * 1024);
+    assert!(all > 8);
+    // Neither columns nor lines: nothing is read.
+    assert_eq!(plan(false, None), (Ok(()), all));
+    // Columns until the hinter gives up, then nothing more.
+    assert_eq!(plan(false, Some(CsvHinter::new(b','))), (Ok(()), all));
+    // Lines need every byte: the read error ends the plan after the
+    // pieces before it.
+    let (res, n) = plan(true, None);
+    assert_eq!(res, Err("disk on fire".to_string()));
+    assert!((1..all).contains(&n), "{n} of {all}");
 }
