@@ -12,7 +12,8 @@
 use std::io::{self, Read};
 use std::sync::OnceLock;
 
-use bw_detect::{Engine, Finding, Kind, StreamScanner};
+use bw_detect::hints::csv::CsvHinter;
+use bw_detect::{Engine, Finding, Hit, Kind, Start, StreamScanner};
 
 /// Bytes at the front of an input that choose the scan's parameters; the
 /// rest is the body. Shorter inputs are padded with zeros.
@@ -215,11 +216,7 @@ pub fn check_case(case: &Case) {
                 f.start,
                 f.end
             );
-            got.push(Reported {
-                finding: f,
-                line: hit.line,
-                column: hit.column,
-            });
+            got.push(reported(&hit));
             Ok(())
         },
     );
@@ -243,6 +240,68 @@ pub fn check_case(case: &Case) {
             r.finding.start
         );
     }
+
+    // Pieces, scanned last first, report what the stream scan did: plain,
+    // and with CSV column state carried from the stream's start.
+    assert!(
+        pieced(case, None) == got,
+        "plain pieces differ from the stream scan"
+    );
+    let csv = || Some(CsvHinter::new(b','));
+    let mut streamed = Vec::new();
+    StreamScanner::with_chunk_size(case.chunk)
+        .scan_structured(
+            engine,
+            ShortReads::new(hay, case.max_read, case.interrupts, case.seed),
+            |_| Start::Csv(CsvHinter::new(b',')),
+            |hit| {
+                streamed.push(reported(&hit));
+                Ok(())
+            },
+        )
+        .unwrap_or_else(|e| panic!("scanning an in-memory stream failed: {e}"));
+    assert!(
+        pieced(case, csv()) == streamed,
+        "CSV pieces differ from the stream scan"
+    );
+}
+
+fn reported(hit: &Hit<'_>) -> Reported {
+    Reported {
+        finding: hit.finding,
+        line: hit.line,
+        column: hit.column,
+    }
+}
+
+/// The findings of `case` scanned in pieces (of at least 512 bytes, so a
+/// case stays quick), last piece first, in stream order.
+fn pieced(case: &Case, hinter: Option<CsvHinter>) -> Vec<Reported> {
+    let engine = engine();
+    let hay = &case.hay;
+    let mut scanner = StreamScanner::with_chunk_size(case.chunk);
+    let mut pieces = Vec::new();
+    let reader = ShortReads::new(hay, case.max_read, case.interrupts, case.seed);
+    scanner
+        .plan(engine, reader, hay.len(), 512 + case.chunk, hinter, |p| {
+            pieces.push(p);
+            true
+        })
+        .unwrap_or_else(|e| panic!("planning an in-memory stream failed: {e}"));
+    let mut got = Vec::new();
+    for p in pieces.iter().rev() {
+        let r = p.bytes();
+        let data = &hay[r.start..r.end.min(hay.len())];
+        let reader = ShortReads::new(data, case.max_read, case.interrupts, case.seed);
+        scanner
+            .scan_piece(engine, reader, p, |hit| {
+                got.push(reported(&hit));
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("scanning an in-memory piece failed: {e}"));
+    }
+    got.sort_by_key(|r| r.finding.start);
+    got
 }
 
 /// The engine's documented output contract: in bounds, non-empty, sorted,

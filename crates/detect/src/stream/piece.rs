@@ -58,7 +58,7 @@ impl Piece {
 
 impl StreamScanner {
     /// Cuts a stream of `len` bytes into pieces of `size` bytes (at least
-    /// 64 KiB) and hands them to `each` in stream order, as soon as each is
+    /// one) and hands them to `each` in stream order, as soon as each is
     /// known, so that threads can scan early pieces while later ones are
     /// planned; `each` returns `false` to stop. `hinter` is what sniffing
     /// the stream's head chose (see [`super::Start::Csv`]). `reader` hands
@@ -76,7 +76,7 @@ impl StreamScanner {
         hinter: Option<CsvHinter>,
         mut each: impl FnMut(Piece) -> bool,
     ) -> io::Result<()> {
-        let size = size.max(64 * 1024);
+        let size = size.max(1);
         let mut piece = Piece::whole(engine, hinter, self.lines);
         piece.report.end = size.min(len);
         let mut buf = Vec::new();
@@ -85,7 +85,7 @@ impl StreamScanner {
             let stateful =
                 piece.hinter.as_ref().is_some_and(|h| !h.is_off()) || piece.lines.is_some();
             let mut next = Piece {
-                origin: start - MAX_LOOKBEHIND,
+                origin: start.saturating_sub(MAX_LOOKBEHIND),
                 report: start..(start + size).min(len),
                 ..piece.clone()
             };

@@ -51,7 +51,7 @@ fn pieced(
         true
     })
     .expect("in-memory reads do not fail");
-    assert_eq!(pieces.len(), hay.len().div_ceil(size.max(64 * 1024)));
+    assert_eq!(pieces.len(), hay.len().div_ceil(size));
     let (mut got, mut bytes, mut warnings) = (Vec::new(), 0, Vec::new());
     for p in pieces.iter().rev() {
         let r = p.bytes();
@@ -109,6 +109,21 @@ fn pieces_report_what_the_whole_stream_scan_reports() {
     }
 }
 
+#[test]
+fn pieces_smaller_than_the_overlap_still_add_up() {
+    let engine = Engine::new(Kind::ALL);
+    let hay = text(40);
+    for lines in [true, false] {
+        let (want, _) = whole(&engine, &hay, false, lines);
+        assert!(want.len() > 100);
+        for size in [1, 7, 100, 511, 512, 513, 4000] {
+            let (got, bytes, _) = pieced(&engine, &hay, size, false, lines);
+            assert_eq!(bytes, hay.len() as u64, "size {size}");
+            assert!(got == want, "size {size}, lines {lines}");
+        }
+    }
+}
+
 /// A CSV export whose quoted cells hold delimiters and newlines, so that
 /// a piece starting anywhere cannot tell the column from its own bytes.
 fn csv(rows: u32) -> Vec<u8> {
@@ -135,7 +150,7 @@ fn csv_pieces_carry_the_column_state() {
     // The columns change what is found: without them the scan differs.
     let (plain, _) = whole(&engine, &hay, false, false);
     assert_ne!(plain, want);
-    for size in [0, 150_000] {
+    for size in [65_536, 150_000] {
         let (got, bytes, warnings) = pieced(&engine, &hay, size, true, false);
         assert_eq!(bytes, hay.len() as u64);
         assert!(warnings.is_empty());
@@ -154,7 +169,7 @@ fn a_csv_warning_is_given_once_by_the_last_piece() {
     hay.extend(csv(3000));
     let (want, warning) = whole(&engine, &hay, true, false);
     assert!(warning.is_some());
-    let (got, _, warnings) = pieced(&engine, &hay, 0, true, false);
+    let (got, _, warnings) = pieced(&engine, &hay, 65_536, true, false);
     assert!(got == want);
     assert_eq!(warnings, vec![warning.unwrap_or_default()]);
 }
@@ -166,7 +181,7 @@ fn a_stream_shorter_than_planned_is_scanned_as_far_as_it_goes() {
     let s = StreamScanner::default();
     // Lines tracked: the plan reads the stream, which ends early.
     let mut pieces = Vec::new();
-    s.plan(&engine, &hay[..], hay.len() * 3, 0, None, |p| {
+    s.plan(&engine, &hay[..], hay.len() * 3, 65_536, None, |p| {
         pieces.push(p);
         true
     })
@@ -208,7 +223,7 @@ fn planning_reads_only_as_far_as_state_is_needed() {
             data: &hay,
             ok: 300 * 1024,
         };
-        let res = s.plan(&engine, reader, hay.len(), 0, hinter, |_| {
+        let res = s.plan(&engine, reader, hay.len(), 65_536, hinter, |_| {
             n += 1;
             true
         });
