@@ -320,15 +320,11 @@ impl<'s> Worker<'s> {
             bw_formats::Event::Member(member) => {
                 // The file's own bytes, as stored, can be read in parts by
                 // position.
-                let helpers = match file {
-                    Some((file, len))
-                        if member.depth() == 0 && member.encoding() == Encoding::AsIs =>
-                    {
-                        split::take_helpers(self.shared, file, len)
-                    }
-                    _ => 0,
-                };
-                let res = match file {
+                let whole =
+                    file.filter(|_| member.depth() == 0 && member.encoding() == Encoding::AsIs);
+                let helpers =
+                    whole.map_or(0, |(file, len)| split::take_helpers(self.shared, file, len));
+                let res = match whole {
                     Some((file, len)) if helpers > 0 => {
                         self.scan_split(member.name(), file, len, helpers)
                     }
@@ -363,13 +359,7 @@ impl<'s> Worker<'s> {
             .scan_structured(&shared.engine, member, sniff, |hit: Hit<'_>| {
                 out.hit(&name, &offsets, hit)
             });
-        out.publish();
-        let stats = stats?;
-        shared
-            .counters
-            .bytes
-            .fetch_add(stats.bytes, Ordering::Relaxed);
-        warn_structure(&name, &stats);
+        out.done(&name, stats)?;
         if binary {
             shared.binary_skipped.fetch_add(1, Ordering::Relaxed);
         } else {
@@ -389,13 +379,6 @@ fn start_for(opts: &Options, name: &str, first: &[u8], binary: &mut bool) -> Sta
         Start::Csv(csv)
     } else {
         Start::Plain
-    }
-}
-
-/// Malformed CSV: the rest of the file was scanned as plain text.
-fn warn_structure(name: &str, stats: &StreamStats) {
-    if let Some(w) = &stats.warning {
-        eprintln!("breachwatch: warning: {name}: {w}");
     }
 }
 
@@ -448,6 +431,22 @@ impl Out<'_> {
         if self.buf.len() >= FLUSH_AT {
             self.publish();
             flush_to(self.shared, &mut self.buf)?;
+        }
+        Ok(())
+    }
+
+    /// Accounts for one scanned stream of `name` (a member or a piece):
+    /// its findings and bytes, and its structure warning (malformed CSV:
+    /// the rest was scanned as plain text). Passes on an output error.
+    fn done(&mut self, name: &str, stats: io::Result<StreamStats>) -> io::Result<()> {
+        self.publish();
+        let stats = stats?;
+        self.shared
+            .counters
+            .bytes
+            .fetch_add(stats.bytes, Ordering::Relaxed);
+        if let Some(w) = &stats.warning {
+            eprintln!("breachwatch: warning: {name}: {w}");
         }
         Ok(())
     }

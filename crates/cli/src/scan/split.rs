@@ -17,7 +17,7 @@ use bw_detect::stream::Piece;
 use bw_detect::{Start, MAX_LOOKBEHIND};
 use bw_formats::Offsets;
 
-use super::{start_for, warn_structure, Shared, Worker};
+use super::{start_for, Shared, Worker};
 
 /// Files from this size on are split. Smaller ones take a second or less
 /// on one thread, and a walk usually has other files for the others.
@@ -134,13 +134,7 @@ impl Worker<'_> {
                 .scan_piece(&shared.engine, &mut reader, &piece, |hit| {
                     out.hit(name, &Offsets::Identity, hit)
                 });
-            out.publish();
-            let stats = stats?;
-            shared
-                .counters
-                .bytes
-                .fetch_add(stats.bytes, Ordering::Relaxed);
-            warn_structure(name, &stats);
+            out.done(name, stats)?;
             if let Some(e) = &reader.err {
                 self.read_error(name, reader.pos, e);
             }
