@@ -95,7 +95,7 @@ impl StreamScanner {
             // Feed everything before the next origin, in blocks.
             while stateful && pos < next.origin {
                 buf.clear();
-                let want = (next.origin - pos).min(1 << 20);
+                let want = (next.origin - pos).min(64 << 10);
                 if fill(&mut reader, &mut buf, want)? {
                     return Ok(());
                 }
