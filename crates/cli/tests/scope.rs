@@ -911,3 +911,47 @@ fn a_card_beside_a_customer_name_is_exposed_with_them_in_scope_and_obligations()
         "{row}"
     );
 }
+
+/// A leak piped in as `<(zcat leak.gz)` arrives as a FIFO: it is read as a
+/// stream, and its evidence records the bytes read and their hash.
+#[cfg(unix)]
+#[test]
+fn a_fifo_leak_is_scoped_as_a_stream() {
+    let (s, people) = setup();
+    let leak = format!(
+        "order 1 for {} {} <{}>\n",
+        people[3].first, people[3].last, people[3].email
+    );
+    let fifo = s.path("leak.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let writer = {
+        let (fifo, leak) = (fifo.clone(), leak.clone());
+        std::thread::spawn(move || std::fs::write(fifo, leak).expect("write fifo"))
+    };
+    let r = s.run(&["scope", "leak.pipe", "--format", "jsonl"]);
+    writer.join().expect("writer");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        affected(&r).contains_key(people[3].id.as_str()),
+        "{}",
+        r.stdout
+    );
+    let lines = r.jsonl();
+    let f = &lines.last().expect("summary line")["summary"]["files"][0];
+    assert_eq!(f["path"], "leak.pipe");
+    assert_eq!(f["size"], leak.len() as u64);
+    let digest = sha2_hex(leak.as_bytes());
+    assert_eq!(f["sha256"].as_str(), Some(digest.as_str()));
+}
+
+fn sha2_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

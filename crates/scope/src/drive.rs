@@ -223,35 +223,24 @@ impl<'s, 'c, 'r> Worker<'s, 'c, 'r> {
         let name = hay.display();
         self.counts = [0; 3];
         let formats = &self.shared.formats;
-        let (res, sha, size) = match hay {
-            Haystack::File { file, len, path } => {
+        let hashed = match hay {
+            // A FIFO (`<(zcat leak.gz)`) cannot seek: read it as a stream.
+            Haystack::File { file, len, .. } if file.metadata().is_ok_and(|m| m.is_file()) => {
                 let mut reader = Hashing::new(file);
                 let res = bw_formats::expand_seekable(&name, &mut reader, formats, |ev| {
                     self.on_event(ev)
                 });
-                match reader.finish_seekable() {
-                    Ok(sha) => (res, sha, len),
-                    Err(e) => {
-                        lock(&self.shared.errors).push(item_error(
-                            path.display().to_string(),
-                            format!("hashing for evidence: {e}"),
-                        ));
-                        return;
-                    }
-                }
+                reader.finish_seekable().map(|sha| (res, sha, len))
             }
-            Haystack::Stdin => {
-                let mut reader = Hashing::new(io::stdin().lock());
-                let res = bw_formats::expand(&name, &mut reader, formats, |ev| self.on_event(ev));
-                let size = reader.pos;
-                match reader.finish_stream() {
-                    Ok(sha) => (res, sha, size),
-                    Err(e) => {
-                        lock(&self.shared.errors)
-                            .push(item_error(name, format!("hashing for evidence: {e}")));
-                        return;
-                    }
-                }
+            Haystack::File { file, .. } => self.stream(&name, file),
+            Haystack::Stdin => self.stream(&name, io::stdin().lock()),
+        };
+        let (res, sha, size) = match hashed {
+            Ok(h) => h,
+            Err(e) => {
+                lock(&self.shared.errors)
+                    .push(item_error(name, format!("hashing for evidence: {e}")));
+                return;
             }
         };
         if let Err(e) = res {
@@ -268,6 +257,20 @@ impl<'s, 'c, 'r> Worker<'s, 'c, 'r> {
                 findings: kind_counts(&self.counts),
             });
         }
+    }
+
+    /// Expands a stream that cannot seek, hashing every byte; returns the
+    /// expansion's result, the hash and the bytes read.
+    fn stream(
+        &mut self,
+        name: &str,
+        input: impl Read,
+    ) -> io::Result<(io::Result<bw_formats::Summary>, String, u64)> {
+        let formats = &self.shared.formats;
+        let mut reader = Hashing::new(input);
+        let res = bw_formats::expand(name, &mut reader, formats, |ev| self.on_event(ev));
+        let size = reader.pos;
+        Ok((res, reader.finish_stream()?, size))
     }
 
     fn on_event(&mut self, event: bw_formats::Event<'_>) -> io::Result<()> {

@@ -9,7 +9,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::Mutex;
 
@@ -50,8 +50,8 @@ pub(super) fn give_back(shared: &Shared, helpers: usize) {
 
 impl Worker<'_> {
     /// Scans the plain file `name` of `len` bytes in pieces, with
-    /// `helpers` more threads. Returns only output errors; read errors are
-    /// reported per piece and the other pieces go on.
+    /// `helpers` more threads. Returns only output errors; the first read
+    /// error is reported (once for the file) and the other pieces go on.
     pub(super) fn scan_split(
         &mut self,
         name: &str,
@@ -60,12 +60,13 @@ impl Worker<'_> {
         helpers: usize,
     ) -> io::Result<()> {
         let shared = self.shared;
+        let failed = AtomicBool::new(false);
         let mut head = FileAt::new(file, 0, len);
         let mut first = Vec::new();
         let want = bw_detect::stream::DEFAULT_CHUNK + MAX_LOOKBEHIND;
         let got = (&mut head).take(want as u64).read_to_end(&mut first);
         if let Some(e) = got.err().or(head.err) {
-            self.read_error(name, 0, &e);
+            self.read_error(name, 0, &e, &failed);
             return Ok(());
         }
         let mut binary = false;
@@ -82,7 +83,7 @@ impl Worker<'_> {
         let rx = Mutex::new(rx);
         let res = std::thread::scope(|s| {
             let others: Vec<_> = (0..helpers)
-                .map(|_| s.spawn(|| Worker::new(shared).scan_pieces(name, file, &rx)))
+                .map(|_| s.spawn(|| Worker::new(shared).scan_pieces(name, file, &rx, &failed)))
                 .collect();
             // Helpers scan the first pieces while this thread plans the
             // rest (reading ahead for CSV or line state, if needed).
@@ -97,9 +98,9 @@ impl Worker<'_> {
             );
             drop(tx);
             if let Some(e) = planned.err().or(reader.err) {
-                self.read_error(name, reader.pos, &e);
+                self.read_error(name, reader.pos, &e, &failed);
             }
-            let mut res = self.scan_pieces(name, file, &rx);
+            let mut res = self.scan_pieces(name, file, &rx, &failed);
             for h in others {
                 let r = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
                 res = res.and(r);
@@ -118,6 +119,7 @@ impl Worker<'_> {
         name: &str,
         file: &File,
         pieces: &Mutex<Receiver<Piece>>,
+        failed: &AtomicBool,
     ) -> io::Result<()> {
         let shared = self.shared;
         while !shared.closed.load(Ordering::Relaxed) {
@@ -136,15 +138,19 @@ impl Worker<'_> {
                 });
             out.done(name, stats)?;
             if let Some(e) = &reader.err {
-                self.read_error(name, reader.pos, e);
+                self.read_error(name, reader.pos, e, failed);
             }
         }
         Ok(())
     }
 
-    fn read_error(&self, name: &str, at: u64, e: &io::Error) {
-        eprintln!("breachwatch: {name}: reading at byte {at}: {e}");
-        self.shared.errors.fetch_add(1, Ordering::Relaxed);
+    /// Reports a read error of the file, unless one was already (the
+    /// other pieces may well fail alike).
+    fn read_error(&self, name: &str, at: u64, e: &io::Error, failed: &AtomicBool) {
+        if !failed.swap(true, Ordering::Relaxed) {
+            eprintln!("breachwatch: {name}: reading at byte {at}: {e}");
+            self.shared.errors.fetch_add(1, Ordering::Relaxed);
+        }
     }
 }
 
