@@ -1,7 +1,7 @@
 //! The scope driver: walk, expand, scan, group into records, match.
 //!
 //! The walking and expansion loop mirrors `breachwatch scan`'s (the CLI's
-//! `scan.rs`) on purpose rather than sharing it: scan prints findings as
+//! `scan/mod.rs`) on purpose rather than sharing it: scan prints findings as
 //! they come, scope only groups them, and the loop is short.
 
 use std::io::{self, Read, Seek, SeekFrom};

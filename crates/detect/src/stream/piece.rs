@@ -116,8 +116,8 @@ impl StreamScanner {
         Ok(())
     }
 
-    /// Scans one piece of a [`StreamScanner::plan`]: `reader` hands out the stream bytes
-    /// [`Piece::bytes`] (fewer if the stream ends). Calls `on_hit` for the
+    /// Scans one piece of a [`StreamScanner::plan`]: `reader` hands out
+    /// the stream bytes [`Piece::bytes`] (fewer if the stream ends). Calls `on_hit` for the
     /// piece's findings in stream order. The statistics count the piece's
     /// own bytes; only the piece that reaches the stream's end carries the
     /// stream's structure warning, as only it has seen all of the stream.
