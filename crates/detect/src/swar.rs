@@ -7,6 +7,13 @@ pub(crate) const LO: u64 = 0x0101_0101_0101_0101;
 /// The high bit of every byte.
 pub(crate) const HI: u64 = 0x8080_8080_8080_8080;
 
+/// The eight bytes of `hay` at `i` as one little-endian word (byte `i`
+/// in the lowest lane), or `None` if fewer than eight remain.
+pub(crate) fn load(hay: &[u8], i: usize) -> Option<u64> {
+    let block: [u8; 8] = hay.get(i..i + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(block))
+}
+
 /// The high bit of each byte of `x7` (bytes below 0x80) that lies in
 /// `lo..=hi`. Exact: no lane can carry or borrow into its neighbour.
 pub(crate) const fn in_range(x7: u64, lo: u8, hi: u8) -> u64 {

@@ -75,10 +75,8 @@ pub(super) fn next_run(hay: &[u8], mut i: usize) -> Option<(usize, usize)> {
             .take_while(|b| b.is_ascii_digit())
             .count()
     };
-    while let Some(block) = hay.get(i..i + 8) {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(block);
-        let digits = swar::digits(u64::from_le_bytes(a));
+    while let Some(x) = swar::load(hay, i) {
+        let digits = swar::digits(x);
         if digits == 0 {
             i += 8;
             continue;

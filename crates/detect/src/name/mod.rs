@@ -23,7 +23,7 @@ mod tests;
 
 use crate::context::{is_word_byte, ContextWords};
 use crate::hints::Field;
-use crate::{Finding, Hints, Kind};
+use crate::{swar, Finding, Hints, Kind};
 use lexicon::{lower, Lexicon, MAX_TOKEN};
 
 /// Longest run of name words considered, in bytes (tags included).
@@ -215,10 +215,8 @@ impl NameDetector {
         let mut i = 0;
         while i < hay.len() {
             // Most text has no capital or non-ASCII byte in a given eight.
-            if let Some(chunk) = hay.get(i..i + 8) {
-                let mut w = [0u8; 8];
-                w.copy_from_slice(chunk);
-                if !may_start_name(u64::from_le_bytes(w)) {
+            if let Some(x) = swar::load(hay, i) {
+                if !may_start_name(x) {
                     i += 8;
                     continue;
                 }
@@ -779,18 +777,10 @@ impl NameDetector {
     }
 }
 
-/// Whether any of eight bytes is an ASCII capital or a non-ASCII byte
-/// (SWAR: with no byte >= 0x80, adding 0x3F or 0x25 to each byte cannot
-/// carry into the next, and sets its top bit iff it is >= 'A' or > 'Z').
+/// Whether any of eight bytes is an ASCII capital or a non-ASCII byte.
 fn may_start_name(w: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const TOPS: u64 = 0x8080_8080_8080_8080;
-    if w & TOPS != 0 {
-        return true;
-    }
-    let ge_a = w.wrapping_add(ONES * (0x80 - u64::from(b'A')));
-    let gt_z = w.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1));
-    ge_a & !gt_z & TOPS != 0
+    // With no byte >= 0x80, `in_range` is exact.
+    w & swar::HI != 0 || swar::in_range(w, b'A', b'Z') != 0
 }
 
 fn finding(start: usize, end: usize, score: f32, detector: &'static str) -> Finding {

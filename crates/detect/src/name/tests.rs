@@ -266,3 +266,19 @@ fn ascii_surname_path_agrees_with_the_general_one() {
     }
     assert!(d.surname_ascii(b"O'Brien") && d.surname_ascii(b"Smith-Jones"));
 }
+
+#[test]
+fn the_eight_byte_skip_sees_every_capital_and_non_ascii_byte() {
+    for lane in 0..8 {
+        for b in 0..=255u8 {
+            let mut w = [b'a'; 8];
+            w[lane] = b;
+            let want = b.is_ascii_uppercase() || b >= 0x80;
+            assert_eq!(
+                may_start_name(u64::from_le_bytes(w)),
+                want,
+                "{b:#x} at {lane}"
+            );
+        }
+    }
+}

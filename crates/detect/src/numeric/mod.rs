@@ -599,10 +599,7 @@ struct Span {
 
 /// The next digit at or after `i`, or `hay.len()`. Eight bytes at a time.
 fn next_digit(hay: &[u8], mut i: usize) -> usize {
-    while let Some(chunk) = hay.get(i..i + 8) {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(b);
+    while let Some(x) = swar::load(hay, i) {
         let hits = swar::digits(x);
         if hits != 0 {
             return i + (hits.trailing_zeros() / 8) as usize;
@@ -619,10 +616,8 @@ fn next_digit(hay: &[u8], mut i: usize) -> usize {
 /// UUIDs and identifiers with digits in them are frequent in logs and
 /// exports and each is skipped whole.
 fn skip_word_bytes(hay: &[u8], mut i: usize) -> usize {
-    while let Some(chunk) = hay.get(i..i + 8) {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(chunk);
-        let other = !word_bytes(u64::from_le_bytes(b)) & swar::HI;
+    while let Some(x) = swar::load(hay, i) {
+        let other = !word_bytes(x) & swar::HI;
         if other != 0 {
             return i + (other.trailing_zeros() / 8) as usize;
         }
