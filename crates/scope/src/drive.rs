@@ -224,15 +224,21 @@ impl<'s, 'c, 'r> Worker<'s, 'c, 'r> {
         self.counts = [0; 3];
         let formats = &self.shared.formats;
         let hashed = match hay {
-            // A FIFO (`<(zcat leak.gz)`) cannot seek: read it as a stream.
-            Haystack::File { file, len, .. } if file.metadata().is_ok_and(|m| m.is_file()) => {
+            Haystack::File {
+                file,
+                len: Some(len),
+                ..
+            } => {
                 let mut reader = Hashing::new(file);
                 let res = bw_formats::expand_seekable(&name, &mut reader, formats, |ev| {
                     self.on_event(ev)
                 });
                 reader.finish_seekable().map(|sha| (res, sha, len))
             }
-            Haystack::File { file, .. } => self.stream(&name, file),
+            // A FIFO (`<(zcat leak.gz)`) cannot seek: read it as a stream.
+            Haystack::File {
+                file, len: None, ..
+            } => self.stream(&name, file),
             Haystack::Stdin => self.stream(&name, io::stdin().lock()),
         };
         let (res, sha, size) = match hashed {

@@ -39,7 +39,13 @@ impl Default for WalkOptions {
 #[derive(Debug)]
 pub enum Haystack {
     /// A file, opened, with the path as reached from the argument given.
-    File { path: PathBuf, file: File, len: u64 },
+    /// `len` is `None` for a FIFO, whose length is unknown until read (and
+    /// which cannot seek); a regular file's length otherwise.
+    File {
+        path: PathBuf,
+        file: File,
+        len: Option<u64>,
+    },
     /// Standard input (the argument `-`).
     Stdin,
 }
@@ -175,7 +181,7 @@ fn open_entry(entry: &ignore::DirEntry, max: Option<u64>) -> Opened {
         let what = special_kind(&ft);
         // A FIFO named on the command line is how `<(cmd)` arrives: read it.
         if explicit && what == "fifo" {
-            return open_file(path, u64::MAX);
+            return open_file(path, None);
         }
         if explicit {
             return Opened::Err(SourceError::NotAFile {
@@ -190,10 +196,10 @@ fn open_entry(entry: &ignore::DirEntry, max: Option<u64>) -> Opened {
             return Opened::Skip(Skip::TooLarge(path.to_path_buf(), meta.len()));
         }
     }
-    open_file(path, meta.len())
+    open_file(path, Some(meta.len()))
 }
 
-fn open_file(path: &Path, len: u64) -> Opened {
+fn open_file(path: &Path, len: Option<u64>) -> Opened {
     match File::open(path) {
         Ok(file) => Opened::File(Haystack::File {
             path: path.to_path_buf(),

@@ -295,7 +295,7 @@ impl<'s> Worker<'s> {
             Haystack::File { file, len, .. } => {
                 let file = &file;
                 bw_formats::expand_seekable(&name, file, formats, |ev| {
-                    self.on_event(ev, Some((file, len)))
+                    self.on_event(ev, len.map(|len| (file, len)))
                 })
             }
             Haystack::Stdin => bw_formats::expand(&name, io::stdin().lock(), formats, |ev| {
@@ -310,7 +310,8 @@ impl<'s> Worker<'s> {
         self.out.flush_or_note();
     }
 
-    /// `file` is the open file and its length when the input is one.
+    /// `file` is the open file and its length when the input is a regular
+    /// file.
     fn on_event(
         &mut self,
         event: bw_formats::Event<'_>,
@@ -322,8 +323,7 @@ impl<'s> Worker<'s> {
                 // position.
                 let whole =
                     file.filter(|_| member.depth() == 0 && member.encoding() == Encoding::AsIs);
-                let helpers =
-                    whole.map_or(0, |(file, len)| split::take_helpers(self.shared, file, len));
+                let helpers = whole.map_or(0, |(_, len)| split::take_helpers(self.shared, len));
                 let res = match whole {
                     Some((file, len)) if helpers > 0 => {
                         self.scan_split(member.name(), file, len, helpers)

@@ -26,12 +26,11 @@ const SPLIT_AT: u64 = 64 << 20;
 /// each costs a little state and a look-behind's re-read.
 const PIECE: usize = 16 << 20;
 
-/// Helper threads taken to scan `file`, of `len` bytes, in pieces; 0 if
-/// it is not worth splitting or no thread is spare. Only large regular
-/// files are split (a FIFO cannot be read by position). Give them back
+/// Helper threads taken to scan a regular file of `len` bytes in pieces;
+/// 0 if it is not worth splitting or no thread is spare. Give them back
 /// with [`give_back`].
-pub(super) fn take_helpers(shared: &Shared, file: &File, len: u64) -> usize {
-    if len < SPLIT_AT || !file.metadata().is_ok_and(|m| m.is_file()) {
+pub(super) fn take_helpers(shared: &Shared, len: u64) -> usize {
+    if len < SPLIT_AT {
         return 0;
     }
     let want = usize::try_from(len.div_ceil(PIECE as u64) - 1).unwrap_or(usize::MAX);
