@@ -200,12 +200,7 @@ fn symlinks_dangling_and_looping() {
 fn fifos_and_devices() {
     let s = Scratch::new();
     s.write("tree/a.txt", format!("{CARD}\n").as_bytes());
-    let fifo = s.path("tree/pipe");
-    let ok = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo");
-    assert!(ok.success());
+    let fifo = s.fifo("tree/pipe");
     // Met while walking: skipped (never blocks on a FIFO nobody writes to).
     let r = s.run(&["scan", "tree", "--format", "jsonl"]);
     assert_eq!(r.code, 1, "stderr: {}", r.stderr);

@@ -922,12 +922,7 @@ fn a_fifo_leak_is_scoped_as_a_stream() {
         "order 1 for {} {} <{}>\n",
         people[3].first, people[3].last, people[3].email
     );
-    let fifo = s.path("leak.pipe");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo");
-    assert!(made.success());
+    let fifo = s.fifo("leak.pipe");
     let writer = {
         let (fifo, leak) = (fifo.clone(), leak.clone());
         std::thread::spawn(move || std::fs::write(fifo, leak).expect("write fifo"))

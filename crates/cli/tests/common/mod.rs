@@ -31,6 +31,15 @@ impl Scratch {
         p
     }
 
+    /// A FIFO at `rel` (as `<(cmd)` arrives); nothing writes to it yet.
+    #[cfg(unix)]
+    pub fn fifo(&self, rel: &str) -> PathBuf {
+        let p = self.path(rel);
+        let made = Command::new("mkfifo").arg(&p).status().expect("mkfifo");
+        assert!(made.success(), "mkfifo {}", p.display());
+        p
+    }
+
     /// `breachwatch ARGS` with this scratch dir as home and working dir.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_breachwatch"));
