@@ -31,6 +31,14 @@ impl Kind {
         Kind::DateOfBirth,
     ];
 
+    /// How many kinds there are: the length of per-kind tables.
+    pub const COUNT: usize = Kind::LIST.len();
+
+    /// The kind's place in per-kind tables (its place in [`Kind::ALL`]).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The stable, snake_case name used in every output format.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -2,12 +2,16 @@
 //! Lines and SARIF 2.1.0, and owns redaction.
 //!
 //! It must never print a raw value unless the caller asked to reveal it:
-//! every record carries a redacted excerpt, and the raw value only when
-//! [`Record::value`] is set.
+//! a record carries the matched bytes, and every writer prints only their
+//! redaction unless [`Record::reveal`] is set. Redacting here, in the one
+//! place that writes, means no caller can pass a raw value off as an
+//! excerpt.
 
+mod json;
 pub mod redact;
 pub mod sarif;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use bw_detect::Kind;
@@ -23,10 +27,22 @@ pub struct Record<'a> {
     pub kind: Kind,
     pub score: f32,
     pub detector: &'static str,
+    /// The matched bytes. Never printed as they are unless `reveal`.
+    pub value: &'a [u8],
+    /// Print the raw value beside the redacted excerpt (`--reveal`).
+    pub reveal: bool,
+}
+
+impl Record<'_> {
     /// The redacted value: safe to show and to store.
-    pub excerpt: &'a str,
-    /// The raw value, only with `--reveal`.
-    pub value: Option<String>,
+    pub fn excerpt(&self) -> String {
+        redact::redact(self.kind, self.value)
+    }
+
+    /// The raw value as text, only when asked to reveal it.
+    pub fn revealed(&self) -> Option<Cow<'_, str>> {
+        self.reveal.then(|| String::from_utf8_lossy(self.value))
+    }
 }
 
 /// Output formats.
@@ -39,11 +55,12 @@ pub enum Format {
 
 /// Writes records as JSON Lines, one a line: `path`, `start`, `end`,
 /// `kind`, `score` (rounded to thousandths), `detector`, `excerpt`, and
-/// `value` only when set. Written by hand rather than through serde: a
+/// `value` only when revealed. Written by hand rather than through serde: a
 /// dense scan reports millions of findings, and the generic serializer was
-/// 10% of it. The escaped `path` field is rendered once per file rather
-/// than once per finding: a dense file reports thousands of findings, each
-/// of which escaped and copied the same path.
+/// 10% of it. The excerpt is redacted straight into the output, and the
+/// escaped `path` field is rendered once per file rather than once per
+/// finding: a dense file reports thousands of findings, each of which
+/// escaped and copied the same path.
 #[derive(Default)]
 pub struct JsonlWriter {
     /// The path `head` was rendered for.
@@ -53,30 +70,31 @@ pub struct JsonlWriter {
 }
 
 impl JsonlWriter {
-    pub fn write<W: Write>(&mut self, out: &mut W, rec: &Record<'_>) -> io::Result<()> {
+    /// Appends `rec` as one line to `out`.
+    pub fn write(&mut self, out: &mut Vec<u8>, rec: &Record<'_>) {
         if self.head.is_empty() || self.path != rec.path {
             self.path.clear();
             self.path.push_str(rec.path);
             self.head.clear();
             self.head.extend_from_slice(b"{\"path\":");
-            json_str(&mut self.head, rec.path)?;
+            json::string(&mut self.head, rec.path);
             self.head.extend_from_slice(b",\"start\":");
         }
-        out.write_all(&self.head)?;
-        uint(out, rec.start as u64)?;
-        out.write_all(b",\"end\":")?;
-        uint(out, rec.end as u64)?;
-        out.write_all(kind_and_score_keys(rec.kind).as_bytes())?;
-        score(out, rec.score)?;
-        out.write_all(b",\"detector\":")?;
-        json_str(out, rec.detector)?;
-        out.write_all(b",\"excerpt\":")?;
-        json_str(out, rec.excerpt)?;
-        if let Some(v) = &rec.value {
-            out.write_all(b",\"value\":")?;
-            json_str(out, v)?;
+        out.extend_from_slice(&self.head);
+        uint(out, rec.start as u64);
+        out.extend_from_slice(b",\"end\":");
+        uint(out, rec.end as u64);
+        out.extend_from_slice(kind_and_score_keys(rec.kind).as_bytes());
+        score(out, rec.score);
+        out.extend_from_slice(b",\"detector\":");
+        json::string(out, rec.detector);
+        out.extend_from_slice(b",\"excerpt\":");
+        redact::redact_json(rec.kind, rec.value, out);
+        if let Some(v) = rec.revealed() {
+            out.extend_from_slice(b",\"value\":");
+            json::string(out, &v);
         }
-        out.write_all(b"}\n")
+        out.extend_from_slice(b"}\n");
     }
 }
 
@@ -102,7 +120,7 @@ fn kind_and_score_keys(kind: Kind) -> &'static str {
 
 /// `n` in decimal, without the formatting machinery (two offsets per
 /// finding).
-fn uint<W: Write>(out: &mut W, mut n: u64) -> io::Result<()> {
+fn uint(out: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
@@ -113,17 +131,16 @@ fn uint<W: Write>(out: &mut W, mut n: u64) -> io::Result<()> {
             break;
         }
     }
-    out.write_all(&digits[at..])
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// `x` rounded to thousandths, in the shortest form (`0.9`, `0.912`, `1.0`).
-fn score<W: Write>(out: &mut W, x: f32) -> io::Result<()> {
+fn score(out: &mut Vec<u8>, x: f32) {
     let milli = (f64::from(x) * 1000.0).round().clamp(-1e15, 1e15) as i64;
-    let (sign, milli) = if milli < 0 {
-        ("-", -milli)
-    } else {
-        ("", milli)
-    };
+    if milli < 0 {
+        out.push(b'-');
+    }
+    let milli = milli.unsigned_abs();
     let (int, mut frac, mut width) = (milli / 1000, milli % 1000, 3);
     while width > 1 && frac % 10 == 0 {
         frac /= 10;
@@ -131,46 +148,13 @@ fn score<W: Write>(out: &mut W, x: f32) -> io::Result<()> {
     }
     // By hand rather than `write!`: the formatting machinery was 2% of a
     // dense scan. `int` is at most 1e12 and `frac` below 1000.
-    out.write_all(sign.as_bytes())?;
-    uint(out, int.unsigned_abs())?;
+    uint(out, int);
     let mut digits = *b".000";
     for d in digits[1..=width].iter_mut().rev() {
         *d = b'0' + (frac % 10) as u8;
         frac /= 10;
     }
-    out.write_all(&digits[..=width])
-}
-
-/// `s` as a JSON string. Paths and excerpts rarely need escaping, so the
-/// common case is one check and one copy.
-fn json_str<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
-    let needs = |b: &u8| *b < 0x20 || *b == b'"' || *b == b'\\';
-    // A fold without early exit: the compiler vectorises it, and the
-    // strings are short and nearly always clean.
-    if !s.as_bytes().iter().fold(false, |any, b| any | needs(b)) {
-        out.write_all(b"\"")?;
-        out.write_all(s.as_bytes())?;
-        return out.write_all(b"\"");
-    }
-    out.write_all(b"\"")?;
-    let mut from = 0;
-    for (i, b) in s.bytes().enumerate() {
-        if !needs(&b) {
-            continue;
-        }
-        out.write_all(&s.as_bytes()[from..i])?;
-        match b {
-            b'"' => out.write_all(b"\\\"")?,
-            b'\\' => out.write_all(b"\\\\")?,
-            b'\n' => out.write_all(b"\\n")?,
-            b'\r' => out.write_all(b"\\r")?,
-            b'\t' => out.write_all(b"\\t")?,
-            _ => write!(out, "\\u{b:04x}")?,
-        }
-        from = i + 1;
-    }
-    out.write_all(&s.as_bytes()[from..])?;
-    out.write_all(b"\"")
+    out.extend_from_slice(&digits[..=width]);
 }
 
 /// Writes one record as a line for people: `path:line:col kind score excerpt`.
@@ -183,9 +167,9 @@ pub fn write_human<W: Write>(out: &mut W, rec: &Record<'_>) -> io::Result<()> {
         rec.column,
         rec.kind.as_str(),
         rec.score,
-        rec.excerpt
+        rec.excerpt()
     )?;
-    if let Some(v) = &rec.value {
+    if let Some(v) = rec.revealed() {
         write!(out, "\t{v}")?;
     }
     out.write_all(b"\n")
@@ -195,7 +179,7 @@ pub fn write_human<W: Write>(out: &mut W, rec: &Record<'_>) -> io::Result<()> {
 mod tests {
     use super::*;
 
-    fn rec(value: Option<String>) -> Record<'static> {
+    fn rec(reveal: bool) -> Record<'static> {
         Record {
             path: "a/b.csv",
             start: 10,
@@ -205,8 +189,8 @@ mod tests {
             kind: Kind::Email,
             score: 0.912_345,
             detector: "email.rfc5322",
-            excerpt: "j***@*******.com",
-            value,
+            value: b"jane@example.com",
+            reveal,
         }
     }
 
@@ -223,8 +207,8 @@ mod tests {
         let mut w = JsonlWriter::default();
         let mut out = Vec::new();
         for path in ["a.csv", "a.csv", "b \"q\".csv", "a.csv"] {
-            let r = Record { path, ..rec(None) };
-            w.write(&mut out, &r).expect("write to vec");
+            let r = Record { path, ..rec(false) };
+            w.write(&mut out, &r);
         }
         let paths: Vec<String> = out
             .split(|&b| b == b'\n')
@@ -240,9 +224,7 @@ mod tests {
     #[test]
     fn jsonl_has_the_documented_fields_and_no_raw_value_by_default() {
         let mut out = Vec::new();
-        JsonlWriter::default()
-            .write(&mut out, &rec(None))
-            .expect("write to vec");
+        JsonlWriter::default().write(&mut out, &rec(false));
         let v: serde_json::Value = serde_json::from_slice(&out).expect("valid json");
         assert_eq!(v["path"], "a/b.csv");
         assert_eq!(v["start"], 10);
@@ -250,6 +232,7 @@ mod tests {
         assert_eq!(v["kind"], "email");
         assert_eq!(v["score"], 0.912);
         assert_eq!(v["detector"], "email.rfc5322");
+        assert_eq!(v["excerpt"], "j***@*******.com");
         assert!(v.get("value").is_none());
         assert!(!String::from_utf8_lossy(&out).contains("jane@example.com"));
     }
@@ -269,28 +252,24 @@ mod tests {
             (0.999, 0.999),
             (-0.25, -0.25),
         ] {
-            let mut r = rec(None);
+            let mut r = rec(false);
             r.score = x;
             r.path = "dir/\"odd\\name\"\n\u{1}\tü.csv";
             let mut out = Vec::new();
-            JsonlWriter::default()
-                .write(&mut out, &r)
-                .expect("write to vec");
+            JsonlWriter::default().write(&mut out, &r);
             assert_eq!(out.last(), Some(&b'\n'));
             assert_eq!(out.iter().filter(|b| **b == b'\n').count(), 1);
             let v: serde_json::Value = serde_json::from_slice(&out).expect("valid json");
             assert_eq!(v["path"], r.path);
             assert_eq!(v["score"], want);
-            assert_eq!(v["excerpt"], r.excerpt);
+            assert_eq!(v["excerpt"], r.excerpt());
             assert_eq!(v["start"], 10);
         }
         for n in [0, 7, 10, 99, 1_000_000, usize::MAX] {
-            let mut r = rec(None);
+            let mut r = rec(false);
             r.end = n;
             let mut out = Vec::new();
-            JsonlWriter::default()
-                .write(&mut out, &r)
-                .expect("write to vec");
+            JsonlWriter::default().write(&mut out, &r);
             let v: serde_json::Value = serde_json::from_slice(&out).expect("valid json");
             assert_eq!(v["end"].as_u64(), Some(n as u64));
         }
@@ -299,13 +278,11 @@ mod tests {
     #[test]
     fn reveal_adds_the_raw_value() {
         let mut out = Vec::new();
-        JsonlWriter::default()
-            .write(&mut out, &rec(Some("jane@example.com".into())))
-            .expect("write to vec");
+        JsonlWriter::default().write(&mut out, &rec(true));
         let v: serde_json::Value = serde_json::from_slice(&out).expect("valid json");
         assert_eq!(v["value"], "jane@example.com");
         let mut out = Vec::new();
-        write_human(&mut out, &rec(None)).expect("write to vec");
+        write_human(&mut out, &rec(false)).expect("write to vec");
         assert!(String::from_utf8_lossy(&out).starts_with("a/b.csv:2:3\temail\t0.91\t"));
     }
 }

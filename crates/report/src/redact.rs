@@ -3,6 +3,8 @@
 
 use bw_detect::Kind;
 
+use crate::json;
+
 /// The mask character. ASCII, so excerpts survive any terminal or log.
 const MASK: char = '*';
 
@@ -14,36 +16,40 @@ const MASK: char = '*';
 /// - person_name, street_address: the first letter of each word;
 /// - us_ssn, ip_address, date_of_birth: separators only.
 pub fn redact(kind: Kind, value: &[u8]) -> String {
-    let mut out = String::new();
-    redact_into(kind, value, &mut out);
-    out
-}
-
-/// [`redact`] into `out` (replacing what it held), so that a caller
-/// reporting millions of findings reuses one buffer instead of allocating
-/// an excerpt for each.
-pub fn redact_into(kind: Kind, value: &[u8], out: &mut String) {
     if !value.is_ascii() {
-        *out = redact_str(kind, &String::from_utf8_lossy(value));
-        return;
+        return redact_str(kind, &String::from_utf8_lossy(value));
     }
-    // Nearly every value is ASCII: work on bytes, without decoding (the
-    // UTF-8 paths were 7% of a dense scan).
-    let mut bytes = std::mem::take(out).into_bytes();
-    bytes.clear();
-    match kind {
-        Kind::Email => redact_email_ascii(value, &mut bytes),
-        Kind::PaymentCard | Kind::Iban => keep_last_alnum_ascii(value, 4, &mut bytes),
-        Kind::PhoneNumber => keep_last_alnum_ascii(value, 2, &mut bytes),
-        Kind::UsSsn | Kind::IpAddress | Kind::DateOfBirth => {
-            keep_last_alnum_ascii(value, 0, &mut bytes)
-        }
-        Kind::PersonName | Kind::StreetAddress => initials_ascii(value, &mut bytes),
-    }
+    let mut bytes = Vec::with_capacity(value.len());
+    redact_ascii(kind, value, &mut bytes);
     // The `_ascii` functions only ever write ASCII, so this never fails;
     // the fallback keeps it total without a panic path.
-    *out = String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Appends [`redact`]`(kind, value)` to `out` as a JSON string literal,
+/// without building the excerpt first: a dense scan writes millions.
+pub fn redact_json(kind: Kind, value: &[u8], out: &mut Vec<u8>) {
+    if !value.is_ascii() {
+        return json::string(out, &redact(kind, value));
+    }
+    out.push(b'"');
+    let at = out.len();
+    redact_ascii(kind, value, out);
+    json::escape_from(out, at);
+    out.push(b'"');
+}
+
+/// [`redact`] of an ASCII value, appended to `out`. Nearly every value is
+/// ASCII: this works on bytes, without decoding (the UTF-8 paths were 7%
+/// of a dense scan).
+fn redact_ascii(kind: Kind, value: &[u8], out: &mut Vec<u8>) {
+    match kind {
+        Kind::Email => redact_email_ascii(value, out),
+        Kind::PaymentCard | Kind::Iban => keep_last_alnum_ascii(value, 4, out),
+        Kind::PhoneNumber => keep_last_alnum_ascii(value, 2, out),
+        Kind::UsSsn | Kind::IpAddress | Kind::DateOfBirth => keep_last_alnum_ascii(value, 0, out),
+        Kind::PersonName | Kind::StreetAddress => initials_ascii(value, out),
+    }
 }
 
 /// [`redact`] on characters: any text, the ASCII bytes path's reference.
@@ -239,9 +245,10 @@ mod tests {
     }
 
     #[test]
-    fn ascii_values_redact_as_the_general_path_does() {
+    fn ascii_values_redact_as_the_general_path_does_and_as_json() {
         // Values built from the pieces that make redaction decide: every
-        // spelling of `@`, dots, separators, control bytes, empty parts.
+        // spelling of `@`, dots, separators, control bytes, what JSON must
+        // escape, empty parts.
         let pieces = [
             "",
             "j",
@@ -265,6 +272,9 @@ mod tests {
             "+1",
             "_x",
             "12 Main St",
+            "\"",
+            "\\",
+            "\u{1}",
         ];
         let mut checked = 0;
         for a in pieces {
@@ -274,6 +284,10 @@ mod tests {
                     for kind in Kind::ALL.iter() {
                         let got = redact(kind, value.as_bytes());
                         assert_eq!(got, redact_str(kind, &value), "{kind} {value:?}");
+                        let mut out = Vec::new();
+                        redact_json(kind, value.as_bytes(), &mut out);
+                        let json: String = serde_json::from_slice(&out).expect("valid JSON");
+                        assert_eq!(json, got, "{kind} {value:?}");
                         checked += 1;
                     }
                 }

@@ -50,9 +50,9 @@ pub fn push_result(buf: &mut Vec<u8>, rec: &Record<'_>) -> io::Result<()> {
         "{} (score {:.2}): {}",
         rec.kind.description(),
         rec.score,
-        rec.excerpt
+        rec.excerpt()
     );
-    if let Some(v) = &rec.value {
+    if let Some(v) = rec.revealed() {
         message.push_str(&format!(" [{v}]"));
     }
     let result = json!({

@@ -1,6 +1,5 @@
 //! `breachwatch scan`: walk, scan, report.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -13,7 +12,7 @@ use bw_detect::hints::csv::CsvHinter;
 use bw_detect::stream::{StreamScanner, StreamStats};
 use bw_detect::{Engine, Hit, Kind, KindSet, Start};
 use bw_formats::{Encoding, Offsets};
-use bw_report::{redact::redact_into, sarif, Format, Record};
+use bw_report::{sarif, Format, Record};
 use bw_sources::{Event, Haystack, Skip, WalkOptions};
 use clap::{Args, ValueEnum};
 
@@ -154,7 +153,8 @@ struct Shared {
     opts: Options,
     engine: Engine,
     counters: Arc<Counters>,
-    by_kind: Mutex<BTreeMap<Kind, u64>>,
+    /// Findings reported, by [`Kind::index`].
+    by_kind: Mutex<[u64; Kind::COUNT]>,
     errors: AtomicU64,
     skipped: AtomicU64,
     binary_skipped: AtomicU64,
@@ -177,7 +177,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let shared = Shared {
         engine: Engine::new(opts.kinds),
         counters: Arc::new(Counters::default()),
-        by_kind: Mutex::new(BTreeMap::new()),
+        by_kind: Mutex::new([0; Kind::COUNT]),
         errors: AtomicU64::new(0),
         skipped: AtomicU64::new(0),
         binary_skipped: AtomicU64::new(0),
@@ -262,9 +262,8 @@ impl<'s> Worker<'s> {
             out: Out {
                 shared,
                 buf: Vec::with_capacity(FLUSH_AT * 2),
-                excerpt: String::new(),
                 jsonl: bw_report::JsonlWriter::default(),
-                by_kind: BTreeMap::new(),
+                by_kind: [0; Kind::COUNT],
                 unpublished: 0,
             },
         }
@@ -387,10 +386,9 @@ fn start_for(opts: &Options, name: &str, first: &[u8], binary: &mut bool) -> Sta
 struct Out<'s> {
     shared: &'s Shared,
     buf: Vec<u8>,
-    /// The current finding's redacted excerpt, reused for every finding.
-    excerpt: String,
     jsonl: bw_report::JsonlWriter,
-    by_kind: BTreeMap<Kind, u64>,
+    /// Findings reported, by [`Kind::index`].
+    by_kind: [u64; Kind::COUNT],
     /// Findings not yet added to the shared counter (read by the progress
     /// line): threads bumping one atomic per finding contend for its cache
     /// line, so it is published per output block.
@@ -406,9 +404,8 @@ impl Out<'_> {
             return Ok(());
         }
         let (start, end) = offsets.raw_range(name, f.start as u64, f.end as u64)?;
-        *self.by_kind.entry(f.kind).or_default() += 1;
+        self.by_kind[f.kind.index()] += 1;
         self.unpublished += 1;
-        redact_into(f.kind, hit.value(), &mut self.excerpt);
         let rec = Record {
             path: name,
             start: start as usize,
@@ -418,13 +415,11 @@ impl Out<'_> {
             kind: f.kind,
             score: f.score,
             detector: f.detector,
-            excerpt: &self.excerpt,
-            value: opts
-                .reveal
-                .then(|| String::from_utf8_lossy(hit.value()).into_owned()),
+            value: hit.value(),
+            reveal: opts.reveal,
         };
         match opts.format {
-            Format::Jsonl => self.jsonl.write(&mut self.buf, &rec)?,
+            Format::Jsonl => self.jsonl.write(&mut self.buf, &rec),
             Format::Human => bw_report::write_human(&mut self.buf, &rec)?,
             Format::Sarif => sarif::push_result(&mut self.buf, &rec)?,
         }
@@ -470,8 +465,8 @@ impl Drop for Out<'_> {
     fn drop(&mut self) {
         self.flush_or_note();
         let mut totals = lock(&self.shared.by_kind);
-        for (k, n) in std::mem::take(&mut self.by_kind) {
-            *totals.entry(k).or_default() += n;
+        for (total, n) in totals.iter_mut().zip(self.by_kind) {
+            *total += n;
         }
     }
 }
@@ -512,9 +507,13 @@ fn print_summary(shared: &Shared, secs: f64) {
         bytes as f64 / 1e6 / secs.max(1e-6),
         c.findings.load(Ordering::Relaxed),
     );
-    let by_kind = lock(&shared.by_kind);
-    if !by_kind.is_empty() {
-        let parts: Vec<String> = by_kind.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+    let by_kind = *lock(&shared.by_kind);
+    let parts: Vec<String> = Kind::ALL
+        .iter()
+        .filter(|k| by_kind[k.index()] > 0)
+        .map(|k| format!("{k}: {}", by_kind[k.index()]))
+        .collect();
+    if !parts.is_empty() {
         line.push_str(&format!(" ({})", parts.join(", ")));
     }
     for (what, n) in [
