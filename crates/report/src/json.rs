@@ -1,8 +1,21 @@
 //! JSON string literals, appended straight to an output buffer: a dense
 //! scan writes millions of them, so no intermediate strings.
 
+/// The bytes a JSON string must escape: controls, `"` and `\`.
+static NEEDS_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 fn needs_escape(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
+    NEEDS_ESCAPE[usize::from(b)]
 }
 
 /// Appends `s` as a JSON string literal.
