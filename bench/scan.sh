@@ -6,6 +6,7 @@
 #   bench/scan.sh                     # >= 1 GiB tree of mixed files
 #   bench/scan.sh --single-file       # one 2 GiB file of mixed content (memory check)
 #   bench/scan.sh --size-mb 2048 --runs 5 --seed 7
+#   bench/scan.sh --size-mb 256 --by-kind   # plus each kind's own cost
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,13 +14,15 @@ MODE=tree
 SIZE_MB=""
 RUNS=3
 SEED=1
+BY_KIND=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --single-file) MODE=single ;;
         --size-mb) SIZE_MB="$2"; shift ;;
         --runs) RUNS="$2"; shift ;;
         --seed) SEED="$2"; shift ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        --by-kind) BY_KIND=1 ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) echo "bench/scan.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -96,6 +99,7 @@ best_of() {
 # Issue 2's structured kinds alone, then every kind (names, addresses,
 # dates of birth are the expensive ones).
 STRUCTURED=email,phone_number,payment_card,us_ssn,iban,ip_address
+RICH=person_name,street_address,date_of_birth
 best_of bws "$bw" scan "$data" --format jsonl --threads 1 --quiet --kinds "$STRUCTURED"
 best_of bw1 "$bw" scan "$data" --format jsonl --threads 1 --quiet
 best_of bwN "$bw" scan "$data" --format jsonl --threads "$threads" --quiet
@@ -137,3 +141,34 @@ breachwatch: all kinds it has, \`--format jsonl\` to /dev/null ($findings findin
 | bw-1t all kinds / rg-1t (throughput) | $(ratio "$m_bw1" "$m_rg1") |
 | bw-${threads}t / bw-1t (throughput) | $(ratio "$m_bwN" "$m_bw1") |
 MD
+
+# --by-kind: where the single-thread time goes. Each kind alone (its
+# detector plus the reading, walking and output every scan pays), and its
+# marginal cost: the time of its set (structured kinds, or all kinds for
+# the rich ones) minus the time of that set without it.
+if [ "$BY_KIND" = 1 ]; then
+    without() { echo "$2" | tr , '\n' | grep -vx "$1" | paste -sd, -; }
+    for k in ${STRUCTURED//,/ } ${RICH//,/ }; do
+        best_of "alone-$k" "$bw" scan "$data" --format jsonl --threads 1 --quiet --kinds "$k"
+        case ",$STRUCTURED," in
+            *",$k,"*) set_kinds=$STRUCTURED ;;
+            *) set_kinds=$STRUCTURED,$RICH ;;
+        esac
+        best_of "without-$k" "$bw" scan "$data" --format jsonl --threads 1 --quiet \
+            --kinds "$(without "$k" "$set_kinds")"
+    done
+    cat <<MD
+
+Each kind's cost, \`--threads 1\`, best of $RUNS. *Alone*: \`--kinds K\`. *Marginal*: the time of its set
+(the structured kinds, $t_bws s; or all kinds, $t_bw1 s) minus the time of that set without it.
+
+| kind | alone (s) | alone MB/s | alone / rg-1t | marginal (s) | share of its set |
+|---|---:|---:|---:|---:|---:|
+MD
+    for k in ${STRUCTURED//,/ } ${RICH//,/ }; do
+        t=$(get "alone-$k" 2)
+        case ",$STRUCTURED," in *",$k,"*) t_set=$t_bws ;; *) t_set=$t_bw1 ;; esac
+        marginal=$(awk -v a="$t_set" -v b="$(get "without-$k" 2)" 'BEGIN{printf "%.2f", a-b}')
+        echo "| $k | $t | $(mbps "$t") | $(ratio "$(mbps "$t")" "$m_rg1") | $marginal | $(ratio "$marginal" "$t_set") |"
+    done
+fi
