@@ -77,18 +77,13 @@ impl Separator {
     }
 }
 
-/// A local part: `hay[start..end]`, its decoded form in a stack buffer.
-struct Local {
+/// A local part starting at `start`, and its text as judged: the raw
+/// bytes, or, when URL-encoded, their decoding in the detector's scratch
+/// buffer (borrowed, so a candidate copies nothing it does not decode).
+struct Local<'s> {
     start: usize,
     quoted: bool,
-    buf: [u8; LOCAL_BUF],
-    len: usize,
-}
-
-impl Local {
-    fn decoded(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
+    name: &'s [u8],
 }
 
 /// A domain ending at `end`, whose first label is `hay[start..first_end]`.
@@ -116,6 +111,7 @@ impl EmailDetector {
 
     /// Appends every address in `hay` to `out`.
     pub(crate) fn find(&self, hay: &[u8], out: &mut Vec<Finding>) {
+        let mut scratch = [0u8; LOCAL_BUF];
         for at in memchr::memchr3_iter(b'@', b'%', b'&', hay) {
             let (sep, sep_len) = match hay[at] {
                 b'@' => (Separator::At, 1),
@@ -126,18 +122,25 @@ impl EmailDetector {
                 },
                 _ => continue,
             };
-            if let Some(f) = self.candidate(hay, at, sep, sep_len) {
+            if let Some(f) = self.candidate(hay, at, sep, sep_len, &mut scratch) {
                 out.push(f);
             }
         }
     }
 
     /// Validates the address around the separator at `hay[at..at + sep_len]`.
-    fn candidate(&self, hay: &[u8], at: usize, sep: Separator, sep_len: usize) -> Option<Finding> {
-        let local = parse_local(hay, at)?;
+    fn candidate(
+        &self,
+        hay: &[u8],
+        at: usize,
+        sep: Separator,
+        sep_len: usize,
+        scratch: &mut [u8; LOCAL_BUF],
+    ) -> Option<Finding> {
+        let local = parse_local(hay, at, scratch)?;
         let domain = parse_domain(hay, at + sep_len)?;
         let start = local.start;
-        let name = local.decoded();
+        let name = local.name;
 
         // `a@b.com@c.com`, `@user@host`: not one address.
         if start > 0 && hay[start - 1] == b'@' {
@@ -259,7 +262,11 @@ fn is_one_alnum_char(bytes: &[u8]) -> bool {
 
 /// Grows the local part leftwards from the separator at `at`. Rejects
 /// rather than truncates a part longer than RFC 5321 allows.
-fn parse_local(hay: &[u8], at: usize) -> Option<Local> {
+fn parse_local<'s>(
+    hay: &'s [u8],
+    at: usize,
+    scratch: &'s mut [u8; LOCAL_BUF],
+) -> Option<Local<'s>> {
     if at > 0 && hay[at - 1] == b'"' {
         return parse_quoted_local(hay, at);
     }
@@ -317,27 +324,32 @@ fn parse_local(hay: &[u8], at: usize) -> Option<Local> {
     if start == at {
         return None;
     }
-    let mut local = Local {
-        start,
-        quoted: false,
-        buf: [0; LOCAL_BUF],
-        len: 0,
+    let raw = &hay[start..at];
+    let name = if raw.contains(&b'%') {
+        let len = decode_into(raw, scratch);
+        let decoded: &'s [u8; LOCAL_BUF] = scratch;
+        &decoded[..len]
+    } else {
+        raw
     };
-    decode_into(&hay[start..at], &mut local);
-    let name = local.decoded();
     if name.last() == Some(&b'.')
         || name.windows(2).any(|w| w == b"..")
         || !name.iter().any(|b| b.is_ascii_alphanumeric() || *b >= 0x80)
     {
         return None;
     }
-    Some(local)
+    Some(Local {
+        start,
+        quoted: false,
+        name,
+    })
 }
 
-/// Copies `raw` into the local's buffer, decoding `%XX`.
-fn decode_into(raw: &[u8], local: &mut Local) {
+/// Copies `raw` into `buf`, decoding `%XX`; returns the decoded length.
+fn decode_into(raw: &[u8], buf: &mut [u8; LOCAL_BUF]) -> usize {
+    let mut len = 0;
     let mut i = 0;
-    while i < raw.len() && local.len < LOCAL_BUF {
+    while i < raw.len() && len < LOCAL_BUF {
         let mut b = raw[i];
         i += 1;
         if b == b'%' {
@@ -349,9 +361,10 @@ fn decode_into(raw: &[u8], local: &mut Local) {
                 i += 2;
             }
         }
-        local.buf[local.len] = b;
-        local.len += 1;
+        buf[len] = b;
+        len += 1;
     }
+    len
 }
 
 /// Whether the run of backslashes ending at `end` has odd length (so the
@@ -368,7 +381,7 @@ fn odd_backslashes(hay: &[u8], end: usize) -> bool {
 /// `"jane doe"@example.com`: a quoted local part, limited to the printable
 /// characters people use in one, so quotes of JSON or CSV around an `@`
 /// are not mistaken for it.
-fn parse_quoted_local(hay: &[u8], at: usize) -> Option<Local> {
+fn parse_quoted_local(hay: &[u8], at: usize) -> Option<Local<'_>> {
     let close = at - 1;
     let low = close.saturating_sub(MAX_LOCAL_CHARS + 1);
     let open = (low..close).rev().find(|&i| hay[i] == b'"')?;
@@ -383,14 +396,11 @@ fn parse_quoted_local(hay: &[u8], at: usize) -> Option<Local> {
     {
         return None;
     }
-    let mut local = Local {
+    Some(Local {
         start: open,
         quoted: true,
-        buf: [0; LOCAL_BUF],
-        len: inner.len(),
-    };
-    local.buf[..inner.len()].copy_from_slice(inner);
-    Some(local)
+        name: inner,
+    })
 }
 
 /// Grows the domain rightwards from `from`; requires at least two labels
