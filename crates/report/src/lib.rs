@@ -67,6 +67,9 @@ pub struct JsonlWriter {
     path: String,
     /// `{"path":"…","start":` for `path`.
     head: Vec<u8>,
+    /// `,"detector":"…","excerpt":` by detector name, rendered once each:
+    /// a scan reports millions of findings from a few dozen detectors.
+    detectors: Vec<(&'static str, Vec<u8>)>,
 }
 
 impl JsonlWriter {
@@ -86,15 +89,39 @@ impl JsonlWriter {
         uint(out, rec.end as u64);
         out.extend_from_slice(kind_and_score_keys(rec.kind).as_bytes());
         score(out, rec.score);
-        out.extend_from_slice(b",\"detector\":");
-        json::string(out, rec.detector);
-        out.extend_from_slice(b",\"excerpt\":");
+        out.extend_from_slice(self.detector_keys(rec.detector));
         redact::redact_json(rec.kind, rec.value, out);
         if let Some(v) = rec.revealed() {
             out.extend_from_slice(b",\"value\":");
             json::string(out, &v);
         }
         out.extend_from_slice(b"}\n");
+    }
+
+    /// `,"detector":"…","excerpt":` for `detector`.
+    fn detector_keys(&mut self, detector: &'static str) -> &[u8] {
+        // By address: each detector's name is one static string. A name
+        // met at a second address only gets a second entry; the bound
+        // keeps the list short whatever a caller passes.
+        const MAX_CACHED: usize = 64;
+        let known = self
+            .detectors
+            .iter()
+            .position(|(d, _)| std::ptr::eq(*d, detector));
+        let at = match known {
+            Some(at) => at,
+            None => {
+                if self.detectors.len() == MAX_CACHED {
+                    self.detectors.pop();
+                }
+                let mut keys = b",\"detector\":".to_vec();
+                json::string(&mut keys, detector);
+                keys.extend_from_slice(b",\"excerpt\":");
+                self.detectors.push((detector, keys));
+                self.detectors.len() - 1
+            }
+        };
+        &self.detectors[at].1
     }
 }
 
@@ -119,19 +146,9 @@ fn kind_and_score_keys(kind: Kind) -> &'static str {
 }
 
 /// `n` in decimal, without the formatting machinery (two offsets per
-/// finding).
-fn uint(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
+/// finding): `itoa` writes two digits a step.
+fn uint(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// `x` rounded to thousandths, in the shortest form (`0.9`, `0.912`, `1.0`).
@@ -219,6 +236,37 @@ mod tests {
             })
             .collect();
         assert_eq!(paths, ["a.csv", "a.csv", "b \"q\".csv", "a.csv"]);
+    }
+
+    #[test]
+    fn one_writer_renders_each_records_own_detector() {
+        // The same name at two addresses, a name that needs escaping, and
+        // more names than the writer keeps rendered.
+        let copy: &'static str = String::from("phone.e164").leak();
+        let mut names = vec!["phone.e164", copy, "odd \"name\"", "email.address"];
+        names.extend((0..70).map(|i| &*format!("d{i}").leak()));
+        let mut w = JsonlWriter::default();
+        let mut out = Vec::new();
+        for round in 0..2 {
+            for (i, &detector) in names.iter().enumerate() {
+                let r = Record {
+                    detector,
+                    start: round * 1000 + i,
+                    ..rec(false)
+                };
+                w.write(&mut out, &r);
+            }
+        }
+        let got: Vec<String> = out
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_slice(l).expect("valid json");
+                v["detector"].as_str().unwrap_or_default().to_string()
+            })
+            .collect();
+        let want: Vec<&str> = names.iter().chain(names.iter()).copied().collect();
+        assert_eq!(got, want);
     }
 
     #[test]

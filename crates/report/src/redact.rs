@@ -166,24 +166,45 @@ fn last_at_sign(bytes: &[u8]) -> Option<(usize, &'static str)> {
     })
 }
 
-/// [`keep_last_alnum`] for ASCII bytes.
-fn keep_last_alnum_ascii(s: &[u8], keep: usize, out: &mut Vec<u8>) {
-    let total = s.iter().filter(|b| b.is_ascii_alphanumeric()).count();
-    let mut seen = 0;
-    out.extend(s.iter().map(|&b| {
-        if b.is_ascii_alphanumeric() {
-            seen += 1;
-            if seen + keep > total {
-                b
-            } else {
-                MASK as u8
-            }
+/// Each ASCII byte as a masked position shows it: letters and digits
+/// masked, control characters as a space, the rest as they are.
+static MASKED: [u8; 128] = byte_table(true);
+/// Each ASCII byte as a kept position shows it: control characters as a
+/// space, the rest as they are.
+static SHOWN: [u8; 128] = byte_table(false);
+
+const fn byte_table(mask_alnum: bool) -> [u8; 128] {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        t[i] = if mask_alnum && b.is_ascii_alphanumeric() {
+            MASK as u8
         } else if b.is_ascii_control() {
             b' '
         } else {
             b
-        }
-    }));
+        };
+        i += 1;
+    }
+    t
+}
+
+/// [`keep_last_alnum`] for ASCII bytes: everything before the last `keep`
+/// letters or digits is masked, by table, with no per-byte branching.
+fn keep_last_alnum_ascii(s: &[u8], keep: usize, out: &mut Vec<u8>) {
+    let table = |t: &'static [u8; 128]| move |&b: &u8| t[usize::from(b & 0x7f)];
+    let mut cut = s.len();
+    let mut kept = 0;
+    while kept < keep && cut > 0 {
+        cut -= 1;
+        kept += usize::from(s[cut].is_ascii_alphanumeric());
+    }
+    // `cut` is now the first byte shown as it is (the earliest of the last
+    // `keep` letters or digits); with fewer than `keep` of them, none is
+    // masked.
+    out.extend(s[..cut].iter().map(table(&MASKED)));
+    out.extend(s[cut..].iter().map(table(&SHOWN)));
 }
 
 /// Masks letters and digits except the last `keep`; keeps separators and
