@@ -10,6 +10,7 @@
 //! on numbers of at most 17 digits (a `u32` of positions).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::OnceLock;
 
 use super::plan_data::{Desc, REGIONS};
@@ -60,9 +61,14 @@ impl Alt {
 /// A national number as digit values, for matching classes position by position.
 struct Input {
     len: usize,
-    /// The digit (0–9) at each position.
+    /// The digit (0–9) at each position, or [`WILD`].
     digit: [u8; MAX_NATIONAL],
+    /// The digits each position may hold: one bit, or all ten for [`WILD`].
+    bits: [u16; MAX_NATIONAL],
 }
+
+/// A position that stands for any digit (see [`Input::wild`]).
+const WILD: u8 = 11;
 
 impl Input {
     fn new(digits: &[u8]) -> Option<Input> {
@@ -70,17 +76,37 @@ impl Input {
             return None;
         }
         let mut digit = [0u8; MAX_NATIONAL];
-        for (slot, &d) in digit.iter_mut().zip(digits) {
+        let mut bits = [0u16; MAX_NATIONAL];
+        for ((slot, bit), &d) in digit.iter_mut().zip(&mut bits).zip(digits) {
             let v = d.wrapping_sub(b'0');
             if v > 9 {
                 return None;
             }
             *slot = v;
+            *bit = 1 << v;
         }
         Some(Input {
             len: digits.len(),
             digit,
+            bits,
         })
+    }
+
+    /// `len` positions: `prefix` (digit values), then any digits. A pattern
+    /// matches this input if and only if it matches some number starting
+    /// with `prefix`: each path through a pattern reads each position once.
+    fn wild(prefix: &[u8], len: usize) -> Input {
+        let mut digit = [WILD; MAX_NATIONAL];
+        let mut bits = [ANY_DIGIT; MAX_NATIONAL];
+        for ((slot, bit), &v) in digit.iter_mut().zip(&mut bits).zip(prefix) {
+            *slot = v;
+            *bit = 1 << v;
+        }
+        Input {
+            len: len.min(MAX_NATIONAL),
+            digit,
+            bits,
+        }
     }
 }
 
@@ -129,7 +155,7 @@ impl Node {
                 let mut next = 0;
                 while live != 0 {
                     let p = live.trailing_zeros() as usize;
-                    if mask & (1 << input.digit[p]) != 0 {
+                    if mask & input.bits[p] != 0 {
                         next |= 1 << (p + 1);
                     }
                     live &= live - 1;
@@ -156,14 +182,10 @@ impl Node {
                 s
             }
             Node::Alt(alt) => {
-                if set & (set - 1) == 0 {
-                    let p = set.trailing_zeros() as usize;
-                    let d = if p < input.len {
-                        usize::from(input.digit[p])
-                    } else {
-                        10
-                    };
-                    alt.by_digit[d].iter().fold(0, |acc, &i| {
+                let p = set.trailing_zeros() as usize;
+                let d = if p < input.len { input.digit[p] } else { 10 };
+                if set & (set - 1) == 0 && d != WILD {
+                    alt.by_digit[usize::from(d)].iter().fold(0, |acc, &i| {
                         acc | alt.nodes[usize::from(i)].step(input, set)
                     })
                 } else {
@@ -371,7 +393,7 @@ impl Pattern {
     }
 
     fn may_match(&self, input: &Input) -> bool {
-        self.lengths & (1 << input.len) != 0 && self.first & (1 << input.digit[0]) != 0
+        self.lengths & (1 << input.len) != 0 && self.first & input.bits[0] != 0
     }
 }
 
@@ -396,13 +418,55 @@ struct Region {
     /// a number is valid when it matches the general pattern and one type,
     /// as in libphonenumber's `isValidNumber`.
     types: Vec<Pattern>,
+    /// By the first [`PREFIX`] digits: bit `n` when length `n` has been
+    /// looked at, bit `32 + n` when some valid number of that length starts
+    /// with them (see [`Region::viable`]). Filled on demand, by any thread.
+    viable: OnceLock<Box<[AtomicU64]>>,
 }
+
+/// Digits of the prefixes [`Region::viable`] remembers.
+const PREFIX: usize = 3;
 
 impl Region {
     /// The lengths a valid number can have: the general pattern's, and one
     /// of a type's (the metadata often leaves the general list empty).
     fn lengths(&self) -> u32 {
         self.general.lengths & self.types.iter().fold(0, |m, t| m | t.lengths)
+    }
+
+    /// Whether some valid number of `input`'s length starts with its first
+    /// [`PREFIX`] digits: true for every valid number. Answered once per
+    /// prefix and length by walking the patterns over wildcards, then
+    /// remembered. In +1, 25 regions share one plan and an area code
+    /// belongs to one of them, so a number that is not valid where its
+    /// code is mostly used would otherwise walk 24 more regions in full.
+    fn viable(&self, input: &Input) -> bool {
+        if input.len <= PREFIX {
+            return true;
+        }
+        let table = self.viable.get_or_init(|| {
+            (0..10usize.pow(PREFIX as u32))
+                .map(|_| AtomicU64::new(0))
+                .collect()
+        });
+        let key = input.digit[..PREFIX]
+            .iter()
+            .fold(0usize, |k, &d| k * 10 + usize::from(d));
+        let Some(entry) = table.get(key) else {
+            return true;
+        };
+        let seen = 1u64 << input.len;
+        let known = entry.load(AtomicOrdering::Relaxed);
+        if known & seen != 0 {
+            return known & (seen << 32) != 0;
+        }
+        let ok = self.valid_national(&Input::wild(&input.digit[..PREFIX], input.len));
+        // Threads racing here compute the same answer.
+        entry.fetch_or(
+            seen | if ok { seen << 32 } else { 0 },
+            AtomicOrdering::Relaxed,
+        );
+        ok
     }
 
     fn valid_national(&self, input: &Input) -> bool {
@@ -433,10 +497,20 @@ struct Plans {
 impl Plans {
     /// Whether `national` is valid in any region of country code `code`.
     fn valid_in_code(&self, code: usize, national: &[u8]) -> bool {
-        self.any_in_code(code, national, Region::valid_national)
+        // The code's main region is tried as it is; the others only where
+        // a valid number can start with the first digits.
+        self.any_in_code(code, national, |k, region, input| {
+            (k == 0 || region.viable(input)) && region.valid_national(input)
+        })
     }
 
-    fn any_in_code(&self, code: usize, national: &[u8], test: fn(&Region, &Input) -> bool) -> bool {
+    /// Whether `test(k, region, input)` holds for the `k`th region of `code`.
+    fn any_in_code(
+        &self,
+        code: usize,
+        national: &[u8],
+        test: impl Fn(usize, &Region, &Input) -> bool,
+    ) -> bool {
         if national.len() > MAX_NATIONAL || self.code_lengths[code] & (1 << national.len()) == 0 {
             return false;
         }
@@ -444,7 +518,8 @@ impl Plans {
         Input::new(national).is_some_and(|i| {
             self.by_code[code]
                 .iter()
-                .any(|&r| test(&self.regions[r], &i))
+                .enumerate()
+                .any(|(k, &r)| test(k, &self.regions[r], &i))
         })
     }
 }
@@ -469,13 +544,28 @@ fn plans() -> &'static Plans {
             let Some(general) = Pattern::from(&meta.general) else {
                 continue;
             };
-            let types = meta.types.iter().filter_map(Pattern::from).collect();
+            // A number is valid when one type matches, so a type repeated
+            // (US, CA and four other +1 regions list the same pattern as fixed
+            // line and as mobile) is dropped: a number failing the first
+            // copy used to walk the whole pattern again.
+            let types = meta
+                .types
+                .iter()
+                .enumerate()
+                .filter(|&(i, t)| {
+                    !meta.types[..i]
+                        .iter()
+                        .any(|u| u.pattern == t.pattern && u.lengths == t.lengths)
+                })
+                .filter_map(|(_, t)| Pattern::from(t))
+                .collect();
             let idx = plans.regions.len();
             let region = Region {
                 code: meta.code,
                 national_prefix: meta.national_prefix,
                 general,
                 types,
+                viable: OnceLock::new(),
             };
             plans.code_lengths[code] |= region.lengths();
             plans.regions.push(region);
@@ -502,17 +592,18 @@ const MAIN_REGIONS: &[&str] = &[
 
 /// Whether `digits` (country code first, no `+`) is a valid number.
 pub(super) fn valid_international(digits: &[u8]) -> bool {
-    international(digits, Region::valid_national)
+    international(digits, Plans::valid_in_code)
 }
 
-fn international(digits: &[u8], test: fn(&Region, &Input) -> bool) -> bool {
+/// `in_code(plans, code, national)` for the country code `digits` start with.
+fn international(digits: &[u8], in_code: impl Fn(&Plans, usize, &[u8]) -> bool) -> bool {
     let p = plans();
     let mut code = 0;
     for (cc_len, &d) in digits.iter().enumerate().take(3) {
         code = code * 10 + usize::from(d.wrapping_sub(b'0')).min(9);
         // Country codes are prefix-free: the first assigned one is it.
         if !p.by_code[code].is_empty() {
-            return p.any_in_code(code, &digits[cc_len + 1..], test);
+            return in_code(p, code, &digits[cc_len + 1..]);
         }
     }
     false
@@ -548,7 +639,11 @@ pub fn dialling(region: &str) -> Option<Dialling> {
 /// number type, without walking any pattern. For callers that only need
 /// to rule out most impossible numbers before a costlier exact test.
 pub fn is_possible_e164_digits(digits: &[u8]) -> bool {
-    international(digits, Region::possible_national)
+    international(digits, |p, code, national| {
+        p.any_in_code(code, national, |_, region, input| {
+            region.possible_national(input)
+        })
+    })
 }
 
 /// A region dialled nationally, resolved once so that callers validating
@@ -750,6 +845,47 @@ mod tests {
 
     /// Every valid number is possible; the cheap test still rules out
     /// some invalid numbers, and lets some through.
+    #[test]
+    fn viable_prefixes_never_reject_a_valid_number() {
+        let p = plans();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut valid = 0;
+        for region in &p.regions {
+            let lengths = region.lengths();
+            for _ in 0..300 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let len = 4 + (x % 14) as usize;
+                if lengths & (1 << len) == 0 {
+                    continue;
+                }
+                let digits: Vec<u8> = (0..len)
+                    .map(|j| b'0' + ((x >> ((j * 4) % 60)) % 10) as u8)
+                    .collect();
+                let Some(input) = Input::new(&digits) else {
+                    continue;
+                };
+                if region.valid_national(&input) {
+                    valid += 1;
+                    assert!(
+                        region.viable(&input),
+                        "+{} {}: valid but its prefix is not viable",
+                        region.code,
+                        String::from_utf8_lossy(&digits)
+                    );
+                }
+            }
+        }
+        assert!(valid > 500, "too few valid samples: {valid}");
+        // And the filter does filter: New York's area code is not Canada's.
+        let ca = &p.regions[p.by_id["CA"]];
+        let us = &p.regions[p.by_id["US"]];
+        let ny = Input::new(b"2125550123").expect("digits");
+        let toronto = Input::new(b"4165550123").expect("digits");
+        assert!(!ca.viable(&ny) && ca.viable(&toronto) && us.viable(&ny));
+    }
+
     #[test]
     fn valid_implies_possible() {
         let mut x = 0x2545_f491_4f6c_dd1du64;
