@@ -1,10 +1,10 @@
+use std::cmp::Ordering;
+
 use crate::address::AddressDetector;
 use crate::dob::DobDetector;
 use crate::email::EmailDetector;
 use crate::name::NameDetector;
 use crate::numeric::NumericDetector;
-use std::cmp::Ordering;
-
 use crate::{ipv6, Finding, Hints, Kind, KindSet};
 
 /// All enabled detectors, compiled once and shared (immutably) by every
@@ -156,9 +156,10 @@ fn sort_runs(out: &mut Vec<Finding>, first: usize, ends: &[usize]) {
         *slot = src[heads[best]];
         heads[best] += 1;
         if heads[best] == limits[best] {
+            // Keep the live runs in order, so that ties go to the earlier.
+            heads.copy_within(best + 1..live, best);
+            limits.copy_within(best + 1..live, best);
             live -= 1;
-            heads[best] = heads[live];
-            limits[best] = limits[live];
         }
     }
     out.truncate(first + n);

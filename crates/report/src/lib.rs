@@ -227,15 +227,21 @@ mod tests {
             let r = Record { path, ..rec(false) };
             w.write(&mut out, &r);
         }
-        let paths: Vec<String> = out
-            .split(|&b| b == b'\n')
+        assert_eq!(
+            field_of_each_line(&out, "path"),
+            ["a.csv", "a.csv", "b \"q\".csv", "a.csv"]
+        );
+    }
+
+    /// The string field `key` of each JSON line of `out`.
+    fn field_of_each_line(out: &[u8], key: &str) -> Vec<String> {
+        out.split(|&b| b == b'\n')
             .filter(|l| !l.is_empty())
             .map(|l| {
                 let v: serde_json::Value = serde_json::from_slice(l).expect("valid json");
-                v["path"].as_str().unwrap_or_default().to_string()
+                v[key].as_str().unwrap_or_default().to_string()
             })
-            .collect();
-        assert_eq!(paths, ["a.csv", "a.csv", "b \"q\".csv", "a.csv"]);
+            .collect()
     }
 
     #[test]
@@ -257,16 +263,8 @@ mod tests {
                 w.write(&mut out, &r);
             }
         }
-        let got: Vec<String> = out
-            .split(|&b| b == b'\n')
-            .filter(|l| !l.is_empty())
-            .map(|l| {
-                let v: serde_json::Value = serde_json::from_slice(l).expect("valid json");
-                v["detector"].as_str().unwrap_or_default().to_string()
-            })
-            .collect();
         let want: Vec<&str> = names.iter().chain(names.iter()).copied().collect();
-        assert_eq!(got, want);
+        assert_eq!(field_of_each_line(&out, "detector"), want);
     }
 
     #[test]
