@@ -68,6 +68,7 @@ pub(super) fn one_of(word: &[u8], list: &[&str]) -> bool {
 /// bytes at a time: most text has few digits, and in text with many (logs,
 /// exports) most runs are short, so one block usually holds a run's start
 /// and end and the run costs no per-byte loop.
+#[inline]
 pub(super) fn next_run(hay: &[u8], mut i: usize) -> Option<(usize, usize)> {
     let run_end = |from: usize| {
         from + hay[from..]
