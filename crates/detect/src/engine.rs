@@ -86,10 +86,13 @@ impl Engine {
     }
 }
 
+/// One run per detector: email, IPv6, numeric, names, addresses, dates of birth.
+const MAX_RUNS: usize = 6;
+
 /// The end of each detector's run of findings in the output.
 #[derive(Default)]
 struct Runs {
-    ends: [usize; 6],
+    ends: [usize; MAX_RUNS],
     len: usize,
 }
 
@@ -118,8 +121,8 @@ fn by_position(a: &Finding, b: &Finding) -> Ordering {
 /// n log n: the sort was 8% of a dense structured scan's instructions.
 /// Equal findings keep the order of their runs.
 fn sort_runs(out: &mut Vec<Finding>, first: usize, ends: &[usize]) {
-    let mut heads = [0usize; 6];
-    let mut limits = [0usize; 6];
+    let mut heads = [0usize; MAX_RUNS];
+    let mut limits = [0usize; MAX_RUNS];
     if ends.len() > heads.len() {
         out[first..].sort_unstable_by(by_position);
         return;

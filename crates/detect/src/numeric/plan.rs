@@ -63,12 +63,15 @@ struct Input {
     len: usize,
     /// The digit (0–9) at each position, or [`WILD`].
     digit: [u8; MAX_NATIONAL],
-    /// The digits each position may hold: one bit, or all ten for [`WILD`].
-    bits: [u16; MAX_NATIONAL],
 }
 
 /// A position that stands for any digit (see [`Input::wild`]).
 const WILD: u8 = 11;
+
+/// The digits a position may hold, by its [`Input::digit`]: one bit, or
+/// all ten for [`WILD`]. (10 marks the end of the input in [`Alt::by_digit`]
+/// and is never a position's value.)
+const DIGIT_BITS: [u16; 12] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 0, ANY_DIGIT];
 
 impl Input {
     fn new(digits: &[u8]) -> Option<Input> {
@@ -76,19 +79,16 @@ impl Input {
             return None;
         }
         let mut digit = [0u8; MAX_NATIONAL];
-        let mut bits = [0u16; MAX_NATIONAL];
-        for ((slot, bit), &d) in digit.iter_mut().zip(&mut bits).zip(digits) {
+        for (slot, &d) in digit.iter_mut().zip(digits) {
             let v = d.wrapping_sub(b'0');
             if v > 9 {
                 return None;
             }
             *slot = v;
-            *bit = 1 << v;
         }
         Some(Input {
             len: digits.len(),
             digit,
-            bits,
         })
     }
 
@@ -97,16 +97,17 @@ impl Input {
     /// with `prefix`: each path through a pattern reads each position once.
     fn wild(prefix: &[u8], len: usize) -> Input {
         let mut digit = [WILD; MAX_NATIONAL];
-        let mut bits = [ANY_DIGIT; MAX_NATIONAL];
-        for ((slot, bit), &v) in digit.iter_mut().zip(&mut bits).zip(prefix) {
-            *slot = v;
-            *bit = 1 << v;
-        }
+        digit[..prefix.len()].copy_from_slice(prefix);
         Input {
             len: len.min(MAX_NATIONAL),
             digit,
-            bits,
         }
+    }
+
+    /// The digits position `p` may hold.
+    #[inline]
+    fn bits(&self, p: usize) -> u16 {
+        DIGIT_BITS[usize::from(self.digit[p])]
     }
 }
 
@@ -155,7 +156,7 @@ impl Node {
                 let mut next = 0;
                 while live != 0 {
                     let p = live.trailing_zeros() as usize;
-                    if mask & input.bits[p] != 0 {
+                    if mask & input.bits(p) != 0 {
                         next |= 1 << (p + 1);
                     }
                     live &= live - 1;
@@ -393,7 +394,7 @@ impl Pattern {
     }
 
     fn may_match(&self, input: &Input) -> bool {
-        self.lengths & (1 << input.len) != 0 && self.first & input.bits[0] != 0
+        self.lengths & (1 << input.len) != 0 && self.first & input.bits(0) != 0
     }
 }
 
@@ -843,8 +844,6 @@ mod tests {
         assert!(Parser::compile(r"[a-z]").is_none());
     }
 
-    /// Every valid number is possible; the cheap test still rules out
-    /// some invalid numbers, and lets some through.
     #[test]
     fn viable_prefixes_never_reject_a_valid_number() {
         let p = plans();
@@ -886,6 +885,8 @@ mod tests {
         assert!(!ca.viable(&ny) && ca.viable(&toronto) && us.viable(&ny));
     }
 
+    /// Every valid number is possible; the cheap test still rules out
+    /// some invalid numbers, and lets some through.
     #[test]
     fn valid_implies_possible() {
         let mut x = 0x2545_f491_4f6c_dd1du64;
