@@ -3,398 +3,184 @@
 //! The `phonenumber` crate's own `parse` + `is_valid` cost tens of
 //! microseconds per call and take a process-wide mutex (its regex cache) on
 //! every pattern match, which would serialise scanning threads. Its
-//! national-number patterns only use a tiny regular subset over digits
-//! (classes, `\d`, groups, `|`, `?`, `{n,m}`), so we compile them once into
-//! a small tree and match by tracking the *set* of input positions reachable
-//! after each node — exact regular-language semantics with no backtracking,
-//! on numbers of at most 17 digits (a `u32` of positions).
+//! national-number patterns are plain regular expressions over digits, so
+//! each is compiled (on first use) into an anchored dense DFA that any
+//! thread walks without locking: one table lookup per digit.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::OnceLock;
+
+use regex_automata::dfa::{dense, Automaton, StartKind};
+use regex_automata::util::{primitives::StateID, start, syntax};
+use regex_automata::Anchored;
 
 use super::plan_data::{Desc, REGIONS};
 
 /// Longest national number matched; longer input is never valid.
 const MAX_NATIONAL: usize = 17;
 
-/// A class matching every digit (`\d`, `[0-9]`).
-const ANY_DIGIT: u16 = 0x3ff;
-
-enum Node {
-    /// One digit from the set (bit `d` for digit `d`).
-    Class(u16),
-    /// `\d{min,max}`: any digits, stepped by shifting the whole set.
-    AnyRepeat(u8, u8),
-    Concat(Vec<Node>),
-    Alt(Box<Alt>),
-    Repeat(Box<Node>, u8, u8),
-}
-
-/// An alternation, with its branches indexed by the digits they can start
-/// with: the metadata's big patterns are alternations of dozens of prefixes,
-/// and from a single position only the few starting with that digit can
-/// advance.
-struct Alt {
-    nodes: Vec<Node>,
-    /// Branches that can advance from a position holding digit `d`
-    /// (index 10: from the end of the input, i.e. the nullable ones).
-    by_digit: [Vec<u16>; 11],
-}
-
-impl Alt {
-    fn new(nodes: Vec<Node>) -> Option<Alt> {
-        let mut by_digit: [Vec<u16>; 11] = Default::default();
-        for (i, n) in nodes.iter().enumerate() {
-            let i = u16::try_from(i).ok()?;
-            let (first, nullable) = n.first();
-            for (d, list) in by_digit.iter_mut().enumerate() {
-                if nullable || (d < 10 && first & (1 << d) != 0) {
-                    list.push(i);
-                }
-            }
-        }
-        Some(Alt { nodes, by_digit })
-    }
-}
-
-/// A national number as digit values, for matching classes position by position.
-struct Input {
+/// A national number to match: its ASCII digits, or, for
+/// [`Region::viable`], the first digits of numbers of length `len` whose
+/// other digits may be anything.
+#[derive(Clone, Copy)]
+struct Input<'a> {
+    digits: &'a [u8],
     len: usize,
-    /// The digit (0–9) at each position, or [`WILD`].
-    digit: [u8; MAX_NATIONAL],
 }
 
-/// A position that stands for any digit (see [`Input::wild`]).
-const WILD: u8 = 11;
-
-/// The digits a position may hold, by its [`Input::digit`]: one bit, or
-/// all ten for [`WILD`]. (10 marks the end of the input in [`Alt::by_digit`]
-/// and is never a position's value.)
-const DIGIT_BITS: [u16; 12] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 0, ANY_DIGIT];
-
-impl Input {
-    fn new(digits: &[u8]) -> Option<Input> {
-        if digits.len() > MAX_NATIONAL {
-            return None;
-        }
-        let mut digit = [0u8; MAX_NATIONAL];
-        for (slot, &d) in digit.iter_mut().zip(digits) {
-            let v = d.wrapping_sub(b'0');
-            if v > 9 {
-                return None;
-            }
-            *slot = v;
-        }
-        Some(Input {
+impl Input<'_> {
+    fn new(digits: &[u8]) -> Option<Input<'_>> {
+        (digits.len() <= MAX_NATIONAL && digits.iter().all(u8::is_ascii_digit)).then_some(Input {
+            digits,
             len: digits.len(),
-            digit,
         })
     }
 
-    /// `len` positions: `prefix` (digit values), then any digits. A pattern
-    /// matches this input if and only if it matches some number starting
-    /// with `prefix`: each path through a pattern reads each position once.
-    fn wild(prefix: &[u8], len: usize) -> Input {
-        let mut digit = [WILD; MAX_NATIONAL];
-        digit[..prefix.len()].copy_from_slice(prefix);
+    /// `len` positions: `prefix`, then any digits.
+    fn wild(prefix: &[u8], len: usize) -> Input<'_> {
         Input {
+            digits: prefix,
             len: len.min(MAX_NATIONAL),
-            digit,
         }
-    }
-
-    /// The digits position `p` may hold.
-    #[inline]
-    fn bits(&self, p: usize) -> u16 {
-        DIGIT_BITS[usize::from(self.digit[p])]
     }
 }
 
-impl Node {
-    /// The digits a match can start with, and whether it can be empty.
-    fn first(&self) -> (u16, bool) {
-        match self {
-            Node::Class(mask) => (*mask, false),
-            Node::AnyRepeat(min, _) => (ANY_DIGIT, *min == 0),
-            Node::Concat(nodes) => {
-                let mut mask = 0;
-                for n in nodes {
-                    let (m, nullable) = n.first();
-                    mask |= m;
-                    if !nullable {
-                        return (mask, false);
-                    }
-                }
-                (mask, true)
-            }
-            Node::Alt(alt) => alt.nodes.iter().fold((0, false), |(m, e), n| {
-                let (nm, ne) = n.first();
-                (m | nm, e || ne)
-            }),
-            Node::Repeat(n, min, _) => {
-                let (m, nullable) = n.first();
-                (m, nullable || *min == 0)
-            }
-        }
-    }
-
-    /// The positions reachable after this node from the positions in `set`.
-    fn step(&self, input: &Input, set: u32) -> u32 {
-        if set == 0 {
-            return 0;
-        }
-        match self {
-            Node::Class(mask) => {
-                // Only positions holding a digit can advance.
-                let mut live = set & ((1u32 << input.len) - 1);
-                if *mask == ANY_DIGIT {
-                    return live << 1;
-                }
-                // The live set holds a handful of positions at most, so
-                // testing each one beats gathering hits for all ten digits.
-                let mut next = 0;
-                while live != 0 {
-                    let p = live.trailing_zeros() as usize;
-                    if mask & input.bits(p) != 0 {
-                        next |= 1 << (p + 1);
-                    }
-                    live &= live - 1;
-                }
-                next
-            }
-            Node::AnyRepeat(min, max) => {
-                // `k` digits advance the positions with `k` digits left.
-                let len = input.len;
-                let mut acc = 0;
-                for k in usize::from(*min)..=usize::from(*max).min(len) {
-                    acc |= (set & ((1u32 << (len - k + 1)) - 1)) << k;
-                }
-                acc
-            }
-            Node::Concat(nodes) => {
-                let mut s = set;
-                for n in nodes {
-                    s = n.step(input, s);
-                    if s == 0 {
-                        break;
-                    }
-                }
-                s
-            }
-            Node::Alt(alt) => {
-                let p = set.trailing_zeros() as usize;
-                let d = if p < input.len { input.digit[p] } else { 10 };
-                if set & (set - 1) == 0 && d != WILD {
-                    alt.by_digit[usize::from(d)].iter().fold(0, |acc, &i| {
-                        acc | alt.nodes[usize::from(i)].step(input, set)
-                    })
-                } else {
-                    alt.nodes.iter().fold(0, |acc, n| acc | n.step(input, set))
-                }
-            }
-            Node::Repeat(n, min, max) => {
-                let mut cur = set;
-                for _ in 0..*min {
-                    cur = n.step(input, cur);
-                }
-                let mut acc = cur;
-                for _ in *min..*max {
-                    cur = n.step(input, cur);
-                    if cur == 0 {
-                        break;
-                    }
-                    acc |= cur;
-                }
-                acc
-            }
-        }
-    }
-
-    fn full_match(&self, input: &Input) -> bool {
-        self.step(input, 1) & (1 << input.len) != 0
-    }
-}
-
-/// A pattern parser for the metadata's subset; `None` on anything else.
-struct Parser<'a> {
-    s: &'a [u8],
-    i: usize,
-}
-
-impl Parser<'_> {
-    fn compile(pattern: &str) -> Option<Node> {
-        let mut p = Parser {
-            s: pattern.as_bytes(),
-            i: 0,
-        };
-        let node = p.alt()?;
-        p.skip_space();
-        (p.i == p.s.len()).then_some(node)
-    }
-
-    fn skip_space(&mut self) {
-        while self.s.get(self.i).is_some_and(u8::is_ascii_whitespace) {
-            self.i += 1;
-        }
-    }
-
-    fn peek(&mut self) -> Option<u8> {
-        self.skip_space();
-        self.s.get(self.i).copied()
-    }
-
-    fn alt(&mut self) -> Option<Node> {
-        let mut branches = vec![self.concat()?];
-        while self.peek() == Some(b'|') {
-            self.i += 1;
-            branches.push(self.concat()?);
-        }
-        if branches.len() == 1 {
-            branches.pop()
-        } else {
-            Alt::new(branches).map(|a| Node::Alt(Box::new(a)))
-        }
-    }
-
-    fn concat(&mut self) -> Option<Node> {
-        let mut items = Vec::new();
-        while let Some(c) = self.peek() {
-            if c == b'|' || c == b')' {
-                break;
-            }
-            let atom = self.atom()?;
-            items.push(self.quantified(atom)?);
-        }
-        Some(Node::Concat(items))
-    }
-
-    fn atom(&mut self) -> Option<Node> {
-        let c = self.peek()?;
-        self.i += 1;
-        match c {
-            b'0'..=b'9' => Some(Node::Class(1 << (c - b'0'))),
-            b'\\' => {
-                let e = self.s.get(self.i).copied();
-                self.i += 1;
-                (e == Some(b'd')).then_some(Node::Class(0x3ff))
-            }
-            b'[' => self.class(),
-            b'(' => {
-                if self.s.get(self.i..self.i + 2) == Some(b"?:") {
-                    self.i += 2;
-                }
-                let inner = self.alt()?;
-                (self.peek() == Some(b')')).then(|| {
-                    self.i += 1;
-                    inner
-                })
-            }
-            _ => None,
-        }
-    }
-
-    fn class(&mut self) -> Option<Node> {
-        let mut mask = 0u16;
-        let mut prev: Option<u8> = None;
-        loop {
-            let c = *self.s.get(self.i)?;
-            self.i += 1;
-            match c {
-                b']' => return Some(Node::Class(mask)),
-                b'-' => {
-                    let lo = prev?;
-                    let hi = *self.s.get(self.i)?;
-                    self.i += 1;
-                    if !hi.is_ascii_digit() || hi < lo {
-                        return None;
-                    }
-                    for d in lo..=hi {
-                        mask |= 1 << (d - b'0');
-                    }
-                    prev = None;
-                }
-                b'0'..=b'9' => {
-                    mask |= 1 << (c - b'0');
-                    prev = Some(c);
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    fn number(&mut self) -> Option<u8> {
-        let start = self.i;
-        while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
-            self.i += 1;
-        }
-        std::str::from_utf8(&self.s[start..self.i])
-            .ok()?
-            .parse()
-            .ok()
-    }
-
-    fn quantified(&mut self, atom: Node) -> Option<Node> {
-        let cap = MAX_NATIONAL as u8;
-        let (min, max) = match self.s.get(self.i) {
-            Some(b'?') => (0, 1),
-            Some(b'*') => (0, cap),
-            Some(b'+') => (1, cap),
-            Some(b'{') => {
-                self.i += 1;
-                let min = self.number()?;
-                let max = match self.s.get(self.i) {
-                    Some(b',') => {
-                        self.i += 1;
-                        if self.s.get(self.i) == Some(&b'}') {
-                            cap
-                        } else {
-                            self.number()?
-                        }
-                    }
-                    _ => min,
-                };
-                if self.s.get(self.i) != Some(&b'}') {
-                    return None;
-                }
-                (min, max.min(cap))
-            }
-            _ => return Some(atom),
-        };
-        self.i += 1;
-        Some(match atom {
-            Node::Class(ANY_DIGIT) => Node::AnyRepeat(min, max),
-            atom => Node::Repeat(Box::new(atom), min, max),
-        })
-    }
-}
-
+/// A national-number pattern, compiled when first needed: a process that
+/// meets numbers of a dozen regions builds a dozen regions' automata, not
+/// all 1,400 (~50 ms, ~2 MB).
 struct Pattern {
     /// Bit `n` for each possible length `n`; every bit when unrestricted.
     lengths: u32,
+    source: &'static str,
+    dfa: OnceLock<Option<Dfa>>,
+}
+
+/// An anchored DFA of a whole pattern.
+struct Dfa {
+    dfa: dense::DFA<Vec<u32>>,
+    start: StateID,
     /// Bit `d` for each digit a match can start with (all when it can be
     /// empty).
     first: u16,
-    node: Node,
+}
+
+impl Dfa {
+    fn build(pattern: &str) -> Option<Dfa> {
+        let dfa = dense::Builder::new()
+            .configure(
+                dense::Config::new()
+                    .start_kind(StartKind::Anchored)
+                    // Minimising takes longer than the scans it would speed.
+                    .minimize(false),
+            )
+            // The metadata lays its patterns out with whitespace.
+            .syntax(
+                syntax::Config::new()
+                    .unicode(false)
+                    .utf8(false)
+                    .ignore_whitespace(true),
+            )
+            .build(&format!("^(?:{pattern})$"))
+            .ok()?;
+        let start = dfa
+            .start_state(&start::Config::new().anchored(Anchored::Yes))
+            .ok()?;
+        let mut dfa = Dfa {
+            dfa,
+            start,
+            first: 0,
+        };
+        dfa.first = if dfa.accepts(start) {
+            u16::MAX
+        } else {
+            (0..10u8).fold(0, |m, d| {
+                let next = dfa.dfa.next_state(start, b'0' + d);
+                m | if dfa.dfa.is_dead_state(next) {
+                    0
+                } else {
+                    1 << d
+                }
+            })
+        };
+        Some(dfa)
+    }
+
+    /// Whether the input may end in state `s`.
+    fn accepts(&self, s: StateID) -> bool {
+        self.dfa.is_match_state(self.dfa.next_eoi_state(s))
+    }
+
+    fn full_match(&self, digits: &[u8]) -> bool {
+        let mut s = self.start;
+        for &b in digits {
+            s = self.dfa.next_state(s, b);
+            if self.dfa.is_dead_state(s) {
+                return false;
+            }
+        }
+        self.accepts(s)
+    }
+
+    /// Whether some number of `input.len` digits starting with
+    /// `input.digits` matches: the states reachable over any digits, as a
+    /// set (answered once per prefix and length, see [`Region::viable`]).
+    fn some_match(&self, input: &Input) -> bool {
+        let mut states = vec![self.start];
+        let mut next = Vec::new();
+        for i in 0..input.len {
+            let digits: &[u8] = match input.digits.get(i) {
+                Some(d) => std::slice::from_ref(d),
+                None => b"0123456789",
+            };
+            next.clear();
+            for &s in &states {
+                for &b in digits {
+                    let t = self.dfa.next_state(s, b);
+                    if !self.dfa.is_dead_state(t) && !next.contains(&t) {
+                        next.push(t);
+                    }
+                }
+            }
+            std::mem::swap(&mut states, &mut next);
+        }
+        states.iter().any(|&s| self.accepts(s))
+    }
 }
 
 impl Pattern {
-    fn from(desc: &Desc) -> Option<Pattern> {
-        let node = Parser::compile(desc.pattern)?;
-        let (first, nullable) = node.first();
-        Some(Pattern {
+    fn from(desc: &Desc) -> Pattern {
+        Pattern {
             lengths: length_mask(desc.lengths),
-            first: if nullable { u16::MAX } else { first },
-            node,
-        })
+            source: desc.pattern,
+            dfa: OnceLock::new(),
+        }
+    }
+
+    /// The automaton; `None` for a pattern that does not compile, which
+    /// then matches nothing (a test compiles them all).
+    fn dfa(&self) -> Option<&Dfa> {
+        self.dfa.get_or_init(|| Dfa::build(self.source)).as_ref()
     }
 
     fn matches(&self, input: &Input) -> bool {
-        self.may_match(input) && self.node.full_match(input)
+        self.may_match(input)
+            && self.dfa().is_some_and(|d| {
+                if input.digits.len() == input.len {
+                    d.full_match(input.digits)
+                } else {
+                    d.some_match(input)
+                }
+            })
     }
 
+    /// Lengths and first digit only.
     fn may_match(&self, input: &Input) -> bool {
-        self.lengths & (1 << input.len) != 0 && self.first & input.bits(0) != 0
+        self.lengths & (1 << input.len) != 0
+            && match input.digits.first() {
+                Some(&b) => self.dfa().is_some_and(|d| d.first & (1 << (b - b'0')) != 0),
+                None => true,
+            }
     }
 }
 
@@ -450,9 +236,12 @@ impl Region {
                 .map(|_| AtomicU64::new(0))
                 .collect()
         });
-        let key = input.digit[..PREFIX]
+        let Some(prefix) = input.digits.get(..PREFIX) else {
+            return true;
+        };
+        let key = prefix
             .iter()
-            .fold(0usize, |k, &d| k * 10 + usize::from(d));
+            .fold(0usize, |k, &d| k * 10 + usize::from(d - b'0'));
         let Some(entry) = table.get(key) else {
             return true;
         };
@@ -461,7 +250,7 @@ impl Region {
         if known & seen != 0 {
             return known & (seen << 32) != 0;
         }
-        let ok = self.valid_national(&Input::wild(&input.digit[..PREFIX], input.len));
+        let ok = self.valid_national(&Input::wild(prefix, input.len));
         // Threads racing here compute the same answer.
         entry.fetch_or(
             seen | if ok { seen << 32 } else { 0 },
@@ -542,9 +331,7 @@ fn plans() -> &'static Plans {
             if code >= CODES {
                 continue;
             }
-            let Some(general) = Pattern::from(&meta.general) else {
-                continue;
-            };
+            let general = Pattern::from(&meta.general);
             // A number is valid when one type matches, so a type repeated
             // (US, CA and four other +1 regions list the same pattern as fixed
             // line and as mobile) is dropped: a number failing the first
@@ -558,7 +345,7 @@ fn plans() -> &'static Plans {
                         .iter()
                         .any(|u| u.pattern == t.pattern && u.lengths == t.lengths)
                 })
-                .filter_map(|(_, t)| Pattern::from(t))
+                .map(|(_, t)| Pattern::from(t))
                 .collect();
             let idx = plans.regions.len();
             let region = Region {
@@ -809,9 +596,9 @@ mod tests {
             "a general pattern failed to compile"
         );
         for meta in REGIONS {
-            for desc in meta.types {
+            for desc in std::iter::once(&meta.general).chain(meta.types) {
                 assert!(
-                    Parser::compile(desc.pattern).is_some(),
+                    Dfa::build(desc.pattern).is_some(),
                     "{}: {}",
                     meta.id,
                     desc.pattern
@@ -822,11 +609,7 @@ mod tests {
 
     #[test]
     fn matcher_semantics() {
-        let m = |pat: &str, s: &str| {
-            Parser::compile(pat)
-                .zip(Input::new(s.as_bytes()))
-                .is_some_and(|(n, i)| n.full_match(&i))
-        };
+        let m = |pat: &str, s: &str| Dfa::build(pat).is_some_and(|d| d.full_match(s.as_bytes()));
         assert!(m(r"[2-9]\d{2}", "415"));
         assert!(!m(r"[2-9]\d{2}", "115"));
         assert!(m(r"1(?:2|34)?5", "15") && m(r"1(?:2|34)?5", "1345"));
@@ -840,8 +623,13 @@ mod tests {
         assert!(m(r"1(?:2|)", "1") && m(r"1(?:2|)", "12") && !m(r"1(?:2|)", "13"));
         assert!(m(r"(?:[13]|2\d)[0-9]{0,2}", "25") && !m(r"(?:[13]|2\d)[0-9]{0,2}", "4"));
         assert!(m(r"(?:[13]|2\d)[0-9]{0,2}", "2999") && !m(r"(?:[13]|2\d)[0-9]{0,2}", "3999"));
-        assert!(Parser::compile(r"1(2").is_none());
-        assert!(Parser::compile(r"[a-z]").is_none());
+        assert!(Dfa::build(r"1(2").is_none());
+        // Any digits after a prefix, for the viability table.
+        let d = Dfa::build(r"2[1-6]\d{2}|800\d").expect("compiles");
+        let some = |prefix: &[u8], len| d.some_match(&Input::wild(prefix, len));
+        assert!(some(b"21", 4) && some(b"800", 4) && some(b"2", 4));
+        assert!(!some(b"27", 4) && !some(b"21", 5) && !some(b"801", 4));
+        assert_eq!(d.first, (1 << 2) | (1 << 8));
     }
 
     #[test]
