@@ -256,19 +256,21 @@ impl Cand {
         let mut k = 0;
         while let Some(&b) = bytes.get(k) {
             if b.is_ascii_digit() {
-                // A whole group at once: most candidates are a few long
-                // groups.
-                let run = bytes[k..].iter().take_while(|b| b.is_ascii_digit()).count();
-                if c.ng == MAX_GROUPS || c.nd + run > MAX_DIGITS {
+                // A whole group at once, copied as it is counted (a
+                // variable-length copy was a call to memcpy per group).
+                if c.ng == MAX_GROUPS {
                     return None;
                 }
                 if c.ng > 0 {
                     c.seps[c.ng - 1] = if pending == 0 { b'?' } else { pending };
                 }
-                c.digits[c.nd..c.nd + run].copy_from_slice(&bytes[k..k + run]);
-                c.nd += run;
-                k += run;
-                c.groups[c.ng] = u8::try_from(run).ok()?;
+                let first = c.nd;
+                while let Some(&d) = bytes.get(k).filter(|d| d.is_ascii_digit()) {
+                    *c.digits.get_mut(c.nd)? = d;
+                    c.nd += 1;
+                    k += 1;
+                }
+                c.groups[c.ng] = u8::try_from(c.nd - first).ok()?;
                 c.group_end[c.ng] = u8::try_from(from + k - start).ok()?;
                 c.ng += 1;
                 pending = 0;
