@@ -497,7 +497,7 @@ mod tests {
     }
 
     /// Patterns are stored without the metadata's layout whitespace, which
-    /// the parser skips anyway.
+    /// the DFA builder ignores anyway.
     fn squeeze(pattern: &str) -> String {
         pattern
             .chars()
