@@ -189,7 +189,8 @@ struct Word {
     /// Where the scan resumes: past trailing punctuation.
     run_end: usize,
     digits: usize,
-    has_dot: bool,
+    /// Dots in the run: a dotted quad has three between its digits.
+    dots: usize,
     /// Too long, or glued on the left: no candidate may include it.
     dead: bool,
     right: Edge,
@@ -339,7 +340,13 @@ impl NumericDetector {
             }
             let start = match i.checked_sub(1).map(|p| hay[p]) {
                 Some(b'+' | b'(') => i - 1,
-                _ => i,
+                _ => {
+                    if let Some(end) = short_lone_run(hay, i) {
+                        i = end;
+                        continue;
+                    }
+                    i
+                }
             };
             i = self.token(hay, start, out);
         }
@@ -396,7 +403,7 @@ impl NumericDetector {
             let left_adj = left_adjacent(hay, wa.start);
             // Which kinds the digit count and position still allow, before
             // collecting anything.
-            let ip = self.ip && single && last.has_dot && (4..=14).contains(&nd);
+            let ip = self.ip && single && last.dots >= 3 && (4..=14).contains(&nd);
             let free = last.right == Edge::Free;
             let ssn = self.ssn && free && nd == 9;
             let card = self.card && free && (13..=19).contains(&nd);
@@ -614,6 +621,26 @@ fn next_digit(hay: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The end of the digit run at `i` when it is a whole token too short to
+/// be any kind: at most six digits (no kind has fewer than seven without
+/// dots), then a byte that neither continues the word (number
+/// punctuation) nor joins the next one (a space before a word). Nearly
+/// half the digit runs of a retailer's text are such (times, quantities,
+/// sizes), and skipping them saves parsing a word and its candidates.
+fn short_lone_run(hay: &[u8], i: usize) -> Option<usize> {
+    let x = swar::load(hay, i)?;
+    let run = ((!swar::digits(x) & swar::HI).trailing_zeros() / 8) as usize;
+    if run > 6 {
+        return None;
+    }
+    let end = i + run;
+    let &b = hay.get(end)?;
+    if CLASS[usize::from(b)] & PUNCT != 0 || (b == b' ' && word_starts_at(hay, end + 1)) {
+        return None;
+    }
+    Some(end)
+}
+
 /// Past the word bytes starting at `i`. Eight bytes at a time: hashes,
 /// UUIDs and identifiers with digits in them are frequent in logs and
 /// exports and each is skipped whole.
@@ -707,6 +734,7 @@ fn word_starts_at(hay: &[u8], p: usize) -> bool {
 fn parse_word(hay: &[u8], start: usize) -> Word {
     let mut p = start + usize::from(hay[start] == b'+');
     let mut digits = 0;
+    let mut dots = 0;
     let mut last_digit = start;
     let mut seen = 0;
     while let Some(&b) = hay.get(p) {
@@ -715,6 +743,7 @@ fn parse_word(hay: &[u8], start: usize) -> Word {
             break;
         }
         seen |= class;
+        dots += usize::from(class & DOT != 0);
         let digit = class & DIGIT;
         digits += usize::from(digit);
         p += 1;
@@ -722,7 +751,6 @@ fn parse_word(hay: &[u8], start: usize) -> Word {
             last_digit = p;
         }
     }
-    let has_dot = seen & DOT != 0;
     let open = seen & OPEN != 0;
     let run_end = p;
     let end = if open && hay.get(last_digit) == Some(&b')') {
@@ -741,7 +769,7 @@ fn parse_word(hay: &[u8], start: usize) -> Word {
         end,
         run_end,
         digits,
-        has_dot,
+        dots,
         dead: too_long || glued_left(hay, start),
         right,
         next_adjacent,

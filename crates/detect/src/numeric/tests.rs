@@ -680,3 +680,32 @@ fn chunked_scan_equals_whole_scan_on_dense_numbers() {
     .expect("in-memory reads do not fail");
     assert_eq!(got, whole);
 }
+
+#[test]
+fn short_lone_runs_are_skipped_and_nothing_else() {
+    // (text, digit run start, skipped to)
+    for (text, i, end) in [
+        ("at 12:30:45 UTC", 3, Some(5)),
+        ("size 12px wide..", 5, Some(7)),
+        ("qty 3, total 19", 4, Some(5)),
+        ("qty 3 items here", 4, Some(5)),
+        ("123456x and more", 0, Some(6)),
+    ] {
+        assert_eq!(short_lone_run(text.as_bytes(), i), end, "{text}");
+    }
+    for (text, i) in [
+        ("1234567 and more", 0), // seven digits: maybe a phone number
+        ("19.99 USD total", 0),  // number punctuation continues the word
+        ("555 0123 4567 x", 0),  // a space before another number joins it
+        ("44 (20) 7946 0958", 0),
+        ("12", 0), // fewer than eight bytes left: the full path decides
+    ] {
+        assert_eq!(short_lone_run(text.as_bytes(), i), None, "{text}");
+    }
+    // Through the detector: the numbers after skipped runs are still found.
+    exactly(
+        "at 12:30 call 415-555-0123 ok",
+        Kind::PhoneNumber,
+        "415-555-0123",
+    );
+}
