@@ -7,6 +7,7 @@
 #   bench/scan.sh --single-file       # one 2 GiB file of mixed content (memory check)
 #   bench/scan.sh --size-mb 2048 --runs 5 --seed 7
 #   bench/scan.sh --size-mb 256 --by-kind   # plus each kind's own cost
+#   bench/scan.sh --data DIR          # an existing tree instead (e.g. your own data)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,7 @@ SIZE_MB=""
 RUNS=3
 SEED=1
 BY_KIND=0
+DATA_DIR=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --single-file) MODE=single ;;
@@ -22,7 +24,8 @@ while [ $# -gt 0 ]; do
         --runs) RUNS="$2"; shift ;;
         --seed) SEED="$2"; shift ;;
         --by-kind) BY_KIND=1 ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        --data) DATA_DIR="$2"; MODE=given; shift ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "bench/scan.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -59,7 +62,10 @@ else
 fi
 
 data="bench/data/${MODE}-${SIZE_MB}mb-seed${SEED}"
-if [ ! -f "$data/.complete" ]; then
+if [ -n "$DATA_DIR" ]; then
+    [ -d "$DATA_DIR" ] || { echo "bench/scan.sh: --data $DATA_DIR: not a directory" >&2; exit 2; }
+    data="$DATA_DIR"
+elif [ ! -f "$data/.complete" ]; then
     echo "generating $data (${SIZE_MB} MiB, cached for later runs)" >&2
     rm -rf "$data"
     extra=()
