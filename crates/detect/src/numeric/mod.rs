@@ -625,8 +625,9 @@ fn next_digit(hay: &[u8], mut i: usize) -> usize {
 /// be any kind: at most six digits (no kind has fewer than seven without
 /// dots), then a byte that neither continues the word (number
 /// punctuation) nor joins the next one (a space before a word). Nearly
-/// half the digit runs of a retailer's text are such (times, quantities,
-/// sizes), and skipping them saves parsing a word and its candidates.
+/// half the token-starting digit runs of the evaluation corpus are such
+/// (times, quantities, sizes); skipping them saves parsing a word and its
+/// candidates.
 fn short_lone_run(hay: &[u8], i: usize) -> Option<usize> {
     let x = swar::load(hay, i)?;
     let run = ((!swar::digits(x) & swar::HI).trailing_zeros() / 8) as usize;
