@@ -636,7 +636,7 @@ fn short_lone_run(hay: &[u8], i: usize) -> Option<usize> {
     }
     let end = i + run;
     let &b = hay.get(end)?;
-    if CLASS[usize::from(b)] & PUNCT != 0 || (b == b' ' && word_starts_at(hay, end + 1)) {
+    if CLASS[usize::from(b)] & PUNCT != 0 || joins_next_word(hay, end) {
         return None;
     }
     Some(end)
@@ -731,6 +731,12 @@ fn word_starts_at(hay: &[u8], p: usize) -> bool {
     }
 }
 
+/// Whether a word ending at `end` is followed by another after exactly
+/// one space: the two then belong to one token.
+fn joins_next_word(hay: &[u8], end: usize) -> bool {
+    hay.get(end) == Some(&b' ') && word_starts_at(hay, end + 1)
+}
+
 /// Reads the word starting at `start` (a digit, `+` or `(`).
 fn parse_word(hay: &[u8], start: usize) -> Word {
     let mut p = start + usize::from(hay[start] == b'+');
@@ -761,10 +767,7 @@ fn parse_word(hay: &[u8], start: usize) -> Word {
     };
     let too_long = end - start > MAX_WORD_BYTES || digits > MAX_WORD_DIGITS;
     let right = right_edge(hay, end);
-    let next_adjacent = !too_long
-        && right == Edge::Free
-        && hay.get(end) == Some(&b' ')
-        && word_starts_at(hay, end + 1);
+    let next_adjacent = !too_long && right == Edge::Free && joins_next_word(hay, end);
     Word {
         start,
         end,
