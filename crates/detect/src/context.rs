@@ -20,15 +20,38 @@ pub(crate) struct ContextWords {
     /// Teddy over the lower-cased words, if this CPU and word set allow it.
     teddy: Option<packed::Searcher>,
     ac: AhoCorasick,
+    /// Matches count only as whole words (see [`ContextWords::whole_words`]).
+    whole: bool,
 }
+
+/// Words up to this long must also end a word to count in a whole-word
+/// set: `tel`, `cell`, `call` and `fax` begin too many other words
+/// (`telemetry`, `cellar`, `callback`). Longer ones may run on
+/// (`phonenumber`, `contacts`, `telefonnummer`).
+const SHORT_WORD: usize = 4;
 
 impl ContextWords {
     /// Builds the set. The words are constants of this crate, so failing to
     /// build is a programming error caught by every test that scans.
     pub(crate) fn new(words: &[&str]) -> ContextWords {
+        ContextWords::build(words, false)
+    }
+
+    /// A set whose words count only where they start a word — not `tel` in
+    /// `hotel`, `call` in `recall` — and, when short, also end one. Word
+    /// edges are anything but a letter, and camelCase humps (`mobilePhone`,
+    /// `telNo`). For the short, common words that alone would admit a
+    /// candidate, where a substring hit is a false finding.
+    pub(crate) fn whole_words(words: &[&str]) -> ContextWords {
+        ContextWords::build(words, true)
+    }
+
+    fn build(words: &[&str], whole: bool) -> ContextWords {
+        // Leftmost-longest, so that a whole word (`telephone`) is found
+        // rather than a prefix of it (`tel`) that fails the word test.
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostFirst)
+            .match_kind(MatchKind::LeftmostLongest)
             .build(words)
             .expect("context word lists are small constant sets");
         // The padding after a window is NUL bytes, which no word contains,
@@ -38,20 +61,25 @@ impl ContextWords {
             .map(|w| w.as_bytes().to_ascii_lowercase())
             .collect();
         let teddy = packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostLongest)
             .only_teddy(true)
             .heuristic_pattern_limits(false)
             .builder()
             .extend(&lower)
             .build()
             .filter(|t| t.minimum_len() <= PACKED_WINDOW && lower.iter().all(|w| !w.contains(&0)));
-        ContextWords { teddy, ac }
+        ContextWords { teddy, ac, whole }
     }
 
     /// Whether one of the words occurs within `window` bytes before `pos`.
     /// The window never reaches past [`crate::MAX_LOOKBEHIND`].
     pub(crate) fn before(&self, hay: &[u8], pos: usize, window: usize) -> bool {
-        let window = window.min(crate::MAX_LOOKBEHIND);
-        let w = &hay[pos.saturating_sub(window)..pos];
+        // One byte short of the bound: a whole-word test reads the byte
+        // before the window.
+        let from = pos.saturating_sub(window.min(crate::MAX_LOOKBEHIND - 1));
+        let w = &hay[from..pos];
+        let counts =
+            |start: usize, end: usize| !self.whole || whole_word(hay, from + start, from + end);
         match &self.teddy {
             Some(teddy) if w.len() <= PACKED_WINDOW => {
                 let mut buf = [0u8; PACKED_WINDOW];
@@ -60,11 +88,37 @@ impl ContextWords {
                 }
                 // Teddy needs a minimum haystack; the NUL padding is inert.
                 let n = w.len().max(teddy.minimum_len());
-                teddy.find(&buf[..n]).is_some()
+                teddy
+                    .find_iter(&buf[..n])
+                    .any(|m| counts(m.start(), m.end()))
             }
-            _ => self.ac.is_match(w),
+            _ => self.ac.find_iter(w).any(|m| counts(m.start(), m.end())),
         }
     }
+
+    /// As [`ContextWords::before`], but the window stops at the line break
+    /// before `pos`: a word on the line above (a table's previous row, the
+    /// header of another record) says nothing about this candidate.
+    pub(crate) fn before_on_line(&self, hay: &[u8], pos: usize, window: usize) -> bool {
+        let from = pos.saturating_sub(window.min(crate::MAX_LOOKBEHIND));
+        let line_start = memchr::memrchr(b'\n', &hay[from..pos]).map_or(from, |i| from + i + 1);
+        self.before(hay, pos, pos - line_start)
+    }
+}
+
+/// Whether `hay[start..end]` (a context word, matched ignoring case) is a
+/// word of its own by the rules of [`ContextWords::whole_words`].
+fn whole_word(hay: &[u8], start: usize, end: usize) -> bool {
+    let hump = |lower: u8, upper: u8| lower.is_ascii_lowercase() && upper.is_ascii_uppercase();
+    let starts = start == 0 || {
+        let p = hay[start - 1];
+        !p.is_ascii_alphabetic() || hump(p, hay[start])
+    };
+    let ends = end - start > SHORT_WORD
+        || hay
+            .get(end)
+            .is_none_or(|&n| !n.is_ascii_alphabetic() || hump(hay[end - 1], n));
+    starts && ends
 }
 
 /// Whether `b` continues a word (ASCII letters, digits, underscore), used to
@@ -84,6 +138,52 @@ mod tests {
         assert!(words.before(hay, 17, 32));
         assert!(!words.before(hay, 17, 2));
         assert!(!words.before(b"phone: 123", 7, 32));
+    }
+
+    #[test]
+    fn whole_word_sets_skip_words_inside_words() {
+        let words = ContextWords::whole_words(&["tel", "telephone", "phone", "order", "電話"]);
+        let cases = [
+            ("Tel: ", true),
+            ("tel.", true),
+            ("telNo=", true),
+            ("mobilePhone ", true),
+            ("Telephone ", true),
+            ("PHONE_NUMBER ", true),
+            ("orders ", true),
+            ("電話 ", true),
+            ("hotel ", false),
+            ("telemetry ", false),
+            ("TELEMIG ", false),
+            ("REMOTELOCK ", false),
+            ("smartphone ", false),
+            ("border: ", false),
+            ("xyz ", false),
+        ];
+        for (text, want) in cases {
+            // Short windows go to Teddy, long ones to the automaton: both
+            // must apply the word test.
+            for pad in [0, 120] {
+                let hay = format!("{}{text}1", " ".repeat(pad));
+                let pos = hay.len() - 1;
+                assert_eq!(
+                    words.before(hay.as_bytes(), pos, pos),
+                    want,
+                    "{text:?} pad {pad}"
+                );
+            }
+        }
+        // The word test reads the byte before the window.
+        assert!(!words.before(b"hotel 1", 6, 4));
+        assert!(words.before(b" tel 1", 5, 4));
+    }
+
+    #[test]
+    fn line_windows_stop_at_the_line_break() {
+        let words = ContextWords::new(&["phone"]);
+        assert!(words.before(b"phone\n123", 7, 32));
+        assert!(!words.before_on_line(b"phone\n123", 7, 32));
+        assert!(words.before_on_line(b"x\nphone 123", 9, 32));
     }
 
     #[test]

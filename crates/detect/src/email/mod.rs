@@ -156,9 +156,7 @@ impl EmailDetector {
         if !local.quoted
             && (classify::looks_machine_generated(name)
                 || classify::in_message_id_header(hay, start)
-                || self
-                    .id_context
-                    .before(hay, start, same_line_window(hay, start)))
+                || self.id_context.before_on_line(hay, start, CONTEXT_WINDOW))
         {
             return None;
         }
@@ -496,16 +494,6 @@ fn is_url_userinfo(hay: &[u8], start: usize) -> bool {
         }
     }
     p >= 2 && &hay[p - 2..p] == b"//"
-}
-
-/// The context window before `start`, cut at the previous line break: an
-/// id keyword on the line above says nothing about this address.
-fn same_line_window(hay: &[u8], start: usize) -> usize {
-    let from = start.saturating_sub(CONTEXT_WINDOW);
-    match memchr::memrchr(b'\n', &hay[from..start]) {
-        Some(i) => start - (from + i + 1),
-        None => start - from,
-    }
 }
 
 /// `"Jane Doe" <jane@…>` or `Jane Doe <jane@…>`: a display name right

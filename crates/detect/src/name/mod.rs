@@ -364,10 +364,14 @@ impl NameDetector {
                 .map(|h| h.field)
                 .or_else(|| key_before(hay, start));
             let lone_field = matches!(field, Some(Field::GivenName | Field::FamilyName));
-            if !lone_field && !self.field_pair(hay, start, words[0], end) {
+            let w = words[0];
+            // Two capitals (`AL`, `ED`, `JO`) next to a name-like field are
+            // a state, country or language code (`Birmingham, AL`) far more
+            // often than a given name; only a name column says otherwise.
+            let code = w.shape == Shape::Upper && w.end - w.start <= 2;
+            if !lone_field && (code || !self.field_pair(hay, start, w, end)) {
                 return None;
             }
-            let w = words[0];
             let known = self.given_class(hay, w) > 0 || self.surname(hay, w);
             let score = match (lone_field, known) {
                 (true, true) => 0.9,

@@ -101,6 +101,10 @@ fn lone_names_only_where_structure_says_so() {
     assert!(found("Jennifer said the parcel was late").is_empty());
     assert!(found("{\"city\": \"Gallagher\"}").is_empty());
     assert!(found("{\"name\": \"Jennifer\"}").is_empty());
+    // Two capitals in a field pair are a state or country code, not `Al`.
+    assert!(found("1205933|Birmingham, AL\n").is_empty());
+    assert!(found("'ED', 'Smith'\n").is_empty());
+    assert_eq!(found("{\"first_name\": \"AL\"}"), ["AL"]);
 
     // A CSV cell in a first_name column arrives as a hint.
     let hay = "C1,Thomas,x\n";

@@ -38,6 +38,9 @@ const MAX_WORD_DIGITS: usize = 24;
 const MAX_SPAN_WORDS: usize = 6;
 const MAX_DIGITS: usize = 24;
 const MAX_GROUPS: usize = 16;
+/// How far back a word before a candidate is searched for digits: far
+/// enough for hex code points and part numbers (`1F2D`, `A1B2C3`).
+const MAX_CODE_BYTES: usize = 16;
 /// How far before a candidate context words are looked for.
 const CONTEXT_WINDOW: usize = 40;
 
@@ -67,8 +70,9 @@ const CARD_WORDS: &[&str] = &[
     "pan=",
 ];
 /// Words that make a Luhn-valid number more likely an identifier from a
-/// shop's own systems. Short ones carry punctuation so that `ref` does not
-/// match inside `refund`.
+/// shop's own systems. Whole words, so that `border` (an HTML table cell
+/// around a card) does not count as `order`; short ones also carry
+/// punctuation so that `ref` does not match inside `refund`.
 const NOT_CARD_WORDS: &[&str] = &[
     "order",
     "tracking",
@@ -85,6 +89,7 @@ const NOT_CARD_WORDS: &[&str] = &[
     "txn",
     "transaction id",
 ];
+/// Whole words: `ssn` in `classname` is no context.
 const SSN_WORDS: &[&str] = &[
     "ssn",
     "social security",
@@ -95,10 +100,16 @@ const SSN_WORDS: &[&str] = &[
     "ss no",
     "taxpayer",
 ];
+/// Whole words (see [`ContextWords::whole_words`]), so compounds that end
+/// in a phone word are listed as they are written.
 const PHONE_WORDS: &[&str] = &[
     "phone",
+    "telephone",
+    "cellphone",
+    "smartphone",
     "tel",
     "mobile",
+    "mobiltelefon",
     "cell",
     "fax",
     "call",
@@ -302,9 +313,9 @@ impl NumericDetector {
             phone: kinds.contains(Kind::PhoneNumber),
             ip: kinds.contains(Kind::IpAddress),
             card_words: ContextWords::new(CARD_WORDS),
-            not_card_words: ContextWords::new(NOT_CARD_WORDS),
-            ssn_words: ContextWords::new(SSN_WORDS),
-            phone_words: ContextWords::new(PHONE_WORDS),
+            not_card_words: ContextWords::whole_words(NOT_CARD_WORDS),
+            ssn_words: ContextWords::whole_words(SSN_WORDS),
+            phone_words: ContextWords::whole_words(PHONE_WORDS),
             version_words: ContextWords::new(VERSION_WORDS),
         }
     }
@@ -468,7 +479,10 @@ impl NumericDetector {
             if span.right_adjacent || (span.left_adjacent && !c.plus && !c.open_paren) {
                 return None;
             }
-            let m = phone::check(c, || self.phone_words.before(hay, c.start, CONTEXT_WINDOW))?;
+            let m = phone::check(c, || {
+                self.phone_words
+                    .before_on_line(hay, c.start, CONTEXT_WINDOW)
+            })?;
             return Some(finding(Kind::PhoneNumber, c.end, m.score, m.detector));
         }
         None
@@ -717,9 +731,24 @@ fn right_edge(hay: &[u8], e: usize) -> Edge {
     }
 }
 
-/// Whether a numeric word ends exactly one space before `s`.
+/// Whether a numeric word ends exactly one space before `s`: digits, a
+/// closing parenthesis, or a code with digits in it (`031B 0323 0307`, a
+/// list of hex code points), which makes the digits after it one more code.
 fn left_adjacent(hay: &[u8], s: usize) -> bool {
-    s >= 2 && hay[s - 1] == b' ' && (hay[s - 2].is_ascii_digit() || hay[s - 2] == b')')
+    if s < 2 || hay[s - 1] != b' ' {
+        return false;
+    }
+    let p = hay[s - 2];
+    if p.is_ascii_digit() || p == b')' {
+        return true;
+    }
+    // A letter: look back over its word (codes are short) for a digit.
+    p.is_ascii_alphabetic()
+        && hay[s.saturating_sub(2 + MAX_CODE_BYTES)..s - 1]
+            .iter()
+            .rev()
+            .take_while(|&&b| is_word_byte(b))
+            .any(u8::is_ascii_digit)
 }
 
 /// Whether a word starts at `p`: a digit, or `+`/`(` before a digit.

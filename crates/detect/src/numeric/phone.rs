@@ -302,7 +302,7 @@ fn layout_plan(c: &Cand) -> Option<Plan> {
     match g {
         [1, 3, 3, 4] if first == b'1' => list(&[Id::US], true),
         [3, 3, 4] if first >= b'2' => list(&[Id::US, Id::IT], true),
-        [3, 3, 3] | [2, 3, 2, 2] if mobile_lead => list(&[Id::ES], false),
+        [3, 3, 3] | [3, 2, 2, 2] | [2, 3, 2, 2] if mobile_lead => list(&[Id::ES], false),
         [5, 5] if mobile_lead => list(&[Id::IN], false),
         [2, 5, 4] | [2, 4, 4] if first != b'0' => list(&[Id::BR], false),
         _ => None,

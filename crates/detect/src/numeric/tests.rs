@@ -347,6 +347,58 @@ fn bare_national_digits_score_lower_unless_context_says_phone() {
     assert!(told.score > bare.score);
     let es = exactly("912 345 678", Kind::PhoneNumber, "912 345 678");
     assert!(es.score < 0.8);
+    // Spanish mobiles are as often written 3-2-2-2.
+    let es = exactly("'669 96 28 25',", Kind::PhoneNumber, "669 96 28 25");
+    assert!((0.5..0.8).contains(&es.score), "{}", es.score);
+    exactly("movil 657-80-84-52", Kind::PhoneNumber, "657-80-84-52");
+}
+
+#[test]
+fn phone_words_count_as_whole_words_on_the_same_line() {
+    for text in [
+        "tel 4155550132",
+        "Tel.: 4155550132",
+        "telNo=4155550132",
+        "mobilePhone: 4155550132",
+        "Telephone 4155550132",
+        "ND_IOCTL_CALL = 4155550132",
+    ] {
+        exactly(text, Kind::PhoneNumber, "4155550132");
+    }
+    // `tel` inside a word, a phone word on the line above (a table of
+    // prefixes and carriers): bare digits stay unproven.
+    for text in [
+        "hotel 4155550132",
+        "MS_NOREMOTELOCK: u32 = 134217728;",
+        "at atelier 4155550132",
+        "telemetry 4155550132",
+        "4155549|BSNL MOBILE\n4155550132|BSNL",
+    ] {
+        nothing(text);
+    }
+}
+
+#[test]
+fn digits_after_a_code_with_digits_are_one_more_code() {
+    // Unicode code point lists: `0323 0307` would be a German number.
+    for text in [
+        "1E0A 031B 0323 0307;",
+        "0061 05AE 0315 0300;",
+        "ref A1B2 020 7946 0958",
+    ] {
+        let got: Vec<_> = pii(text)
+            .into_iter()
+            .filter(|(k, _)| *k == Kind::PhoneNumber)
+            .collect();
+        assert!(got.is_empty(), "{text:?}: {got:?}");
+    }
+    // Words without digits before a number do not join it.
+    exactly("Tel 020 7946 0958", Kind::PhoneNumber, "020 7946 0958");
+    exactly(
+        "BE79 8081 xx 020 7946 0958",
+        Kind::PhoneNumber,
+        "020 7946 0958",
+    );
 }
 
 #[test]
