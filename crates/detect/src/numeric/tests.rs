@@ -60,6 +60,15 @@ fn no_pii(text: &str) {
     assert_eq!(pii(text), vec![], "{text:?}");
 }
 
+#[track_caller]
+fn no_phone(text: &str) {
+    let got: Vec<_> = pii(text)
+        .into_iter()
+        .filter(|(k, _)| *k == Kind::PhoneNumber)
+        .collect();
+    assert!(got.is_empty(), "{text:?}: {got:?}");
+}
+
 // ---------------------------------------------------------------- cards
 
 #[test]
@@ -386,11 +395,7 @@ fn digits_after_a_code_with_digits_are_one_more_code() {
         "0061 05AE 0315 0300;",
         "ref A1B2 020 7946 0958",
     ] {
-        let got: Vec<_> = pii(text)
-            .into_iter()
-            .filter(|(k, _)| *k == Kind::PhoneNumber)
-            .collect();
-        assert!(got.is_empty(), "{text:?}: {got:?}");
+        no_phone(text);
     }
     // Words without digits before a number do not join it.
     exactly("Tel 020 7946 0958", Kind::PhoneNumber, "020 7946 0958");
@@ -424,11 +429,7 @@ fn not_phones() {
         "1.2.3.4.5",
         "415-555-0132-abc",
     ] {
-        let got: Vec<_> = pii(text)
-            .into_iter()
-            .filter(|(k, _)| *k == Kind::PhoneNumber)
-            .collect();
-        assert!(got.is_empty(), "{text:?}: {got:?}");
+        no_phone(text);
     }
 }
 
