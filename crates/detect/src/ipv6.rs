@@ -166,10 +166,13 @@ fn plausible_shape(text: &[u8]) -> bool {
 }
 
 /// Whether the address belongs to infrastructure rather than to a person's
-/// connection. Documentation space (`2001:db8::/32`, and the IPv4 test
-/// nets inside mapped addresses) is deliberately *not* in here: it is what
-/// synthetic test data uses for customers' addresses, so it must score
-/// like public space.
+/// connection, or to no one: everything outside global unicast space
+/// (`2000::/3`) that does not embed an IPv4 address is reserved or
+/// unallocated, so a "valid" address there is nearly always something
+/// else that parses (`c::B300` in Rust code). Documentation space
+/// (`2001:db8::/32`, and the IPv4 test nets inside mapped addresses) is
+/// deliberately *not* in here: it is what synthetic test data uses for
+/// customers' addresses, so it must score like public space.
 fn is_infrastructure(addr: Ipv6Addr) -> bool {
     let s = addr.segments();
     if addr.is_unspecified() || addr.is_loopback() || addr.is_multicast() {
@@ -187,13 +190,14 @@ fn is_infrastructure(addr: Ipv6Addr) -> bool {
     if let Some(v4) = addr.to_ipv4_mapped() {
         return is_infrastructure_v4(v4);
     }
-    // Deprecated IPv4-compatible form `::a.b.c.d`.
-    if s[..6] == [0; 6] {
+    // Deprecated IPv4-compatible form `::a.b.c.d`, and NAT64's well-known
+    // prefix `64:ff9b::/96`.
+    if s[..6] == [0; 6] || s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
         let [a, b] = s[6].to_be_bytes();
         let [c, d] = s[7].to_be_bytes();
         return is_infrastructure_v4(Ipv4Addr::new(a, b, c, d));
     }
-    false
+    s[0] & 0xe000 != 0x2000
 }
 
 fn is_infrastructure_v4(v4: Ipv4Addr) -> bool {
@@ -351,16 +355,17 @@ mod tests {
             ("::ffff:100.64.1.1", "::ffff:100.64.1.1"),
             ("::192.168.0.1", "::192.168.0.1"),
             ("fec0::1234", "fec0::1234"),
+            // Rust paths that parse as addresses in reserved space.
+            ("Some(c::B300)", "c::B300"),
+            ("f33c::1", "f33c::1"),
+            ("64:ff9b::10.0.0.1", "64:ff9b::10.0.0.1"),
         ] {
             assert_eq!(one(hay, value), SCORE_INFRASTRUCTURE, "{hay}");
         }
-        // fe80::/10 ends at febf; fec0 is the next block.
-        assert!(is_infrastructure(
-            "febf::1".parse().unwrap_or(Ipv6Addr::UNSPECIFIED)
-        ));
-        assert!(!is_infrastructure(Ipv6Addr::new(
-            0xfe7f, 0, 0, 0, 0, 0, 0, 1
-        )));
+        // Global unicast is 2000::/3; around it is reserved space.
+        let at = |s0: u16| is_infrastructure(Ipv6Addr::new(s0, 0, 0, 0, 0, 0, 0, 0x1234));
+        assert!(at(0x1fff) && at(0x4000) && at(0x000c) && at(0xfe7f));
+        assert!(!at(0x2000) && !at(0x3fff));
     }
 
     #[test]

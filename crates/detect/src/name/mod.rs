@@ -111,6 +111,42 @@ const STREET_TYPES: &[&str] = &[
     "city",
 ];
 
+/// First words of place names built like "Given Surname" (`San Ramon`,
+/// `Santa Helena`, `Fort Myers`, `Mount Isa`), as in city columns and
+/// geocoding tables.
+const PLACE_HEADS: &[&str] = &[
+    "san", "santa", "santo", "são", "sao", "saint", "st", "ste", "fort", "ft", "port", "porto",
+    "puerto", "mount", "mt", "cape", "lake", "los", "las", "rio", "nova", "novo", "villa", "vila",
+];
+
+/// Last words of place names (`Nelson Bay`, `Victoria River`, `Rocky
+/// Creek`). Words that are also common surnames (`Hill`, `Park`, `Lake`,
+/// `Beach`, `Downs`: all in the US census's top 2,000) are left out.
+const PLACE_TYPES: &[&str] = &[
+    "river",
+    "creek",
+    "island",
+    "islands",
+    "bay",
+    "springs",
+    "valley",
+    "falls",
+    "harbor",
+    "harbour",
+    "heights",
+    "junction",
+    "lakes",
+    "point",
+    "hills",
+    "mountain",
+    "mountains",
+    "town",
+    "township",
+    "plains",
+    "crossing",
+    "landing",
+];
+
 /// Inline HTML elements that may sit between the words of one name.
 const INLINE_TAGS: &[&[u8]] = &[
     b"b", b"i", b"u", b"em", b"strong", b"span", b"a", b"small", b"mark", b"font",
@@ -414,8 +450,10 @@ impl NameDetector {
         }
         if self.phrase_rejected(hay, words)
             || followed_by_street_type(hay, end)
-            // "Meghan Street", "Regina Park" after a title or "Name:" are people.
-            || (is_street_type(&hay[last.start..last.end])
+            // "Meghan Street", "Regina Park", "Santa Jones" after a title or
+            // "Name:" are people.
+            || ((is_street_type(&hay[last.start..last.end])
+                || is_place(&hay[first.start..first.end], &hay[last.start..last.end]))
                 && !(around.title || around.field.is_some() || self.context(hay, &around)))
             || after_house_number(hay, start)
         {
@@ -1193,6 +1231,15 @@ fn followed_by_street_type(hay: &[u8], end: usize) -> bool {
 fn is_street_type(word: &[u8]) -> bool {
     let mut buf = [0u8; MAX_TOKEN];
     lower(word, &mut buf).is_some_and(|w| STREET_TYPES.contains(&w))
+}
+
+/// Whether a run from `first` to `last` is built like a place name.
+fn is_place(first: &[u8], last: &[u8]) -> bool {
+    let is = |word: &[u8], list: &[&str]| {
+        let mut buf = [0u8; MAX_TOKEN];
+        lower(word, &mut buf).is_some_and(|w| list.contains(&w.trim_end_matches('.')))
+    };
+    is(first, PLACE_HEADS) || is(last, PLACE_TYPES)
 }
 
 /// `1933 Oak Street`: a number right before the run.

@@ -153,6 +153,19 @@ fn brands_products_places_streets_and_ui_words_are_not_people() {
 }
 
 #[test]
+fn places_built_like_names_are_not_people_unless_something_says_so() {
+    for hay in [
+        "61240352|Nelson Bay\n61889745|Victoria River\n",
+        "55443313|Santa Helena - PR\n1925866|San Ramon, CA\n",
+        "the road from Rocky Creek to Stuart Town",
+    ] {
+        assert!(found(hay).is_empty(), "{hay:?}: {:?}", found(hay));
+    }
+    assert_eq!(found("Dear Santa Jones,"), ["Santa Jones"]);
+    assert_eq!(found("Customer: Michael Bay"), ["Michael Bay"]);
+}
+
+#[test]
 fn long_capitalised_runs_are_rejected_not_split() {
     let title = "Jane Doe Mary Smith Anna Jones Lisa Brown Kate Green Emma White";
     assert!(found(title).is_empty());

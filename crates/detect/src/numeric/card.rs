@@ -112,6 +112,54 @@ pub(super) fn grouping_ok(groups: &[u8]) -> bool {
     }
 }
 
+/// Separator bytes skipped between the numbers of a list (`, `, a line
+/// break and indentation), and the most of them skipped.
+fn list_gap(b: u8) -> bool {
+    matches!(
+        b,
+        b' ' | b'\t' | b'\n' | b'\r' | b',' | b';' | b'(' | b')' | b'[' | b']'
+    )
+}
+const MAX_GAP: usize = 16;
+/// Neighbours at least this long are "big numbers": longer than any
+/// timestamp (`20240101123456`, 14 digits) or order number a card is
+/// written next to.
+const BIG: usize = 15;
+
+/// Whether the undelimited number `hay[start..end]` sits in a list of big
+/// numbers (hash constants, tables of powers, test vectors): written after a
+/// minus sign, or next to a number of at least [`BIG`] digits that is no
+/// card. One random digit string in ten passes Luhn, so such lists hold
+/// chance "cards"; a column of real cards is all cards.
+pub(super) fn in_number_list(hay: &[u8], start: usize, end: usize) -> bool {
+    if start > 0 && hay[start - 1] == b'-' {
+        return true;
+    }
+    let not_a_card = |digits: &[u8]| {
+        digits.len() >= BIG && !(digits.len() <= 19 && issuer(digits).is_some() && luhn(digits))
+    };
+    let mut p = start;
+    while p > 0 && start - p < MAX_GAP && list_gap(hay[p - 1]) {
+        p -= 1;
+    }
+    let to = p;
+    while p > 0 && to - p <= 19 && hay[p - 1].is_ascii_digit() {
+        p -= 1;
+    }
+    if to > p && to < start && not_a_card(&hay[p..to]) {
+        return true;
+    }
+    let mut p = end;
+    while p < hay.len() && p - end < MAX_GAP && list_gap(hay[p]) {
+        p += 1;
+    }
+    let from = p;
+    while p < hay.len() && p - from <= 19 && hay[p].is_ascii_digit() {
+        p += 1;
+    }
+    from > end && not_a_card(&hay[from..p])
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;

@@ -129,8 +129,26 @@ const PHONE_WORDS: &[&str] = &[
 /// Words before a dotted quad that make it a version, not an address.
 const VERSION_WORDS: &[&str] = &[
     "version", "ver ", "ver.", "ver:", "v.", "build", "release", "firmware", "fw ", "rev ", "rev.",
-    "oid",
 ];
+/// Whole words on a dotted quad's line that make it a section number
+/// (`RFC 5280 Section 4.1.2.9`) or an object identifier
+/// (`ObjectIdentifier::new("2.5.4.10")`, `oid 1.3.6.1`), not an address.
+const NUMBERING_WORDS: &[&str] = &[
+    "section",
+    "sect",
+    "§",
+    "clause",
+    "chapter",
+    "appendix",
+    "paragraph",
+    "oid",
+    "objectidentifier",
+    "object identifier",
+    "object_identifier",
+];
+/// How far back on its line a numbering word is looked for: far enough for
+/// `ObjectIdentifier::new_unwrap("`.
+const NUMBERING_WINDOW: usize = 48;
 
 /// Byte classes of the word scanner, as flags so that the scanner's inner
 /// loop accumulates them without branching on the class.
@@ -179,6 +197,7 @@ pub(crate) struct NumericDetector {
     ssn_words: ContextWords,
     phone_words: ContextWords,
     version_words: ContextWords,
+    numbering_words: ContextWords,
 }
 
 /// What follows a word.
@@ -317,6 +336,7 @@ impl NumericDetector {
             ssn_words: ContextWords::whole_words(SSN_WORDS),
             phone_words: ContextWords::whole_words(PHONE_WORDS),
             version_words: ContextWords::new(VERSION_WORDS),
+            numbering_words: ContextWords::whole_words(NUMBERING_WORDS),
         }
     }
 
@@ -541,7 +561,11 @@ impl NumericDetector {
             }
         }
         let ip = ipv4::parse(octets)?;
-        if self.version_words.before(hay, c.start, 24) {
+        if self.version_words.before(hay, c.start, 24)
+            || self
+                .numbering_words
+                .before_on_line(hay, c.start, NUMBERING_WINDOW)
+        {
             return None;
         }
         let score = if ipv4::is_infrastructure(ip) {
@@ -600,7 +624,9 @@ impl NumericDetector {
         }
         let score = if self.card_words.before(hay, c.start, CONTEXT_WINDOW) {
             0.95
-        } else if self.not_card_words.before(hay, c.start, CONTEXT_WINDOW) {
+        } else if self.not_card_words.before(hay, c.start, CONTEXT_WINDOW)
+            || (s.is_empty() && card::in_number_list(hay, c.start, c.end))
+        {
             0.4
         } else {
             0.9

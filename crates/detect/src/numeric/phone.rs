@@ -294,6 +294,9 @@ fn layout_plan(c: &Cand) -> Option<Plan> {
         return list(&[Id::DE], true);
     }
     if first == b'0' && g.len() >= 2 {
+        if code_point_list(d, g) {
+            return None;
+        }
         if g.len() == 5 && g.iter().all(|&n| n == 2) {
             return list(&[Id::FR], true);
         }
@@ -307,4 +310,13 @@ fn layout_plan(c: &Cand) -> Option<Plan> {
         [2, 5, 4] | [2, 4, 4] if first != b'0' => list(&[Id::BR], false),
         _ => None,
     }
+}
+
+/// `0418 0308`, `0391 0313 0300`: four-digit groups that all start with
+/// `0` are zero-padded codes (Unicode code points in normalisation tables,
+/// part numbers). A phone number's subscriber part never starts with the
+/// trunk digit, so no numbering plan writes a number this way on purpose;
+/// the permissive German plan merely admits some of them.
+fn code_point_list(d: &[u8], g: &[u8]) -> bool {
+    g.iter().all(|&n| n == 4) && d.iter().step_by(4).all(|&x| x == b'0')
 }

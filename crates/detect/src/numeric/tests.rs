@@ -145,6 +145,32 @@ fn card_context_moves_the_score() {
 }
 
 #[test]
+fn luhn_valid_numbers_in_lists_of_big_numbers_are_chance() {
+    let score = |text: &str| {
+        let at = text.find("4244818956425434151");
+        let f = findings(text).into_iter().find(|f| Some(f.start) == at);
+        f.filter(|f| f.kind == Kind::PaymentCard)
+            .map_or(0.0, |f| f.score)
+    };
+    // Lists of 64-bit constants: one random number in ten passes Luhn.
+    for text in [
+        "    13904284351856275257,\n    4244818956425434151,\n",
+        "(4244818956425434151, 1731115519625347879),",
+        "x = -4244818956425434151;",
+    ] {
+        assert!(score(text) < 0.5, "{text:?}");
+    }
+    // A column of real cards, or a card next to a timestamp or order id.
+    for text in [
+        "4111111111111111,4244818956425434151\n",
+        "4244818956425434151,20240101123456,1042\n",
+        "4244818956425434151",
+    ] {
+        assert!(score(text) >= 0.5, "{text:?}");
+    }
+}
+
+#[test]
 fn not_cards() {
     for text in [
         "4111111111111112",           // Luhn fails
@@ -397,6 +423,16 @@ fn digits_after_a_code_with_digits_are_one_more_code() {
     ] {
         no_phone(text);
     }
+    // A list as whole `;` fields, each group a zero-padded code point.
+    for text in [
+        "FD2C;FD2C;FD2C;0636 0631;0636 0631; # ARABIC",
+        "04C2;04C2;0436 0306;04C2;0436 0306;",
+        "1F0A;1F0A;0391 0313 0300;1F0A;",
+    ] {
+        no_phone(text);
+    }
+    // A real number in 4-4 layout has a subscriber part without the 0.
+    exactly("Tel. 0421 3456", Kind::PhoneNumber, "0421 3456");
     // Words without digits before a number do not join it.
     exactly("Tel 020 7946 0958", Kind::PhoneNumber, "020 7946 0958");
     exactly(
@@ -469,6 +505,14 @@ fn ipv4_public_private_and_ports() {
 }
 
 #[test]
+fn numbering_words_count_only_as_whole_words_on_the_line() {
+    // `oid` inside `void`, a section on the line above: still addresses.
+    for text in ["void 8.8.8.8", "see section 2\nclient 8.8.8.8"] {
+        exactly(text, Kind::IpAddress, "8.8.8.8");
+    }
+}
+
+#[test]
 fn not_ipv4() {
     for text in [
         "1.2.3.4.5",
@@ -483,6 +527,11 @@ fn not_ipv4() {
         "10.0.19041.1",
         "1.3.6.1.4.1.311",
         "oid 2.5.4.3",
+        "OID: 2.5.4.3",
+        "pub const CN: ObjectIdentifier = ObjectIdentifier::new_unwrap(\"2.5.4.3\");",
+        "RFC 5280 Section 4.1.2.9",
+        "see \u{a7}8.1.3.5 of X.690",
+        "clause 7.2.1.4 applies",
         "203.0.113.5/99",
         "a203.0.113.5",
     ] {
