@@ -770,11 +770,27 @@ fn left_adjacent(hay: &[u8], s: usize) -> bool {
     }
     // A letter: look back over its word (codes are short) for a digit.
     p.is_ascii_alphabetic()
-        && hay[s.saturating_sub(2 + MAX_CODE_BYTES)..s - 1]
+        && (hay[s.saturating_sub(2 + MAX_CODE_BYTES)..s - 1]
             .iter()
             .rev()
             .take_while(|&&b| is_word_byte(b))
             .any(u8::is_ascii_digit)
+            || after_iban_bank_code(hay, s - 1))
+}
+
+/// Whether `hay[..end]` ends with an IBAN's country, check digits and
+/// alphabetic bank code (`NL92 TRIO`, `GB33 BUKB`): digits after it are the
+/// rest of an account number, valid or not, never a phone or a card.
+fn after_iban_bank_code(hay: &[u8], end: usize) -> bool {
+    let Some(head) = end.checked_sub(9) else {
+        return false;
+    };
+    let w = &hay[head..end];
+    (head == 0 || !is_word_byte(hay[head - 1]))
+        && w[..2].iter().all(u8::is_ascii_uppercase)
+        && w[2..4].iter().all(u8::is_ascii_digit)
+        && w[4] == b' '
+        && w[5..].iter().all(u8::is_ascii_uppercase)
 }
 
 /// Whether a word starts at `p`: a digit, or `+`/`(` before a digit.

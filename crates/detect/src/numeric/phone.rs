@@ -293,6 +293,11 @@ fn layout_plan(c: &Cand) -> Option<Plan> {
     if s.contains(&b'/') {
         return list(&[Id::DE], true);
     }
+    // `02110-1301`: a US ZIP+4 (New England, New Jersey and Puerto Rico
+    // codes start with 0), not a trunk-prefixed number.
+    if g == [5, 4] && s == [b'-'] {
+        return None;
+    }
     if first == b'0' && g.len() >= 2 {
         if code_point_list(d, g) {
             return None;

@@ -420,9 +420,13 @@ fn digits_after_a_code_with_digits_are_one_more_code() {
         "1E0A 031B 0323 0307;",
         "0061 05AE 0315 0300;",
         "ref A1B2 020 7946 0958",
+        // The rest of an IBAN after its alphabetic bank code, valid or not.
+        "old account NL92 TRIO 0326 5301 26 (closed)",
+        "GB33 BUKB 2020 1555 5555",
     ] {
         no_phone(text);
     }
+    exactly("Tel. ABCD 0326 5301 26", Kind::PhoneNumber, "0326 5301 26");
     // A list as whole `;` fields, each group a zero-padded code point.
     for text in [
         "FD2C;FD2C;FD2C;0636 0631;0636 0631; # ARABIC",
@@ -451,6 +455,8 @@ fn not_phones() {
         "2024-01-15 10:20:30",
         "10:20:30",
         "94107-1234",
+        "Boston, MA 02110-1301",
+        "Hartford, CT 06103-2819 USA",
         "ORD-4155550132",
         "/product/4155550132",
         "4155550132", // ten bare digits: an id as often as a phone
