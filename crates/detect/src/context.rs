@@ -78,8 +78,10 @@ impl ContextWords {
         // before the window.
         let from = pos.saturating_sub(window.min(crate::MAX_LOOKBEHIND - 1));
         let w = &hay[from..pos];
-        let counts =
-            |start: usize, end: usize| !self.whole || whole_word(hay, from + start, from + end);
+        let counts = |start: usize, end: usize| {
+            let (start, end) = (from + start, from + end);
+            (!self.whole || whole_word(hay, start, end)) && !in_email_address(hay, start, end)
+        };
         match &self.teddy {
             Some(teddy) if w.len() <= PACKED_WINDOW => {
                 let mut buf = [0u8; PACKED_WINDOW];
@@ -121,6 +123,25 @@ fn whole_word(hay: &[u8], start: usize, end: usize) -> bool {
     starts && ends
 }
 
+/// Whether `hay[start..end]` is part of an email address
+/// (`jane+orders@shop.com`, `tel@example.com`): the name of a mailbox or
+/// domain says nothing about the number after it.
+fn in_email_address(hay: &[u8], start: usize, end: usize) -> bool {
+    const MAX_LOCAL: usize = 32;
+    let local = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-');
+    if !hay[start..end].iter().all(local) {
+        return false;
+    }
+    let after_at = hay[..start]
+        .iter()
+        .rev()
+        .take(MAX_LOCAL)
+        .find(|b| !local(b))
+        == Some(&b'@');
+    let before_at = hay[end..].iter().take(MAX_LOCAL).find(|b| !local(b)) == Some(&b'@');
+    after_at || before_at
+}
+
 /// Whether `b` continues a word (ASCII letters, digits, underscore), used to
 /// check that a candidate is not part of a larger token.
 pub(crate) fn is_word_byte(b: u8) -> bool {
@@ -138,6 +159,10 @@ mod tests {
         assert!(words.before(hay, 17, 32));
         assert!(!words.before(hay, 17, 2));
         assert!(!words.before(b"phone: 123", 7, 32));
+        // Not inside an email address, whatever the set.
+        let version = ContextWords::new(&["v."]);
+        assert!(version.before(b"v.1.2.3.4", 2, 8));
+        assert!(!version.before(b"yoko.v.tanaka@gmx.de from=1.2.3.4", 26, 32));
     }
 
     #[test]
@@ -159,6 +184,11 @@ mod tests {
             ("smartphone ", false),
             ("border: ", false),
             ("xyz ", false),
+            // Mailbox and domain names are not context.
+            ("jane+orders@shop.com ", false),
+            ("tel@example.com, ", false),
+            ("jane@orders.example.com ", false),
+            ("jane@example.com, phone ", true),
         ];
         for (text, want) in cases {
             // Short windows go to Teddy, long ones to the automaton: both

@@ -129,6 +129,8 @@ const PHONE_WORDS: &[&str] = &[
 /// Words before a dotted quad that make it a version, not an address.
 const VERSION_WORDS: &[&str] = &[
     "version", "ver ", "ver.", "ver:", "v.", "build", "release", "firmware", "fw ", "rev ", "rev.",
+    // Cache-busting query parameters: `logo@2x.png?v=109.10.165.15`.
+    "?v=", "&v=",
 ];
 /// Whole words on a dotted quad's line that make it a section number
 /// (`RFC 5280 Section 4.1.2.9`) or an object identifier
@@ -437,7 +439,8 @@ impl NumericDetector {
             let ip = self.ip && single && last.dots >= 3 && (4..=14).contains(&nd);
             let free = last.right == Edge::Free;
             let ssn = self.ssn && free && nd == 9;
-            let card = self.card && free && (13..=19).contains(&nd);
+            let card =
+                self.card && free && (13..=19).contains(&nd) && !card_joined_left(hay, wa.start);
             let phone = self.phone
                 && free
                 && (7..=17).contains(&nd)
@@ -776,6 +779,26 @@ fn left_adjacent(hay: &[u8], s: usize) -> bool {
             .take_while(|&&b| is_word_byte(b))
             .any(u8::is_ascii_digit)
             || after_iban_bank_code(hay, s - 1))
+}
+
+/// Whether the digits at `s` continue a longer number on their left, so
+/// that no card starts there: after a code with letters and digits (an
+/// IBAN's `AT47`, or its bank code), or after one more four-digit group
+/// (`7550 4111 1111 1111 1111` has 20 digits). A short number before a
+/// card (`row 12 4111 …`) is a separate token.
+fn card_joined_left(hay: &[u8], s: usize) -> bool {
+    if s < 2 || hay[s - 1] != b' ' {
+        return false;
+    }
+    let before = &hay[s.saturating_sub(2 + MAX_CODE_BYTES)..s - 1];
+    let n = before
+        .iter()
+        .rev()
+        .take_while(|&&b| is_word_byte(b))
+        .count();
+    let word = &before[before.len() - n..];
+    let digits = word.iter().filter(|b| b.is_ascii_digit()).count();
+    (n == 4 && digits == 4) || (digits > 0 && digits < n) || after_iban_bank_code(hay, s - 1)
 }
 
 /// Whether `hay[..end]` ends with an IBAN's country, check digits and

@@ -135,6 +135,13 @@ fn card_context_moves_the_score() {
     );
     assert!(carded.score > plain.score);
     assert!(ordered.score < 0.5 && tracked.score < 0.5);
+    // A mailbox named "orders" is no order number.
+    let mailbox = exactly(
+        "ann+orders@shop.example,\"Ann Lee\",4111111111111111",
+        Kind::PaymentCard,
+        "4111111111111111",
+    );
+    assert!(mailbox.score >= 0.9);
     // "refund" is not "ref".
     let refund = exactly(
         "refund to 4111111111111111",
@@ -173,20 +180,22 @@ fn luhn_valid_numbers_in_lists_of_big_numbers_are_chance() {
 #[test]
 fn not_cards() {
     for text in [
-        "4111111111111112",           // Luhn fails
-        "1234567890123452",           // Luhn ok, no issuer
-        "ab4111111111111111",         // inside a token
-        "4111111111111111x",          // inside a token
-        "ORD-4111111111111111",       // an order id
-        "/product/4111111111111111",  // a path segment
-        "4111-1111 1111-1111",        // mixed separators
-        "4111.1111.1111.1111",        // dots are not card grouping
-        "4111 1111 1111 11 11",       // wrong grouping
-        "**** **** **** 1111",        // masked
-        "XXXX-XXXX-XXXX-1234",        // masked
-        "411111******1111",           // masked
-        "41111111111111111111111111", // too long, not split
-        "378282246310005 0",          // fine alone, but the next word is an Amex? no: shape
+        "4111111111111112",                              // Luhn fails
+        "1234567890123452",                              // Luhn ok, no issuer
+        "ab4111111111111111",                            // inside a token
+        "4111111111111111x",                             // inside a token
+        "ORD-4111111111111111",                          // an order id
+        "/product/4111111111111111",                     // a path segment
+        "4111-1111 1111-1111",                           // mixed separators
+        "4111.1111.1111.1111",                           // dots are not card grouping
+        "4111 1111 1111 11 11",                          // wrong grouping
+        "**** **** **** 1111",                           // masked
+        "XXXX-XXXX-XXXX-1234",                           // masked
+        "411111******1111",                              // masked
+        "41111111111111111111111111",                    // too long, not split
+        "old account AT47 4111 1111 1111 1111 (closed)", // an IBAN's tail
+        "ES84 7550 4111 1111 1111 1111",                 // the tail of a longer number
+        "378282246310005 0", // fine alone, but the next word is an Amex? no: shape
     ] {
         let got: Vec<_> = pii(text)
             .into_iter()
@@ -525,6 +534,8 @@ fn not_ipv4() {
         "v1.2.3.4",
         "version 1.2.3.4",
         "build 1.2.3.4",
+        "GET /static/img/logo@2x.png?v=109.10.165.15 HTTP/1.1",
+        "/app.js?lang=en&v=88.9.134.149",
         "Chrome/120.0.0.0",
         "Safari/537.36",
         "1.2.3.4-beta",
