@@ -34,6 +34,9 @@ const MAX_WORDS: usize = 5;
 const CONTEXT_WINDOW: usize = 48;
 /// How far around a name an `@` makes it a contact record.
 const EMAIL_WINDOW: usize = 80;
+/// Given names at least this frequent (`April`, `Jan`, `Dallas`: class 13
+/// of 13) may be stop words elsewhere and are names in a name field.
+const COMMON_GIVEN: u8 = 11;
 /// Findings scoring below this are not reported at all.
 const MIN_SCORE: f32 = 0.3;
 
@@ -293,7 +296,21 @@ impl NameDetector {
         // Whether the first word is a stop word is asked only once it is
         // known to start a run of several: lone words are settled by
         // structure alone, and "Good" or "Best" are surnames in a field.
-        if joined_word(hay, first.end).is_some() && self.is_stop(hay, first) {
+        // Inside a name field, "April Paige" and "Dallas Good" are names:
+        // stop words do not cut a run there that starts with a common given
+        // name. (A bare `name` key also names CI steps: "Check Formatting".)
+        let mut name_field = None;
+        let mut in_name_field = || {
+            *name_field.get_or_insert_with(|| {
+                let field = hints
+                    .at(at)
+                    .map(|h| h.field)
+                    .or_else(|| key_before(hay, at));
+                matches!(field, Some(Field::FullName | Field::GivenName))
+                    && self.given_class(hay, first) >= COMMON_GIVEN
+            })
+        };
+        if joined_word(hay, first.end).is_some() && self.is_stop(hay, first) && !in_name_field() {
             return first.end.max(at + 1);
         }
         let mut words = [first; 12];
@@ -304,7 +321,7 @@ impl NameDetector {
         // whole (so the next run starts where it would in any chunk).
         while let Some(next) = joined_word(hay, end) {
             if next.shape == Shape::Cap || next.shape == Shape::Upper {
-                if self.is_stop(hay, next) {
+                if self.is_stop(hay, next) && !in_name_field() {
                     break;
                 }
             } else if next.shape == Shape::Particle {
@@ -1298,7 +1315,9 @@ fn neighbour_field(hay: &[u8], start: usize, end: usize, after: bool) -> Option<
         let mut w = word_at(hay, p)?;
         // `'de Vries'`: the field's span runs from its first particle.
         let field_start = w.start;
-        while w.shape == Shape::Particle {
+        // Capitalised at a field's start (`'De Luca'`, `'Van Dijk'`), a
+        // particle still leads the surname.
+        while w.shape == Shape::Particle || (w.shape == Shape::Cap && is_capital_particle(hay, w)) {
             w = joined_word(hay, w.end)?;
         }
         let w = Word {
@@ -1327,6 +1346,19 @@ fn neighbour_field(hay: &[u8], start: usize, end: usize, after: bool) -> Option<
         let w = word_at(hay, p)?;
         (w.shape == Shape::Cap && w.end == field_end).then_some(w)
     }
+}
+
+/// Whether `w` is a particle written with a capital (`De`, `Van`).
+fn is_capital_particle(hay: &[u8], w: Word) -> bool {
+    let word = &hay[w.start..w.end];
+    let mut buf = [0u8; 8];
+    let Some(lower) = buf.get_mut(..word.len()) else {
+        return false;
+    };
+    for (d, s) in lower.iter_mut().zip(word) {
+        *d = s.to_ascii_lowercase();
+    }
+    PARTICLES.contains(&&*lower)
 }
 
 /// Folds Latin accents to ASCII and drops apostrophes (`O'Brien` →

@@ -84,6 +84,10 @@ fn lone_names_only_where_structure_says_so() {
         ["Sanne", "de Vries"]
     );
     assert_eq!(
+        found("INSERT INTO customers VALUES (7, 'Matteo', 'De Luca', 'x');"),
+        ["Matteo", "De Luca"]
+    );
+    assert_eq!(
         found("INSERT INTO customers VALUES (7, '美咲', '佐藤', 'x');"),
         ["美咲", "佐藤"]
     );
@@ -92,6 +96,11 @@ fn lone_names_only_where_structure_says_so() {
         ["健太", "田中", "田中 健太"]
     );
     assert_eq!(found("{\"last_name\":\"Good\"}"), ["Good"]);
+    // Month names and other stop words are names inside a name field.
+    assert_eq!(found("{\"full_name\":\"April Paige\"}"), ["April Paige"]);
+    assert_eq!(found("{\"name\":\"Dallas Good\"}"), ["Dallas Good"]);
+    assert!(found("{\"note\":\"April Paige\"}").is_empty());
+    assert!(found("      - name: Check Formatting\n").is_empty());
     assert_eq!(
         found("<input type=\"text\" name=\"customer[last_name]\" value=\"Gallagher\">"),
         ["Gallagher"]
