@@ -124,22 +124,33 @@ fn whole_word(hay: &[u8], start: usize, end: usize) -> bool {
 }
 
 /// Whether `hay[start..end]` is part of an email address
-/// (`jane+orders@shop.com`, `tel@example.com`): the name of a mailbox or
-/// domain says nothing about the number after it.
+/// (`jane+orders@shop.com`, `tel@example.com`, URL-encoded
+/// `jane%40telefonica.es`): the name of a mailbox or domain says nothing
+/// about the number after it.
 fn in_email_address(hay: &[u8], start: usize, end: usize) -> bool {
     const MAX_LOCAL: usize = 32;
     let local = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-');
     if !hay[start..end].iter().all(local) {
         return false;
     }
-    let after_at = hay[..start]
-        .iter()
-        .rev()
-        .take(MAX_LOCAL)
-        .find(|b| !local(b))
-        == Some(&b'@');
-    let before_at = hay[end..].iter().take(MAX_LOCAL).find(|b| !local(b)) == Some(&b'@');
-    after_at || before_at
+    let encoded_at = |run: &[u8]| run.windows(3).any(|w| w == b"%40");
+    let from = start
+        - hay[start.saturating_sub(MAX_LOCAL)..start]
+            .iter()
+            .rev()
+            .take_while(|b| local(b))
+            .count();
+    let to = end
+        + hay[end..]
+            .iter()
+            .take(MAX_LOCAL)
+            .take_while(|b| local(b))
+            .count();
+    let (before, after) = (&hay[from..start], &hay[end..to]);
+    (from > 0 && hay[from - 1] == b'@')
+        || hay.get(to) == Some(&b'@')
+        || encoded_at(before)
+        || encoded_at(after)
 }
 
 /// Whether `b` continues a word (ASCII letters, digits, underscore), used to
@@ -159,7 +170,11 @@ mod tests {
         assert!(words.before(hay, 17, 32));
         assert!(!words.before(hay, 17, 2));
         assert!(!words.before(b"phone: 123", 7, 32));
-        // Not inside an email address, whatever the set.
+        // Not inside an email address, URL-encoded or not, whatever the set.
+        let telefon = ContextWords::whole_words(&["telefon"]);
+        let hay = b"GET /lookup?email=jerome%40telefonica.es HTTP/1.1\" 404 26958";
+        assert!(!telefon.before(hay, hay.len() - 9, 64));
+        assert!(telefon.before(b"telefonica.es 404", 14, 32));
         let version = ContextWords::new(&["v."]);
         assert!(version.before(b"v.1.2.3.4", 2, 8));
         assert!(!version.before(b"yoko.v.tanaka@gmx.de from=1.2.3.4", 26, 32));
