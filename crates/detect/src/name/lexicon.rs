@@ -90,7 +90,16 @@ impl Lexicon {
             let (Some(name), Some(class)) = (parts.next(), parts.next()) else {
                 continue;
             };
-            given.insert(fingerprint(name.as_bytes()), class.parse().unwrap_or(1));
+            let class: u8 = class.parse().unwrap_or(1);
+            given.insert(fingerprint(name.as_bytes()), class);
+            // Also under the name folded to ASCII: queries fold their
+            // accents away when the exact form is unknown, and people drop
+            // some accents but not others (`Iñigo` for `Íñigo`).
+            let mut buf = [0u8; MAX_TOKEN];
+            if let Some(folded) = super::fold_ascii(name, &mut buf).filter(|f| *f != name) {
+                let slot = given.entry(fingerprint(folded.as_bytes())).or_insert(class);
+                *slot = (*slot).max(class);
+            }
         }
         let set =
             |list| -> Fingerprints { entries(list).map(|w| fingerprint(w.as_bytes())).collect() };
@@ -169,6 +178,8 @@ mod tests {
         let mut buf = [0u8; MAX_TOKEN];
         assert!(lex.given(lower(b"JANE", &mut buf).unwrap_or("")) > 5);
         assert!(lex.given(lower("JÜRGEN".as_bytes(), &mut buf).unwrap_or("")) > 0);
+        // Listed as `íñigo`; also found with the accents folded away.
+        assert!(lex.given("íñigo") > 0 && lex.given("inigo") > 0);
         assert!(lex.surname(lower(b"Garcia", &mut buf).unwrap_or("")));
         assert!(lex.stop_word("total"));
         assert!(lex.stop_phrase("calvin klein"));

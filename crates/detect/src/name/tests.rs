@@ -84,6 +84,10 @@ fn lone_names_only_where_structure_says_so() {
         ["Sanne", "de Vries"]
     );
     assert_eq!(
+        found("INSERT INTO customers VALUES (7, 'Iñigo', 'López', 'x');"),
+        ["Iñigo", "López"]
+    );
+    assert_eq!(
         found("INSERT INTO customers VALUES (7, 'Matteo', 'De Luca', 'x');"),
         ["Matteo", "De Luca"]
     );
