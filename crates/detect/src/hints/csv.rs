@@ -377,7 +377,7 @@ mod tests {
             vec![Hint {
                 start: 4,
                 end: 11,
-                field: Field::FullName
+                field: Field::Name
             }]
         );
     }

@@ -18,8 +18,12 @@ pub enum Field {
     GivenName,
     /// `last_name`, `surname`, `family_name`, `nachname`, `nom`…
     FamilyName,
-    /// `name`, `full_name`, `customer`, `recipient`, `cardholder`…
+    /// `full_name`, `customer`, `recipient`, `cardholder`…
     FullName,
+    /// A bare `name`: a person's in a customer table, but a product's in a
+    /// catalogue and a step's in a CI file, so weaker evidence than
+    /// [`Field::FullName`].
+    Name,
     DateOfBirth,
     Ssn,
     Phone,
@@ -57,7 +61,8 @@ impl Field {
             | "apellidos" | "billinglastname" | "shippinglastname" | "customerlastname" => {
                 Field::FamilyName
             }
-            "name" | "fullname" | "customer" | "customername" | "recipient" | "recipientname"
+            "name" => Field::Name,
+            "fullname" | "customer" | "customername" | "recipient" | "recipientname"
             | "cardholder" | "cardholdername" | "contactname" | "billingname" | "shippingname"
             | "shipto" | "billto" | "username" | "displayname" | "nom" | "nomcomplet"
             | "accountholder" | "holder" | "person" | "author" | "reviewer" => Field::FullName,

@@ -49,7 +49,7 @@ const _: () = assert!(MAX_RUN + EMAIL_WINDOW + 64 < crate::MAX_LOOKAHEAD);
 
 /// Titles before a name: outside the finding, but strong evidence.
 const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "mme", "mlle", "madame",
+    "m", "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "mme", "mlle", "madame",
     "monsieur", "herr", "frau", "sr", "sra", "srta", "señor", "señora", "sig", "sig.ra", "signor",
     "signora", "dott", "dr.in", "rev", "lady", "lord",
 ];
@@ -306,8 +306,10 @@ impl NameDetector {
                     .at(at)
                     .map(|h| h.field)
                     .or_else(|| key_before(hay, at));
-                matches!(field, Some(Field::FullName | Field::GivenName))
-                    && self.given_class(hay, first) >= COMMON_GIVEN
+                matches!(
+                    field,
+                    Some(Field::FullName | Field::Name | Field::GivenName)
+                ) && self.given_class(hay, first) >= COMMON_GIVEN
             })
         };
         if joined_word(hay, first.end).is_some() && self.is_stop(hay, first) && !in_name_field() {
@@ -463,6 +465,13 @@ impl NameDetector {
         // Capitalised pairs the lexicon does not know ("Northwind
         // Outfitters") need a title or a field to be names.
         if g_first == 0 && !s_last && !around.title && around.field.is_none() {
+            return None;
+        }
+        // Under a bare `name` key or column, "Trail Runner Jacket" and
+        // "Harbor Tote" are products (the census lists `Tote` and `Socks`
+        // as surnames): a person's name there starts with a given name, or
+        // sits in a record with an email address.
+        if around.field == Some(Field::Name) && g_first == 0 && !around.title && !around.email {
             return None;
         }
         if self.phrase_rejected(hay, words)
@@ -1160,6 +1169,13 @@ fn key_before(hay: &[u8], start: usize) -> Option<Field> {
         return form_field_name(hay, p);
     }
     let last = key.rsplit(|&b| b == b'.').next().unwrap_or(key);
+    // An unquoted, capitalised `Name:` labels a form or a letter's line
+    // ("My details:\nName: …"), where it means a person; a bare `name` key
+    // (JSON, YAML, a catalogue's `"Name"`) may hold anything.
+    let quoted = matches!(hay.get(key_end), Some(b'"' | b'\''));
+    if last == b"Name" && !quoted {
+        return Some(Field::FullName);
+    }
     Field::classify(last).or_else(|| Field::classify(key))
 }
 

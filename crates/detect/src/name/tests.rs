@@ -105,6 +105,28 @@ fn lone_names_only_where_structure_says_so() {
     assert_eq!(found("{\"name\":\"Dallas Good\"}"), ["Dallas Good"]);
     assert!(found("{\"note\":\"April Paige\"}").is_empty());
     assert!(found("      - name: Check Formatting\n").is_empty());
+    // A bare `name` key holds products as often as people.
+    for product in [
+        "{\"sku\":\"NW-1\",\"name\":\"Trail Runner Jacket\",\"price\":49.9}",
+        "{\"sku\":\"NW-3\",\"name\":\"Harbor Tote\"}",
+    ] {
+        assert!(found(product).is_empty(), "{product}: {:?}", found(product));
+    }
+    assert!(found("{\"Name\":\"Harbor Tote\"}").is_empty());
+    // A form's or letter's `Name:` label is about a person.
+    assert_eq!(
+        found("My details:\nName: Okonkwo Adeyemi\n"),
+        ["Okonkwo Adeyemi"]
+    );
+    assert_eq!(found("Name: M. Okonkwo Adeyemi\n"), ["Okonkwo Adeyemi"]);
+    assert_eq!(
+        found("{\"name\":\"Laura Bennett\",\"id\":4}"),
+        ["Laura Bennett"]
+    );
+    assert_eq!(
+        found("{\"name\":\"Okonkwo Adeyemi\",\"email\":\"oa@example.com\"}"),
+        ["Okonkwo Adeyemi"]
+    );
     assert_eq!(
         found("<input type=\"text\" name=\"customer[last_name]\" value=\"Gallagher\">"),
         ["Gallagher"]
