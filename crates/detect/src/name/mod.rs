@@ -1254,11 +1254,7 @@ fn sentence_initial(hay: &[u8], start: usize) -> bool {
 
 /// Whether the word after `end` is a street type ("Martin Luther King Blvd").
 fn followed_by_street_type(hay: &[u8], end: usize) -> bool {
-    let Some(next) = next_word_after_space(hay, end) else {
-        return false;
-    };
-    let mut buf = [0u8; MAX_TOKEN];
-    lower(next, &mut buf).is_some_and(|w| STREET_TYPES.contains(&w.trim_end_matches('.')))
+    next_word_after_space(hay, end).is_some_and(|next| abbreviation_in(next, STREET_TYPES))
 }
 
 fn is_street_type(word: &[u8]) -> bool {
@@ -1268,11 +1264,14 @@ fn is_street_type(word: &[u8]) -> bool {
 
 /// Whether a run from `first` to `last` is built like a place name.
 fn is_place(first: &[u8], last: &[u8]) -> bool {
-    let is = |word: &[u8], list: &[&str]| {
-        let mut buf = [0u8; MAX_TOKEN];
-        lower(word, &mut buf).is_some_and(|w| list.contains(&w.trim_end_matches('.')))
-    };
-    is(first, PLACE_HEADS) || is(last, PLACE_TYPES)
+    abbreviation_in(first, PLACE_HEADS) || abbreviation_in(last, PLACE_TYPES)
+}
+
+/// Whether `word`, lowercased and without a trailing full stop (`St.`,
+/// `Mt.`), is in `list`.
+fn abbreviation_in(word: &[u8], list: &[&str]) -> bool {
+    let mut buf = [0u8; MAX_TOKEN];
+    lower(word, &mut buf).is_some_and(|w| list.contains(&w.trim_end_matches('.')))
 }
 
 /// `1933 Oak Street`: a number right before the run.
@@ -1366,15 +1365,8 @@ fn neighbour_field(hay: &[u8], start: usize, end: usize, after: bool) -> Option<
 
 /// Whether `w` is a particle written with a capital (`De`, `Van`).
 fn is_capital_particle(hay: &[u8], w: Word) -> bool {
-    let word = &hay[w.start..w.end];
-    let mut buf = [0u8; 8];
-    let Some(lower) = buf.get_mut(..word.len()) else {
-        return false;
-    };
-    for (d, s) in lower.iter_mut().zip(word) {
-        *d = s.to_ascii_lowercase();
-    }
-    PARTICLES.contains(&&*lower)
+    let mut buf = [0u8; MAX_TOKEN];
+    lower(&hay[w.start..w.end], &mut buf).is_some_and(|l| PARTICLES.contains(&l.as_bytes()))
 }
 
 /// Folds Latin accents to ASCII and drops apostrophes (`O'Brien` →

@@ -760,25 +760,35 @@ fn right_edge(hay: &[u8], e: usize) -> Edge {
     }
 }
 
+/// The word (of [`is_word_byte`]s, as much of it as a code can be) that
+/// ends exactly one space before `s`; empty after punctuation, `None`
+/// without the space.
+fn word_before_space(hay: &[u8], s: usize) -> Option<&[u8]> {
+    if s < 2 || hay[s - 1] != b' ' {
+        return None;
+    }
+    let before = &hay[s.saturating_sub(2 + MAX_CODE_BYTES)..s - 1];
+    let n = before
+        .iter()
+        .rev()
+        .take_while(|&&b| is_word_byte(b))
+        .count();
+    Some(&before[before.len() - n..])
+}
+
 /// Whether a numeric word ends exactly one space before `s`: digits, a
 /// closing parenthesis, or a code with digits in it (`031B 0323 0307`, a
 /// list of hex code points), which makes the digits after it one more code.
 fn left_adjacent(hay: &[u8], s: usize) -> bool {
-    if s < 2 || hay[s - 1] != b' ' {
+    let Some(word) = word_before_space(hay, s) else {
         return false;
-    }
+    };
     let p = hay[s - 2];
     if p.is_ascii_digit() || p == b')' {
         return true;
     }
-    // A letter: look back over its word (codes are short) for a digit.
     p.is_ascii_alphabetic()
-        && (hay[s.saturating_sub(2 + MAX_CODE_BYTES)..s - 1]
-            .iter()
-            .rev()
-            .take_while(|&&b| is_word_byte(b))
-            .any(u8::is_ascii_digit)
-            || after_iban_bank_code(hay, s - 1))
+        && (word.iter().any(u8::is_ascii_digit) || after_iban_bank_code(hay, s - 1))
 }
 
 /// Whether the digits at `s` continue a longer number on their left, so
@@ -787,18 +797,13 @@ fn left_adjacent(hay: &[u8], s: usize) -> bool {
 /// (`7550 4111 1111 1111 1111` has 20 digits). A short number before a
 /// card (`row 12 4111 …`) is a separate token.
 fn card_joined_left(hay: &[u8], s: usize) -> bool {
-    if s < 2 || hay[s - 1] != b' ' {
+    let Some(word) = word_before_space(hay, s) else {
         return false;
-    }
-    let before = &hay[s.saturating_sub(2 + MAX_CODE_BYTES)..s - 1];
-    let n = before
-        .iter()
-        .rev()
-        .take_while(|&&b| is_word_byte(b))
-        .count();
-    let word = &before[before.len() - n..];
+    };
     let digits = word.iter().filter(|b| b.is_ascii_digit()).count();
-    (n == 4 && digits == 4) || (digits > 0 && digits < n) || after_iban_bank_code(hay, s - 1)
+    (word.len() == 4 && digits == 4)
+        || (digits > 0 && digits < word.len())
+        || after_iban_bank_code(hay, s - 1)
 }
 
 /// Whether `hay[..end]` ends with an IBAN's country, check digits and
