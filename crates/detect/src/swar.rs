@@ -26,3 +26,15 @@ pub(crate) const fn in_range(x7: u64, lo: u8, hi: u8) -> u64 {
 pub(crate) const fn digits(x: u64) -> u64 {
     in_range(x & (LO * 0x7f), b'0', b'9') & !x
 }
+
+/// The high bit of each byte of `x` that is a word byte (ASCII letter,
+/// digit or `_`).
+pub(crate) const fn word_bytes(x: u64) -> u64 {
+    let x7 = x & (LO * 0x7f);
+    // Setting 0x20 folds capitals onto lower case and nothing else onto
+    // `a..=z`.
+    let letters = in_range(x7 | (LO * 0x20), b'a', b'z');
+    let digits = in_range(x7, b'0', b'9');
+    let underscore = in_range(x7, b'_', b'_');
+    (letters | digits | underscore) & !x
+}

@@ -253,12 +253,16 @@ impl NameDetector {
     pub(crate) fn find(&self, hay: &[u8], hints: &Hints<'_>, out: &mut Vec<Finding>) {
         let mut i = 0;
         while i < hay.len() {
-            // Most text has no capital or non-ASCII byte in a given eight.
+            // Eight bytes at a time to the next byte that may start a name:
+            // in code and identifiers most capitals sit inside words.
             if let Some(x) = swar::load(hay, i) {
-                if !may_start_name(x) {
+                let prev = i.checked_sub(1).map_or(b' ', |k| hay[k]);
+                let starts = name_starts(x, prev);
+                if starts == 0 {
                     i += 8;
                     continue;
                 }
+                i += (starts.trailing_zeros() / 8) as usize;
             }
             let b = hay[i];
             let interesting = b.is_ascii_uppercase() || b >= 0xC3;
@@ -845,10 +849,17 @@ impl NameDetector {
     }
 }
 
-/// Whether any of eight bytes is an ASCII capital or a non-ASCII byte.
-fn may_start_name(w: u64) -> bool {
-    // With no byte >= 0x80, `in_range` is exact.
-    w & swar::HI != 0 || swar::in_range(w, b'A', b'Z') != 0
+/// The high bit of each of the eight bytes of `x` that may start a name:
+/// an ASCII capital not preceded by a word byte (`prev` is the byte before
+/// `x`), or a non-ASCII lead byte from 0xC3 on (Latin letters with accents,
+/// kanji), which the caller looks at more closely.
+fn name_starts(x: u64, prev: u8) -> u64 {
+    let before = (x << 8) | u64::from(prev);
+    let x7 = x & (swar::LO * 0x7f);
+    let capitals = swar::in_range(x7, b'A', b'Z') & !x;
+    // 0xC3..=0xFF is the high bit set and 0x43..=0x7F below it.
+    let leads = swar::in_range(x7, 0x43, 0x7f) & x;
+    (capitals & !swar::word_bytes(before)) | leads
 }
 
 fn finding(start: usize, end: usize, score: f32, detector: &'static str) -> Finding {

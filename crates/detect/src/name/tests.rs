@@ -320,17 +320,22 @@ fn ascii_surname_path_agrees_with_the_general_one() {
 }
 
 #[test]
-fn the_eight_byte_skip_sees_every_capital_and_non_ascii_byte() {
+fn the_eight_byte_skip_stops_exactly_where_a_name_may_start() {
     for lane in 0..8 {
         for b in 0..=255u8 {
-            let mut w = [b'a'; 8];
-            w[lane] = b;
-            let want = b.is_ascii_uppercase() || b >= 0x80;
-            assert_eq!(
-                may_start_name(u64::from_le_bytes(w)),
-                want,
-                "{b:#x} at {lane}"
-            );
+            for before in 0..=255u8 {
+                let mut w = [b'a'; 8];
+                w[lane] = b;
+                let prev = if lane == 0 {
+                    before
+                } else {
+                    w[lane - 1] = before;
+                    b'a'
+                };
+                let want = (b.is_ascii_uppercase() && !is_word_byte(before)) || b >= 0xC3;
+                let got = name_starts(u64::from_le_bytes(w), prev) >> (8 * lane + 7) & 1 == 1;
+                assert_eq!(got, want, "{b:#x} after {before:#x} at {lane}");
+            }
         }
     }
 }

@@ -690,7 +690,7 @@ fn short_lone_run(hay: &[u8], i: usize) -> Option<usize> {
 /// exports and each is skipped whole.
 fn skip_word_bytes(hay: &[u8], mut i: usize) -> usize {
     while let Some(x) = swar::load(hay, i) {
-        let other = !word_bytes(x) & swar::HI;
+        let other = !swar::word_bytes(x) & swar::HI;
         if other != 0 {
             return i + (other.trailing_zeros() / 8) as usize;
         }
@@ -700,18 +700,6 @@ fn skip_word_bytes(hay: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
-}
-
-/// The high bit of each byte of `x` that is a word byte (ASCII letter,
-/// digit or `_`).
-fn word_bytes(x: u64) -> u64 {
-    let x7 = x & (swar::LO * 0x7f);
-    // Setting 0x20 folds capitals onto lower case and nothing else onto
-    // `a..=z`.
-    let letters = swar::in_range(x7 | (swar::LO * 0x20), b'a', b'z');
-    let digits = swar::in_range(x7, b'0', b'9');
-    let underscore = swar::in_range(x7, b'_', b'_');
-    (letters | digits | underscore) & !x
 }
 
 /// A digit at `i` after two capitals that start a word: an IBAN's country.
