@@ -47,12 +47,43 @@ const _: () = assert!(MAX_RUN + 3 + 2 * 64 + MAX_TOKEN + 8 < crate::MAX_LOOKAHEA
 const _: () = assert!(MAX_RUN + CONTEXT_WINDOW + 64 < crate::MAX_LOOKBEHIND);
 const _: () = assert!(MAX_RUN + EMAIL_WINDOW + 64 < crate::MAX_LOOKAHEAD);
 
-/// Titles before a name: outside the finding, but strong evidence.
-const TITLES: &[&str] = &[
-    "m", "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "mme", "mlle", "madame",
-    "monsieur", "herr", "frau", "sr", "sra", "srta", "señor", "señora", "sig", "sig.ra", "signor",
-    "signora", "dott", "dr.in", "rev", "lady", "lord",
-];
+/// Titles before a name (lowercased, without a full stop): outside the
+/// finding, but strong evidence. A `match` on literals: asked of every
+/// word that might cut a run, where a list scan was a tenth of the time.
+fn is_title(s: &str) -> bool {
+    matches!(
+        s,
+        "m" | "mr"
+            | "mrs"
+            | "ms"
+            | "miss"
+            | "mx"
+            | "dr"
+            | "prof"
+            | "sir"
+            | "dame"
+            | "mme"
+            | "mlle"
+            | "madame"
+            | "monsieur"
+            | "herr"
+            | "frau"
+            | "sr"
+            | "sra"
+            | "srta"
+            | "señor"
+            | "señora"
+            | "sig"
+            | "sig.ra"
+            | "signor"
+            | "signora"
+            | "dott"
+            | "dr.in"
+            | "rev"
+            | "lady"
+            | "lord"
+    )
+}
 
 /// Lowercase particles inside surnames (`van der Berg`, `de la Cruz`).
 const PARTICLES: &[&[u8]] = &[
@@ -316,7 +347,8 @@ impl NameDetector {
                 ) && self.given_class(hay, first) >= COMMON_GIVEN
             })
         };
-        if joined_word(hay, first.end).is_some() && self.is_stop(hay, first) && !in_name_field() {
+        let mut following = joined_word(hay, first.end);
+        if following.is_some() && self.is_stop(hay, first) && !in_name_field() {
             return first.end.max(at + 1);
         }
         let mut words = [first; 12];
@@ -325,14 +357,16 @@ impl NameDetector {
         let mut too_long = false;
         // Extend over joiners; a run that grows past the bounds is consumed
         // whole (so the next run starts where it would in any chunk).
-        while let Some(next) = joined_word(hay, end) {
+        while let Some(next) = following {
+            let mut after_next = None;
             if next.shape == Shape::Cap || next.shape == Shape::Upper {
                 if self.is_stop(hay, next) && !in_name_field() {
                     break;
                 }
             } else if next.shape == Shape::Particle {
                 // A particle belongs to the run only before another word.
-                match joined_word(hay, next.end) {
+                after_next = joined_word(hay, next.end);
+                match after_next {
                     Some(w) if matches!(w.shape, Shape::Cap | Shape::Upper | Shape::Particle) => {}
                     _ => break,
                 }
@@ -347,6 +381,7 @@ impl NameDetector {
             if end - first.start > MAX_RUN {
                 too_long = true;
             }
+            following = after_next.or_else(|| joined_word(hay, end));
         }
         if too_long {
             return end;
@@ -390,8 +425,8 @@ impl NameDetector {
         let mut buf = [0u8; MAX_TOKEN];
         match lower(&hay[w.start..w.end], &mut buf) {
             Some(s) => {
-                self.lex.stop_word(s.trim_end_matches('.'))
-                    || TITLES.contains(&s.trim_end_matches('.'))
+                let s = s.trim_end_matches('.');
+                self.lex.stop_word(s) || is_title(s)
             }
             None => true,
         }
@@ -901,12 +936,19 @@ fn next_char(hay: &[u8], at: usize) -> usize {
     p
 }
 
-/// The alphabetic character at `at` and its byte length.
+/// The character at `at` and its byte length; `None` past the end or on
+/// invalid UTF-8. Inlined for ASCII, the common case by far.
+#[inline]
 fn char_at(hay: &[u8], at: usize) -> Option<(char, usize)> {
     let b = *hay.get(at)?;
     if b < 0x80 {
         return Some((char::from(b), 1));
     }
+    multibyte_char_at(hay, at, b)
+}
+
+#[inline(never)]
+fn multibyte_char_at(hay: &[u8], at: usize, b: u8) -> Option<(char, usize)> {
     let len = match b {
         0xC2..=0xDF => 2,
         0xE0..=0xEF => 3,
@@ -1131,7 +1173,7 @@ fn title_before(hay: &[u8], start: usize) -> (usize, bool) {
     }
     let mut buf = [0u8; MAX_TOKEN];
     match lower(&hay[p..word_end], &mut buf) {
-        Some(t) if TITLES.contains(&t) && hay[p].is_ascii_uppercase() => (p, true),
+        Some(t) if is_title(t) && hay[p].is_ascii_uppercase() => (p, true),
         // Without a title, context is measured from the run itself.
         _ => (start, false),
     }
