@@ -47,43 +47,26 @@ const _: () = assert!(MAX_RUN + 3 + 2 * 64 + MAX_TOKEN + 8 < crate::MAX_LOOKAHEA
 const _: () = assert!(MAX_RUN + CONTEXT_WINDOW + 64 < crate::MAX_LOOKBEHIND);
 const _: () = assert!(MAX_RUN + EMAIL_WINDOW + 64 < crate::MAX_LOOKAHEAD);
 
-/// Titles before a name (lowercased, without a full stop): outside the
-/// finding, but strong evidence. A `match` on literals: asked of every
-/// word that might cut a run, where a list scan was a tenth of the time.
-fn is_title(s: &str) -> bool {
-    matches!(
-        s,
-        "m" | "mr"
-            | "mrs"
-            | "ms"
-            | "miss"
-            | "mx"
-            | "dr"
-            | "prof"
-            | "sir"
-            | "dame"
-            | "mme"
-            | "mlle"
-            | "madame"
-            | "monsieur"
-            | "herr"
-            | "frau"
-            | "sr"
-            | "sra"
-            | "srta"
-            | "señor"
-            | "señora"
-            | "sig"
-            | "sig.ra"
-            | "signor"
-            | "signora"
-            | "dott"
-            | "dr.in"
-            | "rev"
-            | "lady"
-            | "lord"
-    )
+/// `fn $name(s: &str) -> bool`: whether `s` is one of the words, as a
+/// `match` on literals (a length switch, then a comparison or two). Asked of
+/// most capitalised words; a scan of a list compared each entry in turn.
+macro_rules! word_list {
+    ($(#[$doc:meta])* $name:ident: $($word:literal),+ $(,)?) => {
+        $(#[$doc])*
+        fn $name(s: &str) -> bool {
+            matches!(s, $($word)|+)
+        }
+    };
 }
+
+word_list!(
+    /// Titles before a name (lowercased, without a full stop): outside the
+    /// finding, but strong evidence.
+    is_title:
+        "m", "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "mme", "mlle",
+        "madame", "monsieur", "herr", "frau", "sr", "sra", "srta", "señor", "señora", "sig",
+        "sig.ra", "signor", "signora", "dott", "dr.in", "rev", "lady", "lord",
+);
 
 /// Lowercase particles inside surnames (`van der Berg`, `de la Cruz`).
 const PARTICLES: &[&[u8]] = &[
@@ -91,95 +74,36 @@ const PARTICLES: &[&[u8]] = &[
     b"ten", b"ter", b"dos", b"das", b"zu", b"bin", b"al", b"y",
 ];
 
-/// Words after a capitalised pair that make it a street.
-const STREET_TYPES: &[&str] = &[
-    "street",
-    "st",
-    "avenue",
-    "ave",
-    "road",
-    "rd",
-    "lane",
-    "ln",
-    "blvd",
-    "boulevard",
-    "drive",
-    "way",
-    "court",
-    "ct",
-    "place",
-    "pl",
-    "terrace",
-    "square",
-    "parkway",
-    "pkwy",
-    "highway",
-    "hwy",
-    "close",
-    "crescent",
-    "straße",
-    "strasse",
-    "str",
-    "weg",
-    "allee",
-    "platz",
-    "gasse",
-    "rue",
-    "chemin",
-    "calle",
-    "via",
-    "plaza",
-    "park",
-    "hall",
-    "center",
-    "centre",
-    "university",
-    "college",
-    "school",
-    "hospital",
-    "church",
-    "bridge",
-    "station",
-    "airport",
-    "county",
-    "city",
-];
+word_list!(
+    /// Words after a capitalised pair that make it a street.
+    is_street_word:
+        "street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "blvd", "boulevard",
+        "drive", "way", "court", "ct", "place", "pl", "terrace", "square", "parkway", "pkwy",
+        "highway", "hwy", "close", "crescent", "straße", "strasse", "str", "weg", "allee",
+        "platz", "gasse", "rue", "chemin", "calle", "via", "plaza", "park", "hall", "center",
+        "centre", "university", "college", "school", "hospital", "church", "bridge", "station",
+        "airport", "county", "city",
+);
 
-/// First words of place names built like "Given Surname" (`San Ramon`,
-/// `Santa Helena`, `Fort Myers`, `Mount Isa`), as in city columns and
-/// geocoding tables.
-const PLACE_HEADS: &[&str] = &[
-    "san", "santa", "santo", "são", "sao", "saint", "st", "ste", "fort", "ft", "port", "porto",
-    "puerto", "mount", "mt", "cape", "lake", "los", "las", "rio", "nova", "novo", "villa", "vila",
-];
+word_list!(
+    /// First words of place names built like "Given Surname" (`San Ramon`,
+    /// `Santa Helena`, `Fort Myers`, `Mount Isa`), as in city columns and
+    /// geocoding tables.
+    is_place_head:
+        "san", "santa", "santo", "são", "sao", "saint", "st", "ste", "fort", "ft", "port",
+        "porto", "puerto", "mount", "mt", "cape", "lake", "los", "las", "rio", "nova", "novo",
+        "villa", "vila",
+);
 
-/// Last words of place names (`Nelson Bay`, `Victoria River`, `Rocky
-/// Creek`). Words that are also common surnames (`Hill`, `Park`, `Lake`,
-/// `Beach`, `Downs`: all in the US census's top 2,000) are left out.
-const PLACE_TYPES: &[&str] = &[
-    "river",
-    "creek",
-    "island",
-    "islands",
-    "bay",
-    "springs",
-    "valley",
-    "falls",
-    "harbor",
-    "harbour",
-    "heights",
-    "junction",
-    "lakes",
-    "point",
-    "hills",
-    "mountain",
-    "mountains",
-    "town",
-    "township",
-    "plains",
-    "crossing",
-    "landing",
-];
+word_list!(
+    /// Last words of place names (`Nelson Bay`, `Victoria River`, `Rocky
+    /// Creek`). Words that are also common surnames (`Hill`, `Park`, `Lake`,
+    /// `Beach`, `Downs`: all in the US census's top 2,000) are left out.
+    is_place_type:
+        "river", "creek", "island", "islands", "bay", "springs", "valley", "falls", "harbor",
+        "harbour", "heights", "junction", "lakes", "point", "hills", "mountain", "mountains",
+        "town", "township", "plains", "crossing", "landing",
+);
 
 /// Inline HTML elements that may sit between the words of one name.
 const INLINE_TAGS: &[&[u8]] = &[
@@ -989,17 +913,18 @@ fn word_at(hay: &[u8], at: usize) -> Option<Word> {
     let mut lowers = usize::from(c0.is_lowercase());
     let mut letters = 1;
     loop {
-        // ASCII letters without decoding: most names and all the words
-        // around them in English text.
-        if let Some(&b) = hay.get(p) {
-            if b.is_ascii_alphabetic() {
-                upper += usize::from(b.is_ascii_uppercase());
-                lowers += usize::from(b.is_ascii_lowercase());
-                letters += 1;
-                p += 1;
-                if p - at > MAX_TOKEN {
-                    return None;
-                }
+        // ASCII letters eight at a time, without decoding: most names and
+        // all the words around them in English text.
+        let (run, capitals) = ascii_letters_at(hay, p);
+        if run > 0 {
+            upper += capitals;
+            lowers += run - capitals;
+            letters += run;
+            p += run;
+            if p - at > MAX_TOKEN {
+                return None;
+            }
+            if run == 8 {
                 continue;
             }
         }
@@ -1063,6 +988,28 @@ fn word_at(hay: &[u8], at: usize) -> Option<Word> {
         end: p,
         shape,
     })
+}
+
+/// How many ASCII letters start at `p` (at most eight), and how many of
+/// them are capitals.
+fn ascii_letters_at(hay: &[u8], p: usize) -> (usize, usize) {
+    let Some(x) = swar::load(hay, p) else {
+        let rest = hay.get(p..).unwrap_or_default();
+        let run = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        let capitals = rest[..run]
+            .iter()
+            .filter(|b| b.is_ascii_uppercase())
+            .count();
+        return (run, capitals);
+    };
+    let x7 = x & (swar::LO * 0x7f);
+    // Setting 0x20 folds capitals onto lower case and nothing else onto
+    // `a..=z`; `& !x` drops bytes from 0x80.
+    let letters = swar::in_range(x7 | (swar::LO * 0x20), b'a', b'z') & !x;
+    let run = ((!letters & swar::HI).trailing_zeros() / 8) as usize;
+    let in_run = u64::MAX.checked_shr(64 - 8 * run as u32).unwrap_or(0);
+    let capitals = swar::in_range(x7, b'A', b'Z') & !x & in_run;
+    (run, capitals.count_ones() as usize)
 }
 
 /// The word after `end` if only a joiner (spaces, inline tags, `&nbsp;`)
@@ -1307,24 +1254,24 @@ fn sentence_initial(hay: &[u8], start: usize) -> bool {
 
 /// Whether the word after `end` is a street type ("Martin Luther King Blvd").
 fn followed_by_street_type(hay: &[u8], end: usize) -> bool {
-    next_word_after_space(hay, end).is_some_and(|next| abbreviation_in(next, STREET_TYPES))
+    next_word_after_space(hay, end).is_some_and(|next| abbreviation_in(next, is_street_word))
 }
 
 fn is_street_type(word: &[u8]) -> bool {
     let mut buf = [0u8; MAX_TOKEN];
-    lower(word, &mut buf).is_some_and(|w| STREET_TYPES.contains(&w))
+    lower(word, &mut buf).is_some_and(is_street_word)
 }
 
 /// Whether a run from `first` to `last` is built like a place name.
 fn is_place(first: &[u8], last: &[u8]) -> bool {
-    abbreviation_in(first, PLACE_HEADS) || abbreviation_in(last, PLACE_TYPES)
+    abbreviation_in(first, is_place_head) || abbreviation_in(last, is_place_type)
 }
 
 /// Whether `word`, lowercased and without a trailing full stop (`St.`,
 /// `Mt.`), is in `list`.
-fn abbreviation_in(word: &[u8], list: &[&str]) -> bool {
+fn abbreviation_in(word: &[u8], list: fn(&str) -> bool) -> bool {
     let mut buf = [0u8; MAX_TOKEN];
-    lower(word, &mut buf).is_some_and(|w| list.contains(&w.trim_end_matches('.')))
+    lower(word, &mut buf).is_some_and(|w| list(w.trim_end_matches('.')))
 }
 
 /// `1933 Oak Street`: a number right before the run.

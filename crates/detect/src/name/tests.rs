@@ -339,3 +339,37 @@ fn the_eight_byte_skip_stops_exactly_where_a_name_may_start() {
         }
     }
 }
+
+#[test]
+fn eight_letters_at_a_time_agree_with_one_at_a_time() {
+    let bytes = [
+        b'a', b'Z', b'A', b'z', b'@', b'[', b'`', b'{', b'0', b' ', 0xC3, 0xE1, 0x9F,
+    ];
+    let mut seed = 7u64;
+    for len in 0..14 {
+        for _ in 0..2000 {
+            let hay: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    // Mostly letters, so runs of every length up to eight occur.
+                    let k = (seed >> 33) as usize % (bytes.len() * 2);
+                    bytes[if k < bytes.len() { k } else { k % 4 }]
+                })
+                .collect();
+            for p in 0..=hay.len() {
+                let run = hay[p..]
+                    .iter()
+                    .take(8)
+                    .take_while(|b| b.is_ascii_alphabetic())
+                    .count();
+                let capitals = hay[p..p + run]
+                    .iter()
+                    .filter(|b| b.is_ascii_uppercase())
+                    .count();
+                assert_eq!(ascii_letters_at(&hay, p), (run, capitals), "{hay:?} at {p}");
+            }
+        }
+    }
+}
