@@ -235,7 +235,12 @@ impl NameDetector {
                 i += hay[i..].iter().take_while(|b| is_word_byte(**b)).count();
                 continue;
             }
-            if starts_inside_word(hay, i) {
+            // After an ASCII byte that is not a word byte (tested above), a
+            // capital starts a word unless an escape precedes it (`\nJane`).
+            let after_plain_ascii = b.is_ascii_uppercase()
+                && i.checked_sub(1)
+                    .is_none_or(|k| hay[k] < 0x80 && hay[k] != b'\\');
+            if !after_plain_ascii && starts_inside_word(hay, i) {
                 i += 1;
                 continue;
             }
@@ -525,7 +530,10 @@ impl NameDetector {
     /// adjacent delimited fields (headerless CSV, SQL `VALUES`), each of
     /// which is then a name on its own.
     fn field_pair(&self, hay: &[u8], start: usize, w: Word, end: usize) -> bool {
-        if let Some(next) = neighbour_field(hay, start, end, true) {
+        let Some(edges) = whole_field(hay, start, end) else {
+            return false;
+        };
+        if let Some(next) = neighbour_field(hay, end, edges, true) {
             if self.given_class(hay, w) > 0 && self.surname(hay, next) {
                 return true;
             }
@@ -535,7 +543,7 @@ impl NameDetector {
             end,
             shape: Shape::Cap,
         };
-        if let Some(prev) = neighbour_field(hay, start, end, false) {
+        if let Some(prev) = neighbour_field(hay, end, edges, false) {
             if (self.surname(hay, span) || self.surname(hay, w)) && self.given_class(hay, prev) > 0
             {
                 return true;
@@ -1291,27 +1299,44 @@ fn next_word_after_space(hay: &[u8], end: usize) -> Option<&[u8]> {
     (p > s).then(|| &hay[s..p])
 }
 
-/// The delimited field next to `[start, end)` (after it if `after`),
-/// when `[start, end)` is itself a whole field: `'Jane', 'Doe'`,
-/// `,Jane,Doe,`, `"Jane";"Doe"`.
-fn neighbour_field(hay: &[u8], start: usize, end: usize, after: bool) -> Option<Word> {
+/// How a value is delimited as a whole field: its quote, if any, and
+/// where the byte before it (a separator or a line edge) sits.
+#[derive(Clone, Copy)]
+struct FieldEdges {
+    quote: Option<u8>,
+    before_at: Option<usize>,
+}
+
+fn is_sep(b: u8) -> bool {
+    matches!(b, b',' | b'\t' | b';' | b'|')
+}
+
+fn edge_ok(b: Option<u8>) -> bool {
+    b.is_none_or(|b| is_sep(b) || matches!(b, b'\n' | b'(' | b'\r'))
+}
+
+/// `[start, end)` as a whole delimited field, if it is one: a separator (or
+/// line edge) on both sides, maybe inside quotes.
+fn whole_field(hay: &[u8], start: usize, end: usize) -> Option<FieldEdges> {
     let quote = match (start.checked_sub(1).map(|i| hay[i]), hay.get(end)) {
         (Some(q @ (b'\'' | b'"')), Some(&c)) if c == q => Some(q),
         _ => None,
     };
     let q = usize::from(quote.is_some());
-    let is_sep = |b: u8| matches!(b, b',' | b'\t' | b';' | b'|');
-    // This field's own delimiters: a separator (or line edge) on both sides.
     let mut before_at = start.checked_sub(q + 1);
     if let Some(i) = before_at.filter(|&i| hay[i] == b' ' && i > 0) {
         before_at = Some(i - 1);
     }
     let before = before_at.map(|i| hay[i]);
     let after_b = hay.get(end + q).copied();
-    let edge_ok = |b: Option<u8>| b.is_none_or(|b| is_sep(b) || matches!(b, b'\n' | b'(' | b'\r'));
-    if !edge_ok(before) || !edge_ok(after_b) {
-        return None;
-    }
+    (edge_ok(before) && edge_ok(after_b)).then_some(FieldEdges { quote, before_at })
+}
+
+/// The delimited field next to the whole field that ends at `end` (after
+/// it if `after`): `'Jane', 'Doe'`, `,Jane,Doe,`, `"Jane";"Doe"`.
+fn neighbour_field(hay: &[u8], end: usize, edges: FieldEdges, after: bool) -> Option<Word> {
+    let FieldEdges { quote, before_at } = edges;
+    let q = usize::from(quote.is_some());
     if after {
         let mut p = end + q;
         if !is_sep(*hay.get(p)?) {
