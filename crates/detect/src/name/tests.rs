@@ -373,3 +373,15 @@ fn eight_letters_at_a_time_agree_with_one_at_a_time() {
         }
     }
 }
+
+#[test]
+fn letter_ranges_agree_with_is_alphabetic() {
+    for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+        assert_eq!(
+            is_letter(c),
+            c.is_alphabetic(),
+            "{c:?} U+{:04X}",
+            u32::from(c)
+        );
+    }
+}
