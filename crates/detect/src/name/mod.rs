@@ -931,14 +931,23 @@ fn starts_inside_word(hay: &[u8], at: usize) -> bool {
 /// The word starting at `at`, with its shape; `None` if no name word
 /// starts there.
 fn word_at(hay: &[u8], at: usize) -> Option<Word> {
-    let (c0, l0) = char_at(hay, at)?;
-    if !is_letter(c0) {
-        return None;
+    let first_lower;
+    let (mut p, mut upper, mut lowers, mut letters);
+    if hay.get(at)?.is_ascii_alphabetic() {
+        // Counted with the letters after it, eight at a time.
+        first_lower = hay[at].is_ascii_lowercase();
+        (p, upper, lowers, letters) = (at, 0, 0, 0);
+    } else {
+        let (c0, l0) = char_at(hay, at)?;
+        if !is_letter(c0) {
+            return None;
+        }
+        first_lower = c0.is_lowercase();
+        p = at + l0;
+        upper = usize::from(c0.is_uppercase());
+        lowers = usize::from(first_lower);
+        letters = 1;
     }
-    let mut p = at + l0;
-    let mut upper = usize::from(c0.is_uppercase());
-    let mut lowers = usize::from(c0.is_lowercase());
-    let mut letters = 1;
     loop {
         // ASCII letters eight at a time, without decoding: most names and
         // all the words around them in English text.
@@ -988,7 +997,7 @@ fn word_at(hay: &[u8], at: usize) -> Option<Word> {
         }
     }
     let word = &hay[at..p];
-    if c0.is_lowercase() {
+    if first_lower {
         return PARTICLES.contains(&word).then_some(Word {
             start: at,
             end: p,
@@ -1036,7 +1045,10 @@ fn ascii_letters_at(hay: &[u8], p: usize) -> (usize, usize) {
     let run = ((!letters & swar::HI).trailing_zeros() / 8) as usize;
     let in_run = u64::MAX.checked_shr(64 - 8 * run as u32).unwrap_or(0);
     let capitals = swar::in_range(x7, b'A', b'Z') & !x & in_run;
-    (run, capitals.count_ones() as usize)
+    // One bit a byte: shifted to each byte's low bit, a multiplication
+    // sums the bytes into the top one (`count_ones` is a long sequence
+    // without the POPCNT instruction of the baseline target).
+    (run, ((capitals >> 7).wrapping_mul(swar::LO) >> 56) as usize)
 }
 
 /// The word after `end` if only a joiner (spaces, inline tags, `&nbsp;`)
