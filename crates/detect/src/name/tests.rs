@@ -182,6 +182,10 @@ fn brands_products_places_streets_and_ui_words_are_not_people() {
         "Thank You! Best Regards. Order Total: $5. Free Shipping. Add To Cart",
         "Kindle Paperwhite Signature Edition",
         "THE QUICK BROWN FOX",
+        // User agents, on every line of a web shop's access log.
+        "\"Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15\"",
+        "\"Mozilla/5.0 (Macintosh; Intel Mac OS X 14.1; rv:120.0) Gecko/20100101\"",
+        "\"Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) Chrome OS\"",
     ] {
         assert!(found(hay).is_empty(), "{hay:?}: {:?}", found(hay));
     }
