@@ -105,6 +105,20 @@ word_list!(
         "town", "township", "plains", "crossing", "landing",
 );
 
+word_list!(
+    /// Last words of product names in a retailer's catalogue. Left out:
+    /// nouns that are common surnames (`Coats`, `Boots`, `Bell`, `Rice`).
+    is_product_noun:
+        "dress", "dresses", "skirt", "blouse", "shirt", "tshirt", "tee", "hoodie", "sweater",
+        "sweatshirt", "jumper", "cardigan", "jacket", "parka", "jeans", "trousers", "pants",
+        "shorts", "leggings", "joggers", "socks", "scarf", "gloves", "beanie", "sneakers",
+        "trainers", "sandals", "loafers", "heels", "slippers", "tote", "backpack", "handbag",
+        "purse", "wallet", "necklace", "bracelet", "earrings", "pendant", "lipstick", "mascara",
+        "eyeliner", "perfume", "fragrance", "serum", "moisturiser", "moisturizer", "shampoo",
+        "conditioner", "candle", "mug", "cushion", "duvet", "blanket", "lamp", "sofa", "cake",
+        "cookies", "sponge",
+);
+
 /// Inline HTML elements that may sit between the words of one name.
 const INLINE_TAGS: &[&[u8]] = &[
     b"b", b"i", b"u", b"em", b"strong", b"span", b"a", b"small", b"mark", b"font",
@@ -450,6 +464,15 @@ impl NameDetector {
                 || is_place(&hay[first.start..first.end], &hay[last.start..last.end]))
                 && !(around.title || around.field.is_some() || self.context(hay, &around)))
             || after_house_number(hay, start)
+            // "Grace Wrap Dress", "Rose Gold Necklace": a catalogue's product
+            // names start with given names; only a title or a person's field
+            // (not a bare `name` column) makes one a person.
+            || (abbreviation_in(&hay[last.start..last.end], is_product_noun)
+                && !(around.title
+                    || matches!(
+                        around.field,
+                        Some(Field::FullName | Field::GivenName | Field::FamilyName)
+                    )))
         {
             return None;
         }

@@ -182,6 +182,12 @@ fn brands_products_places_streets_and_ui_words_are_not_people() {
         "Thank You! Best Regards. Order Total: $5. Free Shipping. Add To Cart",
         "Kindle Paperwhite Signature Edition",
         "THE QUICK BROWN FOX",
+        // A retailer's storefront and catalogue.
+        "<td>Rose Gold Necklace</td><td>Ruby Red Lipstick</td><td>Victoria Sponge Cake</td>",
+        "<li>Colour: Forest Green</li> Shipped by Royal Mail. Made in Viet Nam.",
+        "<span class=\"author\">Verified Buyer</span>",
+        "sku,name,colour\nDRS-5,Grace Wrap Dress,Navy\nNCK-2,Rose Gold Necklace,Rose Gold\n",
+        "{\"sku\":\"BAG-6\",\"name\":\"Harper Leather Tote\"}",
         // User agents, on every line of a web shop's access log.
         "\"Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15\"",
         "\"Mozilla/5.0 (Macintosh; Intel Mac OS X 14.1; rv:120.0) Gecko/20100101\"",
