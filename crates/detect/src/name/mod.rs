@@ -107,9 +107,10 @@ word_list!(
 
 word_list!(
     /// Last words of product names in a retailer's catalogue. Left out:
-    /// nouns that are common surnames (`Coats`, `Boots`, `Bell`, `Rice`).
+    /// nouns that are common surnames somewhere (`Coats`, `Boots`, `Bell`,
+    /// `Rice`, `Tee`).
     is_product_noun:
-        "dress", "dresses", "skirt", "blouse", "shirt", "tshirt", "tee", "hoodie", "sweater",
+        "dress", "dresses", "skirt", "blouse", "shirt", "tshirt", "hoodie", "sweater",
         "sweatshirt", "jumper", "cardigan", "jacket", "parka", "jeans", "trousers", "pants",
         "shorts", "leggings", "joggers", "socks", "scarf", "gloves", "beanie", "sneakers",
         "trainers", "sandals", "loafers", "heels", "slippers", "tote", "backpack", "handbag",
