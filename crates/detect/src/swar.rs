@@ -27,14 +27,21 @@ pub(crate) const fn digits(x: u64) -> u64 {
     in_range(x & (LO * 0x7f), b'0', b'9') & !x
 }
 
+/// The high bit of each byte of `x` that is an ASCII letter.
+pub(crate) const fn letters(x: u64) -> u64 {
+    // Setting 0x20 folds capitals onto lower case and nothing else onto
+    // `a..=z`.
+    in_range((x & (LO * 0x7f)) | (LO * 0x20), b'a', b'z') & !x
+}
+
+/// The high bit of each byte of `x` that is an ASCII capital.
+pub(crate) const fn capitals(x: u64) -> u64 {
+    in_range(x & (LO * 0x7f), b'A', b'Z') & !x
+}
+
 /// The high bit of each byte of `x` that is a word byte (ASCII letter,
 /// digit or `_`).
 pub(crate) const fn word_bytes(x: u64) -> u64 {
-    let x7 = x & (LO * 0x7f);
-    // Setting 0x20 folds capitals onto lower case and nothing else onto
-    // `a..=z`.
-    let letters = in_range(x7 | (LO * 0x20), b'a', b'z');
-    let digits = in_range(x7, b'0', b'9');
-    let underscore = in_range(x7, b'_', b'_');
-    (letters | digits | underscore) & !x
+    let underscore = in_range(x & (LO * 0x7f), b'_', b'_') & !x;
+    letters(x) | digits(x) | underscore
 }

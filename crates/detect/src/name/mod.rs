@@ -457,18 +457,24 @@ impl NameDetector {
         if around.field == Some(Field::Name) && g_first == 0 && !around.title && !around.email {
             return None;
         }
+        // The last word, lowercased once for the word lists below.
+        let mut buf = [0u8; MAX_TOKEN];
+        let last_word = lower(&hay[last.start..last.end], &mut buf);
+        let last_in =
+            |list: fn(&str) -> bool| last_word.is_some_and(|w| list(w.trim_end_matches('.')));
         if self.phrase_rejected(hay, words)
             || followed_by_street_type(hay, end)
             // "Meghan Street", "Regina Park", "Santa Jones" after a title or
-            // "Name:" are people.
-            || ((is_street_type(&hay[last.start..last.end])
-                || is_place(&hay[first.start..first.end], &hay[last.start..last.end]))
+            // "Name:" are people. Streets, then places built like names.
+            || ((last_word.is_some_and(is_street_word)
+                || abbreviation_in(&hay[first.start..first.end], is_place_head)
+                || last_in(is_place_type))
                 && !(around.title || around.field.is_some() || self.context(hay, &around)))
             || after_house_number(hay, start)
             // "Grace Wrap Dress", "Rose Gold Necklace": a catalogue's product
             // names start with given names; only a title or a person's field
             // (not a bare `name` column) makes one a person.
-            || (abbreviation_in(&hay[last.start..last.end], is_product_noun)
+            || (last_in(is_product_noun)
                 && !(around.title
                     || matches!(
                         around.field,
@@ -846,11 +852,9 @@ impl NameDetector {
 /// kanji), which the caller looks at more closely.
 fn name_starts(x: u64, prev: u8) -> u64 {
     let before = (x << 8) | u64::from(prev);
-    let x7 = x & (swar::LO * 0x7f);
-    let capitals = swar::in_range(x7, b'A', b'Z') & !x;
     // 0xC3..=0xFF is the high bit set and 0x43..=0x7F below it.
-    let leads = swar::in_range(x7, 0x43, 0x7f) & x;
-    (capitals & !swar::word_bytes(before)) | leads
+    let leads = swar::in_range(x & (swar::LO * 0x7f), 0x43, 0x7f) & x;
+    (swar::capitals(x) & !swar::word_bytes(before)) | leads
 }
 
 fn finding(start: usize, end: usize, score: f32, detector: &'static str) -> Finding {
@@ -939,15 +943,15 @@ fn is_letter(c: char) -> bool {
     }
 }
 
+/// Whether `c` continues a word: a letter, a digit or `_`.
+fn is_word_char(c: char) -> bool {
+    is_letter(c) || c.is_numeric() || c == '_'
+}
+
 /// Whether `at` continues a word (so it cannot start a name).
 fn starts_inside_word(hay: &[u8], at: usize) -> bool {
     match char_before(hay, at) {
-        Some(c) => {
-            is_letter(c)
-                || c.is_numeric()
-                || c == '_'
-                || c == '\\' && at >= 2 && hay[at - 2] != b'\\'
-        }
+        Some(c) => is_word_char(c) || c == '\\' && at >= 2 && hay[at - 2] != b'\\',
         None => false,
     }
 }
@@ -1016,7 +1020,7 @@ fn word_at(hay: &[u8], at: usize) -> Option<Word> {
         }
     }
     if let Some((c, _)) = char_at(hay, p) {
-        if is_letter(c) || c.is_numeric() || c == '_' {
+        if is_word_char(c) {
             return None;
         }
     }
@@ -1062,13 +1066,9 @@ fn ascii_letters_at(hay: &[u8], p: usize) -> (usize, usize) {
             .count();
         return (run, capitals);
     };
-    let x7 = x & (swar::LO * 0x7f);
-    // Setting 0x20 folds capitals onto lower case and nothing else onto
-    // `a..=z`; `& !x` drops bytes from 0x80.
-    let letters = swar::in_range(x7 | (swar::LO * 0x20), b'a', b'z') & !x;
-    let run = ((!letters & swar::HI).trailing_zeros() / 8) as usize;
+    let run = ((!swar::letters(x) & swar::HI).trailing_zeros() / 8) as usize;
     let in_run = u64::MAX.checked_shr(64 - 8 * run as u32).unwrap_or(0);
-    let capitals = swar::in_range(x7, b'A', b'Z') & !x & in_run;
+    let capitals = swar::capitals(x) & in_run;
     // One bit a byte: shifted to each byte's low bit, a multiplication
     // sums the bytes into the top one (`count_ones` is a long sequence
     // without the POPCNT instruction of the baseline target).
@@ -1318,16 +1318,6 @@ fn sentence_initial(hay: &[u8], start: usize) -> bool {
 /// Whether the word after `end` is a street type ("Martin Luther King Blvd").
 fn followed_by_street_type(hay: &[u8], end: usize) -> bool {
     next_word_after_space(hay, end).is_some_and(|next| abbreviation_in(next, is_street_word))
-}
-
-fn is_street_type(word: &[u8]) -> bool {
-    let mut buf = [0u8; MAX_TOKEN];
-    lower(word, &mut buf).is_some_and(is_street_word)
-}
-
-/// Whether a run from `first` to `last` is built like a place name.
-fn is_place(first: &[u8], last: &[u8]) -> bool {
-    abbreviation_in(first, is_place_head) || abbreviation_in(last, is_place_type)
 }
 
 /// Whether `word`, lowercased and without a trailing full stop (`St.`,
