@@ -112,6 +112,11 @@ best_of bwN "$bw" scan "$data" --format jsonl --threads "$threads" --quiet
 best_of rg1 rg -c --threads 1 --no-ignore --hidden -e "$EMAIL_RE" "$data"
 findings=$("$bw" scan "$data" --format jsonl --quiet 2>/dev/null | wc -l || true)
 
+# The corpus's shape, which decides what a scan must do per byte: every
+# digit run is a numeric candidate to classify, every finding a JSON line.
+digits=$(find "$data" -type f ! -name .complete -exec cat {} + | tr -cd '0-9' | wc -c)
+digit_runs=$(rg -o --no-filename --no-line-number --no-ignore --hidden -a '[0-9]+' "$data" | wc -l)
+
 get() { awk -v n="$1" -v f="$2" '$1==n {print $f}' "$tmp/results"; }
 mbps() { awk -v b="$bytes" -v t="$1" 'BEGIN{ if (t>0) printf "%.1f", b/1e6/t; else print "inf" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "-" }'; }
@@ -133,6 +138,7 @@ cat <<MD
 
 $(date -u +%Y-%m-%d), commit \`$bwv\`, $cpu, $threads threads, $rgv; page cache warm; best of $RUNS; MB = 10^6 bytes; load average at the end: $load (other work on the machine skews the numbers).
 breachwatch: all kinds it has, \`--format jsonl\` to /dev/null ($findings findings). ripgrep: \`rg -c --threads 1 -e '$EMAIL_RE'\`.
+Corpus shape: one finding per $(awk -v b="$bytes" -v f="$findings" 'BEGIN{ if (f>0) printf "%.0f", b/f; else print "-" }') bytes; $(awk -v b="$bytes" -v d="$digits" 'BEGIN{printf "%.1f", 100*d/b}')% of bytes are digits, in $digit_runs digit runs (one per $(awk -v b="$bytes" -v r="$digit_runs" 'BEGIN{ if (r>0) printf "%.1f", b/r; else print "-" }') bytes).
 
 | run | time (s) | MB/s | peak RSS (MiB) |
 |---|---:|---:|---:|
