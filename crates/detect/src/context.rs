@@ -74,13 +74,27 @@ impl ContextWords {
     /// Whether one of the words occurs within `window` bytes before `pos`.
     /// The window never reaches past [`crate::MAX_LOOKBEHIND`].
     pub(crate) fn before(&self, hay: &[u8], pos: usize, window: usize) -> bool {
+        self.before_where(hay, pos, window, |_, _| true)
+    }
+
+    /// As [`ContextWords::before`], counting only the matches `hay[start..end]`
+    /// that `accept(start, end)` also takes.
+    pub(crate) fn before_where(
+        &self,
+        hay: &[u8],
+        pos: usize,
+        window: usize,
+        accept: impl Fn(usize, usize) -> bool,
+    ) -> bool {
         // One byte short of the bound: a whole-word test reads the byte
         // before the window.
         let from = pos.saturating_sub(window.min(crate::MAX_LOOKBEHIND - 1));
         let w = &hay[from..pos];
         let counts = |start: usize, end: usize| {
             let (start, end) = (from + start, from + end);
-            (!self.whole || whole_word(hay, start, end)) && !in_email_address(hay, start, end)
+            (!self.whole || whole_word(hay, start, end))
+                && !in_email_address(hay, start, end)
+                && accept(start, end)
         };
         match &self.teddy {
             Some(teddy) if w.len() <= PACKED_WINDOW => {

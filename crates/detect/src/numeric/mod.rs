@@ -564,7 +564,21 @@ impl NumericDetector {
             }
         }
         let ip = ipv4::parse(octets)?;
-        if self.version_words.before(hay, c.start, 24)
+        // A version word names the numbers after it up to the end of its
+        // field: `upgrade to version 4.5.103.30 from 4.4.63.30` is two
+        // versions, but in `app_version=4.12.0.3 client=81.2.69.160` the
+        // address is another field's value.
+        let names_this = |_, end| {
+            let between = &hay[end..c.start];
+            between.iter().position(u8::is_ascii_digit).is_none_or(|d| {
+                !between[d..]
+                    .iter()
+                    .any(|b| matches!(b, b'=' | b',' | b';' | b'|' | b'"' | b'\t' | b'&'))
+            })
+        };
+        if self
+            .version_words
+            .before_where(hay, c.start, 24, names_this)
             || self
                 .numbering_words
                 .before_on_line(hay, c.start, NUMBERING_WINDOW)

@@ -223,6 +223,12 @@ fn layout_ok(c: &Cand) -> bool {
         if g.len() < 3 || tail.iter().any(|&x| x != b'.') {
             return false;
         }
+        // With dots, a one-digit first group is only the US `1` prefix
+        // (`1.415.555.0132`); `0.28.1754804480` and `0.12.2314` are
+        // versions with their lone major number.
+        if !c.plus && g[0] == 1 && c.digits()[0] != b'1' {
+            return false;
+        }
     }
     let slashes = s.iter().filter(|&&x| x == b'/').count();
     if slashes > 0 && (slashes > 1 || c.plus || s[0] != b'/' || c.digits()[0] != b'0') {

@@ -479,9 +479,19 @@ fn not_phones() {
         "4155550132@example.com",
         "1.2.3.4.5",
         "415-555-0132-abc",
+        // Versions with a lone major number, as package lists show them.
+        "vue-simple-icons\t0.28.1754804480\t534",
+        "quantumrings-cpu\t0.12.2314\t2026-06",
+        "tel 0.20.20260309",
     ] {
         no_phone(text);
     }
+}
+
+#[test]
+fn dotted_phones_keep_the_us_one_prefix() {
+    exactly("call 1.415.555.0132", Kind::PhoneNumber, "1.415.555.0132");
+    exactly("tel: 01.42.68.53.00", Kind::PhoneNumber, "01.42.68.53.00");
 }
 
 // ------------------------------------------------------------------ IPv4
@@ -517,6 +527,19 @@ fn ipv4_public_private_and_ports() {
         let f = exactly(&format!("host {private} up"), Kind::IpAddress, private);
         assert!(f.score < 0.5, "{private} scored {}", f.score);
     }
+}
+
+#[test]
+fn a_version_word_names_only_numbers_in_its_own_field() {
+    for text in [
+        "app_version=4.12.0.3 client=81.2.69.160",
+        "{\"version\": \"1.0.0.2\", \"ip\": \"81.2.69.160\"}",
+        "version,ip\n1.0.0.2,81.2.69.160",
+        "/app.js?v=2.1.0.7&ip=81.2.69.160",
+    ] {
+        exactly(text, Kind::IpAddress, "81.2.69.160");
+    }
+    no_pii("Upgrade to version 4.5.103.30 from 4.4.63.30");
 }
 
 #[test]
