@@ -120,6 +120,15 @@ word_list!(
         "cookies", "sponge",
 );
 
+word_list!(
+    /// Month names and abbreviations, several of them given names (`April`,
+    /// `May`, `June`, `Jun`): side by side in fields they are a calendar.
+    is_month:
+        "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun",
+        "june", "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october",
+        "nov", "november", "dec", "december",
+);
+
 /// Inline HTML elements that may sit between the words of one name.
 const INLINE_TAGS: &[&[u8]] = &[
     b"b", b"i", b"u", b"em", b"strong", b"span", b"a", b"small", b"mark", b"font",
@@ -563,7 +572,18 @@ impl NameDetector {
         let Some(edges) = whole_field(hay, start, end) else {
             return false;
         };
-        if let Some(next) = neighbour_field(hay, end, edges, true) {
+        let next = neighbour_field(hay, end, edges, true);
+        let prev = neighbour_field(hay, end, edges, false);
+        // A monthly report's header (`Region,April,May,June`), a locale's
+        // month list (`"May";"Jun"`).
+        let month = |x: Word| {
+            let mut buf = [0u8; MAX_TOKEN];
+            lower(&hay[x.start..x.end], &mut buf).is_some_and(|s| is_month(s.trim_end_matches('.')))
+        };
+        if month(w) && [next, prev].into_iter().flatten().any(month) {
+            return false;
+        }
+        if let Some(next) = next {
             if self.given_class(hay, w) > 0 && self.surname(hay, next) {
                 return true;
             }
@@ -573,7 +593,7 @@ impl NameDetector {
             end,
             shape: Shape::Cap,
         };
-        if let Some(prev) = neighbour_field(hay, end, edges, false) {
+        if let Some(prev) = prev {
             if (self.surname(hay, span) || self.surname(hay, w)) && self.given_class(hay, prev) > 0
             {
                 return true;
