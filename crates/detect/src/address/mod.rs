@@ -134,6 +134,9 @@ impl AddressDetector {
         if hinted || self.context.before(hay, s.start, CONTEXT_WINDOW) {
             score = (score + BOOST).min(MAX_SCORE);
         }
+        if after_company(hay, s.start) {
+            score = score.min(WEAK);
+        }
         Some(Finding {
             start: s.start,
             end,
@@ -142,6 +145,55 @@ impl AddressDetector {
             detector: "address.structure",
         })
     }
+}
+
+/// Whether the address at `start` follows a company's legal form
+/// (`Free Software Foundation, Inc., 51 Franklin Street`, `Acme Ltd\n12
+/// High St`): a business's address, which is no person's data.
+fn after_company(hay: &[u8], start: usize) -> bool {
+    let before = &hay[start.saturating_sub(24)..start];
+    let end = before.len()
+        - before
+            .iter()
+            .rev()
+            .take_while(|b| matches!(b, b' ' | b',' | b'\n' | b'\r' | b'\t'))
+            .count();
+    let word_start = before[..end]
+        .iter()
+        .rposition(|b| !(b.is_ascii_alphabetic() || *b == b'.'))
+        .map_or(0, |i| i + 1);
+    let mut buf = [0u8; 16];
+    let word = &before[word_start..end];
+    let Some(lower) = buf.get_mut(..word.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(word);
+    lower.make_ascii_lowercase();
+    let trimmed = lower.strip_suffix(b".").unwrap_or(lower);
+    matches!(
+        trimmed,
+        b"inc"
+            | b"incorporated"
+            | b"ltd"
+            | b"limited"
+            | b"llc"
+            | b"llp"
+            | b"plc"
+            | b"corp"
+            | b"corporation"
+            | b"co"
+            | b"company"
+            | b"gmbh"
+            | b"ag"
+            | b"kg"
+            | b"sarl"
+            | b"sas"
+            | b"s.a"
+            | b"b.v"
+            | b"bv"
+            | b"pty"
+            | b"foundation"
+    )
 }
 
 /// Whether a number after byte `b` is part of a larger token (`v2`, `#12`,

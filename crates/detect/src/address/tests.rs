@@ -214,3 +214,26 @@ fn chunked_scan_equals_whole_scan() {
         .expect("in-memory reads do not fail");
     assert_eq!(got, whole);
 }
+
+#[test]
+fn business_addresses_score_below_the_default_threshold() {
+    for text in [
+        "the Free Software Foundation, Inc., 51 Franklin Street, Fifth Floor, Boston, MA 02110-1301",
+        "Foundation, Inc.,\n 51 Franklin St, Fifth Floor, Boston",
+        "Northwind Traders Ltd\n12 High Street\nLondon SW1A 1AA",
+        "Beispiel GmbH, Hauptstraße 5, 10115 Berlin",
+    ] {
+        no_pii(text);
+        assert!(!scan(text, &[]).is_empty(), "{text:?}: still reported under --all");
+    }
+    // The same lines for a person, or after `c/o`, are personal data.
+    for (text, addr) in [
+        (
+            "Jane Doe, 51 Franklin Street, Boston, MA 02110",
+            "51 Franklin Street, Boston, MA 02110",
+        ),
+        ("Jane Doe c/o 12 High Street", "12 High Street"),
+    ] {
+        assert!(one(text, addr) >= 0.5, "{text:?}");
+    }
+}
