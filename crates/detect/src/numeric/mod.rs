@@ -643,6 +643,7 @@ impl NumericDetector {
             0.95
         } else if self.not_card_words.before(hay, c.start, CONTEXT_WINDOW)
             || (s.is_empty() && card::in_number_list(hay, c.start, c.end))
+            || card::groups_count_by_one(d, c.groups())
         {
             0.4
         } else {

@@ -87,6 +87,8 @@ fn cards_in_every_layout() {
         ("a,4012888888881881,b", "4012888888881881"),
         ("row 12 4111 1111 1111 1111", "4111 1111 1111 1111"),
         ("4111 1111 1111 1111 12/27 123", "4111 1111 1111 1111"),
+        // One pair of groups one apart happens in real cards.
+        ("5425 2334 2335 9903", "5425 2334 2335 9903"),
     ] {
         let f = exactly(text, Kind::PaymentCard, value);
         assert_eq!(f.detector, "card.luhn");
@@ -195,6 +197,9 @@ fn not_cards() {
         "41111111111111111111111111",                    // too long, not split
         "old account AT47 4111 1111 1111 1111 (closed)", // an IBAN's tail
         "ES84 7550 4111 1111 1111 1111",                 // the tail of a longer number
+        // Rows of code points and IDs whose groups count up.
+        "insert ( 2278 void 11 10 4 t p P f t ',' 0 - 0 0 2298 2299 3120 3121 - - - i p f )",
+        "540F 5410 5411 5412 5413\n5414 5415 5416 5417 20BBF 20BC6",
         "378282246310005 0", // fine alone, but the next word is an Amex? no: shape
     ] {
         let got: Vec<_> = pii(text)
