@@ -466,6 +466,11 @@ impl NameDetector {
         if around.field == Some(Field::Name) && g_first == 0 && !around.title && !around.email {
             return None;
         }
+        let titled_or_person_field = around.title
+            || matches!(
+                around.field,
+                Some(Field::FullName | Field::GivenName | Field::FamilyName)
+            );
         // The last word, lowercased once for the word lists below.
         let mut buf = [0u8; MAX_TOKEN];
         let last_word = lower(&hay[last.start..last.end], &mut buf);
@@ -483,12 +488,11 @@ impl NameDetector {
             // "Grace Wrap Dress", "Rose Gold Necklace": a catalogue's product
             // names start with given names; only a title or a person's field
             // (not a bare `name` column) makes one a person.
-            || (last_in(is_product_noun)
-                && !(around.title
-                    || matches!(
-                        around.field,
-                        Some(Field::FullName | Field::GivenName | Field::FamilyName)
-                    )))
+            || (last_in(is_product_noun) && !titled_or_person_field)
+            // "UI Kit Button", "Red Hat Insights RBAC": an acronym among
+            // capitalised words. A surname in capitals (`Jean DUPONT`,
+            // `MUÑOZ Iñigo`) is one the lexicon knows.
+            || (!titled_or_person_field && self.acronym_among_capitalised(hay, words))
         {
             return None;
         }
@@ -519,6 +523,21 @@ impl NameDetector {
         }
         let score = score.clamp(0.0, 0.99);
         (score >= MIN_SCORE).then(|| finding(start, end, score, "name.full"))
+    }
+
+    /// Whether `words` mix capitalised words with a short one in capitals
+    /// that is no name the lexicon knows and no suffix (`III`, `JR`).
+    /// Longer ones may be surnames it lacks (`Akira TAGOH`).
+    fn acronym_among_capitalised(&self, hay: &[u8], words: &[Word]) -> bool {
+        words.iter().any(|w| w.shape == Shape::Cap)
+            && words.iter().any(|&w| {
+                let text = &hay[w.start..w.end];
+                w.shape == Shape::Upper
+                    && text.len() <= 4
+                    && !matches!(text, b"II" | b"III" | b"IV" | b"JR" | b"SR")
+                    && !self.surname(hay, w)
+                    && self.given_class(hay, w) == 0
+            })
     }
 
     /// "DOE, Jane": a capitalised surname, a comma, a given name.

@@ -200,8 +200,20 @@ fn brands_products_places_streets_and_ui_words_are_not_people() {
         "\"Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15\"",
         "\"Mozilla/5.0 (Macintosh; Intel Mac OS X 14.1; rv:120.0) Gecko/20100101\"",
         "\"Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) Chrome OS\"",
+        // Acronyms among capitalised words: software and services.
+        "@hmscore/react-native-hms-map\t6.4.0\t812\tReact Native HMS Map Kit\n",
+        "JavaScript client for Red Hat Insights RBAC service",
+        "MCP Server for Shopify; Claude Agent SDK; Houston Python Client API",
     ] {
         assert!(found(hay).is_empty(), "{hay:?}: {:?}", found(hay));
+    }
+    // Surnames in capitals and suffixes are not acronyms; a title settles it.
+    for (hay, name) in [
+        ("Thanks to Akira TAGOH <tagoh@example.org>", "Akira TAGOH"),
+        ("by Roy Ivy III <roy@example.org>", "Roy Ivy III"),
+        ("Dear Mr. DJ Delorie,", "DJ Delorie"),
+    ] {
+        assert_eq!(found(hay), [name], "{hay:?}");
     }
 }
 
