@@ -158,6 +158,14 @@ fn after_company(hay: &[u8], start: usize) -> bool {
             .rev()
             .take_while(|b| matches!(b, b' ' | b',' | b'\n' | b'\r' | b'\t'))
             .count();
+    // Most addresses follow a label, a quote or a name: no legal form ends
+    // in anything but a letter or a full stop.
+    if !before[..end]
+        .last()
+        .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'.')
+    {
+        return false;
+    }
     let word_start = before[..end]
         .iter()
         .rposition(|b| !(b.is_ascii_alphabetic() || *b == b'.'))

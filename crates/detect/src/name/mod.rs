@@ -121,12 +121,15 @@ word_list!(
 );
 
 word_list!(
-    /// Month names and abbreviations, several of them given names (`April`,
-    /// `May`, `June`, `Jun`): side by side in fields they are a calendar.
-    is_month:
+    /// Month and weekday names and abbreviations, several of them given
+    /// names (`April`, `May`, `June`, `Jun`, `Sun`): side by side in fields
+    /// they are a calendar.
+    is_calendar_word:
         "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun",
         "june", "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october",
-        "nov", "november", "dec", "december",
+        "nov", "november", "dec", "december", "mon", "monday", "tue", "tues", "tuesday", "wed",
+        "wednesday", "thu", "thur", "thurs", "thursday", "fri", "friday", "sat", "saturday",
+        "sun", "sunday",
 );
 
 /// Inline HTML elements that may sit between the words of one name.
@@ -593,32 +596,23 @@ impl NameDetector {
         };
         let next = neighbour_field(hay, end, edges, true);
         let prev = neighbour_field(hay, end, edges, false);
-        // A monthly report's header (`Region,April,May,June`), a locale's
-        // month list (`"May";"Jun"`).
-        let month = |x: Word| {
-            let mut buf = [0u8; MAX_TOKEN];
-            lower(&hay[x.start..x.end], &mut buf).is_some_and(|s| is_month(s.trim_end_matches('.')))
-        };
-        if month(w) && [next, prev].into_iter().flatten().any(month) {
-            return false;
-        }
-        if let Some(next) = next {
-            if self.given_class(hay, w) > 0 && self.surname(hay, next) {
-                return true;
-            }
-        }
+        let given_then_surname =
+            next.is_some_and(|next| self.given_class(hay, w) > 0 && self.surname(hay, next));
         let span = Word {
             start,
             end,
             shape: Shape::Cap,
         };
-        if let Some(prev) = prev {
-            if (self.surname(hay, span) || self.surname(hay, w)) && self.given_class(hay, prev) > 0
-            {
-                return true;
-            }
-        }
-        false
+        let pair = given_then_surname
+            || prev.is_some_and(|prev| {
+                (self.surname(hay, span) || self.surname(hay, w)) && self.given_class(hay, prev) > 0
+            });
+        // Three months or weekdays in a row are a calendar: a monthly
+        // report's header (`Region,April,May,June`), a locale's day list.
+        // Two may be a person (`'Jan', 'May'`). Checked last: few fields
+        // pair up.
+        pair && !(calendar_at(hay, w)
+            && 1 + calendar_in_a_row(hay, w, true) + calendar_in_a_row(hay, w, false) >= 3)
     }
 
     fn phrase_rejected(&self, hay: &[u8], words: &[Word]) -> bool {
@@ -1414,6 +1408,28 @@ fn whole_field(hay: &[u8], start: usize, end: usize) -> Option<FieldEdges> {
     let before = before_at.map(|i| hay[i]);
     let after_b = hay.get(end + q).copied();
     (edge_ok(before) && edge_ok(after_b)).then_some(FieldEdges { quote, before_at })
+}
+
+fn calendar_at(hay: &[u8], w: Word) -> bool {
+    let mut buf = [0u8; MAX_TOKEN];
+    lower(&hay[w.start..w.end], &mut buf).is_some_and(|s| is_calendar_word(s.trim_end_matches('.')))
+}
+
+/// How many delimited fields next to `w`'s (after it if `after`), one after
+/// the other, hold a month or weekday; counting stops at two.
+fn calendar_in_a_row(hay: &[u8], mut w: Word, after: bool) -> usize {
+    let mut n = 0;
+    while n < 2 {
+        let Some(next) = whole_field(hay, w.start, w.end)
+            .and_then(|edges| neighbour_field(hay, w.end, edges, after))
+            .filter(|&next| calendar_at(hay, next))
+        else {
+            break;
+        };
+        n += 1;
+        w = next;
+    }
+    n
 }
 
 /// The delimited field next to the whole field that ends at `end` (after

@@ -140,13 +140,19 @@ fn lone_names_only_where_structure_says_so() {
     assert!(found("1205933|Birmingham, AL\n").is_empty());
     assert!(found("'ED', 'Smith'\n").is_empty());
     assert_eq!(found("{\"first_name\": \"AL\"}"), ["AL"]);
-    // Months side by side are a calendar: a monthly report's header, a
-    // locale's month list. A month beside a surname is still a name.
+    // Three months or weekdays in a row are a calendar: a monthly report's
+    // header, a locale's day list. Two, or a month beside a surname, may be
+    // a name.
     assert!(found("Region,April,May,June,July,August\n").is_empty());
     assert!(found("\"Mar\";\"Apr\";\"May\";\"Jun\";\"Jul\"\n").is_empty());
+    assert!(found("my @days = (\"Sun\", \"Mon\", \"Tue\", \"Wed\");").is_empty());
     assert_eq!(
         found("INSERT INTO customers VALUES (7, 'April', 'Paige', 'x');"),
         ["April", "Paige"]
+    );
+    assert_eq!(
+        found("INSERT INTO customers VALUES (7, 'Jan', 'May', 'may.jan@example.fr');"),
+        ["Jan", "May"]
     );
 
     // A CSV cell in a first_name column arrives as a hint.
