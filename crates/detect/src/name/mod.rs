@@ -492,7 +492,7 @@ impl NameDetector {
             // names start with given names; only a title or a person's field
             // (not a bare `name` column) makes one a person.
             || (last_in(is_product_noun) && !titled_or_person_field)
-            // "UI Kit Button", "Red Hat Insights RBAC": an acronym among
+            // "React Native HMS Map Kit", "Hat Insights RBAC": an acronym among
             // capitalised words. A surname in capitals (`Jean DUPONT`,
             // `MUÑOZ Iñigo`) is one the lexicon knows.
             || (!titled_or_person_field && self.acronym_among_capitalised(hay, words))
