@@ -24,6 +24,6 @@ cargo test --workspace --all-targets --locked
 
 # The accuracy gate reuses the test build (detectors are optimised in dev
 # builds too; see [profile.dev.package] in Cargo.toml).
-BW_BIN=target/debug/breachwatch bash scripts/eval.sh
+BW_BIN="${CARGO_TARGET_DIR:-target}/debug/breachwatch" bash scripts/eval.sh
 
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
