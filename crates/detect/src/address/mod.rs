@@ -147,6 +147,31 @@ impl AddressDetector {
     }
 }
 
+/// Company legal forms (lowercase, without a final full stop).
+const LEGAL_FORMS: &[&str] = &[
+    "inc",
+    "incorporated",
+    "ltd",
+    "limited",
+    "llc",
+    "llp",
+    "plc",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "gmbh",
+    "ag",
+    "kg",
+    "sarl",
+    "sas",
+    "s.a",
+    "b.v",
+    "bv",
+    "pty",
+    "foundation",
+];
+
 /// Whether the address at `start` follows a company's legal form
 /// (`Free Software Foundation, Inc., 51 Franklin Street`, `Acme Ltd\n12
 /// High St`): a business's address, which is no person's data.
@@ -170,38 +195,7 @@ fn after_company(hay: &[u8], start: usize) -> bool {
         .iter()
         .rposition(|b| !(b.is_ascii_alphabetic() || *b == b'.'))
         .map_or(0, |i| i + 1);
-    let mut buf = [0u8; 16];
-    let word = &before[word_start..end];
-    let Some(lower) = buf.get_mut(..word.len()) else {
-        return false;
-    };
-    lower.copy_from_slice(word);
-    lower.make_ascii_lowercase();
-    let trimmed = lower.strip_suffix(b".").unwrap_or(lower);
-    matches!(
-        trimmed,
-        b"inc"
-            | b"incorporated"
-            | b"ltd"
-            | b"limited"
-            | b"llc"
-            | b"llp"
-            | b"plc"
-            | b"corp"
-            | b"corporation"
-            | b"co"
-            | b"company"
-            | b"gmbh"
-            | b"ag"
-            | b"kg"
-            | b"sarl"
-            | b"sas"
-            | b"s.a"
-            | b"b.v"
-            | b"bv"
-            | b"pty"
-            | b"foundation"
-    )
+    lex::one_of(street::strip_dot(&before[word_start..end]), LEGAL_FORMS)
 }
 
 /// Whether a number after byte `b` is part of a larger token (`v2`, `#12`,

@@ -135,7 +135,7 @@ fn word_dot(hay: &[u8], p: usize) -> Option<usize> {
     Some(if dot { e + 1 } else { e })
 }
 
-fn strip_dot(w: &[u8]) -> &[u8] {
+pub(super) fn strip_dot(w: &[u8]) -> &[u8] {
     w.strip_suffix(b".").unwrap_or(w)
 }
 

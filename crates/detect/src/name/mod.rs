@@ -594,24 +594,21 @@ impl NameDetector {
         let Some(edges) = whole_field(hay, start, end) else {
             return false;
         };
-        let next = neighbour_field(hay, end, edges, true);
-        let prev = neighbour_field(hay, end, edges, false);
-        let given_then_surname =
-            next.is_some_and(|next| self.given_class(hay, w) > 0 && self.surname(hay, next));
         let span = Word {
             start,
             end,
             shape: Shape::Cap,
         };
-        let pair = given_then_surname
-            || prev.is_some_and(|prev| {
+        let pair = neighbour_field(hay, end, edges, true)
+            .is_some_and(|next| self.given_class(hay, w) > 0 && self.surname(hay, next))
+            || neighbour_field(hay, end, edges, false).is_some_and(|prev| {
                 (self.surname(hay, span) || self.surname(hay, w)) && self.given_class(hay, prev) > 0
             });
         // Three months or weekdays in a row are a calendar: a monthly
         // report's header (`Region,April,May,June`), a locale's day list.
         // Two may be a person (`'Jan', 'May'`). Checked last: few fields
         // pair up.
-        pair && !(calendar_at(hay, w)
+        pair && !(abbreviation_in(&hay[w.start..w.end], is_calendar_word)
             && 1 + calendar_in_a_row(hay, w, true) + calendar_in_a_row(hay, w, false) >= 3)
     }
 
@@ -1410,11 +1407,6 @@ fn whole_field(hay: &[u8], start: usize, end: usize) -> Option<FieldEdges> {
     (edge_ok(before) && edge_ok(after_b)).then_some(FieldEdges { quote, before_at })
 }
 
-fn calendar_at(hay: &[u8], w: Word) -> bool {
-    let mut buf = [0u8; MAX_TOKEN];
-    lower(&hay[w.start..w.end], &mut buf).is_some_and(|s| is_calendar_word(s.trim_end_matches('.')))
-}
-
 /// How many delimited fields next to `w`'s (after it if `after`), one after
 /// the other, hold a month or weekday; counting stops at two.
 fn calendar_in_a_row(hay: &[u8], mut w: Word, after: bool) -> usize {
@@ -1422,7 +1414,7 @@ fn calendar_in_a_row(hay: &[u8], mut w: Word, after: bool) -> usize {
     while n < 2 {
         let Some(next) = whole_field(hay, w.start, w.end)
             .and_then(|edges| neighbour_field(hay, w.end, edges, after))
-            .filter(|&next| calendar_at(hay, next))
+            .filter(|&next| abbreviation_in(&hay[next.start..next.end], is_calendar_word))
         else {
             break;
         };

@@ -118,22 +118,18 @@ pub(super) fn grouping_ok(groups: &[u8]) -> bool {
 /// A card's groups after the issuer's are random: one such pair is in 1 in
 /// 1,700 of them (too many cards to lose), two in fewer than 1 in a million.
 pub(super) fn groups_count_by_one(digits: &[u8], groups: &[u8]) -> bool {
-    let mut values = [None::<i32>; 8];
+    let mut values = [None::<u32>; 8];
     let mut at = 0;
     for (v, &len) in values.iter_mut().zip(groups) {
         let len = usize::from(len);
         if len == 4 {
-            *v = Some(
-                digits[at..at + 4]
-                    .iter()
-                    .fold(0, |a, &d| a * 10 + i32::from(d - b'0')),
-            );
+            *v = Some(prefix(&digits[at..], 4));
         }
         at += len;
     }
     values
         .windows(2)
-        .filter(|w| matches!(w, [Some(a), Some(b)] if (a - b).abs() == 1))
+        .filter(|w| matches!(w, [Some(a), Some(b)] if a.abs_diff(*b) == 1))
         .count()
         >= 2
 }
