@@ -10,10 +10,15 @@
 //! Rows carry no contact data; see the migration for the columns.
 
 use serde::Serialize;
-use serde_json::json;
+use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 
-use super::*;
+use crate::audit::canonical_json;
+use crate::error::{Context, Result, StoreError};
+use crate::model::IncidentId;
+use crate::rows::{corrupt, ensure_exists, get, now_ts, parse_json, values_placeholders};
+use crate::tx::{audited, check_actor, commit, retry, rolled_back, Change, Entry};
+use crate::Store;
 
 /// Rows per multi-row INSERT (15 parameters each).
 const PLAN_CHUNK: usize = 100;
@@ -158,70 +163,68 @@ impl Store {
         actor: &str,
     ) -> Result<PlanOutcome> {
         let what = format!("planning notices of {id}");
-        let mut tx = self.begin_write(&what).await?;
-        let locked = Self::lock_incident(&mut tx, id).await?;
-        let row = sqlx::query(
-            "SELECT COALESCE(MAX(seq), 0) AS last, COUNT(*) AS n FROM notices WHERE incident_id = $1",
-        )
-        .bind(id.as_str())
-        .fetch_one(&mut *tx)
-        .await
-        .context(|| what.clone())?;
-        let mut seq: i64 = get(&row, "last")?;
-        let before: i64 = get(&row, "n")?;
-        let at = now_ts()?;
-        let mut added = 0u64;
-        for chunk in notices.chunks(PLAN_CHUNK) {
-            let mut sql = String::from(
-                "INSERT INTO notices (incident_id, customer_id, channel, seq, jurisdictions, \
-                 jurisdiction, language, fields, required, deadline, message_id, status, \
-                 attempts, planned_at, updated_at) VALUES ",
-            );
-            sql.push_str(&values_placeholders(chunk.len(), 15));
-            sql.push_str(" ON CONFLICT (incident_id, customer_id, channel) DO NOTHING");
-            let mut q = sqlx::query(&sql);
-            for n in chunk {
-                seq += 1;
-                let primary = n.jurisdictions.last().cloned().unwrap_or_default();
-                q = q
-                    .bind(id.as_str())
-                    .bind(n.customer_id.clone())
-                    .bind(n.channel.clone())
-                    .bind(seq)
-                    .bind(canonical_json(&json!(n.jurisdictions)))
-                    .bind(primary)
-                    .bind(n.language.clone())
-                    .bind(canonical_json(&json!(n.fields)))
-                    .bind(i64::from(n.required))
-                    .bind(n.deadline.clone())
-                    .bind(n.message_id.clone())
-                    .bind("planned")
-                    .bind(0i64)
-                    .bind(at.clone())
-                    .bind(at.clone());
-            }
-            let done = q.execute(&mut *tx).await.context(|| what.clone())?;
-            added += done.rows_affected();
-        }
-        let outcome = PlanOutcome {
-            added,
-            existing: notices.len() as u64 - added,
-        };
-        if added > 0 {
-            Self::append_audit(
-                &mut tx,
-                id,
-                &locked,
-                &at,
-                actor,
-                "notify.plan",
-                &json!({ "notices": before }),
-                &json!({ "notices": before + added as i64, "added": added }),
+        let what = what.as_str();
+        let tx = self.begin_write(what).await?;
+        audited(tx, what, id, actor, |mut tx, _| async move {
+            let row = sqlx::query(
+                "SELECT COALESCE(MAX(seq), 0) AS last, COUNT(*) AS n FROM notices WHERE incident_id = $1",
             )
-            .await?;
-        }
-        Self::commit(tx, &what).await?;
-        Ok(outcome)
+            .bind(id.as_str())
+            .fetch_one(&mut *tx)
+            .await
+            .context(|| what.to_string())?;
+            let mut seq: i64 = get(&row, "last")?;
+            let before: i64 = get(&row, "n")?;
+            let at = now_ts()?;
+            let mut added = 0u64;
+            for chunk in notices.chunks(PLAN_CHUNK) {
+                let mut sql = String::from(
+                    "INSERT INTO notices (incident_id, customer_id, channel, seq, jurisdictions, \
+                     jurisdiction, language, fields, required, deadline, message_id, status, \
+                     attempts, planned_at, updated_at) VALUES ",
+                );
+                sql.push_str(&values_placeholders(chunk.len(), 15));
+                sql.push_str(" ON CONFLICT (incident_id, customer_id, channel) DO NOTHING");
+                let mut q = sqlx::query(&sql);
+                for n in chunk {
+                    seq += 1;
+                    let primary = n.jurisdictions.last().cloned().unwrap_or_default();
+                    q = q
+                        .bind(id.as_str())
+                        .bind(n.customer_id.clone())
+                        .bind(n.channel.clone())
+                        .bind(seq)
+                        .bind(canonical_json(&json!(n.jurisdictions)))
+                        .bind(primary)
+                        .bind(n.language.clone())
+                        .bind(canonical_json(&json!(n.fields)))
+                        .bind(i64::from(n.required))
+                        .bind(n.deadline.clone())
+                        .bind(n.message_id.clone())
+                        .bind("planned")
+                        .bind(0i64)
+                        .bind(at.clone())
+                        .bind(at.clone());
+                }
+                let done = q.execute(&mut *tx).await.context(|| what.to_string())?;
+                added += done.rows_affected();
+            }
+            let outcome = PlanOutcome {
+                added,
+                existing: notices.len() as u64 - added,
+            };
+            if added == 0 {
+                return Ok((tx, Change::Commit(outcome)));
+            }
+            let entry = Entry {
+                at,
+                action: "notify.plan",
+                before: json!({ "notices": before }),
+                after: json!({ "notices": before + added as i64, "added": added }),
+            };
+            Ok((tx, Change::Audit(outcome, entry)))
+        })
+        .await
     }
 
     /// Customer ids of the notices still to send on `channel` (`planned`
@@ -263,6 +266,10 @@ impl Store {
             .map_err(rolled_back(&format!("claiming notices of {id}")))
     }
 
+    // Not through `audited`, like `try_record`: per-notice delivery state
+    // is not incident state. A send run is audited once, by
+    // `record_send_run`; and without the incident lock, on PostgreSQL
+    // claiming the next batch does not queue behind recording the last.
     async fn try_claim(
         &self,
         id: &IncidentId,
@@ -300,7 +307,7 @@ impl Store {
                 });
             }
         }
-        Self::commit(tx, &what).await?;
+        commit(tx, &what).await?;
         Ok(out)
     }
 
@@ -377,7 +384,7 @@ impl Store {
                 .context(|| what.clone())?;
             changed += done.rows_affected();
         }
-        Self::commit(tx, &what).await?;
+        commit(tx, &what).await?;
         Ok(changed)
     }
 
@@ -386,34 +393,32 @@ impl Store {
         check_actor(actor)?;
         retry(|| async {
             let what = format!("re-queueing failed notices of {id}");
-            let mut tx = self.begin_write(&what).await?;
-            let locked = Self::lock_incident(&mut tx, id).await?;
-            let at = now_ts()?;
-            let done = sqlx::query(
-                "UPDATE notices SET status = 'planned', updated_at = $1, next_attempt_at = NULL \
-                 WHERE incident_id = $2 AND status = 'failed'",
-            )
-            .bind(at.as_str())
-            .bind(id.as_str())
-            .execute(&mut *tx)
-            .await
-            .context(|| what.clone())?;
-            let n = done.rows_affected();
-            if n > 0 {
-                Self::append_audit(
-                    &mut tx,
-                    id,
-                    &locked,
-                    &at,
-                    actor,
-                    "notify.requeue_failed",
-                    &json!({ "failed": n }),
-                    &json!({ "planned": n }),
+            let what = what.as_str();
+            let tx = self.begin_write(what).await?;
+            audited(tx, what, id, actor, |mut tx, _| async move {
+                let at = now_ts()?;
+                let done = sqlx::query(
+                    "UPDATE notices SET status = 'planned', updated_at = $1, next_attempt_at = NULL \
+                     WHERE incident_id = $2 AND status = 'failed'",
                 )
-                .await?;
-            }
-            Self::commit(tx, &what).await?;
-            Ok(n)
+                .bind(at.as_str())
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await
+                .context(|| what.to_string())?;
+                let n = done.rows_affected();
+                if n == 0 {
+                    return Ok((tx, Change::Commit(n)));
+                }
+                let entry = Entry {
+                    at,
+                    action: "notify.requeue_failed",
+                    before: json!({ "failed": n }),
+                    after: json!({ "planned": n }),
+                };
+                Ok((tx, Change::Audit(n, entry)))
+            })
+            .await
         })
         .await
     }
@@ -428,21 +433,18 @@ impl Store {
         check_actor(actor)?;
         retry(|| async {
             let what = format!("recording a send run of {id}");
-            let mut tx = self.begin_write(&what).await?;
-            let locked = Self::lock_incident(&mut tx, id).await?;
-            let at = now_ts()?;
-            Self::append_audit(
-                &mut tx,
-                id,
-                &locked,
-                &at,
-                actor,
-                "notify.send",
-                &serde_json::Value::Null,
-                summary,
-            )
-            .await?;
-            Self::commit(tx, &what).await
+            let what = what.as_str();
+            let tx = self.begin_write(what).await?;
+            audited(tx, what, id, actor, |tx, _| async move {
+                let entry = Entry {
+                    at: now_ts()?,
+                    action: "notify.send",
+                    before: Value::Null,
+                    after: summary.clone(),
+                };
+                Ok((tx, Change::Audit((), entry)))
+            })
+            .await
         })
         .await
     }
