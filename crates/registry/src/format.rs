@@ -20,6 +20,10 @@
 //! end of the last section, so truncation and bit flips are both caught.
 //! xxh3 is not a MAC: it detects accidents, not tampering by someone who can
 //! write the registry directory (such a person could also just delete it).
+//!
+//! An index file is immutable once written (see the invariant in
+//! `registry`): [`write`] only creates new files and leaves them read-only,
+//! and [`Index::open`] only ever opens read-only.
 
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
@@ -93,7 +97,9 @@ pub(crate) struct Header {
     pub sections: [(u64, u64, u64); SECTIONS],
 }
 
-/// Writes `b` to `path` (a new file) and syncs it.
+/// Writes `b` to `path`, which must not exist, syncs it and leaves it
+/// read-only. Never opens an existing file: that could be a generation
+/// some reader has mapped.
 pub(crate) fn write(path: &Path, b: &Build) -> Result<u64> {
     let file = File::options()
         .write(true)
@@ -176,6 +182,11 @@ pub(crate) fn write(path: &Path, b: &Build) -> Result<u64> {
         let mut file = w.into_inner().map_err(|e| e.into_error())?;
         file.seek(SeekFrom::Start(0))?;
         file.write_all(&hdr)?;
+        // Read-only before it is published, so that a careless tool or
+        // script (not root) cannot open it for writing later either.
+        let mut perms = file.metadata()?.permissions();
+        perms.set_readonly(true);
+        set_permissions(&file, perms)?;
         file.sync_all()?;
         Ok(pos)
     })();
@@ -209,12 +220,26 @@ pub(crate) fn u64_at(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(a)
 }
 
+#[cfg(unix)]
+fn set_permissions(file: &File, perms: std::fs::Permissions) -> std::io::Result<()> {
+    file.set_permissions(perms)
+}
+
+/// Elsewhere the read-only attribute would also forbid deleting the file,
+/// which garbage collection of old generations needs.
+#[cfg(not(unix))]
+fn set_permissions(_file: &File, _perms: std::fs::Permissions) -> std::io::Result<()> {
+    Ok(())
+}
+
 #[allow(unsafe_code)]
 fn map_file(file: &File, path: &Path) -> Result<Mmap> {
-    // SAFETY: the mapping is read-only and index files are never modified
-    // after the rename that publishes them (writers create a new file per
-    // generation), so the bytes cannot change under us; if someone edits one
-    // anyway the checksums on open catch it, and all reads are bounds-checked.
+    // SAFETY: the mapping is read-only, and a published index file is never
+    // written, truncated or replaced under its name (the invariant in
+    // `registry`: new files only, create-if-absent publication, removal by
+    // unlink only), so the bytes cannot change under us. Someone editing one
+    // by hand breaks that; the checksums on open catch edits made before,
+    // and all reads are bounds-checked.
     unsafe { Mmap::map(file) }.map_err(io("memory-mapping index file", path))
 }
 
@@ -222,7 +247,12 @@ impl Index {
     /// Maps and validates `path`. With `verify`, every section checksum is
     /// checked too (one sequential pass over the file).
     pub(crate) fn open(path: &Path, verify: bool) -> Result<Index> {
-        let file = File::open(path).map_err(io("opening index file", path))?;
+        // Read access only: the mapping needs no more, and a reader must
+        // never be able to change a generation other readers have mapped.
+        let file = File::options()
+            .read(true)
+            .open(path)
+            .map_err(io("opening index file", path))?;
         let map = map_file(&file, path)?;
         let b: &[u8] = &map;
         let fixed = 8 + 4 + 4 + 32 + 8 + 8 + 4 + 4 + SECTIONS * 24;

@@ -23,7 +23,11 @@
 //! registry directory, into an error or into a report; read the key from the
 //! environment or keep it inside the registry directory (the caller owns
 //! where the key comes from); return "no match" when the key is wrong
-//! ([`Error::WrongKey`] instead).
+//! ([`Error::WrongKey`] instead); open a published index file for writing,
+//! truncate it or publish another file under its name — readers, in this
+//! process or others, have it memory-mapped, and a truncated mapping kills
+//! them with SIGBUS (see "a published generation file is immutable" in the
+//! `registry` module).
 //!
 //! # Typical use (what the CLI wires up)
 //! ```

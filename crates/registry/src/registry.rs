@@ -13,11 +13,31 @@
 //! The source file is written before CURRENT names its generation, so a
 //! reader sees the source of exactly the generation it opened.
 //! A writer builds a new index file under a temporary name, syncs it,
-//! renames it into place, then replaces CURRENT by rename. Readers read
+//! moves it into place, then replaces CURRENT by rename. Readers read
 //! CURRENT once and map that one file, so they see the old registry or the
 //! new one, never a mix. Concurrent *writers* are not coordinated: each
 //! produces a complete generation and the last rename wins; callers that
 //! may run two imports at once should serialise them.
+//!
+//! # Invariant: a published generation file is immutable
+//! Readers memory-map index files, possibly in other processes, for as
+//! long as they run. Bytes changing under a mapping would silently change
+//! lookups (the checksums are only checked on open), and truncating a
+//! mapped file makes the next read of the lost pages a SIGBUS that kills
+//! the reader. So, enforced here and in `format`:
+//! - an index file is written only under a fresh temporary name, opened
+//!   with `create_new` (never an existing file, never truncated), synced,
+//!   and made read-only before it is published;
+//! - it is published by a move that refuses to replace an existing file
+//!   (`install_new`): a published name is never reused, even by a
+//!   writer that happens to draw the same random suffix;
+//! - readers open index files read-only, and only the file CURRENT names;
+//! - old generations are only ever unlinked (garbage collection), which
+//!   leaves every existing mapping intact.
+//!
+//! Replacing CURRENT by rename is fine: it is read, never mapped. Anyone
+//! editing a published index file by hand (tests that simulate corruption
+//! do) must expect to crash readers that have it mapped.
 
 use std::fs;
 use std::io::Write;
@@ -578,12 +598,14 @@ pub(crate) fn publish(
     build: &Build,
     source_json: Option<&[u8]>,
 ) -> Result<(PathBuf, u64)> {
-    let mut rnd = [0u8; 4];
-    getrandom::fill(&mut rnd).map_err(|e| Error::Random(e.to_string()))?;
-    let tag = u32::from_le_bytes(rnd);
-    let name = format!("index-{:016}-{tag:08x}.bwr", build.generation);
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let dest = dir.join(&name);
+    let pid = std::process::id();
+    let mut tag = random_tag()?;
+    // Independent of the final name, so a name collision costs one more
+    // link attempt, not rewriting the file.
+    let tmp = dir.join(format!(
+        ".index-{:016}.{pid}.{tag:08x}.tmp",
+        build.generation
+    ));
     let bytes = match format::write(&tmp, build) {
         Ok(b) => b,
         Err(e) => {
@@ -591,23 +613,46 @@ pub(crate) fn publish(
             return Err(e);
         }
     };
-    fs::rename(&tmp, &dest).map_err(io("publishing index file", &dest))?;
+    let mut attempts = 0;
+    let (name, dest) = loop {
+        let name = format!("index-{:016}-{tag:08x}.bwr", build.generation);
+        let dest = dir.join(&name);
+        match install_new(&tmp, &dest) {
+            Ok(()) => break (name, dest),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempts < 8 => {
+                attempts += 1;
+                tag = random_tag()?;
+            }
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                return Err(io("publishing index file", &dest)(e));
+            }
+        }
+    };
     if let Some(json) = source_json {
         let src = source_file(&dest);
-        let src_tmp = dir.join(format!(".{name}.{}.source.tmp", std::process::id()));
+        let src_tmp = dir.join(format!(".{name}.{pid}.source.tmp"));
         let write_src = || -> std::io::Result<()> {
-            let mut f = fs::File::create(&src_tmp)?;
+            let mut f = fs::File::options()
+                .write(true)
+                .create_new(true)
+                .open(&src_tmp)?;
             f.write_all(json)?;
             f.sync_all()
         };
         write_src().map_err(io("writing the import source", &src_tmp))?;
-        fs::rename(&src_tmp, &src).map_err(io("publishing the import source", &src))?;
+        // `dest` is a name nobody had, so neither has its source record
+        // unless a writer crashed half-way through garbage collection.
+        install_new(&src_tmp, &src).map_err(io("publishing the import source", &src))?;
     }
 
     let previous = current_file(dir).ok();
-    let cur_tmp = dir.join(format!(".CURRENT.{}.{tag:08x}.tmp", std::process::id()));
+    let cur_tmp = dir.join(format!(".CURRENT.{pid}.{tag:08x}.tmp"));
     let write_cur = || -> std::io::Result<()> {
-        let mut f = fs::File::create(&cur_tmp)?;
+        let mut f = fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&cur_tmp)?;
         f.write_all(format!("{name}\n").as_bytes())?;
         f.sync_all()
     };
@@ -620,6 +665,41 @@ pub(crate) fn publish(
     }
     collect_garbage(dir, &dest, previous.as_deref());
     Ok((dest, bytes))
+}
+
+fn random_tag() -> Result<u32> {
+    let mut rnd = [0u8; 4];
+    getrandom::fill(&mut rnd).map_err(|e| Error::Random(e.to_string()))?;
+    Ok(u32::from_le_bytes(rnd))
+}
+
+/// Moves the finished file `tmp` to `dest`, failing with `AlreadyExists`
+/// instead of replacing a file already there: a plain rename would
+/// silently swap the inode behind a published name, and the name-reuse
+/// half of the immutability invariant would rest on the random suffix
+/// alone. A hard link is the portable create-if-absent move.
+pub(crate) fn install_new(tmp: &Path, dest: &Path) -> std::io::Result<()> {
+    match fs::hard_link(tmp, dest) {
+        Ok(()) => {
+            // A leftover temporary name costs disk space, not correctness.
+            let _ = fs::remove_file(tmp);
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) => {
+            // Filesystems without hard links (FAT, some network shares):
+            // check, then rename. Only a concurrent writer that drew the
+            // same random name could slip in between, and concurrent
+            // writers are not supported anyway (see the module docs).
+            if fs::symlink_metadata(dest).is_ok() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "a published file already has this name",
+                ));
+            }
+            fs::rename(tmp, dest)
+        }
+    }
 }
 
 /// Removes index files (and their source records) other than the live one
@@ -645,5 +725,54 @@ fn collect_garbage(dir: &Path, live: &Path, previous: Option<&Path>) {
         if !keep(&index) {
             let _ = fs::remove_file(&p);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn install_new_never_replaces_a_published_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (tmp, dest) = (dir.path().join("new.tmp"), dir.path().join("index.bwr"));
+        fs::write(&dest, b"published").expect("write");
+        fs::write(&tmp, b"newcomer").expect("write");
+        let err = install_new(&tmp, &dest).expect_err("must refuse an existing name");
+        assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&dest).expect("read"), b"published");
+        // The temporary file is kept so the caller can try another name.
+        assert_eq!(fs::read(&tmp).expect("read"), b"newcomer");
+
+        let other = dir.path().join("index-2.bwr");
+        install_new(&tmp, &other).expect("free name");
+        assert_eq!(fs::read(&other).expect("read"), b"newcomer");
+        assert!(!tmp.exists());
+    }
+
+    #[test]
+    fn index_files_are_only_created_never_opened_again_for_writing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("index.bwr");
+        let build = Build {
+            flags: 0,
+            kcv: [0; 32],
+            generation: 1,
+            juris: Vec::new(),
+            id_offsets: vec![0],
+            id_blob: Vec::new(),
+            cust_juris: Vec::new(),
+            row_hash: Vec::new(),
+            fps: [Vec::new(), Vec::new(), Vec::new()],
+        };
+        format::write(&path, &build).expect("write");
+        let before = fs::read(&path).expect("read");
+        assert!(fs::metadata(&path).expect("stat").permissions().readonly());
+        let again = Build {
+            generation: 2,
+            ..build
+        };
+        assert!(format::write(&path, &again).is_err());
+        assert_eq!(fs::read(&path).expect("read"), before);
     }
 }

@@ -178,6 +178,13 @@ fn corruption_and_truncation_are_detected() {
     import(dir.path(), &k, &csv(&customers(5, 0..200)));
     let idx = live_index(dir.path());
     let pristine = fs::read(&idx).expect("read");
+    // Published index files are read-only; this test plays the careless
+    // tool that edits one anyway (no reader has it mapped here).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&idx, fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
 
     // A flipped bit near the end lands in the name fingerprints.
     let mut bytes = pristine.clone();
