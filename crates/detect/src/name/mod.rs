@@ -17,14 +17,24 @@
 //! a run longer than [`MAX_RUN`] bytes is rejected, never split, so where a
 //! chunk happens to start cannot change which runs are found.
 
+mod field;
+mod kanji;
 mod lexicon;
 #[cfg(test)]
 mod tests;
+mod utf8;
+mod words;
 
 use crate::context::{is_word_byte, ContextWords};
 use crate::hints::Field;
 use crate::{swar, Finding, Hints, Kind};
+use field::key_before;
 use lexicon::{lower, Lexicon, MAX_TOKEN};
+use utf8::{char_at, char_before, is_letter, is_word_char, next_char, starts_inside_word};
+use words::{
+    abbreviation_in, is_place_head, is_place_type, is_product_noun, is_street_word, is_title,
+    PARTICLES,
+};
 
 /// Longest run of name words considered, in bytes (tags included).
 const MAX_RUN: usize = 160;
@@ -46,91 +56,6 @@ const MIN_SCORE: f32 = 0.3;
 const _: () = assert!(MAX_RUN + 3 + 2 * 64 + MAX_TOKEN + 8 < crate::MAX_LOOKAHEAD);
 const _: () = assert!(MAX_RUN + CONTEXT_WINDOW + 64 < crate::MAX_LOOKBEHIND);
 const _: () = assert!(MAX_RUN + EMAIL_WINDOW + 64 < crate::MAX_LOOKAHEAD);
-
-/// `fn $name(s: &str) -> bool`: whether `s` is one of the words, as a
-/// `match` on literals (a length switch, then a comparison or two). Asked of
-/// most capitalised words; a scan of a list compared each entry in turn.
-macro_rules! word_list {
-    ($(#[$doc:meta])* $name:ident: $($word:literal),+ $(,)?) => {
-        $(#[$doc])*
-        fn $name(s: &str) -> bool {
-            matches!(s, $($word)|+)
-        }
-    };
-}
-
-word_list!(
-    /// Titles before a name (lowercased, without a full stop): outside the
-    /// finding, but strong evidence.
-    is_title:
-        "m", "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "mme", "mlle",
-        "madame", "monsieur", "herr", "frau", "sr", "sra", "srta", "señor", "señora", "sig",
-        "sig.ra", "signor", "signora", "dott", "dr.in", "rev", "lady", "lord",
-);
-
-/// Lowercase particles inside surnames (`van der Berg`, `de la Cruz`).
-const PARTICLES: &[&[u8]] = &[
-    b"van", b"von", b"der", b"den", b"de", b"del", b"della", b"di", b"da", b"du", b"la", b"le",
-    b"ten", b"ter", b"dos", b"das", b"zu", b"bin", b"al", b"y",
-];
-
-word_list!(
-    /// Words after a capitalised pair that make it a street.
-    is_street_word:
-        "street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "blvd", "boulevard",
-        "drive", "way", "court", "ct", "place", "pl", "terrace", "square", "parkway", "pkwy",
-        "highway", "hwy", "close", "crescent", "straße", "strasse", "str", "weg", "allee",
-        "platz", "gasse", "rue", "chemin", "calle", "via", "plaza", "park", "hall", "center",
-        "centre", "university", "college", "school", "hospital", "church", "bridge", "station",
-        "airport", "county", "city",
-);
-
-word_list!(
-    /// First words of place names built like "Given Surname" (`San Ramon`,
-    /// `Santa Helena`, `Fort Myers`, `Mount Isa`), as in city columns and
-    /// geocoding tables.
-    is_place_head:
-        "san", "santa", "santo", "são", "sao", "saint", "st", "ste", "fort", "ft", "port",
-        "porto", "puerto", "mount", "mt", "cape", "lake", "los", "las", "rio", "nova", "novo",
-        "villa", "vila",
-);
-
-word_list!(
-    /// Last words of place names (`Nelson Bay`, `Victoria River`, `Rocky
-    /// Creek`). Words that are also common surnames (`Hill`, `Park`, `Lake`,
-    /// `Beach`, `Downs`: all in the US census's top 2,000) are left out.
-    is_place_type:
-        "river", "creek", "island", "islands", "bay", "springs", "valley", "falls", "harbor",
-        "harbour", "heights", "junction", "lakes", "point", "hills", "mountain", "mountains",
-        "town", "township", "plains", "crossing", "landing",
-);
-
-word_list!(
-    /// Last words of product names in a retailer's catalogue. Left out:
-    /// nouns that are common surnames somewhere (`Coats`, `Boots`, `Bell`,
-    /// `Rice`, `Tee`).
-    is_product_noun:
-        "dress", "dresses", "skirt", "blouse", "shirt", "tshirt", "hoodie", "sweater",
-        "sweatshirt", "jumper", "cardigan", "jacket", "parka", "jeans", "trousers", "pants",
-        "shorts", "leggings", "joggers", "socks", "scarf", "gloves", "beanie", "sneakers",
-        "trainers", "sandals", "loafers", "heels", "slippers", "tote", "backpack", "handbag",
-        "purse", "wallet", "necklace", "bracelet", "earrings", "pendant", "lipstick", "mascara",
-        "eyeliner", "perfume", "fragrance", "serum", "moisturiser", "moisturizer", "shampoo",
-        "conditioner", "candle", "mug", "cushion", "duvet", "blanket", "lamp", "sofa", "cake",
-        "cookies", "sponge",
-);
-
-word_list!(
-    /// Month and weekday names and abbreviations, several of them given
-    /// names (`April`, `May`, `June`, `Jun`, `Sun`): side by side in fields
-    /// they are a calendar.
-    is_calendar_word:
-        "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun",
-        "june", "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october",
-        "nov", "november", "dec", "december", "mon", "monday", "tue", "tues", "tuesday", "wed",
-        "wednesday", "thu", "thur", "thurs", "thursday", "fri", "friday", "sat", "saturday",
-        "sun", "sunday",
-);
 
 /// Inline HTML elements that may sit between the words of one name.
 const INLINE_TAGS: &[&[u8]] = &[
@@ -367,16 +292,6 @@ impl NameDetector {
         end
     }
 
-    /// Whether structure (a hint or a key) says the value at `start` is a
-    /// given name or a surname on its own.
-    fn lone_field(&self, hay: &[u8], start: usize, hints: &Hints<'_>) -> bool {
-        let field = hints
-            .at(start)
-            .map(|h| h.field)
-            .or_else(|| key_before(hay, start));
-        matches!(field, Some(Field::GivenName | Field::FamilyName))
-    }
-
     fn is_stop(&self, hay: &[u8], w: Word) -> bool {
         let mut buf = [0u8; MAX_TOKEN];
         match lower(&hay[w.start..w.end], &mut buf) {
@@ -587,31 +502,6 @@ impl NameDetector {
         Some(given.end)
     }
 
-    /// `'Jane', 'Doe'` or `,Jane,Doe,`: a given name and a surname in
-    /// adjacent delimited fields (headerless CSV, SQL `VALUES`), each of
-    /// which is then a name on its own.
-    fn field_pair(&self, hay: &[u8], start: usize, w: Word, end: usize) -> bool {
-        let Some(edges) = whole_field(hay, start, end) else {
-            return false;
-        };
-        let span = Word {
-            start,
-            end,
-            shape: Shape::Cap,
-        };
-        let pair = neighbour_field(hay, end, edges, true)
-            .is_some_and(|next| self.given_class(hay, w) > 0 && self.surname(hay, next))
-            || neighbour_field(hay, end, edges, false).is_some_and(|prev| {
-                (self.surname(hay, span) || self.surname(hay, w)) && self.given_class(hay, prev) > 0
-            });
-        // Three months or weekdays in a row are a calendar: a monthly
-        // report's header (`Region,April,May,June`), a locale's day list.
-        // Two may be a person (`'Jan', 'May'`). Checked last: few fields
-        // pair up.
-        pair && !(abbreviation_in(&hay[w.start..w.end], is_calendar_word)
-            && 1 + calendar_in_a_row(hay, w, true) + calendar_in_a_row(hay, w, false) >= 3)
-    }
-
     fn phrase_rejected(&self, hay: &[u8], words: &[Word]) -> bool {
         // Every contiguous sub-sequence of two or more words, lowercased and
         // joined by single spaces, particles included ("oscar de la renta").
@@ -743,137 +633,6 @@ impl NameDetector {
         let from = context_from(hay, a.before);
         self.context.before(hay, a.before, a.before - from)
     }
-
-    /// `山田 太郎`: a common surname in kanji, a space, then one to three
-    /// kanji or kana. Returns where scanning resumes.
-    fn kanji(&self, hay: &[u8], at: usize, hints: &Hints<'_>, out: &mut Vec<Finding>) -> usize {
-        let resume = next_char(hay, at);
-        if at >= 3 && is_cjk(&hay[at - 3..]) {
-            return resume;
-        }
-        let mut run_end = at;
-        while run_end - at < 15 && hay.get(run_end..).is_some_and(is_cjk) {
-            run_end += 3;
-        }
-        if !hay.get(run_end..).is_some_and(is_cjk) {
-            if let Some(f) = self.kanji_field(hay, at, run_end, hints) {
-                out.push(f);
-                return run_end;
-            }
-        }
-        for chars in (1..=3).rev() {
-            let family_end = at + 3 * chars;
-            let Some(family) = hay.get(at..family_end) else {
-                continue;
-            };
-            if !(0..chars).all(|k| is_kanji(&family[3 * k..])) {
-                continue;
-            }
-            let Ok(s) = std::str::from_utf8(family) else {
-                continue;
-            };
-            if !self.lex.kanji_surname(s) {
-                continue;
-            }
-            let sep = if hay.get(family_end) == Some(&b' ') {
-                1
-            } else if hay[family_end..].starts_with("\u{3000}".as_bytes()) {
-                3
-            } else {
-                continue;
-            };
-            let given_start = family_end + sep;
-            let mut p = given_start;
-            while p - given_start < 12 && hay.get(p..).is_some_and(is_cjk) {
-                p += 3;
-            }
-            let len = (p - given_start) / 3;
-            if !(1..=3).contains(&len) || hay.get(p..).is_some_and(is_cjk) {
-                continue;
-            }
-            let around = self.around(hay, at, p, hints);
-            let mut score: f32 = 0.6;
-            if around.field.is_some() || self.context(hay, &around) {
-                score += 0.3;
-            }
-            if around.email {
-                score += 0.1;
-            }
-            out.push(finding(at, p, score.min(0.99), "name.kanji"));
-            return p;
-        }
-        resume
-    }
-}
-
-impl NameDetector {
-    /// A lone given name or surname in kanji or kana that is a whole field:
-    /// under a `first_name`/`last_name` key or hint, or next to another
-    /// such field one of which is a common surname (`美咲,伊藤`).
-    fn kanji_field(
-        &self,
-        hay: &[u8],
-        start: usize,
-        end: usize,
-        hints: &Hints<'_>,
-    ) -> Option<Finding> {
-        let chars = (end - start) / 3;
-        if !(1..=4).contains(&chars) {
-            return None;
-        }
-        if self.lone_field(hay, start, hints) {
-            return Some(finding(start, end, 0.85, "name.field"));
-        }
-        let is_sep = |b: u8| matches!(b, b',' | b'\t' | b';' | b'|');
-        // SQL and quoted CSV: `'美咲', '佐藤'`; quotes must match.
-        let quoted = start > 0 && matches!(hay[start - 1], b'\'' | b'"');
-        let q = usize::from(quoted);
-        if quoted && hay.get(end) != Some(&hay[start - 1]) {
-            return None;
-        }
-        let open = start.checked_sub(q + 1).map(|i| hay[i]);
-        let close = hay.get(end + q).copied();
-        let delimits = |b: Option<u8>| b.is_some_and(|b| is_sep(b) || b == b' ' || b == b'(');
-        if !delimits(open)
-            || !delimits(close)
-            || (!quoted && (open == Some(b' ') || close == Some(b' ')))
-        {
-            return None;
-        }
-        let surname = |a: usize, b: usize| {
-            std::str::from_utf8(&hay[a..b]).is_ok_and(|s| self.lex.kanji_surname(s))
-        };
-        // The next field: this one is the given name.
-        let mut from = end + q;
-        if hay.get(from).copied().is_some_and(is_sep) {
-            from += 1;
-        }
-        while from < hay.len() && from - end < 4 && matches!(hay[from], b' ' | b'\'' | b'"') {
-            from += 1;
-        }
-        let mut p = from;
-        while p - from < 12 && hay.get(p..).is_some_and(is_cjk) {
-            p += 3;
-        }
-        let next_ok = p > from && !hay.get(p..).is_some_and(is_cjk) && surname(from, p);
-        // The previous field: this one is the surname.
-        let mut to = start - q;
-        while to > 0
-            && start - to < 4
-            && matches!(
-                hay[to - 1],
-                b' ' | b'\'' | b'"' | b',' | b'\t' | b';' | b'|'
-            )
-        {
-            to -= 1;
-        }
-        let mut b = to;
-        while to - b < 12 && b >= 3 && is_cjk(&hay[b - 3..]) {
-            b -= 3;
-        }
-        let prev_ok = b < to && to < start && surname(start, end);
-        (next_ok || prev_ok).then(|| finding(start, end, 0.8, "name.field"))
-    }
 }
 
 /// The high bit of each of the eight bytes of `x` that may start a name:
@@ -894,95 +653,6 @@ fn finding(start: usize, end: usize, score: f32, detector: &'static str) -> Find
         kind: Kind::PersonName,
         score,
         detector,
-    }
-}
-
-/// Whether the three bytes at the start of `s` are a CJK ideograph
-/// (U+4E00..U+9FFF) or a kana (U+3041..U+30FF).
-fn is_cjk(s: &[u8]) -> bool {
-    is_kanji(s)
-        || (s.len() >= 3
-            && s[0] == 0xE3
-            && matches!(
-                (s[1], s[2]),
-                (0x81, 0x81..=0xBF) | (0x82..=0x83, 0x80..=0xBF)
-            ))
-}
-
-fn is_kanji(s: &[u8]) -> bool {
-    s.len() >= 3
-        && matches!(s[0], 0xE4..=0xE9)
-        && (s[0] != 0xE4 || s[1] >= 0xB8)
-        && (0x80..=0xBF).contains(&s[1])
-        && (0x80..=0xBF).contains(&s[2])
-}
-
-/// Index just past the UTF-8 character at `at`.
-fn next_char(hay: &[u8], at: usize) -> usize {
-    let mut p = at + 1;
-    while p < hay.len() && hay[p] & 0xC0 == 0x80 {
-        p += 1;
-    }
-    p
-}
-
-/// The character at `at` and its byte length; `None` past the end or on
-/// invalid UTF-8. Inlined for ASCII, the common case by far.
-#[inline]
-fn char_at(hay: &[u8], at: usize) -> Option<(char, usize)> {
-    let b = *hay.get(at)?;
-    if b < 0x80 {
-        return Some((char::from(b), 1));
-    }
-    multibyte_char_at(hay, at, b)
-}
-
-#[inline(never)]
-fn multibyte_char_at(hay: &[u8], at: usize, b: u8) -> Option<(char, usize)> {
-    let len = match b {
-        0xC2..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        0xF0..=0xF4 => 4,
-        _ => return None,
-    };
-    let s = std::str::from_utf8(hay.get(at..at + len)?).ok()?;
-    s.chars().next().map(|c| (c, len))
-}
-
-/// The character ending at `end`.
-fn char_before(hay: &[u8], end: usize) -> Option<char> {
-    let low = end.saturating_sub(4);
-    let mut s = end.checked_sub(1)?;
-    while s > low && hay[s] & 0xC0 == 0x80 {
-        s -= 1;
-    }
-    char_at(hay, s).map(|(c, _)| c)
-}
-
-/// `c.is_alphabetic()`, answered from ranges for the scripts met most in
-/// text (Latin with accents, Cyrillic, Hangul, CJK ideographs) before the
-/// Unicode table search, which was ~5% of a scan of crate sources. A test
-/// checks every `char` against `is_alphabetic`.
-fn is_letter(c: char) -> bool {
-    match u32::from(c) {
-        0..=0x7F => c.is_ascii_alphabetic(),
-        0xD7 | 0xF7 => false,
-        0xC0..=0x24F | 0x400..=0x481 | 0x48A..=0x52F | 0x1100..=0x11FF => true,
-        0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => true,
-        _ => c.is_alphabetic(),
-    }
-}
-
-/// Whether `c` continues a word: a letter, a digit or `_`.
-fn is_word_char(c: char) -> bool {
-    is_letter(c) || c.is_numeric() || c == '_'
-}
-
-/// Whether `at` continues a word (so it cannot start a name).
-fn starts_inside_word(hay: &[u8], at: usize) -> bool {
-    match char_before(hay, at) {
-        Some(c) => is_word_char(c) || c == '\\' && at >= 2 && hay[at - 2] != b'\\',
-        None => false,
     }
 }
 
@@ -1219,88 +889,6 @@ fn title_before(hay: &[u8], start: usize) -> (usize, bool) {
     }
 }
 
-/// A key right before a value: `"first_name": "`, `name="`, `Name: `,
-/// `name=`, classified as a field.
-fn key_before(hay: &[u8], start: usize) -> Option<Field> {
-    let mut p = start;
-    let low = start.saturating_sub(48);
-    // The value's opening quote (JSON, attributes, SQL), maybe escaped.
-    if p > low && matches!(hay[p - 1], b'"' | b'\'') {
-        p -= 1;
-        if p > low && hay[p - 1] == b'\\' {
-            p -= 1;
-        }
-    }
-    while p > low && hay[p - 1] == b' ' {
-        p -= 1;
-    }
-    if p == low || !matches!(hay[p - 1], b':' | b'=') {
-        return None;
-    }
-    p -= 1;
-    while p > low && hay[p - 1] == b' ' {
-        p -= 1;
-    }
-    if p > low && matches!(hay[p - 1], b'"' | b'\'') {
-        p -= 1;
-        if p > low && hay[p - 1] == b'\\' {
-            p -= 1;
-        }
-    }
-    let key_end = p;
-    while p > low
-        && (hay[p - 1].is_ascii_alphanumeric() || matches!(hay[p - 1], b'_' | b'-' | b'.'))
-    {
-        p -= 1;
-    }
-    if p == key_end {
-        return None;
-    }
-    // `customer.name`, `billing-first_name`: the last segment names it.
-    let key = &hay[p..key_end];
-    if key.eq_ignore_ascii_case(b"value") {
-        return form_field_name(hay, p);
-    }
-    let last = key.rsplit(|&b| b == b'.').next().unwrap_or(key);
-    // An unquoted, capitalised `Name:` labels a form or a letter's line
-    // ("My details:\nName: …"), where it means a person; a bare `name` key
-    // (JSON, YAML, a catalogue's `"Name"`) may hold anything.
-    let quoted = matches!(hay.get(key_end), Some(b'"' | b'\''));
-    if last == b"Name" && !quoted {
-        return Some(Field::FullName);
-    }
-    Field::classify(last).or_else(|| Field::classify(key))
-}
-
-/// `<input name="first_name" value="…">`: the `name` (or `id`) attribute
-/// of the tag whose `value` starts at `value_at`, classified.
-fn form_field_name(hay: &[u8], value_at: usize) -> Option<Field> {
-    let low = value_at.saturating_sub(160);
-    let tag_start = memchr::memrchr(b'<', &hay[low..value_at])? + low;
-    let tag = &hay[tag_start..value_at];
-    for attr in [&b" name="[..], b" id="] {
-        let Some(at) = memchr::memmem::rfind(tag, attr) else {
-            continue;
-        };
-        let rest = &tag[at + attr.len()..];
-        let rest = rest.strip_prefix(b"\"").unwrap_or(rest);
-        let end = rest
-            .iter()
-            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'[' | b']')))
-            .unwrap_or(rest.len());
-        // `customer[first_name]`: the innermost part names the field.
-        let name = &rest[..end];
-        let inner = name
-            .split(|&b| b == b'[' || b == b']')
-            .rfind(|s| !s.is_empty())
-            .unwrap_or(name);
-        if let Some(f) = Field::classify(inner) {
-            return Some(f);
-        }
-    }
-    None
-}
-
 /// Where the context window before `pos` starts: the start of its line,
 /// or of the line before when the name opens its line and that line is a
 /// short salutation or label ("Thanks,", "Ship to:").
@@ -1350,13 +938,6 @@ fn followed_by_street_type(hay: &[u8], end: usize) -> bool {
     next_word_after_space(hay, end).is_some_and(|next| abbreviation_in(next, is_street_word))
 }
 
-/// Whether `word`, lowercased and without a trailing full stop (`St.`,
-/// `Mt.`), is in `list`.
-fn abbreviation_in(word: &[u8], list: fn(&str) -> bool) -> bool {
-    let mut buf = [0u8; MAX_TOKEN];
-    lower(word, &mut buf).is_some_and(|w| list(w.trim_end_matches('.')))
-}
-
 /// `1933 Oak Street`: a number right before the run.
 fn after_house_number(hay: &[u8], start: usize) -> bool {
     start >= 2 && hay[start - 1] == b' ' && hay[start - 2].is_ascii_digit()
@@ -1372,118 +953,6 @@ fn next_word_after_space(hay: &[u8], end: usize) -> Option<&[u8]> {
         p += 1;
     }
     (p > s).then(|| &hay[s..p])
-}
-
-/// How a value is delimited as a whole field: its quote, if any, and
-/// where the byte before it (a separator or a line edge) sits.
-#[derive(Clone, Copy)]
-struct FieldEdges {
-    quote: Option<u8>,
-    before_at: Option<usize>,
-}
-
-fn is_sep(b: u8) -> bool {
-    matches!(b, b',' | b'\t' | b';' | b'|')
-}
-
-fn edge_ok(b: Option<u8>) -> bool {
-    b.is_none_or(|b| is_sep(b) || matches!(b, b'\n' | b'(' | b'\r'))
-}
-
-/// `[start, end)` as a whole delimited field, if it is one: a separator (or
-/// line edge) on both sides, maybe inside quotes.
-fn whole_field(hay: &[u8], start: usize, end: usize) -> Option<FieldEdges> {
-    let quote = match (start.checked_sub(1).map(|i| hay[i]), hay.get(end)) {
-        (Some(q @ (b'\'' | b'"')), Some(&c)) if c == q => Some(q),
-        _ => None,
-    };
-    let q = usize::from(quote.is_some());
-    let mut before_at = start.checked_sub(q + 1);
-    if let Some(i) = before_at.filter(|&i| hay[i] == b' ' && i > 0) {
-        before_at = Some(i - 1);
-    }
-    let before = before_at.map(|i| hay[i]);
-    let after_b = hay.get(end + q).copied();
-    (edge_ok(before) && edge_ok(after_b)).then_some(FieldEdges { quote, before_at })
-}
-
-/// How many delimited fields next to `w`'s (after it if `after`), one after
-/// the other, hold a month or weekday; counting stops at two.
-fn calendar_in_a_row(hay: &[u8], mut w: Word, after: bool) -> usize {
-    let mut n = 0;
-    while n < 2 {
-        let Some(next) = whole_field(hay, w.start, w.end)
-            .and_then(|edges| neighbour_field(hay, w.end, edges, after))
-            .filter(|&next| abbreviation_in(&hay[next.start..next.end], is_calendar_word))
-        else {
-            break;
-        };
-        n += 1;
-        w = next;
-    }
-    n
-}
-
-/// The delimited field next to the whole field that ends at `end` (after
-/// it if `after`): `'Jane', 'Doe'`, `,Jane,Doe,`, `"Jane";"Doe"`.
-fn neighbour_field(hay: &[u8], end: usize, edges: FieldEdges, after: bool) -> Option<Word> {
-    let FieldEdges { quote, before_at } = edges;
-    let q = usize::from(quote.is_some());
-    if after {
-        let mut p = end + q;
-        if !is_sep(*hay.get(p)?) {
-            return None;
-        }
-        p += 1;
-        if hay.get(p) == Some(&b' ') {
-            p += 1;
-        }
-        if let Some(qc) = quote {
-            if hay.get(p) != Some(&qc) {
-                return None;
-            }
-            p += 1;
-        }
-        let mut w = word_at(hay, p)?;
-        // `'de Vries'`: the field's span runs from its first particle.
-        let field_start = w.start;
-        // Capitalised at a field's start (`'De Luca'`, `'Van Dijk'`), a
-        // particle still leads the surname.
-        while w.shape == Shape::Particle || (w.shape == Shape::Cap && is_capital_particle(hay, w)) {
-            w = joined_word(hay, w.end)?;
-        }
-        let w = Word {
-            start: field_start,
-            ..w
-        };
-        let close = hay.get(w.end + q).copied();
-        let closes = quote.is_none_or(|qc| hay.get(w.end) == Some(&qc));
-        (matches!(w.shape, Shape::Cap) && closes && edge_ok(close)).then_some(w)
-    } else {
-        let mut p = before_at?;
-        if !is_sep(hay[p]) {
-            return None;
-        }
-        if let Some(qc) = quote {
-            if p == 0 || hay[p - 1] != qc {
-                return None;
-            }
-            p -= 1;
-        }
-        let field_end = p;
-        let low = field_end.saturating_sub(MAX_TOKEN);
-        while p > low && !is_sep(hay[p - 1]) && !matches!(hay[p - 1], b'\n' | b'(' | b'\'' | b'"') {
-            p -= 1;
-        }
-        let w = word_at(hay, p)?;
-        (w.shape == Shape::Cap && w.end == field_end).then_some(w)
-    }
-}
-
-/// Whether `w` is a particle written with a capital (`De`, `Van`).
-fn is_capital_particle(hay: &[u8], w: Word) -> bool {
-    let mut buf = [0u8; MAX_TOKEN];
-    lower(&hay[w.start..w.end], &mut buf).is_some_and(|l| PARTICLES.contains(&l.as_bytes()))
 }
 
 /// Folds Latin accents to ASCII and drops apostrophes (`O'Brien` →
