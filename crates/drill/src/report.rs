@@ -942,6 +942,9 @@ fn svg_bars(bars: &[(String, f64, String)], max: Option<f64>) -> String {
 }
 
 #[cfg(test)]
+mod golden;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::scenario::Exposed;
