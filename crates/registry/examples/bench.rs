@@ -39,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     {
         let mut w = BufWriter::new(std::fs::File::create(&csv_path)?);
         writeln!(w, "{}", common::HEADER)?;
-        let mut rng = common::Rng::new(2024);
+        let mut rng = common::SplitMix64::new(2024);
         for i in 0..n {
             writeln!(w, "{}", common::row(&common::customer(&mut rng, i)))?;
         }
@@ -110,7 +110,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // Lookups: half hits, half misses.
-    let mut rng = common::Rng::new(2024);
+    let mut rng = common::SplitMix64::new(2024);
     let sample: Vec<common::Customer> = (0..n.min(100_000))
         .map(|i| common::customer(&mut rng, i))
         .collect();

@@ -10,18 +10,8 @@ use std::fs;
 use bw_registry::{
     for_each_customer, import, init, Error, ImportOptions, ImportSource, Key, Registry,
 };
+use bw_testkit::postgres_url;
 use common::customers;
-
-fn postgres_url() -> Option<String> {
-    let url = ["BW_TEST_POSTGRES_URL", "DATABASE_URL"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find(|u| u.starts_with("postgres"));
-    if url.is_none() && std::env::var("BW_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-        panic!("BW_REQUIRE_POSTGRES=1 but neither BW_TEST_POSTGRES_URL nor DATABASE_URL is set");
-    }
-    url
-}
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()

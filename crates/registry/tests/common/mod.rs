@@ -6,24 +6,7 @@
 
 use std::fmt::Write;
 
-/// splitmix64: tiny, seedable, good enough to spread test data.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+pub use bw_testkit::SplitMix64;
 
 const ONSETS: &[&str] = &[
     "b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "tr", "ch",
@@ -32,7 +15,7 @@ const VOWELS: &[&str] = &["a", "e", "i", "o", "u", "ou", "ai"];
 const ACCENTED: &[&str] = &["é", "è", "ü", "ö", "å"];
 
 /// A capitalised made-up word of 3 syllables; `accent` puts a diacritic in.
-pub fn word(rng: &mut Rng, accent: bool) -> String {
+pub fn word(rng: &mut SplitMix64, accent: bool) -> String {
     let mut s = String::new();
     for i in 0..3 {
         s.push_str(ONSETS[rng.below(ONSETS.len() as u64) as usize]);
@@ -71,7 +54,7 @@ const DOMAINS: &[&str] = &[
 ];
 
 /// Customer number `n` (ids and emails are unique per `n`).
-pub fn customer(rng: &mut Rng, n: u64) -> Customer {
+pub fn customer(rng: &mut SplitMix64, n: u64) -> Customer {
     let accent_first = rng.below(4) == 0;
     let first = word(rng, accent_first);
     let accent_last = rng.below(6) == 0;
@@ -143,7 +126,7 @@ fn ascii(s: &str) -> String {
 }
 
 pub fn customers(seed: u64, range: std::ops::Range<u64>) -> Vec<Customer> {
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::new(seed);
     range.map(|n| customer(&mut rng, n)).collect()
 }
 
