@@ -19,8 +19,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use bw_corpus::score::Finding as ScoredFinding;
-use bw_detect::hints::csv::CsvHinter;
-use bw_detect::{Engine, Hit, Kind, KindSet, Start, StreamScanner};
+use bw_detect::Kind;
 use bw_drill::report::{self, Notices, Stage};
 use bw_drill::scenario::{SHOP, SHOP_DOMAIN};
 use bw_drill::{GenOptions, Generated, Report, Scenario};
@@ -28,16 +27,14 @@ use bw_notify::message::message_id;
 use bw_notify::sink::SmtpSink;
 use bw_notify::{Campaign, NoticeTexts, SendOptions, SmtpSettings, Templates};
 use bw_registry::ImportSource;
-use bw_sources::{Event, Haystack, WalkOptions};
-use bw_store::{Affected, Evidence, IncidentId, NewIncident, Severity, Store, SQLITE_FILE_NAME};
+use bw_scan::{Found, Pipeline, Problem, Visitor, WalkOptions};
+use bw_store::{Evidence, IncidentId, NewIncident, Severity, Store, SQLITE_FILE_NAME};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use time::OffsetDateTime;
 
 use crate::exit;
 
-/// Findings below this are not a person's data, as in `scan`.
-const MIN_SCORE: f32 = 0.5;
 /// Marks a directory as a drill's, so a rerun may clear it.
 const MARKER: &str = ".breachwatch-drill";
 const ACTOR: &str = "breachwatch-drill";
@@ -424,7 +421,7 @@ async fn incident_and_after(
                 .collect(),
             encrypted: false,
         };
-        let affected = affected_in(&file.path, scoped);
+        let affected = bw_incident::affected::in_input(&file.path, scoped);
         recorded += affected.len() as u64;
         store
             .add_evidence(&id, &evidence, &affected, ACTOR)
@@ -456,7 +453,7 @@ async fn incident_and_after(
     // for the incident, evaluated and stored the same way.
     let inc = store.incident(&id).await.context("reading the incident")?;
     let evidence = store.evidence(&id).await.context("reading evidence")?;
-    let computed = crate::incident::obligations::compute(&inc, &evidence, &stored)?;
+    let computed = bw_incident::obligations::compute(&inc, &evidence, &stored)?;
     let report::Evaluated {
         rows: obligations,
         rules_version,
@@ -655,30 +652,6 @@ fn notice_texts() -> NoticeTexts {
     }
 }
 
-/// The customers scope placed in top-level file `path` (an evidence span
-/// in it or in one of its members).
-fn affected_in(path: &str, scoped: &bw_scope::ScopeReport) -> Vec<Affected> {
-    let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    scoped
-        .affected
-        .iter()
-        .filter(|a| {
-            a.evidence
-                .iter()
-                .any(|e| e.path.split('!').next() == Some(path))
-        })
-        .map(|a| Affected {
-            customer_id: a.customer_id.clone(),
-            // Every exposed kind, not only the identifiers that matched:
-            // obligations turn on what leaked (a card beside a name).
-            matched_fields: a.exposed.iter().map(|m| m.to_string()).collect(),
-            confidence: f64::from(a.confidence),
-            country: non_empty(&a.country),
-            region: non_empty(&a.region),
-        })
-        .collect()
-}
-
 struct Scanned {
     findings: Vec<ScoredFinding>,
     bytes: u64,
@@ -687,11 +660,18 @@ struct Scanned {
 }
 
 /// Scans the leak as `breachwatch scan` does (all kinds, archives
-/// expanded, CSV hints, score ≥ 0.5), keeping each finding's location
-/// relative to `out` so it lines up with the truth.
+/// expanded, CSV hints, the default threshold), keeping each finding's
+/// location relative to `out` so it lines up with the truth.
 fn scan(out: &Path, leak: &Path, threads: usize, weakened: &[Kind]) -> Result<Scanned> {
-    let kinds: KindSet = Kind::ALL.iter().collect();
-    let engine = Engine::new(kinds);
+    let pipeline = Pipeline::new(bw_scan::Options {
+        // Findings are scored by byte offsets: no line numbers to keep.
+        lines: false,
+        walk: WalkOptions {
+            threads,
+            ..WalkOptions::default()
+        },
+        ..bw_scan::Options::default()
+    });
     let prefix = format!("{}/", out.display());
     let all = Mutex::new(Scanned {
         findings: Vec::new(),
@@ -700,59 +680,17 @@ fn scan(out: &Path, leak: &Path, threads: usize, weakened: &[Kind]) -> Result<Sc
         errors: 0,
     });
     let failure: Mutex<Option<String>> = Mutex::new(None);
-    let walk = WalkOptions {
-        threads,
-        ..WalkOptions::default()
-    };
-    bw_sources::walk(&[leak.to_path_buf()], &walk, || {
-        let mut scanner = StreamScanner::default();
-        // Findings are scored by byte offsets: no line numbers to keep.
-        scanner.track_lines(false);
-        let (engine, all, failure, prefix) = (&engine, &all, &failure, &prefix);
-        move |event| {
-            let mut local = Scanned {
-                findings: Vec::new(),
-                bytes: 0,
-                members: 0,
-                errors: 0,
-            };
-            match event {
-                Event::Haystack(Haystack::File { path, file, .. }) => {
-                    let name = path.display().to_string();
-                    let res = bw_formats::expand_seekable(
-                        &name,
-                        file,
-                        &bw_formats::Options::default(),
-                        |ev| match ev {
-                            bw_formats::Event::Member(member) => scan_member(
-                                engine,
-                                &mut scanner,
-                                member,
-                                prefix,
-                                weakened,
-                                &mut local,
-                            ),
-                            bw_formats::Event::Error(_) => {
-                                local.errors += 1;
-                                Ok(())
-                            }
-                            bw_formats::Event::Notice(_) => Ok(()),
-                        },
-                    );
-                    if let Err(e) = res {
-                        *lock(failure) = Some(format!("{name}: {e}"));
-                    }
-                }
-                Event::Haystack(Haystack::Stdin) | Event::Skipped(_) => {}
-                Event::Error(_) => local.errors += 1,
-            }
-            let mut all = lock(all);
-            all.findings.append(&mut local.findings);
-            all.bytes += local.bytes;
-            all.members += local.members;
-            all.errors += local.errors;
-            true
-        }
+    pipeline.run(&[leak.to_path_buf()], || Collect {
+        local: Scanned {
+            findings: Vec::new(),
+            bytes: 0,
+            members: 0,
+            errors: 0,
+        },
+        all: &all,
+        failure: &failure,
+        prefix: &prefix,
+        weakened,
     });
     if let Some(e) = lock(&failure).take() {
         bail!("scanning the leak: {e}");
@@ -765,43 +703,62 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn scan_member(
-    engine: &Engine,
-    scanner: &mut StreamScanner,
-    member: bw_formats::Member<'_>,
-    prefix: &str,
-    weakened: &[Kind],
-    out: &mut Scanned,
-) -> std::io::Result<()> {
-    let name = member.name().to_string();
-    let rel = name.strip_prefix(prefix).unwrap_or(&name).to_string();
-    let offsets = member.offsets();
-    let sniff = |first: &[u8]| {
-        if first[..first.len().min(8192)].contains(&0) {
-            Start::Skip
-        } else if let Some(csv) = CsvHinter::sniff(&name, first) {
-            Start::Csv(csv)
-        } else {
-            Start::Plain
-        }
-    };
-    let findings = &mut out.findings;
-    let stats = scanner.scan_structured(engine, member, sniff, |hit: Hit<'_>| {
-        let f = hit.finding;
-        if f.score < MIN_SCORE || weakened.contains(&f.kind) {
+/// One scan thread's findings, merged into `all` when it ends.
+struct Collect<'a> {
+    local: Scanned,
+    all: &'a Mutex<Scanned>,
+    failure: &'a Mutex<Option<String>>,
+    prefix: &'a str,
+    weakened: &'a [Kind],
+}
+
+impl Visitor for Collect<'_> {
+    fn finding(&mut self, f: &Found<'_>) -> std::io::Result<()> {
+        if self.weakened.contains(&f.kind) {
             return Ok(());
         }
-        let (start, end) = offsets.raw_range(&name, f.start as u64, f.end as u64)?;
-        findings.push(ScoredFinding {
-            path: rel.clone(),
-            start,
-            end,
+        self.local.findings.push(ScoredFinding {
+            path: f
+                .path
+                .strip_prefix(self.prefix)
+                .unwrap_or(f.path)
+                .to_string(),
+            start: f.start,
+            end: f.end,
             kind: f.kind.as_str().to_string(),
             detector: Some(f.detector.to_string()),
         });
         Ok(())
-    })?;
-    out.bytes += stats.bytes;
-    out.members += 1;
-    Ok(())
+    }
+
+    fn scanned(&mut self, s: &bw_scan::Scanned<'_>) -> std::io::Result<()> {
+        self.local.bytes += s.bytes;
+        if !s.piece {
+            self.local.members += 1;
+        }
+        Ok(())
+    }
+
+    fn problem(&mut self, p: Problem<'_>) {
+        match p {
+            Problem::Source(_) | Problem::Member(_) | Problem::Read { .. } => {
+                self.local.errors += 1
+            }
+            Problem::Notice(_) | Problem::Skipped(_) => {}
+        }
+    }
+
+    fn aborted(&mut self, name: &str, e: std::io::Error) {
+        *lock(self.failure) = Some(format!("{name}: {e}"));
+    }
+}
+
+impl Drop for Collect<'_> {
+    fn drop(&mut self) {
+        let mut all = lock(self.all);
+        all.findings.append(&mut self.local.findings);
+        all.bytes += self.local.bytes;
+        all.members += self.local.members;
+        all.errors += self.local.errors;
+    }
 }

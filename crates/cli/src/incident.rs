@@ -1,6 +1,5 @@
 //! `breachwatch incident` and `breachwatch audit`: incident records in
-//! `bw-store`, evidence fingerprinted with `bw-detect`, and notification
-//! obligations worked out by `bw-law`.
+//! `bw-store`; evidence read and obligations worked out by `bw-incident`.
 //!
 //! The store is, first match wins: `--database URL` (`postgres://…` or
 //! `sqlite://PATH`), `database = "URL"` under `[incident]` in `config.toml`,
@@ -12,15 +11,12 @@
 //! kept as a hash, a size and counts per kind, and customers as ids, field
 //! names and places.
 
-mod evidence;
-pub(crate) mod obligations;
-
 use std::future::Future;
 use std::path::PathBuf;
 
 use anyhow::{anyhow, Context, Result};
 use bw_store::{
-    AddEvidenceOutcome, Affected, Incident, IncidentId, NewIncident, Severity, Status, Store,
+    AddEvidenceOutcome, Incident, IncidentId, NewIncident, Severity, Status, Store,
     SQLITE_FILE_NAME,
 };
 use clap::{Args, Subcommand, ValueEnum};
@@ -198,33 +194,6 @@ pub(crate) fn open_registry(
     let reg = bw_registry::Registry::open(&dir, &key)
         .with_context(|| format!("opening registry {}", dir.display()))?;
     Ok(Some(reg))
-}
-
-/// The customers `path` exposes, as the store records them.
-fn affected_in(path: &std::path::Path, reg: &bw_registry::Registry) -> Result<Vec<Affected>> {
-    let report = bw_scope::scope(
-        &[path.to_path_buf()],
-        reg,
-        &bw_scope::ScopeOptions::default(),
-    )
-    .with_context(|| format!("matching {} against the registry", path.display()))?;
-    for e in &report.errors {
-        eprintln!("breachwatch: {}: {}", e.path, e.message);
-    }
-    let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    Ok(report
-        .affected
-        .iter()
-        .map(|c| Affected {
-            customer_id: c.customer_id.clone(),
-            // Every exposed kind, not only the identifiers that matched:
-            // obligations turn on what leaked (a card beside a name).
-            matched_fields: c.exposed.iter().map(|m| m.to_string()).collect(),
-            confidence: f64::from(c.confidence),
-            country: non_empty(&c.country),
-            region: non_empty(&c.region),
-        })
-        .collect())
 }
 
 /// An open store and the actor to record.
@@ -449,16 +418,27 @@ async fn add_evidence(s: Session, a: AddEvidenceArgs) -> Result<u8> {
     for path in &a.paths {
         // Blocking file I/O on the runtime thread is fine: this command does
         // nothing else concurrently.
-        let ev = evidence::collect(path, a.encrypted)?;
+        let collected = bw_incident::evidence::collect(path, a.encrypted, registry.as_ref())?;
+        for p in &collected.problems {
+            eprintln!("breachwatch: {p}");
+        }
+        for w in &collected.warnings {
+            eprintln!("breachwatch: warning: {w}");
+        }
+        if !collected.problems.is_empty() {
+            eprintln!(
+                "breachwatch: warning: {}: {} part(s) could not be read; finding counts cover \
+                 what could",
+                path.display(),
+                collected.problems.len()
+            );
+        }
+        let (ev, affected) = (collected.evidence, collected.affected);
         let counts: Vec<String> = ev
             .finding_counts
             .iter()
             .map(|(k, n)| format!("{k} {n}"))
             .collect();
-        let affected = match &registry {
-            Some(reg) => affected_in(path, reg)?,
-            None => Vec::new(),
-        };
         match s.store.add_evidence(&id, &ev, &affected, &s.actor).await? {
             AddEvidenceOutcome::Added {
                 evidence_seq,
@@ -498,15 +478,15 @@ async fn obligations(s: Session, a: ObligationsArgs) -> Result<u8> {
     let inc = s.store.incident(&id).await?;
     let evidence = s.store.evidence(&id).await?;
     let affected = s.store.affected(&id).await?;
-    let computed = obligations::compute(&inc, &evidence, &affected)?;
+    let computed = bw_incident::obligations::compute(&inc, &evidence, &affected)?;
     s.store
         .put_obligations(&id, &computed.body, &computed.rules_version, &s.actor)
         .await?;
     let now = OffsetDateTime::now_utc();
     match a.format {
         TableFormat::Json => print_json(&computed.body)?,
-        TableFormat::Csv => print!("{}", obligations::csv(&computed)),
-        TableFormat::Human => print!("{}", obligations::human(&inc, &computed, now)),
+        TableFormat::Csv => print!("{}", bw_incident::obligations::csv(&computed)),
+        TableFormat::Human => print!("{}", bw_incident::obligations::human(&inc, &computed, now)),
     }
     Ok(0)
 }

@@ -2,30 +2,22 @@
 //! results per thread.
 
 use std::collections::hash_map::RandomState;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::hash::BuildHasher;
 
 use bw_detect::Kind;
 use bw_registry::normalize::{email, name};
 use bw_registry::{Forms, IdKind, Lookups, Match, Registry};
 
+pub use bw_scan::Item;
+
 use crate::phone::{Leaked, Region};
 use crate::report::{Affected, Ambiguous, Evidence, ScopeReport, Unmatched};
 use crate::ScopeOptions;
 
-/// One finding of a record, as the scanner reported it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Item {
-    pub kind: Kind,
-    /// The leaked text (the finding's bytes, lossily decoded).
-    pub value: String,
-    pub start: u64,
-    pub end: u64,
-}
-
 /// The kinds scope looks at, in report order (alphabetical, so that
 /// `matched` lists and combination keys read the same everywhere).
-pub(crate) const KINDS: [Kind; 3] = [Kind::Email, Kind::PersonName, Kind::PhoneNumber];
+pub(crate) const KINDS: [Kind; 3] = bw_scan::records::IDENTIFIERS;
 const E: usize = 0;
 const N: usize = 1;
 const P: usize = 2;
@@ -750,17 +742,6 @@ fn evidence(path: &str, start: u64, end: u64, kind: usize, r: &Resolved, reveal:
 }
 
 /// Per-kind finding counts keyed the way reports print them.
-pub(crate) fn kind_counts(counts: &[u64; 3]) -> BTreeMap<&'static str, u64> {
-    (0..3)
-        .filter(|&k| counts[k] > 0)
-        .map(|k| (KINDS[k].as_str(), counts[k]))
-        .collect()
-}
-
-pub(crate) fn kind_slot(kind: Kind) -> Option<usize> {
-    slot(kind)
-}
-
 #[cfg(test)]
 mod tests {
     use super::Distinct;

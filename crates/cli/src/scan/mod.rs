@@ -1,26 +1,20 @@
 //! `breachwatch scan`: walk, scan, report.
 
-use std::fs::File;
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use bw_detect::hints::csv::CsvHinter;
-use bw_detect::stream::{StreamScanner, StreamStats};
-use bw_detect::{Engine, Hit, Kind, KindSet, Start};
-use bw_formats::{Encoding, Offsets};
+use bw_detect::{Kind, KindSet};
 use bw_report::{sarif, Format, Record};
-use bw_sources::{Event, Haystack, Skip, WalkOptions};
+use bw_scan::{Found, InputDone, Pipeline, Problem, Scanned, Skip, Visitor, WalkOptions};
 use clap::{Args, ValueEnum};
 
 use crate::exit;
 use crate::home::{self, parse_size, Config};
 use crate::progress::{Counters, Progress};
-
-mod split;
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
@@ -113,7 +107,7 @@ impl Options {
         let min_score = match (args.min_score, cfg.min_score) {
             _ if all => 0.0,
             (Some(s), _) | (None, Some(s)) => s,
-            (None, None) => 0.5,
+            (None, None) => bw_scan::DEFAULT_MIN_SCORE,
         };
         if !(0.0..=1.0).contains(&min_score) {
             bail!("--min-score {min_score}: must be between 0 and 1");
@@ -151,7 +145,6 @@ impl Options {
 /// State shared by the scanning threads.
 struct Shared {
     opts: Options,
-    engine: Engine,
     counters: Arc<Counters>,
     /// Findings reported, by [`Kind::index`].
     by_kind: Mutex<[u64; Kind::COUNT]>,
@@ -165,17 +158,25 @@ struct Shared {
     sarif: Mutex<sarif::Joiner>,
     /// Set when stdout closed (e.g. `| head`): stop quietly.
     closed: AtomicBool,
-    formats: bw_formats::Options,
-    /// Threads that may still be started to help with a large file: one
-    /// fewer than `--threads`, shared by all files.
-    spare: AtomicUsize,
 }
 
 pub fn run(args: ScanArgs) -> Result<u8> {
     let cfg = Config::load(&home::data_dir()?)?;
     let opts = Options::resolve(args, cfg.scan)?;
+    let pipeline = Pipeline::new(bw_scan::Options {
+        kinds: opts.kinds,
+        min_score: opts.min_score,
+        binary: opts.binary,
+        walk: opts.walk.clone(),
+        formats: bw_formats::Options::default(),
+        // JSON Lines reports byte offsets only; counting lines for it was
+        // about 5% of a dense scan.
+        lines: opts.format != Format::Jsonl,
+        digest: false,
+        split: true,
+        records: None,
+    });
     let shared = Shared {
-        engine: Engine::new(opts.kinds),
         counters: Arc::new(Counters::default()),
         by_kind: Mutex::new([0; Kind::COUNT]),
         errors: AtomicU64::new(0),
@@ -185,8 +186,6 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         out: Mutex::new(io::BufWriter::with_capacity(1 << 16, io::stdout())),
         sarif: Mutex::new(sarif::Joiner::default()),
         closed: AtomicBool::new(false),
-        formats: bw_formats::Options::default(),
-        spare: AtomicUsize::new(opts.walk.threads - 1),
         opts,
     };
     let t0 = Instant::now();
@@ -196,10 +195,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         }
     }
     let progress = Progress::start(shared.counters.clone());
-    bw_sources::walk(&shared.opts.paths, &shared.opts.walk, || {
-        let mut worker = Worker::new(&shared);
-        move |event| worker.visit(event)
-    });
+    pipeline.run(&shared.opts.paths, || Out::new(&shared));
     progress.finish();
 
     if shared.opts.format == Format::Sarif && !shared.closed.load(Ordering::Relaxed) {
@@ -239,149 +235,11 @@ fn note_write_error(shared: &Shared, e: io::Error) {
     }
 }
 
-/// One scanning thread: its own scanner scratch and output.
-struct Worker<'s> {
-    shared: &'s Shared,
-    scanner: StreamScanner,
-    out: Out<'s>,
-}
-
 /// Output is flushed to stdout in blocks of about this size, so threads do
 /// not contend on the stdout lock per finding and lines never interleave.
 const FLUSH_AT: usize = 64 * 1024;
 
-impl<'s> Worker<'s> {
-    fn new(shared: &'s Shared) -> Worker<'s> {
-        let mut scanner = StreamScanner::default();
-        // JSON Lines reports byte offsets only; counting lines for it was
-        // about 5% of a dense scan.
-        scanner.track_lines(shared.opts.format != Format::Jsonl);
-        Worker {
-            shared,
-            scanner,
-            out: Out {
-                shared,
-                buf: Vec::with_capacity(FLUSH_AT * 2),
-                jsonl: bw_report::JsonlWriter::default(),
-                by_kind: [0; Kind::COUNT],
-                unpublished: 0,
-            },
-        }
-    }
-
-    /// Handles one walk event; returns `false` to stop the walk.
-    fn visit(&mut self, event: Event) -> bool {
-        if self.shared.closed.load(Ordering::Relaxed) {
-            return false;
-        }
-        match event {
-            Event::Haystack(h) => self.scan(h),
-            Event::Error(e) => {
-                eprintln!("breachwatch: {e}");
-                self.shared.errors.fetch_add(1, Ordering::Relaxed);
-            }
-            Event::Skipped(Skip::Special(_) | Skip::TooLarge(..)) => {
-                self.shared.skipped.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        !self.shared.closed.load(Ordering::Relaxed)
-    }
-
-    fn scan(&mut self, hay: Haystack) {
-        let name = hay.display();
-        let formats = &self.shared.formats;
-        let res = match hay {
-            Haystack::File { file, len, .. } => {
-                let file = &file;
-                bw_formats::expand_seekable(&name, file, formats, |ev| {
-                    self.on_event(ev, len.map(|len| (file, len)))
-                })
-            }
-            Haystack::Stdin => bw_formats::expand(&name, io::stdin().lock(), formats, |ev| {
-                self.on_event(ev, None)
-            }),
-        };
-        // Only our own output errors stop an expansion; data problems
-        // arrived as events.
-        if let Err(e) = res {
-            note_write_error(self.shared, e);
-        }
-        self.out.flush_or_note();
-    }
-
-    /// `file` is the open file and its length when the input is a regular
-    /// file.
-    fn on_event(
-        &mut self,
-        event: bw_formats::Event<'_>,
-        file: Option<(&File, u64)>,
-    ) -> io::Result<()> {
-        match event {
-            bw_formats::Event::Member(member) => {
-                // The file's own bytes, as stored, can be read in parts by
-                // position.
-                let whole =
-                    file.filter(|_| member.depth() == 0 && member.encoding() == Encoding::AsIs);
-                let helpers = whole.map_or(0, |(_, len)| split::take_helpers(self.shared, len));
-                let res = match whole {
-                    Some((file, len)) if helpers > 0 => {
-                        self.scan_split(member.name(), file, len, helpers)
-                    }
-                    _ => self.scan_member(member),
-                };
-                split::give_back(self.shared, helpers);
-                res
-            }
-            bw_formats::Event::Error(e) => {
-                eprintln!("breachwatch: {e}");
-                self.shared.errors.fetch_add(1, Ordering::Relaxed);
-                Ok(())
-            }
-            bw_formats::Event::Notice(n) => {
-                eprintln!("breachwatch: warning: {n}");
-                Ok(())
-            }
-        }
-    }
-
-    /// Scans one member (a plain file, or a decompressed/archived member),
-    /// reporting offsets into the member's raw bytes.
-    fn scan_member(&mut self, member: bw_formats::Member<'_>) -> io::Result<()> {
-        let shared = self.shared;
-        let name = member.name().to_string();
-        let offsets = member.offsets();
-        let mut binary = false;
-        let sniff = |first: &[u8]| start_for(&shared.opts, &name, first, &mut binary);
-        let out = &mut self.out;
-        let stats = self
-            .scanner
-            .scan_structured(&shared.engine, member, sniff, |hit: Hit<'_>| {
-                out.hit(&name, &offsets, hit)
-            });
-        out.done(&name, stats)?;
-        if binary {
-            shared.binary_skipped.fetch_add(1, Ordering::Relaxed);
-        } else {
-            shared.counters.files.fetch_add(1, Ordering::Relaxed);
-        }
-        Ok(())
-    }
-}
-
-/// How to scan a stream named `name` starting with `first`: binary content
-/// is skipped (and `binary` set) unless asked for; CSV gets column hints.
-fn start_for(opts: &Options, name: &str, first: &[u8], binary: &mut bool) -> Start {
-    *binary = !opts.binary && has_nul(&first[..first.len().min(8192)]);
-    if *binary {
-        Start::Skip
-    } else if let Some(csv) = CsvHinter::sniff(name, first) {
-        Start::Csv(csv)
-    } else {
-        Start::Plain
-    }
-}
-
-/// A thread's findings, rendered into a buffer that is flushed to stdout
+/// One thread's findings, rendered into a buffer that is flushed to stdout
 /// in blocks, and its tallies.
 struct Out<'s> {
     shared: &'s Shared,
@@ -395,55 +253,15 @@ struct Out<'s> {
     unpublished: u64,
 }
 
-impl Out<'_> {
-    /// Renders one finding of `name` (offsets mapped through `offsets`).
-    fn hit(&mut self, name: &str, offsets: &Offsets, hit: Hit<'_>) -> io::Result<()> {
-        let opts = &self.shared.opts;
-        let f = hit.finding;
-        if f.score < opts.min_score {
-            return Ok(());
+impl<'s> Out<'s> {
+    fn new(shared: &'s Shared) -> Out<'s> {
+        Out {
+            shared,
+            buf: Vec::with_capacity(FLUSH_AT * 2),
+            jsonl: bw_report::JsonlWriter::default(),
+            by_kind: [0; Kind::COUNT],
+            unpublished: 0,
         }
-        let (start, end) = offsets.raw_range(name, f.start as u64, f.end as u64)?;
-        self.by_kind[f.kind.index()] += 1;
-        self.unpublished += 1;
-        let rec = Record {
-            path: name,
-            start: start as usize,
-            end: end as usize,
-            line: hit.line,
-            column: hit.column,
-            kind: f.kind,
-            score: f.score,
-            detector: f.detector,
-            value: hit.value(),
-            reveal: opts.reveal,
-        };
-        match opts.format {
-            Format::Jsonl => self.jsonl.write(&mut self.buf, &rec),
-            Format::Human => bw_report::write_human(&mut self.buf, &rec)?,
-            Format::Sarif => sarif::push_result(&mut self.buf, &rec)?,
-        }
-        if self.buf.len() >= FLUSH_AT {
-            self.publish();
-            flush_to(self.shared, &mut self.buf)?;
-        }
-        Ok(())
-    }
-
-    /// Accounts for one scanned stream of `name` (a member or a piece):
-    /// its findings and bytes, and its structure warning (malformed CSV:
-    /// the rest was scanned as plain text). Passes on an output error.
-    fn done(&mut self, name: &str, stats: io::Result<StreamStats>) -> io::Result<()> {
-        self.publish();
-        let stats = stats?;
-        self.shared
-            .counters
-            .bytes
-            .fetch_add(stats.bytes, Ordering::Relaxed);
-        if let Some(w) = &stats.warning {
-            eprintln!("breachwatch: warning: {name}: {w}");
-        }
-        Ok(())
     }
 
     fn publish(&mut self) {
@@ -461,8 +279,98 @@ impl Out<'_> {
     }
 }
 
+impl Visitor for Out<'_> {
+    fn finding(&mut self, f: &Found<'_>) -> io::Result<()> {
+        let opts = &self.shared.opts;
+        self.by_kind[f.kind.index()] += 1;
+        self.unpublished += 1;
+        let rec = Record {
+            path: f.path,
+            start: f.start as usize,
+            end: f.end as usize,
+            line: f.line,
+            column: f.column,
+            kind: f.kind,
+            score: f.score,
+            detector: f.detector,
+            value: f.value,
+            reveal: opts.reveal,
+        };
+        match opts.format {
+            Format::Jsonl => self.jsonl.write(&mut self.buf, &rec),
+            Format::Human => bw_report::write_human(&mut self.buf, &rec)?,
+            Format::Sarif => sarif::push_result(&mut self.buf, &rec)?,
+        }
+        if self.buf.len() >= FLUSH_AT {
+            self.publish();
+            flush_to(self.shared, &mut self.buf)?;
+        }
+        Ok(())
+    }
+
+    /// Accounts for one scanned member or piece: its bytes, and its
+    /// structure warning (malformed CSV: the rest was scanned as plain
+    /// text).
+    fn scanned(&mut self, s: &Scanned<'_>) -> io::Result<()> {
+        self.publish();
+        let c = &self.shared.counters;
+        c.bytes.fetch_add(s.bytes, Ordering::Relaxed);
+        if let Some(w) = s.warning {
+            eprintln!("breachwatch: warning: {}: {w}", s.member);
+        }
+        if s.binary {
+            self.shared.binary_skipped.fetch_add(1, Ordering::Relaxed);
+        } else if !s.piece {
+            c.files.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    fn input_done(&mut self, done: &InputDone<'_>) {
+        if done.split {
+            self.shared.counters.files.fetch_add(1, Ordering::Relaxed);
+            self.shared.split.fetch_add(1, Ordering::Relaxed);
+        }
+        self.flush_or_note();
+    }
+
+    fn problem(&mut self, p: Problem<'_>) {
+        let errors = &self.shared.errors;
+        match p {
+            Problem::Source(e) => {
+                eprintln!("breachwatch: {e}");
+                errors.fetch_add(1, Ordering::Relaxed);
+            }
+            Problem::Member(e) => {
+                eprintln!("breachwatch: {e}");
+                errors.fetch_add(1, Ordering::Relaxed);
+            }
+            Problem::Read { member, at, error } => {
+                eprintln!("breachwatch: {member}: reading at byte {at}: {error}");
+                errors.fetch_add(1, Ordering::Relaxed);
+            }
+            Problem::Notice(n) => eprintln!("breachwatch: warning: {n}"),
+            Problem::Skipped(Skip::Special(_) | Skip::TooLarge(..)) => {
+                self.shared.skipped.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Only our own output errors stop an input; data problems arrived as
+    /// problems.
+    fn aborted(&mut self, _name: &str, e: io::Error) {
+        note_write_error(self.shared, e);
+        self.flush_or_note();
+    }
+
+    fn go_on(&self) -> bool {
+        !self.shared.closed.load(Ordering::Relaxed)
+    }
+}
+
 impl Drop for Out<'_> {
     fn drop(&mut self) {
+        self.publish();
         self.flush_or_note();
         let mut totals = lock(&self.shared.by_kind);
         for (total, n) in totals.iter_mut().zip(self.by_kind) {
@@ -490,10 +398,6 @@ fn flush_to(shared: &Shared, buf: &mut Vec<u8>) -> io::Result<()> {
         }
     }
     res
-}
-
-fn has_nul(bytes: &[u8]) -> bool {
-    bytes.contains(&0)
 }
 
 fn print_summary(shared: &Shared, secs: f64) {

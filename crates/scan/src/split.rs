@@ -5,7 +5,7 @@
 //! ([`bw_detect::StreamScanner::plan`]) that helpers, and this thread once
 //! it has planned them, take one at a time, each reading its own part of
 //! the file by position. The findings are those of a one-thread scan, but
-//! a file's output lines come in blocks per piece, not in offset order.
+//! a file's findings come in blocks per piece, not in offset order.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -15,9 +15,10 @@ use std::sync::Mutex;
 
 use bw_detect::stream::Piece;
 use bw_detect::{Start, MAX_LOOKBEHIND};
-use bw_formats::Offsets;
 
-use super::{start_for, Shared, Worker};
+use crate::drive::{found, Worker};
+use crate::sniff::sniff;
+use crate::{Pipeline, Problem, Scanned, Visitor};
 
 /// Files from this size on are split. Smaller ones take a second or less
 /// on one thread, and a walk usually has other files for the others.
@@ -29,13 +30,13 @@ const PIECE: usize = 16 << 20;
 /// Helper threads taken to scan a regular file of `len` bytes in pieces;
 /// 0 if it is not worth splitting or no thread is spare. Give them back
 /// with [`give_back`].
-pub(super) fn take_helpers(shared: &Shared, len: u64) -> usize {
+pub(crate) fn take_helpers(p: &Pipeline, len: u64) -> usize {
     if len < SPLIT_AT {
         return 0;
     }
     let want = usize::try_from(len.div_ceil(PIECE as u64) - 1).unwrap_or(usize::MAX);
     let take = |n: usize| Some(n - n.min(want));
-    match shared
+    match p
         .spare
         .fetch_update(Ordering::Relaxed, Ordering::Relaxed, take)
     {
@@ -43,36 +44,50 @@ pub(super) fn take_helpers(shared: &Shared, len: u64) -> usize {
     }
 }
 
-pub(super) fn give_back(shared: &Shared, helpers: usize) {
-    shared.spare.fetch_add(helpers, Ordering::Relaxed);
+pub(crate) fn give_back(p: &Pipeline, helpers: usize) {
+    p.spare.fetch_add(helpers, Ordering::Relaxed);
 }
 
-impl Worker<'_> {
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panicking helper already failed the run; the queue is still usable.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl<M, V> Worker<'_, M, V>
+where
+    M: Fn() -> V + Sync,
+    V: Visitor + Send,
+{
     /// Scans the plain file `name` of `len` bytes in pieces, with
-    /// `helpers` more threads. Returns only output errors; the first read
-    /// error is reported (once for the file) and the other pieces go on.
-    pub(super) fn scan_split(
+    /// `helpers` more threads. Returns only the visitors' errors; the
+    /// first read error is reported (once for the file) and the other
+    /// pieces go on.
+    pub(crate) fn scan_split(
         &mut self,
         name: &str,
         file: &File,
         len: u64,
         helpers: usize,
     ) -> io::Result<()> {
-        let shared = self.shared;
+        let p = self.p;
         let failed = AtomicBool::new(false);
         let mut head = FileAt::new(file, 0, len);
         let mut first = Vec::new();
         let want = bw_detect::stream::DEFAULT_CHUNK + MAX_LOOKBEHIND;
         let got = (&mut head).take(want as u64).read_to_end(&mut first);
         if let Some(e) = got.err().or(head.err) {
-            self.read_error(name, 0, &e, &failed);
+            self.read_error(name, 0, e, &failed);
             return Ok(());
         }
-        let mut binary = false;
-        let hinter = match start_for(&shared.opts, name, &first, &mut binary) {
+        let hinter = match sniff(p.opts.binary, name, &first).0 {
             Start::Skip => {
-                shared.binary_skipped.fetch_add(1, Ordering::Relaxed);
-                return Ok(());
+                return self.visitor.scanned(&Scanned {
+                    member: name,
+                    bytes: 0,
+                    warning: None,
+                    binary: true,
+                    piece: false,
+                });
             }
             Start::Plain => None,
             Start::Csv(h) => Some(h),
@@ -80,24 +95,23 @@ impl Worker<'_> {
         let len_usize = usize::try_from(len).unwrap_or(usize::MAX);
         let (tx, rx) = mpsc::channel();
         let rx = Mutex::new(rx);
-        let res = std::thread::scope(|s| {
+        let make = self.make;
+        std::thread::scope(|s| {
             let others: Vec<_> = (0..helpers)
-                .map(|_| s.spawn(|| Worker::new(shared).scan_pieces(name, file, &rx, &failed)))
+                .map(|_| s.spawn(|| Worker::new(p, make).scan_pieces(name, file, &rx, &failed)))
                 .collect();
             // Helpers scan the first pieces while this thread plans the
             // rest (reading ahead for CSV or line state, if needed).
             let mut reader = FileAt::new(file, 0, len);
-            let planned = self.scanner.plan(
-                &shared.engine,
-                &mut reader,
-                len_usize,
-                PIECE,
-                hinter,
-                |piece| !shared.closed.load(Ordering::Relaxed) && tx.send(piece).is_ok(),
-            );
+            let visitor = &self.visitor;
+            let planned =
+                self.scanner
+                    .plan(&p.engine, &mut reader, len_usize, PIECE, hinter, |piece| {
+                        visitor.go_on() && tx.send(piece).is_ok()
+                    });
             drop(tx);
             if let Some(e) = planned.err().or(reader.err) {
-                self.read_error(name, reader.pos, &e, &failed);
+                self.read_error(name, reader.pos, e, &failed);
             }
             let mut res = self.scan_pieces(name, file, &rx, &failed);
             for h in others {
@@ -105,14 +119,11 @@ impl Worker<'_> {
                 res = res.and(r);
             }
             res
-        });
-        shared.counters.files.fetch_add(1, Ordering::Relaxed);
-        shared.split.fetch_add(1, Ordering::Relaxed);
-        res
+        })
     }
 
     /// Takes pieces from `pieces` and scans them until the planner is done
-    /// and none is left, or output is closed.
+    /// and none is left, or the visitor says stop.
     fn scan_pieces(
         &mut self,
         name: &str,
@@ -120,23 +131,34 @@ impl Worker<'_> {
         pieces: &Mutex<Receiver<Piece>>,
         failed: &AtomicBool,
     ) -> io::Result<()> {
-        let shared = self.shared;
-        while !shared.closed.load(Ordering::Relaxed) {
+        let p = self.p;
+        let min_score = p.opts.min_score;
+        while self.visitor.go_on() {
             // Waiting for the planner holds the lock: the other threads
             // would wait for the same piece anyway.
-            let Ok(piece) = super::lock(pieces).recv() else {
+            let Ok(piece) = lock(pieces).recv() else {
                 break;
             };
             let bytes = piece.bytes();
             let mut reader = FileAt::new(file, bytes.start as u64, bytes.end as u64);
-            let out = &mut self.out;
+            let visitor = &mut self.visitor;
             let stats = self
                 .scanner
-                .scan_piece(&shared.engine, &mut reader, &piece, |hit| {
-                    out.hit(name, &Offsets::Identity, hit)
-                });
-            out.done(name, stats)?;
-            if let Some(e) = &reader.err {
+                .scan_piece(&p.engine, &mut reader, &piece, |hit| {
+                    let f = hit.finding;
+                    if f.score < min_score {
+                        return Ok(());
+                    }
+                    visitor.finding(&found(name, f.start as u64, f.end as u64, &hit))
+                })?;
+            self.visitor.scanned(&Scanned {
+                member: name,
+                bytes: stats.bytes,
+                warning: stats.warning.as_deref(),
+                binary: false,
+                piece: true,
+            })?;
+            if let Some(e) = reader.err.take() {
                 self.read_error(name, reader.pos, e, failed);
             }
         }
@@ -145,10 +167,13 @@ impl Worker<'_> {
 
     /// Reports a read error of the file, unless one was already (the
     /// other pieces may well fail alike).
-    fn read_error(&self, name: &str, at: u64, e: &io::Error, failed: &AtomicBool) {
+    fn read_error(&mut self, name: &str, at: u64, error: io::Error, failed: &AtomicBool) {
         if !failed.swap(true, Ordering::Relaxed) {
-            eprintln!("breachwatch: {name}: reading at byte {at}: {e}");
-            self.shared.errors.fetch_add(1, Ordering::Relaxed);
+            self.visitor.problem(Problem::Read {
+                member: name,
+                at,
+                error,
+            });
         }
     }
 }

@@ -32,7 +32,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use anyhow::{Context, Result};
 use bw_law::{
     evaluate, jurisdictions_for, sort_by_deadline, Element, ExposureInput, JurisdictionObligation,
     RuleSet, RuleStatus,
@@ -42,6 +41,8 @@ use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
+use crate::Error;
+
 pub struct Computed {
     pub rules_version: String,
     pub rows: Vec<JurisdictionObligation>,
@@ -49,18 +50,18 @@ pub struct Computed {
     pub body: Value,
 }
 
-pub(crate) fn compute(
+/// Evaluates the rules for `inc`'s affected customers.
+pub fn compute(
     inc: &Incident,
     evidence: &[EvidenceRecord],
     affected: &[AffectedRecord],
-) -> Result<Computed> {
-    let discovered = OffsetDateTime::parse(&inc.discovered_at, &Rfc3339).with_context(|| {
-        format!(
-            "{}: stored discovered_at {:?} is not RFC 3339",
-            inc.id, inc.discovered_at
-        )
-    })?;
-    let rules = RuleSet::embedded().context("loading the embedded breach-notification rules")?;
+) -> Result<Computed, Error> {
+    let discovered =
+        OffsetDateTime::parse(&inc.discovered_at, &Rfc3339).map_err(|_| Error::DiscoveredAt {
+            id: inc.id.to_string(),
+            value: inc.discovered_at.clone(),
+        })?;
+    let rules = RuleSet::embedded()?;
     let encrypted_by_sha: BTreeMap<&str, bool> = evidence
         .iter()
         .map(|e| (e.sha256.as_str(), e.encrypted))

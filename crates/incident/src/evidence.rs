@@ -1,0 +1,231 @@
+//! One evidence file, read once: SHA-256 and size of its bytes as given,
+//! how many findings of each kind a scan sees in it (archives and
+//! compressed files expanded), and, with a registry, the customers it
+//! exposes. Values found are counted, never kept.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+use std::sync::Mutex;
+
+use bw_detect::Kind;
+use bw_registry::Registry;
+use bw_scan::{Found, InputDone, Pipeline, Problem, Visitor};
+use bw_store::{Affected, Evidence};
+use time::OffsetDateTime;
+
+use crate::Error;
+
+/// What reading one evidence file gave.
+#[derive(Debug)]
+pub struct Collected {
+    pub evidence: Evidence,
+    /// The customers it exposes; empty without a registry.
+    pub affected: Vec<Affected>,
+    /// Parts that could not be read (corrupt archive members and the
+    /// like): the counts cover what could. For the front end to show.
+    pub problems: Vec<String>,
+    /// Parts skipped or suspicious (links in archives, binary members).
+    pub warnings: Vec<String>,
+}
+
+/// Reads `path` once. `registry`, when there is one, is matched against
+/// in the same pass. The file must not change while it is read: counts
+/// that do not belong to the hash are worse than no record.
+pub fn collect(
+    path: &Path,
+    encrypted: bool,
+    registry: Option<&Registry>,
+) -> Result<Collected, Error> {
+    let io_err = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io_err)?;
+    if meta.is_dir() {
+        return Err(Error::Directory(path.to_path_buf()));
+    }
+    let before = (meta.len(), meta.modified().ok());
+    let Read {
+        digest,
+        counts,
+        affected,
+        problems,
+        warnings,
+    } = match registry {
+        Some(reg) => scoped(path, reg)?,
+        None => counted(path),
+    };
+    let Some((sha256, size_bytes)) = digest else {
+        return Err(Error::Unreadable {
+            path: path.to_path_buf(),
+            message: problems.join("; "),
+        });
+    };
+    let meta = std::fs::metadata(path).map_err(io_err)?;
+    if (meta.len(), meta.modified().ok()) != before {
+        return Err(Error::Changed(path.to_path_buf()));
+    }
+    let source = std::fs::canonicalize(path)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| path.display().to_string());
+    Ok(Collected {
+        evidence: Evidence {
+            source,
+            sha256,
+            size_bytes,
+            collected_at: OffsetDateTime::now_utc(),
+            finding_counts: counts,
+            encrypted,
+        },
+        affected,
+        problems,
+        warnings,
+    })
+}
+
+#[derive(Default)]
+struct Read {
+    digest: Option<(String, u64)>,
+    counts: BTreeMap<String, u64>,
+    affected: Vec<Affected>,
+    problems: Vec<String>,
+    warnings: Vec<String>,
+}
+
+fn texts(items: &[bw_scope::ItemError]) -> Vec<String> {
+    items
+        .iter()
+        .map(|e| format!("{}: {}", e.path, e.message))
+        .collect()
+}
+
+/// With a registry: scope's pass gives the hash, the counts and the
+/// affected customers at once.
+fn scoped(path: &Path, reg: &Registry) -> Result<Read, Error> {
+    let report = bw_scope::scope(
+        &[path.to_path_buf()],
+        reg,
+        &bw_scope::ScopeOptions::default(),
+    )
+    .map_err(|source| Error::Scope {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let file = report.files.first();
+    let digest = file.map(|f| (f.sha256.clone(), f.size));
+    let counts = file
+        .map(|f| {
+            f.findings
+                .iter()
+                .map(|(k, n)| (k.to_string(), *n))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Read {
+        digest,
+        counts,
+        affected: report
+            .affected
+            .iter()
+            .map(crate::affected::to_store)
+            .collect(),
+        problems: texts(&report.errors),
+        warnings: texts(&report.warnings),
+    })
+}
+
+/// Without one: the pipeline's pass with a counting visitor.
+fn counted(path: &Path) -> Read {
+    let pipeline = Pipeline::new(bw_scan::Options {
+        // Only kinds are counted: no line numbers to keep.
+        lines: false,
+        digest: true,
+        walk: bw_scan::WalkOptions {
+            threads: 1,
+            ..bw_scan::WalkOptions::default()
+        },
+        ..bw_scan::Options::default()
+    });
+    let out = Mutex::new(Counter::default());
+    pipeline.run(&[path.to_path_buf()], || Tally {
+        counts: [0; Kind::COUNT],
+        out: &out,
+    });
+    let c = out.into_inner().unwrap_or_else(|p| p.into_inner());
+    let counts = Kind::ALL
+        .iter()
+        .filter(|k| c.counts[k.index()] > 0)
+        .map(|k| (k.as_str().to_string(), c.counts[k.index()]))
+        .collect();
+    Read {
+        digest: c.digest,
+        counts,
+        affected: Vec::new(),
+        problems: c.problems,
+        warnings: c.warnings,
+    }
+}
+
+#[derive(Default)]
+struct Counter {
+    counts: [u64; Kind::COUNT],
+    digest: Option<(String, u64)>,
+    problems: Vec<String>,
+    warnings: Vec<String>,
+}
+
+struct Tally<'a> {
+    counts: [u64; Kind::COUNT],
+    out: &'a Mutex<Counter>,
+}
+
+impl Tally<'_> {
+    fn out(&self) -> std::sync::MutexGuard<'_, Counter> {
+        self.out.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Visitor for Tally<'_> {
+    fn finding(&mut self, found: &Found<'_>) -> io::Result<()> {
+        self.counts[found.kind.index()] += 1;
+        Ok(())
+    }
+
+    fn input_done(&mut self, done: &InputDone<'_>) {
+        let counts = std::mem::replace(&mut self.counts, [0; Kind::COUNT]);
+        let mut out = self.out();
+        for (total, n) in out.counts.iter_mut().zip(counts) {
+            *total += n;
+        }
+        out.digest = done.digest.clone();
+    }
+
+    fn problem(&mut self, p: Problem<'_>) {
+        let mut out = self.out();
+        match p {
+            Problem::Source(e) => out.problems.push(e.to_string()),
+            Problem::Member(e) => out.problems.push(e.to_string()),
+            Problem::Read { member, at, error } => out
+                .problems
+                .push(format!("{member}: reading at byte {at}: {error}")),
+            Problem::Notice(n) => out.warnings.push(n.to_string()),
+            Problem::Skipped(s) => out.warnings.push(format!("skipped: {s:?}")),
+        }
+    }
+
+    fn scanned(&mut self, s: &bw_scan::Scanned<'_>) -> io::Result<()> {
+        if s.binary {
+            self.out()
+                .warnings
+                .push(format!("{}: binary content: not scanned", s.member));
+        }
+        Ok(())
+    }
+
+    fn aborted(&mut self, name: &str, e: io::Error) {
+        self.out()
+            .problems
+            .push(format!("{name}: internal error while scanning: {e}"));
+    }
+}
