@@ -73,7 +73,7 @@ const STAGES: [(&str, f64, u64, &str, &str); 8] = [
 
 /// A miss in every stage, and markup, quotes, slashes and pipes in the
 /// free text, where each format escapes differently.
-fn failed() -> Report {
+pub(super) fn failed() -> Report {
     let leak = "leak/export <2024> & co|x.csv";
     let truth = [
         span(leak, 0, 10, "email"),
@@ -136,7 +136,7 @@ fn failed() -> Report {
 
 /// The other branches: no incident, nothing weakened or missed, nothing
 /// to chart but a stage that took no measurable time, notify not run.
-fn passed() -> Report {
+pub(super) fn passed() -> Report {
     let mut r = Report {
         scenario: "product-pages".into(),
         title: "Product pages".into(),
