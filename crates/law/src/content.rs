@@ -4,6 +4,11 @@
 //! rules because its source is different: the obligation rules are checked
 //! against `../shared/reference`, which has no content data; each entry here
 //! carries its own citation and confidence.
+//!
+//! The same file holds the public bodies and credit bureaus a notice names
+//! ([`Agency`]), with their sources, and which of them each jurisdiction's
+//! notice names ([`AgencyRule`]): a notice takes them from its own
+//! jurisdictions only, so a UK customer is never sent the FTC's number.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -11,7 +16,11 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::{Confidence, RuleError};
+use time::macros::format_description;
+use time::Date;
+
+use crate::element::Element;
+use crate::rules::{Confidence, RuleError, RuleTerm};
 
 const EMBEDDED: &str = include_str!("../rules/notice_content.json");
 
@@ -84,6 +93,62 @@ pub struct ContentRule {
     pub required: BTreeSet<ContentElement>,
     pub citation: String,
     pub confidence: Confidence,
+    /// The agencies this jurisdiction's notice names; `None`: none.
+    #[serde(default)]
+    pub agencies: Option<AgencyRule>,
+}
+
+/// A public body or credit bureau a notice may name, as its sources give it.
+/// Only what a source gave is kept: a missing field is unknown, not empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agency {
+    pub name: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub web: Option<String>,
+    pub source_urls: Vec<String>,
+    pub confidence: Confidence,
+    /// When the details were last checked against the sources (YYYY-MM-DD).
+    pub checked: String,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// Which agencies one jurisdiction's notice names, and on what authority.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyRule {
+    /// Keys of [`NoticeContent::agency`]: regulators and other public bodies.
+    #[serde(default)]
+    pub regulators: Vec<String>,
+    /// Keys of [`NoticeContent::agency`]: consumer reporting agencies.
+    #[serde(default)]
+    pub cras: Vec<String>,
+    /// Some laws want the agencies only when certain data leaked (California:
+    /// an SSN, licence or ID number); empty means whatever leaked.
+    #[serde(default)]
+    pub only_if_any_element: Vec<RuleTerm>,
+    pub citation: String,
+    pub confidence: Confidence,
+}
+
+impl AgencyRule {
+    fn applies_to(&self, exposed: &[Element]) -> bool {
+        self.only_if_any_element.is_empty()
+            || self
+                .only_if_any_element
+                .iter()
+                .filter_map(|t| t.element())
+                .any(|e| exposed.contains(&e))
+    }
+}
+
+/// The agencies one notice names, in the order the rules list them, each once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NoticeAgencies<'a> {
+    pub regulators: Vec<&'a Agency>,
+    pub cras: Vec<&'a Agency>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -93,6 +158,8 @@ struct ContentFile {
     #[allow(dead_code)]
     note: String,
     elements: BTreeMap<ContentElement, String>,
+    #[serde(default)]
+    agencies: BTreeMap<String, Agency>,
     default: ContentRule,
     jurisdictions: BTreeMap<String, ContentRule>,
 }
@@ -123,6 +190,7 @@ impl NoticeContent {
                 problem: format!("element {missing} has no description"),
             });
         }
+        validate_agencies(&file)?;
         Ok(NoticeContent { file })
     }
 
@@ -147,6 +215,46 @@ impl NoticeContent {
             .unwrap_or(&self.file.default)
     }
 
+    /// An agency by its key in the rule data.
+    pub fn agency(&self, key: &str) -> Option<&Agency> {
+        self.file.agencies.get(key)
+    }
+
+    /// The agencies the notice to a person covered by `codes` names, given
+    /// the elements exposed about them. Only the person's own jurisdictions
+    /// contribute (never the default): where none names an agency the
+    /// result is empty, and the notice has no such section.
+    pub fn agencies_for<S: AsRef<str>>(
+        &self,
+        codes: &[S],
+        exposed: &[Element],
+    ) -> NoticeAgencies<'_> {
+        let mut out = NoticeAgencies::default();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let rules = codes
+            .iter()
+            .filter_map(|c| self.file.jurisdictions.get(c.as_ref()))
+            .filter_map(|r| r.agencies.as_ref())
+            .filter(|a| a.applies_to(exposed));
+        for rule in rules {
+            for (keys, into) in [
+                (&rule.regulators, &mut out.regulators),
+                (&rule.cras, &mut out.cras),
+            ] {
+                for key in keys {
+                    // Keys are checked when the data loads, so a miss here
+                    // cannot happen; skipping beats inventing a contact.
+                    if let Some(a) = self.file.agencies.get(key) {
+                        if seen.insert(key.as_str()) {
+                            into.push(a);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// The union of what every code in `codes` requires: a Quebec resident's
     /// notice must satisfy both `CA` and `CA-QC`.
     pub fn required_for<S: AsRef<str>>(&self, codes: &[S]) -> BTreeSet<ContentElement> {
@@ -159,6 +267,80 @@ impl NoticeContent {
         }
         out
     }
+}
+
+/// Every agency is sourced and dated, every key a rule uses exists, and a
+/// jurisdiction that requires a contact element names someone for it: the
+/// notice would otherwise print the heading with nothing under it.
+fn validate_agencies(file: &ContentFile) -> Result<(), RuleError> {
+    let bad = |code: &str, problem: String| RuleError::Invalid {
+        code: format!("notice_content {code}"),
+        problem,
+    };
+    for (key, a) in &file.agencies {
+        if a.name.trim().is_empty() {
+            return Err(bad(key, "agency without a name".into()));
+        }
+        if a.source_urls.is_empty() {
+            return Err(bad(key, "agency without a source URL".into()));
+        }
+        if let Some(u) = a
+            .source_urls
+            .iter()
+            .find(|u| !(u.starts_with("https://") || u.starts_with("http://")))
+        {
+            return Err(bad(key, format!("source {u:?} is not an http(s) URL")));
+        }
+        Date::parse(&a.checked, format_description!("[year]-[month]-[day]")).map_err(|e| {
+            bad(
+                key,
+                format!("checked {:?} is not a YYYY-MM-DD date: {e}", a.checked),
+            )
+        })?;
+    }
+    if file.default.agencies.is_some() {
+        return Err(bad(
+            "default",
+            "the default names no agency: agencies are per jurisdiction".into(),
+        ));
+    }
+    for (code, rule) in &file.jurisdictions {
+        let named = rule.agencies.as_ref();
+        if let Some(a) = named {
+            if let Some(k) = a
+                .regulators
+                .iter()
+                .chain(&a.cras)
+                .find(|k| !file.agencies.contains_key(*k))
+            {
+                return Err(bad(code, format!("unknown agency {k:?}")));
+            }
+            if a.only_if_any_element.contains(&RuleTerm::AnyPersonalData) {
+                return Err(bad(
+                    code,
+                    "only_if_any_element cannot be any_personal_data".into(),
+                ));
+            }
+            if a.citation.trim().is_empty() {
+                return Err(bad(code, "agencies without a citation".into()));
+            }
+        }
+        for (element, list) in [
+            (
+                ContentElement::RegulatorContacts,
+                named.map(|a| &a.regulators),
+            ),
+            (ContentElement::CraContacts, named.map(|a| &a.cras)),
+        ] {
+            if rule.required.contains(&element) && list.is_none_or(Vec::is_empty) {
+                return Err(bad(
+                    code,
+                    format!("requires {element} but names no agency for it"),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -190,6 +372,105 @@ mod tests {
         for code in c.file.jurisdictions.keys() {
             assert!(rules.get(code).is_some(), "{code} has content but no rule");
         }
+    }
+
+    fn names(list: &[&Agency]) -> Vec<String> {
+        list.iter().map(|a| a.name.clone()).collect()
+    }
+
+    #[test]
+    fn agencies_come_from_the_persons_own_jurisdictions_only() {
+        let c = NoticeContent::embedded().expect("embedded content rules");
+        let name_email = [Element::Name, Element::Email];
+
+        let gb = c.agencies_for(&["GB"], &name_email);
+        assert_eq!(
+            names(&gb.regulators),
+            ["Information Commissioner's Office (ICO)"]
+        );
+        assert!(gb.cras.is_empty());
+
+        // The reference names no member-state authority, and the lead
+        // authority is the controller's, not the customer's: nobody.
+        assert_eq!(
+            c.agencies_for(&["EU"], &name_email),
+            NoticeAgencies::default()
+        );
+
+        // No law there names an agency; the default never does.
+        for code in ["AU", "JP", "CH", "US-TX", "UNKNOWN"] {
+            let a = c.agencies_for(&[code], &[Element::Name, Element::UsSsn]);
+            assert_eq!(a, NoticeAgencies::default(), "{code}");
+        }
+        assert_eq!(
+            c.agencies_for(&["CA", "CA-QC"], &name_email),
+            NoticeAgencies::default()
+        );
+
+        let ny = c.agencies_for(&["US-NY"], &name_email);
+        assert!(names(&ny.regulators).contains(&"Federal Trade Commission".to_string()));
+        assert!(ny.cras.is_empty(), "New York asks for no credit bureau");
+
+        let nc = c.agencies_for(&["US-NC"], &name_email);
+        assert_eq!(names(&nc.cras), ["Equifax", "Experian", "TransUnion"]);
+        assert_eq!(nc.regulators.len(), 2);
+    }
+
+    #[test]
+    fn conditional_agencies_follow_what_leaked() {
+        let c = NoticeContent::embedded().expect("embedded content rules");
+        // California: credit bureaus only for an SSN, licence or ID number.
+        let ca = c.agencies_for(&["US-CA"], &[Element::Name, Element::UsSsn]);
+        assert_eq!(ca.cras.len(), 3);
+        assert!(ca.regulators.is_empty());
+        let ca = c.agencies_for(&["US-CA"], &[Element::Name, Element::Email]);
+        assert_eq!(ca, NoticeAgencies::default());
+        // Illinois: nothing for credentials alone (530/10(a)(2)).
+        let il = c.agencies_for(&["US-IL"], &[Element::Email, Element::Password]);
+        assert_eq!(il, NoticeAgencies::default());
+        let il = c.agencies_for(&["US-IL"], &[Element::Name, Element::PaymentCard]);
+        assert_eq!(names(&il.regulators), ["Federal Trade Commission"]);
+    }
+
+    #[test]
+    fn every_agency_has_sources_and_every_required_contact_names_one() {
+        let c = NoticeContent::embedded().expect("embedded content rules");
+        for (key, a) in &c.file.agencies {
+            assert!(!a.source_urls.is_empty(), "{key}");
+            assert!(
+                a.phone.is_some() || a.web.is_some() || a.address.is_some(),
+                "{key} has no way to reach it"
+            );
+        }
+        let all: Vec<Element> = Element::ALL.to_vec();
+        for code in c.file.jurisdictions.keys() {
+            let rule = c.rule(code);
+            let a = c.agencies_for(&[code], &all);
+            if rule.required.contains(&ContentElement::RegulatorContacts) {
+                assert!(!a.regulators.is_empty(), "{code}");
+            }
+            if rule.required.contains(&ContentElement::CraContacts) {
+                assert!(!a.cras.is_empty(), "{code}");
+            }
+        }
+    }
+
+    #[test]
+    fn bad_agency_data_is_rejected() {
+        let mut doc: serde_json::Value = serde_json::from_str(EMBEDDED).expect("json");
+        let mut unknown = doc.clone();
+        unknown["jurisdictions"]["GB"]["agencies"]["regulators"] = serde_json::json!(["gb-icoo"]);
+        let err = NoticeContent::from_json(&unknown.to_string()).expect_err("unknown key");
+        assert!(err.to_string().contains("unknown agency"), "{err}");
+
+        let mut default = doc.clone();
+        default["default"]["agencies"] = doc["jurisdictions"]["US-NC"]["agencies"].clone();
+        let err = NoticeContent::from_json(&default.to_string()).expect_err("default");
+        assert!(err.to_string().contains("per jurisdiction"), "{err}");
+
+        doc["jurisdictions"]["US-NY"]["agencies"]["regulators"] = serde_json::json!([]);
+        let err = NoticeContent::from_json(&doc.to_string()).expect_err("required, none");
+        assert!(err.to_string().contains("names no agency"), "{err}");
     }
 
     #[test]

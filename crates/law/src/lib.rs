@@ -29,7 +29,7 @@ mod eval;
 mod jurisdiction;
 mod rules;
 
-pub use content::{ContentElement, ContentRule, NoticeContent};
+pub use content::{Agency, AgencyRule, ContentElement, ContentRule, NoticeAgencies, NoticeContent};
 pub use element::{Element, ParseElementError};
 pub use eval::{
     evaluate, sort_by_deadline, ExposureGroup, ExposureInput, JurisdictionExposure,
