@@ -23,12 +23,6 @@ use crate::home::{self, NotifyConfig};
 use crate::incident::{connect, open_registry, print_json, StoreArgs};
 use crate::registry::Location;
 
-/// Consumer reporting agencies' contacts for US notices (public numbers).
-const US_CRA_CONTACTS: &str = "Equifax, P.O. Box 105069, Atlanta, GA 30348, 1-888-298-0045, equifax.com/personal/credit-report-services\n\
-Experian, P.O. Box 9554, Allen, TX 75013, 1-888-397-3742, experian.com/help\n\
-TransUnion, P.O. Box 2000, Chester, PA 19016, 1-888-909-8872, transunion.com/credit-help";
-const US_REGULATOR_CONTACTS: &str = "Federal Trade Commission, 600 Pennsylvania Avenue NW, Washington, DC 20580, 1-877-438-4338, IdentityTheft.gov";
-
 #[derive(Subcommand, Debug)]
 pub enum NotifyCommand {
     /// Check the templates an incident's notices will use: syntax, known
@@ -180,14 +174,11 @@ fn texts(cfg: &NotifyConfig) -> NoticeTexts {
         measures: s(&cfg.measures),
         advice: s(&cfg.advice),
         consequences: s(&cfg.consequences),
-        regulator_contacts: cfg
-            .regulator_contacts
-            .clone()
-            .unwrap_or_else(|| US_REGULATOR_CONTACTS.to_string()),
-        cra_contacts: cfg
-            .cra_contacts
-            .clone()
-            .unwrap_or_else(|| US_CRA_CONTACTS.to_string()),
+        // Each notice takes its regulator and credit-bureau contacts from its
+        // own jurisdictions' rule data (bw-law), so `regulator-contacts` and
+        // `cra-contacts` under [notify] are not passed on.
+        regulator_contacts: String::new(),
+        cra_contacts: String::new(),
     }
 }
 

@@ -364,8 +364,7 @@ mod tests {
             measures: "fixed".into(),
             advice: "be careful".into(),
             consequences: "phishing".into(),
-            regulator_contacts: "FTC".into(),
-            cra_contacts: "CRAs".into(),
+            ..NoticeTexts::default()
         }
     }
 

@@ -2,7 +2,7 @@
 //! interface: renaming one breaks every customised template, so they only
 //! ever get added to.
 
-use bw_law::ContentElement;
+use bw_law::{Agency, ContentElement};
 use serde::{Deserialize, Serialize};
 
 /// Organisation-wide texts of a notification campaign, from `[notify]` in
@@ -20,10 +20,13 @@ pub struct NoticeTexts {
     pub advice: String,
     /// The likely consequences for the customer.
     pub consequences: String,
-    /// Regulator contacts, where a law asks for them.
+    /// Not printed. Regulator and credit-bureau contacts are per
+    /// jurisdiction and come from bw-law's rule data
+    /// ([`bw_law::NoticeContent::agencies_for`]): one campaign-wide text
+    /// put the FTC in UK and EU notices. Kept so existing callers build.
     #[serde(default)]
     pub regulator_contacts: String,
-    /// Consumer reporting agency contacts, where a law asks for them.
+    /// Not printed, as `regulator_contacts`.
     #[serde(default)]
     pub cra_contacts: String,
 }
@@ -36,8 +39,6 @@ impl NoticeTexts {
             ContentElement::WhatYouCanDo => &self.advice,
             ContentElement::Contact => &self.contact,
             ContentElement::LikelyConsequences => &self.consequences,
-            ContentElement::RegulatorContacts => &self.regulator_contacts,
-            ContentElement::CraContacts => &self.cra_contacts,
             _ => return None,
         })
     }
@@ -89,6 +90,30 @@ pub struct NoticeVars {
     pub cra_contacts: String,
     pub jurisdiction: String,
     pub language: String,
+}
+
+/// Agencies as a notice lists them: one a line, with what the data knows of
+/// each (name, address, phone, web site). Empty when there are none, which
+/// templates test to leave the section out.
+pub(crate) fn agency_lines(agencies: &[&Agency]) -> String {
+    agencies
+        .iter()
+        .map(|a| {
+            [
+                Some(&a.name),
+                a.address.as_ref(),
+                a.phone.as_ref(),
+                a.web.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The marker a content element renders as in lint's probe: a template
