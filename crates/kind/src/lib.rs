@@ -1,0 +1,211 @@
+//! `bw-kind`: the kinds of personal data breachwatch names, and sets of
+//! them.
+//!
+//! A leaf crate so that the detectors (`bw-detect`) and the labelled
+//! corpus (`bw-corpus`) share one list without the corpus depending on
+//! detector code or data: a label and a finding of the same kind carry
+//! the same name in every output.
+//!
+//! It must never hold anything but names: no patterns, word lists or
+//! validation, which belong to the detectors.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A kind of personal data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Email,
+    PhoneNumber,
+    PaymentCard,
+    UsSsn,
+    Iban,
+    IpAddress,
+    PersonName,
+    StreetAddress,
+    DateOfBirth,
+}
+
+impl Kind {
+    /// Every kind, in a stable order (the order used in summaries).
+    pub const ALL: KindSet = KindSet(0b1_1111_1111);
+
+    const LIST: [Kind; 9] = [
+        Kind::Email,
+        Kind::PhoneNumber,
+        Kind::PaymentCard,
+        Kind::UsSsn,
+        Kind::Iban,
+        Kind::IpAddress,
+        Kind::PersonName,
+        Kind::StreetAddress,
+        Kind::DateOfBirth,
+    ];
+
+    /// How many kinds there are: the length of per-kind tables.
+    pub const COUNT: usize = Kind::LIST.len();
+
+    /// The kind's place in per-kind tables (its place in [`Kind::ALL`]).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The stable, snake_case name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Email => "email",
+            Kind::PhoneNumber => "phone_number",
+            Kind::PaymentCard => "payment_card",
+            Kind::UsSsn => "us_ssn",
+            Kind::Iban => "iban",
+            Kind::IpAddress => "ip_address",
+            Kind::PersonName => "person_name",
+            Kind::StreetAddress => "street_address",
+            Kind::DateOfBirth => "date_of_birth",
+        }
+    }
+
+    /// A one-line human description (used for SARIF rule metadata).
+    pub fn description(self) -> &'static str {
+        match self {
+            Kind::Email => "A person's email address",
+            Kind::PhoneNumber => "A phone number valid in a national numbering plan",
+            Kind::PaymentCard => "A payment card number (Luhn-valid, known issuer range)",
+            Kind::UsSsn => "A US Social Security number",
+            Kind::Iban => "An International Bank Account Number (mod-97 valid)",
+            Kind::IpAddress => "A public IPv4 or IPv6 address",
+            Kind::PersonName => "A person's name",
+            Kind::StreetAddress => "A postal street address",
+            Kind::DateOfBirth => "A date of birth",
+        }
+    }
+
+    fn bit(self) -> u32 {
+        1 << (self as u32)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error for an unknown kind name.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown kind {0:?} (known kinds: {known})", known = KindSet::known_names())]
+pub struct ParseKindError(String);
+
+impl FromStr for Kind {
+    type Err = ParseKindError;
+    fn from_str(s: &str) -> Result<Kind, ParseKindError> {
+        Kind::LIST
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| ParseKindError(s.to_string()))
+    }
+}
+
+/// A set of kinds, as a bit set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct KindSet(u32);
+
+impl KindSet {
+    pub const EMPTY: KindSet = KindSet(0);
+
+    pub fn contains(self, kind: Kind) -> bool {
+        self.0 & kind.bit() != 0
+    }
+
+    pub fn insert(&mut self, kind: Kind) {
+        self.0 |= kind.bit();
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Kind> {
+        Kind::LIST.into_iter().filter(move |k| self.contains(*k))
+    }
+
+    /// How many kinds the set holds.
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// Parses a comma-separated list such as `email,iban`.
+    pub fn parse_list(s: &str) -> Result<KindSet, ParseKindError> {
+        let mut set = KindSet::EMPTY;
+        for name in s.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            set.insert(name.parse()?);
+        }
+        Ok(set)
+    }
+
+    fn known_names() -> String {
+        Kind::LIST.map(Kind::as_str).join(", ")
+    }
+}
+
+impl IntoIterator for KindSet {
+    type Item = Kind;
+    type IntoIter = Kinds;
+
+    fn into_iter(self) -> Kinds {
+        Kinds { set: self, next: 0 }
+    }
+}
+
+/// The kinds of a [`KindSet`], in [`Kind::ALL`] order.
+#[derive(Clone, Debug)]
+pub struct Kinds {
+    set: KindSet,
+    next: usize,
+}
+
+impl Iterator for Kinds {
+    type Item = Kind;
+
+    fn next(&mut self) -> Option<Kind> {
+        while let Some(&k) = Kind::LIST.get(self.next) {
+            self.next += 1;
+            if self.set.contains(k) {
+                return Some(k);
+            }
+        }
+        None
+    }
+}
+
+impl FromIterator<Kind> for KindSet {
+    fn from_iter<I: IntoIterator<Item = Kind>>(iter: I) -> KindSet {
+        let mut set = KindSet::EMPTY;
+        for k in iter {
+            set.insert(k);
+        }
+        set
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for k in Kind::ALL.iter() {
+            assert_eq!(k.as_str().parse::<Kind>().ok(), Some(k));
+        }
+        assert_eq!(Kind::ALL.iter().count(), Kind::LIST.len());
+    }
+
+    #[test]
+    fn parse_list_rejects_unknown_names() {
+        let set = KindSet::parse_list("email, iban").expect("valid list");
+        assert!(set.contains(Kind::Email) && set.contains(Kind::Iban));
+        assert!(!set.contains(Kind::UsSsn));
+        let err = KindSet::parse_list("email,passport").unwrap_err();
+        assert!(err.to_string().contains("passport"));
+    }
+}
