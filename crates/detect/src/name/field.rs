@@ -5,8 +5,9 @@
 //! apart because they read separators and quotes, not name words.
 
 use super::lexicon::MAX_TOKEN;
+use super::run::{joined_word, word_at, Shape, Word};
 use super::words::{abbreviation_in, is_calendar_word, is_capital_particle};
-use super::{joined_word, word_at, NameDetector, Shape, Word};
+use super::NameDetector;
 use crate::hints::Field;
 use crate::Hints;
 

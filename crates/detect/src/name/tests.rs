@@ -1,3 +1,5 @@
+use super::run::ascii_letters_at;
+use super::utf8::is_letter;
 use super::*;
 use crate::stream::StreamScanner;
 use crate::{Engine, Hint, KindSet};

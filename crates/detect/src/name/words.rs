@@ -5,7 +5,7 @@
 //! logic; the frequency-ranked name lists live in `lexicon`.
 
 use super::lexicon::{lower, MAX_TOKEN};
-use super::Word;
+use super::run::Word;
 
 /// `fn $name(s: &str) -> bool`: whether `s` is one of the words, as a
 /// `match` on literals (a length switch, then a comparison or two). Asked of
