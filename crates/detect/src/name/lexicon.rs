@@ -96,7 +96,7 @@ impl Lexicon {
             // accents away when the exact form is unknown, and people drop
             // some accents but not others (`Iñigo` for `Íñigo`).
             let mut buf = [0u8; MAX_TOKEN];
-            if let Some(folded) = super::fold_ascii(name, &mut buf).filter(|f| *f != name) {
+            if let Some(folded) = super::lookup::fold_ascii(name, &mut buf).filter(|f| *f != name) {
                 let slot = given.entry(fingerprint(folded.as_bytes())).or_insert(class);
                 *slot = (*slot).max(class);
             }

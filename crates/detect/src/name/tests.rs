@@ -1,6 +1,7 @@
 use super::run::ascii_letters_at;
 use super::utf8::is_letter;
 use super::*;
+use crate::hints::Field;
 use crate::stream::StreamScanner;
 use crate::{Engine, Hint, KindSet};
 
