@@ -500,11 +500,8 @@ fn name_and_ssn_requires_notice_in_us_states_unless_encrypted() {
 
 #[test]
 fn the_cli_flow_runs_on_postgresql_when_configured() {
-    let Some(url) = std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres"))
-    else {
-        eprintln!("DATABASE_URL not set to a PostgreSQL URL: skipping");
+    let Some(url) = bw_testkit::postgres_url() else {
+        eprintln!("no PostgreSQL URL set: skipping");
         return;
     };
     let s = Scratch::new();

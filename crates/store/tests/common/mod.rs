@@ -20,16 +20,7 @@ pub struct TestDb {
     pg_db: Option<String>,
 }
 
-pub fn postgres_url() -> Option<String> {
-    let url = std::env::var("BW_TEST_POSTGRES_URL")
-        .or_else(|_| std::env::var("DATABASE_URL"))
-        .ok()
-        .filter(|u| u.starts_with("postgres"));
-    if url.is_none() && std::env::var("BW_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-        panic!("BW_REQUIRE_POSTGRES=1 but neither BW_TEST_POSTGRES_URL nor DATABASE_URL is set");
-    }
-    url
-}
+pub use bw_testkit::postgres_url;
 
 /// Replaces the database name in a PostgreSQL URL, keeping any query.
 pub fn with_database(url: &str, db: &str, extra_query: Option<&str>) -> String {
