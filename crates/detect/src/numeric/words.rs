@@ -1,0 +1,107 @@
+//! Context words that admit or veto a numeric candidate, kept apart from
+//! the scanner so the lists can be read (and reviewed) on their own.
+
+pub(super) const CARD_WORDS: &[&str] = &[
+    "card",
+    "visa",
+    "mastercard",
+    "amex",
+    "american express",
+    "discover",
+    "diners",
+    "jcb",
+    "unionpay",
+    "maestro",
+    "credit",
+    "debit",
+    "payment",
+    "cc#",
+    "cc:",
+    "cc=",
+    "cc no",
+    "ccnum",
+    "cc_num",
+    "cc-num",
+    "pan:",
+    "pan#",
+    "pan=",
+];
+/// Words that make a Luhn-valid number more likely an identifier from a
+/// shop's own systems. Whole words, so that `border` (an HTML table cell
+/// around a card) does not count as `order`; short ones also carry
+/// punctuation so that `ref` does not match inside `refund`.
+pub(super) const NOT_CARD_WORDS: &[&str] = &[
+    "order",
+    "tracking",
+    "invoice",
+    "ref:",
+    "ref#",
+    "ref.",
+    "ref no",
+    "reference",
+    "shipment",
+    "parcel",
+    "consignment",
+    "awb",
+    "txn",
+    "transaction id",
+];
+/// Whole words: `ssn` in `classname` is no context.
+pub(super) const SSN_WORDS: &[&str] = &[
+    "ssn",
+    "social security",
+    "soc sec",
+    "soc. sec",
+    "ss#",
+    "ss #",
+    "ss no",
+    "taxpayer",
+];
+/// Whole words (see [`ContextWords::whole_words`]), so compounds that end
+/// in a phone word are listed as they are written.
+pub(super) const PHONE_WORDS: &[&str] = &[
+    "phone",
+    "telephone",
+    "cellphone",
+    "smartphone",
+    "tel",
+    "mobile",
+    "mobiltelefon",
+    "cell",
+    "fax",
+    "call",
+    "whatsapp",
+    "contact",
+    "mob:",
+    "mob.",
+    "handy",
+    "telefon",
+    "téléphone",
+    "móvil",
+    "cellulare",
+    "celular",
+    "电话",
+    "電話",
+];
+/// Words before a dotted quad that make it a version, not an address.
+pub(super) const VERSION_WORDS: &[&str] = &[
+    "version", "ver ", "ver.", "ver:", "v.", "build", "release", "firmware", "fw ", "rev ", "rev.",
+    // Cache-busting query parameters: `logo@2x.png?v=109.10.165.15`.
+    "?v=", "&v=",
+];
+/// Whole words on a dotted quad's line that make it a section number
+/// (`RFC 5280 Section 4.1.2.9`) or an object identifier
+/// (`ObjectIdentifier::new("2.5.4.10")`, `oid 1.3.6.1`), not an address.
+pub(super) const NUMBERING_WORDS: &[&str] = &[
+    "section",
+    "sect",
+    "§",
+    "clause",
+    "chapter",
+    "appendix",
+    "paragraph",
+    "oid",
+    "objectidentifier",
+    "object identifier",
+    "object_identifier",
+];

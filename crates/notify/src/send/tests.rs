@@ -1,0 +1,181 @@
+//! Notices rendered as `send` renders them: contacts per jurisdiction.
+
+use std::collections::BTreeMap;
+
+use super::*;
+
+/// The campaign texts `breachwatch notify` passed before contacts came
+/// from the law data: US contacts for everyone. They must never reach a
+/// notice whose law does not ask for them.
+fn us_campaign_texts() -> NoticeTexts {
+    NoticeTexts {
+        company_name: "Example Shop".into(),
+        contact: "privacy@shop.example".into(),
+        measures: "We fixed the page.".into(),
+        advice: "Be wary of phishing.".into(),
+        consequences: "Unwanted email.".into(),
+        regulator_contacts: "Federal Trade Commission, 600 Pennsylvania Avenue NW, \
+                             Washington, DC 20580, 1-877-438-4338"
+            .into(),
+        cra_contacts: "Equifax, P.O. Box 105069, Atlanta, GA 30348\nExperian\nTransUnion".into(),
+    }
+}
+
+fn run_context(texts: NoticeTexts) -> RunContext {
+    RunContext {
+        content: NoticeContent::embedded().expect("content rules"),
+        incident: Incident {
+            id: IncidentId::new("INC-2026-0001"),
+            title: "Q&A pages".into(),
+            description: "A page showed other customers' details.".into(),
+            discovered_at: "2026-11-20T09:00:00Z".into(),
+            detected_by: "test".into(),
+            status: bw_store::Status::Notifying,
+            severity: bw_store::Severity::High,
+            opened_at: "2026-11-20T09:00:00Z".into(),
+            updated_at: "2026-11-20T09:00:00Z".into(),
+            evidence_count: 1,
+            affected_count: 1,
+            affected_by_country: BTreeMap::new(),
+            obligations_version: None,
+            audit_entries: 1,
+        },
+        texts,
+        from: "Example Shop <privacy@shop.example>"
+            .parse()
+            .expect("sender mailbox"),
+        opts: SendOptions::default(),
+    }
+}
+
+/// Renders the notice one customer of `country`/`region` gets (text and
+/// HTML parts joined), the way `send` does.
+fn notice_for(country: &str, region: Option<&str>, fields: &[&str]) -> String {
+    let ctx = run_context(us_campaign_texts());
+    let jurisdictions = bw_law::jurisdictions_for(country, region);
+    let language = crate::lang::language_for(country).to_string();
+    let notice = ClaimedNotice {
+        customer_id: "C1".into(),
+        jurisdiction: jurisdictions.last().cloned().unwrap_or_default(),
+        jurisdictions,
+        language,
+        fields: fields.iter().map(|f| f.to_string()).collect(),
+        message_id: "<x@shop.example>".into(),
+        attempts: 1,
+    };
+    let contact = Contact {
+        customer_id: "C1".into(),
+        email: "jane@mail.example".into(),
+        first_name: "Jane".into(),
+        last_name: "Doe".into(),
+    };
+    let templates = Templates::load(None).expect("built-in templates");
+    let key = templates
+        .select(&notice.jurisdictions, &notice.language)
+        .expect("a template");
+    let r = templates
+        .render(&key, &vars_for(&ctx, &notice, &contact))
+        .expect("render");
+    format!("{}\n{}", r.text, r.html.unwrap_or_default())
+}
+
+const NAME_EMAIL: &[&str] = &["person_name", "email"];
+
+fn assert_absent(notice: &str, what: &[&str]) {
+    for w in what {
+        assert!(!notice.contains(w), "{w:?} must not appear in:\n{notice}");
+    }
+}
+
+fn assert_present(notice: &str, what: &[&str]) {
+    for w in what {
+        assert!(notice.contains(w), "{w:?} missing from:\n{notice}");
+    }
+}
+
+#[test]
+fn a_uk_notice_names_the_ico_and_no_us_agency() {
+    let n = notice_for("GB", None, NAME_EMAIL);
+    assert_present(&n, &["Information Commissioner's Office", "ico.org.uk"]);
+    assert_absent(
+        &n,
+        &[
+            "Federal Trade Commission",
+            "Equifax",
+            "Experian",
+            "consumer reporting",
+        ],
+    );
+}
+
+#[test]
+fn an_eu_notice_names_no_us_agency_and_prints_no_empty_contact_section() {
+    // Ireland is written to in English, so the default template, which
+    // has the contact sections, is used; Germany has its own template.
+    for country in ["IE", "DE", "FR", "NL"] {
+        let n = notice_for(country, None, NAME_EMAIL);
+        assert_absent(
+            &n,
+            &[
+                "Federal Trade Commission",
+                "Equifax",
+                "TransUnion",
+                "Information Commissioner",
+            ],
+        );
+        // The reference names no member-state authority: no contact
+        // section at all rather than an empty or a wrong one.
+        assert_absent(&n, &["You can also contact", "consumer reporting agencies"]);
+    }
+}
+
+#[test]
+fn a_notice_where_the_law_names_no_agency_has_no_contact_section() {
+    for (country, region) in [
+        ("AU", None),
+        ("JP", None),
+        ("CA", Some("ON")),
+        ("US", Some("TX")),
+    ] {
+        let n = notice_for(country, region, &["person_name", "us_ssn"]);
+        assert_absent(
+            &n,
+            &[
+                "Federal Trade Commission",
+                "Equifax",
+                "You can also contact",
+                "consumer reporting agencies",
+            ],
+        );
+    }
+}
+
+#[test]
+fn us_states_get_the_agencies_their_notice_content_names() {
+    // North Carolina: the CRAs, the FTC and the state Attorney General.
+    let nc = notice_for("US", Some("NC"), NAME_EMAIL);
+    assert_present(
+        &nc,
+        &[
+            "Equifax",
+            "Experian",
+            "TransUnion",
+            "Federal Trade Commission",
+            "ncdoj.gov",
+        ],
+    );
+    // New York: state and federal agencies, no credit bureaus.
+    let ny = notice_for("US", Some("NY"), NAME_EMAIL);
+    assert_present(
+        &ny,
+        &["Federal Trade Commission", "ag.ny.gov", "dos.ny.gov"],
+    );
+    assert_absent(&ny, &["Equifax", "TransUnion", "ncdoj.gov"]);
+    // California: credit bureaus only when an SSN, licence or ID number
+    // leaked, and never the FTC.
+    let ca_ssn = notice_for("US", Some("CA"), &["person_name", "us_ssn"]);
+    assert_present(&ca_ssn, &["Equifax", "Experian", "TransUnion"]);
+    assert_absent(&ca_ssn, &["Federal Trade Commission"]);
+    let ca_email = notice_for("US", Some("CA"), NAME_EMAIL);
+    assert_absent(&ca_email, &["Equifax", "Federal Trade Commission"]);
+}
