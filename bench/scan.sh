@@ -8,6 +8,7 @@
 #   bench/scan.sh --size-mb 2048 --runs 5 --seed 7
 #   bench/scan.sh --size-mb 256 --by-kind   # plus each kind's own cost
 #   bench/scan.sh --data DIR          # an existing tree instead (e.g. your own data)
+#   BASELINE_BIN=old/breachwatch bench/scan.sh   # old and new build side by side
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
         --seed) SEED="$2"; shift ;;
         --by-kind) BY_KIND=1 ;;
         --data) DATA_DIR="$2"; MODE=given; shift ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "bench/scan.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -40,11 +41,16 @@ EMAIL_RE='[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}'
 need_root_apt() {
     if [ "$(id -u)" -eq 0 ]; then apt-get "$@"; else sudo apt-get "$@"; fi
 }
-if ! command -v rg >/dev/null 2>&1; then
-    echo "installing ripgrep" >&2
-    if ! { need_root_apt update -qq && need_root_apt install -y -qq ripgrep; } >&2; then
-        cargo install --locked ripgrep >&2
-    fi
+# The reference is pinned: ripgrep 13 (Debian's) runs the same regex ~1.8x
+# slower than 15.2.0 on the same bytes, so ratios across sessions mean
+# something only against one version. Installed into its own root, never
+# over a system rg.
+RG_VERSION=15.2.0
+RG_ROOT="${RG_ROOT:-$HOME/.cache/breachwatch-bench/ripgrep-$RG_VERSION}"
+rg="$RG_ROOT/bin/rg"
+if ! "$rg" --version 2>/dev/null | grep -q "^ripgrep $RG_VERSION"; then
+    echo "installing ripgrep $RG_VERSION (the pinned reference) into $RG_ROOT" >&2
+    CARGO_TARGET_DIR="$(mktemp -d)" cargo install --locked ripgrep --version "$RG_VERSION" --root "$RG_ROOT" >&2
 fi
 if [ ! -x /usr/bin/time ]; then
     echo "installing GNU time" >&2
@@ -109,13 +115,19 @@ RICH=person_name,street_address,date_of_birth
 best_of bws "$bw" scan "$data" --format jsonl --threads 1 --quiet --kinds "$STRUCTURED"
 best_of bw1 "$bw" scan "$data" --format jsonl --threads 1 --quiet
 best_of bwN "$bw" scan "$data" --format jsonl --threads "$threads" --quiet
-best_of rg1 rg -c --threads 1 --no-ignore --hidden -e "$EMAIL_RE" "$data"
+best_of rg1 "$rg" -c --threads 1 --no-ignore --hidden -e "$EMAIL_RE" "$data"
+# BASELINE_BIN=path: an older build timed in the same run, interleaved
+# with nothing else, so a change's cost is a ratio on one machine state.
+if [ -n "${BASELINE_BIN:-}" ]; then
+    best_of bases "$BASELINE_BIN" scan "$data" --format jsonl --threads 1 --quiet --kinds "$STRUCTURED"
+    best_of base1 "$BASELINE_BIN" scan "$data" --format jsonl --threads 1 --quiet
+fi
 findings=$("$bw" scan "$data" --format jsonl --quiet 2>/dev/null | wc -l || true)
 
 # The corpus's shape, which decides what a scan must do per byte: every
 # digit run is a numeric candidate to classify, every finding a JSON line.
 digits=$(find "$data" -type f ! -name .complete -exec cat {} + | tr -cd '0-9' | wc -c)
-digit_runs=$(rg -o --no-filename --no-line-number --no-ignore --hidden -a '[0-9]+' "$data" | wc -l)
+digit_runs=$("$rg" -o --no-filename --no-line-number --no-ignore --hidden -a '[0-9]+' "$data" | wc -l)
 
 get() { awk -v n="$1" -v f="$2" '$1==n {print $f}' "$tmp/results"; }
 mbps() { awk -v b="$bytes" -v t="$1" 'BEGIN{ if (t>0) printf "%.1f", b/1e6/t; else print "inf" }'; }
@@ -126,7 +138,7 @@ t_bws=$(get bws 2); t_bw1=$(get bw1 2); t_bwN=$(get bwN 2); t_rg1=$(get rg1 2)
 m_bws=$(mbps "$t_bws"); m_bw1=$(mbps "$t_bw1"); m_bwN=$(mbps "$t_bwN"); m_rg1=$(mbps "$t_rg1")
 
 cpu=$(awk -F: '/model name/ {gsub(/^ +/, "", $2); print $2; exit}' /proc/cpuinfo)
-rgv=$(rg --version | sed -n 1p)
+rgv=$("$rg" --version | sed -n 1p)
 bwv=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "${BREACHWATCH_BIN:-}" ]; then
     bwv="$bwv (prebuilt binary $BREACHWATCH_BIN; may differ from this commit)"
@@ -153,6 +165,18 @@ Corpus shape: one finding per $(awk -v b="$bytes" -v f="$findings" 'BEGIN{ if (f
 | bw-1t all kinds / rg-1t (throughput) | $(ratio "$m_bw1" "$m_rg1") |
 | bw-${threads}t / bw-1t (throughput) | $(ratio "$m_bwN" "$m_bw1") |
 MD
+if [ -n "${BASELINE_BIN:-}" ]; then
+    t_bases=$(get bases 2); t_base1=$(get base1 2)
+    cat <<MD
+
+Against the baseline \`$BASELINE_BIN\` in the same run (throughput, this build / baseline; 1.00 = same speed):
+
+| run | baseline (s) | this build (s) | ratio |
+|---|---:|---:|---:|
+| structured kinds, 1 thread | $t_bases | $t_bws | $(ratio "$(mbps "$t_bws")" "$(mbps "$t_bases")") |
+| all kinds, 1 thread | $t_base1 | $t_bw1 | $(ratio "$(mbps "$t_bw1")" "$(mbps "$t_base1")") |
+MD
+fi
 
 # --by-kind: where the single-thread time goes. Each kind alone (its
 # detector plus the reading, walking and output every scan pays), and its
