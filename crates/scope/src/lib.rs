@@ -1,13 +1,15 @@
 //! `bw-scope`: which customers a leak exposes, and which of their fields.
 //!
-//! [`scope`] scans a leak with the scan engine (emails, phone numbers,
-//! person names; archives expanded), groups findings into *records*,
+//! [`scope`] scans a leak through the scan pipeline (every kind; archives
+//! expanded; each input hashed in the same read), takes its *records*,
 //! matches each record's identifiers against a [`bw_registry::Registry`]
 //! through the registry's own normalisers, and returns a [`ScopeReport`]:
 //! affected customers with matched identifiers, every exposed kind,
 //! confidence and evidence spans;
 //! ambiguous identifiers; counts of distinct non-customer identifiers;
-//! evidence files with their SHA-256; per-item errors.
+//! evidence files (every input read, findings or not) with their SHA-256 and
+//! finding counts per kind; per-item errors and warnings (binary members
+//! are a warning, never a silent skip).
 //!
 //! What it must never do: put a leaked value in a report unless
 //! [`ScopeOptions::reveal`] is set; hold memory per finding (what is kept
@@ -16,27 +18,12 @@
 //! read the environment or print (the CLI does both).
 //!
 //! # Records
-//! A record is what one person's row looks like in the leak:
-//! - in a CSV member (sniffed as the scanner does): one line;
-//! - elsewhere (HTML, JSON, logs, text): a run of findings in one member,
-//!   each starting within [`ScopeOptions::record_gap`] bytes (default 200)
-//!   of the previous one's end, cut when a second email or a second phone
-//!   appears, or a name appears after another identifier that followed a
-//!   name (the next person's), and at 64 findings.
-//!
-//! Findings of the other kinds (cards, dates of birth, SSNs, IBANs,
-//! addresses, IPs) identify nobody and never start or cut a record: one
-//! joins the record in progress when it is on that record's line (CSV) or
-//! on its last identifier's line within the gap (elsewhere), and otherwise
-//! waits for a record starting on its own line — one log line, one CSV row.
-//! Every customer matched in a record is exposed with all of that record's
-//! kinds ([`Affected::exposed`]), which is what obligations are worked out
-//! from.
-//!
-//! A CSV field with an embedded newline therefore splits its row; a name
-//! merged with a neighbour's record can only confirm a candidate that the
-//! neighbour's email or phone also points to, so a grouping error costs
-//! little.
+//! Scope runs the one scan pipeline (`bw-scan`) with records on and is a
+//! visitor of them: what a record is (a CSV line, or elsewhere a run of
+//! findings cut by gap and by a second identifier) is defined in
+//! [`bw_scan::records`]. Every customer matched in a record is exposed
+//! with all of that record's kinds ([`Affected::exposed`]), which is what
+//! obligations are worked out from.
 //!
 //! # Matching
 //! - Emails and full names go through `Registry::lookup_email` /

@@ -63,14 +63,16 @@ pub struct Unmatched {
     pub person_name: u64,
 }
 
-/// A top-level input that held findings: what the incident store keeps.
+/// A top-level input that was read (with or without findings): what the
+/// incident store keeps as evidence.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EvidenceFile {
     pub path: String,
     /// SHA-256 of the file's bytes as stored (the archive, not its members).
     pub sha256: String,
     pub size: u64,
-    /// Findings of each scoped kind in the file and its members.
+    /// Findings of each kind in the file and its members (at or above the
+    /// threshold), as `incident add-evidence` records them.
     pub findings: BTreeMap<&'static str, u64>,
 }
 
