@@ -318,6 +318,8 @@ fn skip_inline_tag(hay: &[u8], at: usize) -> Option<usize> {
 }
 
 /// Extends a run's start back over lowercase particles (`van der Berg`).
+// Inlined into `run` as when the detector was one module (a call per run).
+#[inline]
 pub(super) fn particles_before(hay: &[u8], start: usize) -> usize {
     let mut s = start;
     for _ in 0..3 {

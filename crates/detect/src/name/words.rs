@@ -100,6 +100,8 @@ pub(super) fn abbreviation_in(word: &[u8], list: fn(&str) -> bool) -> bool {
 }
 
 /// Whether `w` is a particle written with a capital (`De`, `Van`).
+// Inlined into `neighbour_field` as when the detector was one module.
+#[inline]
 pub(super) fn is_capital_particle(hay: &[u8], w: Word) -> bool {
     let mut buf = [0u8; MAX_TOKEN];
     lower(&hay[w.start..w.end], &mut buf).is_some_and(|l| PARTICLES.contains(&l.as_bytes()))
