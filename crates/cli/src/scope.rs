@@ -260,6 +260,12 @@ fn print_summary(s: &Summary, secs: f64) {
             s.names_contradicted
         );
     }
+    if s.shared > 0 {
+        eprintln!(
+            "{} affected through an email or phone that several accounts share: each account is affected and gets its own notice",
+            s.shared
+        );
+    }
     if s.affected > 0 {
         eprintln!("by matched fields: {}", join(&s.by_matched));
         eprintln!("by country: {}", join(&s.by_country));

@@ -39,9 +39,13 @@
 //!   ([`ScopeOptions::phone_regions`] overrides that list). The registry
 //!   holds only valid numbers, so a candidate that matches is a real
 //!   customer's number.
-//! - An identifier with one candidate customer matches it. One with
-//!   several (a shared full name, a shared family phone, a folded email
-//!   variant) matches only those candidates that another kind of
+//! - An identifier with one candidate customer matches it. An email or
+//!   phone that the registry holds exactly for several accounts (legacy
+//!   duplicates differing in case, a family mailbox or landline) leaked
+//!   for every one of them: each is affected, marked
+//!   [`Affected::shared`] and counted in [`Summary::shared`]. Any other
+//!   identifier with several candidates (a shared full name, a folded
+//!   email variant) matches only those candidates that another kind of
 //!   identifier in the same record also points to; otherwise it is
 //!   reported as [`Ambiguous`] with its candidate count.
 //! - A name match is attributed to a customer only when nothing in the

@@ -138,6 +138,7 @@ impl<'r> Context<'r> {
                     confidence: ((1.0 - miss) * 1000.0).round() / 1000.0,
                     occurrences: acc.occurrences,
                     evidence: acc.evidence,
+                    shared: acc.shared,
                 })
             })
             .collect();
@@ -183,6 +184,15 @@ fn registry_countries(reg: &Registry, max: usize) -> Vec<String> {
         .collect()
 }
 
+/// One identifier of a record attributed to one customer.
+struct Hit<'a> {
+    customer: u32,
+    kind: usize,
+    weight: f32,
+    r: &'a Resolved,
+    shared: bool,
+}
+
 /// Per-customer accumulator: O(affected customers), whatever the leak size.
 #[derive(Clone, Debug, Default)]
 struct Acc {
@@ -193,6 +203,9 @@ struct Acc {
     /// Kinds exposed with this customer: matched identifiers and the other
     /// personal data of the records they were matched in.
     exposed: BTreeSet<&'static str>,
+    /// Reached through an email or phone the registry holds for several
+    /// accounts.
+    shared: bool,
 }
 
 /// One thread's results; merged by [`Context::finish`].
@@ -220,6 +233,7 @@ impl Tally {
             }
             mine.occurrences += acc.occurrences;
             mine.exposed.extend(acc.exposed);
+            mine.shared |= acc.shared;
             for e in acc.evidence {
                 if mine.evidence.len() < max_evidence {
                     mine.evidence.push(e);
@@ -637,7 +651,7 @@ impl Matcher<'_, '_> {
     /// unresolved ambiguity, or no customer at all.
     fn settle(&mut self, path: &str, res: &[Resolved], extras: &[&'static str]) {
         let opts = &self.ctx.opts;
-        let mut hits: Vec<(u32, usize, f32, &Resolved)> = Vec::new();
+        let mut hits: Vec<Hit> = Vec::new();
         for (i, r) in res.iter().enumerate() {
             match r.cands.len() {
                 0 => {
@@ -646,29 +660,44 @@ impl Matcher<'_, '_> {
                         self.tally.unmatched_values[r.kind].insert(r.value.clone());
                     }
                 }
-                1 => hits.push((
-                    r.cands[0].customer,
-                    r.kind,
-                    weight(r.kind, r.cands[0].exact),
+                1 => hits.push(Hit {
+                    customer: r.cands[0].customer,
+                    kind: r.kind,
+                    weight: weight(r.kind, r.cands[0].exact),
                     r,
-                )),
+                    shared: false,
+                }),
                 n => {
-                    let confirmed: Vec<&Match> = r
+                    // An email or phone the registry holds, exactly, for
+                    // several accounts (legacy duplicates differing in
+                    // case, a family mailbox) leaked for every one of
+                    // them: each must be told. A name is no such
+                    // identifier (many people share one), nor is a folded
+                    // variant (it may be someone else's address).
+                    let shared = r.kind != N && r.cands.iter().filter(|m| m.exact).count() > 1;
+                    let picked: Vec<&Match> = r
                         .cands
                         .iter()
                         .filter(|m| {
-                            res.iter().enumerate().any(|(j, o)| {
-                                j != i
-                                    && o.kind != r.kind
-                                    && o.cands.iter().any(|x| x.customer == m.customer)
-                            })
+                            (shared && m.exact)
+                                || res.iter().enumerate().any(|(j, o)| {
+                                    j != i
+                                        && o.kind != r.kind
+                                        && o.cands.iter().any(|x| x.customer == m.customer)
+                                })
                         })
                         .collect();
-                    if confirmed.is_empty() {
+                    if picked.is_empty() {
                         self.ambiguous(path, r, n as u32);
                     }
-                    for m in confirmed {
-                        hits.push((m.customer, r.kind, weight(r.kind, m.exact), r));
+                    for m in picked {
+                        hits.push(Hit {
+                            customer: m.customer,
+                            kind: r.kind,
+                            weight: weight(r.kind, m.exact),
+                            r,
+                            shared: shared && m.exact,
+                        });
                     }
                 }
             }
@@ -677,7 +706,7 @@ impl Matcher<'_, '_> {
         // not. When the record's own email or phone points elsewhere (or to
         // nobody), the name belongs to that other person, not our customer.
         let contact: Vec<&Resolved> = res.iter().filter(|r| r.kind != N).collect();
-        hits.retain(|&(customer, kind, _, _)| {
+        hits.retain(|&Hit { customer, kind, .. }| {
             let agrees = kind != N
                 || contact.is_empty()
                 || contact
@@ -689,8 +718,16 @@ impl Matcher<'_, '_> {
             agrees
         });
         let mut seen: Vec<u32> = Vec::new();
-        for (customer, kind, w, r) in hits {
+        for Hit {
+            customer,
+            kind,
+            weight: w,
+            r,
+            shared,
+        } in hits
+        {
             let acc = self.tally.affected.entry(customer).or_default();
+            acc.shared |= shared;
             acc.weights[kind] = acc.weights[kind].max(w);
             acc.exposed.insert(KINDS[kind].as_str());
             acc.exposed.extend(extras.iter().copied());

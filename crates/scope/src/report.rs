@@ -39,6 +39,14 @@ pub struct Affected {
     pub occurrences: u64,
     /// The first few places (capped by `ScopeOptions::max_evidence`).
     pub evidence: Vec<Evidence>,
+    /// Reached through an email or phone that the registry holds for
+    /// several accounts (each of them is affected and gets its own notice).
+    #[serde(skip_serializing_if = "is_false")]
+    pub shared: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// An identifier that fits several customers and nothing in its record
@@ -124,6 +132,8 @@ pub struct Summary {
     pub bytes_scanned: u64,
     /// See [`ScopeReport::names_contradicted`].
     pub names_contradicted: u64,
+    /// Affected customers reached through a shared email or phone.
+    pub shared: u64,
 }
 
 impl ScopeReport {
@@ -139,6 +149,7 @@ impl ScopeReport {
             ..Summary::default()
         };
         for a in &self.affected {
+            s.shared += u64::from(a.shared);
             *s.by_matched.entry(a.matched.join("+")).or_default() += 1;
             *s.by_country.entry(a.country.clone()).or_default() += 1;
             if !a.region.is_empty() {

@@ -316,3 +316,60 @@ fn batched_records_keep_their_own_path_and_order() {
     assert_eq!(r.affected.iter().map(|a| a.occurrences).sum::<u64>(), 700);
     assert_eq!(r.unmatched.person_name, 1);
 }
+
+#[test]
+fn an_email_or_phone_held_by_several_accounts_affects_each_of_them() {
+    // Legacy duplicates that differ only by case, and a family's shared
+    // landline: the identifier leaked for every account that holds it.
+    const SHARED_ROWS: &str = "customer_id,email,first_name,last_name,phone,country,region
+S1,Family.Ruiz@example.com,Lucia,Ruiz,+34 912 345 678,ES,
+S2,family.ruiz@example.com,Mateo,Ruiz,+34 912 345 679,ES,
+S3,ines.ortega@example.com,Ines,Ortega,+44 20 7946 0958,GB,
+S4,tom.ortega@example.com,Tom,Ortega,+44 20 7946 0958,GB,
+S5,solo@example.com,Solo,Person,+44 20 7946 0000,GB,
+";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = Key::from_bytes([7; 32]);
+    init(dir.path(), &key).expect("init");
+    import_csv(
+        dir.path(),
+        &key,
+        SHARED_ROWS.as_bytes(),
+        &ImportOptions::default(),
+    )
+    .expect("import");
+    let reg = Registry::open(dir.path(), &key).expect("open");
+    let opts = ScopeOptions::default();
+    let r = run(
+        &reg,
+        &opts,
+        &[
+            vec![item(Kind::Email, "FAMILY.RUIZ@example.com", 0)],
+            vec![item(Kind::PhoneNumber, "+44 20 7946 0958", 100)],
+            vec![item(Kind::Email, "solo@example.com", 200)],
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        vec![
+            ("S1", "email".to_string()),
+            ("S2", "email".to_string()),
+            ("S3", "phone_number".to_string()),
+            ("S4", "phone_number".to_string()),
+            ("S5", "email".to_string()),
+        ]
+    );
+    assert!(r.ambiguous.is_empty(), "{:?}", r.ambiguous);
+    let shared: Vec<bool> = r.affected.iter().map(|a| a.shared).collect();
+    assert_eq!(shared, [true, true, true, true, false]);
+    assert_eq!(r.summary().shared, 4);
+    // A shared name is still no such identifier: two Ruiz accounts do not
+    // make "Lucia Ruiz" anyone else's.
+    let name = run(
+        &reg,
+        &opts,
+        &[vec![item(Kind::PersonName, "Lucia Ruiz", 0)]],
+    );
+    assert_eq!(ids(&name), vec![("S1", "person_name".to_string())]);
+    assert!(!name.affected[0].shared);
+}
