@@ -231,7 +231,7 @@ where
                         }
                         if !started {
                             // The sniff ran before the first hit.
-                            records.start(ropts, sniffed.get() == Sniffed::Csv);
+                            records.start(ropts, sniffed.get().by_line());
                             started = true;
                         }
                         let (start, end) =

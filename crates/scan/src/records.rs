@@ -2,7 +2,9 @@
 //!
 //! Scope attributes identifiers within a record only, so what a record is
 //! decides who is affected. Today a record is:
-//! - in a CSV member (sniffed as [`crate::sniff`] does): one line;
+//! - in a member whose lines are records (sniffed as [`crate::sniff`]
+//!   does: CSV, and logs and NDJSON, where each line is one event about
+//!   one person): one line;
 //! - elsewhere (HTML, JSON, logs, text): a run of findings in one member,
 //!   each starting within [`RecordOptions::gap`] bytes of the previous
 //!   one's end, cut when a second email or a second phone appears, or a
@@ -65,7 +67,8 @@ pub fn identifier_slot(kind: Kind) -> Option<usize> {
 pub(crate) struct Records {
     items: Vec<Item>,
     gap: u64,
-    csv: bool,
+    /// Lines are records (CSV rows, log and NDJSON lines).
+    by_line: bool,
     line: u64,
     last_end: u64,
     present: [bool; 3],
@@ -77,11 +80,11 @@ pub(crate) struct Records {
 
 impl Records {
     /// Starts a member.
-    pub(crate) fn start(&mut self, opts: RecordOptions, csv: bool) {
+    pub(crate) fn start(&mut self, opts: RecordOptions, by_line: bool) {
         self.items.clear();
         self.loose.clear();
         self.gap = opts.gap;
-        self.csv = csv;
+        self.by_line = by_line;
         self.line = 0;
         self.last_end = 0;
         self.present = [false; 3];
@@ -127,7 +130,7 @@ impl Records {
         if self.items.len() >= MAX_RECORD_ITEMS {
             return true;
         }
-        if self.csv {
+        if self.by_line {
             return line != self.line;
         }
         if start > self.last_end.saturating_add(self.gap) {
@@ -145,7 +148,7 @@ impl Records {
     fn extra(&mut self, line: u64, item: Item) {
         let same = !self.items.is_empty()
             && line == self.line
-            && (self.csv || item.start <= self.last_end.saturating_add(self.gap));
+            && (self.by_line || item.start <= self.last_end.saturating_add(self.gap));
         if same && self.items.len() < MAX_RECORD_ITEMS {
             self.items.push(item);
         } else {
@@ -157,7 +160,7 @@ impl Records {
     fn push(&mut self, slot: usize, line: u64, item: Item) {
         if self.items.is_empty() {
             for (extra, l) in self.loose.drain(..) {
-                if l == line && (self.csv || extra.end.saturating_add(self.gap) >= item.start) {
+                if l == line && (self.by_line || extra.end.saturating_add(self.gap) >= item.start) {
                     self.items.push(extra);
                 }
             }
@@ -193,9 +196,9 @@ fn text(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    fn group(csv: bool, findings: &[(Kind, &str, u64, u64)]) -> Vec<Vec<(Kind, String)>> {
+    fn group(by_line: bool, findings: &[(Kind, &str, u64, u64)]) -> Vec<Vec<(Kind, String)>> {
         let mut r = Records::default();
-        r.start(RecordOptions::default(), csv);
+        r.start(RecordOptions::default(), by_line);
         let mut out = Vec::new();
         let mut take = |items: &mut Vec<Item>| {
             out.push(items.iter().map(|i| (i.kind, i.value.clone())).collect());

@@ -117,3 +117,29 @@ fn a_log_line_is_a_record_and_its_ip_and_card_go_to_the_email_on_it() {
         ]
     );
 }
+
+#[test]
+fn in_a_log_each_line_is_its_own_record() {
+    // Call notes: one event, one person, per line. Read by byte distance,
+    // Mara's name ran into the next line's email (someone else's) and was
+    // dropped as contradicted.
+    let (_d, reg) = registry();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("calls.txt");
+    std::fs::write(
+        &path,
+        "2026-05-01T09:00:01Z inbound call, caller Mara Ostrowski, order delayed\n\
+         2026-05-01T09:02:11Z callback requested by walk.in.guest@example.biz\n\
+         2026-05-01T09:05:40Z refund issued to lev.quintana@example.org\n\
+         2026-05-01T09:07:02Z no answer\n",
+    )
+    .expect("write");
+    let opts = ScopeOptions {
+        threads: 1,
+        ..ScopeOptions::default()
+    };
+    let r = scope(&[path], &reg, &opts).expect("scope");
+    let ids: Vec<&str> = r.affected.iter().map(|a| a.customer_id.as_str()).collect();
+    assert_eq!(ids, ["C1", "C2"], "{:?}", r.affected);
+    assert_eq!(r.names_contradicted, 0);
+}
