@@ -16,8 +16,8 @@ use std::path::PathBuf;
 
 use anyhow::{anyhow, Context, Result};
 use bw_store::{
-    AddEvidenceOutcome, Incident, IncidentId, NewIncident, Severity, Status, Store,
-    SQLITE_FILE_NAME,
+    AddEvidenceOutcome, Cause, Declarations, Incident, IncidentId, NewIncident, Severity, Status,
+    Store, SQLITE_FILE_NAME,
 };
 use clap::{Args, Subcommand, ValueEnum};
 use time::format_description::well_known::Rfc3339;
@@ -52,6 +52,8 @@ pub enum IncidentCommand {
     /// Move an incident to its next status (open → triaged → contained →
     /// notifying → closed).
     Status(StatusArgs),
+    /// Record why the breach happened (some laws turn on it).
+    Cause(CauseArgs),
     /// Print a JSON bundle for lawyers or regulators (redacted by default).
     Export(ExportArgs),
     /// Record files as evidence: SHA-256, size and finding counts per kind.
@@ -82,6 +84,11 @@ pub struct OpenArgs {
     /// low, medium, high or critical.
     #[arg(long, default_value = "medium", value_parser = parse_severity)]
     severity: Severity,
+    /// Why it happened: attack, inadvertent_disclosure, lost_device, other
+    /// or unknown. Japan, Korea and New York read it; change it later with
+    /// `incident cause`.
+    #[arg(long, default_value = "unknown", value_parser = parse_cause)]
+    cause: Cause,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -121,6 +128,19 @@ pub struct StatusArgs {
     id: String,
     /// open, triaged, contained, notifying or closed.
     new_status: String,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct CauseArgs {
+    id: String,
+    /// attack, inadvertent_disclosure, lost_device, other or unknown.
+    #[arg(value_parser = parse_cause)]
+    cause: Cause,
+    /// What the cause is known from, for the audit log.
+    #[arg(long, default_value = "")]
+    reason: String,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -177,6 +197,10 @@ fn parse_rfc3339(s: &str) -> Result<OffsetDateTime, String> {
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse().map_err(|e: bw_store::StoreError| e.to_string())
+}
+
+fn parse_cause(s: &str) -> Result<Cause, String> {
     s.parse().map_err(|e: bw_store::StoreError| e.to_string())
 }
 
@@ -248,6 +272,7 @@ pub fn run(cmd: IncidentCommand) -> Result<u8> {
         IncidentCommand::List(a) => with_store(&a.store.clone(), |s| list(s, a)),
         IncidentCommand::Show(a) => with_store(&a.store.clone(), |s| show(s, a)),
         IncidentCommand::Status(a) => with_store(&a.store.clone(), |s| status(s, a)),
+        IncidentCommand::Cause(a) => with_store(&a.store.clone(), |s| cause(s, a)),
         IncidentCommand::Export(a) => with_store(&a.store.clone(), |s| export(s, a)),
         IncidentCommand::AddEvidence(a) => with_store(&a.store.clone(), |s| add_evidence(s, a)),
         IncidentCommand::Obligations(a) => with_store(&a.store.clone(), |s| obligations(s, a)),
@@ -287,7 +312,10 @@ async fn open(s: Session, a: OpenArgs) -> Result<u8> {
         detected_by: a.detected_by,
         severity: a.severity,
     };
-    let id = s.store.open_incident(&new, &s.actor).await?;
+    let id = s
+        .store
+        .open_incident_with_cause(&new, a.cause, &s.actor)
+        .await?;
     println!("{id}");
     Ok(0)
 }
@@ -323,10 +351,15 @@ async fn show(s: Session, a: ShowArgs) -> Result<u8> {
     let id = IncidentId::new(a.id);
     let inc = s.store.incident(&id).await?;
     let evidence = s.store.evidence(&id).await?;
+    let declared = s.store.declarations(&id).await?;
     if a.format == Format::Json {
-        // The incident's own fields, plus its evidence list.
+        // The incident's own fields, plus what was declared and its evidence.
         let mut v = serde_json::to_value(&inc).context("serialising the incident")?;
-        if let Some(obj) = v.as_object_mut() {
+        let declared_v = serde_json::to_value(&declared).context("serialising declarations")?;
+        if let (Some(obj), Some(d)) = (v.as_object_mut(), declared_v.as_object()) {
+            for (k, val) in d {
+                obj.insert(k.clone(), val.clone());
+            }
             obj.insert(
                 "evidence".into(),
                 serde_json::to_value(&evidence).context("serialising evidence")?,
@@ -335,7 +368,7 @@ async fn show(s: Session, a: ShowArgs) -> Result<u8> {
         print_json(&v)?;
         return Ok(0);
     }
-    print_incident(&inc);
+    print_incident(&inc, &declared);
     for e in &evidence {
         let counts: Vec<String> = e
             .finding_counts
@@ -355,7 +388,7 @@ async fn show(s: Session, a: ShowArgs) -> Result<u8> {
     Ok(0)
 }
 
-fn print_incident(inc: &Incident) {
+fn print_incident(inc: &Incident, declared: &Declarations) {
     println!("{}  {}", inc.id, inc.title);
     println!("status:       {}", inc.status);
     match inc.status.next() {
@@ -363,6 +396,7 @@ fn print_incident(inc: &Incident) {
         None => println!("next status:  none (closed)"),
     }
     println!("severity:     {}", inc.severity);
+    println!("cause:        {}", declared.cause);
     println!("discovered:   {}", inc.discovered_at);
     println!("detected by:  {}", inc.detected_by);
     println!("opened:       {}", inc.opened_at);
@@ -400,6 +434,16 @@ async fn status(s: Session, a: StatusArgs) -> Result<u8> {
     let to: Status = a.new_status.parse()?;
     s.store.set_status(&id, to, &s.actor).await?;
     println!("{id} is now {to}");
+    Ok(0)
+}
+
+async fn cause(s: Session, a: CauseArgs) -> Result<u8> {
+    let id = IncidentId::new(a.id);
+    if s.store.set_cause(&id, a.cause, &a.reason, &s.actor).await? {
+        println!("{id}: cause is now {}", a.cause);
+    } else {
+        println!("{id}: cause was already {}; nothing changed", a.cause);
+    }
     Ok(0)
 }
 
@@ -478,7 +522,8 @@ async fn obligations(s: Session, a: ObligationsArgs) -> Result<u8> {
     let inc = s.store.incident(&id).await?;
     let evidence = s.store.evidence(&id).await?;
     let affected = s.store.affected(&id).await?;
-    let computed = bw_incident::obligations::compute(&inc, &evidence, &affected)?;
+    let declared = s.store.declarations(&id).await?;
+    let computed = bw_incident::obligations::compute_with(&inc, &evidence, &affected, &declared)?;
     s.store
         .put_obligations(&id, &computed.body, &computed.rules_version, &s.actor)
         .await?;

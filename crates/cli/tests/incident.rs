@@ -212,6 +212,70 @@ fn status_moves_one_step_and_names_the_allowed_next_status() {
 }
 
 #[test]
+fn cause_is_set_at_open_changed_audited_and_read_by_the_rules() {
+    let s = Scratch::new();
+    let id = open(&s, "lost laptop", &["--cause", "lost_device"]);
+    let shown = json(&s, &["incident", "show", &id, "--format", "json"]);
+    assert_eq!(shown["cause"], "lost_device");
+    let human = s.run(&["incident", "show", &id]);
+    assert!(
+        human.stdout.contains("cause:        lost_device"),
+        "{}",
+        human.stdout
+    );
+
+    // Korea: a hacked leak goes to PIPC/KISA at any size.
+    seed(
+        &s,
+        &id,
+        "kr",
+        &places(&[("KR", 3)], &["name", "email"]),
+        false,
+    );
+    let kr = |s: &Scratch| {
+        by_code(&json(
+            s,
+            &["incident", "obligations", &id, "--format", "json"],
+        ))["KR"]
+            .clone()
+    };
+    assert_eq!(kr(&s)["regulator_notice"], "assess");
+    let r = s.run(&[
+        "incident",
+        "cause",
+        &id,
+        "attack",
+        "--reason",
+        "SQL injection",
+        "--actor",
+        "dana",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(kr(&s)["regulator_notice"], "required");
+    let again = s.run(&["incident", "cause", &id, "attack"]);
+    assert!(again.stdout.contains("nothing changed"), "{}", again.stdout);
+
+    let log = json(&s, &["incident", "export", &id]);
+    let entry = log["audit_log"]
+        .as_array()
+        .and_then(|a| a.iter().find(|e| e["action"] == "incident.cause"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(entry["actor"], "dana");
+    assert_eq!(entry["after"]["reason"], "SQL injection");
+    let ok = s.run(&["audit", "verify", &id]);
+    assert_eq!(ok.code, 0, "{}", ok.stdout);
+
+    let bad = s.run(&["incident", "cause", &id, "phishing"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("inadvertent_disclosure"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
 fn an_unknown_incident_id_is_named_with_exit_2() {
     let s = Scratch::new();
     open(&s, "exists", &[]);

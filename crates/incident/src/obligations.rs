@@ -19,8 +19,9 @@
 //!     // "rules_version"
 //!   }],
 //!   // extra: "rules_version", "discovered_at" (RFC 3339, deadlines count
-//!   // from it), "unmapped_fields" (matched field names that are no data
-//!   // element the rules know; they were left out of the evaluation)
+//!   // from it), "cause" (attack | inadvertent_disclosure | lost_device |
+//!   // other | unknown), "unmapped_fields" (matched field names that are
+//!   // no data element the rules know; they were left out of the evaluation)
 //! }
 //! ```
 //! Jurisdictions are sorted by their earliest deadline; those without one
@@ -33,10 +34,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use bw_law::{
-    evaluate, jurisdictions_for, sort_by_deadline, Element, ExposureInput, JurisdictionObligation,
-    RuleSet, RuleStatus,
+    evaluate, jurisdictions_for, sort_by_deadline, Cause, Element, ExposureInput,
+    JurisdictionObligation, RuleSet, RuleStatus,
 };
-use bw_store::{AffectedRecord, EvidenceRecord, Incident};
+use bw_store::{AffectedRecord, Cause as StoreCause, Declarations, EvidenceRecord, Incident};
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -45,16 +46,30 @@ use crate::Error;
 
 pub struct Computed {
     pub rules_version: String,
+    /// The cause the rules were evaluated with.
+    pub cause: Cause,
     pub rows: Vec<JurisdictionObligation>,
     pub unmapped_fields: Vec<String>,
     pub body: Value,
 }
 
-/// Evaluates the rules for `inc`'s affected customers.
+/// Evaluates the rules for `inc`'s affected customers, with nothing
+/// declared about the incident (its cause unknown).
 pub fn compute(
     inc: &Incident,
     evidence: &[EvidenceRecord],
     affected: &[AffectedRecord],
+) -> Result<Computed, Error> {
+    compute_with(inc, evidence, affected, &Declarations::default())
+}
+
+/// Evaluates the rules for `inc`'s affected customers together with what
+/// investigators declared about the incident (`bw_store::Store::declarations`).
+pub fn compute_with(
+    inc: &Incident,
+    evidence: &[EvidenceRecord],
+    affected: &[AffectedRecord],
+    declared: &Declarations,
 ) -> Result<Computed, Error> {
     let discovered =
         OffsetDateTime::parse(&inc.discovered_at, &Rfc3339).map_err(|_| Error::DiscoveredAt {
@@ -67,6 +82,7 @@ pub fn compute(
         .map(|e| (e.sha256.as_str(), e.encrypted))
         .collect();
     let mut input = ExposureInput::new(discovered);
+    input.cause = law_cause(declared.cause);
     let mut unmapped: BTreeSet<String> = BTreeSet::new();
     for c in affected {
         let elements: Vec<Element> = c
@@ -98,15 +114,29 @@ pub fn compute(
         "incident": inc.id,
         "rules_version": rules.version(),
         "discovered_at": inc.discovered_at,
+        "cause": declared.cause,
         "jurisdictions": rows,
         "unmapped_fields": unmapped_fields,
     });
     Ok(Computed {
         rules_version: rules.version().to_string(),
+        cause: input.cause,
         rows,
         unmapped_fields,
         body,
     })
+}
+
+/// The store's and the law's causes are the same five words; they are two
+/// types so that neither crate depends on the other.
+fn law_cause(c: StoreCause) -> Cause {
+    match c {
+        StoreCause::Attack => Cause::Attack,
+        StoreCause::InadvertentDisclosure => Cause::InadvertentDisclosure,
+        StoreCause::LostDevice => Cause::LostDevice,
+        StoreCause::Other => Cause::Other,
+        StoreCause::Unknown => Cause::Unknown,
+    }
 }
 
 fn ts(t: Option<OffsetDateTime>) -> String {
@@ -145,10 +175,11 @@ pub fn human(inc: &Incident, c: &Computed, now: OffsetDateTime) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Obligations for {} ({}); discovered {}; rules {}",
+        "Obligations for {} ({}); discovered {}; cause {}; rules {}",
         inc.id,
         inc.title,
         ts(OffsetDateTime::parse(&inc.discovered_at, &Rfc3339).ok()),
+        c.cause,
         c.rules_version
     );
     let _ = writeln!(out, "Decision support, not legal advice.");

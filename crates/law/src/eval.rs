@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime, Weekday};
 
+use crate::cause::Cause;
 use crate::element::Element;
 use crate::rules::{
     Confidence, EncryptionScope, Family, IndividualTrigger, RegulatorTrigger, RelativeAnchor, Rule,
@@ -36,6 +37,8 @@ pub struct JurisdictionExposure {
 pub struct ExposureInput {
     /// When the breach was discovered (UTC); deadlines count from here.
     pub discovered_at: OffsetDateTime,
+    /// Why the breach happened; some duties turn on it.
+    pub cause: Cause,
     pub jurisdictions: Vec<JurisdictionExposure>,
 }
 
@@ -43,6 +46,7 @@ impl ExposureInput {
     pub fn new(discovered_at: OffsetDateTime) -> Self {
         ExposureInput {
             discovered_at,
+            cause: Cause::Unknown,
             jurisdictions: Vec::new(),
         }
     }
@@ -152,7 +156,7 @@ pub fn evaluate(rules: &RuleSet, input: &ExposureInput) -> Vec<JurisdictionOblig
         .jurisdictions
         .iter()
         .map(|j| match rules.get(&j.code) {
-            Some(rule) => evaluate_rule(rules.version(), rule, j, input.discovered_at),
+            Some(rule) => evaluate_rule(rules.version(), rule, j, input),
             None => no_rule(rules.version(), j),
         })
         .collect()
@@ -221,7 +225,12 @@ fn names(elements: &[Element]) -> String {
 }
 
 /// Individual-notice verdict for one group of residents.
-fn individual_for_group(rule: &Rule, g: &ExposureGroup, why: &mut Vec<String>) -> Notice {
+fn individual_for_group(
+    rule: &Rule,
+    g: &ExposureGroup,
+    cause: Cause,
+    why: &mut Vec<String>,
+) -> Notice {
     let tag = format!("{} {}", rule.code, rule.statute);
     let exposed: Vec<Element> = {
         let mut v: Vec<Element> = g.elements.iter().copied().collect();
@@ -330,6 +339,13 @@ fn individual_for_group(rule: &Rule, g: &ExposureGroup, why: &mut Vec<String>) -
     }
     let roh = rule.risk_of_harm_note.as_deref().unwrap_or("");
     match rule.individual_notice.trigger {
+        IndividualTrigger::Risk if rule.individual_notice.required_if_cause.contains(&cause) => {
+            why.push(format!(
+                "{tag}: the breach was caused by {cause}: individual notice required whatever \
+                 the data or the number affected"
+            ));
+            Notice::Required
+        }
         IndividualTrigger::Risk => {
             why.push(format!(
                 "{tag}: individual notice depends on a risk assessment: {roh}"
@@ -338,12 +354,55 @@ fn individual_for_group(rule: &Rule, g: &ExposureGroup, why: &mut Vec<String>) -
         }
         IndividualTrigger::PersonalInformation | IndividualTrigger::Always => {
             if rule.risk_of_harm_exemption == Some(true) {
-                why.push(format!(
-                    "{tag}: notice owed unless a documented exemption applies: {roh}"
-                ));
+                let causes = &rule.risk_of_harm_causes;
+                if !causes.is_empty() && cause != Cause::Unknown && !causes.contains(&cause) {
+                    why.push(format!(
+                        "{tag}: the harm exception covers only {} ({roh}); the recorded cause is \
+                         {cause}: notice owed",
+                        cause_list(causes)
+                    ));
+                } else {
+                    why.push(format!(
+                        "{tag}: notice owed unless a documented exemption applies: {roh}"
+                    ));
+                }
             }
             Notice::Required
         }
+    }
+}
+
+fn cause_list(causes: &[Cause]) -> String {
+    causes
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// Says once per jurisdiction when a duty would turn on a cause nobody
+/// recorded, so the reader knows which fact to establish.
+fn unknown_cause_hint(rule: &Rule, cause: Cause, tag: &str, why: &mut Vec<String>) {
+    if cause != Cause::Unknown {
+        return;
+    }
+    let ind = &rule.individual_notice.required_if_cause;
+    let reg = &rule.regulator_notice.required_if_cause;
+    if !ind.is_empty() || !reg.is_empty() {
+        let mut all: Vec<Cause> = ind.iter().chain(reg).copied().collect();
+        all.sort();
+        all.dedup();
+        why.push(format!(
+            "{tag}: the cause is not recorded; if it was {}, notice is mandatory at any size \
+             (record it with `breachwatch incident cause`)",
+            cause_list(&all)
+        ));
+    }
+    if rule.risk_of_harm_exemption == Some(true) && !rule.risk_of_harm_causes.is_empty() {
+        why.push(format!(
+            "{tag}: the cause is not recorded; the harm exception is open only to {}",
+            cause_list(&rule.risk_of_harm_causes)
+        ));
     }
 }
 
@@ -394,10 +453,12 @@ fn evaluate_rule(
     version: &str,
     rule: &Rule,
     j: &JurisdictionExposure,
-    discovered_at: OffsetDateTime,
+    input: &ExposureInput,
 ) -> JurisdictionObligation {
+    let (discovered_at, cause) = (input.discovered_at, input.cause);
     let tag = format!("{} {}", rule.code, rule.statute);
     let mut reasons = Vec::new();
+    unknown_cause_hint(rule, cause, &tag, &mut reasons);
 
     // Individual notice, per group, then the strongest verdict wins.
     let mut individual = Notice::NotRequired;
@@ -405,7 +466,7 @@ fn evaluate_rule(
     let mut maybe = 0u64;
     let mut per_group = Vec::with_capacity(j.groups.len());
     for g in j.groups.iter().filter(|g| g.residents > 0) {
-        let v = individual_for_group(rule, g, &mut reasons);
+        let v = individual_for_group(rule, g, cause, &mut reasons);
         match v {
             Notice::Required => owed += g.residents,
             Notice::Assess => maybe += g.residents,
@@ -512,6 +573,12 @@ fn evaluate_rule(
                 } else if let Some(e) = listed.iter().find(|e| g.elements.contains(e)) {
                     reasons.push(format!(
                         "{tag}: {who_text} report mandatory at any size when {e} is exposed"
+                    ));
+                    Notice::Required
+                } else if reg.required_if_cause.contains(&cause) {
+                    reasons.push(format!(
+                        "{tag}: {who_text} report mandatory at any size when the breach was \
+                         caused by {cause}"
                     ));
                     Notice::Required
                 } else {

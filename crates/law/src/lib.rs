@@ -23,12 +23,14 @@
 //! assert_eq!(out[0].individual_notice, Notice::NotRequired);
 //! ```
 
+mod cause;
 mod content;
 mod element;
 mod eval;
 mod jurisdiction;
 mod rules;
 
+pub use cause::{Cause, ParseCauseError};
 pub use content::{Agency, AgencyRule, ContentElement, ContentRule, NoticeAgencies, NoticeContent};
 pub use element::{Element, ParseElementError};
 pub use eval::{

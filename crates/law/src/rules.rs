@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::macros::format_description;
 use time::Date;
 
+use crate::cause::Cause;
 use crate::element::Element;
 
 /// The embedded rule files. Adding a file here is the only step needed to ship it.
@@ -168,6 +169,10 @@ pub struct IndividualNotice {
     pub deadline_hours: Option<u32>,
     pub business_days: bool,
     pub deadline_text: Option<String>,
+    /// Causes that make a risk-based notice due whatever the data (Japan:
+    /// a wrongful act such as an attack).
+    #[serde(default)]
+    pub required_if_cause: Vec<Cause>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,6 +187,10 @@ pub struct RegulatorNotice {
     /// Elements that make a risk-based report mandatory at any size.
     #[serde(default)]
     pub required_if_any_element: Vec<RuleTerm>,
+    /// Causes that make a risk-based report mandatory at any size (Korea:
+    /// external unauthorised access; Japan: a wrongful act).
+    #[serde(default)]
+    pub required_if_cause: Vec<Cause>,
     pub deadline_days: Option<u32>,
     pub deadline_hours: Option<u32>,
     pub business_days: bool,
@@ -216,6 +225,10 @@ pub struct Rule {
     pub encryption_safe_harbor_scope: Option<EncryptionScope>,
     pub risk_of_harm_exemption: Option<bool>,
     pub risk_of_harm_note: Option<String>,
+    /// The harm exception is open only to breaches with these causes (New
+    /// York: inadvertent disclosure by authorised persons); empty: any cause.
+    #[serde(default)]
+    pub risk_of_harm_causes: Vec<Cause>,
     pub individual_notice: IndividualNotice,
     pub regulator_notice: RegulatorNotice,
     pub cra_notice: CraNotice,
@@ -394,7 +407,14 @@ mod tests {
         let set = RuleSet::embedded().expect("embedded rules parse");
         // The reference lists 54 US states/territories/DC and 13 other jurisdictions.
         assert_eq!(set.len(), 67);
-        assert_eq!(set.version(), "2026.04.1");
+        // YYYY.MM.N, bumped on every edit to a rule file (rules/CHANGES.md).
+        let parts: Vec<&str> = set.version().split('.').collect();
+        assert_eq!(parts.len(), 3, "{}", set.version());
+        assert!(
+            parts.iter().all(|p| p.parse::<u32>().is_ok()),
+            "{}",
+            set.version()
+        );
         for rule in set.iter() {
             assert!(!rule.statute.is_empty(), "{} has no citation", rule.code);
             assert!(
@@ -417,7 +437,12 @@ mod tests {
         let err = RuleSet::from_files(&[("a", us), ("b", us)]).expect_err("duplicate");
         assert!(err.to_string().contains("defined twice"), "{err}");
 
-        let other = us.replacen("\"version\": \"2026.04.1\"", "\"version\": \"0\"", 1);
+        let version = RuleSet::embedded().expect("embedded").version().to_string();
+        let other = us.replacen(
+            &format!("\"version\": \"{version}\""),
+            "\"version\": \"0\"",
+            1,
+        );
         let err = RuleSet::from_files(&[("a", us), ("b", &other)]).expect_err("version");
         assert!(matches!(err, RuleError::Version { .. }), "{err}");
     }

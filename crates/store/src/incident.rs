@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use crate::audit::GENESIS;
 use crate::error::{Context, Result, StoreError};
-use crate::model::{Incident, IncidentId, IncidentSummary, NewIncident, Status};
+use crate::model::{Cause, Incident, IncidentId, IncidentSummary, NewIncident, Status};
 use crate::rows::{count, format_ts, get, now_ts, parse_enum};
 use crate::tx::{audited, check_actor, finish, retry, rolled_back, Change, Entry, Head, Tx};
 use crate::Store;
@@ -18,12 +18,24 @@ impl Store {
     /// Opens a new incident in status `open` and returns its id
     /// (`INC-<year>-<nnnn>`). Writes audit entry 1 (`incident.open`).
     pub async fn open_incident(&self, new: &NewIncident, actor: &str) -> Result<IncidentId> {
+        self.open_incident_with_cause(new, Cause::Unknown, actor)
+            .await
+    }
+
+    /// [`Store::open_incident`] with the cause already known; it is part of
+    /// audit entry 1, so the log shows it was known from the start.
+    pub async fn open_incident_with_cause(
+        &self,
+        new: &NewIncident,
+        cause: Cause,
+        actor: &str,
+    ) -> Result<IncidentId> {
         if new.title.trim().is_empty() {
             return Err(StoreError::Invalid("an incident needs a title".into()));
         }
         check_actor(actor)?;
         let discovered_at = format_ts(new.discovered_at)?;
-        retry(|| self.try_open_incident(new, &discovered_at, actor))
+        retry(|| self.try_open_incident(new, cause, &discovered_at, actor))
             .await
             .map_err(rolled_back("opening an incident"))
     }
@@ -34,6 +46,7 @@ impl Store {
     async fn try_open_incident(
         &self,
         new: &NewIncident,
+        cause: Cause,
         discovered_at: &str,
         actor: &str,
     ) -> Result<IncidentId> {
@@ -53,8 +66,8 @@ impl Store {
         let id = IncidentId::format(now.year(), get(&row, "last_number")?);
         sqlx::query(
             "INSERT INTO incidents (id, title, description, discovered_at, detected_by, status, \
-             severity, opened_at, updated_at, audit_head_seq, audit_head_hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10)",
+             severity, opened_at, updated_at, audit_head_seq, audit_head_hash, cause) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11)",
         )
         .bind(id.as_str())
         .bind(new.title.as_str())
@@ -66,10 +79,11 @@ impl Store {
         .bind(at.as_str())
         .bind(at.as_str())
         .bind(GENESIS)
+        .bind(cause.as_str())
         .execute(&mut *tx)
         .await
         .context(|| format!("{what}: inserting {id}"))?;
-        let after = json!({
+        let mut after = json!({
             "title": new.title,
             "description": new.description,
             "discovered_at": discovered_at,
@@ -77,6 +91,14 @@ impl Store {
             "status": Status::Open.as_str(),
             "severity": new.severity.as_str(),
         });
+        // Only a known cause is written: an entry without the key means
+        // "unknown", as in logs from before causes were recorded, so an
+        // incident opened without one hashes exactly as it always did.
+        if cause != Cause::Unknown {
+            if let Some(obj) = after.as_object_mut() {
+                obj.insert("cause".into(), json!(cause.as_str()));
+            }
+        }
         let entry = Entry {
             at,
             action: "incident.open",

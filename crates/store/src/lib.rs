@@ -17,7 +17,8 @@
 //! # Layout
 //! One module per job: `connect` (opening either backend), `tx`
 //! (transactions, retries and the audited-write helper), `incident`
-//! (lifecycle), `evidence` (evidence and affected customers),
+//! (lifecycle), `evidence` (evidence and affected customers), `declare`
+//! (what investigators declare: the cause),
 //! `obligations`, `outbox` (notices), `verify` (reading and checking the
 //! audit log), `export`, `redact` (URL redaction), `rows` (column and
 //! timestamp encoding), plus the public `audit` (chain hashing), `model`
@@ -49,6 +50,7 @@
 
 pub mod audit;
 mod connect;
+mod declare;
 mod error;
 mod evidence;
 mod export;

@@ -158,6 +158,75 @@ impl FromStr for Severity {
     }
 }
 
+/// Why the breach happened, as far as the investigator knows. Some laws
+/// turn on it (Japan's wrongful act, Korea's hacking, New York's
+/// inadvertent-disclosure exception); `Unknown` until someone records it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// Someone broke in or acted wrongfully (hacking, malware, theft of data).
+    Attack,
+    /// Data shown or sent to the wrong people by mistake (a page, a mail).
+    InadvertentDisclosure,
+    /// A laptop, phone or medium lost or stolen.
+    LostDevice,
+    Other,
+    #[default]
+    Unknown,
+}
+
+impl Cause {
+    pub const ALL: [Cause; 5] = [
+        Cause::Attack,
+        Cause::InadvertentDisclosure,
+        Cause::LostDevice,
+        Cause::Other,
+        Cause::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cause::Attack => "attack",
+            Cause::InadvertentDisclosure => "inadvertent_disclosure",
+            Cause::LostDevice => "lost_device",
+            Cause::Other => "other",
+            Cause::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Cause {
+    type Err = StoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        Cause::ALL
+            .into_iter()
+            .find(|c| c.as_str() == key)
+            .ok_or_else(|| {
+                StoreError::Invalid(format!(
+                    "unknown cause {s:?}; expected attack, inadvertent_disclosure, lost_device, \
+                     other or unknown"
+                ))
+            })
+    }
+}
+
+/// What investigators have recorded about an incident beyond its evidence:
+/// facts the law reads that no scan can find. Kept apart from [`Incident`]
+/// so that adding a kind of declaration never changes that struct.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Declarations {
+    pub cause: Cause,
+}
+
 /// What the caller knows when opening an incident.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewIncident {

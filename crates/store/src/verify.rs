@@ -91,7 +91,7 @@ pub(crate) async fn read_audit(tx: &mut Tx, id: &IncidentId) -> Result<Vec<Audit
 
 pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyReport> {
     let head = sqlx::query(
-        "SELECT title, description, discovered_at, detected_by, status, severity, \
+        "SELECT title, description, discovered_at, detected_by, status, severity, cause, \
          audit_head_seq, audit_head_hash FROM incidents WHERE id = $1",
     )
     .bind(id.as_str())
@@ -190,6 +190,9 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
     // Replay what the log says and compare with the rows as they are now.
     // Only meaningful over the verified prefix, which is all we have.
     let mut expect_fields: BTreeMap<&str, Value> = BTreeMap::new();
+    // A log that never names a cause says it is unknown (the column's
+    // default), so a cause written behind the log's back still shows.
+    expect_fields.insert("cause", Value::String("unknown".into()));
     let mut evidence_shas: BTreeSet<String> = BTreeSet::new();
     let mut affected_count: Option<u64> = None;
     let mut obligations_digest: Option<String> = None;
@@ -203,6 +206,7 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
                     "detected_by",
                     "status",
                     "severity",
+                    "cause",
                 ] {
                     if let Some(v) = after.get(key) {
                         expect_fields.insert(key, v.clone());
@@ -212,6 +216,11 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
             "incident.status" => {
                 if let Some(v) = after.get("status") {
                     expect_fields.insert("status", v.clone());
+                }
+            }
+            "incident.cause" => {
+                if let Some(v) = after.get("cause") {
+                    expect_fields.insert("cause", v.clone());
                 }
             }
             "evidence.add" => {

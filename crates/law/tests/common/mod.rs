@@ -29,3 +29,18 @@ pub fn one(
 pub fn has_reason(o: &JurisdictionObligation, needle: &str) -> bool {
     o.reasons.iter().any(|r| r.contains(needle))
 }
+
+/// Evaluates one jurisdiction with one group of residents and a known cause.
+pub fn one_caused(
+    code: &str,
+    elements: &[Element],
+    residents: u64,
+    cause: bw_law::Cause,
+) -> JurisdictionObligation {
+    let mut input = ExposureInput::new(DISCOVERED);
+    input.cause = cause;
+    input.add(code, elements, residents, false);
+    let mut out = evaluate(&rules(), &input);
+    assert_eq!(out.len(), 1);
+    out.remove(0)
+}
