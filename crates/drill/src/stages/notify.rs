@@ -1,0 +1,202 @@
+//! Stages `notify plan` and `notify send`: one notice per affected
+//! customer planned and sent as `notify plan` and `notify send` do, to an
+//! in-process SMTP sink, then counted against what was due and the truth.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bw_notify::message::message_id;
+use bw_notify::sink::{Accepted, SmtpSink};
+use bw_notify::{Campaign, NoticeTexts, SendOptions, SmtpSettings, Templates};
+use bw_registry::ImportSource;
+use bw_store::Store;
+
+use super::incident::Recorded;
+use super::{stage, Stages, ACTOR};
+use crate::report::Notices;
+use crate::scenario::{SHOP, SHOP_DOMAIN};
+use crate::{Error, Truth};
+
+fn notify_err(doing: &'static str) -> impl FnOnce(bw_notify::NotifyError) -> Error {
+    move |source| Error::Notify { doing, source }
+}
+
+/// Plans and sends the notices, then sends again, which must send nothing.
+pub async fn run(
+    store: &Store,
+    incident: &Recorded,
+    source: ImportSource,
+    truth: &Truth,
+    stages: &mut Stages<'_>,
+) -> Result<Notices, Error> {
+    let id = &incident.id;
+    stages.start("notify plan");
+    let templates =
+        Templates::load(None).map_err(notify_err("loading the embedded notice templates"))?;
+    let texts = notice_texts();
+    let content = bw_law::NoticeContent::embedded().map_err(Error::NoticeRules)?;
+    let problems = templates.lint(&content, &bw_notify::plan::uses(&incident.affected), &texts);
+    if !problems.is_empty() {
+        return Err(Error::Templates(
+            problems.iter().map(|p| p.to_string()).collect(),
+        ));
+    }
+    let plan_opts = bw_notify::plan::PlanOptions {
+        domain: SHOP_DOMAIN.into(),
+        required_only: false,
+    };
+    let planned = bw_notify::plan(store, id, &plan_opts, ACTOR)
+        .await
+        .map_err(notify_err("planning notices"))?;
+    let due = planned.outcome.added + planned.outcome.existing;
+    let needs: Vec<String> = planned
+        .by_need
+        .iter()
+        .map(|(need, n)| format!("{need} {n}"))
+        .collect();
+    stages.finish(stage(
+        "notify plan",
+        due,
+        "notices",
+        None,
+        format!("{due} notices planned (legal need: {})", needs.join(", ")),
+    ));
+
+    stages.start("notify send");
+    let sink = SmtpSink::start("127.0.0.1:0")
+        .await
+        .map_err(Error::SmtpSink)?;
+    let campaign = Campaign {
+        templates: Arc::new(templates),
+        texts,
+    };
+    let smtp = SmtpSettings {
+        url: sink.url(),
+        from: format!("{SHOP} <privacy@{SHOP_DOMAIN}>"),
+        timeout: Duration::from_secs(30),
+    };
+    let send_opts = SendOptions {
+        retry_base: Duration::from_millis(200),
+        actor: ACTOR.into(),
+        ..SendOptions::default()
+    };
+    let first = bw_notify::send(
+        store,
+        id,
+        bw_notify::contacts::from_source(source.clone()),
+        &campaign,
+        &smtp,
+        &send_opts,
+        None,
+    )
+    .await
+    .map_err(notify_err("sending notices"))?;
+    let second = bw_notify::send(
+        store,
+        id,
+        bw_notify::contacts::from_source(source),
+        &campaign,
+        &smtp,
+        &send_opts,
+        None,
+    )
+    .await
+    .map_err(notify_err("sending notices again"))?;
+    let status = bw_notify::status::status(store, id)
+        .await
+        .map_err(notify_err("reading the outbox status"))?;
+    let accepted = sink.accepted();
+    let tally = tally(incident, &accepted, truth);
+    stages.finish(stage(
+        "notify send",
+        accepted.len() as u64,
+        "messages",
+        None,
+        format!(
+            "{} sent, {} failed, {} retried; rerun sent {}; the sink accepted {} messages",
+            first.sent,
+            first.failed,
+            first.retried,
+            second.sent,
+            accepted.len()
+        ),
+    ));
+    Ok(Notices {
+        status: "sent".into(),
+        due,
+        accepted: tally.distinct,
+        duplicates: tally.duplicates,
+        unexpected: tally.unexpected,
+        failed: status.failed,
+        exposed_unnotified: tally.exposed_unnotified,
+        note: String::new(),
+    })
+}
+
+/// What the sink received, judged by Message-ID (deterministic per
+/// incident and customer) rather than by the sender's own counts.
+struct Tally {
+    /// Due notices received at least once.
+    distinct: u64,
+    duplicates: u64,
+    /// Messages that were not a due notice of this incident.
+    unexpected: u64,
+    /// Truly exposed customers whose address received nothing.
+    exposed_unnotified: u64,
+}
+
+fn tally(incident: &Recorded, accepted: &[Accepted], truth: &Truth) -> Tally {
+    let expected: BTreeSet<String> = incident
+        .affected
+        .iter()
+        .map(|a| {
+            message_id(
+                incident.id.as_str(),
+                &a.customer_id,
+                bw_notify::EMAIL,
+                SHOP_DOMAIN,
+            )
+        })
+        .collect();
+    let mut seen: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut unexpected = 0u64;
+    let mut recipients: BTreeSet<String> = BTreeSet::new();
+    for a in accepted {
+        match a.message_id.as_deref().filter(|m| expected.contains(*m)) {
+            Some(m) => *seen.entry(m).or_default() += 1,
+            None => unexpected += 1,
+        }
+        recipients.extend(a.recipients.iter().map(|r| r.to_ascii_lowercase()));
+    }
+    let exposed_unnotified = truth
+        .exposed
+        .values()
+        .filter(|e| !recipients.contains(&e.email.to_ascii_lowercase()))
+        .count() as u64;
+    Tally {
+        distinct: seen.len() as u64,
+        duplicates: seen.values().map(|n| n - 1).sum(),
+        unexpected,
+        exposed_unnotified,
+    }
+}
+
+/// The campaign texts of the synthetic retailer. Regulator and
+/// credit-bureau contacts are not among them: bw-notify takes those per
+/// jurisdiction from bw-law's rule data.
+fn notice_texts() -> NoticeTexts {
+    NoticeTexts {
+        company_name: SHOP.into(),
+        contact: format!("privacy@{SHOP_DOMAIN}, +1 415-200-0199, https://{SHOP_DOMAIN}/privacy"),
+        measures: "We fixed the fault that showed account details on product pages, removed the \
+                   cached pages, and asked search engines to drop their copies."
+            .into(),
+        advice: "Be wary of emails that mention your order history or ask you to sign in; we \
+                 will never ask for your password by email."
+            .into(),
+        consequences: "Someone who saw the page could send you unwanted or fraudulent emails."
+            .into(),
+        ..NoticeTexts::default()
+    }
+}
