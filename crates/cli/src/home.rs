@@ -73,7 +73,8 @@ pub struct IncidentConfig {
 
 /// `[notify]`: the mail server, pacing, templates and the campaign texts
 /// every notice carries (company name, contact, measures, advice, likely
-/// consequences; regulator and credit-bureau contacts where a law asks).
+/// consequences). Regulator and credit-bureau contacts are not campaign
+/// texts: each notice takes its own jurisdictions' from the rules data.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct NotifyConfig {
@@ -89,8 +90,35 @@ pub struct NotifyConfig {
     pub measures: Option<String>,
     pub advice: Option<String>,
     pub consequences: Option<String>,
-    pub regulator_contacts: Option<String>,
-    pub cra_contacts: Option<String>,
+    /// Rejected rather than ignored, so nobody believes their text is in
+    /// the notices.
+    #[serde(
+        default,
+        rename = "regulator-contacts",
+        deserialize_with = "no_regulator_contacts"
+    )]
+    _regulator_contacts: Option<std::convert::Infallible>,
+    #[serde(default, rename = "cra-contacts", deserialize_with = "no_cra_contacts")]
+    _cra_contacts: Option<std::convert::Infallible>,
+}
+
+fn no_regulator_contacts<'de, D: serde::Deserializer<'de>>(
+    _: D,
+) -> Result<Option<std::convert::Infallible>, D::Error> {
+    Err(contacts_moved("regulator-contacts"))
+}
+
+fn no_cra_contacts<'de, D: serde::Deserializer<'de>>(
+    _: D,
+) -> Result<Option<std::convert::Infallible>, D::Error> {
+    Err(contacts_moved("cra-contacts"))
+}
+
+fn contacts_moved<E: serde::de::Error>(key: &str) -> E {
+    E::custom(format!(
+        "[notify] {key} is no longer read: regulator and credit-bureau contacts now come \
+         from the rules data, per jurisdiction of each notice; remove the key"
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -175,5 +203,26 @@ mod tests {
         .expect("write");
         let cfg = Config::load(dir.path()).expect("valid config");
         assert_eq!(cfg.scan.threads, Some(3));
+    }
+
+    #[test]
+    fn contact_keys_under_notify_are_errors_naming_the_key() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for key in ["regulator-contacts", "cra-contacts"] {
+            std::fs::write(
+                dir.path().join("config.toml"),
+                format!("[notify]\ncompany-name = \"Shop\"\n{key} = \"FTC\"\n"),
+            )
+            .expect("write");
+            let err = format!("{:#}", Config::load(dir.path()).unwrap_err());
+            assert!(err.contains(key) && err.contains("rules data"), "{err}");
+        }
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "[notify]\ncompany-name = \"Shop\"\n",
+        )
+        .expect("write");
+        let cfg = Config::load(dir.path()).expect("valid config");
+        assert_eq!(cfg.notify.company_name.as_deref(), Some("Shop"));
     }
 }
