@@ -177,8 +177,6 @@ fn texts(cfg: &NotifyConfig) -> NoticeTexts {
         // Each notice takes its regulator and credit-bureau contacts from its
         // own jurisdictions' rule data (bw-law), so `regulator-contacts` and
         // `cra-contacts` under [notify] are not passed on.
-        regulator_contacts: String::new(),
-        cra_contacts: String::new(),
     }
 }
 

@@ -20,15 +20,10 @@ pub struct NoticeTexts {
     pub advice: String,
     /// The likely consequences for the customer.
     pub consequences: String,
-    /// Not printed. Regulator and credit-bureau contacts are per
-    /// jurisdiction and come from bw-law's rule data
-    /// ([`bw_law::NoticeContent::agencies_for`]): one campaign-wide text
-    /// put the FTC in UK and EU notices. Kept so existing callers build.
-    #[serde(default)]
-    pub regulator_contacts: String,
-    /// Not printed, as `regulator_contacts`.
-    #[serde(default)]
-    pub cra_contacts: String,
+    // No regulator or credit-bureau text here: those contacts are per
+    // jurisdiction, from bw-law's rule data
+    // (`bw_law::NoticeContent::agencies_for`); one campaign-wide text put
+    // the FTC in UK and EU notices.
 }
 
 impl NoticeTexts {

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use super::*;
 
-/// The campaign texts `breachwatch notify` passed before contacts came
-/// from the law data: US contacts for everyone. They must never reach a
-/// notice whose law does not ask for them.
+/// A campaign's texts. Before contacts came from the law data, the
+/// campaign also carried the FTC and the US credit bureaus for everyone;
+/// the tests below check that no notice names them unless its law does.
 fn us_campaign_texts() -> NoticeTexts {
     NoticeTexts {
         company_name: "Example Shop".into(),
@@ -14,10 +14,6 @@ fn us_campaign_texts() -> NoticeTexts {
         measures: "We fixed the page.".into(),
         advice: "Be wary of phishing.".into(),
         consequences: "Unwanted email.".into(),
-        regulator_contacts: "Federal Trade Commission, 600 Pennsylvania Avenue NW, \
-                             Washington, DC 20580, 1-877-438-4338"
-            .into(),
-        cra_contacts: "Equifax, P.O. Box 105069, Atlanta, GA 30348\nExperian\nTransUnion".into(),
     }
 }
 
