@@ -8,6 +8,16 @@ use std::path::Path;
 use bw_corpus::validate::{card_issuer_ok, iban_ok, ip_public, luhn_ok, phone_ok, ssn_ok};
 use bw_corpus::{generate, read_jsonl, score_dir, Finding, GenOptions, ScoreOptions, TruthSpan};
 
+/// Kinds the scanner reports that the generator does not write yet (the
+/// notification laws' elements beyond the first nine): they get no labels,
+/// and their scores are listed without F1.
+const NOT_GENERATED: &[&str] = &[
+    "password",
+    "government_id",
+    "health_insurance",
+    "card_security_code",
+];
+
 fn gen(dir: &Path, seed: u64, single_file: bool) {
     let opts = GenOptions {
         out: dir.to_path_buf(),
@@ -147,6 +157,9 @@ fn check_labels(dir: &Path) {
         &errors[..errors.len().min(5)]
     );
     for k in bw_corpus::Kind::ALL {
+        if NOT_GENERATED.contains(&k.as_str()) {
+            continue;
+        }
         let n = per_kind.get(k.as_str()).copied().unwrap_or(0);
         assert!(n >= 50, "{k}: only {n} labels in 1 MiB");
     }
@@ -242,6 +255,10 @@ fn scoring_the_truth_itself_is_perfect_and_dropping_findings_costs_recall() {
     };
     let r = score_dir(d.path(), as_findings(&labels), &ScoreOptions::default()).expect("score");
     for k in &r.kinds {
+        if NOT_GENERATED.contains(&k.kind.as_str()) {
+            assert_eq!((k.truth, k.f1), (0, None), "{}", k.kind);
+            continue;
+        }
         assert_eq!(k.f1, Some(1.0), "{}", k.kind);
     }
     assert_eq!(r.outside_corpus, 0);

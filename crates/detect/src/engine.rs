@@ -5,6 +5,7 @@ use crate::dob::DobDetector;
 use crate::email::EmailDetector;
 use crate::name::NameDetector;
 use crate::numeric::NumericDetector;
+use crate::secret::SecretDetector;
 use crate::{ipv6, Finding, Hints, Kind, KindSet};
 
 /// All enabled detectors, compiled once and shared (immutably) by every
@@ -18,6 +19,8 @@ pub struct Engine {
     name: Option<NameDetector>,
     address: Option<AddressDetector>,
     dob: Option<DobDetector>,
+    /// Passwords and card security codes.
+    secret: Option<SecretDetector>,
 }
 
 impl Engine {
@@ -31,6 +34,8 @@ impl Engine {
             name: on(Kind::PersonName).then(NameDetector::new),
             address: on(Kind::StreetAddress).then(AddressDetector::new),
             dob: on(Kind::DateOfBirth).then(DobDetector::new),
+            secret: (on(Kind::Password) || on(Kind::CardSecurityCode))
+                .then(|| SecretDetector::new(kinds)),
         }
     }
 
@@ -41,7 +46,12 @@ impl Engine {
     /// Whether any enabled detector reads structure [`Hints`]; when none
     /// does, following a file's structure is wasted work.
     pub fn uses_hints(&self) -> bool {
-        self.name.is_some() || self.address.is_some() || self.dob.is_some()
+        self.name.is_some()
+            || self.address.is_some()
+            || self.dob.is_some()
+            || self.secret.is_some()
+            || self.kinds.contains(Kind::GovernmentId)
+            || self.kinds.contains(Kind::HealthInsurance)
     }
 
     /// Appends the findings in `hay` to `out`, sorted by start, with
@@ -67,7 +77,7 @@ impl Engine {
             ipv6::find(hay, out);
             runs.push(out.len());
         }
-        self.numeric.find(hay, out);
+        self.numeric.find_with_hints(hay, hints, out);
         runs.push(out.len());
         if let Some(name) = &self.name {
             name.find(hay, hints, out);
@@ -81,13 +91,18 @@ impl Engine {
             dob.find(hay, hints, out);
             runs.push(out.len());
         }
+        if let Some(secret) = &self.secret {
+            secret.find(hay, hints, out);
+            runs.push(out.len());
+        }
         sort_runs(out, first, runs.ends());
         resolve_overlaps(out, first);
     }
 }
 
-/// One run per detector: email, IPv6, numeric, names, addresses, dates of birth.
-const MAX_RUNS: usize = 6;
+/// One run per detector: email, IPv6, numeric, names, addresses, dates of
+/// birth, secrets.
+const MAX_RUNS: usize = 7;
 
 /// The end of each detector's run of findings in the output.
 #[derive(Default)]

@@ -30,6 +30,7 @@ mod ipv6;
 mod kind;
 mod name;
 mod numeric;
+mod secret;
 pub mod stream;
 mod swar;
 

@@ -24,13 +24,22 @@ pub enum Kind {
     PersonName,
     StreetAddress,
     DateOfBirth,
+    /// A password or a password hash (the law's `password` element).
+    Password,
+    /// A national identity, tax or social-insurance number issued by a
+    /// government (the law's `government_id` element).
+    GovernmentId,
+    /// A health-insurance or health-service number.
+    HealthInsurance,
+    /// A payment card's security code (CVV, CVC, CSC).
+    CardSecurityCode,
 }
 
 impl Kind {
     /// Every kind, in a stable order (the order used in summaries).
-    pub const ALL: KindSet = KindSet(0b1_1111_1111);
+    pub const ALL: KindSet = KindSet(0b1_1111_1111_1111);
 
-    const LIST: [Kind; 9] = [
+    const LIST: [Kind; 13] = [
         Kind::Email,
         Kind::PhoneNumber,
         Kind::PaymentCard,
@@ -40,6 +49,10 @@ impl Kind {
         Kind::PersonName,
         Kind::StreetAddress,
         Kind::DateOfBirth,
+        Kind::Password,
+        Kind::GovernmentId,
+        Kind::HealthInsurance,
+        Kind::CardSecurityCode,
     ];
 
     /// How many kinds there are: the length of per-kind tables.
@@ -62,6 +75,10 @@ impl Kind {
             Kind::PersonName => "person_name",
             Kind::StreetAddress => "street_address",
             Kind::DateOfBirth => "date_of_birth",
+            Kind::Password => "password",
+            Kind::GovernmentId => "government_id",
+            Kind::HealthInsurance => "health_insurance",
+            Kind::CardSecurityCode => "card_security_code",
         }
     }
 
@@ -77,6 +94,18 @@ impl Kind {
             Kind::PersonName => "A person's name",
             Kind::StreetAddress => "A postal street address",
             Kind::DateOfBirth => "A date of birth",
+            Kind::Password => {
+                "A password: a password hash (bcrypt, argon2, scrypt, PBKDF2, crypt) or a \
+                 plaintext value in a password field"
+            }
+            Kind::GovernmentId => {
+                "A national identity, tax or social-insurance number (checksum-valid: UK NINO, \
+                 BR CPF, FR NIR, NL BSN, ES DNI/NIE, IN Aadhaar, CA SIN, IT codice fiscale)"
+            }
+            Kind::HealthInsurance => {
+                "A health-insurance number (UK NHS number, US Medicare beneficiary identifier)"
+            }
+            Kind::CardSecurityCode => "A payment card security code (CVV/CVC) in its own field",
         }
     }
 
@@ -207,5 +236,16 @@ mod tests {
         assert!(!set.contains(Kind::UsSsn));
         let err = KindSet::parse_list("email,passport").unwrap_err();
         assert!(err.to_string().contains("passport"));
+        let set = KindSet::parse_list("password,government_id,health_insurance,card_security_code")
+            .expect("the law's element names");
+        assert_eq!(set.len(), 4);
+    }
+
+    #[test]
+    fn all_holds_every_kind_once() {
+        assert_eq!(Kind::ALL.len(), Kind::COUNT);
+        for (i, k) in Kind::ALL.iter().enumerate() {
+            assert_eq!(k.index(), i);
+        }
     }
 }

@@ -142,6 +142,10 @@ fn kind_and_score_keys(kind: Kind) -> &'static str {
         Kind::PersonName => keys!("person_name"),
         Kind::StreetAddress => keys!("street_address"),
         Kind::DateOfBirth => keys!("date_of_birth"),
+        Kind::Password => keys!("password"),
+        Kind::GovernmentId => keys!("government_id"),
+        Kind::HealthInsurance => keys!("health_insurance"),
+        Kind::CardSecurityCode => keys!("card_security_code"),
     }
 }
 

@@ -14,7 +14,11 @@ const MASK: char = '*';
 /// - payment_card, iban: the last four characters (as printed receipts do);
 /// - phone_number: the last two digits;
 /// - person_name, street_address: the first letter of each word;
-/// - us_ssn, ip_address, date_of_birth: separators only.
+/// - us_ssn, ip_address, date_of_birth, government_id, health_insurance,
+///   card_security_code: separators only;
+/// - password: nothing of the secret, only a hash's scheme (`$2b$***`,
+///   `pbkdf2_sha256$***`, `{SSHA}***`); a plaintext password or bare digest
+///   is `***` whatever its length.
 pub fn redact(kind: Kind, value: &[u8]) -> String {
     if !value.is_ascii() {
         return redact_str(kind, &String::from_utf8_lossy(value));
@@ -47,8 +51,14 @@ fn redact_ascii(kind: Kind, value: &[u8], out: &mut Vec<u8>) {
         Kind::Email => redact_email_ascii(value, out),
         Kind::PaymentCard | Kind::Iban => keep_last_alnum_ascii(value, 4, out),
         Kind::PhoneNumber => keep_last_alnum_ascii(value, 2, out),
-        Kind::UsSsn | Kind::IpAddress | Kind::DateOfBirth => keep_last_alnum_ascii(value, 0, out),
+        Kind::UsSsn
+        | Kind::IpAddress
+        | Kind::DateOfBirth
+        | Kind::GovernmentId
+        | Kind::HealthInsurance
+        | Kind::CardSecurityCode => keep_last_alnum_ascii(value, 0, out),
         Kind::PersonName | Kind::StreetAddress => initials_ascii(value, out),
+        Kind::Password => password_scheme(value, out),
     }
 }
 
@@ -58,9 +68,94 @@ fn redact_str(kind: Kind, s: &str) -> String {
         Kind::Email => redact_email(s),
         Kind::PaymentCard | Kind::Iban => keep_last_alnum(s, 4),
         Kind::PhoneNumber => keep_last_alnum(s, 2),
-        Kind::UsSsn | Kind::IpAddress | Kind::DateOfBirth => keep_last_alnum(s, 0),
+        Kind::UsSsn
+        | Kind::IpAddress
+        | Kind::DateOfBirth
+        | Kind::GovernmentId
+        | Kind::HealthInsurance
+        | Kind::CardSecurityCode => keep_last_alnum(s, 0),
         Kind::PersonName | Kind::StreetAddress => initials(s),
+        Kind::Password => {
+            let mut out = Vec::new();
+            password_scheme(s.as_bytes(), &mut out);
+            String::from_utf8_lossy(&out).into_owned()
+        }
     }
+}
+
+/// The scheme of a password hash and a fixed mask, never any of the
+/// secret nor its length: `$2b$12$…` → `$2b$***`, `$argon2id$v=19$…` →
+/// `$argon2id$***`, `pbkdf2_sha256$600000$…` → `pbkdf2_sha256$***`,
+/// `{SSHA}…` → `{SSHA}***`; anything else (a plaintext password, a bare
+/// digest, a value that only looks like a scheme) → `***`. Only the
+/// schemes the detector names are ever printed. Writes ASCII only.
+fn password_scheme(value: &[u8], out: &mut Vec<u8>) {
+    const MODULAR: &[&str] = &[
+        "$1$",
+        "$2a$",
+        "$2b$",
+        "$2x$",
+        "$2y$",
+        "$5$",
+        "$6$",
+        "$7$",
+        "$y$",
+        "$P$",
+        "$H$",
+        "$apr1$",
+        "$argon2i$",
+        "$argon2d$",
+        "$argon2id$",
+        "$scrypt$",
+    ];
+    const FRAMEWORK: &[&str] = &[
+        "pbkdf2_sha256$",
+        "pbkdf2_sha1$",
+        "scrypt$",
+        "argon2$",
+        "bcrypt$",
+        "bcrypt_sha256$",
+        "pbkdf2:sha256",
+        "pbkdf2:sha512",
+        "pbkdf2:sha1",
+        "scrypt:",
+    ];
+    const LDAP: &[&str] = &[
+        "{SSHA}",
+        "{SHA}",
+        "{SMD5}",
+        "{MD5}",
+        "{CRYPT}",
+        "{SSHA256}",
+        "{SSHA512}",
+        "{SHA256}",
+        "{SHA512}",
+        "{PBKDF2}",
+        "{PBKDF2-SHA256}",
+        "{PBKDF2-SHA512}",
+        "{ARGON2}",
+        "{BCRYPT}",
+    ];
+    let known = |list: &[&str]| {
+        list.iter()
+            .find(|p| value.len() > p.len() && value[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
+            .map(|p| p.len())
+    };
+    let scheme = known(MODULAR).or_else(|| known(LDAP)).or_else(|| {
+        // The framework name, up to its `$` (Werkzeug's carries the
+        // iteration count: `pbkdf2:sha256:600000$`).
+        known(FRAMEWORK)?;
+        let n = value.iter().take(32).position(|&b| b == b'$')?;
+        value[..n]
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':'))
+            .then_some(n + 1)
+            .filter(|&n| n < value.len())
+    });
+    if let Some(n) = scheme {
+        out.extend_from_slice(&value[..n]);
+    }
+    out.extend_from_slice(b"***");
 }
 
 /// [`initials`] for ASCII bytes.
@@ -263,6 +358,59 @@ mod tests {
             "1* M*** S* S**********"
         );
         assert_eq!(redact(Kind::DateOfBirth, b"1984-03-07"), "****-**-**");
+        assert_eq!(
+            redact(Kind::GovernmentId, b"123.456.789-09"),
+            "***.***.***-**"
+        );
+        assert_eq!(
+            redact(Kind::GovernmentId, b"AB 12 34 56 C"),
+            "** ** ** ** *"
+        );
+        assert_eq!(
+            redact(Kind::HealthInsurance, b"1EG4-TE5-MK73"),
+            "****-***-****"
+        );
+        assert_eq!(redact(Kind::CardSecurityCode, b"123"), "***");
+    }
+
+    #[test]
+    fn passwords_show_only_their_scheme() {
+        let cases = [
+            (
+                "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+                "$2b$***",
+            ),
+            (
+                "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
+                "$argon2id$***",
+            ),
+            ("$6$rounds=5000$salt$hash", "$6$***"),
+            ("pbkdf2_sha256$600000$salt$hash=", "pbkdf2_sha256$***"),
+            (
+                "pbkdf2:sha256:600000$salt$abcdef",
+                "pbkdf2:sha256:600000$***",
+            ),
+            ("{SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=", "{SSHA}***"),
+            ("hunter2", "***"),
+            ("Tr0ub4dor&3 and a much longer one", "***"),
+            ("5f4dcc3b5aa765d61d8327deb882cf99", "***"),
+            ("$", "***"),
+            ("$$", "***"),
+            ("{}", "***"),
+            // A plaintext password that merely starts like a scheme keeps
+            // nothing of its end.
+            ("$abc$", "***"),
+            ("$1abc$defg", "***"),
+            ("ab$", "***"),
+            ("scrypt:ab$cd", "scrypt:ab$***"),
+            ("pässwört$x", "***"),
+        ];
+        for (value, want) in cases {
+            assert_eq!(redact(Kind::Password, value.as_bytes()), want, "{value:?}");
+            for secret in ["R9h/cIPz", "hunter2", "Tr0ub4dor", "5f4dcc3b"] {
+                assert!(!redact(Kind::Password, value.as_bytes()).contains(secret));
+            }
+        }
     }
 
     #[test]

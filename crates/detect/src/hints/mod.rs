@@ -34,6 +34,16 @@ pub enum Field {
     Card,
     Iban,
     Ip,
+    /// `password`, `passwd`, `pwd`, `password_hash`, `user_pass`…: a
+    /// plaintext password or its hash.
+    Password,
+    /// `cvv`, `cvc`, `csc`…: a payment card's security code.
+    CardSecurityCode,
+    /// `cpf`, `bsn`, `dni`, `nino`, `aadhaar`, `sin`, `codice_fiscale`…:
+    /// a national identity, tax or social-insurance number.
+    GovernmentId,
+    /// `nhs_number`, `mbi`, `medicare_number`: a health-insurance number.
+    HealthInsurance,
 }
 
 impl Field {
@@ -85,6 +95,59 @@ impl Field {
             "card" | "cardnumber" | "cc" | "ccnumber" | "creditcard" | "pan" => Field::Card,
             "iban" | "bankaccount" => Field::Iban,
             "ip" | "ipaddress" | "clientip" | "remoteaddr" | "remoteip" => Field::Ip,
+            "password" | "passwd" | "pwd" | "pass" | "pw" | "passphrase" | "passwordhash"
+            | "passworddigest" | "hashedpassword" | "encryptedpassword" | "cryptedpassword"
+            | "userpassword" | "userpass" | "userpwd" | "pwdhash" | "passhash" | "pwhash"
+            | "loginpassword" | "accountpassword" | "passwort" | "motdepasse" | "contrasena"
+            | "senha" | "wachtwoord" => Field::Password,
+            "cvv"
+            | "cvv2"
+            | "cvc"
+            | "cvc2"
+            | "csc"
+            | "cvn"
+            | "ccv"
+            | "cardcvv"
+            | "cardcvc"
+            | "cvvcode"
+            | "cvccode"
+            | "cardsecuritycode"
+            | "cardverificationcode"
+            | "cardverificationvalue" => Field::CardSecurityCode,
+            "cpf"
+            | "nir"
+            | "insee"
+            | "numerosecu"
+            | "numsecu"
+            | "bsn"
+            | "burgerservicenummer"
+            | "sofinummer"
+            | "dni"
+            | "nie"
+            | "nif"
+            | "aadhaar"
+            | "aadhar"
+            | "aadhaarnumber"
+            | "aadharnumber"
+            | "sin"
+            | "socialinsurancenumber"
+            | "nino"
+            | "ninumber"
+            | "nationalinsurancenumber"
+            | "nationalinsurance"
+            | "codicefiscale"
+            | "nationalid"
+            | "nationalidnumber"
+            | "governmentid" => Field::GovernmentId,
+            "nhs"
+            | "nhsnumber"
+            | "nhsno"
+            | "mbi"
+            | "medicare"
+            | "medicarenumber"
+            | "medicareid"
+            | "medicarebeneficiaryidentifier"
+            | "healthinsurancenumber" => Field::HealthInsurance,
             _ => return None,
         })
     }
@@ -140,6 +203,14 @@ mod tests {
         assert_eq!(Field::classify(b"Date of Birth"), Some(Field::DateOfBirth));
         assert_eq!(Field::classify(b"E-Mail"), Some(Field::Email));
         assert_eq!(Field::classify(b"sku"), None);
+        assert_eq!(Field::classify(b"password_hash"), Some(Field::Password));
+        assert_eq!(Field::classify(b"user_pass"), Some(Field::Password));
+        assert_eq!(Field::classify(b"CVV2"), Some(Field::CardSecurityCode));
+        assert_eq!(
+            Field::classify(b"codice_fiscale"),
+            Some(Field::GovernmentId)
+        );
+        assert_eq!(Field::classify(b"NHS Number"), Some(Field::HealthInsurance));
         assert_eq!(Field::classify(&[b'x'; 100]), None);
     }
 

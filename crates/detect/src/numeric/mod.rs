@@ -1,5 +1,6 @@
-//! Numeric PII: payment cards, US SSNs, IBANs, phone numbers and IPv4
-//! addresses, found in one pass over the haystack.
+//! Numeric PII: payment cards, US SSNs, IBANs, phone numbers, IPv4
+//! addresses, national identity numbers and health-insurance numbers
+//! (`govid.rs`), found in one pass over the haystack.
 //!
 //! The pass skips non-digit bytes eight at a time and cuts the text into
 //! *words* — maximal runs of digits and number punctuation (`-./()`, a
@@ -19,7 +20,9 @@
 //! whole-buffer scans.
 
 mod card;
+mod govid;
 mod iban;
+mod ids;
 mod ipv4;
 mod phone;
 pub(crate) mod plan;
@@ -29,7 +32,8 @@ mod tokens;
 mod words;
 
 use crate::context::ContextWords;
-use crate::{Finding, Kind, KindSet};
+use crate::{Finding, Hints, Kind, KindSet};
+use govid::IdWords;
 use tokens::*;
 use words::*;
 
@@ -57,6 +61,11 @@ pub(crate) struct NumericDetector {
     iban: bool,
     phone: bool,
     ip: bool,
+    gov: bool,
+    health: bool,
+    /// Context words of national and health numbers, when either kind is
+    /// enabled.
+    id_words: Option<IdWords>,
     card_words: ContextWords,
     not_card_words: ContextWords,
     ssn_words: ContextWords,
@@ -196,6 +205,10 @@ impl NumericDetector {
             iban: kinds.contains(Kind::Iban),
             phone: kinds.contains(Kind::PhoneNumber),
             ip: kinds.contains(Kind::IpAddress),
+            gov: kinds.contains(Kind::GovernmentId),
+            health: kinds.contains(Kind::HealthInsurance),
+            id_words: (kinds.contains(Kind::GovernmentId) || kinds.contains(Kind::HealthInsurance))
+                .then(IdWords::new),
             card_words: ContextWords::new(CARD_WORDS),
             not_card_words: ContextWords::whole_words(NOT_CARD_WORDS),
             ssn_words: ContextWords::whole_words(SSN_WORDS),
@@ -205,8 +218,16 @@ impl NumericDetector {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn find(&self, hay: &[u8], out: &mut Vec<Finding>) {
-        if !(self.card || self.ssn || self.iban || self.phone || self.ip) {
+        self.find_with_hints(hay, &Hints::NONE, out)
+    }
+
+    /// Reads CSV column hints only for national and health numbers: a
+    /// column of their kind admits one, a column of another kind vetoes it.
+    pub(crate) fn find_with_hints(&self, hay: &[u8], hints: &Hints<'_>, out: &mut Vec<Finding>) {
+        if !(self.card || self.ssn || self.iban || self.phone || self.ip || self.gov || self.health)
+        {
             return;
         }
         let n = hay.len();
@@ -230,6 +251,11 @@ impl NumericDetector {
                         continue;
                     }
                 }
+                if let Some(f) = self.letters_then_digits(hay, i, hints) {
+                    out.push(f);
+                    i = f.end;
+                    continue;
+                }
                 // Digits inside an identifier, hash or word: skip it all.
                 i = skip_word_bytes(hay, i);
                 continue;
@@ -237,32 +263,51 @@ impl NumericDetector {
             let start = match i.checked_sub(1).map(|p| hay[p]) {
                 Some(b'+' | b'(') => i - 1,
                 _ => {
-                    if let Some(end) = short_lone_run(hay, i) {
-                        i = end;
+                    if let Some(f) = self.spaced_id(hay, i, hints) {
+                        out.push(f);
+                        i = f.end;
                         continue;
+                    }
+                    if let Some(end) = short_lone_run(hay, i) {
+                        // Unless IDs may start with it: `1EG4TE5MK73`,
+                        // `185052A…` (a Corsican NIR).
+                        let id_head = self.id_words.is_some()
+                            && hay.get(end).is_some_and(u8::is_ascii_uppercase);
+                        if !id_head {
+                            i = end;
+                            continue;
+                        }
                     }
                     i
                 }
             };
-            i = self.token(hay, start, out);
+            i = self.token(hay, start, hints, out);
         }
     }
 
     /// Scans the token starting with the word at `start`, emitting findings,
     /// and returns where scanning resumes.
-    fn token(&self, hay: &[u8], start: usize, out: &mut Vec<Finding>) -> usize {
+    fn token(&self, hay: &[u8], start: usize, hints: &Hints<'_>, out: &mut Vec<Finding>) -> usize {
         let mut ring = [None::<Word>; MAX_SPAN_WORDS];
         let mut len = 0;
         let mut pos = start;
         loop {
             let w = parse_word(hay, pos);
+            // A token's first word, all digits, glued to a letter: IDs
+            // with letters after digits (`12345678Z`, `1EG4TE5MK73`).
+            if len == 0 && w.right == Edge::Glued && !w.dead && w.end - w.start == w.digits {
+                if let Some(f) = self.digits_then_letters(hay, w.start, w.end, hints) {
+                    out.push(f);
+                    return f.end;
+                }
+            }
             if len == MAX_SPAN_WORDS {
                 ring.rotate_left(1);
                 len -= 1;
             }
             ring[len] = Some(w);
             len += 1;
-            self.candidates_ending(hay, &ring[..len], out);
+            self.candidates_ending(hay, &ring[..len], hints, out);
             if !w.next_adjacent {
                 return w.run_end.max(pos + 1);
             }
@@ -273,7 +318,13 @@ impl NumericDetector {
     /// Evaluates the candidates made of the last word of `ring` and up to
     /// [`MAX_SPAN_WORDS`] - 1 words before it, longest first; once one
     /// matches, the shorter ones inside it are not tried.
-    fn candidates_ending(&self, hay: &[u8], ring: &[Option<Word>], out: &mut Vec<Finding>) {
+    fn candidates_ending(
+        &self,
+        hay: &[u8],
+        ring: &[Option<Word>],
+        hints: &Hints<'_>,
+        out: &mut Vec<Finding>,
+    ) {
         let Some(Some(last)) = ring.last().copied() else {
             return;
         };
@@ -309,7 +360,14 @@ impl NumericDetector {
                 && (7..=17).contains(&nd)
                 && !last.next_adjacent
                 && (!left_adj || matches!(hay[wa.start], b'+' | b'('));
-            if !(ip || ssn || card || phone) {
+            // National and health numbers are whole tokens of 9-12 or 15
+            // digits.
+            let id = self.id_words.is_some()
+                && free
+                && !left_adj
+                && !last.next_adjacent
+                && matches!(nd, 9..=12 | 15);
+            if !(ip || ssn || card || phone || id) {
                 continue;
             }
             let Some(c) = Cand::collect(hay, wa.start, last.end) else {
@@ -321,7 +379,7 @@ impl NumericDetector {
                 right_adjacent: last.next_adjacent,
                 right: last.right,
             };
-            if let Some(f) = self.classify(hay, &c, &span) {
+            if let Some(f) = self.classify(hay, &c, &span, hints) {
                 out.push(f);
                 return;
             }
@@ -329,7 +387,7 @@ impl NumericDetector {
     }
 
     /// The best kind for one candidate, cheapest checks first.
-    fn classify(&self, hay: &[u8], c: &Cand, span: &Span) -> Option<Finding> {
+    fn classify(&self, hay: &[u8], c: &Cand, span: &Span, hints: &Hints<'_>) -> Option<Finding> {
         let finding = |kind, end, score, detector| Finding {
             start: c.start,
             end,
@@ -344,6 +402,11 @@ impl NumericDetector {
         }
         if span.right != Edge::Free {
             return None;
+        }
+        // An ID that a word or column admits wins over the other readings
+        // of its digits (see `govid.rs`).
+        if let Some(f) = self.national_id(hay, c, span, hints) {
+            return Some(f);
         }
         // Cards and SSNs in parentheses: the parenthesis is not part of them.
         let unparenthesised;

@@ -701,13 +701,39 @@ impl Rng {
     }
 }
 
+/// A CPF (with check digits, so that some lines hold valid ones).
+fn cpf(r: &mut Rng) -> String {
+    super::ids::tests::cpf_with_checks(&r.digits(9))
+}
+
+/// A NIR, spaced, with its key.
+fn nir(r: &mut Rng) -> String {
+    let body = format!(
+        "{}{}{:02}{}",
+        1 + r.below(2),
+        r.digits(2),
+        1 + r.below(12),
+        r.digits(8)
+    );
+    let key = super::ids::tests::nir_key(&body);
+    format!(
+        "{} {} {} {} {} {} {key}",
+        &body[0..1],
+        &body[1..3],
+        &body[3..5],
+        &body[5..7],
+        &body[7..10],
+        &body[10..13]
+    )
+}
+
 /// Lines mixing every kind with the usual look-alikes.
 pub(crate) fn mixed_text(lines: usize, seed: u64) -> String {
     use super::card::tests::with_check_digit;
     let mut r = Rng(seed | 1);
     let mut s = String::new();
     for i in 0..lines {
-        let line = match r.below(12) {
+        let line = match r.below(18) {
             0 => format!(
                 "card {} exp 12/27",
                 with_check_digit(&format!("4{}", r.digits(14)))
@@ -751,6 +777,42 @@ pub(crate) fn mixed_text(lines: usize, seed: u64) -> String {
                 let n = 1 + r.below(30) as usize;
                 format!("row {i} {} {}", r.digits(n), r.digits(4))
             }
+            12 => {
+                let c = cpf(&mut r);
+                let nir = nir(&mut r);
+                format!(
+                    "CPF {}.{}.{}-{} NIR {nir}",
+                    &c[0..3],
+                    &c[3..6],
+                    &c[6..9],
+                    &c[9..]
+                )
+            }
+            13 => {
+                let sin = with_check_digit(&format!("{}{}", 1 + r.below(7), r.digits(7)));
+                format!(
+                    "SIN: {} {} {} BSN {}",
+                    &sin[..3],
+                    &sin[3..6],
+                    &sin[6..],
+                    r.digits(9)
+                )
+            }
+            14 => {
+                let n = 10_000_000 + r.below(89_999_999) as u32;
+                let l = char::from(super::ids::dni_letter(n));
+                format!("DNI {n}{l} NINO AB{} C", r.digits(6))
+            }
+            15 => format!(
+                "NHS no {} medicare 1EG4-TE5-MK{:02}",
+                r.digits(10),
+                r.below(100)
+            ),
+            16 => format!("aadhaar {} RSSMRA85T10A562S", r.digits(12)),
+            _ if i % 2 == 0 => {
+                let n = 1 + r.below(12) as usize;
+                format!("password={} cvv: {}", r.digits(n), r.digits(3))
+            }
             _ => format!(
                 "total ${}.{:02} for {} items",
                 r.below(10000),
@@ -777,6 +839,10 @@ fn chunked_scan_equals_whole_scan_on_mixed_text() {
         Kind::Iban,
         Kind::PhoneNumber,
         Kind::IpAddress,
+        Kind::GovernmentId,
+        Kind::HealthInsurance,
+        Kind::Password,
+        Kind::CardSecurityCode,
     ] {
         assert!(
             whole.iter().filter(|f| f.kind == kind).count() > 100,

@@ -105,3 +105,48 @@ pub(super) const NUMBERING_WORDS: &[&str] = &[
     "object identifier",
     "object_identifier",
 ];
+/// Context words of national identity and health-insurance numbers, one
+/// list per scheme (whole words: `sin` is not in `using`, `nie` not in
+/// `niece`). A word admits only its own scheme's numbers.
+pub(super) const CPF_WORDS: &[&str] = &["cpf", "c.p.f", "cadastro de pessoas"];
+pub(super) const NIR_WORDS: &[&str] = &[
+    "nir",
+    "insee",
+    "sécurité sociale",
+    "securite sociale",
+    "sécu",
+    "secu",
+    "social security",
+    "nss",
+];
+pub(super) const BSN_WORDS: &[&str] = &[
+    "bsn",
+    "burgerservicenummer",
+    "burger service nummer",
+    "sofinummer",
+    "sofi-nummer",
+    "sofi",
+];
+pub(super) const AADHAAR_WORDS: &[&str] = &["aadhaar", "aadhar", "uidai", "आधार"];
+pub(super) const SIN_WORDS: &[&str] = &["sin", "s.i.n", "social insurance", "assurance sociale"];
+pub(super) const NHS_WORDS: &[&str] = &["nhs"];
+pub(super) const NINO_WORDS: &[&str] = &["nino", "national insurance", "ni number", "ni no"];
+pub(super) const DNI_WORDS: &[&str] = &[
+    "dni",
+    "d.n.i",
+    "nie",
+    "n.i.e",
+    "nif",
+    "n.i.f",
+    "documento nacional",
+    "documento de identidad",
+];
+pub(super) const CF_WORDS: &[&str] = &[
+    "codice fiscale",
+    "codicefiscale",
+    "codice_fiscale",
+    "cod. fisc",
+    "c.f.",
+    "fiscal code",
+];
+pub(super) const MBI_WORDS: &[&str] = &["medicare", "mbi", "beneficiary"];

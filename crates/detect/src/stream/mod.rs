@@ -298,15 +298,41 @@ mod tests {
     fn chunked_scan_equals_whole_scan() {
         let engine = Engine::new(Kind::ALL);
         let mut hay = Vec::new();
+        // Rows of every kind; the later kinds' rows vary in length so that
+        // keys, values and hashes land across chunk edges.
+        let bcrypt = "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW";
         for i in 0..4000u32 {
             hay.extend_from_slice(
                 format!("row {i}: mail jane.doe{i}@example.com card 4111 1111 1111 1111 ")
                     .as_bytes(),
             );
+            let pad = " ".repeat((i % 37) as usize);
+            let row = match i % 5 {
+                0 => format!("{{\"password\":\"Kx9!{i}mq\",\"cvv\":\"{:03}\"}}", i % 1000),
+                1 => format!("hash{pad}{bcrypt} user=ann pwd=Zq{i}x"),
+                2 => format!("CPF: 123.456.789-09{pad}NHS no 943 476 5919"),
+                3 => format!("DNI 12345678Z{pad}NINO AB123456C MBI 1EG4-TE5-MK73"),
+                _ => format!("1 85 05 78 006 084 07{pad}RSSMRA85T10A562S"),
+            };
+            hay.extend_from_slice(row.as_bytes());
+            hay.push(b'\n');
         }
         let mut whole = Vec::new();
         engine.scan(&hay, &mut whole);
-        assert!(!whole.is_empty());
+        for kind in Kind::ALL.iter().filter(|k| {
+            matches!(
+                k,
+                Kind::Password
+                    | Kind::GovernmentId
+                    | Kind::HealthInsurance
+                    | Kind::CardSecurityCode
+            )
+        }) {
+            assert!(
+                whole.iter().filter(|f| f.kind == kind).count() >= 800,
+                "{kind} under-represented"
+            );
+        }
         for step in [1, 7, 4096, 100_000] {
             let mut got = Vec::new();
             let mut s = StreamScanner::with_chunk_size(0);

@@ -141,15 +141,39 @@ fn csv(rows: u32) -> Vec<u8> {
     hay
 }
 
+/// [`csv`] with password, security-code and BSN columns, whose cells are
+/// found only through their columns.
+fn csv_with_secrets(rows: u32) -> Vec<u8> {
+    let mut hay = b"id,note,full_name,email,dob,password,cvv,bsn\n".to_vec();
+    for i in 0..rows {
+        let note = "x, y\n".repeat((i % 7) as usize);
+        hay.extend_from_slice(
+            format!(
+                "{i},\"{note}Paris, London\",\"Miller, Jane\",j{i}@example.com,1984-03-{:02},\
+                 Pw{i}x!,{:03},111222333\n",
+                i % 28 + 1,
+                i % 1000
+            )
+            .as_bytes(),
+        );
+    }
+    hay
+}
+
 #[test]
 fn csv_pieces_carry_the_column_state() {
     let engine = Engine::new(Kind::ALL);
-    let hay = csv(8000);
+    let hay = csv_with_secrets(8000);
     let (want, warning) = whole(&engine, &hay, true, false);
     assert_eq!(warning, None);
     // The columns change what is found: without them the scan differs.
     let (plain, _) = whole(&engine, &hay, false, false);
     assert_ne!(plain, want);
+    for kind in [Kind::Password, Kind::CardSecurityCode, Kind::GovernmentId] {
+        let count = |seen: &Seen| seen.iter().filter(|f| f.0.kind == kind).count();
+        assert_eq!(count(&want), 8000, "{kind}");
+        assert_eq!(count(&plain), 0, "{kind}");
+    }
     for size in [65_536, 150_000] {
         let (got, bytes, warnings) = pieced(&engine, &hay, size, true, false);
         assert_eq!(bytes, hay.len() as u64);

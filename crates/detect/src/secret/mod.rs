@@ -1,0 +1,414 @@
+//! Secrets a breach notice must name: passwords (`password`: hashes and
+//! plaintext) and card security codes (`card_security_code`).
+//!
+//! Three sources of findings, none a full pass of its own beyond two
+//! SIMD searches:
+//! - **hashes**, wherever they are: every `$` (memchr) is tried as the
+//!   start of a modular crypt string (`$2b$`, `$argon2id$`, `$6$`…) or
+//!   the end of a framework algorithm name (`pbkdf2_sha256$`); see
+//!   `hash.rs`. The `detector` names the scheme (`password.bcrypt`);
+//! - **keyed values**: a key naming a password (`password`, `passwd`,
+//!   `pwd`, `db_pass`, `userPassword`, `password_hash`) or a security code
+//!   (`cvv`, `cvc`, `csc`), found by a packed (Teddy) search for its
+//!   lower-case, capitalised and upper-case spellings, then a separator
+//!   (`=`, `:`, `=>`, a closing quote before them, `<password>` in XML,
+//!   `--password ` on a command line) and a value, judged by `value.rs`.
+//!   Bare MD5/SHA hex digests count only here and in password columns;
+//! - **CSV cells** of a password or security-code column ([`Field`]
+//!   hints).
+//!
+//! A security code is only ever found in its own field: three digits alone
+//! are anything.
+//!
+//! Bounds: a key is at most [`MAX_KEY`] bytes, its value starts within a
+//! few bytes after it and is at most [`MAX_VALUE`] bytes; a hash is at most
+//! 256 bytes and its algorithm name 32 bytes before its `$`. All far inside
+//! [`crate::MAX_LOOKBEHIND`] and [`crate::MAX_LOOKAHEAD`].
+
+mod hash;
+#[cfg(test)]
+mod tests;
+mod value;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::{Field, Finding, Hints, Kind, KindSet};
+use value::Form;
+
+/// The longest key token (`customer_account_password_hash`).
+const MAX_KEY: usize = 48;
+/// The longest value read as a password or code.
+const MAX_VALUE: usize = 128;
+
+/// A security code in its field.
+const CODE: f32 = 0.9;
+
+/// The stems searched for; each in lower case, capitalised and upper case
+/// (`password`, `Password`, `PASSWORD`; camelCase keys such as
+/// `userPassword` contain the capitalised one).
+const STEMS: &[&str] = &[
+    "pass",
+    "pwd",
+    "senha",
+    "wachtwoord",
+    "contrasena",
+    "cvv",
+    "cvc",
+    "csc",
+    "cvn",
+    "ccv",
+];
+
+/// What a key names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Secret {
+    Password,
+    Code,
+}
+
+pub(crate) struct SecretDetector {
+    password: bool,
+    code: bool,
+    keys: AhoCorasick,
+}
+
+impl SecretDetector {
+    pub(crate) fn new(kinds: KindSet) -> SecretDetector {
+        let mut spellings = Vec::new();
+        for s in STEMS {
+            let mut cap = s.to_string();
+            cap[..1].make_ascii_uppercase();
+            spellings.extend([s.to_string(), cap, s.to_ascii_uppercase()]);
+        }
+        let keys = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&spellings)
+            .expect("the key stems are a small constant set");
+        SecretDetector {
+            password: kinds.contains(Kind::Password),
+            code: kinds.contains(Kind::CardSecurityCode),
+            keys,
+        }
+    }
+
+    pub(crate) fn find(&self, hay: &[u8], hints: &Hints<'_>, out: &mut Vec<Finding>) {
+        for h in hints.overlapping(0, hay.len()) {
+            let (start, end) = trim(hay, h.start, h.end.min(hay.len()));
+            if end - start > MAX_VALUE || start == end {
+                continue;
+            }
+            let v = &hay[start..end];
+            match h.field {
+                Field::Password if self.password => {
+                    if let Some((score, det)) = value::judge(v, Form::Cell, None) {
+                        out.push(password(start, end, score, det));
+                    }
+                }
+                Field::CardSecurityCode if self.code && security_code(v) => {
+                    out.push(code(start, end));
+                }
+                _ => {}
+            }
+        }
+        if self.password {
+            for p in memchr::memchr_iter(b'$', hay) {
+                if let Some(h) = hash::at_dollar(hay, p) {
+                    out.push(password(h.start, h.end, 0.9, h.detector));
+                }
+            }
+        }
+        let mut last_key_end = 0;
+        for m in self.keys.find_iter(hay) {
+            if m.start() < last_key_end {
+                continue;
+            }
+            if let Some((f, key_end)) = self.keyed(hay, m.start(), m.end(), hints) {
+                // One finding per key, however many stems it holds.
+                last_key_end = key_end;
+                out.push(f);
+            }
+        }
+    }
+
+    /// The value after the key whose stem is `hay[s..e]`, and where the key
+    /// token ends.
+    fn keyed(&self, hay: &[u8], s: usize, e: usize, hints: &Hints<'_>) -> Option<(Finding, usize)> {
+        let key_byte = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+        let ks = s - hay[s.saturating_sub(MAX_KEY)..s]
+            .iter()
+            .rev()
+            .take_while(|b| key_byte(b))
+            .count();
+        let ke = e + hay[e..]
+            .iter()
+            .take(MAX_KEY)
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        let key = &hay[ks..ke];
+        if key.len() >= MAX_KEY {
+            return None;
+        }
+        let secret = classify_key(key)?;
+        match secret {
+            Secret::Password if !self.password => return None,
+            Secret::Code if !self.code => return None,
+            _ => {}
+        }
+        let xml = ks > 0 && hay[ks - 1] == b'<';
+        let flag = key.starts_with(b"--");
+        let (vs, quote, form) = separator(hay, ke, xml, flag)?;
+        let (ve, next) = match quote {
+            Some(q) => {
+                let body = &hay[vs..hay.len().min(vs + MAX_VALUE + 2)];
+                let close = if q == b'\\' {
+                    memchr::memmem::find(body, b"\\\"")?
+                } else {
+                    memchr::memchr(q, body)?
+                };
+                if memchr::memchr(b'\n', &body[..close]).is_some() {
+                    return None;
+                }
+                (vs + close, None)
+            }
+            None => {
+                let n = hay[vs..]
+                    .iter()
+                    .take(MAX_VALUE + 1)
+                    .take_while(|&&b| !ends_unquoted(b))
+                    .count();
+                if n > MAX_VALUE {
+                    return None;
+                }
+                (vs + n, hay.get(vs + n).copied())
+            }
+        };
+        if ve - vs > MAX_VALUE {
+            return None;
+        }
+        if form == Form::Colon && !ends_field(hay, ve) {
+            return None;
+        }
+        // A cell of a secret's column gets its finding from the hint.
+        if hints
+            .at(vs)
+            .is_some_and(|h| matches!(h.field, Field::Password | Field::CardSecurityCode))
+        {
+            return None;
+        }
+        let v = &hay[vs..ve];
+        let f = match secret {
+            Secret::Code => security_code(v).then(|| code(vs, ve))?,
+            Secret::Password => {
+                // `PWD=/home/ann`: the shell's working directory.
+                if key.eq_ignore_ascii_case(b"pwd") && matches!(v.first(), Some(b'/' | b'~')) {
+                    return None;
+                }
+                let (score, det) = value::judge(v, form, next)?;
+                password(vs, ve, score, det)
+            }
+        };
+        Some((f, ke))
+    }
+}
+
+fn password(start: usize, end: usize, score: f32, detector: &'static str) -> Finding {
+    Finding {
+        start,
+        end,
+        kind: Kind::Password,
+        score,
+        detector,
+    }
+}
+
+fn code(start: usize, end: usize) -> Finding {
+    Finding {
+        start,
+        end,
+        kind: Kind::CardSecurityCode,
+        score: CODE,
+        detector: "card_security_code.field",
+    }
+}
+
+/// Three or four digits, nothing else.
+fn security_code(v: &[u8]) -> bool {
+    (3..=4).contains(&v.len()) && v.iter().all(u8::is_ascii_digit)
+}
+
+fn trim(hay: &[u8], mut s: usize, mut e: usize) -> (usize, usize) {
+    while s < e && hay[s].is_ascii_whitespace() {
+        s += 1;
+    }
+    while e > s && hay[e - 1].is_ascii_whitespace() {
+        e -= 1;
+    }
+    (s, e)
+}
+
+/// Bytes that end an unquoted value.
+fn ends_unquoted(b: u8) -> bool {
+    b.is_ascii_whitespace()
+        || matches!(
+            b,
+            b'&' | b';'
+                | b','
+                | b'"'
+                | b'\''
+                | b'`'
+                | b'<'
+                | b'>'
+                | b'('
+                | b')'
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'|'
+                | b'\\'
+        )
+}
+
+/// Whether an unquoted value after `:` ends its field at `end`: the end of
+/// its line, or a delimiter (`user: ann, password: x, ip: …`). Prose after
+/// a label (`Password: must be 8 characters`) does not.
+fn ends_field(hay: &[u8], end: usize) -> bool {
+    let rest = &hay[end..hay.len().min(end + 8)];
+    let n = rest
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    match hay.get(end + n) {
+        None => true,
+        Some(b) => matches!(b, b'\n' | b'\r' | b',' | b';' | b'}' | b']' | b')' | b'|'),
+    }
+}
+
+/// Reads the separator after a key ending at `ke`: the value's start, its
+/// opening quote (`\\` for an escaped `\"`) and its form.
+fn separator(hay: &[u8], ke: usize, xml: bool, flag: bool) -> Option<(usize, Option<u8>, Form)> {
+    let at = |p: usize| hay.get(p).copied();
+    let mut p = ke;
+    if xml {
+        // Delimited by its tags, like a quoted value.
+        return (at(p) == Some(b'>')).then_some((p + 1, None, Form::Quoted));
+    }
+    // `user[password]=`, then the key's closing quote, maybe escaped.
+    if at(p) == Some(b']') {
+        p += 1;
+    }
+    if at(p) == Some(b'\\') && at(p + 1) == Some(b'"') {
+        p += 2;
+    } else if matches!(at(p), Some(b'"' | b'\'')) {
+        p += 1;
+    }
+    // `$config['password'] =>`
+    if at(p) == Some(b']') {
+        p += 1;
+    }
+    let spaces = |mut p: usize| {
+        let from = p;
+        while matches!(at(p), Some(b' ' | b'\t')) && p - from < 8 {
+            p += 1;
+        }
+        p
+    };
+    let q = spaces(p);
+    let (mut p, form) = match (at(q), at(q + 1)) {
+        (Some(b'='), Some(b'>')) => (q + 2, Form::Equals),
+        (Some(b':'), Some(b'=')) => (q + 2, Form::Equals),
+        (Some(b':'), Some(b':')) => (q + 2, Form::Colon),
+        // `==` compares.
+        (Some(b'='), Some(b'=')) => return None,
+        (Some(b'='), _) => (q + 1, Form::Equals),
+        (Some(b':'), _) => (q + 1, Form::Colon),
+        // `--password hunter2`
+        _ if flag && q == ke + 1 && at(ke) == Some(b' ') => (q, Form::Flag),
+        _ => return None,
+    };
+    p = spaces(p);
+    match at(p) {
+        Some(b'\\') if at(p + 1) == Some(b'"') => Some((p + 2, Some(b'\\'), Form::Quoted)),
+        Some(q @ (b'"' | b'\'' | b'`')) => Some((p + 1, Some(q), Form::Quoted)),
+        Some(b'-') if form == Form::Flag => None,
+        Some(_) => Some((p, None, form)),
+        None => None,
+    }
+}
+
+/// What a key token names, from its normalised spelling: the stem must end
+/// it (after at most one suffix such as `_hash` or `_confirmation`), so
+/// that `password_reset`, `passwordless`, `passport` and `bypass` name no
+/// secret. Short stems (`pass`, `pwd`, `cvv`…) must also start a word of
+/// the key (`db_pass`, `dbPass`, not `compass`).
+fn classify_key(key: &[u8]) -> Option<Secret> {
+    // Lower-cased letters and digits, and where each starts a word.
+    let mut norm = [0u8; MAX_KEY];
+    let mut word_start = [false; MAX_KEY];
+    let mut n = 0;
+    let mut prev = 0u8;
+    for &b in key {
+        if b.is_ascii_alphanumeric() {
+            norm[n] = b.to_ascii_lowercase();
+            word_start[n] = n == 0
+                || !prev.is_ascii_alphanumeric()
+                || (prev.is_ascii_lowercase() && b.is_ascii_uppercase());
+            n += 1;
+        }
+        prev = b;
+    }
+    let norm = &norm[..n];
+    // The shell's working directory, not a password.
+    if matches!(key, b"PWD" | b"OLDPWD") {
+        return None;
+    }
+    const SUFFIXES: &[&str] = &[
+        "hash",
+        "hashed",
+        "digest",
+        "crypt",
+        "crypted",
+        "encrypted",
+        "enc",
+        "confirmation",
+        "confirm",
+        "plain",
+        "plaintext",
+        "clear",
+        "cleartext",
+        "again",
+        "repeat",
+    ];
+    const LONG: &[&str] = &[
+        "password",
+        "passwd",
+        "passwort",
+        "passphrase",
+        "senha",
+        "wachtwoord",
+        "contrasena",
+    ];
+    const SHORT: &[&str] = &["pass", "pwd"];
+    const CODES: &[&str] = &["cvv", "cvv2", "cvc", "cvc2", "csc", "cvn", "ccv"];
+    let starts_word = |stem: &[u8], w: &str| word_start[stem.len() - w.len()];
+    let names_password = |stem: &[u8]| {
+        LONG.iter().any(|w| stem.ends_with(w.as_bytes()))
+            || SHORT
+                .iter()
+                .any(|w| stem.ends_with(w.as_bytes()) && starts_word(stem, w))
+    };
+    // `password`, `password2`, `password_hash`, `passwordConfirmation`.
+    let digits = norm.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    if names_password(&norm[..norm.len() - digits])
+        || SUFFIXES
+            .iter()
+            .filter_map(|s| norm.strip_suffix(s.as_bytes()))
+            .any(names_password)
+    {
+        return Some(Secret::Password);
+    }
+    CODES
+        .iter()
+        .any(|w| norm.ends_with(w.as_bytes()) && starts_word(norm, w))
+        .then_some(Secret::Code)
+}
