@@ -16,8 +16,8 @@ use std::path::PathBuf;
 
 use anyhow::{anyhow, Context, Result};
 use bw_store::{
-    AddEvidenceOutcome, Cause, Declarations, Incident, IncidentId, NewIncident, Severity, Status,
-    Store, SQLITE_FILE_NAME,
+    AddEvidenceOutcome, Cause, Declarations, DeclaredScope, Incident, IncidentId, NewDeclaration,
+    NewIncident, Severity, Status, Store, SQLITE_FILE_NAME,
 };
 use clap::{Args, Subcommand, ValueEnum};
 use time::format_description::well_known::Rfc3339;
@@ -54,6 +54,9 @@ pub enum IncidentCommand {
     Status(StatusArgs),
     /// Record why the breach happened (some laws turn on it).
     Cause(CauseArgs),
+    /// Record data elements known to be taken that no evidence shows (e.g.
+    /// "the attacker read the users table incl. password hashes").
+    Declare(DeclareArgs),
     /// Print a JSON bundle for lawyers or regulators (redacted by default).
     Export(ExportArgs),
     /// Record files as evidence: SHA-256, size and finding counts per kind.
@@ -146,6 +149,33 @@ pub struct CauseArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("whom").required(true).args(["customers", "all"])))]
+pub struct DeclareArgs {
+    id: String,
+    /// A data element the laws name (password, username, us_ssn, passport,
+    /// tax_id, biometric, …); repeat for several.
+    #[arg(long = "element", required = true, value_parser = parse_element)]
+    elements: Vec<bw_law::Element>,
+    /// The password is known only as a hash made this way: bcrypt, argon2,
+    /// scrypt, pbkdf2, sha512crypt (slow, salted) or md5, sha1, sha256,
+    /// unsalted (fast: treated as the password).
+    #[arg(long, value_name = "ALGORITHM", value_parser = parse_hashing)]
+    hashed: Option<bw_law::Hashing>,
+    /// File of customer ids, one per line (blank lines and `#` comments
+    /// skipped).
+    #[arg(long, value_name = "FILE")]
+    customers: Option<PathBuf>,
+    /// Every affected customer of the incident, including those added later.
+    #[arg(long)]
+    all: bool,
+    /// What the investigator knows and how; kept in the audit log.
+    #[arg(long)]
+    reason: String,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Args, Debug)]
 pub struct ExportArgs {
     id: String,
     /// Keep evidence locations in full (by default only the last path
@@ -202,6 +232,16 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 
 fn parse_cause(s: &str) -> Result<Cause, String> {
     s.parse().map_err(|e: bw_store::StoreError| e.to_string())
+}
+
+fn parse_element(s: &str) -> Result<bw_law::Element, String> {
+    s.parse()
+        .map_err(|e: bw_law::ParseElementError| e.to_string())
+}
+
+fn parse_hashing(s: &str) -> Result<bw_law::Hashing, String> {
+    s.parse()
+        .map_err(|e: bw_law::ParseHashingError| e.to_string())
 }
 
 /// The registry at `loc`, or `None` when none was ever imported there (a
@@ -273,6 +313,7 @@ pub fn run(cmd: IncidentCommand) -> Result<u8> {
         IncidentCommand::Show(a) => with_store(&a.store.clone(), |s| show(s, a)),
         IncidentCommand::Status(a) => with_store(&a.store.clone(), |s| status(s, a)),
         IncidentCommand::Cause(a) => with_store(&a.store.clone(), |s| cause(s, a)),
+        IncidentCommand::Declare(a) => with_store(&a.store.clone(), |s| declare(s, a)),
         IncidentCommand::Export(a) => with_store(&a.store.clone(), |s| export(s, a)),
         IncidentCommand::AddEvidence(a) => with_store(&a.store.clone(), |s| add_evidence(s, a)),
         IncidentCommand::Obligations(a) => with_store(&a.store.clone(), |s| obligations(s, a)),
@@ -353,13 +394,28 @@ async fn show(s: Session, a: ShowArgs) -> Result<u8> {
     let evidence = s.store.evidence(&id).await?;
     let declared = s.store.declarations(&id).await?;
     if a.format == Format::Json {
-        // The incident's own fields, plus what was declared and its evidence.
+        // The incident's own fields, plus what was declared (customer lists
+        // as counts: `incident export` has them) and its evidence.
         let mut v = serde_json::to_value(&inc).context("serialising the incident")?;
-        let declared_v = serde_json::to_value(&declared).context("serialising declarations")?;
-        if let (Some(obj), Some(d)) = (v.as_object_mut(), declared_v.as_object()) {
-            for (k, val) in d {
-                obj.insert(k.clone(), val.clone());
-            }
+        let declared_elements: Vec<serde_json::Value> = declared
+            .declared_elements
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "seq": d.seq,
+                    "element": d.element,
+                    "hashing": d.hashing,
+                    "all_affected": d.all_affected,
+                    "customers": d.customers.len(),
+                    "reason": d.reason,
+                    "declared_at": d.declared_at,
+                    "declared_by": d.declared_by,
+                })
+            })
+            .collect();
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("cause".into(), serde_json::json!(declared.cause));
+            obj.insert("declared_elements".into(), declared_elements.into());
             obj.insert(
                 "evidence".into(),
                 serde_json::to_value(&evidence).context("serialising evidence")?,
@@ -369,7 +425,31 @@ async fn show(s: Session, a: ShowArgs) -> Result<u8> {
         return Ok(0);
     }
     print_incident(&inc, &declared);
-    for e in &evidence {
+    print_evidence(&evidence);
+    if !declared.declared_elements.is_empty() {
+        println!("declared:     {}", declared.declared_elements.len());
+    }
+    for d in &declared.declared_elements {
+        let whom = if d.all_affected {
+            "all affected customers".to_string()
+        } else {
+            format!("{} customers", d.customers.len())
+        };
+        let hashing = d
+            .hashing
+            .as_deref()
+            .map(|h| format!(" ({h} hash)"))
+            .unwrap_or_default();
+        println!(
+            "  #{} {}{hashing} for {whom}, by {} at {}: {}",
+            d.seq, d.element, d.declared_by, d.declared_at, d.reason
+        );
+    }
+    Ok(0)
+}
+
+fn print_evidence(evidence: &[bw_store::EvidenceRecord]) {
+    for e in evidence {
         let counts: Vec<String> = e
             .finding_counts
             .iter()
@@ -385,7 +465,6 @@ async fn show(s: Session, a: ShowArgs) -> Result<u8> {
             counts.join(", ")
         );
     }
-    Ok(0)
 }
 
 fn print_incident(inc: &Incident, declared: &Declarations) {
@@ -443,6 +522,66 @@ async fn cause(s: Session, a: CauseArgs) -> Result<u8> {
         println!("{id}: cause is now {}", a.cause);
     } else {
         println!("{id}: cause was already {}; nothing changed", a.cause);
+    }
+    Ok(0)
+}
+
+async fn declare(s: Session, a: DeclareArgs) -> Result<u8> {
+    use bw_law::Element;
+    let id = IncidentId::new(a.id);
+    if a.hashed.is_some() && !a.elements.contains(&Element::Password) {
+        return Err(anyhow!(
+            "--hashed qualifies a password: add --element password, or drop --hashed"
+        ));
+    }
+    let scope = match &a.customers {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading customer ids from {}", path.display()))?;
+            let ids: Vec<String> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string)
+                .collect();
+            if ids.is_empty() {
+                return Err(anyhow!("{} lists no customer ids", path.display()));
+            }
+            DeclaredScope::Customers(ids)
+        }
+        None => DeclaredScope::AllAffected,
+    };
+    let mut elements = a.elements.clone();
+    elements.sort();
+    elements.dedup();
+    for e in elements {
+        let hashing = (e == Element::Password).then_some(a.hashed).flatten();
+        let new = NewDeclaration {
+            element: e.as_str().to_string(),
+            hashing: hashing.map(|h| h.as_str().to_string()),
+            scope: scope.clone(),
+            reason: a.reason.clone(),
+        };
+        let out = s.store.declare_element(&id, &new, &s.actor).await?;
+        let what = match hashing {
+            Some(h) => format!("{e} (as a {h} hash)"),
+            None => e.to_string(),
+        };
+        let whom = match &scope {
+            DeclaredScope::AllAffected => "all affected customers".to_string(),
+            DeclaredScope::Customers(_) => format!("{} customers", out.customers),
+        };
+        println!(
+            "{id}: declared {what} for {whom} (declaration #{})",
+            out.seq
+        );
+        if out.not_yet_affected > 0 {
+            eprintln!(
+                "breachwatch: note: {} of them are not in the affected set of {id} yet; they \
+                 count once evidence adds them",
+                out.not_yet_affected
+            );
+        }
     }
     Ok(0)
 }

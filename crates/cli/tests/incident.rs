@@ -275,6 +275,202 @@ fn cause_is_set_at_open_changed_audited_and_read_by_the_rules() {
     );
 }
 
+/// The obligations as JSON, by jurisdiction code.
+fn obligations(s: &Scratch, id: &str) -> BTreeMap<String, Value> {
+    by_code(&json(
+        s,
+        &["incident", "obligations", id, "--format", "json"],
+    ))
+}
+
+fn reasons(j: &Value) -> String {
+    j["reasons"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn declared_passwords_for_all_customers_count_with_those_added_later() {
+    let s = Scratch::new();
+    let id = open(&s, "users table read", &["--cause", "attack"]);
+    seed(
+        &s,
+        &id,
+        "first",
+        &places(&[("US-CA", 3)], &["name", "email"]),
+        false,
+    );
+    assert_eq!(
+        obligations(&s, &id)["US-CA"]["individual_notice"],
+        "not_required"
+    );
+
+    let r = s.run(&[
+        "incident",
+        "declare",
+        &id,
+        "--element",
+        "password",
+        "--all",
+        "--reason",
+        "attacker read the users table incl. passwords",
+        "--actor",
+        "dana",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("declared password for all affected customers"),
+        "{}",
+        r.stdout
+    );
+    // Customers added after the declaration are covered by it too.
+    let later: Vec<Affected> = (100..102)
+        .map(|n| customer(n, "US-NY", &["email"]))
+        .collect();
+    seed(&s, &id, "second", &later, false);
+
+    let j = obligations(&s, &id);
+    for code in ["US-CA", "US-NY"] {
+        assert_eq!(
+            j[code]["individual_notice"],
+            "required",
+            "{code}: {}",
+            reasons(&j[code])
+        );
+        assert_eq!(
+            j[code]["declared_elements"],
+            serde_json::json!(["password"]),
+            "{code}"
+        );
+        assert!(
+            reasons(&j[code]).contains("declared by dana: attacker read the users table"),
+            "{code}: {}",
+            reasons(&j[code])
+        );
+    }
+    assert_eq!(j["US-CA"]["elements"], serde_json::json!(["email", "name"]));
+    assert_eq!(j["US-NY"]["elements"], serde_json::json!(["email"]));
+
+    let shown = json(&s, &["incident", "show", &id, "--format", "json"]);
+    assert_eq!(shown["declared_elements"][0]["element"], "password");
+    assert_eq!(shown["declared_elements"][0]["declared_by"], "dana");
+    assert_eq!(shown["declared_elements"][0]["all_affected"], true);
+    let human = s.run(&["incident", "show", &id]);
+    assert!(
+        human
+            .stdout
+            .contains("password for all affected customers, by dana"),
+        "{}",
+        human.stdout
+    );
+    let ok = s.run(&["audit", "verify", &id]);
+    assert_eq!(ok.code, 0, "{}", ok.stdout);
+}
+
+#[test]
+fn declarations_for_listed_customers_reach_only_them() {
+    let s = Scratch::new();
+    let id = open(&s, "payroll export", &[]);
+    let mut customers = places(&[("US-TX", 2)], &["name"]);
+    customers.push(customer(7, "US-CA", &["name"]));
+    seed(&s, &id, "payroll", &customers, false);
+    let list = s.write(
+        "ssn-customers.txt",
+        b"# read from the payroll table\ncust-00000\n\ncust-99999\n",
+    );
+    let list = list.to_string_lossy().to_string();
+    let r = s.run(&[
+        "incident",
+        "declare",
+        &id,
+        "--element",
+        "ssn",
+        "--customers",
+        &list,
+        "--reason",
+        "payroll table rows 1-2 exfiltrated",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("1 of them are not in the affected set"),
+        "{}",
+        r.stderr
+    );
+    let j = obligations(&s, &id);
+    assert_eq!(
+        j["US-TX"]["individual_notice"],
+        "required",
+        "{}",
+        reasons(&j["US-TX"])
+    );
+    assert_eq!(j["US-TX"]["residents_owed_notice"], 1);
+    assert_eq!(
+        j["US-TX"]["declared_elements"],
+        serde_json::json!(["us_ssn"])
+    );
+    assert_eq!(j["US-CA"]["declared_elements"], serde_json::json!([]));
+    assert_eq!(j["US-CA"]["individual_notice"], "not_required");
+
+    for bad in [
+        vec![
+            "incident",
+            "declare",
+            &id,
+            "--element",
+            "shoe_size",
+            "--all",
+            "--reason",
+            "x",
+        ],
+        vec!["incident", "declare", &id, "--element", "email", "--all"],
+        vec![
+            "incident",
+            "declare",
+            &id,
+            "--element",
+            "email",
+            "--reason",
+            "x",
+        ],
+        vec![
+            "incident",
+            "declare",
+            &id,
+            "--element",
+            "email",
+            "--hashed",
+            "bcrypt",
+            "--all",
+            "--reason",
+            "x",
+        ],
+        vec![
+            "incident",
+            "declare",
+            &id,
+            "--element",
+            "password",
+            "--hashed",
+            "rot13",
+            "--all",
+            "--reason",
+            "x",
+        ],
+    ] {
+        let r = s.run(&bad);
+        assert_ne!(r.code, 0, "{bad:?} was accepted");
+    }
+    let ok = s.run(&["audit", "verify", &id]);
+    assert_eq!(ok.code, 0, "{}", ok.stdout);
+}
+
 #[test]
 fn an_unknown_incident_id_is_named_with_exit_2() {
     let s = Scratch::new();

@@ -7,6 +7,7 @@
 //!   "incident": "INC-2026-0001",
 //!   "jurisdictions": [{
 //!     "code": "US-CA", "residents": 3, "elements": ["email", "name"],
+//!     "declared_elements": ["password"],  // declared, not found by a scan
 //!     "individual_notice": "required" | "not_required" | "assess",
 //!     "individual_deadline": RFC 3339 | null,
 //!     "regulator_notice": "required" | "not_required" | "assess",
@@ -20,8 +21,11 @@
 //!   }],
 //!   // extra: "rules_version", "discovered_at" (RFC 3339, deadlines count
 //!   // from it), "cause" (attack | inadvertent_disclosure | lost_device |
-//!   // other | unknown), "unmapped_fields" (matched field names that are
-//!   // no data element the rules know; they were left out of the evaluation)
+//!   // other | unknown), "declarations" (what investigators declared:
+//!   // element, hashing, scope, reason, who; no customer lists),
+//!   // "unmapped_fields" (matched field names that are no data element the
+//!   // rules know, and `declared:NAME` for declared ones; they were left
+//!   // out of the evaluation)
 //! }
 //! ```
 //! Jurisdictions are sorted by their earliest deadline; those without one
@@ -30,14 +34,16 @@
 //! document is what is stored with the incident, so it carries nothing that
 //! depends on the time it was printed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use bw_law::{
-    evaluate, jurisdictions_for, sort_by_deadline, Cause, Element, ExposureInput,
-    JurisdictionObligation, RuleSet, RuleStatus,
+    evaluate, jurisdictions_for, sort_by_deadline, Cause, Element, ExposureGroup, ExposureInput,
+    Hashing, JurisdictionObligation, RuleSet, RuleStatus,
 };
-use bw_store::{AffectedRecord, Cause as StoreCause, Declarations, EvidenceRecord, Incident};
+use bw_store::{
+    AffectedRecord, Cause as StoreCause, Declarations, DeclaredElement, EvidenceRecord, Incident,
+};
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -84,6 +90,10 @@ pub fn compute_with(
     let mut input = ExposureInput::new(discovered);
     input.cause = law_cause(declared.cause);
     let mut unmapped: BTreeSet<String> = BTreeSet::new();
+    let decls = DeclaredIndex::new(&declared.declared_elements, &mut unmapped);
+    // Which declarations reached residents of which jurisdiction, for the
+    // "declared by" reasons.
+    let mut used: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
     for c in affected {
         let elements: Vec<Element> = c
             .matched_fields
@@ -102,12 +112,22 @@ pub fn compute_with(
             && c.evidence_refs
                 .iter()
                 .all(|r| encrypted_by_sha.get(r.as_str()).copied().unwrap_or(false));
+        let applied = decls.for_customer(&c.customer_id);
+        let group = decls.group(&applied, &elements, encrypted);
         let country = c.country.as_deref().unwrap_or("");
         for code in jurisdictions_for(country, c.region.as_deref()) {
-            input.add(&code, &elements, 1, encrypted);
+            if !applied.is_empty() {
+                used.entry(code.clone()).or_default().extend(&applied);
+            }
+            input.add_group(&code, group.clone());
         }
     }
     let mut rows = evaluate(&rules, &input);
+    for row in &mut rows {
+        for &i in used.get(&row.code).into_iter().flatten() {
+            row.reasons.push(decls.reason(i));
+        }
+    }
     sort_by_deadline(&mut rows);
     let unmapped_fields: Vec<String> = unmapped.into_iter().collect();
     let body = json!({
@@ -116,6 +136,7 @@ pub fn compute_with(
         "discovered_at": inc.discovered_at,
         "cause": declared.cause,
         "jurisdictions": rows,
+        "declarations": decls.summary(affected),
         "unmapped_fields": unmapped_fields,
     });
     Ok(Computed {
@@ -125,6 +146,135 @@ pub fn compute_with(
         unmapped_fields,
         body,
     })
+}
+
+/// The declared elements of an incident, parsed once and indexed by the
+/// customers they name.
+struct DeclaredIndex<'a> {
+    all: &'a [DeclaredElement],
+    /// Per declaration: its element (`None`: a name the law does not know,
+    /// reported under `unmapped_fields`) and password hashing.
+    parsed: Vec<(Option<Element>, Option<Hashing>)>,
+    /// Declarations covering every affected customer.
+    incident_wide: Vec<usize>,
+    by_customer: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> DeclaredIndex<'a> {
+    fn new(all: &'a [DeclaredElement], unmapped: &mut BTreeSet<String>) -> DeclaredIndex<'a> {
+        let mut incident_wide = Vec::new();
+        let mut by_customer: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut parsed = Vec::with_capacity(all.len());
+        for (i, d) in all.iter().enumerate() {
+            let element = d.element.parse::<Element>().ok();
+            if element.is_none() {
+                unmapped.insert(format!("declared:{}", d.element));
+            }
+            // The CLI accepts only known names; one that no longer parses
+            // (a renamed algorithm) is kept as a hash of unknown strength:
+            // the slow-hash verdict, assess, never the plain-password one.
+            let hashing = d
+                .hashing
+                .as_deref()
+                .map(|h| h.parse::<Hashing>().unwrap_or(Hashing::Bcrypt));
+            parsed.push((element, hashing));
+            if d.all_affected {
+                incident_wide.push(i);
+            } else {
+                for c in &d.customers {
+                    by_customer.entry(c.as_str()).or_default().push(i);
+                }
+            }
+        }
+        DeclaredIndex {
+            all,
+            parsed,
+            incident_wide,
+            by_customer,
+        }
+    }
+
+    fn for_customer(&self, id: &str) -> Vec<usize> {
+        let mut v = self.incident_wide.clone();
+        if let Some(listed) = self.by_customer.get(id) {
+            v.extend(listed);
+        }
+        v.sort_unstable();
+        v
+    }
+
+    /// One customer's exposure: what the scan found plus what was declared
+    /// for them.
+    fn group(&self, applied: &[usize], detected: &[Element], encrypted: bool) -> ExposureGroup {
+        let mut g = ExposureGroup::detected(detected, 1, encrypted);
+        let mut plain_password = g.elements.contains(&Element::Password);
+        let mut hashed: Option<Hashing> = None;
+        for &i in applied {
+            let (Some(e), hashing) = self.parsed[i] else {
+                continue;
+            };
+            g.declared.insert(e);
+            if e == Element::Password {
+                match hashing {
+                    Some(h) => hashed = Some(hashed.map_or(h, |k| k.weaker(h))),
+                    None => plain_password = true,
+                }
+            }
+        }
+        if !applied.is_empty() {
+            // A declaration is a copy taken outside the evidence, which no
+            // one showed to be encrypted.
+            g.encrypted = false;
+        }
+        g.password_hashing = if plain_password { None } else { hashed };
+        g
+    }
+
+    fn reason(&self, i: usize) -> String {
+        let d = &self.all[i];
+        let what = match &d.hashing {
+            Some(h) => format!("{} as a {h} hash", d.element),
+            None => d.element.clone(),
+        };
+        let whom = if d.all_affected {
+            "all affected customers".to_string()
+        } else {
+            format!("{} listed customers", d.customers.len())
+        };
+        format!(
+            "declared by {}: {} ({what}, {whom}, declaration {} of {})",
+            d.declared_by, d.reason, d.seq, d.declared_at
+        )
+    }
+
+    /// The declarations as the stored obligations cite them: no customer
+    /// lists, but how many listed customers are not (yet) affected.
+    fn summary(&self, affected: &[AffectedRecord]) -> Value {
+        let known: HashSet<&str> = affected.iter().map(|a| a.customer_id.as_str()).collect();
+        let rows: Vec<Value> = self
+            .all
+            .iter()
+            .map(|d| {
+                let not_affected = d
+                    .customers
+                    .iter()
+                    .filter(|c| !known.contains(c.as_str()))
+                    .count();
+                json!({
+                    "seq": d.seq,
+                    "element": d.element,
+                    "hashing": d.hashing,
+                    "all_affected": d.all_affected,
+                    "customers": d.customers.len(),
+                    "customers_not_affected": not_affected,
+                    "reason": d.reason,
+                    "declared_by": d.declared_by,
+                    "declared_at": d.declared_at,
+                })
+            })
+            .collect();
+        Value::Array(rows)
+    }
 }
 
 /// The store's and the law's causes are the same five words; they are two
@@ -230,15 +380,21 @@ pub fn human(inc: &Incident, c: &Computed, now: OffsetDateTime) -> String {
     let _ = writeln!(out);
     for o in &c.rows {
         let elements: Vec<&str> = o.elements.iter().map(|e| e.as_str()).collect();
+        let declared: Vec<&str> = o.declared_elements.iter().map(|e| e.as_str()).collect();
         let _ = writeln!(
             out,
-            "{}: {} resident(s); exposed: {}",
+            "{}: {} resident(s); exposed: {}{}",
             o.code,
             o.residents,
             if elements.is_empty() {
                 "no known data element".to_string()
             } else {
                 elements.join(", ")
+            },
+            if declared.is_empty() {
+                String::new()
+            } else {
+                format!("; declared: {}", declared.join(", "))
             }
         );
         if let Some(r) = &o.regulator {
@@ -288,7 +444,7 @@ fn rfc3339(t: Option<OffsetDateTime>) -> String {
 pub fn csv(c: &Computed) -> String {
     let mut out = String::from(
         "code,rule,residents,elements,individual_notice,individual_deadline,regulator_notice,\
-         regulator,regulator_deadline,cra_notice,citations,reasons\n",
+         regulator,regulator_deadline,cra_notice,citations,reasons,declared_elements\n",
     );
     for o in &c.rows {
         let elements: Vec<&str> = o.elements.iter().map(|e| e.as_str()).collect();
@@ -309,6 +465,11 @@ pub fn csv(c: &Computed) -> String {
             o.cra_notice.as_str().to_string(),
             o.citations.join("; "),
             o.reasons.join(" | "),
+            o.declared_elements
+                .iter()
+                .map(|e| e.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
         ];
         let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         let _ = writeln!(out, "{}", row.join(","));
@@ -330,6 +491,60 @@ mod tests {
             time_left(datetime!(2026-05-04 06:00 UTC), now),
             "overdue 3h 0m"
         );
+    }
+
+    fn declared(
+        seq: i64,
+        element: &str,
+        hashing: Option<&str>,
+        customers: &[&str],
+    ) -> DeclaredElement {
+        DeclaredElement {
+            seq,
+            element: element.into(),
+            hashing: hashing.map(str::to_string),
+            all_affected: customers.is_empty(),
+            customers: customers.iter().map(|c| c.to_string()).collect(),
+            reason: "users table read".into(),
+            declared_at: "2026-05-05T10:00:00.000000Z".into(),
+            declared_by: "dana".into(),
+        }
+    }
+
+    #[test]
+    fn declared_elements_join_detected_ones_per_customer() {
+        let all = vec![
+            declared(1, "password", Some("bcrypt"), &[]),
+            declared(2, "password", Some("md5"), &["C2"]),
+            declared(3, "ssn", None, &["C3"]),
+            declared(4, "password", None, &["C4"]),
+            declared(5, "shoe_size", None, &[]),
+        ];
+        let mut unmapped = BTreeSet::new();
+        let idx = DeclaredIndex::new(&all, &mut unmapped);
+        assert_eq!(unmapped, BTreeSet::from(["declared:shoe_size".to_string()]));
+
+        // Incident-wide declarations reach a customer nobody listed.
+        let g = idx.group(&idx.for_customer("C1"), &[Element::Email], true);
+        assert_eq!(g.declared, BTreeSet::from([Element::Password]));
+        assert_eq!(g.password_hashing, Some(Hashing::Bcrypt));
+        assert!(!g.encrypted, "a declared copy is not known to be encrypted");
+        // Of two hashes the weaker one decides.
+        let g = idx.group(&idx.for_customer("C2"), &[Element::Email], false);
+        assert_eq!(g.password_hashing, Some(Hashing::Md5));
+        let g = idx.group(&idx.for_customer("C3"), &[Element::Name], false);
+        assert_eq!(
+            g.declared,
+            BTreeSet::from([Element::Password, Element::UsSsn])
+        );
+        // A plain password, declared or detected, outweighs any hash.
+        let g = idx.group(&idx.for_customer("C4"), &[], false);
+        assert_eq!(g.password_hashing, None);
+        let g = idx.group(&idx.for_customer("C1"), &[Element::Password], false);
+        assert_eq!(g.password_hashing, None);
+        assert!(idx.reason(0).starts_with(
+            "declared by dana: users table read (password as a bcrypt hash, all affected customers"
+        ));
     }
 
     #[test]

@@ -4,22 +4,56 @@ use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
 use serde::Serialize;
-use time::{Duration, OffsetDateTime, Weekday};
+use time::OffsetDateTime;
 
 use crate::cause::Cause;
+use crate::deadline::{add_days, deadline, rfc3339};
 use crate::element::Element;
+use crate::hashing::Hashing;
+use crate::individual::{individual_for_group, unknown_cause_hint};
 use crate::rules::{
-    Confidence, EncryptionScope, Family, IndividualTrigger, RegulatorTrigger, RelativeAnchor, Rule,
-    RuleSet, RuleTerm,
+    Confidence, EncryptionScope, Family, RegulatorTrigger, RelativeAnchor, Rule, RuleSet, RuleTerm,
 };
 
 /// Residents of one jurisdiction who had the same set of elements exposed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExposureGroup {
+    /// Elements the evidence showed (detected by a scan).
     pub elements: BTreeSet<Element>,
+    /// Elements an investigator declared taken, whether or not a scan also
+    /// found them. The law reads both; the output keeps them apart.
+    pub declared: BTreeSet<Element>,
+    /// The password is known only as a hash made this way (no plain
+    /// password among the elements detected or declared).
+    pub password_hashing: Option<Hashing>,
     pub residents: u64,
     /// The exposed copy was encrypted and the key was not exposed with it.
     pub encrypted: bool,
+}
+
+impl ExposureGroup {
+    /// A group of residents whose `elements` a scan found.
+    pub fn detected(elements: &[Element], residents: u64, encrypted: bool) -> ExposureGroup {
+        ExposureGroup {
+            elements: elements.iter().copied().collect(),
+            declared: BTreeSet::new(),
+            password_hashing: None,
+            residents,
+            encrypted,
+        }
+    }
+
+    /// Every element the law reads: detected and declared.
+    pub fn all_elements(&self) -> BTreeSet<Element> {
+        self.elements.union(&self.declared).copied().collect()
+    }
+
+    fn same_exposure(&self, other: &ExposureGroup) -> bool {
+        self.elements == other.elements
+            && self.declared == other.declared
+            && self.password_hashing == other.password_hashing
+            && self.encrypted == other.encrypted
+    }
 }
 
 /// Everything exposed to the residents of one jurisdiction.
@@ -54,7 +88,15 @@ impl ExposureInput {
     /// Adds `residents` of `code` whose `elements` were exposed, merging with
     /// an existing group that has the same elements and encryption.
     pub fn add(&mut self, code: &str, elements: &[Element], residents: u64, encrypted: bool) {
-        let elements: BTreeSet<Element> = elements.iter().copied().collect();
+        self.add_group(
+            code,
+            ExposureGroup::detected(elements, residents, encrypted),
+        );
+    }
+
+    /// Adds a group of residents of `code`, merging it with one that has the
+    /// same detected and declared elements, hashing and encryption.
+    pub fn add_group(&mut self, code: &str, group: ExposureGroup) {
         let idx = match self.jurisdictions.iter().position(|j| j.code == code) {
             Some(i) => i,
             None => {
@@ -66,16 +108,9 @@ impl ExposureInput {
             }
         };
         let groups = &mut self.jurisdictions[idx].groups;
-        match groups
-            .iter_mut()
-            .find(|g| g.elements == elements && g.encrypted == encrypted)
-        {
-            Some(g) => g.residents += residents,
-            None => groups.push(ExposureGroup {
-                elements,
-                residents,
-                encrypted,
-            }),
+        match groups.iter_mut().find(|g| g.same_exposure(&group)) {
+            Some(g) => g.residents += group.residents,
+            None => groups.push(group),
         }
     }
 }
@@ -119,8 +154,11 @@ pub struct JurisdictionObligation {
     pub residents: u64,
     /// Of those, residents to whom individual notice is owed outright.
     pub residents_owed_notice: u64,
-    /// Union of the exposed elements, sorted by name.
+    /// Union of the elements the evidence showed, sorted by name.
     pub elements: Vec<Element>,
+    /// Union of the elements investigators declared taken, sorted by name.
+    /// The law reads both lists together, per customer.
+    pub declared_elements: Vec<Element>,
     pub individual_notice: Notice,
     #[serde(with = "time::serde::rfc3339::option")]
     pub individual_deadline: Option<OffsetDateTime>,
@@ -175,11 +213,14 @@ pub fn sort_by_deadline(obligations: &mut [JurisdictionObligation]) {
     });
 }
 
-fn union_elements(j: &JurisdictionExposure) -> Vec<Element> {
+fn union_elements<'a, F>(j: &'a JurisdictionExposure, of: F) -> Vec<Element>
+where
+    F: Fn(&'a ExposureGroup) -> &'a BTreeSet<Element>,
+{
     let mut all: Vec<Element> = j
         .groups
         .iter()
-        .flat_map(|g| g.elements.iter().copied())
+        .flat_map(|g| of(g).iter().copied())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -197,7 +238,8 @@ fn no_rule(version: &str, j: &JurisdictionExposure) -> JurisdictionObligation {
         rule: RuleStatus::NoRule,
         residents: total_residents(j),
         residents_owed_notice: 0,
-        elements: union_elements(j),
+        elements: union_elements(j, |g| &g.elements),
+        declared_elements: union_elements(j, |g| &g.declared),
         individual_notice: Notice::Assess,
         individual_deadline: None,
         regulator_notice: Notice::Assess,
@@ -214,229 +256,6 @@ fn no_rule(version: &str, j: &JurisdictionExposure) -> JurisdictionObligation {
             j.code
         )],
     }
-}
-
-fn names(elements: &[Element]) -> String {
-    elements
-        .iter()
-        .map(|e| e.as_str())
-        .collect::<Vec<_>>()
-        .join(" + ")
-}
-
-/// Individual-notice verdict for one group of residents.
-fn individual_for_group(
-    rule: &Rule,
-    g: &ExposureGroup,
-    cause: Cause,
-    why: &mut Vec<String>,
-) -> Notice {
-    let tag = format!("{} {}", rule.code, rule.statute);
-    let exposed: Vec<Element> = {
-        let mut v: Vec<Element> = g.elements.iter().copied().collect();
-        v.sort_by_key(|e| e.as_str());
-        v
-    };
-    if exposed.is_empty() {
-        why.push(format!(
-            "{tag}: {} residents with no known exposed elements: assess",
-            g.residents
-        ));
-        return Notice::Assess;
-    }
-    let shown = names(&exposed);
-
-    // Does the exposure fall under the law's definition at all?
-    let mut conditional = false;
-    match rule.combinations() {
-        None => why.push(format!(
-            "{tag}: {shown} is personal data (any information about an identifiable person)"
-        )),
-        Some(combos) => {
-            let hit = combos
-                .iter()
-                .find(|c| c.iter().all(|e| g.elements.contains(e)));
-            let cond = rule
-                .conditional_combinations()
-                .into_iter()
-                .find(|c| c.iter().all(|e| g.elements.contains(e)));
-            match (hit, cond) {
-                (Some(c), _) => why.push(format!(
-                    "{tag}: {shown} includes {} in combination, which is personal information",
-                    names(c)
-                )),
-                (None, Some(c)) => {
-                    conditional = true;
-                    why.push(format!(
-                        "{tag}: {} counts as personal information only conditionally ({})",
-                        names(&c),
-                        rule.conditional_note.as_deref().unwrap_or("see rule notes")
-                    ));
-                }
-                (None, None) => {
-                    // Combinations one element short, most informative first:
-                    // those sharing more exposed elements, and sharing more than
-                    // the name, explain best why this exposure falls short.
-                    let mut near: Vec<(usize, bool, String)> = combos
-                        .iter()
-                        .filter_map(|c| {
-                            let missing: Vec<Element> = c
-                                .iter()
-                                .copied()
-                                .filter(|e| !g.elements.contains(e))
-                                .collect();
-                            let shared = c.len() - missing.len();
-                            let beyond_name = c
-                                .iter()
-                                .any(|e| *e != Element::Name && g.elements.contains(e));
-                            (missing.len() == 1 && shared > 0).then(|| {
-                                (
-                                    shared,
-                                    beyond_name,
-                                    format!("{} needs {}", names(c), names(&missing)),
-                                )
-                            })
-                        })
-                        .collect();
-                    near.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
-                    let near: Vec<String> = near.into_iter().take(3).map(|n| n.2).collect();
-                    let hint = if near.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (nearest: {})", near.join("; "))
-                    };
-                    why.push(format!(
-                        "{tag}: {shown} is not 'personal information': no listed combination is complete{hint}"
-                    ));
-                    return Notice::NotRequired;
-                }
-            }
-        }
-    }
-
-    if g.encrypted {
-        match rule.encryption_safe_harbor {
-            Some(true) => {
-                why.push(format!(
-                    "{tag}: encryption safe harbour: no individual notice for encrypted data, provided the key was not also acquired"
-                ));
-                return Notice::NotRequired;
-            }
-            Some(false) => why.push(format!(
-                "{tag}: no encryption exemption: encrypted data still counts"
-            )),
-            None => {
-                why.push(format!(
-                    "{tag}: encryption is a risk factor here, not an explicit exemption: assess"
-                ));
-                return Notice::Assess;
-            }
-        }
-    }
-
-    if conditional {
-        return Notice::Assess;
-    }
-    let roh = rule.risk_of_harm_note.as_deref().unwrap_or("");
-    match rule.individual_notice.trigger {
-        IndividualTrigger::Risk if rule.individual_notice.required_if_cause.contains(&cause) => {
-            why.push(format!(
-                "{tag}: the breach was caused by {cause}: individual notice required whatever \
-                 the data or the number affected"
-            ));
-            Notice::Required
-        }
-        IndividualTrigger::Risk => {
-            why.push(format!(
-                "{tag}: individual notice depends on a risk assessment: {roh}"
-            ));
-            Notice::Assess
-        }
-        IndividualTrigger::PersonalInformation | IndividualTrigger::Always => {
-            if rule.risk_of_harm_exemption == Some(true) {
-                let causes = &rule.risk_of_harm_causes;
-                if !causes.is_empty() && cause != Cause::Unknown && !causes.contains(&cause) {
-                    why.push(format!(
-                        "{tag}: the harm exception covers only {} ({roh}); the recorded cause is \
-                         {cause}: notice owed",
-                        cause_list(causes)
-                    ));
-                } else {
-                    why.push(format!(
-                        "{tag}: notice owed unless a documented exemption applies: {roh}"
-                    ));
-                }
-            }
-            Notice::Required
-        }
-    }
-}
-
-fn cause_list(causes: &[Cause]) -> String {
-    causes
-        .iter()
-        .map(|c| c.as_str())
-        .collect::<Vec<_>>()
-        .join(" or ")
-}
-
-/// Says once per jurisdiction when a duty would turn on a cause nobody
-/// recorded, so the reader knows which fact to establish.
-fn unknown_cause_hint(rule: &Rule, cause: Cause, tag: &str, why: &mut Vec<String>) {
-    if cause != Cause::Unknown {
-        return;
-    }
-    let ind = &rule.individual_notice.required_if_cause;
-    let reg = &rule.regulator_notice.required_if_cause;
-    if !ind.is_empty() || !reg.is_empty() {
-        let mut all: Vec<Cause> = ind.iter().chain(reg).copied().collect();
-        all.sort();
-        all.dedup();
-        why.push(format!(
-            "{tag}: the cause is not recorded; if it was {}, notice is mandatory at any size \
-             (record it with `breachwatch incident cause`)",
-            cause_list(&all)
-        ));
-    }
-    if rule.risk_of_harm_exemption == Some(true) && !rule.risk_of_harm_causes.is_empty() {
-        why.push(format!(
-            "{tag}: the cause is not recorded; the harm exception is open only to {}",
-            cause_list(&rule.risk_of_harm_causes)
-        ));
-    }
-}
-
-fn add_days(from: OffsetDateTime, days: u32, business: bool) -> OffsetDateTime {
-    if !business {
-        return from + Duration::days(i64::from(days));
-    }
-    let mut at = from;
-    let mut left = days;
-    while left > 0 {
-        at += Duration::days(1);
-        if !matches!(at.weekday(), Weekday::Saturday | Weekday::Sunday) {
-            left -= 1;
-        }
-    }
-    at
-}
-
-fn deadline(
-    from: OffsetDateTime,
-    days: Option<u32>,
-    hours: Option<u32>,
-    business: bool,
-) -> Option<OffsetDateTime> {
-    match (hours, days) {
-        (Some(h), _) => Some(from + Duration::hours(i64::from(h))),
-        (None, Some(d)) => Some(add_days(from, d, business)),
-        (None, None) => None,
-    }
-}
-
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| t.to_string())
 }
 
 fn threshold_verdict(owed: u64, maybe: u64, threshold: u64) -> Notice {
@@ -570,7 +389,7 @@ fn evaluate_rule(
                     Notice::Assess
                 } else if trigger == RegulatorTrigger::Always {
                     Notice::Required
-                } else if let Some(e) = listed.iter().find(|e| g.elements.contains(e)) {
+                } else if let Some(e) = listed.iter().find(|e| g.all_elements().contains(e)) {
                     reasons.push(format!(
                         "{tag}: {who_text} report mandatory at any size when {e} is exposed"
                     ));
@@ -715,7 +534,8 @@ fn evaluate_rule(
         rule: RuleStatus::Evaluated,
         residents: total_residents(j),
         residents_owed_notice: owed,
-        elements: union_elements(j),
+        elements: union_elements(j, |g| &g.elements),
+        declared_elements: union_elements(j, |g| &g.declared),
         individual_notice: individual,
         individual_deadline,
         regulator_notice: regulator,

@@ -25,8 +25,11 @@
 
 mod cause;
 mod content;
+mod deadline;
 mod element;
 mod eval;
+mod hashing;
+mod individual;
 mod jurisdiction;
 mod rules;
 
@@ -37,6 +40,7 @@ pub use eval::{
     evaluate, sort_by_deadline, ExposureGroup, ExposureInput, JurisdictionExposure,
     JurisdictionObligation, Notice, RuleStatus,
 };
+pub use hashing::{Hashing, ParseHashingError};
 pub use jurisdiction::{jurisdictions_for, UNKNOWN_JURISDICTION};
 pub use rules::{
     Confidence, CraNotice, EncryptionScope, Family, IndividualNotice, IndividualTrigger,

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use crate::declare::read_declarations;
 use crate::error::Result;
 use crate::evidence::{read_affected, read_evidence};
 use crate::incident::read_incident;
@@ -24,6 +25,7 @@ impl Store {
         let incident = read_incident(&mut tx, id).await?;
         let mut evidence = read_evidence(&mut tx, id).await?;
         let affected = read_affected(&mut tx, id).await?;
+        let declarations = read_declarations(&mut tx, id).await?;
         let obligations = read_obligations(&mut tx, id).await?;
         let mut audit_log = read_audit(&mut tx, id).await?;
         let audit_verification = verify_in(&mut tx, id).await?;
@@ -44,6 +46,7 @@ impl Store {
             incident,
             evidence,
             affected,
+            declarations,
             obligations,
             audit_log,
             audit_verification,

@@ -225,6 +225,59 @@ impl FromStr for Cause {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Declarations {
     pub cause: Cause,
+    /// Data elements declared taken, oldest first.
+    #[serde(default)]
+    pub declared_elements: Vec<DeclaredElement>,
+}
+
+/// Which customers a declaration covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeclaredScope {
+    /// Every affected customer of the incident, also those added later:
+    /// "the whole users table" does not shrink to today's affected set.
+    AllAffected,
+    /// These customer ids.
+    Customers(Vec<String>),
+}
+
+/// A data element an investigator knows was taken although no evidence
+/// shows it. Names only: the element, never its values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewDeclaration {
+    /// The element's name (the caller validates it against the law's
+    /// vocabulary; the store only keeps it).
+    pub element: String,
+    /// For a password known only as a hash: the algorithm.
+    pub hashing: Option<String>,
+    pub scope: DeclaredScope,
+    /// What the investigator knows and how; required.
+    pub reason: String,
+}
+
+/// A declaration as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclaredElement {
+    pub seq: i64,
+    pub element: String,
+    pub hashing: Option<String>,
+    pub all_affected: bool,
+    /// The listed customers, sorted; empty when `all_affected`.
+    pub customers: Vec<String>,
+    pub reason: String,
+    pub declared_at: String,
+    pub declared_by: String,
+}
+
+/// Result of [`crate::Store::declare_element`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclareOutcome {
+    pub seq: i64,
+    /// Customers listed (0 for a declaration covering all affected).
+    pub customers: u64,
+    /// Of those, customers not (yet) in the affected set: they count once
+    /// evidence or scope adds them.
+    pub not_yet_affected: u64,
 }
 
 /// What the caller knows when opening an incident.
@@ -409,6 +462,10 @@ pub struct ExportBundle {
     pub incident: Incident,
     pub evidence: Vec<EvidenceRecord>,
     pub affected: Vec<AffectedRecord>,
+    /// The cause and declared elements (absent in bundles from before
+    /// declarations existed).
+    #[serde(default)]
+    pub declarations: Declarations,
     pub obligations: Option<StoredObligations>,
     pub audit_log: Vec<AuditEntry>,
     pub audit_verification: VerifyReport,

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::audit::{self, canonical_entry, chain_hash, EntryFields, GENESIS};
+use crate::declare::{verify_declarations, LoggedDeclaration};
 use crate::error::{Context, Result, StoreError};
 use crate::model::{AuditEntry, BrokenEntry, IncidentId, VerifyReport};
 use crate::rows::{count, ensure_exists, get, parse_json};
@@ -196,6 +197,7 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
     let mut evidence_shas: BTreeSet<String> = BTreeSet::new();
     let mut affected_count: Option<u64> = None;
     let mut obligations_digest: Option<String> = None;
+    let mut declared: BTreeMap<i64, LoggedDeclaration> = BTreeMap::new();
     for (action, _before, after) in &parsed {
         match action.as_str() {
             "incident.open" => {
@@ -228,6 +230,11 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
                     evidence_shas.insert(s.clone());
                 }
                 affected_count = after.get("affected_count").and_then(Value::as_u64);
+            }
+            "declaration.add" => {
+                if let Some(d) = LoggedDeclaration::from_entry(after) {
+                    declared.insert(d.seq, d);
+                }
             }
             "obligations.put" => {
                 obligations_digest = after
@@ -285,6 +292,7 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
                     Ok::<_, StoreError>(audit::sha256_hex(body.as_bytes()))
                 })
                 .transpose()?;
+        verify_declarations(tx, id, &declared, &mut report.state_mismatches).await?;
         if have_digest != obligations_digest {
             report.state_mismatches.push(format!(
                 "stored obligations (sha256 {}) differ from the last audited ones ({})",

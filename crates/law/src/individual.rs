@@ -1,0 +1,193 @@
+//! The individual-notice verdict for one group of residents: does the
+//! exposure meet the law's definition, and what exemptions and triggers
+//! then decide.
+
+use crate::cause::Cause;
+use crate::element::Element;
+use crate::eval::{ExposureGroup, Notice};
+use crate::rules::{IndividualTrigger, Rule};
+
+pub(crate) fn names(elements: &[Element]) -> String {
+    elements
+        .iter()
+        .map(|e| e.as_str())
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// Individual-notice verdict for one group of residents.
+pub(crate) fn individual_for_group(
+    rule: &Rule,
+    g: &ExposureGroup,
+    cause: Cause,
+    why: &mut Vec<String>,
+) -> Notice {
+    let tag = format!("{} {}", rule.code, rule.statute);
+    let all = g.all_elements();
+    let exposed: Vec<Element> = {
+        let mut v: Vec<Element> = all.iter().copied().collect();
+        v.sort_by_key(|e| e.as_str());
+        v
+    };
+    if exposed.is_empty() {
+        why.push(format!(
+            "{tag}: {} residents with no known exposed elements: assess",
+            g.residents
+        ));
+        return Notice::Assess;
+    }
+    let shown = names(&exposed);
+
+    // Does the exposure fall under the law's definition at all?
+    let mut conditional = false;
+    match rule.combinations() {
+        None => why.push(format!(
+            "{tag}: {shown} is personal data (any information about an identifiable person)"
+        )),
+        Some(combos) => {
+            let hit = combos.iter().find(|c| c.iter().all(|e| all.contains(e)));
+            let cond = rule
+                .conditional_combinations()
+                .into_iter()
+                .find(|c| c.iter().all(|e| all.contains(e)));
+            match (hit, cond) {
+                (Some(c), _) => why.push(format!(
+                    "{tag}: {shown} includes {} in combination, which is personal information",
+                    names(c)
+                )),
+                (None, Some(c)) => {
+                    conditional = true;
+                    why.push(format!(
+                        "{tag}: {} counts as personal information only conditionally ({})",
+                        names(&c),
+                        rule.conditional_note.as_deref().unwrap_or("see rule notes")
+                    ));
+                }
+                (None, None) => {
+                    // Combinations one element short, most informative first:
+                    // those sharing more exposed elements, and sharing more than
+                    // the name, explain best why this exposure falls short.
+                    let mut near: Vec<(usize, bool, String)> = combos
+                        .iter()
+                        .filter_map(|c| {
+                            let missing: Vec<Element> =
+                                c.iter().copied().filter(|e| !all.contains(e)).collect();
+                            let shared = c.len() - missing.len();
+                            let beyond_name =
+                                c.iter().any(|e| *e != Element::Name && all.contains(e));
+                            (missing.len() == 1 && shared > 0).then(|| {
+                                (
+                                    shared,
+                                    beyond_name,
+                                    format!("{} needs {}", names(c), names(&missing)),
+                                )
+                            })
+                        })
+                        .collect();
+                    near.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+                    let near: Vec<String> = near.into_iter().take(3).map(|n| n.2).collect();
+                    let hint = if near.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (nearest: {})", near.join("; "))
+                    };
+                    why.push(format!(
+                        "{tag}: {shown} is not 'personal information': no listed combination is complete{hint}"
+                    ));
+                    return Notice::NotRequired;
+                }
+            }
+        }
+    }
+
+    if g.encrypted {
+        match rule.encryption_safe_harbor {
+            Some(true) => {
+                why.push(format!(
+                    "{tag}: encryption safe harbour: no individual notice for encrypted data, provided the key was not also acquired"
+                ));
+                return Notice::NotRequired;
+            }
+            Some(false) => why.push(format!(
+                "{tag}: no encryption exemption: encrypted data still counts"
+            )),
+            None => {
+                why.push(format!(
+                    "{tag}: encryption is a risk factor here, not an explicit exemption: assess"
+                ));
+                return Notice::Assess;
+            }
+        }
+    }
+
+    if conditional {
+        return Notice::Assess;
+    }
+    let roh = rule.risk_of_harm_note.as_deref().unwrap_or("");
+    match rule.individual_notice.trigger {
+        IndividualTrigger::Risk if rule.individual_notice.required_if_cause.contains(&cause) => {
+            why.push(format!(
+                "{tag}: the breach was caused by {cause}: individual notice required whatever \
+                 the data or the number affected"
+            ));
+            Notice::Required
+        }
+        IndividualTrigger::Risk => {
+            why.push(format!(
+                "{tag}: individual notice depends on a risk assessment: {roh}"
+            ));
+            Notice::Assess
+        }
+        IndividualTrigger::PersonalInformation | IndividualTrigger::Always => {
+            if rule.risk_of_harm_exemption == Some(true) {
+                let causes = &rule.risk_of_harm_causes;
+                if !causes.is_empty() && cause != Cause::Unknown && !causes.contains(&cause) {
+                    why.push(format!(
+                        "{tag}: the harm exception covers only {} ({roh}); the recorded cause is \
+                         {cause}: notice owed",
+                        cause_list(causes)
+                    ));
+                } else {
+                    why.push(format!(
+                        "{tag}: notice owed unless a documented exemption applies: {roh}"
+                    ));
+                }
+            }
+            Notice::Required
+        }
+    }
+}
+
+pub(crate) fn cause_list(causes: &[Cause]) -> String {
+    causes
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// Says once per jurisdiction when a duty would turn on a cause nobody
+/// recorded, so the reader knows which fact to establish.
+pub(crate) fn unknown_cause_hint(rule: &Rule, cause: Cause, tag: &str, why: &mut Vec<String>) {
+    if cause != Cause::Unknown {
+        return;
+    }
+    let ind = &rule.individual_notice.required_if_cause;
+    let reg = &rule.regulator_notice.required_if_cause;
+    if !ind.is_empty() || !reg.is_empty() {
+        let mut all: Vec<Cause> = ind.iter().chain(reg).copied().collect();
+        all.sort();
+        all.dedup();
+        why.push(format!(
+            "{tag}: the cause is not recorded; if it was {}, notice is mandatory at any size \
+             (record it with `breachwatch incident cause`)",
+            cause_list(&all)
+        ));
+    }
+    if rule.risk_of_harm_exemption == Some(true) && !rule.risk_of_harm_causes.is_empty() {
+        why.push(format!(
+            "{tag}: the cause is not recorded; the harm exception is open only to {}",
+            cause_list(&rule.risk_of_harm_causes)
+        ));
+    }
+}
