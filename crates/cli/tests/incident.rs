@@ -375,6 +375,88 @@ fn declared_passwords_for_all_customers_count_with_those_added_later() {
 }
 
 #[test]
+fn an_email_and_a_bcrypt_hash_is_assessed_not_dismissed() {
+    let s = Scratch::new();
+    let id = open(&s, "users table with bcrypt hashes", &[]);
+    let customers = places(
+        &[
+            ("US-CA", 2),
+            ("US-NY", 2),
+            ("US-TX", 2),
+            ("GB", 1),
+            ("DE", 1),
+        ],
+        &["email"],
+    );
+    seed(&s, &id, "users", &customers, false);
+    let r = s.run(&[
+        "incident",
+        "declare",
+        &id,
+        "--element",
+        "password",
+        "--hashed",
+        "bcrypt",
+        "--all",
+        "--reason",
+        "attacker read the users table incl. password hashes",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("password (as a bcrypt hash)"),
+        "{}",
+        r.stdout
+    );
+    let j = obligations(&s, &id);
+    for code in ["US-CA", "US-NY", "GB", "EU"] {
+        assert_eq!(
+            j[code]["individual_notice"],
+            "assess",
+            "{code}: {}",
+            reasons(&j[code])
+        );
+        assert_eq!(
+            j[code]["password_hashing"],
+            serde_json::json!(["bcrypt"]),
+            "{code}"
+        );
+        assert!(
+            reasons(&j[code]).contains("bcrypt hash"),
+            "{code}: {}",
+            reasons(&j[code])
+        );
+    }
+    for code in ["US-CA", "US-NY"] {
+        let why = reasons(&j[code]);
+        assert!(
+            why.contains("does not clearly cover hashing"),
+            "{code}: {why}"
+        );
+        assert!(
+            j[code]["citations"][0]
+                .as_str()
+                .is_some_and(|c| why.contains(c)),
+            "{code}"
+        );
+    }
+    // Texas names no credential element at all, hashed or plain.
+    assert_eq!(
+        j["US-TX"]["individual_notice"],
+        "not_required",
+        "{}",
+        reasons(&j["US-TX"])
+    );
+    let human = s.run(&["incident", "obligations", &id]);
+    assert!(
+        human
+            .stdout
+            .contains("passwords known only as hashes: bcrypt"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
 fn declarations_for_listed_customers_reach_only_them() {
     let s = Scratch::new();
     let id = open(&s, "payroll export", &[]);

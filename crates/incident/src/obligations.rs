@@ -8,6 +8,7 @@
 //!   "jurisdictions": [{
 //!     "code": "US-CA", "residents": 3, "elements": ["email", "name"],
 //!     "declared_elements": ["password"],  // declared, not found by a scan
+//!     "password_hashing": ["bcrypt"],  // passwords known only as hashes
 //!     "individual_notice": "required" | "not_required" | "assess",
 //!     "individual_deadline": RFC 3339 | null,
 //!     "regulator_notice": "required" | "not_required" | "assess",
@@ -397,6 +398,14 @@ pub fn human(inc: &Incident, c: &Computed, now: OffsetDateTime) -> String {
                 format!("; declared: {}", declared.join(", "))
             }
         );
+        if !o.password_hashing.is_empty() {
+            let algos: Vec<&str> = o.password_hashing.iter().map(|h| h.as_str()).collect();
+            let _ = writeln!(
+                out,
+                "  passwords known only as hashes: {}",
+                algos.join(", ")
+            );
+        }
         if let Some(r) = &o.regulator {
             let _ = writeln!(
                 out,

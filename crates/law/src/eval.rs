@@ -159,6 +159,9 @@ pub struct JurisdictionObligation {
     /// Union of the elements investigators declared taken, sorted by name.
     /// The law reads both lists together, per customer.
     pub declared_elements: Vec<Element>,
+    /// How passwords known only as hashes were hashed (none when every
+    /// exposed password was plain).
+    pub password_hashing: Vec<Hashing>,
     pub individual_notice: Notice,
     #[serde(with = "time::serde::rfc3339::option")]
     pub individual_deadline: Option<OffsetDateTime>,
@@ -228,6 +231,16 @@ where
     all
 }
 
+fn hashings(j: &JurisdictionExposure) -> Vec<Hashing> {
+    j.groups
+        .iter()
+        .filter(|g| g.all_elements().contains(&Element::Password))
+        .filter_map(|g| g.password_hashing)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
 fn total_residents(j: &JurisdictionExposure) -> u64 {
     j.groups.iter().map(|g| g.residents).sum()
 }
@@ -240,6 +253,7 @@ fn no_rule(version: &str, j: &JurisdictionExposure) -> JurisdictionObligation {
         residents_owed_notice: 0,
         elements: union_elements(j, |g| &g.elements),
         declared_elements: union_elements(j, |g| &g.declared),
+        password_hashing: hashings(j),
         individual_notice: Notice::Assess,
         individual_deadline: None,
         regulator_notice: Notice::Assess,
@@ -536,6 +550,7 @@ fn evaluate_rule(
         residents_owed_notice: owed,
         elements: union_elements(j, |g| &g.elements),
         declared_elements: union_elements(j, |g| &g.declared),
+        password_hashing: hashings(j),
         individual_notice: individual,
         individual_deadline,
         regulator_notice: regulator,

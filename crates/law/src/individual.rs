@@ -5,6 +5,7 @@
 use crate::cause::Cause;
 use crate::element::Element;
 use crate::eval::{ExposureGroup, Notice};
+use crate::hashing::Hashing;
 use crate::rules::{IndividualTrigger, Rule};
 
 pub(crate) fn names(elements: &[Element]) -> String {
@@ -38,23 +39,51 @@ pub(crate) fn individual_for_group(
     }
     let shown = names(&exposed);
 
+    // A password known only as a hash: which algorithm, if that matters.
+    let hashed = g
+        .password_hashing
+        .filter(|_| all.contains(&Element::Password));
     // Does the exposure fall under the law's definition at all?
     let mut conditional = false;
+    let mut hash_only = false;
     match rule.combinations() {
-        None => why.push(format!(
-            "{tag}: {shown} is personal data (any information about an identifiable person)"
-        )),
+        None => {
+            why.push(format!(
+                "{tag}: {shown} is personal data (any information about an identifiable person)"
+            ));
+            if let Some(h) = hashed {
+                why.push(hashed_reason(&tag, h, false));
+            }
+        }
         Some(combos) => {
-            let hit = combos.iter().find(|c| c.iter().all(|e| all.contains(e)));
+            let complete = |c: &&Vec<Element>| c.iter().all(|e| all.contains(e));
+            // A combination that holds without the password decides first,
+            // so a hashed password never weakens a verdict it played no
+            // part in.
+            let hit = combos
+                .iter()
+                .filter(complete)
+                .find(|c| hashed.is_none() || !c.contains(&Element::Password))
+                .or_else(|| combos.iter().find(complete));
+            let hash_reason = match (hit, hashed) {
+                (Some(c), Some(h)) if c.contains(&Element::Password) => {
+                    hash_only = h.is_slow_and_salted();
+                    Some(hashed_reason(&tag, h, true))
+                }
+                _ => None,
+            };
             let cond = rule
                 .conditional_combinations()
                 .into_iter()
                 .find(|c| c.iter().all(|e| all.contains(e)));
             match (hit, cond) {
-                (Some(c), _) => why.push(format!(
-                    "{tag}: {shown} includes {} in combination, which is personal information",
-                    names(c)
-                )),
+                (Some(c), _) => {
+                    why.push(format!(
+                        "{tag}: {shown} includes {} in combination, which is personal information",
+                        names(c)
+                    ));
+                    why.extend(hash_reason);
+                }
                 (None, Some(c)) => {
                     conditional = true;
                     why.push(format!(
@@ -120,7 +149,7 @@ pub(crate) fn individual_for_group(
         }
     }
 
-    if conditional {
+    if conditional || hash_only {
         return Notice::Assess;
     }
     let roh = rule.risk_of_harm_note.as_deref().unwrap_or("");
@@ -155,6 +184,31 @@ pub(crate) fn individual_for_group(
             }
             Notice::Required
         }
+    }
+}
+
+/// Why a password known only as an `h` hash counts as it does. `decides`:
+/// the definition is met only through the password.
+fn hashed_reason(tag: &str, h: Hashing, decides: bool) -> String {
+    match (h.is_slow_and_salted(), decides) {
+        (true, true) => format!(
+            "{tag}: the only credential element is a password known as a {h} hash (salted, \
+             slow): the statute's encryption safe harbour does not clearly cover hashing, and \
+             the hash is not the password: assess (weak or reused passwords are still \
+             recoverable)"
+        ),
+        (false, true) => format!(
+            "{tag}: the password is known only as a {h} hash, which is fast or unsalted and \
+             routinely reversed: treated as the password itself"
+        ),
+        (true, false) => format!(
+            "{tag}: the password is known only as a {h} hash (salted, slow): a factor in the \
+             risk assessment, not an exemption"
+        ),
+        (false, false) => format!(
+            "{tag}: the password is known only as a {h} hash, which is fast or unsalted and \
+             routinely reversed: assess as if the password itself was exposed"
+        ),
     }
 }
 

@@ -44,3 +44,25 @@ pub fn one_caused(
     assert_eq!(out.len(), 1);
     out.remove(0)
 }
+
+/// Evaluates one jurisdiction with one group built by the caller.
+pub fn one_group(code: &str, group: bw_law::ExposureGroup) -> JurisdictionObligation {
+    let mut input = ExposureInput::new(DISCOVERED);
+    input.add_group(code, group);
+    let mut out = evaluate(&rules(), &input);
+    assert_eq!(out.len(), 1);
+    out.remove(0)
+}
+
+/// `residents` whose `detected` elements a scan found and whose password an
+/// investigator declared, known only as a `hashing` hash.
+pub fn with_hashed_password(
+    detected: &[Element],
+    hashing: bw_law::Hashing,
+    residents: u64,
+) -> bw_law::ExposureGroup {
+    let mut g = bw_law::ExposureGroup::detected(detected, residents, false);
+    g.declared.insert(Element::Password);
+    g.password_hashing = Some(hashing);
+    g
+}
