@@ -16,8 +16,8 @@ use std::path::PathBuf;
 
 use anyhow::{anyhow, Context, Result};
 use bw_store::{
-    AddEvidenceOutcome, Cause, Declarations, DeclaredScope, Incident, IncidentId, NewDeclaration,
-    NewIncident, Severity, Status, Store, SQLITE_FILE_NAME,
+    AddEvidenceOutcome, Cause, Declarations, DeclaredScope, HarmFinding, Incident, IncidentId,
+    NewDeclaration, NewDetermination, NewIncident, Severity, Status, Store, SQLITE_FILE_NAME,
 };
 use clap::{Args, Subcommand, ValueEnum};
 use time::format_description::well_known::Rfc3339;
@@ -57,6 +57,9 @@ pub enum IncidentCommand {
     /// Record data elements known to be taken that no evidence shows (e.g.
     /// "the attacker read the users table incl. password hashes").
     Declare(DeclareArgs),
+    /// Record a person's finding on whether the breach is likely to harm a
+    /// jurisdiction's residents (the fact harm-based exceptions turn on).
+    Determine(DetermineArgs),
     /// Print a JSON bundle for lawyers or regulators (redacted by default).
     Export(ExportArgs),
     /// Record files as evidence: SHA-256, size and finding counts per kind.
@@ -169,6 +172,26 @@ pub struct DeclareArgs {
     #[arg(long)]
     all: bool,
     /// What the investigator knows and how; kept in the audit log.
+    #[arg(long)]
+    reason: String,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("finding").required(true).args(["no_harm", "harm_likely"])))]
+pub struct DetermineArgs {
+    id: String,
+    /// Jurisdiction code of the rules whose harm exception this is (US-CO).
+    #[arg(long, value_name = "CODE")]
+    jurisdiction: String,
+    /// The investigation found harm unlikely: the exception excuses notice.
+    #[arg(long)]
+    no_harm: bool,
+    /// The investigation found harm likely: notice is owed.
+    #[arg(long)]
+    harm_likely: bool,
+    /// What was investigated, who was consulted, what was found.
     #[arg(long)]
     reason: String,
     #[command(flatten)]
@@ -314,6 +337,7 @@ pub fn run(cmd: IncidentCommand) -> Result<u8> {
         IncidentCommand::Status(a) => with_store(&a.store.clone(), |s| status(s, a)),
         IncidentCommand::Cause(a) => with_store(&a.store.clone(), |s| cause(s, a)),
         IncidentCommand::Declare(a) => with_store(&a.store.clone(), |s| declare(s, a)),
+        IncidentCommand::Determine(a) => with_store(&a.store.clone(), |s| determine(s, a)),
         IncidentCommand::Export(a) => with_store(&a.store.clone(), |s| export(s, a)),
         IncidentCommand::AddEvidence(a) => with_store(&a.store.clone(), |s| add_evidence(s, a)),
         IncidentCommand::Obligations(a) => with_store(&a.store.clone(), |s| obligations(s, a)),
@@ -417,6 +441,11 @@ async fn show(s: Session, a: ShowArgs) -> Result<u8> {
             obj.insert("cause".into(), serde_json::json!(declared.cause));
             obj.insert("declared_elements".into(), declared_elements.into());
             obj.insert(
+                "determinations".into(),
+                serde_json::to_value(&declared.determinations)
+                    .context("serialising determinations")?,
+            );
+            obj.insert(
                 "evidence".into(),
                 serde_json::to_value(&evidence).context("serialising evidence")?,
             );
@@ -443,6 +472,12 @@ async fn show(s: Session, a: ShowArgs) -> Result<u8> {
         println!(
             "  #{} {}{hashing} for {whom}, by {} at {}: {}",
             d.seq, d.element, d.declared_by, d.declared_at, d.reason
+        );
+    }
+    for d in &declared.determinations {
+        println!(
+            "determined:   #{} {} {} by {} at {}: {}",
+            d.seq, d.jurisdiction, d.finding, d.decided_by, d.decided_at, d.reason
         );
     }
     Ok(0)
@@ -580,6 +615,63 @@ async fn declare(s: Session, a: DeclareArgs) -> Result<u8> {
                 "breachwatch: note: {} of them are not in the affected set of {id} yet; they \
                  count once evidence adds them",
                 out.not_yet_affected
+            );
+        }
+    }
+    Ok(0)
+}
+
+async fn determine(s: Session, a: DetermineArgs) -> Result<u8> {
+    let id = IncidentId::new(a.id);
+    let code = a.jurisdiction.trim().to_ascii_uppercase();
+    let rules = bw_law::RuleSet::embedded().context("loading the breach-notification rules")?;
+    let rule = rules
+        .get(&code)
+        .ok_or_else(|| anyhow!("no breach-notification rule for {code:?} (e.g. US-CO, US-FL)"))?;
+    if !rule.has_harm_exception() {
+        return Err(anyhow!(
+            "{code} ({}) has no harm exception for a finding to excuse: {}",
+            rule.statute,
+            rule.risk_of_harm_note
+                .as_deref()
+                .unwrap_or("notice does not turn on a harm finding")
+        ));
+    }
+    let finding = if a.no_harm {
+        HarmFinding::NoHarm
+    } else {
+        HarmFinding::HarmLikely
+    };
+    let new = NewDetermination {
+        jurisdiction: code.clone(),
+        finding,
+        reason: a.reason,
+    };
+    let seq = s.store.determine(&id, &new, &s.actor).await?;
+    println!(
+        "{id}: {code}: recorded {finding} (determination #{seq}, by {})",
+        s.actor
+    );
+    if let Some(f) = rule.no_harm_follow_up.as_ref().filter(|_| a.no_harm) {
+        println!(
+            "{id}: {code} then asks: {}: {}{} ({})",
+            f.who,
+            f.action,
+            f.deadline_days
+                .map(|d| format!(" within {d} days"))
+                .unwrap_or_default(),
+            rule.statute
+        );
+    }
+    let causes = &rule.risk_of_harm_causes;
+    if !causes.is_empty() {
+        let cause = s.store.declarations(&id).await?.cause;
+        let open_to: Vec<&str> = causes.iter().map(|c| c.as_str()).collect();
+        if !open_to.contains(&cause.as_str()) {
+            eprintln!(
+                "breachwatch: note: {code}'s exception is open only to {} breaches; the \
+                 incident's cause is {cause}",
+                open_to.join(" or ")
             );
         }
     }

@@ -457,6 +457,109 @@ fn an_email_and_a_bcrypt_hash_is_assessed_not_dismissed() {
 }
 
 #[test]
+fn a_no_harm_determination_flips_colorado_and_florida_asks_for_it() {
+    let s = Scratch::new();
+    let id = open(&s, "card table", &["--cause", "attack"]);
+    let customers = places(
+        &[("US-CO", 3), ("US-FL", 2), ("US-TX", 1)],
+        &["name", "us_ssn"],
+    );
+    seed(&s, &id, "cards", &customers, false);
+    let j = obligations(&s, &id);
+    for code in ["US-CO", "US-FL"] {
+        assert_eq!(
+            j[code]["individual_notice"],
+            "assess",
+            "{code}: {}",
+            reasons(&j[code])
+        );
+        assert!(reasons(&j[code]).contains("--no-harm"), "{code}");
+    }
+    assert_eq!(j["US-TX"]["individual_notice"], "required");
+
+    for code in ["US-CO", "US-FL"] {
+        let r = s.run(&[
+            "incident",
+            "determine",
+            &id,
+            "--jurisdiction",
+            code,
+            "--no-harm",
+            "--reason",
+            "SSNs were tokenised; no misuse seen; law enforcement consulted",
+            "--actor",
+            "erin",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("recorded no_harm"), "{}", r.stdout);
+    }
+    let j = obligations(&s, &id);
+    let co = &j["US-CO"];
+    assert_eq!(co["individual_notice"], "not_required", "{}", reasons(co));
+    assert_eq!(co["regulator_notice"], "not_required");
+    assert!(
+        reasons(co).contains("determined no_harm by erin: SSNs were tokenised"),
+        "{}",
+        reasons(co)
+    );
+    assert!(co["citations"][0]
+        .as_str()
+        .is_some_and(|c| c.contains("6-1-716")));
+    assert_eq!(co["follow_ups"], serde_json::json!([]));
+
+    let fl = &j["US-FL"];
+    assert_eq!(fl["individual_notice"], "not_required", "{}", reasons(fl));
+    assert_eq!(fl["follow_ups"][0]["to"], "Department of Legal Affairs");
+    assert!(fl["follow_ups"][0]["citation"]
+        .as_str()
+        .is_some_and(|c| c.contains("501.171")));
+    let due = fl["follow_ups"][0]["deadline"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let due = time::OffsetDateTime::parse(&due, &time::format_description::well_known::Rfc3339)
+        .expect("follow-up deadline is RFC 3339");
+    let days = (due - time::OffsetDateTime::now_utc()).whole_days();
+    assert!(
+        (29..=30).contains(&days),
+        "30 days from the determination, not discovery: {due}"
+    );
+    let human = s.run(&["incident", "obligations", &id]);
+    assert!(
+        human
+            .stdout
+            .contains("follow-up: Department of Legal Affairs"),
+        "{}",
+        human.stdout
+    );
+    let fl_row = human
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("US-FL "))
+        .unwrap_or_default();
+    assert!(fl_row.contains("(follow-up)"), "{}", human.stdout);
+
+    // A law without a harm exception takes no finding.
+    let r = s.run(&[
+        "incident",
+        "determine",
+        &id,
+        "--jurisdiction",
+        "US-TX",
+        "--no-harm",
+        "--reason",
+        "x",
+    ]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("no harm exception"), "{}", r.stderr);
+    let shown = json(&s, &["incident", "show", &id, "--format", "json"]);
+    assert_eq!(shown["determinations"][0]["jurisdiction"], "US-CO");
+    assert_eq!(shown["determinations"][0]["decided_by"], "erin");
+    let ok = s.run(&["audit", "verify", &id]);
+    assert_eq!(ok.code, 0, "{}", ok.stdout);
+}
+
+#[test]
 fn declarations_for_listed_customers_reach_only_them() {
     let s = Scratch::new();
     let id = open(&s, "payroll export", &[]);

@@ -43,6 +43,8 @@ pub enum Error {
     },
     #[error("{id}: stored discovered_at {value:?} is not RFC 3339")]
     DiscoveredAt { id: String, value: String },
+    #[error("{id}: harm determination {seq} has a decided_at {value:?} that is not RFC 3339")]
+    DecidedAt { id: String, seq: i64, value: String },
     #[error("loading the embedded breach-notification rules: {0}")]
     Rules(#[from] bw_law::RuleError),
 }

@@ -9,6 +9,8 @@
 //!     "code": "US-CA", "residents": 3, "elements": ["email", "name"],
 //!     "declared_elements": ["password"],  // declared, not found by a scan
 //!     "password_hashing": ["bcrypt"],  // passwords known only as hashes
+//!     "follow_ups": [{"to": "…", "action": "…", "deadline": RFC 3339 | null,
+//!                     "citation": "…"}],  // left after a no-harm finding
 //!     "individual_notice": "required" | "not_required" | "assess",
 //!     "individual_deadline": RFC 3339 | null,
 //!     "regulator_notice": "required" | "not_required" | "assess",
@@ -40,10 +42,11 @@ use std::fmt::Write as _;
 
 use bw_law::{
     evaluate, jurisdictions_for, sort_by_deadline, Cause, Element, ExposureGroup, ExposureInput,
-    Hashing, JurisdictionObligation, RuleSet, RuleStatus,
+    HarmDetermination, HarmFinding, Hashing, JurisdictionObligation, RuleSet, RuleStatus,
 };
 use bw_store::{
-    AffectedRecord, Cause as StoreCause, Declarations, DeclaredElement, EvidenceRecord, Incident,
+    AffectedRecord, Cause as StoreCause, Declarations, DeclaredElement, Determination,
+    EvidenceRecord, HarmFinding as StoreFinding, Incident,
 };
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
@@ -90,6 +93,29 @@ pub fn compute_with(
         .collect();
     let mut input = ExposureInput::new(discovered);
     input.cause = law_cause(declared.cause);
+    // Per jurisdiction the latest finding counts; earlier ones stay on
+    // record in the store and the audit log.
+    let mut latest: BTreeMap<&str, &Determination> = BTreeMap::new();
+    for d in &declared.determinations {
+        let decided_at =
+            OffsetDateTime::parse(&d.decided_at, &Rfc3339).map_err(|_| Error::DecidedAt {
+                id: inc.id.to_string(),
+                seq: d.seq,
+                value: d.decided_at.clone(),
+            })?;
+        let finding = match d.finding {
+            StoreFinding::NoHarm => HarmFinding::NoHarm,
+            StoreFinding::HarmLikely => HarmFinding::HarmLikely,
+        };
+        input.harm.insert(
+            d.jurisdiction.clone(),
+            HarmDetermination {
+                finding,
+                decided_at,
+            },
+        );
+        latest.insert(&d.jurisdiction, d);
+    }
     let mut unmapped: BTreeSet<String> = BTreeSet::new();
     let decls = DeclaredIndex::new(&declared.declared_elements, &mut unmapped);
     // Which declarations reached residents of which jurisdiction, for the
@@ -127,6 +153,12 @@ pub fn compute_with(
     for row in &mut rows {
         for &i in used.get(&row.code).into_iter().flatten() {
             row.reasons.push(decls.reason(i));
+        }
+        if let Some(d) = latest.get(row.code.as_str()) {
+            row.reasons.push(format!(
+                "determined {} by {}: {} (determination {} of {})",
+                d.finding, d.decided_by, d.reason, d.seq, d.decided_at
+            ));
         }
     }
     sort_by_deadline(&mut rows);
@@ -312,14 +344,18 @@ fn time_left(deadline: OffsetDateTime, now: OffsetDateTime) -> String {
     }
 }
 
-/// The earlier deadline and whose it is.
+/// The earliest deadline and whose it is.
 fn next_deadline(o: &JurisdictionObligation) -> Option<(OffsetDateTime, &'static str)> {
-    match (o.individual_deadline, o.regulator_deadline) {
-        (Some(i), Some(r)) if r <= i => Some((r, "regulator")),
-        (Some(i), _) => Some((i, "individuals")),
-        (None, Some(r)) => Some((r, "regulator")),
-        (None, None) => None,
-    }
+    [
+        (o.regulator_deadline, "regulator"),
+        (o.individual_deadline, "individuals"),
+    ]
+    .into_iter()
+    .chain(o.follow_ups.iter().map(|f| (f.deadline, "follow-up")))
+    .filter_map(|(t, whose)| t.map(|t| (t, whose)))
+    // min_by_key keeps the first of equal deadlines: the regulator's, as
+    // before follow-ups existed.
+    .min_by_key(|(t, _)| *t)
 }
 
 pub fn human(inc: &Incident, c: &Computed, now: OffsetDateTime) -> String {
@@ -422,6 +458,16 @@ pub fn human(inc: &Incident, c: &Computed, now: OffsetDateTime) -> String {
                 ts(o.individual_deadline)
             );
         }
+        for f in &o.follow_ups {
+            let _ = writeln!(
+                out,
+                "  follow-up: {}: {} by {} ({})",
+                f.to,
+                f.action,
+                ts(f.deadline),
+                f.citation
+            );
+        }
         for r in &o.reasons {
             let _ = writeln!(out, "  - {r}");
         }
@@ -453,7 +499,7 @@ fn rfc3339(t: Option<OffsetDateTime>) -> String {
 pub fn csv(c: &Computed) -> String {
     let mut out = String::from(
         "code,rule,residents,elements,individual_notice,individual_deadline,regulator_notice,\
-         regulator,regulator_deadline,cra_notice,citations,reasons,declared_elements\n",
+         regulator,regulator_deadline,cra_notice,citations,reasons,declared_elements,follow_ups\n",
     );
     for o in &c.rows {
         let elements: Vec<&str> = o.elements.iter().map(|e| e.as_str()).collect();
@@ -479,6 +525,11 @@ pub fn csv(c: &Computed) -> String {
                 .map(|e| e.as_str())
                 .collect::<Vec<_>>()
                 .join(";"),
+            o.follow_ups
+                .iter()
+                .map(|f| format!("{}: {} by {}", f.to, f.action, rfc3339(f.deadline)))
+                .collect::<Vec<_>>()
+                .join(" | "),
         ];
         let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         let _ = writeln!(out, "{}", row.join(","));

@@ -1,7 +1,7 @@
 //! Evaluation: exposed elements and resident counts in, obligations out.
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -9,8 +9,9 @@ use time::OffsetDateTime;
 use crate::cause::Cause;
 use crate::deadline::{add_days, deadline, rfc3339};
 use crate::element::Element;
+use crate::harm::{FollowUp, HarmDetermination};
 use crate::hashing::Hashing;
-use crate::individual::{individual_for_group, unknown_cause_hint};
+use crate::individual::{individual_for_group, unknown_cause_hint, Facts, GroupBasis};
 use crate::rules::{
     Confidence, EncryptionScope, Family, RegulatorTrigger, RelativeAnchor, Rule, RuleSet, RuleTerm,
 };
@@ -73,6 +74,8 @@ pub struct ExposureInput {
     pub discovered_at: OffsetDateTime,
     /// Why the breach happened; some duties turn on it.
     pub cause: Cause,
+    /// The harm finding that counts per jurisdiction code (the latest).
+    pub harm: BTreeMap<String, HarmDetermination>,
     pub jurisdictions: Vec<JurisdictionExposure>,
 }
 
@@ -81,6 +84,7 @@ impl ExposureInput {
         ExposureInput {
             discovered_at,
             cause: Cause::Unknown,
+            harm: BTreeMap::new(),
             jurisdictions: Vec::new(),
         }
     }
@@ -172,6 +176,9 @@ pub struct JurisdictionObligation {
     /// Consumer reporting agencies. `assess` only where the data could not
     /// verify the duty or its threshold.
     pub cra_notice: Notice,
+    /// Duties left once a no-harm determination excused notice (Florida:
+    /// the written determination to the Department of Legal Affairs).
+    pub follow_ups: Vec<FollowUp>,
     pub citations: Vec<String>,
     pub sources: Vec<String>,
     pub confidence: Option<Confidence>,
@@ -183,10 +190,11 @@ pub struct JurisdictionObligation {
 impl JurisdictionObligation {
     /// The earlier of the two deadlines.
     pub fn earliest_deadline(&self) -> Option<OffsetDateTime> {
-        match (self.individual_deadline, self.regulator_deadline) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [self.individual_deadline, self.regulator_deadline]
+            .into_iter()
+            .chain(self.follow_ups.iter().map(|f| f.deadline))
+            .flatten()
+            .min()
     }
 }
 
@@ -231,6 +239,52 @@ where
     all
 }
 
+/// What the law asks once its notice was excused by a no-harm finding.
+fn follow_ups(
+    rule: &Rule,
+    tag: &str,
+    harm: Option<&HarmDetermination>,
+    exempted: u64,
+    reasons: &mut Vec<String>,
+) -> Vec<FollowUp> {
+    let (Some(f), Some(d)) = (&rule.no_harm_follow_up, harm) else {
+        return Vec::new();
+    };
+    if exempted == 0 {
+        return Vec::new();
+    }
+    if exempted < f.threshold_residents {
+        reasons.push(format!(
+            "{tag}: {exempted} residents excused by the no-harm determination, below the {} \
+             for which {} must be told of it",
+            f.threshold_residents, f.who
+        ));
+        return Vec::new();
+    }
+    let deadline = f
+        .deadline_days
+        .map(|days| d.decided_at + time::Duration::days(i64::from(days)));
+    reasons.push(match deadline {
+        Some(t) => format!(
+            "{tag}: after the no-harm determination: {}: {} by {} ({} days after it)",
+            f.who,
+            f.action,
+            rfc3339(t),
+            f.deadline_days.unwrap_or_default()
+        ),
+        None => format!(
+            "{tag}: after the no-harm determination: {}: {} (no day count in the statute)",
+            f.who, f.action
+        ),
+    });
+    vec![FollowUp {
+        to: f.who.clone(),
+        action: f.action.clone(),
+        deadline,
+        citation: rule.statute.clone(),
+    }]
+}
+
 fn hashings(j: &JurisdictionExposure) -> Vec<Hashing> {
     j.groups
         .iter()
@@ -260,6 +314,7 @@ fn no_rule(version: &str, j: &JurisdictionExposure) -> JurisdictionObligation {
         regulator: None,
         regulator_deadline: None,
         cra_notice: Notice::Assess,
+        follow_ups: Vec::new(),
         citations: Vec::new(),
         sources: Vec::new(),
         confidence: None,
@@ -294,12 +349,27 @@ fn evaluate_rule(
     unknown_cause_hint(rule, cause, &tag, &mut reasons);
 
     // Individual notice, per group, then the strongest verdict wins.
+    let facts = Facts {
+        cause,
+        harm: input.harm.get(&rule.code),
+    };
+    if facts.harm.is_some() && !rule.has_harm_exception() {
+        reasons.push(format!(
+            "{tag}: a harm determination is recorded, but this law has no harm exception for \
+             it to apply: ignored"
+        ));
+    }
     let mut individual = Notice::NotRequired;
     let mut owed = 0u64;
     let mut maybe = 0u64;
+    let mut exempted = 0u64;
     let mut per_group = Vec::with_capacity(j.groups.len());
     for g in j.groups.iter().filter(|g| g.residents > 0) {
-        let v = individual_for_group(rule, g, cause, &mut reasons);
+        let mut basis = GroupBasis::default();
+        let v = individual_for_group(rule, g, facts, &mut basis, &mut reasons);
+        if basis.exempted {
+            exempted += g.residents;
+        }
         match v {
             Notice::Required => owed += g.residents,
             Notice::Assess => maybe += g.residents,
@@ -543,6 +613,11 @@ fn evaluate_rule(
         ));
     }
 
+    let follow_ups = follow_ups(rule, &tag, facts.harm, exempted, &mut reasons);
+    // Per-group reasons repeat when groups share a verdict; say each once.
+    let mut seen = BTreeSet::new();
+    reasons.retain(|r| seen.insert(r.clone()));
+
     JurisdictionObligation {
         code: rule.code.clone(),
         rule: RuleStatus::Evaluated,
@@ -557,6 +632,7 @@ fn evaluate_rule(
         regulator: who,
         regulator_deadline,
         cra_notice,
+        follow_ups,
         citations: vec![rule.statute.clone()],
         sources: rule.source_urls.clone(),
         confidence: Some(rule.confidence),

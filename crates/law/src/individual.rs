@@ -5,6 +5,7 @@
 use crate::cause::Cause;
 use crate::element::Element;
 use crate::eval::{ExposureGroup, Notice};
+use crate::harm::{HarmDetermination, HarmFinding};
 use crate::hashing::Hashing;
 use crate::rules::{IndividualTrigger, Rule};
 
@@ -16,13 +17,33 @@ pub(crate) fn names(elements: &[Element]) -> String {
         .join(" + ")
 }
 
+/// What the evaluation knows about the incident beyond its data.
+#[derive(Clone, Copy)]
+pub(crate) struct Facts<'a> {
+    pub cause: Cause,
+    /// The harm finding that counts for this jurisdiction, if any.
+    pub harm: Option<&'a HarmDetermination>,
+}
+
+/// How a group's verdict came about, for the duties that count residents
+/// other than those owed notice.
+#[derive(Default)]
+pub(crate) struct GroupBasis {
+    /// The law's definition of personal information was met.
+    pub breached: bool,
+    /// Notice was excused by a no-harm determination.
+    pub exempted: bool,
+}
+
 /// Individual-notice verdict for one group of residents.
 pub(crate) fn individual_for_group(
     rule: &Rule,
     g: &ExposureGroup,
-    cause: Cause,
+    facts: Facts<'_>,
+    basis: &mut GroupBasis,
     why: &mut Vec<String>,
 ) -> Notice {
+    let cause = facts.cause;
     let tag = format!("{} {}", rule.code, rule.statute);
     let all = g.all_elements();
     let exposed: Vec<Element> = {
@@ -149,7 +170,8 @@ pub(crate) fn individual_for_group(
         }
     }
 
-    if conditional || hash_only {
+    basis.breached = true;
+    if conditional {
         return Notice::Assess;
     }
     let roh = rule.risk_of_harm_note.as_deref().unwrap_or("");
@@ -168,23 +190,79 @@ pub(crate) fn individual_for_group(
             Notice::Assess
         }
         IndividualTrigger::PersonalInformation | IndividualTrigger::Always => {
-            if rule.risk_of_harm_exemption == Some(true) {
-                let causes = &rule.risk_of_harm_causes;
-                if !causes.is_empty() && cause != Cause::Unknown && !causes.contains(&cause) {
-                    why.push(format!(
-                        "{tag}: the harm exception covers only {} ({roh}); the recorded cause is \
-                         {cause}: notice owed",
-                        cause_list(causes)
-                    ));
-                } else {
-                    why.push(format!(
-                        "{tag}: notice owed unless a documented exemption applies: {roh}"
-                    ));
-                }
+            // Without a harm exception only the hash question is open.
+            let owed = if hash_only {
+                Notice::Assess
+            } else {
+                Notice::Required
+            };
+            if rule.risk_of_harm_exemption != Some(true) {
+                return owed;
             }
-            Notice::Required
+            let causes = &rule.risk_of_harm_causes;
+            if !causes.is_empty() && cause != Cause::Unknown && !causes.contains(&cause) {
+                why.push(format!(
+                    "{tag}: the harm exception covers only {} ({roh}); the recorded cause is \
+                     {cause}: notice owed",
+                    cause_list(causes)
+                ));
+                return owed;
+            }
+            harm_exception(rule, &tag, roh, facts, basis, why)
         }
     }
+}
+
+/// The verdict of a law whose notice is excused when harm is unlikely:
+/// assess until a person has found either way.
+fn harm_exception(
+    rule: &Rule,
+    tag: &str,
+    roh: &str,
+    facts: Facts<'_>,
+    basis: &mut GroupBasis,
+    why: &mut Vec<String>,
+) -> Notice {
+    let causes = &rule.risk_of_harm_causes;
+    match facts.harm {
+        Some(d) if d.finding == HarmFinding::NoHarm => {
+            if !causes.is_empty() && facts.cause == Cause::Unknown {
+                why.push(format!(
+                    "{tag}: the no-harm determination excuses notice only if the cause was {}, \
+                     and the cause is not recorded: assess (record it with `breachwatch \
+                     incident cause`)",
+                    cause_list(causes)
+                ));
+                return Notice::Assess;
+            }
+            why.push(format!(
+                "{tag}: no-harm determination recorded on {}: no individual notice ({roh})",
+                day(d.decided_at)
+            ));
+            basis.exempted = true;
+            Notice::NotRequired
+        }
+        Some(d) => {
+            why.push(format!(
+                "{tag}: harm determined likely on {}: the exception does not apply, notice owed",
+                day(d.decided_at)
+            ));
+            Notice::Required
+        }
+        None => {
+            why.push(format!(
+                "{tag}: notice is owed unless an investigation finds harm unlikely ({roh}): \
+                 assess, then record the finding with `breachwatch incident determine ID \
+                 --jurisdiction {} --no-harm` (or `--harm-likely`)",
+                rule.code
+            ));
+            Notice::Assess
+        }
+    }
+}
+
+fn day(t: time::OffsetDateTime) -> String {
+    t.date().to_string()
 }
 
 /// Why a password known only as an `h` hash counts as it does. `decides`:

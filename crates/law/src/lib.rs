@@ -28,6 +28,7 @@ mod content;
 mod deadline;
 mod element;
 mod eval;
+mod harm;
 mod hashing;
 mod individual;
 mod jurisdiction;
@@ -40,6 +41,7 @@ pub use eval::{
     evaluate, sort_by_deadline, ExposureGroup, ExposureInput, JurisdictionExposure,
     JurisdictionObligation, Notice, RuleStatus,
 };
+pub use harm::{FollowUp, FollowUpRule, HarmDetermination, HarmFinding};
 pub use hashing::{Hashing, ParseHashingError};
 pub use jurisdiction::{jurisdictions_for, UNKNOWN_JURISDICTION};
 pub use rules::{

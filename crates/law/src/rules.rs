@@ -8,6 +8,7 @@ use time::Date;
 
 use crate::cause::Cause;
 use crate::element::Element;
+use crate::harm::FollowUpRule;
 
 /// The embedded rule files. Adding a file here is the only step needed to ship it.
 const EMBEDDED: &[(&str, &str)] = &[
@@ -229,6 +230,9 @@ pub struct Rule {
     /// York: inadvertent disclosure by authorised persons); empty: any cause.
     #[serde(default)]
     pub risk_of_harm_causes: Vec<Cause>,
+    /// What the law asks once a no-harm determination excuses notice.
+    #[serde(default)]
+    pub no_harm_follow_up: Option<FollowUpRule>,
     pub individual_notice: IndividualNotice,
     pub regulator_notice: RegulatorNotice,
     pub cra_notice: CraNotice,
@@ -246,6 +250,15 @@ impl Rule {
     /// The definition as element sets; `None` for GDPR-style `any_personal_data`.
     pub fn combinations(&self) -> Option<Vec<Vec<Element>>> {
         to_elements(&self.personal_info_definition)
+    }
+
+    /// Whether a no-harm determination can excuse this law's individual
+    /// notice: it has a harm exception and the notice is otherwise due on
+    /// the data alone (laws whose notice is itself a risk assessment have
+    /// nothing for a determination to flip).
+    pub fn has_harm_exception(&self) -> bool {
+        self.risk_of_harm_exemption == Some(true)
+            && self.individual_notice.trigger != IndividualTrigger::Risk
     }
 
     pub fn conditional_combinations(&self) -> Vec<Vec<Element>> {

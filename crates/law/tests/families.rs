@@ -163,9 +163,10 @@ fn business_day_deadlines_skip_weekends() {
 
 #[test]
 fn open_ended_and_relative_deadlines_are_none_with_a_reason() {
-    // US-AK: "most expeditious time possible and without unreasonable delay", no days.
+    // US-AK: "most expeditious time possible and without unreasonable delay",
+    // no days (assess: a harm exception with no finding recorded).
     let o = one("US-AK", &[Name, UsSsn], 10, false);
-    assert_eq!(o.individual_notice, Notice::Required);
+    assert_eq!(o.individual_notice, Notice::Assess);
     assert_eq!(o.individual_deadline, None);
     assert!(has_reason(&o, "no fixed day count"), "{:#?}", o.reasons);
     // US-CA AG: within 15 days of notifying residents (relative: deadline null).

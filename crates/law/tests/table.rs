@@ -14,7 +14,10 @@ const NAME_CARD: &[Element] = &[Name, PaymentCard];
 const NAME_CARD_CODE: &[Element] = &[Name, PaymentCard, CardSecurityCode];
 
 /// (code, [name+email, email+password, name+ssn, name+card, name+card+code,
-/// name+ssn encrypted]) → individual notice, with the justification.
+/// name+ssn encrypted]) → individual notice, with the justification. Laws
+/// with a harm exception (risk_of_harm_exemption true: CO, FL, NY, MA, NC,
+/// IN, DC, AL, CN) say assess where the data would otherwise require notice:
+/// no harm finding is recorded (rules/CHANGES.md #13).
 const TABLE: &[(&str, [Notice; 6], &str)] = &[
     // personal_info_definition has email+password_or_security_qa, name+payment_card+security_code_or_pin; encryption_safe_harbor true
     (
@@ -26,12 +29,12 @@ const TABLE: &[(&str, [Notice; 6], &str)] = &[
     ("US-TX", [N, N, R, N, R, N], "no credential combo"),
     (
         "US-NY",
-        [N, R, R, N, R, N],
+        [N, A, A, N, A, N],
         "email+password_or_security_qa listed",
     ),
     (
         "US-FL",
-        [N, R, R, N, R, N],
+        [N, A, A, N, A, N],
         "email+password_or_security_qa listed",
     ),
     (
@@ -41,30 +44,30 @@ const TABLE: &[(&str, [Notice; 6], &str)] = &[
     ),
     (
         "US-CO",
-        [N, R, R, N, R, N],
+        [N, A, A, N, A, N],
         "credential combo; payment_card+security_code_or_pin",
     ),
     // name+payment_card without a code is listed
     (
         "US-MA",
-        [N, N, R, R, R, N],
+        [N, N, A, A, A, N],
         "name+payment_card listed without code",
     ),
     (
         "US-NC",
-        [N, N, R, R, R, N],
+        [N, N, A, A, A, N],
         "name+payment_card listed without code",
     ),
-    ("US-IN", [N, N, R, R, R, N], "ssn alone; name+payment_card"),
+    ("US-IN", [N, N, A, A, A, N], "ssn alone; name+payment_card"),
     (
         "US-DC",
-        [N, R, R, R, R, N],
+        [N, A, A, A, A, N],
         "name+payment_card; email+password",
     ),
     // credential combos need a name as well (name+email+password_or_security_qa)
     (
         "US-AL",
-        [N, N, R, N, R, N],
+        [N, N, A, N, A, N],
         "credential combo requires name",
     ),
     (
@@ -96,7 +99,7 @@ const TABLE: &[(&str, [Notice; 6], &str)] = &[
         [R, R, R, R, R, R],
         "every breach, no encryption exemption",
     ),
-    ("CN", [R, R, R, R, R, A], "art. 57 immediate notice"),
+    ("CN", [A, A, A, A, A, A], "art. 57 immediate notice"),
     // risk trigger; encryption_safe_harbor true, scope all
     (
         "JP",

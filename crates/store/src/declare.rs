@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::json;
 
 use crate::audit::{self, canonical_json};
+use crate::determine::read_determinations;
 use crate::error::{Context, Result, StoreError};
 use crate::model::{
     Cause, Declarations, DeclareOutcome, DeclaredElement, DeclaredScope, IncidentId, NewDeclaration,
@@ -189,6 +190,7 @@ pub(crate) async fn read_declarations(tx: &mut Tx, id: &IncidentId) -> Result<De
     Ok(Declarations {
         cause: read_cause(tx, id).await?,
         declared_elements: read_declared_elements(tx, id).await?,
+        determinations: read_determinations(tx, id).await?,
     })
 }
 

@@ -18,7 +18,8 @@
 //! One module per job: `connect` (opening either backend), `tx`
 //! (transactions, retries and the audited-write helper), `incident`
 //! (lifecycle), `evidence` (evidence and affected customers), `declare`
-//! (what investigators declare: the cause),
+//! (what investigators declare: the cause, elements known taken),
+//! `determine` (harm findings per jurisdiction),
 //! `obligations`, `outbox` (notices), `verify` (reading and checking the
 //! audit log), `export`, `redact` (URL redaction), `rows` (column and
 //! timestamp encoding), plus the public `audit` (chain hashing), `model`
@@ -51,6 +52,7 @@
 pub mod audit;
 mod connect;
 mod declare;
+mod determine;
 mod error;
 mod evidence;
 mod export;

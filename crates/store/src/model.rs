@@ -228,6 +228,69 @@ pub struct Declarations {
     /// Data elements declared taken, oldest first.
     #[serde(default)]
     pub declared_elements: Vec<DeclaredElement>,
+    /// Findings on the likelihood of harm, oldest first; per jurisdiction
+    /// the latest one counts.
+    #[serde(default)]
+    pub determinations: Vec<Determination>,
+}
+
+/// Whether the breach is likely to harm a jurisdiction's residents, as a
+/// person found after investigating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HarmFinding {
+    NoHarm,
+    HarmLikely,
+}
+
+impl HarmFinding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HarmFinding::NoHarm => "no_harm",
+            HarmFinding::HarmLikely => "harm_likely",
+        }
+    }
+}
+
+impl fmt::Display for HarmFinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for HarmFinding {
+    type Err = StoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "no_harm" => Ok(HarmFinding::NoHarm),
+            "harm_likely" => Ok(HarmFinding::HarmLikely),
+            other => Err(StoreError::Invalid(format!(
+                "unknown harm finding {other:?}; expected no_harm or harm_likely"
+            ))),
+        }
+    }
+}
+
+/// A harm finding to record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewDetermination {
+    /// A jurisdiction code of the rules (`US-CO`); the caller checks that
+    /// its law has a harm exception.
+    pub jurisdiction: String,
+    pub finding: HarmFinding,
+    /// What the investigation found and who was consulted; required.
+    pub reason: String,
+}
+
+/// A harm finding as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Determination {
+    pub seq: i64,
+    pub jurisdiction: String,
+    pub finding: HarmFinding,
+    pub reason: String,
+    pub decided_at: String,
+    pub decided_by: String,
 }
 
 /// Which customers a declaration covers.

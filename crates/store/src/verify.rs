@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::audit::{self, canonical_entry, chain_hash, EntryFields, GENESIS};
 use crate::declare::{verify_declarations, LoggedDeclaration};
+use crate::determine::{logged_determination, verify_determinations};
 use crate::error::{Context, Result, StoreError};
 use crate::model::{AuditEntry, BrokenEntry, IncidentId, VerifyReport};
 use crate::rows::{count, ensure_exists, get, parse_json};
@@ -198,6 +199,7 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
     let mut affected_count: Option<u64> = None;
     let mut obligations_digest: Option<String> = None;
     let mut declared: BTreeMap<i64, LoggedDeclaration> = BTreeMap::new();
+    let mut determined: BTreeMap<i64, (String, String)> = BTreeMap::new();
     for (action, _before, after) in &parsed {
         match action.as_str() {
             "incident.open" => {
@@ -234,6 +236,11 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
             "declaration.add" => {
                 if let Some(d) = LoggedDeclaration::from_entry(after) {
                     declared.insert(d.seq, d);
+                }
+            }
+            "determination.add" => {
+                if let Some((seq, d)) = logged_determination(after) {
+                    determined.insert(seq, d);
                 }
             }
             "obligations.put" => {
@@ -293,6 +300,7 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
                 })
                 .transpose()?;
         verify_declarations(tx, id, &declared, &mut report.state_mismatches).await?;
+        verify_determinations(tx, id, &determined, &mut report.state_mismatches).await?;
         if have_digest != obligations_digest {
             report.state_mismatches.push(format!(
                 "stored obligations (sha256 {}) differ from the last audited ones ({})",

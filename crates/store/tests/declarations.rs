@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 
 use bw_store::audit::sha256_hex;
 use bw_store::{
-    Affected, Cause, DeclaredScope, Evidence, IncidentId, NewDeclaration, NewIncident, Severity,
-    Store, StoreError,
+    Affected, Cause, DeclaredScope, Evidence, HarmFinding, IncidentId, NewDeclaration,
+    NewDetermination, NewIncident, Severity, Store, StoreError,
 };
 use common::TestDb;
 use time::macros::datetime;
@@ -255,6 +255,63 @@ async fn declared_customers_changed_behind_the_log_are_caught(db: &TestDb) {
     assert!(all.contains("the audit log says password"), "{all}");
 }
 
+fn finding(code: &str, finding: HarmFinding) -> NewDetermination {
+    NewDetermination {
+        jurisdiction: code.into(),
+        finding,
+        reason: "hashes only, no misuse seen; law enforcement consulted".into(),
+    }
+}
+
+async fn harm_determinations_are_audited_and_verified(db: &TestDb) {
+    let s = &db.store;
+    let id = open(s, "determinations").await;
+    assert_eq!(
+        s.determine(&id, &finding("us-co", HarmFinding::NoHarm), "erin")
+            .await
+            .expect("determine"),
+        1
+    );
+    s.determine(&id, &finding("US-FL", HarmFinding::HarmLikely), "erin")
+        .await
+        .expect("determine");
+    let d = s.declarations(&id).await.expect("read").determinations;
+    assert_eq!(d.len(), 2);
+    assert_eq!(
+        (d[0].jurisdiction.as_str(), d[0].finding),
+        ("US-CO", HarmFinding::NoHarm)
+    );
+    assert_eq!(d[1].decided_by, "erin");
+    let log = s.audit_log(&id).await.expect("log");
+    assert_eq!(log[1].action, "determination.add");
+    assert_eq!(log[1].after["finding"], "no_harm");
+    assert!(s.verify(&id).await.expect("verify").ok());
+
+    let mut no_reason = finding("US-CO", HarmFinding::NoHarm);
+    no_reason.reason = String::new();
+    for bad in [no_reason, finding("US CO; drop", HarmFinding::NoHarm)] {
+        assert!(matches!(
+            s.determine(&id, &bad, "erin").await,
+            Err(StoreError::Invalid(_))
+        ));
+    }
+
+    db.raw_exec(&format!(
+        "UPDATE determinations SET finding = 'no_harm' WHERE incident_id = '{id}' AND seq = 2"
+    ))
+    .await;
+    let all = s
+        .verify(&id)
+        .await
+        .expect("verify")
+        .state_mismatches
+        .join("\n");
+    assert!(
+        all.contains("harm determination 2 is stored as US-FL no_harm"),
+        "{all}"
+    );
+}
+
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -291,4 +348,5 @@ both_backends!(
     elements_declared_for_listed_and_all_customers,
     declarations_are_validated,
     declared_customers_changed_behind_the_log_are_caught,
+    harm_determinations_are_audited_and_verified,
 );
