@@ -197,6 +197,5 @@ fn notice_texts() -> NoticeTexts {
             .into(),
         consequences: "Someone who saw the page could send you unwanted or fraudulent emails."
             .into(),
-        ..NoticeTexts::default()
     }
 }
