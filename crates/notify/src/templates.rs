@@ -364,7 +364,6 @@ mod tests {
             measures: "fixed".into(),
             advice: "be careful".into(),
             consequences: "phishing".into(),
-            ..NoticeTexts::default()
         }
     }
 
