@@ -28,7 +28,7 @@ struct Recorder<'a>(&'a Mutex<Seen>);
 
 impl Recorder<'_> {
     fn seen(&self) -> std::sync::MutexGuard<'_, Seen> {
-        self.0.lock().unwrap()
+        self.0.lock().expect("seen")
     }
 }
 
@@ -74,7 +74,7 @@ impl Visitor for Recorder<'_> {
 fn run(paths: &[PathBuf], opts: Options) -> Seen {
     let seen = Mutex::new(Seen::default());
     Pipeline::new(opts).run(paths, || Recorder(&seen));
-    seen.into_inner().unwrap()
+    seen.into_inner().expect("seen")
 }
 
 fn one_thread() -> Options {
@@ -96,13 +96,13 @@ fn sha(bytes: &[u8]) -> String {
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
+    std::fs::write(&p, bytes).expect("io");
     p
 }
 
 #[test]
 fn offsets_index_the_raw_bytes_and_values_are_the_matches() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("io");
     let text = b"order 1182 shipped; contact ann.lee@shop-mail.example or +44 20 7946 0958\n";
     let p = write(dir.path(), "notes.txt", text);
     let seen = run(&[p], one_thread());
@@ -121,7 +121,7 @@ fn offsets_index_the_raw_bytes_and_values_are_the_matches() {
 
 #[test]
 fn records_follow_csv_rows_and_digests_cover_every_input() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("io");
     let csv = b"name,email,phone\n\
         Ann Lee,ann.lee@shop-mail.example,+44 20 7946 0958\n\
         Bob Stone,bob.stone@shop-mail.example,+44 20 7946 0959\n";
@@ -149,7 +149,7 @@ fn records_follow_csv_rows_and_digests_cover_every_input() {
 
 #[test]
 fn binary_members_and_broken_archives_are_reported_not_skipped_silently() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("io");
     let bin = write(dir.path(), "blob.bin", b"\0\0\0ann.lee@shop-mail.example\0");
     // A gzip header followed by garbage: the member fails after nothing.
     let gz = write(
@@ -185,14 +185,16 @@ fn binary_members_and_broken_archives_are_reported_not_skipped_silently() {
 
 #[test]
 fn the_threshold_is_applied_before_the_visitor() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("io");
     // A role mailbox scores below the default threshold.
     let p = write(
         dir.path(),
         "a.txt",
         b"write to info@shop-mail.example today\n",
     );
-    assert!(run(&[p.clone()], one_thread()).findings.is_empty());
+    assert!(run(std::slice::from_ref(&p), one_thread())
+        .findings
+        .is_empty());
     let all = run(
         &[p],
         Options {
@@ -205,9 +207,9 @@ fn the_threshold_is_applied_before_the_visitor() {
 
 #[test]
 fn a_split_file_reports_what_one_thread_does() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("io");
     let p = dir.path().join("big.log");
-    let mut f = std::io::BufWriter::new(std::fs::File::create(&p).unwrap());
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&p).expect("io"));
     // Over the split size (64 MiB), with findings throughout.
     let mut n = 0u64;
     while n < 70 << 20 {
@@ -215,12 +217,12 @@ fn a_split_file_reports_what_one_thread_does() {
             "2026-05-04T09:00:00Z GET /account?id={n} user=cust{n}@shop-mail.example status=200\n"
         );
         n += line.len() as u64;
-        f.write_all(line.as_bytes()).unwrap();
+        f.write_all(line.as_bytes()).expect("io");
     }
     drop(f);
     let kinds = [Kind::Email].into_iter().collect();
     let one = run(
-        &[p.clone()],
+        std::slice::from_ref(&p),
         Options {
             kinds,
             lines: false,
