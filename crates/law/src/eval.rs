@@ -13,7 +13,8 @@ use crate::harm::{FollowUp, HarmDetermination};
 use crate::hashing::Hashing;
 use crate::individual::{individual_for_group, unknown_cause_hint, Facts, GroupBasis};
 use crate::rules::{
-    Confidence, EncryptionScope, Family, RegulatorTrigger, RelativeAnchor, Rule, RuleSet, RuleTerm,
+    to_elements, Confidence, EncryptionScope, Family, IndividualTrigger, RegulatorTrigger,
+    RelativeAnchor, Rule, RuleSet, RuleTerm,
 };
 
 /// Residents of one jurisdiction who had the same set of elements exposed.
@@ -285,6 +286,55 @@ fn follow_ups(
     }]
 }
 
+/// The first of `combos` that the group holds completely.
+pub(crate) fn complete_combination(
+    combos: &[Vec<RuleTerm>],
+    g: &ExposureGroup,
+) -> Option<Vec<Element>> {
+    let all = g.all_elements();
+    to_elements(combos)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|c| !c.is_empty() && c.iter().all(|e| all.contains(e)))
+}
+
+/// A rule whose breach duty is not yet in force on the day of discovery:
+/// nothing is owed under it, and the reasons say until when.
+fn not_in_force(
+    version: &str,
+    rule: &Rule,
+    j: &JurisdictionExposure,
+    from: time::Date,
+) -> JurisdictionObligation {
+    let tag = format!("{} {}", rule.code, rule.statute);
+    JurisdictionObligation {
+        code: rule.code.clone(),
+        rule: RuleStatus::Evaluated,
+        residents: total_residents(j),
+        residents_owed_notice: 0,
+        elements: union_elements(j, |g| &g.elements),
+        declared_elements: union_elements(j, |g| &g.declared),
+        password_hashing: hashings(j),
+        individual_notice: Notice::NotRequired,
+        individual_deadline: None,
+        regulator_notice: Notice::NotRequired,
+        regulator: rule.regulator_notice.who.clone(),
+        regulator_deadline: None,
+        cra_notice: Notice::NotRequired,
+        follow_ups: Vec::new(),
+        citations: vec![rule.statute.clone()],
+        sources: rule.source_urls.clone(),
+        confidence: Some(rule.confidence),
+        as_of: Some(rule.as_of.clone()),
+        rules_version: version.to_string(),
+        reasons: vec![format!(
+            "{tag}: the breach duty is in force only from {from}; nothing is owed under it for a \
+             breach discovered before then ({})",
+            rule.notes.as_deref().unwrap_or("see the rule's sources")
+        )],
+    }
+}
+
 fn hashings(j: &JurisdictionExposure) -> Vec<Hashing> {
     j.groups
         .iter()
@@ -344,6 +394,12 @@ fn evaluate_rule(
     input: &ExposureInput,
 ) -> JurisdictionObligation {
     let (discovered_at, cause) = (input.discovered_at, input.cause);
+    // A date that does not parse was rejected when the rules loaded.
+    if let Ok(Some(from)) = rule.in_force_date() {
+        if discovered_at.date() < from {
+            return not_in_force(version, rule, j, from);
+        }
+    }
     let tag = format!("{} {}", rule.code, rule.statute);
     let mut reasons = Vec::new();
     unknown_cause_hint(rule, cause, &tag, &mut reasons);
@@ -363,12 +419,23 @@ fn evaluate_rule(
     let mut owed = 0u64;
     let mut maybe = 0u64;
     let mut exempted = 0u64;
+    let mut breached = 0u64;
     let mut per_group = Vec::with_capacity(j.groups.len());
     for g in j.groups.iter().filter(|g| g.residents > 0) {
         let mut basis = GroupBasis::default();
-        let v = individual_for_group(rule, g, facts, &mut basis, &mut reasons);
+        let mut v = individual_for_group(rule, g, facts, &mut basis, &mut reasons);
         if basis.exempted {
             exempted += g.residents;
+        }
+        if basis.breached {
+            breached += g.residents;
+        }
+        if let (Some(scope), Notice::Required) = (&rule.applies_only_to, v) {
+            reasons.push(format!(
+                "{tag}: the statute binds only {scope}: assess whether the business is one; \
+                 if not, nothing is owed under it"
+            ));
+            v = Notice::Assess;
         }
         match v {
             Notice::Required => owed += g.residents,
@@ -380,6 +447,21 @@ fn evaluate_rule(
     }
     if per_group.is_empty() {
         reasons.push(format!("{tag}: no affected residents"));
+    }
+    if let (IndividualTrigger::Risk, Some(t)) = (
+        rule.individual_notice.trigger,
+        rule.individual_notice.required_at_residents,
+    ) {
+        if maybe > 0 && owed + maybe >= t {
+            reasons.push(format!(
+                "{tag}: {} residents affected, at least {t}: individual notice required whatever \
+                 the data",
+                owed + maybe
+            ));
+            owed += maybe;
+            maybe = 0;
+            individual = Notice::Required;
+        }
     }
 
     let ind = &rule.individual_notice;
@@ -425,7 +507,9 @@ fn evaluate_rule(
             ));
             Notice::NotRequired
         }
-        (_, RegulatorTrigger::Individual) if individual == Notice::NotRequired => {
+        (_, RegulatorTrigger::Individual)
+            if individual == Notice::NotRequired && !(reg.counts_all_breached && breached > 0) =>
+        {
             reasons.push(format!(
                 "{tag}: regulator notice follows individual notice, which is not owed"
             ));
@@ -443,6 +527,20 @@ fn evaluate_rule(
                     "{tag}: {who_text} notice threshold not verified: review manually"
                 ));
                 Notice::Assess
+            }
+            Some(t) if reg.counts_all_breached => {
+                let v = if breached >= t {
+                    Notice::Required
+                } else {
+                    threshold_verdict(owed, maybe, t)
+                };
+                reasons.push(format!(
+                    "{tag}: {who_text}: {breached} residents whose personal information was \
+                     breached, owed notice or not (a no-harm finding does not lower this count), \
+                     against a threshold of {t}: {}",
+                    v.as_str()
+                ));
+                v
             }
             Some(t) => {
                 let v = threshold_verdict(owed, maybe, t);
@@ -476,6 +574,13 @@ fn evaluate_rule(
                 } else if let Some(e) = listed.iter().find(|e| g.all_elements().contains(e)) {
                     reasons.push(format!(
                         "{tag}: {who_text} report mandatory at any size when {e} is exposed"
+                    ));
+                    Notice::Required
+                } else if let Some(c) = complete_combination(&reg.required_if_any_combination, g) {
+                    reasons.push(format!(
+                        "{tag}: {who_text} report mandatory at any size: {} is deemed to cause \
+                         significant harm",
+                        crate::individual::names(&c)
                     ));
                     Notice::Required
                 } else if reg.required_if_cause.contains(&cause) {

@@ -4,7 +4,7 @@
 
 use crate::cause::Cause;
 use crate::element::Element;
-use crate::eval::{ExposureGroup, Notice};
+use crate::eval::{complete_combination, ExposureGroup, Notice};
 use crate::harm::{HarmDetermination, HarmFinding};
 use crate::hashing::Hashing;
 use crate::rules::{IndividualTrigger, Rule};
@@ -184,6 +184,25 @@ pub(crate) fn individual_for_group(
             Notice::Required
         }
         IndividualTrigger::Risk => {
+            let ind = &rule.individual_notice;
+            let listed = ind
+                .required_if_any_element
+                .iter()
+                .filter_map(|t| t.element())
+                .find(|e| all.contains(e));
+            if let Some(e) = listed {
+                why.push(format!(
+                    "{tag}: individual notice required at any size when {e} is exposed"
+                ));
+                return Notice::Required;
+            }
+            if let Some(c) = complete_combination(&ind.required_if_any_combination, g) {
+                why.push(format!(
+                    "{tag}: {} is deemed to cause significant harm: individual notice required",
+                    names(&c)
+                ));
+                return Notice::Required;
+            }
             why.push(format!(
                 "{tag}: individual notice depends on a risk assessment: {roh}"
             ));

@@ -174,6 +174,18 @@ pub struct IndividualNotice {
     /// a wrongful act such as an attack).
     #[serde(default)]
     pub required_if_cause: Vec<Cause>,
+    /// Elements that make a risk-based notice due at any size (Japan:
+    /// special-care and financial data).
+    #[serde(default)]
+    pub required_if_any_element: Vec<RuleTerm>,
+    /// Combinations deemed harmful (Singapore: an account identifier with
+    /// its password).
+    #[serde(default)]
+    pub required_if_any_combination: Vec<Vec<RuleTerm>>,
+    /// Residents affected from which a risk-based notice is due whatever
+    /// the data (Japan: more than 1,000).
+    #[serde(default)]
+    pub required_at_residents: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -192,6 +204,15 @@ pub struct RegulatorNotice {
     /// external unauthorised access; Japan: a wrongful act).
     #[serde(default)]
     pub required_if_cause: Vec<Cause>,
+    /// Combinations that make a risk-based report mandatory at any size.
+    #[serde(default)]
+    pub required_if_any_combination: Vec<Vec<RuleTerm>>,
+    /// The threshold counts every resident whose personal information was
+    /// breached, whether or not they are owed notice (Florida: the
+    /// Department of Legal Affairs hears of 500+ regardless of a no-harm
+    /// finding).
+    #[serde(default)]
+    pub counts_all_breached: bool,
     pub deadline_days: Option<u32>,
     pub deadline_hours: Option<u32>,
     pub business_days: bool,
@@ -233,6 +254,14 @@ pub struct Rule {
     /// What the law asks once a no-harm determination excuses notice.
     #[serde(default)]
     pub no_harm_follow_up: Option<FollowUpRule>,
+    /// The only kinds of business the statute binds (Georgia: information
+    /// brokers and government data collectors); others owe nothing under it.
+    #[serde(default)]
+    pub applies_only_to: Option<String>,
+    /// The date the breach duty takes effect (YYYY-MM-DD; India's DPDP Rules);
+    /// a breach discovered earlier owes nothing under this rule.
+    #[serde(default)]
+    pub in_force_from: Option<String>,
     pub individual_notice: IndividualNotice,
     pub regulator_notice: RegulatorNotice,
     pub cra_notice: CraNotice,
@@ -259,6 +288,21 @@ impl Rule {
     pub fn has_harm_exception(&self) -> bool {
         self.risk_of_harm_exemption == Some(true)
             && self.individual_notice.trigger != IndividualTrigger::Risk
+    }
+
+    /// The first day the rule applies, if it is not yet in force everywhere.
+    pub fn in_force_date(&self) -> Result<Option<Date>, RuleError> {
+        self.in_force_from
+            .as_deref()
+            .map(|d| {
+                Date::parse(d, format_description!("[year]-[month]-[day]")).map_err(|e| {
+                    RuleError::Invalid {
+                        code: self.code.clone(),
+                        problem: format!("in_force_from {d:?} is not a YYYY-MM-DD date: {e}"),
+                    }
+                })
+            })
+            .transpose()
     }
 
     pub fn conditional_combinations(&self) -> Vec<Vec<Element>> {
@@ -293,6 +337,7 @@ impl Rule {
             return Err(bad(format!("source {u:?} is not an http(s) URL")));
         }
         self.as_of_date()?;
+        self.in_force_date()?;
         if self.personal_info_definition.is_empty() {
             return Err(bad("empty personal_info_definition".into()));
         }
@@ -325,7 +370,9 @@ impl Rule {
     }
 }
 
-fn to_elements(combos: &[Vec<RuleTerm>]) -> Option<Vec<Vec<Element>>> {
+/// Combinations of terms as element sets; `any_personal_data` (which has
+/// no element) makes the whole list `None`.
+pub(crate) fn to_elements(combos: &[Vec<RuleTerm>]) -> Option<Vec<Vec<Element>>> {
     combos
         .iter()
         .map(|c| c.iter().map(|t| t.element()).collect::<Option<Vec<_>>>())

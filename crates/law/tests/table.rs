@@ -29,8 +29,8 @@ const TABLE: &[(&str, [Notice; 6], &str)] = &[
     ("US-TX", [N, N, R, N, R, N], "no credential combo"),
     (
         "US-NY",
-        [N, A, A, N, A, N],
-        "email+password_or_security_qa listed",
+        [N, A, A, A, A, N],
+        "email+password_or_security_qa listed; card without code conditional (CHANGES #14)",
     ),
     (
         "US-FL",
@@ -39,8 +39,8 @@ const TABLE: &[(&str, [Notice; 6], &str)] = &[
     ),
     (
         "US-IL",
-        [N, R, R, N, R, N],
-        "email+password_or_security_qa listed",
+        [N, R, R, R, R, N],
+        "email+password_or_security_qa listed; card without code (CHANGES #14)",
     ),
     (
         "US-CO",
@@ -72,10 +72,14 @@ const TABLE: &[(&str, [Notice; 6], &str)] = &[
     ),
     (
         "US-PA",
-        [N, N, R, N, R, N],
-        "credential combo requires name",
+        [N, N, A, N, A, N],
+        "credential combo requires name; loss or injury (CHANGES #20)",
     ),
-    ("US-GA", [N, N, R, N, R, N], "no credential combo"),
+    (
+        "US-GA",
+        [N, N, A, N, A, N],
+        "no credential combo; brokers and agencies only (CHANGES #19)",
+    ),
     // any_personal_data; individual_notice.trigger risk; encryption scope individual (Art. 34(3)(a))
     (
         "EU",
@@ -96,15 +100,15 @@ const TABLE: &[(&str, [Notice; 6], &str)] = &[
     ("KR", [R, R, R, R, R, A], "any leak"),
     (
         "IN",
-        [R, R, R, R, R, R],
-        "every breach, no encryption exemption",
+        [N, N, N, N, N, N],
+        "not in force before 2027-05-13 (CHANGES #18)",
     ),
     ("CN", [A, A, A, A, A, A], "art. 57 immediate notice"),
     // risk trigger; encryption_safe_harbor true, scope all
     (
         "JP",
-        [A, A, A, A, A, N],
-        "prescribed categories; secured data exempt",
+        [A, A, A, R, R, N],
+        "prescribed categories (cards: CHANGES #17); secured data exempt",
     ),
 ];
 
