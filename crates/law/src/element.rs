@@ -120,6 +120,18 @@ impl Element {
         })
     }
 
+    /// The element a scanner finding of kind `kind` (bw-kind's names, as
+    /// stored in an affected customer's `matched_fields`) is evidence of.
+    /// `None`: the kind is no element any law here names.
+    pub fn from_kind_name(kind: &str) -> Option<Element> {
+        let kind = kind.trim();
+        KIND_ELEMENTS
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, e)| *e)
+            .or_else(|| Element::ALL.into_iter().find(|e| e.as_str() == kind))
+    }
+
     /// Maps a rule-file term to an element.
     pub fn from_rule_term(term: &str) -> Option<Element> {
         Element::ALL
@@ -127,6 +139,32 @@ impl Element {
             .find(|e| e.rule_term() == Some(term))
     }
 }
+
+/// Scanner kinds and the element each is evidence of: the one written
+/// mapping between what detectors find and what laws name. A kind spelled
+/// like its element needs no entry, but every kind of today is listed so
+/// the table reads as the whole picture. Elements no kind produces
+/// (username, drivers_license, passport, tax_id, mothers_maiden_name,
+/// health, biometric) reach the rules only through `incident declare`.
+pub const KIND_ELEMENTS: &[(&str, Element)] = &[
+    ("person_name", Element::Name),
+    ("email", Element::Email),
+    ("phone_number", Element::Phone),
+    ("street_address", Element::StreetAddress),
+    ("date_of_birth", Element::DateOfBirth),
+    ("ip_address", Element::IpAddress),
+    ("payment_card", Element::PaymentCard),
+    ("card_security_code", Element::CardSecurityCode),
+    ("iban", Element::BankAccount),
+    ("us_ssn", Element::UsSsn),
+    // National identity, tax and social-insurance numbers (CPF, NIR, BSN,
+    // NINO, …): the laws' "other government-issued identification number".
+    ("government_id", Element::GovernmentId),
+    ("health_insurance", Element::HealthInsurance),
+    // A plain password or a password hash; which one is the declaration's
+    // qualifier (`--hashed`), which a scan does not set.
+    ("password", Element::Password),
+];
 
 impl fmt::Display for Element {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -144,8 +182,9 @@ pub struct ParseElementError(pub String);
 impl FromStr for Element {
     type Err = ParseElementError;
 
-    /// Accepts output names, rule terms, and the detector kinds of `bw-detect`
-    /// (`phone_number`, `iban`, `person_name`) so callers need no mapping table.
+    /// Accepts output names, rule terms, the scanner kinds of
+    /// [`KIND_ELEMENTS`] (`phone_number`, `iban`, `person_name`) and a few
+    /// aliases.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let key = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
         if let Some(e) = Element::ALL.into_iter().find(|e| e.as_str() == key) {
@@ -154,14 +193,16 @@ impl FromStr for Element {
         if let Some(e) = Element::from_rule_term(&key) {
             return Ok(e);
         }
+        if let Some(e) = Element::from_kind_name(&key) {
+            return Ok(e);
+        }
         let alias = match key.as_str() {
-            "person_name" | "full_name" => Element::Name,
+            "full_name" => Element::Name,
             "email_address" => Element::Email,
             "credentials" | "security_qa" => Element::Password,
             "cvv" | "cvc" | "pin" | "access_code" => Element::CardSecurityCode,
             "card" | "credit_card" | "card_number" => Element::PaymentCard,
-            "iban" | "account_number" => Element::BankAccount,
-            "phone_number" => Element::Phone,
+            "account_number" => Element::BankAccount,
             "state_id" | "national_id" => Element::GovernmentId,
             "address" => Element::StreetAddress,
             "medical" => Element::Health,

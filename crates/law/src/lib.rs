@@ -36,7 +36,7 @@ mod rules;
 
 pub use cause::{Cause, ParseCauseError};
 pub use content::{Agency, AgencyRule, ContentElement, ContentRule, NoticeAgencies, NoticeContent};
-pub use element::{Element, ParseElementError};
+pub use element::{Element, ParseElementError, KIND_ELEMENTS};
 pub use eval::{
     evaluate, sort_by_deadline, ExposureGroup, ExposureInput, JurisdictionExposure,
     JurisdictionObligation, Notice, RuleStatus,

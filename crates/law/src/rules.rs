@@ -1,6 +1,6 @@
 //! The rule data: typed form of `rules/*.json`, embedded at compile time.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use time::macros::format_description;
@@ -443,6 +443,27 @@ impl RuleSet {
 
     pub fn get(&self, code: &str) -> Option<&Rule> {
         self.rules.get(code)
+    }
+
+    /// Every element some rule names: in a definition (conditional ones
+    /// included) or as a trigger of either notice.
+    pub fn named_elements(&self) -> BTreeSet<Element> {
+        let mut out = BTreeSet::new();
+        for r in self.rules.values() {
+            let ind = &r.individual_notice;
+            let reg = &r.regulator_notice;
+            let terms = r
+                .personal_info_definition
+                .iter()
+                .chain(&r.conditional_definition)
+                .chain(&ind.required_if_any_combination)
+                .chain(&reg.required_if_any_combination)
+                .flatten()
+                .chain(&ind.required_if_any_element)
+                .chain(&reg.required_if_any_element);
+            out.extend(terms.filter_map(|t| t.element()));
+        }
+        out
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Rule> {
