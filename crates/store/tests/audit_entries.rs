@@ -6,6 +6,7 @@
 //! refactor. Timestamps differ per run, so hashes are recomputed rather
 //! than pinned.
 
+#[macro_use]
 mod common;
 
 use std::collections::BTreeMap;
@@ -336,34 +337,6 @@ fn unreachable_new() -> &'static NewIncident {
 
 fn unreachable_evidence() -> &'static Evidence {
     unimplemented!("only type-checked")
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let db = crate::TestDb::sqlite().await;
-                    crate::$name(&db).await;
-                    db.cleanup().await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some(db) = crate::TestDb::postgres().await else {
-                        eprintln!("skipped: set DATABASE_URL (bash scripts/pg.sh) to run on PostgreSQL");
-                        return;
-                    };
-                    crate::$name(&db).await;
-                    db.cleanup().await;
-                }
-            )*
-        }
-    };
 }
 
 on_both_backends!(entries_are_pinned, writes_on_unknown_incident);

@@ -1,6 +1,7 @@
 //! One behavioural suite, run against SQLite always and against PostgreSQL
 //! when BW_TEST_POSTGRES_URL or DATABASE_URL is set (see scripts/pg.sh).
 
+#[macro_use]
 mod common;
 
 use std::collections::BTreeMap;
@@ -633,35 +634,7 @@ async fn outbox_lifecycle(db: &TestDb) {
     assert!(s.verify(&id).await.expect("verify").ok());
 }
 
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let db = crate::TestDb::sqlite().await;
-                    crate::$name(&db).await;
-                    db.cleanup().await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some(db) = crate::TestDb::postgres().await else {
-                        eprintln!("skipped: set DATABASE_URL (bash scripts/pg.sh) to run on PostgreSQL");
-                        return;
-                    };
-                    crate::$name(&db).await;
-                    db.cleanup().await;
-                }
-            )*
-        }
-    };
-}
-
-conformance!(
+on_both_backends!(
     open_show_list,
     status_transitions,
     unknown_incident,

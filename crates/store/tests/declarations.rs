@@ -3,6 +3,7 @@
 //! SQLite always and PostgreSQL when DATABASE_URL is set: audited, replayed
 //! by `verify`, and caught when changed behind the log's back.
 
+#[macro_use]
 mod common;
 
 use std::collections::BTreeMap;
@@ -312,35 +313,7 @@ async fn harm_determinations_are_audited_and_verified(db: &TestDb) {
     );
 }
 
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let db = crate::TestDb::sqlite().await;
-                    crate::$name(&db).await;
-                    db.cleanup().await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some(db) = crate::TestDb::postgres().await else {
-                        eprintln!("skipped: set DATABASE_URL (bash scripts/pg.sh) to run on PostgreSQL");
-                        return;
-                    };
-                    crate::$name(&db).await;
-                    db.cleanup().await;
-                }
-            )*
-        }
-    };
-}
-
-both_backends!(
+on_both_backends!(
     cause_defaults_to_unknown_and_is_audited,
     cause_given_at_open,
     cause_changed_behind_the_log_is_caught,

@@ -126,3 +126,35 @@ impl TestDb {
         }
     }
 }
+
+/// Runs each named `async fn(&TestDb)` of the test file on SQLite and, when
+/// a server is configured, on PostgreSQL: every store test holds on both.
+// Not every test file that includes this module runs on both backends.
+#[allow(unused_macros)]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let db = crate::TestDb::sqlite().await;
+                    crate::$name(&db).await;
+                    db.cleanup().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(db) = crate::TestDb::postgres().await else {
+                        eprintln!("skipped: set DATABASE_URL (bash scripts/pg.sh) to run on PostgreSQL");
+                        return;
+                    };
+                    crate::$name(&db).await;
+                    db.cleanup().await;
+                }
+            )*
+        }
+    };
+}
