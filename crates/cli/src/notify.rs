@@ -6,7 +6,6 @@
 //! was imported from (or `--contacts CSV`); nothing here stores or prints
 //! an address.
 
-use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -219,14 +218,8 @@ async fn problems(
     tpl: &Templates,
     cfg: &NotifyConfig,
 ) -> Result<Vec<bw_notify::TemplateProblem>> {
-    let affected = store.affected(id).await?;
-    let mut uses: BTreeSet<(Vec<String>, String)> = bw_notify::plan::uses(&affected);
-    if uses.is_empty() {
-        // Nobody affected yet: still check the default template.
-        uses.insert((vec!["UNKNOWN".to_string()], "en".to_string()));
-    }
     let content = bw_law::NoticeContent::embedded().context("loading notice content rules")?;
-    Ok(tpl.lint(&content, &uses, &texts(cfg)))
+    Ok(bw_notify::lint::problems(store, id, tpl, &content, &texts(cfg)).await?)
 }
 
 async fn lint(a: LintArgs) -> Result<u8> {

@@ -23,6 +23,7 @@
 
 pub mod contacts;
 pub mod lang;
+pub mod lint;
 pub mod message;
 pub mod plan;
 pub mod regulator;

@@ -1,0 +1,99 @@
+//! An incident's notices checked before any is planned: every template
+//! that will be used compiles, uses known variables and carries what each
+//! jurisdiction's law requires, the campaign texts that fill required
+//! content are there, and so is what the incident itself must supply.
+
+use std::collections::BTreeSet;
+
+use bw_law::{ContentElement, NoticeContent};
+use bw_store::{IncidentId, Store};
+
+use crate::{NoticeTexts, Result, TemplateProblem, Templates};
+
+/// Lint problems for the notices of incident `id`; empty when all is well.
+pub async fn problems(
+    store: &Store,
+    id: &IncidentId,
+    templates: &Templates,
+    content: &NoticeContent,
+    texts: &NoticeTexts,
+) -> Result<Vec<TemplateProblem>> {
+    let incident = store.incident(id).await?;
+    let affected = store.affected(id).await?;
+    let mut uses: BTreeSet<(Vec<String>, String)> = crate::plan::uses(&affected);
+    if uses.is_empty() {
+        // Nobody affected yet: still check the default template.
+        uses.insert((vec!["UNKNOWN".to_string()], "en".to_string()));
+    }
+    let mut out = templates.lint(content, &uses, texts);
+    out.extend(incident_problems(
+        &incident.id,
+        &incident.description,
+        content,
+        &uses,
+    ));
+    Ok(out)
+}
+
+/// What the incident record must supply: a description wherever a law
+/// requires the notice to say what happened (a notice whose "What
+/// happened" is blank tells the customer nothing and meets no statute).
+fn incident_problems(
+    id: &IncidentId,
+    description: &str,
+    content: &NoticeContent,
+    uses: &BTreeSet<(Vec<String>, String)>,
+) -> Option<TemplateProblem> {
+    if !description.trim().is_empty() {
+        return None;
+    }
+    let needing: BTreeSet<&str> = uses
+        .iter()
+        .flat_map(|(codes, _)| codes)
+        .filter(|code| {
+            content
+                .required_for(std::slice::from_ref(*code))
+                .contains(&ContentElement::WhatHappened)
+        })
+        .map(String::as_str)
+        .collect();
+    if needing.is_empty() {
+        return None;
+    }
+    let citations: BTreeSet<&str> = needing
+        .iter()
+        .map(|code| content.rule(code).citation.as_str())
+        .collect();
+    Some(TemplateProblem {
+        template: "incident".into(),
+        line: None,
+        message: format!(
+            "{id} has no description, but notices for {} must say what happened [{}]: \
+             open the incident with --description, or give it one",
+            needing.into_iter().collect::<Vec<_>>().join(", "),
+            citations.into_iter().collect::<Vec<_>>().join("; ")
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uses(codes: &[&str]) -> BTreeSet<(Vec<String>, String)> {
+        codes
+            .iter()
+            .map(|c| (vec![c.to_string()], "en".to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_blank_description_fails_where_a_law_requires_what_happened() {
+        let content = NoticeContent::embedded().expect("content rules");
+        let id = IncidentId::new("INC-2026-0001");
+        let p = incident_problems(&id, "  ", &content, &uses(&["US-CA", "GB"])).expect("a problem");
+        assert!(p.message.contains("US-CA"), "{}", p.message);
+        assert!(p.message.contains("1798.82"), "{}", p.message);
+        assert!(incident_problems(&id, "A page showed …", &content, &uses(&["US-CA"])).is_none());
+    }
+}
