@@ -90,6 +90,9 @@ pub struct NotifyConfig {
     pub measures: Option<String>,
     pub advice: Option<String>,
     pub consequences: Option<String>,
+    /// The offer of identity-theft services, printed where a law ties it
+    /// to the data exposed (California: SSN, licence or ID number).
+    pub identity_protection: Option<String>,
     /// Rejected rather than ignored, so nobody believes their text is in
     /// the notices.
     #[serde(

@@ -173,6 +173,7 @@ fn texts(cfg: &NotifyConfig) -> NoticeTexts {
         measures: s(&cfg.measures),
         advice: s(&cfg.advice),
         consequences: s(&cfg.consequences),
+        identity_protection: s(&cfg.identity_protection),
         // Each notice takes its regulator and credit-bureau contacts from its
         // own jurisdictions' rule data (bw-law), so `regulator-contacts` and
         // `cra-contacts` under [notify] are not passed on.

@@ -38,10 +38,12 @@ pub enum ContentElement {
     LikelyConsequences,
     RegulatorContacts,
     CraContacts,
+    /// An offer of identity-theft prevention and mitigation services.
+    IdentityTheftServices,
 }
 
 impl ContentElement {
-    pub const ALL: [ContentElement; 10] = [
+    pub const ALL: [ContentElement; 11] = [
         ContentElement::WhatHappened,
         ContentElement::BreachDate,
         ContentElement::NoticeDate,
@@ -52,6 +54,7 @@ impl ContentElement {
         ContentElement::LikelyConsequences,
         ContentElement::RegulatorContacts,
         ContentElement::CraContacts,
+        ContentElement::IdentityTheftServices,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +69,7 @@ impl ContentElement {
             ContentElement::LikelyConsequences => "likely_consequences",
             ContentElement::RegulatorContacts => "regulator_contacts",
             ContentElement::CraContacts => "cra_contacts",
+            ContentElement::IdentityTheftServices => "identity_theft_services",
         }
     }
 }
@@ -96,6 +100,31 @@ pub struct ContentRule {
     /// The agencies this jurisdiction's notice names; `None`: none.
     #[serde(default)]
     pub agencies: Option<AgencyRule>,
+    /// Content owed only when certain data leaked.
+    #[serde(default)]
+    pub conditional: Vec<ConditionalContent>,
+}
+
+/// Content a law ties to what was exposed: California's offer of
+/// identity-theft services is owed when an SSN, licence or ID number
+/// leaked, not for an email address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionalContent {
+    pub element: ContentElement,
+    pub if_any_element: Vec<RuleTerm>,
+    pub citation: String,
+    pub confidence: Confidence,
+}
+
+impl ConditionalContent {
+    /// Whether `exposed` calls for it.
+    pub fn applies_to(&self, exposed: &[Element]) -> bool {
+        self.if_any_element
+            .iter()
+            .filter_map(|t| t.element())
+            .any(|e| exposed.contains(&e))
+    }
 }
 
 /// A public body or credit bureau a notice may name, as its sources give it.
@@ -257,6 +286,20 @@ impl NoticeContent {
 
     /// The union of what every code in `codes` requires: a Quebec resident's
     /// notice must satisfy both `CA` and `CA-QC`.
+    /// The content `code`'s law requires because of what `exposed` holds,
+    /// each with its citation (see [`ConditionalContent`]).
+    pub fn required_by_exposure(
+        &self,
+        code: &str,
+        exposed: &[Element],
+    ) -> Vec<&ConditionalContent> {
+        self.rule(code)
+            .conditional
+            .iter()
+            .filter(|c| c.applies_to(exposed))
+            .collect()
+    }
+
     pub fn required_for<S: AsRef<str>>(&self, codes: &[S]) -> BTreeSet<ContentElement> {
         let mut out = BTreeSet::new();
         for c in codes {

@@ -3,10 +3,10 @@
 //! jurisdiction's law requires, the campaign texts that fill required
 //! content are there, and so is what the incident itself must supply.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use bw_law::{ContentElement, NoticeContent};
-use bw_store::{IncidentId, Store};
+use bw_law::{ContentElement, Element, NoticeContent};
+use bw_store::{AffectedRecord, IncidentId, Store};
 
 use crate::{NoticeTexts, Result, TemplateProblem, Templates};
 
@@ -20,12 +20,15 @@ pub async fn problems(
 ) -> Result<Vec<TemplateProblem>> {
     let incident = store.incident(id).await?;
     let affected = store.affected(id).await?;
-    let mut uses: BTreeSet<(Vec<String>, String)> = crate::plan::uses(&affected);
-    if uses.is_empty() {
+    let mut required = required_by_use(content, &affected);
+    if required.is_empty() {
         // Nobody affected yet: still check the default template.
-        uses.insert((vec!["UNKNOWN".to_string()], "en".to_string()));
+        let unknown = vec!["UNKNOWN".to_string()];
+        let standing = content.required_for(&unknown);
+        required.insert((unknown, "en".to_string()), standing);
     }
-    let mut out = templates.lint(content, &uses, texts);
+    let uses: BTreeSet<(Vec<String>, String)> = required.keys().cloned().collect();
+    let mut out = templates.lint_required(content, &required, texts);
     out.extend(incident_problems(
         &incident.id,
         &incident.description,
@@ -33,6 +36,34 @@ pub async fn problems(
         &uses,
     ));
     Ok(out)
+}
+
+/// What each (jurisdictions, language) the notices will use must carry:
+/// its jurisdictions' standing content, plus what their laws tie to the
+/// data exposed to any customer notified that way (California's offer of
+/// identity-theft services when an SSN, licence or ID number leaked).
+pub fn required_by_use(
+    content: &NoticeContent,
+    affected: &[AffectedRecord],
+) -> BTreeMap<(Vec<String>, String), BTreeSet<ContentElement>> {
+    let mut out: BTreeMap<(Vec<String>, String), BTreeSet<ContentElement>> = BTreeMap::new();
+    for rec in affected {
+        let (codes, language) = crate::plan::placement(rec);
+        let exposed: Vec<Element> = rec
+            .matched_fields
+            .iter()
+            .filter_map(|f| Element::from_kind_name(f).or_else(|| f.parse().ok()))
+            .collect();
+        let extra: Vec<ContentElement> = codes
+            .iter()
+            .flat_map(|c| content.required_by_exposure(c, &exposed))
+            .map(|c| c.element)
+            .collect();
+        out.entry((codes, language))
+            .or_insert_with_key(|(codes, _)| content.required_for(codes))
+            .extend(extra);
+    }
+    out
 }
 
 /// What the incident record must supply: a description wherever a law

@@ -22,7 +22,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bw_law::{Element, NoticeContent};
+use bw_law::{ContentElement, Element, NoticeContent};
 use bw_store::{ClaimedNotice, Incident, IncidentId, NoticeResult, Store};
 use lettre::address::Envelope;
 use lettre::message::Mailbox;
@@ -617,6 +617,12 @@ fn vars_for(ctx: &RunContext, n: &ClaimedNotice, c: &Contact) -> NoticeVars {
     // condition; they still appear in the notice's list of data.
     let exposed: Vec<Element> = n.fields.iter().filter_map(|f| f.parse().ok()).collect();
     let agencies = ctx.content.agencies_for(&n.jurisdictions, &exposed);
+    let offer_owed = n.jurisdictions.iter().any(|j| {
+        ctx.content
+            .required_by_exposure(j, &exposed)
+            .iter()
+            .any(|c| c.element == ContentElement::IdentityTheftServices)
+    });
     NoticeVars {
         customer: CustomerVars {
             name,
@@ -647,6 +653,11 @@ fn vars_for(ctx: &RunContext, n: &ClaimedNotice, c: &Contact) -> NoticeVars {
         consequences: t.consequences.clone(),
         regulator_contacts: agency_lines(&agencies.regulators),
         cra_contacts: agency_lines(&agencies.cras),
+        identity_protection: if offer_owed {
+            t.identity_protection.clone()
+        } else {
+            String::new()
+        },
         jurisdiction: n.jurisdiction.clone(),
         language: n.language.clone(),
     }

@@ -62,6 +62,7 @@ const KNOWN_VARIABLES: &[&str] = &[
     "consequences",
     "regulator_contacts",
     "cra_contacts",
+    "identity_protection",
     "jurisdiction",
     "language",
 ];
@@ -270,6 +271,22 @@ impl Templates {
         uses: &BTreeSet<(Vec<String>, String)>,
         texts: &NoticeTexts,
     ) -> Vec<TemplateProblem> {
+        let required = uses
+            .iter()
+            .map(|u| (u.clone(), content.required_for(&u.0)))
+            .collect();
+        self.lint_required(content, &required, texts)
+    }
+
+    /// [`Templates::lint`] with what each use requires given: its
+    /// jurisdictions' standing content plus what their laws tie to the
+    /// data exposed (see [`crate::lint::required_by_use`]).
+    pub fn lint_required(
+        &self,
+        content: &NoticeContent,
+        uses: &BTreeMap<(Vec<String>, String), BTreeSet<ContentElement>>,
+        texts: &NoticeTexts,
+    ) -> Vec<TemplateProblem> {
         let mut out = self.broken.clone();
         let probe_ctx = Value::from(Serde(NoticeVars::probe("PROBE", "en")));
         for name in &self.origin {
@@ -278,8 +295,7 @@ impl Templates {
             }
         }
         let mut text_missing: BTreeSet<ContentElement> = BTreeSet::new();
-        for (jurisdictions, language) in uses {
-            let required = content.required_for(jurisdictions);
+        for ((jurisdictions, language), required) in uses {
             let Some(key) = self.select(jurisdictions, language) else {
                 out.push(TemplateProblem {
                     template: "default.txt".into(),
@@ -301,7 +317,7 @@ impl Templates {
                 let Ok(rendered) = self.render_one(&name, &ctx) else {
                     continue; // already reported above
                 };
-                for e in &required {
+                for e in required {
                     if !rendered.contains(&marker(*e)) {
                         out.push(TemplateProblem {
                             template: name.clone(),
@@ -320,7 +336,7 @@ impl Templates {
                     }
                 }
             }
-            for e in &required {
+            for e in required {
                 if texts.for_element(*e).is_some_and(|t| t.trim().is_empty()) {
                     text_missing.insert(*e);
                 }
@@ -364,6 +380,8 @@ mod tests {
             measures: "fixed".into(),
             advice: "be careful".into(),
             consequences: "phishing".into(),
+            identity_protection:
+                "12 months of identity protection, free: enrol at shop.example/protect".into(),
         }
     }
 

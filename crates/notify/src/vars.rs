@@ -20,6 +20,12 @@ pub struct NoticeTexts {
     pub advice: String,
     /// The likely consequences for the customer.
     pub consequences: String,
+    /// The offer of identity-theft prevention and mitigation services
+    /// (what, for how long, how to take it up). Printed only in notices
+    /// whose law ties it to the data exposed (California: an SSN, licence
+    /// or ID number).
+    #[serde(default)]
+    pub identity_protection: String,
     // No regulator or credit-bureau text here: those contacts are per
     // jurisdiction, from bw-law's rule data
     // (`bw_law::NoticeContent::agencies_for`); one campaign-wide text put
@@ -34,6 +40,7 @@ impl NoticeTexts {
             ContentElement::WhatYouCanDo => &self.advice,
             ContentElement::Contact => &self.contact,
             ContentElement::LikelyConsequences => &self.consequences,
+            ContentElement::IdentityTheftServices => &self.identity_protection,
             _ => return None,
         })
     }
@@ -83,6 +90,8 @@ pub struct NoticeVars {
     pub consequences: String,
     pub regulator_contacts: String,
     pub cra_contacts: String,
+    /// Empty unless this notice's law requires the offer.
+    pub identity_protection: String,
     pub jurisdiction: String,
     pub language: String,
 }
@@ -162,6 +171,7 @@ impl NoticeVars {
             consequences: marker(E::LikelyConsequences),
             regulator_contacts: marker(E::RegulatorContacts),
             cra_contacts: marker(E::CraContacts),
+            identity_protection: marker(E::IdentityTheftServices),
             jurisdiction: jurisdiction.to_string(),
             language: language.to_string(),
         }

@@ -197,5 +197,9 @@ fn notice_texts() -> NoticeTexts {
             .into(),
         consequences: "Someone who saw the page could send you unwanted or fraudulent emails."
             .into(),
+        identity_protection: format!(
+            "We offer you 24 months of identity-theft protection and restoration services at no \
+             cost: enrol at https://{SHOP_DOMAIN}/protect before the end of next year."
+        ),
     }
 }

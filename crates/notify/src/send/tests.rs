@@ -14,6 +14,7 @@ fn us_campaign_texts() -> NoticeTexts {
         measures: "We fixed the page.".into(),
         advice: "Be wary of phishing.".into(),
         consequences: "Unwanted email.".into(),
+        identity_protection: "Twelve months of identity protection at no cost.".into(),
     }
 }
 
@@ -174,4 +175,53 @@ fn us_states_get_the_agencies_their_notice_content_names() {
     assert_absent(&ca_ssn, &["Federal Trade Commission"]);
     let ca_email = notice_for("US", Some("CA"), NAME_EMAIL);
     assert_absent(&ca_email, &["Equifax", "Federal Trade Commission"]);
+}
+
+#[test]
+fn californians_whose_ssn_leaked_are_offered_identity_theft_services_and_no_one_else() {
+    let offer = "Twelve months of identity protection at no cost.";
+    let ssn = notice_for("US", Some("CA"), &["person_name", "us_ssn"]);
+    assert_present(&ssn, &[offer]);
+    // An email alone owes no offer in California, nor does an SSN abroad.
+    assert_absent(&notice_for("US", Some("CA"), &["email"]), &[offer]);
+    assert_absent(&notice_for("GB", None, &["us_ssn"]), &[offer]);
+}
+
+#[test]
+fn lint_asks_for_the_offer_only_where_the_exposure_calls_for_it() {
+    let content = NoticeContent::embedded().expect("content rules");
+    let record = |region: &str, fields: &[&str]| bw_store::AffectedRecord {
+        customer_id: "c1".into(),
+        matched_fields: fields.iter().map(|f| f.to_string()).collect(),
+        confidence: 1.0,
+        country: Some("US".into()),
+        region: Some(region.into()),
+        evidence_refs: Vec::new(),
+        first_seen_at: "2026-11-20T09:00:00Z".into(),
+    };
+    let email_only = crate::lint::required_by_use(&content, &[record("CA", &["email"])]);
+    assert!(email_only
+        .values()
+        .all(|r| !r.contains(&ContentElement::IdentityTheftServices)));
+    let with_ssn = crate::lint::required_by_use(
+        &content,
+        &[record("CA", &["email"]), record("CA", &["email", "us_ssn"])],
+    );
+    assert!(with_ssn
+        .values()
+        .any(|r| r.contains(&ContentElement::IdentityTheftServices)));
+    // Without the campaign's offer text, lint fails and names the element.
+    let templates = crate::Templates::load(None).expect("built-in templates");
+    let mut texts = us_campaign_texts();
+    texts.identity_protection.clear();
+    let problems = templates.lint_required(&content, &with_ssn, &texts);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("identity_theft_services")),
+        "{problems:?}"
+    );
+    assert!(templates
+        .lint_required(&content, &with_ssn, &us_campaign_texts())
+        .is_empty());
 }
