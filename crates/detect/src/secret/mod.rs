@@ -11,8 +11,10 @@
 //!   `pwd`, `db_pass`, `userPassword`, `password_hash`) or a security code
 //!   (`cvv`, `cvc`, `csc`), found by a packed (Teddy) search for its
 //!   lower-case, capitalised and upper-case spellings, then a separator
-//!   (`=`, `:`, `=>`, a closing quote before them, `<password>` in XML,
-//!   `--password ` on a command line) and a value, judged by `value.rs`.
+//!   (`=`, `:`, `=>`, a closing quote before them, `<password>` in XML)
+//!   and a value, judged here by its layout (a value after `key = ` or
+//!   `key: ` must end its line or field; `pub password: u32,` is a
+//!   declaration) and by `value.rs` on its content.
 //!   Bare MD5/SHA hex digests count only here and in password columns;
 //! - **CSV cells** of a password or security-code column ([`Field`]
 //!   hints).
@@ -145,7 +147,7 @@ impl SecretDetector {
             .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
             .count();
         let key = &hay[ks..ke];
-        if key.len() >= MAX_KEY {
+        if key.len() >= MAX_KEY || declared(hay, ks) {
             return None;
         }
         let secret = classify_key(key)?;
@@ -154,12 +156,17 @@ impl SecretDetector {
             Secret::Code if !self.code => return None,
             _ => {}
         }
-        let xml = ks > 0 && hay[ks - 1] == b'<';
-        let flag = key.starts_with(b"--");
-        let (vs, quote, form) = separator(hay, ke, xml, flag)?;
-        let (ve, next) = match quote {
+        // A bare `pass` is a password in a query string or a quoted value
+        // (`?user=ann&pass=…`, `'pass' => '…'`); `PASS: test_name` is a
+        // test result, `pass: 2` a count, `buf[pass] = x` an index.
+        let bare_pass = key.eq_ignore_ascii_case(b"pass");
+        if bare_pass && key == b"PASS" {
+            return None;
+        }
+        let sep = separator(hay, ks, ke)?;
+        let (ve, next) = match sep.quote {
             Some(q) => {
-                let body = &hay[vs..hay.len().min(vs + MAX_VALUE + 2)];
+                let body = &hay[sep.value..hay.len().min(sep.value + MAX_VALUE + 2)];
                 let close = if q == b'\\' {
                     memchr::memmem::find(body, b"\\\"")?
                 } else {
@@ -168,10 +175,10 @@ impl SecretDetector {
                 if memchr::memchr(b'\n', &body[..close]).is_some() {
                     return None;
                 }
-                (vs + close, None)
+                (sep.value + close, None)
             }
             None => {
-                let n = hay[vs..]
+                let n = hay[sep.value..]
                     .iter()
                     .take(MAX_VALUE + 1)
                     .take_while(|&&b| !ends_unquoted(b))
@@ -179,13 +186,27 @@ impl SecretDetector {
                 if n > MAX_VALUE {
                     return None;
                 }
-                (vs + n, hay.get(vs + n).copied())
+                // Sentence punctuation after a value is not part of it.
+                let kept = hay[sep.value..sep.value + n]
+                    .iter()
+                    .rposition(|b| !matches!(b, b'.' | b':'))
+                    .map_or(0, |k| k + 1);
+                (sep.value + kept, hay.get(sep.value + n).copied())
             }
         };
-        if ve - vs > MAX_VALUE {
+        let vs = sep.value;
+        let v = &hay[vs..ve];
+        if sep.quote.is_none() && !self.unquoted_ok(hay, &sep, v, ve, bare_pass) {
             return None;
         }
-        if form == Form::Colon && !ends_field(hay, ve) {
+        // `' and '`: text between two quoted words.
+        if sep.quote.is_some()
+            && (v.first().is_some_and(u8::is_ascii_whitespace)
+                || v.last().is_some_and(u8::is_ascii_whitespace))
+        {
+            return None;
+        }
+        if sep.xml && !closing_tag(hay, ve, key) {
             return None;
         }
         // A cell of a secret's column gets its finding from the hint.
@@ -195,7 +216,6 @@ impl SecretDetector {
         {
             return None;
         }
-        let v = &hay[vs..ve];
         let f = match secret {
             Secret::Code => security_code(v).then(|| code(vs, ve))?,
             Secret::Password => {
@@ -203,12 +223,80 @@ impl SecretDetector {
                 if key.eq_ignore_ascii_case(b"pwd") && matches!(v.first(), Some(b'/' | b'~')) {
                     return None;
                 }
-                let (score, det) = value::judge(v, form, next)?;
+                let (score, det) = value::judge(v, sep.form, next)?;
                 password(vs, ve, score, det)
             }
         };
         Some((f, ke))
     }
+
+    /// Whether an unquoted value `v` ending at `ve` stands as a value in
+    /// its form, rather than code or prose around a key.
+    fn unquoted_ok(&self, hay: &[u8], sep: &Sep, v: &[u8], ve: usize, bare_pass: bool) -> bool {
+        let digits = v.iter().all(u8::is_ascii_digit);
+        let identifier = v.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_');
+        if bare_pass && (sep.form != Form::Equals || sep.spaced || digits) {
+            return false;
+        }
+        match sep.form {
+            // `password = hunter2` (INI, code) ends its line or statement;
+            // `X_PASS = 0x04,` is a constant, `pass = one more` prose.
+            Form::Equals if sep.spaced => {
+                let hex = v.len() > 2 && v[..2].eq_ignore_ascii_case(b"0x");
+                !(digits || hex) && ends_line(hay, ve, b";")
+            }
+            // `password: hunter2` (YAML, logs) ends its line or field; a
+            // value without a digit or symbol is a word (`Password: Added`),
+            // and an identifier before `,` `;` `)` a declared type
+            // (`password: u32,`).
+            Form::Colon => {
+                let wordy = v.iter().all(u8::is_ascii_alphabetic);
+                let declaration = identifier
+                    && (primitive_type(v)
+                        || (matches!(hay.get(ve), Some(b',' | b';' | b')'))
+                            && ends_line(hay, ve + 1, b"")));
+                !wordy && !declaration && ends_line(hay, ve, b",;}|")
+            }
+            _ => true,
+        }
+    }
+}
+
+/// `u32`, `i64`, `usize`, `f64`: a parameter's type, not its value.
+fn primitive_type(v: &[u8]) -> bool {
+    matches!(v, [b'u' | b'i' | b'f', rest @ ..] if matches!(rest, b"8" | b"16" | b"32" | b"64" | b"128" | b"size"))
+}
+
+/// Whether the key at `ks` follows a declaring keyword (`pub password:`,
+/// `let pwd =`, `const PASSWORD:`): code names a field, it holds nothing.
+fn declared(hay: &[u8], ks: usize) -> bool {
+    let before = &hay[ks.saturating_sub(8)..ks];
+    [
+        &b"pub "[..],
+        b"let ",
+        b"mut ",
+        b"var ",
+        b"val ",
+        b"const ",
+        b"static ",
+        b"fn ",
+        b"def ",
+    ]
+    .iter()
+    .any(|w| {
+        before.ends_with(w)
+            && (before.len() == w.len()
+                || !before[before.len() - w.len() - 1].is_ascii_alphanumeric())
+    })
+}
+
+/// Whether `</key>` follows at `p` (an XML element's value ends there).
+fn closing_tag(hay: &[u8], p: usize, key: &[u8]) -> bool {
+    let tag = &hay[p..hay.len().min(p + key.len() + 3)];
+    tag.len() == key.len() + 3
+        && tag.starts_with(b"</")
+        && tag[2..2 + key.len()].eq_ignore_ascii_case(key)
+        && tag[2 + key.len()] == b'>'
 }
 
 fn password(start: usize, end: usize, score: f32, detector: &'static str) -> Finding {
@@ -269,10 +357,9 @@ fn ends_unquoted(b: u8) -> bool {
         )
 }
 
-/// Whether an unquoted value after `:` ends its field at `end`: the end of
-/// its line, or a delimiter (`user: ann, password: x, ip: …`). Prose after
-/// a label (`Password: must be 8 characters`) does not.
-fn ends_field(hay: &[u8], end: usize) -> bool {
+/// Whether only spaces and tabs (at most 8) stand between `end` and the
+/// end of the line (or of the haystack), or one of `delims`.
+fn ends_line(hay: &[u8], end: usize, delims: &[u8]) -> bool {
     let rest = &hay[end..hay.len().min(end + 8)];
     let n = rest
         .iter()
@@ -280,29 +367,51 @@ fn ends_field(hay: &[u8], end: usize) -> bool {
         .count();
     match hay.get(end + n) {
         None => true,
-        Some(b) => matches!(b, b'\n' | b'\r' | b',' | b';' | b'}' | b']' | b')' | b'|'),
+        Some(b) => matches!(b, b'\n' | b'\r') || delims.contains(b),
     }
 }
 
-/// Reads the separator after a key ending at `ke`: the value's start, its
-/// opening quote (`\\` for an escaped `\"`) and its form.
-fn separator(hay: &[u8], ke: usize, xml: bool, flag: bool) -> Option<(usize, Option<u8>, Form)> {
+/// The separator between a key and its value.
+struct Sep {
+    /// Where the value starts (past its opening quote).
+    value: usize,
+    /// The opening quote (`\\` for an escaped `\"`), if any.
+    quote: Option<u8>,
+    form: Form,
+    /// Spaces before the separator (`password = x`, `password : x`).
+    spaced: bool,
+    /// `<password>x</password>`.
+    xml: bool,
+}
+
+/// Reads the separator after the key `hay[ks..ke]`.
+fn separator(hay: &[u8], ks: usize, ke: usize) -> Option<Sep> {
     let at = |p: usize| hay.get(p).copied();
     let mut p = ke;
-    if xml {
+    let opened = ks.checked_sub(1).map(|k| hay[k]);
+    if opened == Some(b'<') {
         // Delimited by its tags, like a quoted value.
-        return (at(p) == Some(b'>')).then_some((p + 1, None, Form::Quoted));
+        return (at(p) == Some(b'>')).then_some(Sep {
+            value: p + 1,
+            quote: None,
+            form: Form::Quoted,
+            spaced: false,
+            xml: true,
+        });
     }
-    // `user[password]=`, then the key's closing quote, maybe escaped.
+    // `user[password]=`, then the key's closing quote, maybe escaped, and
+    // `$config['password'] =>`.
     if at(p) == Some(b']') {
         p += 1;
     }
+    let mut closed = false;
     if at(p) == Some(b'\\') && at(p + 1) == Some(b'"') {
         p += 2;
+        closed = true;
     } else if matches!(at(p), Some(b'"' | b'\'')) {
         p += 1;
+        closed = true;
     }
-    // `$config['password'] =>`
     if at(p) == Some(b']') {
         p += 1;
     }
@@ -314,26 +423,49 @@ fn separator(hay: &[u8], ke: usize, xml: bool, flag: bool) -> Option<(usize, Opt
         p
     };
     let q = spaces(p);
-    let (mut p, form) = match (at(q), at(q + 1)) {
+    let spaced = q > p;
+    let (p, form) = match (at(q), at(q + 1)) {
         (Some(b'='), Some(b'>')) => (q + 2, Form::Equals),
         (Some(b':'), Some(b'=')) => (q + 2, Form::Equals),
+        // LDIF's base-64 values (`userPassword:: e1NTSEF9…`); `a::b` is a
+        // path.
         (Some(b':'), Some(b':')) => (q + 2, Form::Colon),
         // `==` compares.
         (Some(b'='), Some(b'=')) => return None,
         (Some(b'='), _) => (q + 1, Form::Equals),
         (Some(b':'), _) => (q + 1, Form::Colon),
-        // `--password hunter2`
-        _ if flag && q == ke + 1 && at(ke) == Some(b' ') => (q, Form::Flag),
         _ => return None,
     };
-    p = spaces(p);
-    match at(p) {
-        Some(b'\\') if at(p + 1) == Some(b'"') => Some((p + 2, Some(b'\\'), Form::Quoted)),
-        Some(q @ (b'"' | b'\'' | b'`')) => Some((p + 1, Some(q), Form::Quoted)),
-        Some(b'-') if form == Form::Flag => None,
-        Some(_) => Some((p, None, form)),
-        None => None,
+    // `password=` then a space is an empty value (`--passphrase= can be
+    // empty`); after `:`, `=>` or a spaced `=` a space is layout. YAML and
+    // LDIF need the space after their colon.
+    let r = spaces(p);
+    let gap = r > p;
+    let layout = form == Form::Colon || spaced || at(q + 1) == Some(b'>');
+    if gap && !layout {
+        return None;
     }
+    let (value, quote, form) = match at(r) {
+        Some(b'\\') if at(r + 1) == Some(b'"') => (r + 2, Some(b'\\'), Form::Quoted),
+        Some(c @ (b'"' | b'\'' | b'`')) => {
+            // `"passwd:" and`: the key's own closing quote, not a value's
+            // opening one.
+            if !closed && opened == Some(c) {
+                return None;
+            }
+            (r + 1, Some(c), Form::Quoted)
+        }
+        Some(_) if form == Form::Colon && !gap => return None,
+        Some(_) => (r, None, form),
+        None => return None,
+    };
+    Some(Sep {
+        value,
+        quote,
+        form,
+        spaced,
+        xml: false,
+    })
 }
 
 /// What a key token names, from its normalised spelling: the stem must end

@@ -169,7 +169,18 @@ fn plaintext_passwords_in_key_value_fields() {
         ("$config['password'] => \"Kx9mq2zz\";", "Kx9mq2zz"),
         ("user[password]=Kx9mq2zz&x=1", "Kx9mq2zz"),
         ("<password>Kx9mq2zz</password>", "Kx9mq2zz"),
-        ("mysql -u root --password Kx9mq2zz db", "Kx9mq2zz"),
+        ("mysql -u root --password=Kx9mq2zz db", "Kx9mq2zz"),
+        ("password = Kx9mq2zz\n", "Kx9mq2zz"),
+        ("  password: \"Kx9mq2zz\"\n", "Kx9mq2zz"),
+        (
+            "user: ann, password: Kx9mq2zz, ip: 81.2.69.160\n",
+            "Kx9mq2zz",
+        ),
+        ("?user=ann&pass=Kx9mq2zz", "Kx9mq2zz"),
+        (
+            "userPassword:: e1NTSEF9VzZwaDVNbTVQejhHZ2lVTGJQZ3pHMzdtajlnPQ==\n",
+            "e1NTSEF9VzZwaDVNbTVQejhHZ2lVTGJQZ3pHMzdtajlnPQ==",
+        ),
         ("Passwort: Kx9mq2zz\n", "Kx9mq2zz"),
     ] {
         one(text, Kind::Password, value, "password.plaintext");
@@ -225,6 +236,31 @@ fn placeholders_code_and_prose_are_not_passwords() {
         "--password <PASSWORD>",
         "--password string   The password to use",
         "password=[FILTERED]",
+        // Real text: changelogs, test logs and code (`/usr/share/doc`, crate
+        // sources).
+        "gpg: The option --passphrase= can be empty.",
+        "Certtool now accept --password for --key-info",
+        "the new --password options.",
+        "PASS: gdb.base/gdb-sigterm.exp: pass=10: continue\n",
+        "PASS: addr2line\n",
+        "GNUTLS_PKCS_NULL_PASSWORD: Added\n",
+        "JPOOL_PASS = one processing pass, was",
+        ".link files gained a new WakeOnLanPassword= setting",
+        "removed from the 'passwd:' and 'group:' lines",
+        "(strlen_pass::handle_assign,\n",
+        "pub password: WS_STRING,\n",
+        "    pub Password: u32,\n",
+        "pbpassword : *const u8, cbpassword : u32,",
+        "pub static kSecClassInternetPassword: CFStringRef;",
+        "NL80211_ATTR_SAE_PASSWORD = 277,",
+        "DEVSTAT_MATCH_PASS = 0x04,",
+        "let mut passwd = mem::MaybeUninit::<PassWd>::uninit();",
+        "let passwd = unsafe {",
+        "buf[pass] = close;",
+        "\"password\" => options = options.password(&value),",
+        "pWInfo->eOnePass = bOnerow ? ONEPASS_SINGLE : ONEPASS_OFF;",
+        "myURL.password = '123';",
+        "?id=3021&user=guest&pass=guest.",
     ] {
         none(text);
     }

@@ -22,15 +22,13 @@ pub(super) enum Form {
     Equals,
     /// `password: …` at the end of its line (YAML, mail, logs).
     Colon,
-    /// `--password …` on a command line.
-    Flag,
     /// A cell of a CSV password column.
     Cell,
 }
 
 /// A plaintext password in a keyed field.
 const KEYED: f32 = 0.8;
-/// After `:` or a command-line flag: written in prose and code too.
+/// After `:`: written in prose and code too.
 const LOOSE: f32 = 0.7;
 /// A cell of a password column, or a hash in a password field.
 const CELL: f32 = 0.9;
@@ -276,12 +274,13 @@ pub(super) fn judge(v: &[u8], form: Form, next: Option<u8>) -> Option<(f32, &'st
     if form != Form::Quoted && code(v, next) {
         return None;
     }
-    if eq_any(v, PLACEHOLDERS) || contains_any(v, PLACEHOLDER_PARTS) {
+    // Three characters (`'123'`, `abc`) are an example's, not a person's.
+    if v.len() == 3 || eq_any(v, PLACEHOLDERS) || contains_any(v, PLACEHOLDER_PARTS) {
         return Some((PLACEHOLDER, "password.plaintext"));
     }
     let score = match form {
         Form::Quoted | Form::Equals | Form::Cell => KEYED,
-        Form::Colon | Form::Flag => LOOSE,
+        Form::Colon => LOOSE,
     };
     Some((score, "password.plaintext"))
 }
