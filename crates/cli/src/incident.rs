@@ -254,7 +254,8 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 }
 
 fn parse_cause(s: &str) -> Result<Cause, String> {
-    s.parse().map_err(|e: bw_store::StoreError| e.to_string())
+    s.parse()
+        .map_err(|e: bw_law::ParseCauseError| e.to_string())
 }
 
 fn parse_element(s: &str) -> Result<bw_law::Element, String> {

@@ -42,11 +42,10 @@ use std::fmt::Write as _;
 
 use bw_law::{
     evaluate, jurisdictions_for, sort_by_deadline, Cause, Element, ExposureGroup, ExposureInput,
-    HarmDetermination, HarmFinding, Hashing, JurisdictionObligation, RuleSet, RuleStatus,
+    HarmDetermination, Hashing, JurisdictionObligation, RuleSet, RuleStatus,
 };
 use bw_store::{
-    AffectedRecord, Cause as StoreCause, Declarations, DeclaredElement, Determination,
-    EvidenceRecord, HarmFinding as StoreFinding, Incident,
+    AffectedRecord, Declarations, DeclaredElement, Determination, EvidenceRecord, Incident,
 };
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
@@ -92,7 +91,7 @@ pub fn compute_with(
         .map(|e| (e.sha256.as_str(), e.encrypted))
         .collect();
     let mut input = ExposureInput::new(discovered);
-    input.cause = law_cause(declared.cause);
+    input.cause = declared.cause;
     // Per jurisdiction the latest finding counts; earlier ones stay on
     // record in the store and the audit log.
     let mut latest: BTreeMap<&str, &Determination> = BTreeMap::new();
@@ -103,14 +102,10 @@ pub fn compute_with(
                 seq: d.seq,
                 value: d.decided_at.clone(),
             })?;
-        let finding = match d.finding {
-            StoreFinding::NoHarm => HarmFinding::NoHarm,
-            StoreFinding::HarmLikely => HarmFinding::HarmLikely,
-        };
         input.harm.insert(
             d.jurisdiction.clone(),
             HarmDetermination {
-                finding,
+                finding: d.finding,
                 decided_at,
             },
         );
@@ -311,18 +306,6 @@ impl<'a> DeclaredIndex<'a> {
             })
             .collect();
         Value::Array(rows)
-    }
-}
-
-/// The store's and the law's causes are the same five words; they are two
-/// types so that neither crate depends on the other.
-fn law_cause(c: StoreCause) -> Cause {
-    match c {
-        StoreCause::Attack => Cause::Attack,
-        StoreCause::InadvertentDisclosure => Cause::InadvertentDisclosure,
-        StoreCause::LostDevice => Cause::LostDevice,
-        StoreCause::Other => Cause::Other,
-        StoreCause::Unknown => Cause::Unknown,
     }
 }
 

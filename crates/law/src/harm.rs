@@ -6,22 +6,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-/// A person's finding on whether the breach is likely to harm residents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HarmFinding {
-    NoHarm,
-    HarmLikely,
-}
-
-impl HarmFinding {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HarmFinding::NoHarm => "no_harm",
-            HarmFinding::HarmLikely => "harm_likely",
-        }
-    }
-}
+pub use bw_terms::HarmFinding;
 
 /// The finding that counts for one jurisdiction, and when it was made
 /// (follow-up deadlines count from it, not from discovery).

@@ -74,3 +74,15 @@ impl StoreError {
         code == "40001" || code == "40P01"
     }
 }
+
+impl From<bw_terms::ParseCauseError> for StoreError {
+    fn from(e: bw_terms::ParseCauseError) -> Self {
+        StoreError::Invalid(e.to_string())
+    }
+}
+
+impl From<bw_terms::ParseHarmFindingError> for StoreError {
+    fn from(e: bw_terms::ParseHarmFindingError) -> Self {
+        StoreError::Invalid(e.to_string())
+    }
+}

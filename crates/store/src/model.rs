@@ -158,66 +158,9 @@ impl FromStr for Severity {
     }
 }
 
-/// Why the breach happened, as far as the investigator knows. Some laws
-/// turn on it (Japan's wrongful act, Korea's hacking, New York's
-/// inadvertent-disclosure exception); `Unknown` until someone records it.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Cause {
-    /// Someone broke in or acted wrongfully (hacking, malware, theft of data).
-    Attack,
-    /// Data shown or sent to the wrong people by mistake (a page, a mail).
-    InadvertentDisclosure,
-    /// A laptop, phone or medium lost or stolen.
-    LostDevice,
-    Other,
-    #[default]
-    Unknown,
-}
-
-impl Cause {
-    pub const ALL: [Cause; 5] = [
-        Cause::Attack,
-        Cause::InadvertentDisclosure,
-        Cause::LostDevice,
-        Cause::Other,
-        Cause::Unknown,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Cause::Attack => "attack",
-            Cause::InadvertentDisclosure => "inadvertent_disclosure",
-            Cause::LostDevice => "lost_device",
-            Cause::Other => "other",
-            Cause::Unknown => "unknown",
-        }
-    }
-}
-
-impl fmt::Display for Cause {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Cause {
-    type Err = StoreError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let key = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-        Cause::ALL
-            .into_iter()
-            .find(|c| c.as_str() == key)
-            .ok_or_else(|| {
-                StoreError::Invalid(format!(
-                    "unknown cause {s:?}; expected attack, inadvertent_disclosure, lost_device, \
-                     other or unknown"
-                ))
-            })
-    }
-}
+/// Why the breach happened and whether harm is likely: the words the
+/// store records and the law rules read, from the shared leaf crate.
+pub use bw_terms::{Cause, HarmFinding};
 
 /// What investigators have recorded about an incident beyond its evidence:
 /// facts the law reads that no scan can find. Kept apart from [`Incident`]
@@ -232,43 +175,6 @@ pub struct Declarations {
     /// the latest one counts.
     #[serde(default)]
     pub determinations: Vec<Determination>,
-}
-
-/// Whether the breach is likely to harm a jurisdiction's residents, as a
-/// person found after investigating.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HarmFinding {
-    NoHarm,
-    HarmLikely,
-}
-
-impl HarmFinding {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HarmFinding::NoHarm => "no_harm",
-            HarmFinding::HarmLikely => "harm_likely",
-        }
-    }
-}
-
-impl fmt::Display for HarmFinding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for HarmFinding {
-    type Err = StoreError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim() {
-            "no_harm" => Ok(HarmFinding::NoHarm),
-            "harm_likely" => Ok(HarmFinding::HarmLikely),
-            other => Err(StoreError::Invalid(format!(
-                "unknown harm finding {other:?}; expected no_harm or harm_likely"
-            ))),
-        }
-    }
 }
 
 /// A harm finding to record.
