@@ -147,13 +147,15 @@ where
         digest: bool,
     ) -> io::Result<io::Result<Option<(String, u64)>>> {
         let formats = &self.p.opts.formats;
+        if !digest {
+            // Hashing every byte of stdin for nobody would cost a SHA-256
+            // pass on a plain scan.
+            bw_formats::expand(name, input, formats, |ev| self.on_event(ev, None))?;
+            return Ok(Ok(None));
+        }
         let mut reader = Hashing::new(input);
         bw_formats::expand(name, &mut reader, formats, |ev| self.on_event(ev, None))?;
-        Ok(if digest {
-            reader.finish_stream().map(Some)
-        } else {
-            Ok(None)
-        })
+        Ok(reader.finish_stream().map(Some))
     }
 
     fn on_event(
