@@ -17,6 +17,11 @@ trap 'bash scripts/pg.sh stop >/dev/null 2>&1 || true' EXIT
 
 BW_SMTP_PYTHON="$(bash scripts/smtp.sh)"
 export BW_SMTP_PYTHON
+# Files written by the libraries real documents come from (openpyxl,
+# python-docx, reportlab, pyarrow...), for the document-format tests.
+BW_DOCS_PYTHON="$(bash scripts/docs_python.sh)"
+export BW_DOCS_PYTHON
+export BW_REQUIRE_DOCS=1
 # Likewise the SMTP tests.
 export BW_REQUIRE_SMTP=1
 
