@@ -50,6 +50,7 @@
 //! backends, and byte-stable inside audit hashes.
 
 pub mod audit;
+mod auth;
 mod connect;
 mod declare;
 mod determine;
@@ -57,23 +58,30 @@ mod error;
 mod evidence;
 mod export;
 mod incident;
+mod jobs;
 mod model;
 mod obligations;
 mod outbox;
+mod pages;
 mod redact;
 mod rows;
+mod system_audit;
 mod tx;
 mod verify;
 
 use sqlx::AnyPool;
 
+pub use crate::auth::{NewToken, Role, SessionRecord, TokenRecord, UserRecord};
 pub use crate::error::{Result, StoreError};
+pub use crate::jobs::{JobRecord, ScanFinding};
 pub use crate::model::*;
 pub use crate::outbox::{
     ClaimedNotice, NewNotice, NoticeCount, NoticeRecord, NoticeResult, PlanOutcome,
 };
+pub use crate::pages::{AffectedFilter, AffectedPage, AffectedRow};
 pub use crate::redact::sanitize_source;
 pub use crate::rows::format_ts;
+pub use crate::system_audit::{SystemVerifyReport, SYSTEM_CHAIN};
 
 /// File name used when [`Store::open_sqlite`] is given a directory.
 pub const SQLITE_FILE_NAME: &str = "breachwatch.sqlite3";
