@@ -252,14 +252,7 @@ fn sender(flag: &Option<String>, cfg: &NotifyConfig) -> Result<String> {
 }
 
 fn domain_of(from: &str) -> Result<String> {
-    let addr = from
-        .rsplit_once('<')
-        .map_or(from, |(_, a)| a.trim_end_matches('>'))
-        .trim();
-    addr.rsplit_once('@')
-        .map(|(_, d)| d.to_string())
-        .filter(|d| !d.is_empty())
-        .ok_or_else(|| anyhow!("sender {from:?} has no domain"))
+    Ok(bw_notify::plan::sender_domain(from)?)
 }
 
 async fn plan(a: PlanArgs) -> Result<u8> {

@@ -24,6 +24,20 @@ pub struct PlanOptions {
     pub required_only: bool,
 }
 
+/// The domain of a sender mailbox (`Shop <privacy@shop.example>` →
+/// `shop.example`): what the outbox's Message-IDs end in. Shared by the
+/// CLI's and the server's plan.
+pub fn sender_domain(from: &str) -> Result<String> {
+    let addr = from
+        .rsplit_once('<')
+        .map_or(from, |(_, a)| a.trim_end_matches('>'))
+        .trim();
+    addr.rsplit_once('@')
+        .map(|(_, d)| d.to_string())
+        .filter(|d| !d.is_empty())
+        .ok_or_else(|| NotifyError::Invalid(format!("sender {from:?} has no domain")))
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct PlanSummary {
     pub outcome: PlanOutcome,
