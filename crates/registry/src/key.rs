@@ -169,6 +169,32 @@ impl IdKind {
     }
 }
 
+/// The registry's keyed fingerprint of a normalised identifier, for other
+/// crates that must recognise registry-shaped identifiers without a
+/// registry (canaries): the very same subkeys and truncation as the index,
+/// so nothing outside this module computes a fingerprint its own way.
+/// Derives the subkeys once; `Debug` never prints them.
+#[derive(Clone)]
+pub struct Fingerprinter(Keys);
+
+impl std::fmt::Debug for Fingerprinter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Fingerprinter(<redacted>)")
+    }
+}
+
+impl Fingerprinter {
+    pub fn new(key: &Key) -> Fingerprinter {
+        Fingerprinter(Keys::derive(key))
+    }
+
+    /// `normalised` must come from this crate's normalisers
+    /// ([`crate::normalize`]), as on import and lookup.
+    pub fn fingerprint(&self, kind: IdKind, normalised: &str) -> Fingerprint {
+        self.0.fingerprint(kind, normalised)
+    }
+}
+
 /// Per-purpose subkeys derived from the master key.
 #[derive(Clone)]
 pub(crate) struct Keys {
@@ -239,6 +265,20 @@ mod tests {
         assert_ne!(a, b);
         assert_ne!(a, c);
         assert_ne!(b, c);
+    }
+
+    #[test]
+    fn fingerprinter_matches_the_index_subkeys() {
+        let key = Key::from_bytes([9; 32]);
+        let f = Fingerprinter::new(&key);
+        let keys = Keys::derive(&key);
+        for kind in IdKind::ALL {
+            assert_eq!(
+                f.fingerprint(kind, "a@b.example"),
+                keys.fingerprint(kind, "a@b.example")
+            );
+        }
+        assert!(!format!("{f:?}").contains("09"));
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub use import::{
     import, import_csv, import_csv_file, init, init_with_key_file, ColumnMap, ImportOptions,
     ImportReport, InitOutcome, RowProblem, RowWarning, FIELDS,
 };
-pub use key::{Fingerprint, IdKind, Key, FP_LEN};
+pub use key::{Fingerprint, Fingerprinter, IdKind, Key, FP_LEN};
 pub use normalize::email::EmailOptions;
 pub use normalize::Forms;
 pub use registry::{CustomerRef, Lookups, Match, Matches, Registry, Stats, Verify};
