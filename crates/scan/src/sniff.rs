@@ -3,6 +3,7 @@
 //! differ from what `scan` shows for the same file.
 
 use bw_detect::hints::csv::CsvHinter;
+use bw_detect::hints::sql::SqlHinter;
 use bw_detect::Start;
 
 /// Binary content is judged on this much of a member's head: enough for
@@ -14,6 +15,8 @@ const BINARY_HEAD: usize = 8192;
 pub enum Sniffed {
     Binary,
     Csv,
+    /// A SQL dump (by name or head): its tables' columns hint its rows.
+    Sql,
     /// Text whose lines are records: a log (lines led by a timestamp) or
     /// NDJSON (one object per line), or a name saying so.
     Lines,
@@ -98,11 +101,16 @@ fn starts_with_timestamp(line: &[u8]) -> bool {
 
 /// How to scan a member named `name` whose stream starts with `first`:
 /// a NUL byte in the head makes it binary, skipped unless `binary` is
-/// set; delimited text gets column hints; logs and NDJSON are plain text
-/// whose lines are records; the rest is plain text.
+/// set; a SQL dump (a `.sql` name, a dump tool's banner, statements in the
+/// head) gets its tables' columns as hints; delimited text gets column
+/// hints; logs and NDJSON are plain text whose lines are records; the rest
+/// is plain text. Dumps are tried before delimited text: a dump's head is
+/// never a CSV header, while a CSV cell may start with `INSERT`.
 pub fn sniff(binary: bool, name: &str, first: &[u8]) -> (Start, Sniffed) {
     if !binary && first[..first.len().min(BINARY_HEAD)].contains(&0) {
         (Start::Skip, Sniffed::Binary)
+    } else if let Some(sql) = SqlHinter::sniff(name, first) {
+        (Start::Sql(sql), Sniffed::Sql)
     } else if let Some(csv) = CsvHinter::sniff(name, first) {
         (Start::Csv(csv), Sniffed::Csv)
     } else if line_records(name, first) {
@@ -126,6 +134,20 @@ mod tests {
         let mut long = vec![b'a'; BINARY_HEAD];
         long.push(0);
         assert_eq!(sniff(false, "x.txt", &long).1, Sniffed::Plain);
+    }
+
+    #[test]
+    fn dumps_of_every_tool_are_sql_by_name_or_head() {
+        let mysql = b"-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n--\n";
+        let pg = b"--\n-- PostgreSQL database dump\n--\n\nSET statement_timeout = 0;\n";
+        let sqlite = b"PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nCREATE TABLE t(a);\n";
+        for head in [&mysql[..], pg, sqlite] {
+            assert_eq!(sniff(false, "backup", head).1, Sniffed::Sql);
+        }
+        assert_eq!(sniff(false, "shop.sql", b"SELECT 1;\n").1, Sniffed::Sql);
+        // A CSV file stays CSV, even with a statement in a cell.
+        let csv = b"email,note\na@b.de,\"INSERT INTO x VALUES (1)\"\n";
+        assert_eq!(sniff(false, "a.csv", csv).1, Sniffed::Csv);
     }
 
     #[test]

@@ -89,8 +89,7 @@ where
                     piece: false,
                 });
             }
-            Start::Plain => None,
-            Start::Csv(h) => Some(h),
+            start => start.structure(),
         };
         let len_usize = usize::try_from(len).unwrap_or(usize::MAX);
         let (tx, rx) = mpsc::channel();
@@ -149,7 +148,7 @@ where
                     if f.score < min_score {
                         return Ok(());
                     }
-                    visitor.finding(&found(name, f.start as u64, f.end as u64, &hit))
+                    visitor.finding(&found(name, f.start as u64, f.end as u64, &hit, None))
                 })?;
             self.visitor.scanned(&Scanned {
                 member: name,

@@ -74,9 +74,10 @@ impl CsvHinter {
                 let c = trim_quotes(trim(c));
                 !c.is_empty() && c.len() <= 48 && !c.iter().any(|b| b.is_ascii_digit())
             });
+        // An id column alone is no reason to follow a file's structure.
         let known = cells
             .iter()
-            .filter(|c| Field::classify(c).is_some())
+            .filter(|c| Field::classify(c).is_some_and(|f| f != Field::Id))
             .count();
         (header_like && known > 0).then(|| CsvHinter::new(delim))
     }
@@ -203,7 +204,11 @@ impl CsvHinter {
             self.end_cell();
             if !self.header_done {
                 self.header_done = true;
-                if self.columns.iter().all(Option::is_none) {
+                if self
+                    .columns
+                    .iter()
+                    .all(|c| c.is_none_or(|f| f == Field::Id))
+                {
                     self.give_up(String::new());
                 }
             }
@@ -334,10 +339,13 @@ mod tests {
     fn cells_of_known_columns_become_hints_across_any_chunking() {
         let data = b"id,First Name,last_name,notes\r\n1,Jane,Doe,x\r\n2,\"Mary\nAnn\",\"O\"\"Neil, Jr\",\"a,b\"\n3,,Smith,\n";
         let want = vec![
+            ("1".to_string(), Field::Id),
             ("Jane".to_string(), Field::GivenName),
             ("Doe".to_string(), Field::FamilyName),
+            ("2".to_string(), Field::Id),
             ("Mary\nAnn".to_string(), Field::GivenName),
             ("O\"\"Neil, Jr".to_string(), Field::FamilyName),
+            ("3".to_string(), Field::Id),
             ("Smith".to_string(), Field::FamilyName),
         ];
         for step in [1, 2, 3, 7, data.len()] {

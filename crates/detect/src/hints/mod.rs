@@ -4,11 +4,78 @@
 //!
 //! JSON keys, HTML labels and `key=value` pairs sit right before their
 //! values, inside [`crate::MAX_LOOKBEHIND`], so detectors read those
-//! themselves. A CSV header can be megabytes away from its cells; the
-//! [`csv::CsvHinter`] carries it across chunks and hands the engine one
-//! [`Hint`] per cell of a recognised column.
+//! themselves. A CSV header can be megabytes away from its cells, and a
+//! dump's `CREATE TABLE` gigabytes away from its rows; the
+//! [`csv::CsvHinter`] and the [`sql::SqlHinter`] carry them across chunks
+//! and hand the engine one [`Hint`] per cell of a recognised column.
 
 pub mod csv;
+pub mod sql;
+
+use csv::CsvHinter;
+use sql::SqlHinter;
+
+/// The structure a stream is followed by: what sniffing its head chose.
+#[derive(Clone, Debug)]
+pub enum Structure {
+    Csv(CsvHinter),
+    Sql(SqlHinter),
+}
+
+impl From<CsvHinter> for Structure {
+    fn from(h: CsvHinter) -> Structure {
+        Structure::Csv(h)
+    }
+}
+
+impl From<SqlHinter> for Structure {
+    fn from(h: SqlHinter) -> Structure {
+        Structure::Sql(h)
+    }
+}
+
+impl Structure {
+    /// Feeds the next bytes of the stream.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        match self {
+            Structure::Csv(h) => h.feed(bytes),
+            Structure::Sql(h) => h.feed(bytes),
+        }
+    }
+
+    /// Appends the hints overlapping stream offsets `[start, end)` to
+    /// `out`, relative to `start` and clipped to the range.
+    pub fn hints_in(&self, start: usize, end: usize, out: &mut Vec<Hint>) {
+        match self {
+            Structure::Csv(h) => h.hints_in(start, end, out),
+            Structure::Sql(h) => h.hints_in(start, end, out),
+        }
+    }
+
+    /// Forgets hints that end before stream offset `pos`.
+    pub fn forget_before(&mut self, pos: usize) {
+        match self {
+            Structure::Csv(h) => h.forget_before(pos),
+            Structure::Sql(h) => h.forget_before(pos),
+        }
+    }
+
+    /// Whether the hinter turned itself off (the rest is plain text).
+    pub fn is_off(&self) -> bool {
+        match self {
+            Structure::Csv(h) => h.is_off(),
+            Structure::Sql(h) => h.is_off(),
+        }
+    }
+
+    /// Why the hinter turned itself off, if it did.
+    pub fn warning(&self) -> Option<&str> {
+        match self {
+            Structure::Csv(h) => h.warning(),
+            Structure::Sql(h) => h.warning(),
+        }
+    }
+}
 
 /// What a field holds, as its name (column, key, label) says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -44,12 +111,26 @@ pub enum Field {
     GovernmentId,
     /// `nhs_number`, `mbi`, `medicare_number`: a health-insurance number.
     HealthInsurance,
+    /// `id`, `customer_id`, `accountId`, `uuid`, `order_number`, `sku`,
+    /// `version`: a record's or an object's number, never a person's phone,
+    /// SSN or card however its digits look.
+    Id,
 }
 
 impl Field {
     /// Classifies a field name (a CSV header cell, a JSON key): case,
     /// separators (`_`, `-`, ` `, `.`) and surrounding quotes are ignored.
     pub fn classify(name: &[u8]) -> Option<Field> {
+        Field::classify_known(name).or_else(|| is_id_name(name).then_some(Field::Id))
+    }
+
+    /// [`Field::classify`] for a column name (the same rules; a name for
+    /// the callers that read a table's columns).
+    pub fn classify_column(name: &[u8]) -> Option<Field> {
+        Field::classify(name)
+    }
+
+    fn classify_known(name: &[u8]) -> Option<Field> {
         let mut buf = [0u8; 32];
         let mut n = 0;
         for &b in name.iter().filter(|b| b.is_ascii_alphanumeric()) {
@@ -148,9 +229,29 @@ impl Field {
             | "medicareid"
             | "medicarebeneficiaryidentifier"
             | "healthinsurancenumber" => Field::HealthInsurance,
+            "id" | "uuid" | "guid" | "orderid" | "ordernumber" | "orderno" | "sku" | "version"
+            | "invoice" | "invoicenumber" | "invoiceno" | "trackingnumber" | "serial"
+            | "serialnumber" => Field::Id,
             _ => return None,
         })
     }
+}
+
+/// `customer_id`, `account-id`, `accountId`, `userID`: a name that ends in
+/// an `id` of its own (not `paid`, `valid`, `android`).
+fn is_id_name(name: &[u8]) -> bool {
+    let name = name.trim_ascii();
+    let name = name
+        .strip_prefix(b"\"")
+        .and_then(|n| n.strip_suffix(b"\""))
+        .unwrap_or(name);
+    let n = name.len();
+    if n < 3 || !name[n - 2..].eq_ignore_ascii_case(b"id") {
+        return false;
+    }
+    let before = name[n - 3];
+    let camel = name[n - 2] == b'I' && before.is_ascii_lowercase();
+    matches!(before, b'_' | b'-' | b'.' | b' ') || camel
 }
 
 /// A byte range of the haystack and what its structure says it holds.
@@ -202,7 +303,13 @@ mod tests {
         assert_eq!(Field::classify(b"\"last-name\""), Some(Field::FamilyName));
         assert_eq!(Field::classify(b"Date of Birth"), Some(Field::DateOfBirth));
         assert_eq!(Field::classify(b"E-Mail"), Some(Field::Email));
-        assert_eq!(Field::classify(b"sku"), None);
+        assert_eq!(Field::classify(b"qty"), None);
+        assert_eq!(Field::classify(b"sku"), Some(Field::Id));
+        assert_eq!(Field::classify(b"customer_id"), Some(Field::Id));
+        assert_eq!(Field::classify(b"accountId"), Some(Field::Id));
+        assert_eq!(Field::classify(b"tax_id"), Some(Field::Ssn));
+        assert_eq!(Field::classify(b"paid"), None);
+        assert_eq!(Field::classify(b"android"), None);
         assert_eq!(Field::classify(b"password_hash"), Some(Field::Password));
         assert_eq!(Field::classify(b"user_pass"), Some(Field::Password));
         assert_eq!(Field::classify(b"CVV2"), Some(Field::CardSecurityCode));

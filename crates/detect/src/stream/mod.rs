@@ -11,6 +11,8 @@
 use std::io::{self, Read};
 
 use crate::hints::csv::CsvHinter;
+use crate::hints::sql::SqlHinter;
+use crate::hints::Structure;
 use crate::{Engine, Finding, Hint, Hints, MAX_LOOKAHEAD, MAX_LOOKBEHIND};
 
 pub mod piece;
@@ -59,6 +61,19 @@ pub enum Start {
     Plain,
     /// Scan it with CSV structure hints.
     Csv(CsvHinter),
+    /// Scan it with SQL dump structure hints (tables' columns on rows).
+    Sql(SqlHinter),
+}
+
+impl Start {
+    /// The structure to follow, if any.
+    pub fn structure(self) -> Option<Structure> {
+        match self {
+            Start::Skip | Start::Plain => None,
+            Start::Csv(h) => Some(h.into()),
+            Start::Sql(h) => Some(h.into()),
+        }
+    }
 }
 
 /// Line bookkeeping: newlines are counted once, incrementally, up to the
@@ -182,8 +197,7 @@ impl StreamScanner {
                     warning: None,
                 })
             }
-            Start::Plain => None,
-            Start::Csv(h) => Some(h),
+            start => start.structure(),
         };
         let whole = Piece::whole(engine, hinter, self.lines);
         self.run(engine, reader, whole, eof, on_hit)

@@ -15,7 +15,7 @@ use std::io::{self, Read};
 use std::ops::Range;
 
 use super::{fill, Hit, LineCursor, StreamScanner, StreamStats};
-use crate::hints::csv::CsvHinter;
+use crate::hints::Structure;
 use crate::{Engine, MAX_LOOKAHEAD, MAX_LOOKBEHIND};
 
 /// Part of a stream, with the state a whole-stream scan has at its origin.
@@ -25,14 +25,14 @@ pub struct Piece {
     pub(super) origin: usize,
     /// Findings starting in this range are this piece's.
     pub(super) report: Range<usize>,
-    pub(super) hinter: Option<CsvHinter>,
+    pub(super) hinter: Option<Structure>,
     /// `None` when lines are not tracked.
     pub(super) lines: Option<LineCursor>,
 }
 
 impl Piece {
     /// The whole stream as one piece.
-    pub(super) fn whole(engine: &Engine, hinter: Option<CsvHinter>, lines: bool) -> Piece {
+    pub(super) fn whole(engine: &Engine, hinter: Option<Structure>, lines: bool) -> Piece {
         Piece {
             origin: 0,
             report: 0..usize::MAX,
@@ -61,7 +61,7 @@ impl StreamScanner {
     /// one) and hands them to `each` in stream order, as soon as each is
     /// known, so that threads can scan early pieces while later ones are
     /// planned; `each` returns `false` to stop. `hinter` is what sniffing
-    /// the stream's head chose (see [`super::Start::Csv`]). `reader` hands
+    /// the stream's head chose (see [`super::Start::structure`]). `reader` hands
     /// out the stream from its start and is read only as far as a piece
     /// needs state from before it: CSV columns an enabled detector reads
     /// (until the hinter gives up), or lines when this scanner tracks them.
@@ -73,7 +73,7 @@ impl StreamScanner {
         mut reader: R,
         len: usize,
         size: usize,
-        hinter: Option<CsvHinter>,
+        hinter: Option<Structure>,
         mut each: impl FnMut(Piece) -> bool,
     ) -> io::Result<()> {
         let size = size.max(1);

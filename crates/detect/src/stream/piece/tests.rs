@@ -2,6 +2,7 @@ use std::io;
 
 use super::*;
 use crate::hints::csv::CsvHinter;
+use crate::hints::Structure;
 use crate::testutil::Trickle;
 use crate::{Finding, Kind, Start};
 
@@ -40,7 +41,7 @@ fn pieced(
 ) -> (Seen, u64, Vec<String>) {
     let mut s = StreamScanner::with_chunk_size(0);
     s.track_lines(lines);
-    let hinter = csv.then(|| CsvHinter::new(b','));
+    let hinter = csv.then(|| Structure::Csv(CsvHinter::new(b',')));
     let mut pieces = Vec::new();
     let reader = Trickle {
         data: hay,
@@ -239,7 +240,7 @@ fn planning_reads_only_as_far_as_state_is_needed() {
     // CSV whose hinter gives up early: the rest needs no column state.
     let mut hay = b"id,full_name\n1,\"never closed ".to_vec();
     hay.extend(text(4000));
-    let plan = |lines: bool, hinter: Option<CsvHinter>| {
+    let plan = |lines: bool, hinter: Option<Structure>| {
         let mut s = StreamScanner::default();
         s.track_lines(lines);
         let mut n = 0;
@@ -258,7 +259,10 @@ fn planning_reads_only_as_far_as_state_is_needed() {
     // Neither columns nor lines: nothing is read.
     assert_eq!(plan(false, None), (Ok(()), all));
     // Columns until the hinter gives up, then nothing more.
-    assert_eq!(plan(false, Some(CsvHinter::new(b','))), (Ok(()), all));
+    assert_eq!(
+        plan(false, Some(Structure::Csv(CsvHinter::new(b',')))),
+        (Ok(()), all)
+    );
     // Lines need every byte: the read error ends the plan after the
     // pieces before it.
     let (res, n) = plan(true, None);
