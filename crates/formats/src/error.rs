@@ -19,6 +19,10 @@ pub enum Reason {
     Unsupported { format: Format, detail: String },
     #[error("read error: {0}")]
     Read(String),
+    /// Password-protected: reported so that a person opens it, and counted
+    /// as an error (the scan cannot vouch for what it holds).
+    #[error("encrypted {format}, not scanned")]
+    Encrypted { format: Format },
 }
 
 impl Reason {

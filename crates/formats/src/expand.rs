@@ -5,9 +5,13 @@ use std::collections::HashSet;
 use std::io::{self, Chain, Cursor, Read, Seek, SeekFrom};
 use std::rc::Rc;
 
+use bw_documents::Shape;
+
 use crate::error::{Failure, MemberError, Notice, NoticeKind, Reason};
 use crate::limits::{Budget, Consumed, Counted, Guard, LimitKind};
+use crate::location::Location;
 use crate::mail::{looks_like_mail, MailDecoder};
+use crate::render::LocationMap;
 use crate::sniff::{
     clean_name, decompressed_name, is_unsafe_path, read_head, sniff, Format, SNIFF_LEN,
 };
@@ -25,6 +29,12 @@ pub enum Encoding {
     /// decoded (see [`crate::mail`]); use [`Member::offsets`] to map
     /// offsets back.
     Mail,
+    /// A part of a document (a sheet, a table, a document part, a PDF's
+    /// pages) rendered as text: CSV for [`Shape::Sheet`] and
+    /// [`Shape::Table`], one row per line otherwise (see [`crate::render`]).
+    /// Offsets are into the rendered text; [`Offsets::location`] says
+    /// where in the document they are.
+    Rendered(Shape),
 }
 
 /// Maps offsets in the bytes a [`Member`] hands out to offsets in the
@@ -38,6 +48,10 @@ pub enum Offsets {
     Utf16(OffsetMap),
     /// Quoted-printable mail bodies decoded: see [`OffsetMap::raw`].
     Mail(OffsetMap),
+    /// A rendered document part: offsets are into the rendered text (the
+    /// document's own bytes have no offsets a person could use); see
+    /// [`Offsets::location`].
+    Rendered(LocationMap),
 }
 
 impl Offsets {
@@ -45,8 +59,17 @@ impl Offsets {
     /// what was decoded or older than the decoder's window.
     pub fn raw(&self, decoded: u64) -> Option<u64> {
         match self {
-            Offsets::Identity => Some(decoded),
+            Offsets::Identity | Offsets::Rendered(_) => Some(decoded),
             Offsets::Utf16(map) | Offsets::Mail(map) => map.raw(decoded),
+        }
+    }
+
+    /// Where in its document the byte at `decoded` sits: a cell, a page,
+    /// a table row; `None` for members that are not rendered documents.
+    pub fn location(&self, decoded: u64) -> Option<Location> {
+        match self {
+            Offsets::Rendered(map) => map.locate(decoded),
+            _ => None,
         }
     }
 
@@ -70,12 +93,12 @@ impl Offsets {
 /// failure arrives as the next [`Event::Error`], naming this member. The
 /// caller need not read it to the end.
 pub struct Member<'a> {
-    name: &'a str,
-    depth: u32,
-    encoding: Encoding,
-    offsets: Offsets,
-    unsafe_path: bool,
-    reader: &'a mut dyn Read,
+    pub(crate) name: &'a str,
+    pub(crate) depth: u32,
+    pub(crate) encoding: Encoding,
+    pub(crate) offsets: Offsets,
+    pub(crate) unsafe_path: bool,
+    pub(crate) reader: &'a mut dyn Read,
 }
 
 impl Member<'_> {
@@ -305,6 +328,9 @@ impl<'v, E> Walker<'v, E> {
                 )
             }
             Format::Tar => self.tar(b, base, peeked(head, reader), depth),
+            Format::Document(d) => {
+                self.document_stream(b, label, d, &mut peeked(head, reader), depth)
+            }
             Format::Zip => {
                 let mut spool = tempfile::SpooledTempFile::new(b.limits.spool_in_memory);
                 let len = match io::copy(&mut peeked(head, reader), &mut spool) {
@@ -466,7 +492,7 @@ impl<'v, E> Walker<'v, E> {
         Ok(())
     }
 
-    pub fn zip<S: Read + Seek>(
+    pub fn zip<S: Read + Seek + Send>(
         &mut self,
         b: &Budget,
         base: &str,
@@ -478,6 +504,13 @@ impl<'v, E> Walker<'v, E> {
             Ok(a) => a,
             Err(e) => return self.error(base, zip_reason(e)),
         };
+        if let Some(format) = office_format(&mut archive) {
+            let mut source = archive.into_inner();
+            if let Err(e) = source.seek(SeekFrom::Start(0)) {
+                return self.error(base, Reason::Read(format!("rewinding for {format}: {e}")));
+            }
+            return self.document(b, base, format, source, len, None, depth);
+        }
         for i in 0..archive.len() {
             if b.stopped() {
                 break;
@@ -519,6 +552,18 @@ impl<'v, E> Walker<'v, E> {
         }
         Ok(())
     }
+}
+
+/// The office format of a zip (xlsx, docx, ods…), from its entry names
+/// and, for OpenDocument, its `mimetype` entry.
+fn office_format<S: Read + Seek>(
+    archive: &mut zip::ZipArchive<S>,
+) -> Option<bw_documents::DocFormat> {
+    let mimetype = archive.by_name("mimetype").ok().and_then(|f| {
+        let mut m = Vec::new();
+        f.take(128).read_to_end(&mut m).ok().map(|_| m)
+    });
+    bw_documents::detect_zip(archive.file_names(), mimetype.as_deref())
 }
 
 fn zip_reason(e: zip::result::ZipError) -> Reason {

@@ -88,19 +88,25 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+mod document;
 mod error;
 mod expand;
 mod limits;
+mod location;
 pub mod mail;
 mod offset_map;
+mod render;
 mod sniff;
 pub mod utf16;
 
 use std::io::{Read, Seek, SeekFrom};
 
+pub use bw_documents::{DocFormat, Shape};
 pub use error::{MemberError, Notice, NoticeKind, Reason};
 pub use expand::{Encoding, Member, Offsets};
 pub use limits::{LimitKind, Limits};
+pub use location::{FieldValue, Location};
+pub use render::LocationMap;
 pub use sniff::{sniff, Format, SNIFF_LEN};
 
 use expand::Walker;
@@ -170,7 +176,7 @@ pub fn expand<R: Read, E>(
 
 /// Like [`expand`], for an input that can seek (a file): a top-level zip is
 /// read in place through its central directory instead of being spooled.
-pub fn expand_seekable<R: Read + Seek, E>(
+pub fn expand_seekable<R: Read + Seek + Send, E>(
     name: &str,
     mut reader: R,
     options: &Options,
@@ -187,21 +193,33 @@ pub fn expand_seekable<R: Read + Seek, E>(
     };
     let format = sniff(&head, name);
     if format == Format::Zip && options.limits.max_depth > 0 {
-        let rewound = reader
-            .seek(SeekFrom::Current(-(head.len() as i64)))
-            .and_then(|start| Ok((start, reader.seek(SeekFrom::End(0))?)))
-            .and_then(|(start, end)| {
-                reader.seek(SeekFrom::Start(start))?;
-                Ok(end.saturating_sub(start))
-            });
-        match rewound {
+        match rewind(&mut reader, head.len()) {
             Ok(len) => walker.zip(&budget, name, &mut reader, len, 1)?,
             Err(e) => walker.error(name, Reason::of_io(Format::Zip, &e))?,
+        }
+    } else if let (Format::Document(doc), true) = (format, options.limits.max_depth > 0) {
+        match rewind(&mut reader, head.len()) {
+            // A file on disk is opened by path too (SQLite honours the
+            // `-wal` beside it); `name` is the path for every file input.
+            Ok(len) => {
+                let path = std::path::Path::new(name);
+                let path = path.is_file().then_some(path);
+                walker.document(&budget, name, doc, &mut reader, len, path, 1)?;
+            }
+            Err(e) => walker.error(name, Reason::of_io(format, &e))?,
         }
     } else {
         walker.open(&budget, name, name, head, &mut reader, format, 0, false)?;
     }
     Ok(finish(walker.summary, &budget))
+}
+
+/// Seeks back over the sniffed head; returns the length from there to the end.
+fn rewind<R: Seek>(reader: &mut R, head: usize) -> std::io::Result<u64> {
+    let start = reader.seek(SeekFrom::Current(-(head as i64)))?;
+    let end = reader.seek(SeekFrom::End(0))?;
+    reader.seek(SeekFrom::Start(start))?;
+    Ok(end.saturating_sub(start))
 }
 
 fn finish(mut summary: Summary, budget: &Budget) -> Summary {

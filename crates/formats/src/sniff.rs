@@ -10,6 +10,10 @@ pub const SNIFF_LEN: usize = 512;
 /// A container format, or `Plain` for anything else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
+    /// A document read as rows of text (see `bw_documents`); the zip-based
+    /// office formats are sniffed as [`Format::Zip`] and told apart by
+    /// their entries.
+    Document(bw_documents::DocFormat),
     Gzip,
     Zstd,
     Bzip2,
@@ -22,6 +26,7 @@ pub enum Format {
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Format::Document(d) => d.name(),
             Format::Gzip => "gzip",
             Format::Zstd => "zstd",
             Format::Bzip2 => "bzip2",
@@ -65,6 +70,9 @@ pub fn sniff(head: &[u8], name: &str) -> Format {
     }
     if has_extension(name, &[".tar"]) && tar_checksum_ok(head) {
         return Format::Tar;
+    }
+    if let Some(d) = bw_documents::detect(head, name) {
+        return Format::Document(d);
     }
     Format::Plain
 }

@@ -15,6 +15,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use bw_detect::Kind;
+pub use bw_formats::{FieldValue, Location};
 
 /// One finding as it is reported.
 #[derive(Debug, Clone)]
@@ -31,6 +32,9 @@ pub struct Record<'a> {
     pub value: &'a [u8],
     /// Print the raw value beside the redacted excerpt (`--reveal`).
     pub reveal: bool,
+    /// Where in a document the finding sits (sheet cell, page, table
+    /// row); `start`/`end` are then offsets into the rendered text.
+    pub location: Option<&'a Location>,
 }
 
 impl Record<'_> {
@@ -54,8 +58,10 @@ pub enum Format {
 }
 
 /// Writes records as JSON Lines, one a line: `path`, `start`, `end`,
-/// `kind`, `score` (rounded to thousandths), `detector`, `excerpt`, and
-/// `value` only when revealed. Written by hand rather than through serde: a
+/// `location` for findings in documents (`{"sheet","cell"}`, `{"page"}`,
+/// `{"table","column","row"}`, `{"part","paragraph"}`), `kind`, `score`
+/// (rounded to thousandths), `detector`, `excerpt`, and `value` only when
+/// revealed. Written by hand rather than through serde: a
 /// dense scan reports millions of findings, and the generic serializer was
 /// 10% of it. The excerpt is redacted straight into the output, and the
 /// escaped `path` field is rendered once per file rather than once per
@@ -87,6 +93,10 @@ impl JsonlWriter {
         uint(out, rec.start as u64);
         out.extend_from_slice(b",\"end\":");
         uint(out, rec.end as u64);
+        if let Some(loc) = rec.location {
+            out.extend_from_slice(b",\"location\":");
+            location_json(out, loc);
+        }
         out.extend_from_slice(kind_and_score_keys(rec.kind).as_bytes());
         score(out, rec.score);
         out.extend_from_slice(self.detector_keys(rec.detector));
@@ -122,6 +132,35 @@ impl JsonlWriter {
             }
         };
         &self.detectors[at].1
+    }
+}
+
+/// `loc` as a JSON object of its fields.
+fn location_json(out: &mut Vec<u8>, loc: &Location) {
+    out.push(b'{');
+    for (i, (key, value)) in loc.fields().into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json::string(out, key);
+        out.push(b':');
+        match value {
+            FieldValue::Text(t) => json::string(out, t),
+            FieldValue::Owned(t) => json::string(out, &t),
+            FieldValue::Number(n) => uint(out, n),
+        }
+    }
+    out.push(b'}');
+}
+
+/// How a person names a finding's place: `path:line:col` in a text file;
+/// in a document, the cell after the sheet (`contacts.xlsx!Customers!D17`)
+/// or the place in words (`labels.pdf (page 3)`).
+pub fn place(rec: &Record<'_>) -> String {
+    match rec.location {
+        Some(loc @ Location::Cell { .. }) => format!("{}!{loc}", rec.path),
+        Some(loc) => format!("{} ({loc})", rec.path),
+        None => format!("{}:{}:{}", rec.path, rec.line, rec.column),
     }
 }
 
@@ -178,14 +217,13 @@ fn score(out: &mut Vec<u8>, x: f32) {
     out.extend_from_slice(&digits[..=width]);
 }
 
-/// Writes one record as a line for people: `path:line:col kind score excerpt`.
+/// Writes one record as a line for people: `place kind score excerpt`,
+/// the place as [`place`] names it.
 pub fn write_human<W: Write>(out: &mut W, rec: &Record<'_>) -> io::Result<()> {
     write!(
         out,
-        "{}:{}:{}\t{}\t{:.2}\t{}",
-        rec.path,
-        rec.line,
-        rec.column,
+        "{}\t{}\t{:.2}\t{}",
+        place(rec),
         rec.kind.as_str(),
         rec.score,
         rec.excerpt()
@@ -212,7 +250,63 @@ mod tests {
             detector: "email.rfc5322",
             value: b"jane@example.com",
             reveal,
+            location: None,
         }
+    }
+
+    #[test]
+    fn findings_in_documents_say_where_in_the_document_they_are() {
+        let cell = Location::Cell {
+            sheet: "Customers".into(),
+            row: 17,
+            col: 4,
+        };
+        let page = Location::Page { page: 3 };
+        let column = Location::Table {
+            table: Some("customers".into()),
+            column: "email".into(),
+            row: 9,
+        };
+        let cases = [
+            (
+                "contacts.xlsx!Customers",
+                &cell,
+                r#""location":{"sheet":"Customers","cell":"D17"}"#,
+                "contacts.xlsx!Customers!D17\t",
+            ),
+            (
+                "labels.pdf",
+                &page,
+                r#""location":{"page":3}"#,
+                "labels.pdf (page 3)\t",
+            ),
+            (
+                "app.db!customers",
+                &column,
+                r#""location":{"table":"customers","column":"email","row":9}"#,
+                "app.db!customers (email row 9)\t",
+            ),
+        ];
+        for (path, loc, json, human) in cases {
+            let r = Record {
+                path,
+                location: Some(loc),
+                ..rec(false)
+            };
+            let mut out = Vec::new();
+            JsonlWriter::default().write(&mut out, &r);
+            let line = String::from_utf8(out).expect("utf-8");
+            assert!(line.contains(json), "{line}");
+            serde_json::from_str::<serde_json::Value>(&line).expect("valid json");
+            let mut out = Vec::new();
+            write_human(&mut out, &r).expect("to a Vec");
+            let line = String::from_utf8(out).expect("utf-8");
+            assert!(line.starts_with(human), "{line}");
+        }
+        // Without a location, nothing changes.
+        let mut out = Vec::new();
+        JsonlWriter::default().write(&mut out, &rec(false));
+        assert!(!String::from_utf8_lossy(&out).contains("location"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use bw_detect::Kind;
 use serde_json::{json, Value};
 
-use crate::Record;
+use crate::{Location, Record};
 
 /// Where SARIF's single JSON document is split so that results can be
 /// streamed: the head (tool and rules, then the opening of the results
@@ -55,21 +55,36 @@ pub fn push_result(buf: &mut Vec<u8>, rec: &Record<'_>) -> io::Result<()> {
     if let Some(v) = rec.revealed() {
         message.push_str(&format!(" [{v}]"));
     }
+    let mut location = json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": to_uri(rec.path) },
+            "region": {
+                "startLine": rec.line,
+                "byteOffset": rec.start,
+                "byteLength": rec.end - rec.start,
+            }
+        }
+    });
+    if let Some(loc) = rec.location {
+        // Byte offsets into a rendered sheet or PDF mean nothing to a
+        // reader: the cell or page is a logical location. The region
+        // stays (offsets into the rendered text) for tools that want one.
+        let qualified = match loc {
+            Location::Cell { sheet, .. } => format!("{sheet}!{loc}"),
+            _ => loc.to_string(),
+        };
+        location["logicalLocations"] = json!([{
+            "name": loc.to_string(),
+            "fullyQualifiedName": qualified,
+            "kind": "element",
+        }]);
+    }
     let result = json!({
         "ruleId": rec.kind.as_str(),
         "ruleIndex": rule_index(rec.kind),
         "level": if rec.score >= 0.5 { "error" } else { "note" },
         "message": { "text": message },
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": { "uri": to_uri(rec.path) },
-                "region": {
-                    "startLine": rec.line,
-                    "byteOffset": rec.start,
-                    "byteLength": rec.end - rec.start,
-                }
-            }
-        }],
+        "locations": [location],
         "properties": { "score": rec.score, "detector": rec.detector },
     });
     buf.push(b',');

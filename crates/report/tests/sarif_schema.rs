@@ -83,11 +83,20 @@ fn records() -> Vec<(Record<'static>, &'static str)> {
                 detector: "test.synthetic",
                 value: value.as_bytes(),
                 reveal,
+                // Every other finding sits in a spreadsheet cell.
+                location: (i % 2 == 1).then_some(&CELL),
             };
             (rec, value)
         })
         .collect()
 }
+
+static CELL: std::sync::LazyLock<bw_report::Location> =
+    std::sync::LazyLock::new(|| bw_report::Location::Cell {
+        sheet: "Customers".into(),
+        row: 17,
+        col: 4,
+    });
 
 fn write_log(recs: &[(Record<'static>, &'static str)]) -> Vec<u8> {
     let mut out = Vec::new();

@@ -7,11 +7,12 @@ use std::io::{self, Read, Seek};
 use std::path::PathBuf;
 
 use bw_detect::{Hit, StreamScanner};
-use bw_formats::Encoding;
+use bw_formats::{Encoding, Location};
 use bw_sources::{Event, Haystack};
 
 use crate::digest::Hashing;
 use crate::records::Records;
+use crate::rendered;
 use crate::sniff::{sniff, Sniffed};
 use crate::{split, Found, InputDone, Pipeline, Problem, Scanned, Visitor};
 
@@ -129,7 +130,7 @@ where
     /// Expands a seekable input; `file` is the open regular file and its
     /// length when its pieces may be read by position (never while
     /// hashing: the hash must see the bytes in order).
-    fn expand_seekable<R: Read + Seek>(
+    fn expand_seekable<R: Read + Seek + Send>(
         &mut self,
         name: &str,
         reader: R,
@@ -199,9 +200,13 @@ where
         let opts = &self.p.opts;
         let name = member.name().to_string();
         let offsets = member.offsets();
+        let encoding = member.encoding();
         let sniffed = Cell::new(Sniffed::Plain);
         let first = |head: &[u8]| {
-            let (start, s) = sniff(opts.binary, &name, head);
+            let (start, s) = match encoding {
+                Encoding::Rendered(shape) => rendered::sniff(shape, &name, head),
+                _ => sniff(opts.binary, &name, head),
+            };
             sniffed.set(s);
             start
         };
@@ -218,7 +223,8 @@ where
                         }
                         let (start, end) =
                             offsets.raw_range(&name, f.start as u64, f.end as u64)?;
-                        visitor.finding(&found(&name, start, end, &hit))
+                        let location = offsets.location(f.start as u64);
+                        visitor.finding(&found(&name, start, end, &hit, location.as_ref()))
                     })?
             }
             Some((ropts, records)) => {
@@ -238,7 +244,8 @@ where
                         }
                         let (start, end) =
                             offsets.raw_range(&name, f.start as u64, f.end as u64)?;
-                        visitor.finding(&found(&name, start, end, &hit))?;
+                        let location = offsets.location(f.start as u64);
+                        visitor.finding(&found(&name, start, end, &hit, location.as_ref()))?;
                         records.add(f.kind, hit.value(), (start, end), hit.line, |items| {
                             visitor.record(&name, items)
                         });
@@ -262,7 +269,13 @@ where
 }
 
 /// The visitor's view of a hit whose offsets were mapped to `start..end`.
-pub(crate) fn found<'a>(name: &'a str, start: u64, end: u64, hit: &Hit<'a>) -> Found<'a> {
+pub(crate) fn found<'a>(
+    name: &'a str,
+    start: u64,
+    end: u64,
+    hit: &Hit<'a>,
+    location: Option<&'a Location>,
+) -> Found<'a> {
     let f = hit.finding;
     Found {
         path: name,
@@ -274,6 +287,7 @@ pub(crate) fn found<'a>(name: &'a str, start: u64, end: u64, hit: &Hit<'a>) -> F
         score: f.score,
         detector: f.detector,
         value: hit.value(),
+        location,
     }
 }
 

@@ -38,6 +38,7 @@
 mod digest;
 mod drive;
 pub mod records;
+mod rendered;
 mod sniff;
 mod split;
 
@@ -47,7 +48,7 @@ use std::sync::atomic::AtomicUsize;
 
 use bw_detect::{Engine, Kind, KindSet};
 pub use bw_detect::{MAX_LOOKAHEAD, MAX_LOOKBEHIND};
-pub use bw_formats::{MemberError, Notice};
+pub use bw_formats::{FieldValue, Location, MemberError, Notice};
 pub use bw_sources::{Skip, SourceError, WalkOptions};
 
 pub use records::{Item, RecordOptions};
@@ -117,6 +118,10 @@ pub struct Found<'a> {
     pub detector: &'static str,
     /// The matched bytes (decoded, where the member was: `%40` is `@`).
     pub value: &'a [u8],
+    /// Where in a document the finding sits (a cell, a page, a table
+    /// row), for members rendered from documents; their `start`/`end`
+    /// are offsets into the rendered text.
+    pub location: Option<&'a Location>,
 }
 
 /// What was not scanned, or not wholly: every such case reaches the

@@ -148,7 +148,7 @@ where
                     if f.score < min_score {
                         return Ok(());
                     }
-                    visitor.finding(&found(name, f.start as u64, f.end as u64, &hit))
+                    visitor.finding(&found(name, f.start as u64, f.end as u64, &hit, None))
                 })?;
             self.visitor.scanned(&Scanned {
                 member: name,

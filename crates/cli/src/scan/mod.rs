@@ -295,6 +295,7 @@ impl Visitor for Out<'_> {
             detector: f.detector,
             value: f.value,
             reveal: opts.reveal,
+            location: f.location,
         };
         match opts.format {
             Format::Jsonl => self.jsonl.write(&mut self.buf, &rec),
