@@ -3,6 +3,7 @@
 //!
 //! Only this crate reads the environment and the config file.
 
+mod canary;
 mod corpus;
 mod drill;
 mod home;
@@ -12,6 +13,9 @@ mod progress;
 mod registry;
 mod scan;
 mod scope;
+mod serve;
+mod token;
+mod user;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,6 +66,17 @@ enum Command {
     Notify(notify::NotifyCommand),
     /// Run a whole synthetic breach through every stage and report on each.
     Drill(drill::DrillArgs),
+    /// Serve the HTTP API (authenticated) on the same store and libraries.
+    Serve(serve::ServeArgs),
+    /// API tokens for the server: create (shown once), list, revoke.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Local users of the server's login: add, list, disable.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Canary customers per data recipient, and their sightings.
+    #[command(subcommand)]
+    Canary(canary::CanaryCommand),
 }
 
 /// mimalloc: the matcher's many short-lived strings cost glibc malloc a
@@ -80,6 +95,10 @@ fn main() -> ExitCode {
         Command::Audit(cmd) => incident::run_audit(cmd),
         Command::Notify(cmd) => notify::run(cmd),
         Command::Drill(args) => drill::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Token(cmd) => token::run(cmd),
+        Command::User(cmd) => user::run(cmd),
+        Command::Canary(cmd) => canary::run(cmd),
     };
     match res {
         Ok(code) => ExitCode::from(code),

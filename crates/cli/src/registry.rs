@@ -284,6 +284,8 @@ fn import(args: &ImportArgs) -> Result<u8> {
             r.warnings_total - r.warnings.len() as u64
         );
     }
+    // A canary must never equal a customer: retire any this import made so.
+    crate::canary::after_import(&dir, &key)?;
     Ok(exit::CLEAN)
 }
 

@@ -1,0 +1,597 @@
+//! `breachwatch canary`: issue canary customers to a data recipient, list,
+//! revoke and count them, and watch for them — in scanned data (`check`)
+//! and in mail to the canary domain (`listen`). A sighting opens or updates
+//! the recipient's incident in the store and fires the webhook.
+//!
+//! State: `canary/canary.sqlite3` in the data directory (fingerprints,
+//! sealed display copies, what each recipient was given, sightings) and
+//! `keys/canary.key` (0600) beside the registry key. Canaries are
+//! fingerprinted with the registry key, so `registry init` comes first.
+//!
+//! Exit codes: `check` as `scan` (0 no canary, 1 canaries seen, 2 error);
+//! the others 0, or 2 on error.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use bw_canary::crypt::DisplayKey;
+use bw_canary::db::{CanaryDb, IssueRequest};
+use bw_canary::gen::{Names, OsSource};
+use bw_canary::like::{self, Shape};
+use bw_canary::set::CanarySet;
+use bw_canary::sighting::{Recorder, SightingEvidence};
+use bw_canary::smtp::{self, ListenConfig};
+use bw_canary::visitor::{Hits, Nothing, Watch};
+use bw_canary::webhook::WebhookConfig;
+use bw_detect::{Kind, KindSet};
+use bw_registry::{Fingerprinter, Key, Registry};
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::exit;
+use crate::home;
+use crate::incident::StoreArgs;
+use crate::registry::Location;
+
+#[derive(Subcommand, Debug)]
+pub enum CanaryCommand {
+    /// Issue canary customers to a recipient; prints them as CSV rows
+    /// ready to append to that recipient's export.
+    Issue(IssueArgs),
+    /// Issued canaries: recipient, export, state, sightings.
+    List(ListArgs),
+    /// Stop handing out a canary (by id) or all of a recipient's; revoked
+    /// canaries still attribute a sighting, marked revoked.
+    Revoke(RevokeArgs),
+    /// Sightings per recipient, first and last seen; mail to unknown
+    /// addresses per canary domain.
+    Stats(FormatArgs),
+    /// Receive mail for the canary domains; mail to a canary is a sighting.
+    Listen(ListenArgs),
+    /// Scan files for canaries (the scan pipeline) and record sightings.
+    Check(CheckArgs),
+    /// Set (or clear) the webhook every sighting is posted to.
+    Webhook(WebhookSetArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct IssueArgs {
+    /// Who is given the export (a contractor, vendor, internal team).
+    #[arg(long)]
+    pub recipient: String,
+    #[arg(long, default_value_t = 5)]
+    pub count: usize,
+    /// The mail domain canary emails use (one the retailer receives mail
+    /// for). Default: the domain of the last issue.
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// The recipient's export (CSV): canaries take its header order,
+    /// country mix and formats; its field names and row count are recorded
+    /// as what the recipient was given. No row of it is kept.
+    #[arg(long)]
+    pub like: Option<PathBuf>,
+    /// Label of the export (default: the --like file's name).
+    #[arg(long)]
+    pub export: Option<String>,
+    /// Field names the export carries (comma-separated), when not --like.
+    #[arg(long, value_delimiter = ',')]
+    pub export_fields: Vec<String>,
+    /// Rows of the export (without canaries), when not --like.
+    #[arg(long)]
+    pub export_rows: Option<u64>,
+    /// Print the header line too (always printed without --like).
+    #[arg(long)]
+    pub header: bool,
+    #[command(flatten)]
+    pub location: Location,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutFormat {
+    Human,
+    Jsonl,
+}
+
+#[derive(Args, Debug)]
+pub struct FormatArgs {
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: OutFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Only this recipient's canaries.
+    #[arg(long)]
+    pub recipient: Option<String>,
+    /// Show each canary's identifiers (opened with the display key).
+    #[arg(long)]
+    pub reveal: bool,
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct RevokeArgs {
+    /// A canary id (`CNY-…`) or a recipient's name.
+    pub target: String,
+    #[arg(long, default_value = "revoked")]
+    pub reason: String,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct WebhookArgs {
+    /// POST each new sighting here (JSON). Default: `canary webhook`'s URL.
+    #[arg(long)]
+    pub webhook: Option<String>,
+    /// Attempts per alert.
+    #[arg(long, default_value_t = 5)]
+    pub webhook_attempts: u32,
+    /// Wait before the first retry, doubled for each next one.
+    #[arg(long, default_value_t = 1000)]
+    pub webhook_backoff_ms: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct WebhookSetArgs {
+    /// The URL; omit with --clear.
+    #[arg(required_unless_present = "clear")]
+    pub url: Option<String>,
+    #[arg(long)]
+    pub clear: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ListenArgs {
+    /// Address to receive SMTP on (port 0: any free port, printed).
+    #[arg(long, default_value = "127.0.0.1:2525")]
+    pub smtp: SocketAddr,
+    /// Largest message accepted (e.g. `10M`); larger ones get 552.
+    #[arg(long, value_parser = home::parse_size, default_value = "10M")]
+    pub max_message: u64,
+    /// Recipients per message.
+    #[arg(long, default_value_t = 100)]
+    pub max_rcpt: usize,
+    /// Concurrent sessions; more get 421.
+    #[arg(long, default_value_t = 20_000)]
+    pub max_sessions: usize,
+    /// Seconds a client may stay silent.
+    #[arg(long, default_value_t = 60)]
+    pub idle_secs: u64,
+    /// Seconds a whole session may last.
+    #[arg(long, default_value_t = 600)]
+    pub session_secs: u64,
+    /// Runtime threads. Default: 2.
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+    #[command(flatten)]
+    pub webhook: WebhookArgs,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(flatten)]
+    pub location: Location,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Files or directories (archives expanded); `-` reads stdin.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Scanning threads. Default: all cores.
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Only report; record no sighting.
+    #[arg(long)]
+    pub no_record: bool,
+    #[command(flatten)]
+    pub webhook: WebhookArgs,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(flatten)]
+    pub location: Location,
+}
+
+struct Paths {
+    db: PathBuf,
+    key: PathBuf,
+}
+
+fn paths() -> Result<Paths> {
+    let dir = home::data_dir()?;
+    Ok(Paths {
+        db: dir.join("canary").join("canary.sqlite3"),
+        key: dir.join("keys").join("canary.key"),
+    })
+}
+
+fn open_db() -> Result<CanaryDb> {
+    let p = paths()?;
+    CanaryDb::open(&p.db).with_context(|| format!("opening {}", p.db.display()))
+}
+
+fn display_key() -> Result<DisplayKey> {
+    let p = paths()?;
+    DisplayKey::load_or_create(&p.key).with_context(|| format!("canary key {}", p.key.display()))
+}
+
+/// The registry, when one has been imported into.
+fn registry(loc: &Location, key: &Key) -> Result<Option<Registry>> {
+    let dir = loc.dir()?;
+    if !dir.join("CURRENT").exists() {
+        return Ok(None);
+    }
+    Ok(Some(Registry::open(&dir, key).with_context(|| {
+        format!("opening registry {}", dir.display())
+    })?))
+}
+
+pub fn run(cmd: CanaryCommand) -> Result<u8> {
+    match cmd {
+        CanaryCommand::Issue(a) => issue(&a),
+        CanaryCommand::List(a) => list(&a),
+        CanaryCommand::Revoke(a) => {
+            let n = open_db()?.revoke(&a.target, &a.reason)?;
+            if n == 0 {
+                bail!("no active canary or recipient {:?}", a.target);
+            }
+            eprintln!("revoked {n} canaries (they still attribute sightings, marked revoked)");
+            Ok(exit::CLEAN)
+        }
+        CanaryCommand::Stats(a) => stats(&a),
+        CanaryCommand::Listen(a) => listen(&a),
+        CanaryCommand::Check(a) => check(&a),
+        CanaryCommand::Webhook(a) => {
+            let db = open_db()?;
+            db.set_setting("webhook", if a.clear { None } else { a.url.as_deref() })?;
+            Ok(exit::CLEAN)
+        }
+    }
+}
+
+fn issue(a: &IssueArgs) -> Result<u8> {
+    let mut db = open_db()?;
+    let domain = match (&a.domain, db.setting("domain")?) {
+        (Some(d), _) => d.clone(),
+        (None, Some(d)) => d,
+        (None, None) => bail!("give --domain: a mail domain you receive mail for"),
+    };
+    let key = a.location.key()?;
+    let reg = registry(&a.location, &key)?;
+    let mut shape = match &a.like {
+        Some(p) => Shape::read(p).with_context(|| format!("reading {}", p.display()))?,
+        None => Shape::default_export(),
+    };
+    if !a.export_fields.is_empty() {
+        shape.header = a.export_fields.clone();
+    }
+    if let Some(n) = a.export_rows {
+        shape.rows = n;
+    }
+    let export = a.export.clone().unwrap_or_else(|| {
+        a.like
+            .as_deref()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "export".into())
+    });
+    let req = IssueRequest {
+        recipient: a.recipient.clone(),
+        count: a.count,
+        domain: domain.clone(),
+        export,
+        shape: shape.clone(),
+    };
+    let (iss, canaries) = db.issue(
+        &req,
+        &Names::load(),
+        &mut OsSource::new(),
+        &Fingerprinter::new(&key),
+        &display_key()?,
+        reg.as_ref(),
+    )?;
+    db.set_setting("domain", Some(&domain))?;
+    let rows: Vec<Vec<String>> = canaries.iter().map(|c| shape.row(c)).collect();
+    let header = (a.header || a.like.is_none()).then_some(shape.header.as_slice());
+    let text = like::to_csv(header, &rows)?;
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .context("writing output")?;
+    eprintln!(
+        "issued {} canaries to {} (issue {}, export {}: {} fields, at most {} rows){}",
+        canaries.len(),
+        iss.recipient,
+        iss.id,
+        iss.export,
+        iss.fields.len(),
+        iss.rows,
+        if reg.is_none() {
+            "; no registry yet: each import checks canaries against customers"
+        } else {
+            ""
+        }
+    );
+    Ok(exit::CLEAN)
+}
+
+fn list(a: &ListArgs) -> Result<u8> {
+    let db = open_db()?;
+    let rows = db.list(a.recipient.as_deref())?;
+    let key = if a.reveal { Some(display_key()?) } else { None };
+    let mut out = std::io::stdout().lock();
+    for r in &rows {
+        let shown = match &key {
+            Some(k) => Some(db.reveal(&r.id, k)?),
+            None => None,
+        };
+        match a.format.format {
+            OutFormat::Jsonl => {
+                let mut v = serde_json::to_value(r)?;
+                if let (Some(c), Some(obj)) = (&shown, v.as_object_mut()) {
+                    obj.insert("canary".into(), serde_json::to_value(c)?);
+                }
+                writeln!(out, "{v}")?;
+            }
+            OutFormat::Human => {
+                let seen = match (&r.first_seen, &r.last_seen) {
+                    (Some(f), Some(l)) => format!("{} sightings, first {f}, last {l}", r.sightings),
+                    _ => "not seen".into(),
+                };
+                write!(
+                    out,
+                    "{}  {}  {} (issue {}, {})  {}  {}  {}",
+                    r.id, r.recipient, r.export, r.issuance, r.issued_at, r.country, r.state, seen
+                )?;
+                if let Some(c) = shown {
+                    write!(out, "  {} {} <{}> {}", c.first, c.last, c.email, c.phone)?;
+                }
+                writeln!(out)?;
+            }
+        }
+    }
+    Ok(exit::CLEAN)
+}
+
+fn stats(a: &FormatArgs) -> Result<u8> {
+    let db = open_db()?;
+    let (per, unknown) = db.stats()?;
+    let alerts = db.alerts()?;
+    let mut out = std::io::stdout().lock();
+    match a.format {
+        OutFormat::Jsonl => {
+            for r in &per {
+                writeln!(out, "{}", serde_json::json!({ "recipient": r }))?;
+            }
+            writeln!(
+                out,
+                "{}",
+                serde_json::json!({ "unknown_rcpt": unknown, "alerts": alerts.len(),
+                    "alerts_failed": alerts.iter().filter(|a| a.1 != "delivered").count() })
+            )?;
+        }
+        OutFormat::Human => {
+            for r in &per {
+                writeln!(
+                    out,
+                    "{}: {} canaries ({} revoked), {} sightings, first {}, last {}, incident {}",
+                    r.recipient,
+                    r.canaries,
+                    r.revoked,
+                    r.sightings,
+                    r.first_seen.as_deref().unwrap_or("-"),
+                    r.last_seen.as_deref().unwrap_or("-"),
+                    r.incident.as_deref().unwrap_or("-")
+                )?;
+            }
+            for (d, n) in &unknown {
+                writeln!(out, "mail to unknown addresses at {d}: {n}")?;
+            }
+            for (recipient, status, attempts, err) in &alerts {
+                writeln!(
+                    out,
+                    "alert for {recipient}: {status} after {attempts} attempts{}",
+                    err.as_deref()
+                        .map(|e| format!(" (last error: {e})"))
+                        .unwrap_or_default()
+                )?;
+            }
+        }
+    }
+    Ok(exit::CLEAN)
+}
+
+fn webhook(db: &CanaryDb, a: &WebhookArgs) -> Result<Option<WebhookConfig>> {
+    let url = match &a.webhook {
+        Some(u) => Some(u.clone()),
+        None => db.setting("webhook")?,
+    };
+    Ok(url.map(|u| WebhookConfig {
+        attempts: a.webhook_attempts.max(1),
+        backoff: Duration::from_millis(a.webhook_backoff_ms),
+        ..WebhookConfig::new(u)
+    }))
+}
+
+/// The canaries (fingerprints keyed with the registry key) and a recorder
+/// writing to the state file and the store.
+fn load(loc: &Location, store: &StoreArgs, hook: &WebhookArgs) -> Result<(CanarySet, Recorder)> {
+    let key = loc.key()?;
+    let db = open_db()?;
+    let set = CanarySet::load(&db, Fingerprinter::new(&key))?;
+    let hook = webhook(&db, hook)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let session = rt.block_on(crate::incident::connect(store))?;
+    let rec = Recorder::new(db, rt, session.store, session.actor, display_key()?, hook);
+    Ok((set, rec))
+}
+
+fn listen(a: &ListenArgs) -> Result<u8> {
+    let (set, rec) = load(&a.location, &a.store, &a.webhook)?;
+    if set.is_empty() {
+        bail!("no canaries issued yet: run `breachwatch canary issue` first");
+    }
+    let cfg = ListenConfig {
+        max_message: a.max_message,
+        max_rcpt: a.max_rcpt.max(1),
+        max_sessions: a.max_sessions.max(1),
+        idle: Duration::from_secs(a.idle_secs.max(1)),
+        session_time: Duration::from_secs(a.session_secs.max(1)),
+        ..ListenConfig::new(a.smtp)
+    };
+    let listener = smtp::start(cfg, Arc::new(set), Box::new(rec), a.threads)
+        .with_context(|| format!("listening on {}", a.smtp))?;
+    // The first line of stdout is the address, for scripts and tests.
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "listening on {}", listener.local_addr())?;
+    out.flush()?;
+    drop(out);
+    listener.join();
+    Ok(exit::CLEAN)
+}
+
+fn check(a: &CheckArgs) -> Result<u8> {
+    let (set, mut rec) = load(&a.location, &a.store, &a.webhook)?;
+    if set.is_empty() {
+        eprintln!("no canaries issued: nothing to look for");
+        return Ok(exit::CLEAN);
+    }
+    let mut opts = bw_scan::Options {
+        kinds: [Kind::Email, Kind::PhoneNumber]
+            .into_iter()
+            .collect::<KindSet>(),
+        // A canary is known by its fingerprint, not by how personal it
+        // looks: every valid email and phone is checked.
+        min_score: 0.0,
+        digest: true,
+        lines: false,
+        ..bw_scan::Options::default()
+    };
+    if let Some(t) = a.threads {
+        opts.walk.threads = t.max(1);
+    }
+    let pipeline = bw_scan::Pipeline::new(opts);
+    let hits = Hits::new();
+    let problems = Mutex::new(Vec::new());
+    pipeline.run(&a.paths, || {
+        Watch::new(
+            Nothing {
+                problems: Some(&problems),
+            },
+            &set,
+            &hits,
+        )
+    });
+    for p in problems.into_inner().unwrap_or_default() {
+        eprintln!("breachwatch: {p}");
+    }
+    let groups = hits.into_groups();
+    let mut out = std::io::stdout().lock();
+    for g in &groups {
+        for h in &g.hits {
+            writeln!(
+                out,
+                "{}:{}-{}: canary {} ({}) issued to {} with {} (issue {}){}",
+                h.member,
+                h.start,
+                h.end,
+                h.canary.id,
+                h.kind.as_str(),
+                h.canary.recipient,
+                h.canary.export,
+                h.canary.issuance,
+                if h.canary.revoked { ", revoked" } else { "" }
+            )?;
+        }
+    }
+    drop(out);
+    let mut failed = false;
+    if !a.no_record {
+        for g in &groups {
+            let Some((sha256, size)) = g.digest.clone() else {
+                eprintln!(
+                    "breachwatch: {}: not hashed, sighting not recorded",
+                    g.input
+                );
+                failed = true;
+                continue;
+            };
+            let ev = SightingEvidence {
+                recipient: g.recipient.clone(),
+                canaries: g
+                    .hits
+                    .iter()
+                    .map(|h| {
+                        let as_what = if h.kind == Kind::Email {
+                            "email"
+                        } else {
+                            "phone"
+                        };
+                        (h.canary.id.clone(), as_what)
+                    })
+                    .collect(),
+                channel: "scan",
+                sha256,
+                size,
+                source: g.input.clone(),
+                detail: None,
+            };
+            let r = rec
+                .record(&ev)
+                .with_context(|| format!("recording the sighting in {}", g.input))?;
+            eprintln!(
+                "{} {} for {}: {}",
+                if r.opened { "opened" } else { "updated" },
+                r.incident,
+                g.recipient,
+                if r.new_evidence {
+                    "evidence added"
+                } else {
+                    "evidence already recorded"
+                }
+            );
+            if let Some(d) = r.alert.filter(|d| !d.delivered) {
+                eprintln!(
+                    "breachwatch: webhook alert failed after {} attempts: {}",
+                    d.attempts,
+                    d.last_error.unwrap_or_default()
+                );
+            }
+        }
+    }
+    rec.close();
+    Ok(if failed {
+        exit::ERROR
+    } else if groups.is_empty() {
+        exit::CLEAN
+    } else {
+        exit::FOUND
+    })
+}
+
+/// After every registry import: canaries that now equal a customer (same
+/// email or phone) are retired so they never attribute a real person's
+/// data to a recipient. Called by `registry import`.
+pub fn after_import(dir: &Path, key: &Key) -> Result<()> {
+    let p = paths()?;
+    if !p.db.exists() {
+        return Ok(());
+    }
+    let mut db = open_db()?;
+    let reg =
+        Registry::open(dir, key).with_context(|| format!("opening registry {}", dir.display()))?;
+    let hits = db.collisions(&reg, &display_key()?)?;
+    if !hits.is_empty() {
+        db.retire(&hits, "equals a registry customer")?;
+        eprintln!(
+            "warning: {} canaries now equal registry customers and were retired (no longer attribute): {}",
+            hits.len(),
+            hits.join(", ")
+        );
+    }
+    Ok(())
+}
