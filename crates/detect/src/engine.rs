@@ -52,6 +52,9 @@ impl Engine {
             || self.secret.is_some()
             || self.kinds.contains(Kind::GovernmentId)
             || self.kinds.contains(Kind::HealthInsurance)
+            || self.kinds.contains(Kind::PhoneNumber)
+            || self.kinds.contains(Kind::UsSsn)
+            || self.kinds.contains(Kind::PaymentCard)
     }
 
     /// Appends the findings in `hay` to `out`, sorted by start, with

@@ -72,7 +72,12 @@ impl CsvHinter {
         let header_like = cells.len() >= 2
             && cells.iter().all(|c| {
                 let c = trim_quotes(trim(c));
-                !c.is_empty() && c.len() <= 48 && !c.iter().any(|b| b.is_ascii_digit())
+                // `address_line1`, `phone2` are names; `1`, `2024-01-15`,
+                // `4111…` are data.
+                !c.is_empty()
+                    && c.len() <= 48
+                    && !c[0].is_ascii_digit()
+                    && c.iter().filter(|b| b.is_ascii_digit()).count() <= 2
             });
         // An id column alone is no reason to follow a file's structure.
         let known = cells
@@ -362,6 +367,15 @@ mod tests {
         assert!(CsvHinter::sniff("a.csv", b"no newline yet, email").is_none());
         let h = CsvHinter::sniff("a.tsv", b"email\tname\n").expect("tsv");
         assert_eq!(h.delim, b'\t');
+        // Tab-dominant without a `.tsv` name; commas inside header cells.
+        let h = CsvHinter::sniff("export", b"Name, full\temail\tphone\n").expect("tsv");
+        assert_eq!(h.delim, b'\t');
+        for (head, delim) in [
+            (&b"id;email;address_line1\n"[..], b';'),
+            (b"email|phone2\n", b'|'),
+        ] {
+            assert_eq!(CsvHinter::sniff("x", head).map(|h| h.delim), Some(delim));
+        }
     }
 
     #[test]

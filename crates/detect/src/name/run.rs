@@ -119,8 +119,17 @@ impl NameDetector {
         {
             words = &words[..words.len() - 1];
         }
-        // "DOE, Jane": the surname first, in capitals, then a comma.
-        if words.len() <= 3 && words.iter().all(|w| w.shape == Shape::Upper) {
+        // "DOE, Jane": the surname first, in capitals, then a comma; in a
+        // person's name cell, any surname then a comma.
+        let name_cell = || {
+            hints
+                .at(first.start)
+                .is_some_and(|h| matches!(h.field, Field::FullName | Field::Name))
+        };
+        if words.len() <= 3
+            && (words.iter().all(|w| w.shape == Shape::Upper)
+                || (hay.get(words[words.len() - 1].end) == Some(&b',') && name_cell()))
+        {
             let family = Word {
                 end: words[words.len() - 1].end,
                 ..first
@@ -263,8 +272,9 @@ pub(super) fn joined_word(hay: &[u8], end: usize) -> Option<Word> {
     let mut spaces = 0;
     let mut tags = 0;
     loop {
+        // Not a tab: it separates fields (TSV, COPY), not a name's words.
         match hay.get(p)? {
-            b' ' | b'\t' => {
+            b' ' => {
                 spaces += 1;
                 p += 1;
             }

@@ -7,7 +7,7 @@
 use super::context::sentence_initial;
 use super::field::key_before;
 use super::lexicon::{lower, MAX_TOKEN};
-use super::run::{word_at, Shape, Word};
+use super::run::{joined_word, word_at, Shape, Word};
 use super::words::{
     abbreviation_in, is_place_head, is_place_type, is_product_noun, is_street_word,
 };
@@ -72,6 +72,11 @@ impl NameDetector {
                     | Field::Ip
                     | Field::Ssn
                     | Field::DateOfBirth
+                    | Field::Id
+                    | Field::Password
+                    | Field::CardSecurityCode
+                    | Field::GovernmentId
+                    | Field::HealthInsurance
             )
         ) {
             return None;
@@ -187,13 +192,29 @@ impl NameDetector {
         while p < hay.len() && hay[p] == b' ' && p < family.end + 3 {
             p += 1;
         }
-        let given = word_at(hay, p)?;
+        let mut given = word_at(hay, p)?;
         if given.shape != Shape::Cap || self.is_stop(hay, given) {
             return None;
         }
         let g = self.given_class(hay, given);
         let s = self.surname(hay, family);
-        if g == 0 {
+        // A person's name cell holding `Dos Santos, José María` and
+        // nothing else says so whatever the lexicon knows: the cell's
+        // given names run to its end.
+        let cell = hints
+            .at(family.start)
+            .filter(|h| matches!(h.field, Field::FullName | Field::Name))
+            .map(|h| h.end);
+        if let Some(cell_end) = cell {
+            while let Some(w) = joined_word(hay, given.end).filter(|w| w.end <= cell_end) {
+                if w.shape != Shape::Cap {
+                    break;
+                }
+                given.end = w.end;
+            }
+        }
+        let whole_cell = cell.is_some_and(|e| hay[given.end..e].trim_ascii().is_empty());
+        if g == 0 && !(whole_cell && (s || self.given_class(hay, family) == 0)) {
             return None;
         }
         let around = self.around(hay, family.start, given.end, hints);

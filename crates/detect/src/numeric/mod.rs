@@ -32,7 +32,7 @@ mod tokens;
 mod words;
 
 use crate::context::ContextWords;
-use crate::{Finding, Hints, Kind, KindSet};
+use crate::{Field, Finding, Hints, Kind, KindSet};
 use govid::IdWords;
 use tokens::*;
 use words::*;
@@ -50,6 +50,8 @@ const MAX_GROUPS: usize = 16;
 const MAX_CODE_BYTES: usize = 16;
 /// How far before a candidate context words are looked for.
 const CONTEXT_WINDOW: usize = 40;
+/// A number a column of its kind holds.
+const FIELD_SCORE: f32 = 0.9;
 
 /// How far back on its line a numbering word is looked for: far enough for
 /// `ObjectIdentifier::new_unwrap("`.
@@ -223,8 +225,10 @@ impl NumericDetector {
         self.find_with_hints(hay, &Hints::NONE, out)
     }
 
-    /// Reads CSV column hints only for national and health numbers: a
-    /// column of their kind admits one, a column of another kind vetoes it.
+    /// Reads structure hints (CSV and SQL columns): a column of a number's
+    /// kind admits it (a national phone, an undashed SSN, a national or
+    /// health number), an id or postcode column vetoes phones, SSNs and
+    /// cards.
     pub(crate) fn find_with_hints(&self, hay: &[u8], hints: &Hints<'_>, out: &mut Vec<Finding>) {
         if !(self.card || self.ssn || self.iban || self.phone || self.ip || self.gov || self.health)
         {
@@ -408,6 +412,20 @@ impl NumericDetector {
         if let Some(f) = self.national_id(hay, c, span, hints) {
             return Some(f);
         }
+        // A column says what its digits are: a record's id or a postcode
+        // is never a person's phone, SSN or card, and a phone column's
+        // number is a phone even with no word or layout to say so.
+        let field = if hints.is_empty() {
+            None
+        } else {
+            hints.at(c.start).map(|h| h.field)
+        };
+        if matches!(field, Some(Field::Id | Field::Postcode)) {
+            return None;
+        }
+        if field == Some(Field::Phone) {
+            return self.phone_in_field(c);
+        }
         // Cards and SSNs in parentheses: the parenthesis is not part of them.
         let unparenthesised;
         let c_bare = if c.open_paren && !c.plus {
@@ -417,7 +435,7 @@ impl NumericDetector {
             Some(c)
         };
         if let Some(b) = c_bare {
-            if let Some(f) = self.card_or_ssn(hay, b, span) {
+            if let Some(f) = self.card_or_ssn(hay, b, span, field == Some(Field::Ssn)) {
                 return Some(f);
             }
         }
@@ -437,7 +455,26 @@ impl NumericDetector {
         None
     }
 
-    fn card_or_ssn(&self, hay: &[u8], c: &Cand, span: &Span) -> Option<Finding> {
+    /// A number in a phone column: any layout the numbering plan of a
+    /// supported region accepts, or an international number whose `+` a
+    /// spreadsheet dropped (`447911123456`).
+    fn phone_in_field(&self, c: &Cand) -> Option<Finding> {
+        if !self.phone {
+            return None;
+        }
+        let m = phone::check(c, || true).or_else(|| phone::bare_international(c))?;
+        Some(Finding {
+            start: c.start,
+            end: c.end,
+            kind: Kind::PhoneNumber,
+            score: m.score.max(FIELD_SCORE),
+            detector: m.detector,
+        })
+    }
+
+    /// `ssn_field`: the candidate fills a cell of an SSN column, which
+    /// admits an undashed number as a context word would.
+    fn card_or_ssn(&self, hay: &[u8], c: &Cand, span: &Span, ssn_field: bool) -> Option<Finding> {
         let finding = |kind, score, detector| Finding {
             start: c.start,
             end: c.end,
@@ -446,7 +483,7 @@ impl NumericDetector {
             detector,
         };
         if self.ssn {
-            if let Some((score, det)) = self.ssn(hay, c, span) {
+            if let Some((score, det)) = self.ssn(hay, c, span, ssn_field) {
                 return Some(finding(Kind::UsSsn, score, det));
             }
         }
@@ -519,7 +556,7 @@ impl NumericDetector {
         Some((c.group_end(3), score))
     }
 
-    fn ssn(&self, hay: &[u8], c: &Cand, span: &Span) -> Option<(f32, &'static str)> {
+    fn ssn(&self, hay: &[u8], c: &Cand, span: &Span, field: bool) -> Option<(f32, &'static str)> {
         if c.nd != 9 || c.plus || c.open_paren {
             return None;
         }
@@ -532,7 +569,7 @@ impl NumericDetector {
             ([9], _) => false,
             _ => return None,
         };
-        let context = self.ssn_words.before(hay, c.start, CONTEXT_WINDOW);
+        let context = field || self.ssn_words.before(hay, c.start, CONTEXT_WINDOW);
         if !(dashed || (context && span.single)) {
             return None;
         }

@@ -331,3 +331,15 @@ fn layout_plan(c: &Cand) -> Option<Plan> {
 fn code_point_list(d: &[u8], g: &[u8]) -> bool {
     g.iter().all(|&n| n == 4) && d.iter().step_by(4).all(|&x| x == b'0')
 }
+
+/// An international number written without its `+` (a spreadsheet took
+/// it for a number): 11 to 15 digits a country's plan accepts. Only a
+/// phone column may ask: bare, such digits are as often anything else.
+pub(super) fn bare_international(c: &Cand) -> Option<PhoneMatch> {
+    let d = c.digits();
+    let bare = !c.plus && !c.open_paren && c.ng == 1 && d.first() != Some(&b'0');
+    (bare && (11..=15).contains(&d.len()) && plan::valid_international(d)).then_some(PhoneMatch {
+        score: 0.85,
+        detector: "phone.e164",
+    })
+}

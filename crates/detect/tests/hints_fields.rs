@@ -1,0 +1,98 @@
+//! A field's name raises or vetoes a kind: one rule per test, on small
+//! CSV, TSV and SQL inputs scanned as the pipeline does (sniffed, then
+//! streamed).
+
+use bw_detect::hints::csv::CsvHinter;
+use bw_detect::hints::sql::SqlHinter;
+use bw_detect::{Engine, Kind, Start, StreamScanner};
+
+/// `(kind, matched text)` of the findings at the default threshold.
+fn found(name: &str, data: &str) -> Vec<(Kind, String)> {
+    let engine = Engine::new(Kind::ALL);
+    let mut out = Vec::new();
+    let mut s = StreamScanner::default();
+    let start = |head: &[u8]| {
+        if let Some(h) = SqlHinter::sniff(name, head) {
+            Start::Sql(h)
+        } else if let Some(h) = CsvHinter::sniff(name, head) {
+            Start::Csv(h)
+        } else {
+            Start::Plain
+        }
+    };
+    s.scan_structured(&engine, data.as_bytes(), start, |h| {
+        if h.finding.score >= 0.5 {
+            out.push((
+                h.finding.kind,
+                String::from_utf8_lossy(h.value()).into_owned(),
+            ));
+        }
+        Ok(())
+    })
+    .expect("in-memory reads do not fail");
+    out
+}
+
+fn of(kind: Kind, v: &[(Kind, String)]) -> Vec<String> {
+    v.iter()
+        .filter(|(k, _)| *k == kind)
+        .map(|(_, s)| s.clone())
+        .collect()
+}
+
+#[test]
+fn a_phone_column_admits_national_and_plus_less_numbers_and_an_id_column_none() {
+    let csv = "account_id,mobile,notes\n\
+               4158234471,4158234471,4158234471\n\
+               2125550143,447911123456,x\n\
+               6467231190,020 7946 0958,x\n";
+    assert_eq!(
+        of(Kind::PhoneNumber, &found("people.csv", csv)),
+        vec!["4158234471", "447911123456", "020 7946 0958"]
+    );
+}
+
+#[test]
+fn an_ssn_column_admits_an_undashed_number() {
+    let csv = "name\tssn\tcustomer_id\nMaren Lindqvist\t234567891\t345678912\n";
+    assert_eq!(of(Kind::UsSsn, &found("export", csv)), vec!["234567891"]);
+    let sql = "CREATE TABLE p (tax_id char(9), note text);\nINSERT INTO p VALUES ('345678901','456789012');\n";
+    assert_eq!(of(Kind::UsSsn, &found("p.sql", sql)), vec!["345678901"]);
+}
+
+#[test]
+fn tab_separated_name_columns_stay_apart() {
+    let tsv = "first_name\tlast_name\temail\nMaren\tLindqvist\tmaren@posteo.de\n";
+    assert_eq!(
+        of(Kind::PersonName, &found("x.tsv", tsv)),
+        vec!["Maren", "Lindqvist"]
+    );
+    let copy = "COPY public.c (given_name, family_name) FROM stdin;\nTobias\tOkafor\n\\.\n";
+    assert_eq!(
+        of(Kind::PersonName, &found("d.sql", copy)),
+        vec!["Tobias", "Okafor"]
+    );
+}
+
+#[test]
+fn last_comma_first_fills_a_name_cell() {
+    let csv = "id,full_name,email\n1,\"Lindqvist, Maren\",a@posteo.de\n2,\"Dos Santos, José María\",b@web.de\n";
+    assert_eq!(
+        of(Kind::PersonName, &found("c.csv", csv)),
+        vec!["Lindqvist, Maren", "Dos Santos, José María"]
+    );
+}
+
+#[test]
+fn a_birth_date_column_takes_iso_and_us_dates_in_every_shape() {
+    let csv = "email;Date of Birth\na@posteo.de;1984-03-12\nb@web.de;03/12/1984\n";
+    assert_eq!(
+        of(Kind::DateOfBirth, &found("c.csv", csv)),
+        vec!["1984-03-12", "03/12/1984"]
+    );
+    let sql = "CREATE TABLE `u` (`id` int, `birth_date` date);\nINSERT INTO `u` VALUES (1,'1984-03-12'),(2,'1990-11-02');\n";
+    assert_eq!(
+        of(Kind::DateOfBirth, &found("u.sql", sql)),
+        vec!["1984-03-12", "1990-11-02"]
+    );
+}
