@@ -37,9 +37,8 @@ pub(crate) fn read(
             // package; an unencrypted OLE2 file named .xlsx is an xls
             // someone renamed, and is read as one.
             DocFormat::Xlsx | DocFormat::Xlsb if ole2 => {
-                match Xlsx::new(&mut reader) {
-                    Err(XlsxError::Password) => return Err(DocError::Encrypted),
-                    Ok(_) | Err(_) => {}
+                if let Err(XlsxError::Password) = Xlsx::new(&mut reader) {
+                    return Err(DocError::Encrypted);
                 }
                 reader.seek(SeekFrom::Start(0)).map_err(DocError::Io)?;
                 xls(&mut reader, &mut meter)
