@@ -13,6 +13,9 @@ mod progress;
 mod registry;
 mod scan;
 mod scope;
+mod serve;
+mod token;
+mod user;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,6 +66,14 @@ enum Command {
     Notify(notify::NotifyCommand),
     /// Run a whole synthetic breach through every stage and report on each.
     Drill(drill::DrillArgs),
+    /// Serve the HTTP API (authenticated) on the same store and libraries.
+    Serve(serve::ServeArgs),
+    /// API tokens for the server: create (shown once), list, revoke.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Local users of the server's login: add, list, disable.
+    #[command(subcommand)]
+    User(user::UserCommand),
     /// Canary customers per data recipient, and their sightings.
     #[command(subcommand)]
     Canary(canary::CanaryCommand),
@@ -84,6 +95,9 @@ fn main() -> ExitCode {
         Command::Audit(cmd) => incident::run_audit(cmd),
         Command::Notify(cmd) => notify::run(cmd),
         Command::Drill(args) => drill::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Token(cmd) => token::run(cmd),
+        Command::User(cmd) => user::run(cmd),
         Command::Canary(cmd) => canary::run(cmd),
     };
     match res {

@@ -165,7 +165,7 @@ fn config() -> Result<NotifyConfig> {
     Ok(home::Config::load(&home::data_dir()?)?.notify)
 }
 
-fn texts(cfg: &NotifyConfig) -> NoticeTexts {
+pub(crate) fn texts(cfg: &NotifyConfig) -> NoticeTexts {
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     NoticeTexts {
         company_name: s(&cfg.company_name),
