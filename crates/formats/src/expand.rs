@@ -273,7 +273,7 @@ impl<'v, E> Walker<'v, E> {
         unsafe_path: bool,
     ) -> Result<(), E> {
         if format == Format::Plain {
-            return self.deliver(label, head, reader, depth, unsafe_path);
+            return self.deliver(b, label, head, reader, depth, unsafe_path);
         }
         if depth >= b.limits.max_depth {
             let limit = u64::from(b.limits.max_depth);
@@ -342,12 +342,13 @@ impl<'v, E> Walker<'v, E> {
                 }
                 self.zip(b, base, spool, len, depth)
             }
-            Format::Plain => self.deliver(label, Vec::new(), reader, depth, unsafe_path),
+            Format::Plain => self.deliver(b, label, Vec::new(), reader, depth, unsafe_path),
         }
     }
 
     fn deliver(
         &mut self,
+        b: &Budget,
         name: &str,
         mut head: Vec<u8>,
         reader: &mut dyn Read,
@@ -355,13 +356,17 @@ impl<'v, E> Walker<'v, E> {
         unsafe_path: bool,
     ) -> Result<(), E> {
         let utf16 = detect_utf16(&head, self.options.guess_utf16);
+        let mut attachments = Vec::new();
         let err = match utf16 {
             None if looks_like_mail(&head) => {
                 let mut src = Catch {
                     inner: peeked(head, reader),
                     err: None,
                 };
-                let mut dec = MailDecoder::new(&mut src);
+                let mut dec = MailDecoder::new(&mut src).with_attachment_limits(
+                    self.options.limits.max_member_bytes,
+                    usize::try_from(self.options.limits.max_members).unwrap_or(usize::MAX),
+                );
                 let offsets = Offsets::Mail(dec.offset_map());
                 (self.visit)(Event::Member(Member {
                     name,
@@ -371,6 +376,9 @@ impl<'v, E> Walker<'v, E> {
                     unsafe_path,
                     reader: &mut dec,
                 }))?;
+                // Parts the visitor did not read to are still decoded.
+                let _ = io::copy(&mut dec, &mut io::sink());
+                attachments = dec.take_attachments();
                 drop(dec);
                 src.err
             }
@@ -415,10 +423,51 @@ impl<'v, E> Walker<'v, E> {
             }
         };
         self.summary.members += 1;
-        match err {
-            Some(e) => self.report_io(name, Format::Plain, &e),
-            None => Ok(()),
+        if let Some(e) = err {
+            self.report_io(name, Format::Plain, &e)?;
         }
+        self.attachments(b, name, attachments, depth)
+    }
+
+    /// Walks a mail's decoded base64 parts as members inside it
+    /// (`mail.eml!export.xlsx`).
+    fn attachments(
+        &mut self,
+        b: &Budget,
+        mail: &str,
+        attachments: Vec<crate::mail::Attachment>,
+        depth: u32,
+    ) -> Result<(), E> {
+        for mut att in attachments {
+            if b.stopped() || !self.count_entry(b, mail)? {
+                break;
+            }
+            let name = format!("{mail}!{}", clean_name(&att.name));
+            if depth >= b.limits.max_depth {
+                let limit = u64::from(b.limits.max_depth);
+                self.error(
+                    &name,
+                    Reason::LimitExceeded {
+                        which: LimitKind::Depth,
+                        limit,
+                    },
+                )?;
+                continue;
+            }
+            let mut guard = Guard::new(&mut att.data, b, Format::Plain, Consumed::NotCompressed);
+            self.walk(b, &name, &name, &mut guard, depth + 1, false)?;
+            if att.truncated {
+                let limit = b.limits.max_member_bytes;
+                self.error(
+                    &name,
+                    Reason::LimitExceeded {
+                        which: LimitKind::MemberBytes,
+                        limit,
+                    },
+                )?;
+            }
+        }
+        Ok(())
     }
 
     fn tar(&mut self, b: &Budget, base: &str, reader: impl Read, depth: u32) -> Result<(), E> {

@@ -209,3 +209,86 @@ fn a_broken_workbook_is_an_error_naming_it_and_the_rest_goes_on() {
     assert_eq!(all.errors[0].0, "leak.zip!broken.xlsx");
     assert!(all.members.iter().any(|m| m.name == "leak.zip!notes.txt"));
 }
+
+const MAIL: &str = r#"
+import io, zipfile, mailbox, openpyxl
+from email.message import EmailMessage
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.title = "Customers"
+ws.append(["name", "email"])
+ws.append(["Marisol Quenby", "marisol.q@example.net"])
+wb.save("book.xlsx")
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+    z.write("book.xlsx", "book.xlsx")
+msg = EmailMessage()
+msg["From"] = "contractor@vendor.example"
+msg["To"] = "ops@shop.example"
+msg["Subject"] = "the export you asked for"
+msg.set_content("Hi, attached. Call Tobiah on 415 555 0123.\n", cte="base64")
+msg.add_attachment(buf.getvalue(), maintype="application", subtype="zip", filename="export.zip")
+msg.add_attachment("name,email\nTobiah Lee,tobiah@example.org\n".encode(), maintype="text", subtype="csv", filename="list.csv")
+open("mail.eml", "wb").write(bytes(msg))
+box = mailbox.mbox("box.mbox")
+box.add(msg)
+other = EmailMessage()
+other["From"] = "a@vendor.example"
+other["To"] = "b@shop.example"
+other["Subject"] = "second"
+other.set_content("nothing here\n")
+other.add_attachment(b"name,email\nAsha Verm,asha@example.com\n", maintype="text", subtype="csv", filename="second.csv")
+box.add(other)
+box.close()
+"#;
+
+#[test]
+fn mail_attachments_are_decoded_and_walked_down_to_the_sheet() {
+    let Some(py) = python() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_with_python(&py, dir.path(), MAIL);
+    let all = expand_file(&dir.path().join("mail.eml"), "mail.eml");
+    assert!(all.errors.is_empty(), "{:?}", all.errors);
+    let names: Vec<&str> = all.members.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "mail.eml",
+            "mail.eml!part-1.txt",
+            "mail.eml!export.zip!book.xlsx!Customers",
+            "mail.eml!list.csv"
+        ]
+    );
+    let text = |n: &str| {
+        &all.members
+            .iter()
+            .find(|m| m.name == n)
+            .expect("member")
+            .text
+    };
+    assert_eq!(
+        text("mail.eml!part-1.txt"),
+        "Hi, attached. Call Tobiah on 415 555 0123.\n"
+    );
+    assert_eq!(
+        text("mail.eml!export.zip!book.xlsx!Customers"),
+        "name,email\nMarisol Quenby,marisol.q@example.net\n"
+    );
+    // The base64 text itself is not handed to the scanner.
+    assert!(!text("mail.eml").contains("SGks"), "{}", text("mail.eml"));
+    assert!(text("mail.eml").contains("Subject: the export you asked for"));
+
+    let all = expand_file(&dir.path().join("box.mbox"), "box.mbox");
+    assert!(all.errors.is_empty(), "{:?}", all.errors);
+    let names: Vec<&str> = all.members.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "box.mbox",
+            "box.mbox!part-1.txt",
+            "box.mbox!export.zip!book.xlsx!Customers",
+            "box.mbox!list.csv",
+            "box.mbox!second.csv"
+        ]
+    );
+}

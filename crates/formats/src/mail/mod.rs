@@ -14,7 +14,12 @@
 //! multipart boundaries are followed. Input that is not what it claims
 //! (a bad escape, a missing boundary) is passed through, never an error.
 
+mod attach;
+
 use std::io::{self, Read};
+
+pub use attach::Attachment;
+use attach::Decoding;
 
 use crate::offset_map::{OffsetMap, Runs};
 
@@ -135,7 +140,10 @@ enum State {
 #[derive(Debug, Default)]
 struct Part {
     qp: bool,
+    base64: bool,
     boundary: Option<Vec<u8>>,
+    content_type: Option<Vec<u8>>,
+    disposition: Option<Vec<u8>>,
 }
 
 /// The decoding state, apart from the raw buffer so that a segment of the
@@ -150,6 +158,14 @@ struct Parser {
     part: Part,
     body_qp: bool,
     boundaries: Vec<Vec<u8>>,
+    /// The base64 part being decoded (its raw lines are not handed out:
+    /// base64 text says nothing to a detector).
+    decoding: Option<Decoding>,
+    attachments: Vec<Attachment>,
+    /// Base64 parts met, for naming unnamed ones.
+    parts: u32,
+    max_attachment_bytes: u64,
+    max_attachments: usize,
 }
 
 impl Parser {
@@ -174,6 +190,7 @@ impl Parser {
         }
         if at_start {
             if let Some((i, close)) = self.boundary(seg) {
+                self.end_part();
                 if close {
                     self.boundaries.truncate(i);
                     self.body_qp = false;
@@ -188,6 +205,7 @@ impl Parser {
             // message (inside a quoted-printable body writers escape it
             // as `=46rom`).
             if self.boundaries.is_empty() && self.prev_blank && seg.starts_with(b"From ") {
+                self.end_part();
                 self.boundaries.clear();
                 self.new_header_block();
                 self.prev_blank = false;
@@ -195,10 +213,21 @@ impl Parser {
             }
         }
         self.prev_blank = blank;
-        if self.body_qp {
+        if let Some(d) = self.decoding.as_mut() {
+            d.line(seg);
+            self.map.runs_mut().skip_raw(seg.len() as u64);
+        } else if self.body_qp {
             self.quoted_printable(seg, full);
         } else {
             self.identity(seg);
+        }
+    }
+
+    /// A body ended (a boundary, the next message, the end of the
+    /// stream): keep what a base64 part decoded to.
+    fn end_part(&mut self) {
+        if let Some(att) = self.decoding.take().and_then(Decoding::finish) {
+            self.attachments.push(att);
         }
     }
 
@@ -220,7 +249,11 @@ impl Parser {
             let value = header[name.len() + 1..].trim_ascii();
             if name.eq_ignore_ascii_case(b"content-transfer-encoding") {
                 self.part.qp = value.eq_ignore_ascii_case(b"quoted-printable");
+                self.part.base64 = value.eq_ignore_ascii_case(b"base64");
+            } else if name.eq_ignore_ascii_case(b"content-disposition") {
+                self.part.disposition = Some(value.to_vec());
             } else if name.eq_ignore_ascii_case(b"content-type") {
+                self.part.content_type = Some(value.to_vec());
                 let multipart = value
                     .get(..10)
                     .is_some_and(|t| t.eq_ignore_ascii_case(b"multipart/"));
@@ -238,6 +271,15 @@ impl Parser {
     fn end_headers(&mut self) {
         let part = std::mem::take(&mut self.part);
         self.body_qp = part.qp;
+        if part.base64 && part.boundary.is_none() {
+            self.parts += 1;
+            if self.attachments.len() < self.max_attachments {
+                let name =
+                    attach::file_name(part.disposition.as_deref(), part.content_type.as_deref())
+                        .unwrap_or_else(|| unnamed(self.parts, part.content_type.as_deref()));
+                self.decoding = Some(Decoding::new(name, self.max_attachment_bytes));
+            }
+        }
         if let Some(b) = part.boundary {
             if self.boundaries.len() < MAX_NESTING {
                 self.boundaries.push(b);
@@ -319,6 +361,22 @@ impl Parser {
     }
 }
 
+/// A name for a base64 part its sender did not name: `part-N`, with the
+/// extension of a text type so that a sniff by name still works.
+fn unnamed(n: u32, content_type: Option<&[u8]>) -> String {
+    let ty = content_type.unwrap_or_default().to_ascii_lowercase();
+    let ext = if ty.starts_with(b"text/html") {
+        ".html"
+    } else if ty.starts_with(b"text/csv") {
+        ".csv"
+    } else if ty.starts_with(b"text/") || ty.is_empty() {
+        ".txt"
+    } else {
+        ""
+    };
+    format!("part-{n}{ext}")
+}
+
 /// The `boundary` parameter of a `multipart/…` content type, 1 to 70
 /// bytes (RFC 2046), quoted or not.
 fn boundary_param(value: &[u8]) -> Option<Vec<u8>> {
@@ -374,8 +432,26 @@ impl<R: Read> MailDecoder<R> {
                 part: Part::default(),
                 body_qp: false,
                 boundaries: Vec::new(),
+                decoding: None,
+                attachments: Vec::new(),
+                parts: 0,
+                max_attachment_bytes: 4 << 30,
+                max_attachments: 10_000,
             },
         }
+    }
+
+    /// Decode at most `count` base64 parts per stream, each up to `bytes`.
+    pub fn with_attachment_limits(mut self, bytes: u64, count: usize) -> Self {
+        self.p.max_attachment_bytes = bytes;
+        self.p.max_attachments = count;
+        self
+    }
+
+    /// The base64 parts decoded so far (all of them once the stream was
+    /// read to its end), in order; each is then walked as a member.
+    pub fn take_attachments(&mut self) -> Vec<Attachment> {
+        std::mem::take(&mut self.p.attachments)
     }
 
     /// Keep offset mappings for at least the last `window` decoded bytes
@@ -457,6 +533,7 @@ impl<R: Read> Read for MailDecoder<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while self.out_pos == self.p.out.len() {
             if self.eof && self.raw_pos == self.raw.len() {
+                self.p.end_part();
                 return Ok(0);
             }
             self.refill()?;
