@@ -96,3 +96,15 @@ fn a_birth_date_column_takes_iso_and_us_dates_in_every_shape() {
         vec!["1984-03-12", "1990-11-02"]
     );
 }
+
+#[test]
+fn a_known_table_s_columns_overrule_the_old_date_in_a_row_guess() {
+    // Without a schema, the first old date of a people table's row is
+    // guessed to be a birth date; with one, only the birth-date column is.
+    let sql = "CREATE TABLE customers (id int, created_on date, birth_date date);\n\
+               INSERT INTO customers VALUES (1,'2001-05-02','1984-03-12');\n";
+    assert_eq!(
+        of(Kind::DateOfBirth, &found("c.sql", sql)),
+        vec!["1984-03-12"]
+    );
+}

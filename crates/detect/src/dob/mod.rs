@@ -15,7 +15,10 @@
 //!   without a column list): the first quoted value that is a whole date
 //!   at least [`MIN_AGE`] years before [`date::MAX_YEAR`] is taken as the
 //!   birth date, at the lower score [`SQL_ROW`]. Only the first row of a
-//!   statement, within [`SQL_WINDOW`] bytes of `INSERT INTO`, is read.
+//!   statement, within [`SQL_WINDOW`] bytes of `INSERT INTO`, is read,
+//!   and only where no structure hint covers the row: a dump whose
+//!   `CREATE TABLE` or column list is known hints its birth-date column
+//!   (see `hints/sql.rs`).
 //!
 //! The finding is the date alone. A context word lies at most
 //! [`AFTER_WINDOW`] bytes before it, so nothing outside
@@ -167,7 +170,14 @@ impl DobDetector {
             }
             let score = CONTEXT[m.pattern().as_usize()].1;
             if score == SQL_MARK {
-                sql_row(hay, e, out);
+                // A dump whose columns are known hints its rows: the
+                // birth-date column decides, not the first old date.
+                if hints
+                    .overlapping(e, (e + SQL_WINDOW).min(hay.len()))
+                    .is_empty()
+                {
+                    sql_row(hay, e, out);
+                }
                 continue;
             }
             let Some((start, end, keyed)) = date_after(hay, e) else {
