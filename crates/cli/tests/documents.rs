@@ -1,0 +1,182 @@
+//! `scan` and `scope` on the files contractors pass around, written by the
+//! libraries those files really come from (openpyxl, xlwt, odfpy,
+//! python-docx, python-pptx, reportlab, pyarrow, Python's sqlite3 and
+//! email): every format yields findings with locations, and scope finds
+//! the customers each file exposes. Per-format recall is printed (run with
+//! `--nocapture`) and held to floors.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::process::Command;
+
+use bw_scope::synth::{self, Person, CSV_HEADER};
+use common::Scratch;
+
+/// Never used while tuning a detector or a reader.
+const SEED: u64 = 90_210;
+const PER_FORMAT: usize = 10;
+/// Customers in the registry who are in no file.
+const UNEXPOSED: usize = 20;
+
+/// `(format, the file it writes)`, in the order the slices are cut.
+const FORMATS: [(&str, &str); 10] = [
+    ("xlsx", "leak/customers.xlsx"),
+    ("xls", "leak/legacy.xls"),
+    ("ods", "leak/kunden.ods"),
+    ("docx", "leak/callbacks.docx"),
+    ("pptx", "leak/escalations.pptx"),
+    ("odt", "leak/notizen.odt"),
+    ("pdf", "leak/labels.pdf"),
+    ("parquet", "leak/extract.parquet"),
+    ("sqlite", "leak/app_backup.db"),
+    ("mail", "leak/fwd_export.eml"),
+];
+
+fn python() -> Option<PathBuf> {
+    match std::env::var_os("BW_DOCS_PYTHON") {
+        Some(p) => Some(PathBuf::from(p)),
+        None if std::env::var_os("BW_REQUIRE_DOCS").is_some() => {
+            panic!("BW_REQUIRE_DOCS is set but BW_DOCS_PYTHON is not")
+        }
+        None => {
+            eprintln!("skipped: BW_DOCS_PYTHON not set (bash scripts/docs_python.sh)");
+            None
+        }
+    }
+}
+
+fn people() -> Vec<Person> {
+    (0..(FORMATS.len() * PER_FORMAT + UNEXPOSED) as u64)
+        .map(|n| synth::customer(SEED, n))
+        .collect()
+}
+
+/// Writes the registry and the leak folder; returns the scratch dir.
+fn setup(py: &PathBuf, people: &[Person]) -> Scratch {
+    let s = Scratch::new();
+    let mut csv = format!("{CSV_HEADER}\n");
+    for p in people {
+        csv.push_str(&synth::csv_row(p));
+        csv.push('\n');
+    }
+    s.write("customers.csv", csv.as_bytes());
+    assert_eq!(s.run(&["registry", "init"]).code, 0);
+    let r = s.run(&["registry", "import", "customers.csv"]);
+    assert_eq!(r.code, 0, "import: {}", r.stderr);
+
+    let json: Vec<serde_json::Value> = people
+        .iter()
+        .enumerate()
+        .map(|(n, p)| {
+            serde_json::json!({
+                "n": n, "id": p.id, "first": p.first, "last": p.last,
+                "email": p.email, "phone": p.phone,
+            })
+        })
+        .collect();
+    s.write(
+        "people.json",
+        serde_json::to_string(&json).expect("json").as_bytes(),
+    );
+    let slices: BTreeMap<&str, [usize; 2]> = FORMATS
+        .iter()
+        .enumerate()
+        .map(|(i, (f, _))| (*f, [i * PER_FORMAT, (i + 1) * PER_FORMAT]))
+        .collect();
+    s.write(
+        "slices.json",
+        serde_json::to_string(&slices).expect("json").as_bytes(),
+    );
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/write_documents.py"
+    );
+    let out = Command::new(py)
+        .current_dir(s.path(""))
+        .arg(script)
+        .args(FORMATS.iter().map(|(f, _)| *f))
+        .output()
+        .expect("start python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    s
+}
+
+#[test]
+fn every_document_format_feeds_scan_with_locations_and_scope_with_customers() {
+    let Some(py) = python() else { return };
+    let people = people();
+    let s = setup(&py, &people);
+
+    // Scope: which customers each file exposes.
+    let r = s.run(&["scope", "leak", "--format", "jsonl"]);
+    assert_eq!(r.code, 1, "affected customers exit 1; stderr: {}", r.stderr);
+    let mut found: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for line in r.jsonl() {
+        let Some(id) = line["customer_id"].as_str() else {
+            continue;
+        };
+        for ev in line["evidence"].as_array().into_iter().flatten() {
+            let path = ev["path"].as_str().unwrap_or_default();
+            if let Some((f, _)) = FORMATS.iter().find(|(_, file)| path.starts_with(file)) {
+                found.entry(f).or_default().insert(id.to_string());
+            }
+        }
+    }
+    // Scan: every finding inside a rendered document carries its location.
+    let scanned = s.run(&["scan", "leak", "--format", "jsonl"]);
+    let findings = scanned.jsonl();
+    let mut by_format: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut kinds: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
+    for f in &findings {
+        let path = f["path"].as_str().unwrap_or_default();
+        if let Some((fmt, _)) = FORMATS.iter().find(|(_, file)| path.starts_with(file)) {
+            let e = by_format.entry(fmt).or_default();
+            e.0 += 1;
+            e.1 += usize::from(f.get("location").is_some());
+            let kind = f["kind"].as_str().unwrap_or_default().to_string();
+            *kinds.entry(fmt).or_default().entry(kind).or_default() += 1;
+        }
+    }
+
+    let mut report = String::from("format   scope recall   findings   with location   by kind\n");
+    let mut short = Vec::new();
+    for (i, (fmt, _)) in FORMATS.iter().enumerate() {
+        let planted: BTreeSet<String> = people[i * PER_FORMAT..(i + 1) * PER_FORMAT]
+            .iter()
+            .map(|p| p.id.clone())
+            .collect();
+        let got = found.get(fmt).cloned().unwrap_or_default();
+        let hits = planted.intersection(&got).count();
+        let wrong = got.difference(&planted).count();
+        let (n, located) = by_format.get(fmt).copied().unwrap_or_default();
+        let by_kind: Vec<String> = kinds
+            .get(fmt)
+            .into_iter()
+            .flatten()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        report.push_str(&format!(
+            "{fmt:<8} {hits:>3}/{PER_FORMAT} ({wrong} wrong) {n:>8} {located:>12}   {}\n",
+            by_kind.join(", ")
+        ));
+        if hits < PER_FORMAT || wrong > 0 || n == 0 {
+            short.push(*fmt);
+        }
+        // The mail's own header member is text; everything from the
+        // sheet inside it is located.
+        if *fmt != "mail" {
+            assert_eq!(located, n, "{fmt}: findings without a location\n{report}");
+        }
+    }
+    eprintln!("{report}");
+    assert!(
+        short.is_empty(),
+        "short of every customer in {short:?}\n{report}"
+    );
+}
