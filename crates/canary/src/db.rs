@@ -150,6 +150,15 @@ pub struct NewSighting<'a> {
     pub incident_id: &'a str,
 }
 
+/// A webhook alert as recorded: `delivered` or `failed`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Alert {
+    pub recipient: String,
+    pub status: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+}
+
 pub struct CanaryDb {
     conn: Connection,
 }
@@ -521,18 +530,18 @@ impl CanaryDb {
         Ok(())
     }
 
-    /// Alerts recorded: (status, attempts, last error) per alert, oldest first.
-    pub fn alerts(&self) -> Result<Vec<(String, String, u32, Option<String>)>> {
+    /// Alerts recorded, oldest first.
+    pub fn alerts(&self) -> Result<Vec<Alert>> {
         let mut st = self
             .conn
             .prepare("SELECT recipient, status, attempts, last_error FROM alerts ORDER BY id")?;
         let rows = st.query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get::<_, i64>(2)?.max(0) as u32,
-                r.get(3)?,
-            ))
+            Ok(Alert {
+                recipient: r.get(0)?,
+                status: r.get(1)?,
+                attempts: r.get::<_, i64>(2)?.max(0) as u32,
+                last_error: r.get(3)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -4,10 +4,10 @@
 //! `bw-store` API; then the webhook alert.
 //!
 //! The incident states the bounded extent in its description (audit entry
-//! 1) and each evidence entry repeats the bound of the canaries it saw
-//! (`given_fields`, `given_rows` in its counts): what the recipient was
-//! given — field names and row count recorded at issue time — is the most
-//! that can have left through it.
+//! 1), and each evidence entry repeats the bound of the canaries it saw
+//! as `given_fields` and `given_rows` in its counts. What the recipient
+//! was given (field names and row count recorded at issue time) is the
+//! most that can have left through it.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -484,6 +484,28 @@ async fn say(wr: &mut tokio::net::tcp::OwnedWriteHalf, text: &[u8]) {
     let _ = timeout(Duration::from_secs(2), wr.write_all(text)).await;
 }
 
+/// Closes our side, then reads and drops what the client still sends for
+/// a moment: closing a socket with unread input sends a reset, which can
+/// destroy our last reply (the `421`) before the client reads it.
+async fn linger(
+    rd: &mut BufReader<tokio::net::tcp::OwnedReadHalf>,
+    wr: &mut tokio::net::tcp::OwnedWriteHalf,
+) {
+    let _ = timeout(Duration::from_secs(1), wr.shutdown()).await;
+    let mut scratch = [0u8; 8192];
+    let mut left: usize = 1 << 20;
+    let until = Instant::now() + Duration::from_millis(500);
+    while left > 0 {
+        let Some(wait) = until.checked_duration_since(Instant::now()) else {
+            break;
+        };
+        match timeout(wait, tokio::io::AsyncReadExt::read(rd, &mut scratch)).await {
+            Ok(Ok(n)) if n > 0 => left = left.saturating_sub(n),
+            _ => break,
+        }
+    }
+}
+
 async fn session(
     stream: TcpStream,
     peer: SocketAddr,
@@ -553,7 +575,7 @@ async fn session(
                     b"421 4.7.0 Too many errors, closing connection\r\n",
                 )
                 .await;
-                return;
+                break;
             }
             say(&mut wr, b"500 5.5.2 Line too long\r\n").await;
             continue;
@@ -606,14 +628,14 @@ async fn session(
                     b"421 4.7.0 Too many errors, closing connection\r\n",
                 )
                 .await;
-                return;
+                break;
             }
         }
         match res.action {
             Action::NoReply => {}
             Action::Close => {
                 let _ = send(&mut wr, &res, cfg.idle).await;
-                return;
+                break;
             }
             _ => {
                 if send(&mut wr, &res, cfg.idle).await.is_err() {
@@ -622,4 +644,5 @@ async fn session(
             }
         }
     }
+    linger(&mut rd, &mut wr).await;
 }

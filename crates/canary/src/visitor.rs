@@ -35,10 +35,13 @@ pub struct InputHits {
     pub hits: Vec<ScanHit>,
 }
 
+/// Input name → (SHA-256, size).
+type Digests = BTreeMap<String, (String, u64)>;
+
 /// What every thread's [`Watch`] found, merged.
 #[derive(Default)]
 pub struct Hits {
-    inner: Mutex<(Vec<ScanHit>, BTreeMap<String, (String, u64)>)>,
+    inner: Mutex<(Vec<ScanHit>, Digests)>,
 }
 
 impl Hits {

@@ -368,7 +368,7 @@ fn stats(a: &FormatArgs) -> Result<u8> {
                 out,
                 "{}",
                 serde_json::json!({ "unknown_rcpt": unknown, "alerts": alerts.len(),
-                    "alerts_failed": alerts.iter().filter(|a| a.1 != "delivered").count() })
+                    "alerts_failed": alerts.iter().filter(|a| a.status != "delivered").count() })
             )?;
         }
         OutFormat::Human => {
@@ -388,11 +388,15 @@ fn stats(a: &FormatArgs) -> Result<u8> {
             for (d, n) in &unknown {
                 writeln!(out, "mail to unknown addresses at {d}: {n}")?;
             }
-            for (recipient, status, attempts, err) in &alerts {
+            for al in &alerts {
                 writeln!(
                     out,
-                    "alert for {recipient}: {status} after {attempts} attempts{}",
-                    err.as_deref()
+                    "alert for {}: {} after {} attempts{}",
+                    al.recipient,
+                    al.status,
+                    al.attempts,
+                    al.last_error
+                        .as_deref()
                         .map(|e| format!(" (last error: {e})"))
                         .unwrap_or_default()
                 )?;
