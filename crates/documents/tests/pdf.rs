@@ -345,14 +345,32 @@ fn zeros_bomb(mib: usize) -> Vec<u8> {
     out
 }
 
+/// What zlib `data` inflates to, counted through a small buffer.
+fn inflated_len(data: &[u8]) -> u64 {
+    use std::io::Read;
+    let mut z = flate2::read::ZlibDecoder::new(data);
+    let mut buf = vec![0u8; 1 << 20];
+    let mut total = 0;
+    loop {
+        match z.read(&mut buf) {
+            Ok(0) => return total,
+            Ok(n) => total += n as u64,
+            // The repeated blocks make the trailing checksum wrong.
+            Err(_) => return total,
+        }
+    }
+}
+
 #[test]
 fn a_stream_inflating_past_a_gigabyte_stops_at_the_limit() {
     // 1.5 GiB of zeros in a ~1.5 MB file; the default limit is 1 GiB.
-    let bomb = one_page(
-        "/MediaBox [0 0 612 792]",
-        "/Filter /FlateDecode",
-        &zeros_bomb(1536),
+    let data = zeros_bomb(1536);
+    assert_eq!(
+        inflated_len(&data),
+        1536 << 20,
+        "the bomb is what it claims"
     );
+    let bomb = one_page("/MediaBox [0 0 612 792]", "/Filter /FlateDecode", &data);
     assert!(bomb.len() < 4 << 20, "{} bytes", bomb.len());
     let limits = Limits::default();
     let (got, res) = read_bytes(DocFormat::Pdf, &bomb, &limits);
@@ -487,4 +505,28 @@ fn fifty_pages_of_labels_read_in_order_and_how_fast() {
         50.0 / took,
         bytes.len() as f64 / took / 1e6
     );
+}
+
+/// Reads the PDF named by `BW_PDF_SAMPLE` (a file from elsewhere, e.g. a
+/// pdfTeX manual under /usr/share/doc) and prints what it gave: a manual
+/// check of fonts the fixtures do not cover. Does nothing when unset.
+#[test]
+fn a_pdf_named_by_bw_pdf_sample_reads() {
+    let Some(path) = std::env::var_os("BW_PDF_SAMPLE") else {
+        return;
+    };
+    let path = Path::new(&path);
+    let start = std::time::Instant::now();
+    let (got, res) = read_file(DocFormat::Pdf, path, &Limits::default());
+    let took = start.elapsed().as_secs_f64();
+    let rows = &got.parts.first().expect("a part").rows;
+    let pages = rows.last().map_or(0, |(p, _)| *p);
+    eprintln!(
+        "{}: {res:?}, {} lines on {pages} pages in {took:.3} s",
+        path.display(),
+        rows.len()
+    );
+    for (page, cells) in rows.iter().take(12) {
+        eprintln!("  p{page}: {}", cells[0].1);
+    }
 }
