@@ -180,3 +180,110 @@ fn every_document_format_feeds_scan_with_locations_and_scope_with_customers() {
         "short of every customer in {short:?}\n{report}"
     );
 }
+
+/// A zip whose one entry is flagged encrypted (general purpose bit 0),
+/// as `zip -e` writes it; the zip writers at hand do not encrypt.
+fn encrypted_zip(name: &str, data: &[u8]) -> Vec<u8> {
+    let (n, len) = (name.len() as u16, data.len() as u32);
+    let mut z = Vec::new();
+    z.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+    z.extend_from_slice(&[20, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+    z.extend_from_slice(&0u32.to_le_bytes());
+    z.extend_from_slice(&len.to_le_bytes());
+    z.extend_from_slice(&len.to_le_bytes());
+    z.extend_from_slice(&n.to_le_bytes());
+    z.extend_from_slice(&0u16.to_le_bytes());
+    z.extend_from_slice(name.as_bytes());
+    z.extend_from_slice(data);
+    let cd = z.len() as u32;
+    z.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+    z.extend_from_slice(&[20, 0, 20, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+    z.extend_from_slice(&0u32.to_le_bytes());
+    z.extend_from_slice(&len.to_le_bytes());
+    z.extend_from_slice(&len.to_le_bytes());
+    z.extend_from_slice(&n.to_le_bytes());
+    z.extend_from_slice(&[0; 12]);
+    z.extend_from_slice(&0u32.to_le_bytes());
+    z.extend_from_slice(name.as_bytes());
+    let cd_len = z.len() as u32 - cd;
+    z.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    z.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]);
+    z.extend_from_slice(&cd_len.to_le_bytes());
+    z.extend_from_slice(&cd.to_le_bytes());
+    z.extend_from_slice(&0u16.to_le_bytes());
+    z
+}
+
+const ENCRYPT: &str = r#"
+import io, msoffcrypto, openpyxl
+from msoffcrypto.format.ooxml import OOXMLFile
+from pypdf import PdfWriter
+from reportlab.pdfgen import canvas
+wb = openpyxl.Workbook()
+wb.active.append(["email"])
+wb.active.append(["hidden@example.com"])
+plain = io.BytesIO()
+wb.save(plain)
+plain.seek(0)
+with open("locked/payroll.xlsx", "wb") as out:
+    OOXMLFile(plain).encrypt("s3cret", out)
+c = canvas.Canvas("plain.pdf")
+c.drawString(72, 720, "hidden@example.com")
+c.save()
+w = PdfWriter(clone_from="plain.pdf")
+w.encrypt(user_password="s3cret", owner_password="owner")
+w.write("locked/labels.pdf")
+"#;
+
+#[test]
+fn encrypted_files_are_named_and_the_scan_ends_in_error_after_scanning_the_rest() {
+    let Some(py) = python() else { return };
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.path("locked")).expect("mkdir");
+    let out = Command::new(&py)
+        .current_dir(s.path(""))
+        .arg("-c")
+        .arg(ENCRYPT)
+        .output()
+        .expect("start python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    s.write(
+        "locked/archive.zip",
+        &encrypted_zip("customers.csv", b"garbled"),
+    );
+    s.write("locked/notes.txt", b"write to visible@example.com\n");
+
+    let r = s.run(&["scan", "locked", "--format", "jsonl"]);
+    assert_eq!(
+        r.code, 2,
+        "an unscanned file is an error; stderr: {}",
+        r.stderr
+    );
+    for (file, what) in [
+        ("locked/payroll.xlsx", "encrypted xlsx, not scanned"),
+        ("locked/labels.pdf", "encrypted pdf, not scanned"),
+        (
+            "locked/archive.zip!customers.csv",
+            "encrypted zip, not scanned",
+        ),
+    ] {
+        assert!(
+            r.stderr
+                .lines()
+                .any(|l| l.contains(file) && l.contains(what)),
+            "{file}: {what}\n{}",
+            r.stderr
+        );
+    }
+    // The rest was scanned; nothing of the encrypted files was guessed at.
+    let found: Vec<String> = r
+        .jsonl()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(found, ["locked/notes.txt"]);
+}

@@ -618,6 +618,9 @@ fn office_format<S: Read + Seek>(
 fn zip_reason(e: zip::result::ZipError) -> Reason {
     use zip::result::ZipError as Z;
     match e {
+        Z::UnsupportedArchive(Z::PASSWORD_REQUIRED) => Reason::Encrypted {
+            format: Format::Zip,
+        },
         Z::UnsupportedArchive(detail) => Reason::Unsupported {
             format: Format::Zip,
             detail: detail.to_string(),
