@@ -220,8 +220,11 @@ fn a_mail_to_a_canary_opens_one_incident_and_a_second_canary_updates_it() {
     }
 }
 
+/// (status answered, body) of each request a receiver got.
+type Received = Arc<Mutex<Vec<(u16, String)>>>;
+
 /// A webhook receiver answering each request with the next status.
-fn receiver(statuses: Vec<u16>) -> (SocketAddr, Arc<Mutex<Vec<(u16, String)>>>) {
+fn receiver(statuses: Vec<u16>) -> (SocketAddr, Received) {
     let l = TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = l.local_addr().expect("addr");
     let got = Arc::new(Mutex::new(Vec::new()));
