@@ -165,9 +165,25 @@ pub fn start(
     mut sink: Box<dyn Sink>,
     threads: usize,
 ) -> io::Result<Listener> {
-    let std_listener = std::net::TcpListener::bind(cfg.addr)?;
-    std_listener.set_nonblocking(true)?;
-    let addr = std_listener.local_addr()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads.max(1))
+        .thread_name("canary-smtp")
+        .enable_all()
+        .build()?;
+    // A deep accept queue: the default (128) drops the SYNs of a burst of
+    // connections, which clients then retry after seconds.
+    let listener = {
+        let _in_runtime = rt.enter();
+        let socket = if cfg.addr.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        socket.set_reuseaddr(true)?;
+        socket.bind(cfg.addr)?;
+        socket.listen(4096)?
+    };
+    let addr = listener.local_addr()?;
     let stats = Arc::new(Stats::default());
     let stop = Arc::new(Notify::new());
     // Bounded: when the recorder falls behind, clients get 451 and retry
@@ -186,21 +202,12 @@ pub fn start(
                 }
             }
         })?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(threads.max(1))
-        .thread_name("canary-smtp")
-        .enable_all()
-        .build()?;
     let st = stats.clone();
     let stop2 = stop.clone();
     let thread = std::thread::Builder::new()
         .name("canary-listen".into())
         .spawn(move || {
             rt.block_on(async move {
-                let listener = match tokio::net::TcpListener::from_std(std_listener) {
-                    Ok(l) => l,
-                    Err(_) => return,
-                };
                 let cfg = Arc::new(cfg);
                 let permits = Arc::new(Semaphore::new(cfg.max_sessions));
                 loop {
