@@ -33,7 +33,7 @@ pub(crate) fn read(
     reader.seek(SeekFrom::Start(0)).map_err(DocError::Io)?;
     let n = read_full(reader, &mut head).map_err(DocError::Io)?;
     if n == head.len() && head == OLE2 {
-        return Err(ole2(reader)?);
+        return Err(ole2(format, reader)?);
     }
     reader.seek(SeekFrom::Start(0)).map_err(DocError::Io)?;
     let mut zip = ZipArchive::new(reader).map_err(|e| zip_error(format, e))?;
@@ -150,7 +150,7 @@ fn zip_error(format: DocFormat, e: ZipError) -> DocError {
 /// An OLE2 compound file given as docx/pptx: Office's encryption wraps the
 /// zip in one (its `EncryptedPackage` stream); anything else is a legacy
 /// binary document, which is not read.
-fn ole2(reader: &mut (dyn ReadSeek + Send)) -> Result<DocError, DocError> {
+fn ole2(format: DocFormat, reader: &mut (dyn ReadSeek + Send)) -> Result<DocError, DocError> {
     let needle: Vec<u8> = "EncryptedPackage"
         .encode_utf16()
         .flat_map(|u| u.to_le_bytes())
@@ -166,7 +166,7 @@ fn ole2(reader: &mut (dyn ReadSeek + Send)) -> Result<DocError, DocError> {
         }
         if n == 0 {
             return Ok(DocError::Unsupported {
-                format: DocFormat::Docx,
+                format,
                 detail: "an OLE2 compound file, not a zip (a legacy binary document?)".to_string(),
             });
         }

@@ -143,8 +143,10 @@ struct Walk {
     /// Depth of OOXML runs: a `w:tab` outside a run is a tab stop's
     /// definition, not a tab.
     in_run: u32,
-    /// Depth of ODF elements whose character data is not the paragraph's
-    /// text (a footnote's number would glue onto the number before it).
+    /// Depth of elements whose character data is not the paragraph's
+    /// text: ODF's footnote numbers (they would glue onto the number
+    /// before them), an annotation's author and date; OOXML's fallback
+    /// copies of text boxes.
     skip: u32,
     row: u64,
 }
@@ -233,7 +235,11 @@ impl Walk {
             }
             (Dialect::Ooxml, b"t" | b"delText") => self.in_text += 1,
             (Dialect::Ooxml, b"r") => self.in_run += 1,
-            (Dialect::Odf, b"note-citation" | b"creator" | b"date" | b"date-string") => {
+            // Word writes a text box twice, for new readers (`mc:Choice`)
+            // and old (`mc:Fallback`): read once, or every finding in it
+            // would be counted twice.
+            (Dialect::Ooxml, b"Fallback")
+            | (Dialect::Odf, b"note-citation" | b"creator" | b"date" | b"date-string") => {
                 self.skip += 1
             }
             _ => {}
@@ -268,7 +274,8 @@ impl Walk {
             }
             (Dialect::Ooxml, b"t" | b"delText") => self.in_text = self.in_text.saturating_sub(1),
             (Dialect::Ooxml, b"r") => self.in_run = self.in_run.saturating_sub(1),
-            (Dialect::Odf, b"note-citation" | b"creator" | b"date" | b"date-string") => {
+            (Dialect::Ooxml, b"Fallback")
+            | (Dialect::Odf, b"note-citation" | b"creator" | b"date" | b"date-string") => {
                 self.skip = self.skip.saturating_sub(1)
             }
             _ => {}
@@ -279,5 +286,69 @@ impl Walk {
     fn emit(&mut self, text: &str, meter: &mut Meter<'_>) -> Result<(), DocError> {
         self.row += 1;
         meter.row(self.row, &[(0, text)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Limits, Shape, Sink};
+
+    #[derive(Default)]
+    struct Texts(Vec<(u64, String)>);
+
+    impl Sink for Texts {
+        fn part(&mut self, _: &str, _: Shape) -> io::Result<()> {
+            Ok(())
+        }
+        fn header(&mut self, _: &[&str]) -> io::Result<()> {
+            Ok(())
+        }
+        fn row(&mut self, index: u64, cells: &[(u32, &str)]) -> io::Result<()> {
+            self.0.push((index, cells[0].1.to_string()));
+            Ok(())
+        }
+    }
+
+    fn read(xml: &str, dialect: Dialect) -> Vec<(u64, String)> {
+        let mut sink = Texts::default();
+        let limits = Limits::default();
+        let mut meter = Meter::new(DocFormat::Docx, &limits, &mut sink);
+        let mut reader = Reader::from_reader(xml.as_bytes());
+        assert!(rows(&mut reader, dialect, DocFormat::Docx, &mut meter).is_ok());
+        sink.0
+    }
+
+    #[test]
+    fn a_text_box_is_read_once_and_tab_stops_are_not_tabs() {
+        let xml = r#"<w:body><w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>
+            <w:r><w:t>Ship to</w:t></w:r>
+            <w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>
+              <w:p><w:r><w:t>Eulalia Brenner</w:t></w:r></w:p>
+            </w:txbxContent></wps:txbx></w:drawing></mc:Choice>
+            <mc:Fallback><w:pict><v:textbox><w:txbxContent>
+              <w:p><w:r><w:t>Eulalia Brenner</w:t></w:r></w:p>
+            </w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r>
+            <w:r><w:t xml:space="preserve"> today</w:t></w:r></w:p></w:body>"#;
+        assert_eq!(
+            read(xml, Dialect::Ooxml),
+            [
+                (1, "Eulalia Brenner".to_string()),
+                (2, "Ship to today".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn odf_annotations_keep_their_text_but_not_their_byline() {
+        let xml = r#"<office:text><text:p>Refund for <office:annotation><dc:creator>Agent 7</dc:creator>
+            <dc:date>2024-05-01</dc:date><text:p>checked ID of Perpetua Lund</text:p></office:annotation>order 5521</text:p></office:text>"#;
+        assert_eq!(
+            read(xml, Dialect::Odf),
+            [
+                (1, "checked ID of Perpetua Lund".to_string()),
+                (2, "Refund for order 5521".to_string())
+            ]
+        );
     }
 }
