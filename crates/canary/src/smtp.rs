@@ -192,14 +192,37 @@ pub fn start(
     let worker = std::thread::Builder::new()
         .name("canary-sightings".into())
         .spawn(move || {
-            while let Ok(ev) = rx.recv() {
-                match ev {
-                    Event::Mail(m, ack) => {
-                        let ok = sink.mail(&m).is_ok();
+            // Counts of mail to unknown addresses are summed here and
+            // written once a second: one write per message would make the
+            // counter the bottleneck of a spam run.
+            let mut pending: BTreeMap<String, u64> = BTreeMap::new();
+            let mut flushed = std::time::Instant::now();
+            loop {
+                match rx.recv_timeout(Duration::from_secs(1)) {
+                    Ok(Event::Mail(m, ack)) => {
+                        let ok = match sink.mail(&m) {
+                            Ok(()) => true,
+                            Err(e) => {
+                                // Errors name canaries by id, never an address.
+                                eprintln!("breachwatch: canary listen: recording a sighting: {e}");
+                                false
+                            }
+                        };
                         let _ = ack.send(ok);
                     }
-                    Event::Unknown(d, n) => sink.unknown(&d, n),
+                    Ok(Event::Unknown(d, n)) => *pending.entry(d).or_insert(0) += n,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 }
+                if !pending.is_empty() && flushed.elapsed() >= Duration::from_secs(1) {
+                    for (d, n) in std::mem::take(&mut pending) {
+                        sink.unknown(&d, n);
+                    }
+                    flushed = std::time::Instant::now();
+                }
+            }
+            for (d, n) in pending {
+                sink.unknown(&d, n);
             }
         })?;
     let st = stats.clone();
