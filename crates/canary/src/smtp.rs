@@ -196,7 +196,10 @@ pub fn start(
             // written once a second: one write per message would make the
             // counter the bottleneck of a spam run.
             let mut pending: BTreeMap<String, u64> = BTreeMap::new();
-            let mut flushed = std::time::Instant::now();
+            // Backdated, so an isolated count is written at once.
+            let mut flushed = std::time::Instant::now()
+                .checked_sub(Duration::from_secs(1))
+                .unwrap_or_else(std::time::Instant::now);
             loop {
                 match rx.recv_timeout(Duration::from_secs(1)) {
                     Ok(Event::Mail(m, ack)) => {
