@@ -39,6 +39,15 @@ pub fn detect(head: &[u8], name: &str) -> Option<DocFormat> {
     None
 }
 
+/// The zip entries whose presence names an office format (see
+/// [`detect_zip`]): enough to look up, rather than list every entry.
+pub const OFFICE_MARKERS: [&str; 4] = [
+    "xl/workbook.xml",
+    "xl/workbook.bin",
+    "word/document.xml",
+    "ppt/presentation.xml",
+];
+
 /// The office format of a zip whose entry names are `names` and whose
 /// `mimetype` entry (OpenDocument) holds `mimetype`; `None` for an
 /// ordinary zip.

@@ -47,7 +47,7 @@ mod pdf;
 mod sheet;
 mod sqlite;
 
-pub use detect::{detect, detect_zip};
+pub use detect::{detect, detect_zip, OFFICE_MARKERS};
 
 /// A document format `bw-documents` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -33,6 +33,11 @@ impl Reason {
         }
         match e.kind() {
             io::ErrorKind::UnexpectedEof => Reason::Truncated { format },
+            // A codec this build does not carry (zip 9 says so as I/O).
+            io::ErrorKind::Unsupported => Reason::Unsupported {
+                format,
+                detail: e.to_string(),
+            },
             io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput | io::ErrorKind::Other => {
                 Reason::Corrupt {
                     format,

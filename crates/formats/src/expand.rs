@@ -627,7 +627,11 @@ impl<'v, E> Walker<'v, E> {
             if !self.count_entry(b, base)? {
                 break;
             }
-            let raw_name = archive.name_for_index(i).unwrap_or_default().to_string();
+            let raw_name = archive
+                .name_for_index(i)
+                .and_then(Result::ok)
+                .map(|n| n.into_owned())
+                .unwrap_or_default();
             let name = format!("{base}!{}", clean_name(&raw_name));
             let mut file = match archive.by_index(i) {
                 Ok(f) => f,
@@ -672,7 +676,12 @@ fn office_format<S: Read + Seek>(
         let mut m = Vec::new();
         f.take(128).read_to_end(&mut m).ok().map(|_| m)
     });
-    bw_documents::detect_zip(archive.file_names(), mimetype.as_deref())
+    // Only the entries that name a format are looked up (a hash lookup
+    // each), not every name of a zip that may hold a hundred thousand.
+    let present = bw_documents::OFFICE_MARKERS
+        .into_iter()
+        .filter(|n| archive.index_for_name(n).is_some());
+    bw_documents::detect_zip(present, mimetype.as_deref())
 }
 
 fn zip_reason(e: zip::result::ZipError) -> Reason {
@@ -684,6 +693,11 @@ fn zip_reason(e: zip::result::ZipError) -> Reason {
         Z::UnsupportedArchive(detail) => Reason::Unsupported {
             format: Format::Zip,
             detail: detail.to_string(),
+        },
+        // zip 9 reports a compression method it does not decode as I/O.
+        Z::Io(e) if e.kind() == io::ErrorKind::Unsupported => Reason::Unsupported {
+            format: Format::Zip,
+            detail: e.to_string(),
         },
         Z::Io(e) => Reason::of_io(Format::Zip, &e),
         other => Reason::Corrupt {

@@ -180,7 +180,7 @@ fn a_broken_workbook_is_an_error_naming_it_and_the_rest_goes_on() {
     let mut inner = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for i in 0..src.len() {
         let mut f = src.by_index(i).expect("entry");
-        let name = f.name().to_string();
+        let name = f.name().expect("an UTF-8 entry name").to_string();
         let mut data = Vec::new();
         f.read_to_end(&mut data).expect("entry data");
         if name.starts_with("xl/worksheets/sheet1") {
