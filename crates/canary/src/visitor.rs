@@ -49,6 +49,30 @@ impl Hits {
         Hits::default()
     }
 
+    /// Checks one finding from a run that has its own visitor (scope's
+    /// hook) and keeps it if it is a canary.
+    pub fn check(&self, set: &CanarySet, found: &Found<'_>) {
+        if let Some(info) = set.check(found.kind, found.value) {
+            let mut hit = vec![ScanHit {
+                canary: info.clone(),
+                member: found.path.to_string(),
+                start: found.start,
+                end: found.end,
+                kind: found.kind,
+            }];
+            self.merge(&mut hit, &mut Vec::new());
+        }
+    }
+
+    /// The SHA-256 and size of a top-level input, from a run that hashed
+    /// it without a [`Watch`] (scope's evidence files).
+    pub fn add_digest(&self, input: &str, sha256: &str, size: u64) {
+        self.merge(
+            &mut Vec::new(),
+            &mut vec![(input.to_string(), (sha256.to_string(), size))],
+        );
+    }
+
     fn merge(&self, hits: &mut Vec<ScanHit>, digests: &mut Vec<(String, (String, u64))>) {
         let mut g = match self.inner.lock() {
             Ok(g) => g,

@@ -134,6 +134,18 @@ pub struct WebhookArgs {
     pub webhook_backoff_ms: u64,
 }
 
+/// The flags' defaults, for commands that watch for canaries without
+/// taking canary flags (`scan`).
+impl Default for WebhookArgs {
+    fn default() -> Self {
+        WebhookArgs {
+            webhook: None,
+            webhook_attempts: 5,
+            webhook_backoff_ms: 1000,
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct WebhookSetArgs {
     /// The URL; omit with --clear.
@@ -459,7 +471,7 @@ fn listen(a: &ListenArgs) -> Result<u8> {
 }
 
 fn check(a: &CheckArgs) -> Result<u8> {
-    let (set, mut rec) = load(&a.location, &a.store, &a.webhook)?;
+    let (set, rec) = load(&a.location, &a.store, &a.webhook)?;
     if set.is_empty() {
         eprintln!("no canaries issued: nothing to look for");
         return Ok(exit::CLEAN);
@@ -497,77 +509,16 @@ fn check(a: &CheckArgs) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     for g in &groups {
         for h in &g.hits {
-            writeln!(
-                out,
-                "{}:{}-{}: canary {} ({}) issued to {} with {} (issue {}){}",
-                h.member,
-                h.start,
-                h.end,
-                h.canary.id,
-                h.kind.as_str(),
-                h.canary.recipient,
-                h.canary.export,
-                h.canary.issuance,
-                if h.canary.revoked { ", revoked" } else { "" }
-            )?;
+            writeln!(out, "{}", hit_line(h))?;
         }
     }
     drop(out);
-    let mut failed = false;
-    if !a.no_record {
-        for g in &groups {
-            let Some((sha256, size)) = g.digest.clone() else {
-                eprintln!(
-                    "breachwatch: {}: not hashed, sighting not recorded",
-                    g.input
-                );
-                failed = true;
-                continue;
-            };
-            let ev = SightingEvidence {
-                recipient: g.recipient.clone(),
-                canaries: g
-                    .hits
-                    .iter()
-                    .map(|h| {
-                        let as_what = if h.kind == Kind::Email {
-                            "email"
-                        } else {
-                            "phone"
-                        };
-                        (h.canary.id.clone(), as_what)
-                    })
-                    .collect(),
-                channel: "scan",
-                sha256,
-                size,
-                source: g.input.clone(),
-                detail: None,
-            };
-            let r = rec
-                .record(&ev)
-                .with_context(|| format!("recording the sighting in {}", g.input))?;
-            eprintln!(
-                "{} {} for {}: {}",
-                if r.opened { "opened" } else { "updated" },
-                r.incident,
-                g.recipient,
-                if r.new_evidence {
-                    "evidence added"
-                } else {
-                    "evidence already recorded"
-                }
-            );
-            if let Some(d) = r.alert.filter(|d| !d.delivered) {
-                eprintln!(
-                    "breachwatch: webhook alert failed after {} attempts: {}",
-                    d.attempts,
-                    d.last_error.unwrap_or_default()
-                );
-            }
-        }
-    }
-    rec.close();
+    let failed = if a.no_record {
+        rec.close();
+        false
+    } else {
+        record(&groups, rec)?
+    };
     Ok(if failed {
         exit::ERROR
     } else if groups.is_empty() {
@@ -575,6 +526,137 @@ fn check(a: &CheckArgs) -> Result<u8> {
     } else {
         exit::FOUND
     })
+}
+
+/// `member:start-end: canary ID (kind) issued to R with EXPORT (issue N)`.
+fn hit_line(h: &bw_canary::visitor::ScanHit) -> String {
+    format!(
+        "{}:{}-{}: canary {} ({}) issued to {} with {} (issue {}){}",
+        h.member,
+        h.start,
+        h.end,
+        h.canary.id,
+        h.kind.as_str(),
+        h.canary.recipient,
+        h.canary.export,
+        h.canary.issuance,
+        if h.canary.revoked { ", revoked" } else { "" }
+    )
+}
+
+/// Records each input's sightings (opening or updating the recipient's
+/// incident, firing the webhook); returns whether any could not be.
+fn record(groups: &[bw_canary::visitor::InputHits], mut rec: Recorder) -> Result<bool> {
+    let mut failed = false;
+    for g in groups {
+        let Some((sha256, size)) = g.digest.clone() else {
+            eprintln!(
+                "breachwatch: {}: not hashed, sighting not recorded",
+                g.input
+            );
+            failed = true;
+            continue;
+        };
+        let ev = SightingEvidence {
+            recipient: g.recipient.clone(),
+            canaries: g
+                .hits
+                .iter()
+                .map(|h| {
+                    let as_what = if h.kind == Kind::Email {
+                        "email"
+                    } else {
+                        "phone"
+                    };
+                    (h.canary.id.clone(), as_what)
+                })
+                .collect(),
+            channel: "scan",
+            sha256,
+            size,
+            source: g.input.clone(),
+            detail: None,
+        };
+        let r = rec
+            .record(&ev)
+            .with_context(|| format!("recording the sighting in {}", g.input))?;
+        eprintln!(
+            "{} {} for {}: {}",
+            if r.opened { "opened" } else { "updated" },
+            r.incident,
+            g.recipient,
+            if r.new_evidence {
+                "evidence added"
+            } else {
+                "evidence already recorded"
+            }
+        );
+        if let Some(d) = r.alert.filter(|d| !d.delivered) {
+            eprintln!(
+                "breachwatch: webhook alert failed after {} attempts: {}",
+                d.attempts,
+                d.last_error.unwrap_or_default()
+            );
+        }
+    }
+    rec.close();
+    Ok(failed)
+}
+
+/// What `scan` and `scope` watch for on every run once canaries have been
+/// issued: the canary set and a recorder of sightings in the default
+/// store. `None` when no canary was ever issued (no state file), so a
+/// plain scan pays nothing.
+pub struct Watching {
+    pub set: Arc<CanarySet>,
+    pub hits: Arc<Hits>,
+    rec: Recorder,
+}
+
+impl Watching {
+    pub fn load() -> Result<Option<Watching>> {
+        if !paths()?.db.exists() {
+            return Ok(None);
+        }
+        let loc = Location {
+            registry: None,
+            key_file: None,
+        };
+        let (set, rec) = load(&loc, &StoreArgs::default(), &WebhookArgs::default())?;
+        if set.is_empty() {
+            rec.close();
+            return Ok(None);
+        }
+        Ok(Some(Watching {
+            set: Arc::new(set),
+            hits: Arc::new(Hits::new()),
+            rec,
+        }))
+    }
+
+    /// The hook that checks scope's findings against the canaries.
+    pub fn scope_hook(&self) -> bw_scope::FindingHook {
+        let (set, hits) = (Arc::clone(&self.set), Arc::clone(&self.hits));
+        bw_scope::FindingHook(Arc::new(move |found| hits.check(&set, found)))
+    }
+
+    /// Reports each canary seen on stderr (stdout carries the scan's own
+    /// output format) and records the sightings; returns how many canaries
+    /// were seen and whether recording any failed.
+    pub fn finish(self) -> Result<(usize, bool)> {
+        // Every hook clone was dropped with the run's options.
+        let hits = Arc::try_unwrap(self.hits)
+            .map_err(|_| anyhow::anyhow!("canary hits still shared after the run"))?;
+        let groups = hits.into_groups();
+        let seen = groups.iter().map(|g| g.hits.len()).sum();
+        for g in &groups {
+            for h in &g.hits {
+                eprintln!("breachwatch: {}", hit_line(h));
+            }
+        }
+        let failed = record(&groups, self.rec)?;
+        Ok((seen, failed))
+    }
 }
 
 /// After every registry import: canaries that now equal a customer (same

@@ -88,9 +88,22 @@ pub fn run(args: ScopeArgs) -> Result<u8> {
     if let Some(t) = args.threads.or(cfg.threads) {
         opts.threads = t.max(1);
     }
+    // Issued canaries are looked for in every scope run too.
+    let watching = crate::canary::Watching::load()?;
+    opts.on_finding = watching.as_ref().map(|w| w.scope_hook());
     let t0 = std::time::Instant::now();
     let report = bw_scope::scope(&args.leak, &reg, &opts)?;
     let secs = t0.elapsed().as_secs_f64();
+    opts.on_finding = None;
+    let canary_failed = match watching {
+        Some(w) => {
+            for f in &report.files {
+                w.hits.add_digest(&f.path, &f.sha256, f.size);
+            }
+            w.finish()?.1
+        }
+        None => false,
+    };
     for e in &report.errors {
         eprintln!("breachwatch: {}: {}", e.path, e.message);
     }
@@ -113,7 +126,7 @@ pub fn run(args: ScopeArgs) -> Result<u8> {
     if format != ScopeFormat::Jsonl {
         print_summary(&summary, secs);
     }
-    Ok(if !report.errors.is_empty() {
+    Ok(if !report.errors.is_empty() || canary_failed {
         exit::ERROR
     } else if report.affected.is_empty() {
         exit::CLEAN

@@ -287,3 +287,115 @@ fn encrypted_files_are_named_and_the_scan_ends_in_error_after_scanning_the_rest(
         .collect();
     assert_eq!(found, ["locked/notes.txt"]);
 }
+
+#[test]
+fn canaries_are_seen_by_scan_in_every_document_format() {
+    let Some(py) = python() else { return };
+    let s = Scratch::new();
+    assert_eq!(s.run(&["registry", "init"]).code, 0);
+    let issued = s.run(&[
+        "canary",
+        "issue",
+        "--recipient",
+        "Acme Fulfilment",
+        "--count",
+        &FORMATS.len().to_string(),
+        "--domain",
+        "canary.shop.example",
+    ]);
+    assert_eq!(issued.code, 0, "{}", issued.stderr);
+    // customer_id,first_name,last_name,email,phone,…
+    let json: Vec<serde_json::Value> = issued
+        .stdout
+        .lines()
+        .skip(1)
+        .enumerate()
+        .map(|(n, line)| {
+            let c: Vec<&str> = line.split(',').collect();
+            serde_json::json!({"n": n, "id": c[0], "first": c[1], "last": c[2], "email": c[3], "phone": c[4]})
+        })
+        .collect();
+    assert_eq!(json.len(), FORMATS.len(), "{}", issued.stdout);
+    s.write(
+        "people.json",
+        serde_json::to_string(&json).expect("json").as_bytes(),
+    );
+    let slices: BTreeMap<&str, [usize; 2]> = FORMATS
+        .iter()
+        .enumerate()
+        .map(|(i, (f, _))| (*f, [i, i + 1]))
+        .collect();
+    s.write(
+        "slices.json",
+        serde_json::to_string(&slices).expect("json").as_bytes(),
+    );
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/write_documents.py"
+    );
+    let out = Command::new(&py)
+        .current_dir(s.path(""))
+        .arg(script)
+        .args(FORMATS.iter().map(|(f, _)| *f))
+        .output()
+        .expect("start python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let r = s.run(&["scan", "leak", "--format", "jsonl"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for (fmt, file) in FORMATS {
+        assert!(
+            r.stderr
+                .lines()
+                .any(|l| l.starts_with(&format!("breachwatch: {file}"))
+                    && l.contains("(email) issued to Acme Fulfilment")),
+            "{fmt}: no canary sighting\n{}",
+            r.stderr
+        );
+    }
+    // One incident for the recipient: opened by the first file's sighting,
+    // updated by the others'.
+    let opened = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("opened "))
+        .count();
+    let updated = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("updated "))
+        .count();
+    assert_eq!((opened, updated), (1, FORMATS.len() - 1), "{}", r.stderr);
+
+    // Scope looks for them on its own run too, and adds to the same incident.
+    s.write(
+        "customers.csv",
+        format!(
+            "{CSV_HEADER}\n{}\n",
+            synth::csv_row(&synth::customer(SEED, 0))
+        )
+        .as_bytes(),
+    );
+    assert_eq!(s.run(&["registry", "import", "customers.csv"]).code, 0);
+    let r = s.run(&["scope", "leak", "--format", "jsonl"]);
+    for (fmt, file) in FORMATS {
+        assert!(
+            r.stderr
+                .lines()
+                .any(|l| l.starts_with(&format!("breachwatch: {file}"))
+                    && l.contains("(email) issued to Acme Fulfilment")),
+            "scope, {fmt}: no canary sighting\n{}",
+            r.stderr
+        );
+    }
+    let updated = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("updated "))
+        .count();
+    assert_eq!(updated, FORMATS.len(), "{}", r.stderr);
+}

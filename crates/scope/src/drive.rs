@@ -110,6 +110,9 @@ impl<'s, 'c, 'r> Worker<'s, 'c, 'r> {
 impl Visitor for Worker<'_, '_, '_> {
     fn finding(&mut self, found: &Found<'_>) -> io::Result<()> {
         self.counts[found.kind.index()] += 1;
+        if let Some(hook) = &self.shared.ctx.opts.on_finding {
+            (hook.0)(found);
+        }
         Ok(())
     }
 

@@ -111,6 +111,26 @@ pub struct ScopeOptions {
     pub binary: bool,
     pub follow_links: bool,
     pub max_filesize: Option<u64>,
+    /// Also shown every finding, on the scanning thread (the canary check
+    /// rides on scope's own pipeline run this way).
+    pub on_finding: Option<FindingHook>,
+}
+
+/// A callback for every finding of a scope run; see
+/// [`ScopeOptions::on_finding`].
+#[derive(Clone)]
+pub struct FindingHook(pub std::sync::Arc<dyn Fn(&bw_scan::Found<'_>) + Send + Sync>);
+
+impl std::fmt::Debug for FindingHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FindingHook")
+    }
+}
+
+impl PartialEq for FindingHook {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl Default for ScopeOptions {
@@ -125,6 +145,7 @@ impl Default for ScopeOptions {
             binary: false,
             follow_links: false,
             max_filesize: None,
+            on_finding: None,
         }
     }
 }

@@ -163,6 +163,9 @@ struct Shared {
 pub fn run(args: ScanArgs) -> Result<u8> {
     let cfg = Config::load(&home::data_dir()?)?;
     let opts = Options::resolve(args, cfg.scan)?;
+    // Issued canaries are looked for in every scan; their sightings are
+    // evidence, so inputs are then hashed as they are read.
+    let watching = crate::canary::Watching::load()?;
     let pipeline = Pipeline::new(bw_scan::Options {
         kinds: opts.kinds,
         min_score: opts.min_score,
@@ -172,7 +175,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         // JSON Lines reports byte offsets only; counting lines for it was
         // about 5% of a dense scan.
         lines: opts.format != Format::Jsonl,
-        digest: false,
+        digest: watching.is_some(),
         split: true,
         records: None,
     });
@@ -195,7 +198,16 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         }
     }
     let progress = Progress::start(shared.counters.clone());
-    pipeline.run(&shared.opts.paths, || Out::new(&shared));
+    match &watching {
+        Some(w) => {
+            // Only the set and the hits cross threads; the recorder stays here.
+            let (set, hits) = (&*w.set, &*w.hits);
+            pipeline.run(&shared.opts.paths, || {
+                bw_canary::visitor::Watch::new(Out::new(&shared), set, hits)
+            })
+        }
+        None => pipeline.run(&shared.opts.paths, || Out::new(&shared)),
+    }
     progress.finish();
 
     if shared.opts.format == Format::Sarif && !shared.closed.load(Ordering::Relaxed) {
@@ -210,13 +222,19 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         print_summary(&shared, t0.elapsed().as_secs_f64());
     }
     let findings = shared.counters.findings.load(Ordering::Relaxed);
-    Ok(if shared.errors.load(Ordering::Relaxed) > 0 {
-        exit::ERROR
-    } else if findings > 0 {
-        exit::FOUND
-    } else {
-        exit::CLEAN
-    })
+    let canary_failed = match watching {
+        Some(w) => w.finish()?.1,
+        None => false,
+    };
+    Ok(
+        if shared.errors.load(Ordering::Relaxed) > 0 || canary_failed {
+            exit::ERROR
+        } else if findings > 0 {
+            exit::FOUND
+        } else {
+            exit::CLEAN
+        },
+    )
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
