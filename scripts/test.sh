@@ -15,6 +15,12 @@ export DATABASE_URL
 export BW_REQUIRE_POSTGRES=1
 trap 'bash scripts/pg.sh stop >/dev/null 2>&1 || true' EXIT
 
+# The sqlite3 CLI writes the `.dump` fixtures the SQL hint tests read.
+if ! command -v sqlite3 >/dev/null; then
+    apt-get update -qq >&2
+    apt-get install -y -qq sqlite3 >&2
+fi
+
 BW_SMTP_PYTHON="$(bash scripts/smtp.sh)"
 export BW_SMTP_PYTHON
 # Files written by the libraries real documents come from (openpyxl,
