@@ -11,7 +11,7 @@ use bw_formats::{Encoding, Location};
 use bw_sources::{Event, Haystack};
 
 use crate::digest::Hashing;
-use crate::records::Records;
+use crate::records::{Place, Records};
 use crate::rendered;
 use crate::sniff::{sniff, Sniffed};
 use crate::{split, Found, InputDone, Pipeline, Problem, Scanned, Visitor};
@@ -246,7 +246,11 @@ where
                             offsets.raw_range(&name, f.start as u64, f.end as u64)?;
                         let location = offsets.location(f.start as u64);
                         visitor.finding(&found(&name, start, end, &hit, location.as_ref()))?;
-                        records.add(f.kind, hit.value(), (start, end), hit.line, |items| {
+                        let place = Place {
+                            line: hit.line,
+                            record: hit.record,
+                        };
+                        records.add(f.kind, hit.value(), (start, end), place, |items| {
                             visitor.record(&name, items)
                         });
                         Ok(())

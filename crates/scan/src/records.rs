@@ -2,6 +2,9 @@
 //!
 //! Scope attributes identifiers within a record only, so what a record is
 //! decides who is affected. Today a record is:
+//! - where the member's structure says so (a SQL dump's value tuple —
+//!   every one of a multi-row `INSERT` — or `COPY` row; [`Hit::record`]
+//!   from the dump's hinter): that tuple or row, whatever its lines;
 //! - in a member whose lines are records (sniffed as [`crate::sniff`]
 //!   does: CSV, and logs and NDJSON, where each line is one event about
 //!   one person): one line;
@@ -22,6 +25,8 @@
 //! neighbour's email or phone also points to, so a grouping error costs
 //! little.
 
+#[cfg(doc)]
+use bw_detect::Hit;
 use bw_detect::Kind;
 
 /// A record never grows past this many findings: a long run of tightly
@@ -62,6 +67,26 @@ pub fn identifier_slot(kind: Kind) -> Option<usize> {
     IDENTIFIERS.iter().position(|k| *k == kind)
 }
 
+/// Where a finding sits: its line, and the structure's record if it is in
+/// one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Place {
+    pub(crate) line: u64,
+    /// [`Hit::record`]: a SQL value tuple or `COPY` row.
+    pub(crate) record: Option<u64>,
+}
+
+impl Place {
+    /// Whether two places are in the same record by structure: the same
+    /// structure record, or (outside any) the same line.
+    fn same_unit(self, other: Place) -> bool {
+        match (self.record, other.record) {
+            (None, None) => self.line == other.line,
+            (a, b) => a == b,
+        }
+    }
+}
+
 /// Groups one member's findings, in stream order, into records.
 #[derive(Default)]
 pub(crate) struct Records {
@@ -69,13 +94,14 @@ pub(crate) struct Records {
     gap: u64,
     /// Lines are records (CSV rows, log and NDJSON lines).
     by_line: bool,
-    line: u64,
+    /// Where the record in progress is.
+    place: Place,
     last_end: u64,
     present: [bool; 3],
     /// A non-name finding came after the record's last name.
     name_closed: bool,
-    /// Non-identifier findings not in a record yet: (item, line).
-    loose: Vec<(Item, u64)>,
+    /// Non-identifier findings not in a record yet, and where they are.
+    loose: Vec<(Item, Place)>,
 }
 
 impl Records {
@@ -85,20 +111,20 @@ impl Records {
         self.loose.clear();
         self.gap = opts.gap;
         self.by_line = by_line;
-        self.line = 0;
+        self.place = Place::default();
         self.last_end = 0;
         self.present = [false; 3];
         self.name_closed = false;
     }
 
-    /// Adds a finding of `kind` at raw `[start, end)` on `line`; calls
+    /// Adds a finding of `kind` at raw `[start, end)` at `place`; calls
     /// `done` with a record that it completes.
     pub(crate) fn add(
         &mut self,
         kind: Kind,
         value: &[u8],
         (start, end): (u64, u64),
-        line: u64,
+        place: Place,
         done: impl FnOnce(&mut Vec<Item>),
     ) {
         let Some(slot) = identifier_slot(kind) else {
@@ -108,10 +134,10 @@ impl Records {
                 start,
                 end,
             };
-            self.extra(line, item);
+            self.extra(place, item);
             return;
         };
-        if self.starts_new(slot, line, start) {
+        if self.starts_new(slot, place, start) {
             self.flush(done);
         }
         let item = Item {
@@ -120,18 +146,23 @@ impl Records {
             start,
             end,
         };
-        self.push(slot, line, item);
+        self.push(slot, place, item);
     }
 
-    fn starts_new(&self, slot: usize, line: u64, start: u64) -> bool {
+    /// Whether the structure or the lines decide the record (no gap).
+    fn by_unit(&self, place: Place) -> bool {
+        self.by_line || place.record.is_some() || self.place.record.is_some()
+    }
+
+    fn starts_new(&self, slot: usize, place: Place, start: u64) -> bool {
         if self.items.is_empty() {
             return false;
         }
         if self.items.len() >= MAX_RECORD_ITEMS {
             return true;
         }
-        if self.by_line {
-            return line != self.line;
+        if self.by_unit(place) {
+            return !place.same_unit(self.place);
         }
         if start > self.last_end.saturating_add(self.gap) {
             return true;
@@ -145,27 +176,30 @@ impl Records {
         }
     }
 
-    fn extra(&mut self, line: u64, item: Item) {
+    fn extra(&mut self, place: Place, item: Item) {
         let same = !self.items.is_empty()
-            && line == self.line
-            && (self.by_line || item.start <= self.last_end.saturating_add(self.gap));
+            && place.same_unit(self.place)
+            && (self.by_unit(place) || item.start <= self.last_end.saturating_add(self.gap));
         if same && self.items.len() < MAX_RECORD_ITEMS {
             self.items.push(item);
         } else {
-            self.loose.retain(|(_, l)| *l == line);
-            self.loose.push((item, line));
+            self.loose.retain(|(_, p)| p.same_unit(place));
+            self.loose.push((item, place));
         }
     }
 
-    fn push(&mut self, slot: usize, line: u64, item: Item) {
+    fn push(&mut self, slot: usize, place: Place, item: Item) {
         if self.items.is_empty() {
-            for (extra, l) in self.loose.drain(..) {
-                if l == line && (self.by_line || extra.end.saturating_add(self.gap) >= item.start) {
+            let by_unit = self.by_line || place.record.is_some();
+            for (extra, p) in self.loose.drain(..) {
+                if p.same_unit(place)
+                    && (by_unit || extra.end.saturating_add(self.gap) >= item.start)
+                {
                     self.items.push(extra);
                 }
             }
         }
-        self.line = line;
+        self.place = place;
         self.last_end = item.end;
         self.present[slot] = true;
         self.name_closed = self.present[NAME] && slot != NAME;
@@ -204,7 +238,8 @@ mod tests {
             out.push(items.iter().map(|i| (i.kind, i.value.clone())).collect());
         };
         for &(kind, value, start, line) in findings {
-            r.add(kind, value.as_bytes(), (start, start + 5), line, &mut take);
+            let place = Place { line, record: None };
+            r.add(kind, value.as_bytes(), (start, start + 5), place, &mut take);
         }
         r.flush(&mut take);
         out
@@ -251,5 +286,54 @@ mod tests {
             ],
         );
         assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn structure_records_hold_one_tuple_each_whatever_the_lines() {
+        let mut r = Records::default();
+        r.start(RecordOptions::default(), false);
+        let mut out: Vec<Vec<Kind>> = Vec::new();
+        let mut take = |items: &mut Vec<Item>| out.push(items.iter().map(|i| i.kind).collect());
+        // One line, three tuples: a guest's name and card, then a customer's
+        // email alone, then two emails of one person; then a comment.
+        let at = |record| Place {
+            line: 1,
+            record: Some(record),
+        };
+        for (kind, start, place) in [
+            (Kind::PersonName, 0, at(0)),
+            (Kind::PaymentCard, 10, at(0)),
+            (Kind::Email, 30, at(1)),
+            (Kind::Email, 60, at(2)),
+            (Kind::Email, 80, at(2)),
+            (
+                Kind::DateOfBirth,
+                100,
+                Place {
+                    line: 2,
+                    record: None,
+                },
+            ),
+            (
+                Kind::Email,
+                120,
+                Place {
+                    line: 2,
+                    record: None,
+                },
+            ),
+        ] {
+            r.add(kind, b"x", (start, start + 5), place, &mut take);
+        }
+        r.flush(&mut take);
+        assert_eq!(
+            out,
+            [
+                vec![Kind::PersonName, Kind::PaymentCard],
+                vec![Kind::Email],
+                vec![Kind::Email, Kind::Email],
+                vec![Kind::DateOfBirth, Kind::Email],
+            ]
+        );
     }
 }

@@ -52,7 +52,18 @@ impl Structure {
         }
     }
 
-    /// Forgets hints that end before stream offset `pos`.
+    /// The number of the record the structure says holds stream offset
+    /// `pos` (a SQL value tuple or `COPY` row), if it says one does. Asked
+    /// in stream order, for offsets fed and not forgotten. CSV says none:
+    /// its rows are lines, which the caller counts itself.
+    pub fn record_at(&self, pos: usize) -> Option<u64> {
+        match self {
+            Structure::Csv(_) => None,
+            Structure::Sql(h) => h.record_at(pos),
+        }
+    }
+
+    /// Forgets hints (and records) that end before stream offset `pos`.
     pub fn forget_before(&mut self, pos: usize) {
         match self {
             Structure::Csv(h) => h.forget_before(pos),

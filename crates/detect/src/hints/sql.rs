@@ -111,6 +111,12 @@ pub struct SqlHinter {
     /// `COPY`: the cell so far is `\N`.
     copy_null: bool,
     hints: VecDeque<Hint>,
+    /// Records (value tuples, `COPY` rows) as stream ranges, oldest first;
+    /// the front one is record number `first_record`.
+    records: VecDeque<(usize, usize)>,
+    first_record: u64,
+    /// Where the record being read started, if one is open.
+    open_record: Option<usize>,
 }
 
 impl SqlHinter {
@@ -160,6 +166,9 @@ impl SqlHinter {
             copy_end: false,
             copy_null: false,
             hints: VecDeque::new(),
+            records: VecDeque::new(),
+            first_record: 0,
+            open_record: None,
         }
     }
 
@@ -325,6 +334,7 @@ impl SqlHinter {
     }
 
     fn open_tuple(&mut self) {
+        self.open_record = Some(self.pos);
         self.head.clear();
         self.depth = 1;
         self.col = 0;
@@ -406,6 +416,7 @@ impl SqlHinter {
                 self.depth -= 1;
                 if self.depth == 0 {
                     self.end_cell();
+                    self.close_record(at + 1);
                 }
             }
             b',' if self.depth == 1 => {
@@ -415,6 +426,7 @@ impl SqlHinter {
                 self.head.clear();
             }
             b';' if self.depth == 0 => {
+                self.open_record = None;
                 self.cols = empty();
                 self.head.clear();
                 self.state = State::Start;
@@ -478,6 +490,7 @@ impl SqlHinter {
             self.copy_null = false;
             self.quote = Quote::None;
             self.start_cell(self.pos + 1);
+            self.open_record = Some(self.pos + 1);
         }
         self.head = head;
         self.head.clear();
@@ -507,7 +520,9 @@ impl SqlHinter {
             self.quote = Quote::None;
             self.content_end = at + 1;
             if at == self.line_start + 1 && b == b'.' {
+                // `\.` ends the data (once its line ends): no record.
                 self.copy_end = true;
+                self.open_record = None;
             }
             if at == self.cell_start + 1 && b == b'N' {
                 self.copy_null = true;
@@ -522,11 +537,14 @@ impl SqlHinter {
             }
             b'\n' => {
                 if self.copy_end {
+                    self.open_record = None;
                     self.cols = empty();
                     self.state = State::Start;
                     return;
                 }
                 self.copy_cell_end();
+                self.close_record(at + 1);
+                self.open_record = Some(at + 1);
                 self.col = 0;
                 self.line_start = at + 1;
                 self.start_cell(at + 1);
@@ -538,8 +556,10 @@ impl SqlHinter {
             b'\r' => {}
             _ => self.content_end = at + 1,
         }
-        if b != b'\\' && b != b'\r' {
+        if b != b'\\' && b != b'\r' && self.copy_end {
+            // Not the end after all: a row that starts `\.`.
             self.copy_end = false;
+            self.open_record = Some(self.line_start);
         }
     }
 
@@ -716,10 +736,35 @@ impl SqlHinter {
         }
     }
 
-    /// Forgets hints that end before stream offset `pos`.
+    /// Ends the open record at stream offset `end`.
+    fn close_record(&mut self, end: usize) {
+        if let Some(start) = self.open_record.take() {
+            self.records.push_back((start, end));
+        }
+    }
+
+    /// The number of the record (a value tuple, a `COPY` row) that holds
+    /// stream offset `pos`, counted from the stream's start; `None` outside
+    /// records (statement heads, comments, DDL). Asked in stream order for
+    /// offsets not yet forgotten; a record still open counts up to what
+    /// was fed.
+    pub fn record_at(&self, pos: usize) -> Option<u64> {
+        let i = self.records.partition_point(|&(_, end)| end <= pos);
+        let n = self.first_record + i as u64;
+        match self.records.get(i) {
+            Some(&(start, _)) => (start <= pos).then_some(n),
+            None => self.open_record.filter(|&s| s <= pos).map(|_| n),
+        }
+    }
+
+    /// Forgets hints and records that end before stream offset `pos`.
     pub fn forget_before(&mut self, pos: usize) {
         while self.hints.front().is_some_and(|h| h.end <= pos) {
             self.hints.pop_front();
+        }
+        while self.records.front().is_some_and(|&(_, end)| end <= pos) {
+            self.records.pop_front();
+            self.first_record += 1;
         }
     }
 }

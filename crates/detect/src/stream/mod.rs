@@ -32,6 +32,10 @@ pub struct Hit<'a> {
     /// 1-based column of the finding's start, in bytes; 0 when the scanner
     /// does not track lines.
     pub column: u64,
+    /// The record the stream's structure puts the finding in (a SQL value
+    /// tuple or `COPY` row, numbered from the stream's start), if any:
+    /// what scope groups identifiers by, rather than lines or proximity.
+    pub record: Option<u64>,
     window: &'a [u8],
     window_start: usize,
 }
@@ -254,10 +258,12 @@ impl StreamScanner {
                     }
                     None => (0, 0),
                 };
+                let record = hinter.as_ref().and_then(|h| h.record_at(start));
                 on_hit(Hit {
                     finding,
                     line,
                     column,
+                    record,
                     window: &self.buf,
                     window_start: base,
                 })?;

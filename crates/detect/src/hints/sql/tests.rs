@@ -176,3 +176,52 @@ fn forgetting_keeps_the_open_cell() {
         }]
     );
 }
+
+/// The record each byte of `data` is in (fed in chunks of `step`; a
+/// chunk's bytes are asked for once the next one is fed, as the scanner
+/// asks only for findings before its look-ahead, then forgotten).
+fn records(data: &[u8], step: usize) -> Vec<Option<u64>> {
+    let mut h = SqlHinter::new();
+    let mut out = Vec::new();
+    let mut asked = 0;
+    let mut fed = 0;
+    for chunk in data.chunks(step) {
+        h.feed(chunk);
+        out.extend((asked..fed).map(|p| h.record_at(p)));
+        h.forget_before(fed);
+        asked = fed;
+        fed += chunk.len();
+    }
+    out.extend((asked..fed).map(|p| h.record_at(p)));
+    out
+}
+
+#[test]
+fn every_tuple_and_copy_row_is_one_record_across_chunks() {
+    let data = b"CREATE TABLE t (a int, b text);\n\
+INSERT INTO t VALUES (1,'x),('),(2,'y');\n\
+INSERT INTO t VALUES\n\t(3,'z'),\n\t(4,NULL);\n\
+COPY public.t (a, b) FROM stdin;\n5\tu\n6\tv\n\\.\n-- done\n";
+    let want = records(data, data.len());
+    for step in [1, 2, 5, 64] {
+        assert_eq!(records(data, step), want, "step {step}");
+    }
+    let at = |needle: &[u8]| {
+        let i = data
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .expect("needle in data");
+        want[i]
+    };
+    assert_eq!(at(b"CREATE"), None);
+    assert_eq!(at(b"1,'x"), Some(0));
+    // A parenthesis in a string does not end the tuple.
+    assert_eq!(at(b"('),"), Some(0));
+    assert_eq!(at(b"2,'y"), Some(1));
+    assert_eq!(at(b";\nINSERT INTO t VALUES\n"), None);
+    assert_eq!(at(b"3,'z"), Some(2));
+    assert_eq!(at(b"4,NULL"), Some(3));
+    assert_eq!(at(b"5\tu"), Some(4));
+    assert_eq!(at(b"6\tv"), Some(5));
+    assert_eq!(at(b"-- done"), None);
+}
