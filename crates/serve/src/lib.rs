@@ -25,9 +25,11 @@
 //! table every route is registered in), `openapi` (the document, from the
 //! handlers' attributes), `jobs` (background scan, scope and send),
 //! `scanjob` (the scan visitor), `metrics`, `limits` (body sizes), `tls`,
-//! `error`.
+//! `error`; `dashboard` (the HTML pages, their templates, stylesheet and
+//! script, on the same route table).
 
 pub mod auth;
+pub mod dashboard;
 mod error;
 mod jobs;
 mod limits;

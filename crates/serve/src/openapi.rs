@@ -6,6 +6,7 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::dashboard::pages as dash;
 use crate::routes::{admin, affected, audit, incidents, notices, scans, session, system};
 
 #[derive(OpenApi)]
@@ -23,6 +24,8 @@ use crate::routes::{admin, affected, audit, incidents, notices, scans, session, 
         scans::rerun,
         admin::tokens, admin::create_token, admin::revoke_token, admin::users,
         admin::add_user, admin::disable_user,
+        dash::home, dash::login_form, dash::login_submit, dash::incidents, dash::incident,
+        dash::incident_live, dash::scans, dash::scan, dash::audit, dash::css, dash::js,
     ),
     modifiers(&Security),
 )]

@@ -20,6 +20,7 @@ use bw_store::Role;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::dashboard::pages as dash;
 use crate::limits::{limit_for, refuse_declared_oversize};
 use crate::AppState;
 
@@ -38,6 +39,8 @@ pub struct Route {
     pub path: &'static str,
     /// The least role that may call it; `None` for the public ones.
     pub role: Option<Role>,
+    /// A dashboard page: its gate's 401 and 403 are answered as pages.
+    pub page: bool,
     handler: MethodRouter<AppState>,
 }
 
@@ -51,7 +54,21 @@ fn r(
         method,
         path,
         role,
+        page: false,
         handler,
+    }
+}
+
+/// A dashboard row of the table.
+fn page(
+    method: Method,
+    path: &'static str,
+    role: Option<Role>,
+    handler: MethodRouter<AppState>,
+) -> Route {
+    Route {
+        page: true,
+        ..r(method, path, role, handler)
     }
 }
 
@@ -202,6 +219,23 @@ pub fn table() -> Vec<Route> {
             ad,
             delete(admin::disable_user),
         ),
+        // The dashboard.
+        page(Method::GET, "/", v, get(dash::home)),
+        page(Method::GET, "/login", None, get(dash::login_form)),
+        page(Method::POST, "/login", None, post(dash::login_submit)),
+        page(Method::GET, "/incidents", v, get(dash::incidents)),
+        page(Method::GET, "/incidents/{id}", v, get(dash::incident)),
+        page(
+            Method::GET,
+            "/incidents/{id}/live",
+            v,
+            get(dash::incident_live),
+        ),
+        page(Method::GET, "/scans", v, get(dash::scans)),
+        page(Method::GET, "/scans/{id}", v, get(dash::scan)),
+        page(Method::GET, "/audit", v, get(dash::audit)),
+        page(Method::GET, "/static/app.css", None, get(dash::css)),
+        page(Method::GET, "/static/app.js", None, get(dash::js)),
     ]
 }
 
@@ -216,6 +250,9 @@ pub fn router(state: AppState) -> Router {
                 (state.clone(), role),
                 crate::auth::authorize,
             ));
+        }
+        if route.page {
+            handler = handler.route_layer(from_fn(crate::dashboard::page_errors));
         }
         let template = route.path;
         handler = handler

@@ -40,12 +40,36 @@ pub async fn login(
     extensions: axum::http::Extensions,
     Json(body): Json<Login>,
 ) -> ApiResult<Response> {
-    let ip_key = format!(
-        "ip:{}",
-        extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "unknown".to_string(), |p| p.0.ip().to_string())
-    );
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|p| p.0.ip().to_string());
+    let opened = open_session(&state, peer.as_deref(), body).await?;
+    Ok((
+        [(header::SET_COOKIE, opened.cookie)],
+        Json(json!({"principal": opened.principal, "role": opened.role,
+            "csrf_token": opened.csrf_token})),
+    )
+        .into_response())
+}
+
+/// A session just opened: its `Set-Cookie` value and what the client may
+/// know of it.
+pub(crate) struct Opened {
+    pub cookie: String,
+    pub principal: String,
+    pub role: bw_store::Role,
+    pub csrf_token: String,
+}
+
+/// Checks the credentials (rate-limited per client address and per user
+/// name) and opens a session: the JSON login and the dashboard's form
+/// login both come here.
+pub(crate) async fn open_session(
+    state: &AppState,
+    peer: Option<&str>,
+    body: Login,
+) -> ApiResult<Opened> {
+    let ip_key = format!("ip:{}", peer.unwrap_or("unknown"));
     let user_key = match (&body.username, &body.token) {
         (Some(u), _) => format!("user:{u}"),
         (None, Some(_)) => "token".to_string(),
@@ -76,7 +100,7 @@ pub async fn login(
                 _ => None,
             }
         }
-        (None, _, Some(token)) => auth::token_identity(&state, &token)
+        (None, _, Some(token)) => auth::token_identity(state, &token)
             .await?
             .map(|i| (i.principal, i.role)),
         _ => {
@@ -116,11 +140,12 @@ pub async fn login(
         }
     );
     tracing::info!(role = role.as_str(), "login");
-    Ok((
-        [(header::SET_COOKIE, cookie)],
-        Json(json!({"principal": principal, "role": role, "csrf_token": csrf})),
-    )
-        .into_response())
+    Ok(Opened {
+        cookie,
+        principal,
+        role,
+        csrf_token: csrf,
+    })
 }
 
 /// Ends the session of this cookie.
