@@ -353,12 +353,12 @@ pub async fn incident(
     let mut by_place: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_fields: BTreeMap<String, u64> = BTreeMap::new();
     for a in &affected {
-        *by_place
-            .entry(view::jurisdiction(
-                a.country.as_deref(),
-                a.region.as_deref(),
-            ))
-            .or_default() += 1;
+        // The law's jurisdictions (US-CA, EU, …), as the obligations name them.
+        for code in
+            bw_law::jurisdictions_for(a.country.as_deref().unwrap_or(""), a.region.as_deref())
+        {
+            *by_place.entry(code).or_default() += 1;
+        }
         *by_fields
             .entry(view::combination(&a.matched_fields))
             .or_default() += 1;
@@ -480,7 +480,14 @@ pub async fn scan(
         .scan_findings(&job.id, kind.as_deref(), offset, FINDINGS_PAGE + 1)
         .await?;
     let more = findings.len() as i64 > FINDINGS_PAGE;
-    let findings: Vec<_> = findings.into_iter().take(FINDINGS_PAGE as usize).collect();
+    let findings: Vec<Value> = findings
+        .iter()
+        .take(FINDINGS_PAGE as usize)
+        .map(|f| {
+            json!({"path": f.path, "line": f.line, "kind": f.kind,
+                "score": format!("{:.2}", f.score), "excerpt": f.excerpt})
+        })
+        .collect();
     ok(render(
         "scan.html",
         json!({

@@ -1,7 +1,6 @@
 //! What the pages compute before rendering, kept free of HTTP and the
 //! store so it can be tested alone: deadline countdowns and their urgency,
-//! bar charts, and the grouping of affected customers into jurisdictions
-//! and field combinations.
+//! bar charts, field combinations and job counters.
 
 use std::collections::BTreeMap;
 
@@ -89,6 +88,8 @@ pub fn countdown_str(deadline: Option<&str>, now: OffsetDateTime) -> Option<Coun
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Bar {
     pub label: String,
+    /// The label cut to fit the chart (the full one is in its table).
+    pub short: String,
     pub count: u64,
     /// Bar length in SVG units (out of [`BAR_SPAN`]); at least 2 for a
     /// non-zero count so it stays visible.
@@ -124,6 +125,7 @@ pub fn chart(counts: BTreeMap<String, u64>) -> Chart {
             } else {
                 (count * BAR_SPAN / max).max(2)
             },
+            short: shorten(&label, 28),
             label,
             count,
             y: i * ROW,
@@ -136,16 +138,13 @@ pub fn chart(counts: BTreeMap<String, u64>) -> Chart {
     }
 }
 
-/// The jurisdiction code of a customer's place: `US-CA` with a region,
-/// `DE` without, `unknown` without a country.
-pub fn jurisdiction(country: Option<&str>, region: Option<&str>) -> String {
-    match (
-        country.map(str::trim).filter(|c| !c.is_empty()),
-        region.map(str::trim).filter(|r| !r.is_empty()),
-    ) {
-        (Some(c), Some(r)) => format!("{}-{}", c.to_ascii_uppercase(), r.to_ascii_uppercase()),
-        (Some(c), None) => c.to_ascii_uppercase(),
-        (None, _) => "unknown".into(),
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
     }
 }
 
@@ -220,14 +219,13 @@ mod tests {
             [("US-CA", 300, 400, 0), ("DE", 3, 4, 30), ("FR", 1, 2, 60)]
         );
         assert_eq!((c.total, c.height), (304, 90));
+        let long = chart(BTreeMap::from([("a".repeat(40), 1)]));
+        assert_eq!(long.bars[0].short.chars().count(), 28);
         assert_eq!(chart(BTreeMap::new()).height, ROW);
     }
 
     #[test]
-    fn places_and_field_sets_have_one_spelling() {
-        assert_eq!(jurisdiction(Some("us"), Some("ca")), "US-CA");
-        assert_eq!(jurisdiction(Some("DE"), Some(" ")), "DE");
-        assert_eq!(jurisdiction(None, Some("CA")), "unknown");
+    fn field_sets_have_one_spelling_and_jobs_show_only_counters() {
         let f = |v: &[&str]| combination(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(f(&["name", "email", "name"]), "email + name");
         assert_eq!(f(&[]), "(none recorded)");
