@@ -30,6 +30,14 @@ export BW_DOCS_PYTHON
 export BW_REQUIRE_DOCS=1
 # Likewise the SMTP tests.
 export BW_REQUIRE_SMTP=1
+# Debian's chromium (+ chromium-driver) and a pinned playwright-core under
+# target/browser-node/, for the dashboard browser test; screenshots land
+# in target/screenshots/.
+BW_CHROMIUM="$(bash scripts/chromium.sh)"
+export BW_CHROMIUM
+export BW_PLAYWRIGHT_DIR="$PWD/target/browser-node"
+# The browser test must not skip itself here.
+export BW_REQUIRE_BROWSER=1
 
 cargo test --workspace --all-targets --locked
 
