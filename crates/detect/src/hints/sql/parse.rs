@@ -85,5 +85,9 @@ pub(super) fn column_list(list: &[u8]) -> Columns {
             Field::classify_column(c)
         })
         .collect();
+    // None known: as no list (the tuples are then skipped through quickly).
+    if cols.iter().all(Option::is_none) {
+        return empty();
+    }
     Arc::from(cols)
 }

@@ -225,3 +225,26 @@ COPY public.t (a, b) FROM stdin;\n5\tu\n6\tv\n\\.\n-- done\n";
     assert_eq!(at(b"6\tv"), Some(5));
     assert_eq!(at(b"-- done"), None);
 }
+
+#[test]
+fn tuples_of_unknown_tables_are_skipped_through_with_their_strings() {
+    // No columns known: tuples are skipped to the next quote or
+    // parenthesis, and an escape string still takes backslash escapes.
+    let data = b"INSERT INTO t VALUES (1, E'a\\')b', 'c(d'),(2, x'ff', ')'),(3,NULL);\n-- end\n";
+    let want = records(data, data.len());
+    for step in [1, 2, 3, 64] {
+        assert_eq!(records(data, step), want, "step {step}");
+    }
+    let at = |needle: &[u8]| {
+        let i = data
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .expect("needle in data");
+        want[i]
+    };
+    assert_eq!(at(b"b', 'c(d"), Some(0));
+    assert_eq!(at(b"2, x'ff'"), Some(1));
+    assert_eq!(at(b"')'),"), Some(1));
+    assert_eq!(at(b"3,NULL"), Some(2));
+    assert_eq!(at(b"-- end"), None);
+}
