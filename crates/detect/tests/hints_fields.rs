@@ -108,3 +108,15 @@ fn a_known_table_s_columns_overrule_the_old_date_in_a_row_guess() {
         vec!["1984-03-12"]
     );
 }
+
+#[test]
+fn a_schema_less_row_keeps_its_guess_beside_a_hinted_statement() {
+    // The next statement's `sku` hint lies within the guess's window but
+    // not on the schema-less row's line.
+    let dump = "INSERT INTO customers VALUES (7, 'Ann', 'Lee', '1981-11-12');\n\
+                INSERT INTO products (sku, title) VALUES ('NW-1', 'Mug');\n";
+    assert_eq!(
+        of(Kind::DateOfBirth, &found("shop.sql", dump)),
+        ["1981-11-12"]
+    );
+}

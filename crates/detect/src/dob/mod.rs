@@ -171,11 +171,12 @@ impl DobDetector {
             let score = CONTEXT[m.pattern().as_usize()].1;
             if score == SQL_MARK {
                 // A dump whose columns are known hints its rows: the
-                // birth-date column decides, not the first old date.
-                if hints
-                    .overlapping(e, (e + SQL_WINDOW).min(hay.len()))
-                    .is_empty()
-                {
+                // birth-date column decides, not the first old date. Only
+                // this statement's line counts: the next statement's
+                // hints (a catalogue's `sku` column) say nothing of it.
+                let window = &hay[e..(e + SQL_WINDOW).min(hay.len())];
+                let line_end = e + memchr::memchr(b'\n', window).unwrap_or(window.len());
+                if hints.overlapping(e, line_end).is_empty() {
                     sql_row(hay, e, out);
                 }
                 continue;
