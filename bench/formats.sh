@@ -55,24 +55,41 @@ if [ ! -f "$xlsx.csv" ]; then
 import csv, datetime, sys
 from openpyxl import load_workbook
 wb = load_workbook(sys.argv[1], read_only=True)
-with open(sys.argv[1] + ".csv", "w", newline="") as f:
+with open(sys.argv[1] + ".csv.part", "w", newline="") as f:
     w = csv.writer(f)
     for ws in wb.worksheets:
         for row in ws.iter_rows(values_only=True):
             w.writerow(["" if v is None else v.date().isoformat() if isinstance(v, datetime.datetime) else v for v in row])
 PY
+    # Renamed only when whole: a failed run leaves no twin to reuse.
+    mv "$xlsx.csv.part" "$xlsx.csv"
 fi
 if [ ! -f "$parquet.csv" ]; then
     echo "writing $parquet.csv" >&2
     "$py" - "$parquet" <<'PY' >&2
 import sys
-import pyarrow.csv as pc
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
+# CSV has no nested types: structs become dotted columns (as the reader
+# names them), lists their elements joined by "; " (as the reader joins them).
+def flat(batch):
+    t = pa.Table.from_batches([batch]).flatten()
+    for i, field in enumerate(t.schema):
+        if pa.types.is_list(field.type):
+            t = t.set_column(i, field.name, pc.binary_join(t.column(i), "; "))
+    return t
 f = pq.ParquetFile(sys.argv[1])
-with pc.CSVWriter(sys.argv[1] + ".csv", f.schema_arrow.remove_metadata()) as w:
-    for batch in f.iter_batches(batch_size=65536):
-        w.write_batch(batch)
+w = None
+for batch in f.iter_batches(batch_size=65536):
+    t = flat(batch)
+    if w is None:
+        w = pcsv.CSVWriter(sys.argv[1] + ".csv.part", t.schema)
+    w.write_table(t)
+w.close()
 PY
+    mv "$parquet.csv.part" "$parquet.csv"
 fi
 
 tmp="$(mktemp -d)"
