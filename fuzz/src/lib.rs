@@ -283,10 +283,17 @@ fn pieced(case: &Case, hinter: Option<CsvHinter>) -> Vec<Reported> {
     let mut pieces = Vec::new();
     let reader = ShortReads::new(hay, case.max_read, case.interrupts, case.seed);
     scanner
-        .plan(engine, reader, hay.len(), 512 + case.chunk, hinter, |p| {
-            pieces.push(p);
-            true
-        })
+        .plan(
+            engine,
+            reader,
+            hay.len(),
+            512 + case.chunk,
+            hinter.map(Into::into),
+            |p| {
+                pieces.push(p);
+                true
+            },
+        )
         .unwrap_or_else(|e| panic!("planning an in-memory stream failed: {e}"));
     let mut got = Vec::new();
     for p in pieces.iter().rev() {
