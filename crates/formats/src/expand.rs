@@ -178,9 +178,6 @@ pub(crate) struct Walker<'v, E> {
     pub options: &'v Options,
     pub reported: HashSet<u64>,
     pub summary: Summary,
-    /// Delivering a message of an mbox: its own `From ` line must not
-    /// make it an mbox again.
-    pub in_mbox: bool,
 }
 
 impl<'v, E> Walker<'v, E> {
@@ -193,7 +190,6 @@ impl<'v, E> Walker<'v, E> {
             options,
             reported: HashSet::new(),
             summary: Summary::default(),
-            in_mbox: false,
         }
     }
 
@@ -362,9 +358,6 @@ impl<'v, E> Walker<'v, E> {
         let utf16 = detect_utf16(&head, self.options.guess_utf16);
         let mut attachments = Vec::new();
         let err = match utf16 {
-            None if !self.in_mbox && head.starts_with(b"From ") && looks_like_mail(&head) => {
-                return self.mbox(b, name, head, reader, depth, unsafe_path);
-            }
             None if looks_like_mail(&head) => {
                 let mut src = Catch {
                     inner: peeked(head, reader),
@@ -434,59 +427,6 @@ impl<'v, E> Walker<'v, E> {
             self.report_io(name, Format::Plain, &e)?;
         }
         self.attachments(b, name, attachments, depth)
-    }
-
-    /// Splits an mbox into its messages, each a member of its own
-    /// (`box.mbox!1`, `box.mbox!2`…, attachments inside each).
-    fn mbox(
-        &mut self,
-        b: &Budget,
-        name: &str,
-        head: Vec<u8>,
-        reader: &mut dyn Read,
-        depth: u32,
-        unsafe_path: bool,
-    ) -> Result<(), E> {
-        if depth >= b.limits.max_depth {
-            let limit = u64::from(b.limits.max_depth);
-            return self.error(
-                name,
-                Reason::LimitExceeded {
-                    which: LimitKind::Depth,
-                    limit,
-                },
-            );
-        }
-        let mut src = Catch {
-            inner: peeked(head, reader),
-            err: None,
-        };
-        let mut mbox = crate::mail::Mbox::new(&mut src);
-        let mut n = 0u64;
-        loop {
-            match mbox.next_message() {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    self.report_io(name, Format::Plain, &e)?;
-                    break;
-                }
-            }
-            if b.stopped() || !self.count_entry(b, name)? {
-                break;
-            }
-            n += 1;
-            let message = format!("{name}!{n}");
-            self.in_mbox = true;
-            let res = self.walk(b, &message, &message, &mut mbox, depth + 1, unsafe_path);
-            self.in_mbox = false;
-            res?;
-        }
-        drop(mbox);
-        match src.err {
-            Some(e) => self.report_io(name, Format::Plain, &e),
-            None => Ok(()),
-        }
     }
 
     /// Walks a mail's decoded base64 parts as members inside it

@@ -15,13 +15,11 @@
 //! (a bad escape, a missing boundary) is passed through, never an error.
 
 mod attach;
-mod mbox;
 
 use std::io::{self, Read};
 
 pub use attach::Attachment;
 use attach::Decoding;
-pub use mbox::Mbox;
 
 use crate::offset_map::{OffsetMap, Runs};
 
