@@ -213,7 +213,12 @@ impl NameDetector {
                 given.end = w.end;
             }
         }
-        let whole_cell = cell.is_some_and(|e| hay[given.end..e].trim_ascii().is_empty());
+        // A hinted cell can end before the given name does (a run that
+        // crossed the cell's end): then the name does not fill it.
+        let whole_cell = cell.is_some_and(|e| {
+            hay.get(given.end..e)
+                .is_some_and(|rest| rest.trim_ascii().is_empty())
+        });
         if g == 0 && !(whole_cell && (s || self.given_class(hay, family) == 0)) {
             return None;
         }
