@@ -8,7 +8,7 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use bw_scope::synth::{self, Person, CSV_HEADER};
@@ -54,7 +54,7 @@ fn people() -> Vec<Person> {
 }
 
 /// Writes the registry and the leak folder; returns the scratch dir.
-fn setup(py: &PathBuf, people: &[Person]) -> Scratch {
+fn setup(py: &Path, people: &[Person]) -> Scratch {
     let s = Scratch::new();
     let mut csv = format!("{CSV_HEADER}\n");
     for p in people {
@@ -76,14 +76,22 @@ fn setup(py: &PathBuf, people: &[Person]) -> Scratch {
             })
         })
         .collect();
+    write_leak(py, &s, &json, PER_FORMAT);
+    s
+}
+
+/// Writes `leak/`, one file per format in [`FORMATS`] order, each with the
+/// next `per` of `people` (objects with `n`, `id`, `first`, `last`,
+/// `email`, `phone`), by `fixtures/write_documents.py`.
+fn write_leak(py: &Path, s: &Scratch, people: &[serde_json::Value], per: usize) {
     s.write(
         "people.json",
-        serde_json::to_string(&json).expect("json").as_bytes(),
+        serde_json::to_string(people).expect("json").as_bytes(),
     );
     let slices: BTreeMap<&str, [usize; 2]> = FORMATS
         .iter()
         .enumerate()
-        .map(|(i, (f, _))| (*f, [i * PER_FORMAT, (i + 1) * PER_FORMAT]))
+        .map(|(i, (f, _))| (*f, [i * per, (i + 1) * per]))
         .collect();
     s.write(
         "slices.json",
@@ -104,7 +112,6 @@ fn setup(py: &PathBuf, people: &[Person]) -> Scratch {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    s
 }
 
 #[test]
@@ -316,34 +323,7 @@ fn canaries_are_seen_by_scan_in_every_document_format() {
         })
         .collect();
     assert_eq!(json.len(), FORMATS.len(), "{}", issued.stdout);
-    s.write(
-        "people.json",
-        serde_json::to_string(&json).expect("json").as_bytes(),
-    );
-    let slices: BTreeMap<&str, [usize; 2]> = FORMATS
-        .iter()
-        .enumerate()
-        .map(|(i, (f, _))| (*f, [i, i + 1]))
-        .collect();
-    s.write(
-        "slices.json",
-        serde_json::to_string(&slices).expect("json").as_bytes(),
-    );
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/write_documents.py"
-    );
-    let out = Command::new(&py)
-        .current_dir(s.path(""))
-        .arg(script)
-        .args(FORMATS.iter().map(|(f, _)| *f))
-        .output()
-        .expect("start python");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    write_leak(&py, &s, &json, 1);
 
     let r = s.run(&["scan", "leak", "--format", "jsonl"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
