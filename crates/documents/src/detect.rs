@@ -1,7 +1,37 @@
 //! Which document format a byte stream is, from its head or (for the
 //! zip-based office formats) from its entry names.
 
-use crate::DocFormat;
+use std::io::{self, Read, Seek, SeekFrom};
+
+use crate::{DocError, DocFormat};
+
+/// The magic number of an OLE2 compound file: an xls, a legacy `.doc`,
+/// or the wrapper Office puts around an encrypted xlsx/docx/pptx.
+pub(crate) const OLE2: [u8; 8] = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+/// Whether `reader` holds an OLE2 compound file: reads its head from the
+/// start, and leaves it at the start.
+pub(crate) fn is_ole2<R: Read + Seek + ?Sized>(reader: &mut R) -> Result<bool, DocError> {
+    reader.seek(SeekFrom::Start(0)).map_err(DocError::Io)?;
+    let mut head = [0u8; 8];
+    let n = read_full(reader, &mut head).map_err(DocError::Io)?;
+    reader.seek(SeekFrom::Start(0)).map_err(DocError::Io)?;
+    Ok(n == head.len() && head == OLE2)
+}
+
+/// Reads until `buf` is full or the stream ends; how many bytes it read.
+pub(crate) fn read_full<R: Read + ?Sized>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
 
 /// The format of a stream starting with `head`, for the formats with a
 /// magic number of their own. `name` (the member's last segment) only
@@ -18,7 +48,6 @@ pub fn detect(head: &[u8], name: &str) -> Option<DocFormat> {
     if head.starts_with(b"PAR1") {
         return Some(DocFormat::Parquet);
     }
-    const OLE2: [u8; 8] = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
     if head.starts_with(&OLE2) {
         let lower = name.to_ascii_lowercase();
         // An encrypted xlsx/docx is an OLE2 file too: the reader of the

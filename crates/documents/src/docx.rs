@@ -8,17 +8,16 @@
 mod xml;
 
 use std::collections::HashMap;
-use std::io::{self, BufReader, Read, SeekFrom};
+use std::io::{self, BufReader, SeekFrom};
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use zip::result::ZipError;
 use zip::ZipArchive;
 
+use crate::detect::{is_ole2, read_full};
 use crate::{DocError, DocFormat, Limits, Meter, ReadSeek, Sink, Source};
 use xml::{Bounded, Dialect, XmlStop};
-
-const OLE2: [u8; 8] = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
 type Zip<'a> = ZipArchive<&'a mut (dyn ReadSeek + Send)>;
 
@@ -29,13 +28,9 @@ pub(crate) fn read(
     sink: &mut dyn Sink,
 ) -> Result<(), DocError> {
     let reader = source.reader;
-    let mut head = [0u8; 8];
-    reader.seek(SeekFrom::Start(0)).map_err(DocError::Io)?;
-    let n = read_full(reader, &mut head).map_err(DocError::Io)?;
-    if n == head.len() && head == OLE2 {
+    if is_ole2(reader)? {
         return Err(ole2(format, reader)?);
     }
-    reader.seek(SeekFrom::Start(0)).map_err(DocError::Io)?;
     let mut zip = ZipArchive::new(reader).map_err(|e| zip_error(format, e))?;
     let names: Vec<String> = zip
         .file_names()
@@ -174,19 +169,6 @@ fn ole2(format: DocFormat, reader: &mut (dyn ReadSeek + Send)) -> Result<DocErro
         kept = needle.len().min(filled);
         buf.copy_within(filled - kept..filled, 0);
     }
-}
-
-fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }
 
 /// The number in a part's file name (`header12.xml` → 12), for ordering.

@@ -9,12 +9,13 @@
 //! sheet at a time. Cell text: see [`text`].
 
 use std::fmt::Display;
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Seek, SeekFrom};
 use std::ops::Range;
 
 use calamine::{Data, Ods, OdsError, Reader, SheetType, Xls, XlsError, Xlsb, XlsbError};
 use calamine::{Xlsx, XlsxError};
 
+use crate::detect::is_ole2;
 use crate::{guarded, DocError, DocFormat, Limits, Meter, Sink, Source};
 
 mod text;
@@ -62,22 +63,6 @@ pub(crate) fn read(
             }),
         }
     })
-}
-
-fn is_ole2<R: Read + Seek>(reader: &mut R) -> Result<bool, DocError> {
-    const OLE2: [u8; 8] = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
-    let mut head = [0u8; 8];
-    let mut got = 0;
-    while got < head.len() {
-        match reader.read(&mut head[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(DocError::Io(e)),
-        }
-    }
-    reader.seek(SeekFrom::Start(0)).map_err(DocError::Io)?;
-    Ok(got == head.len() && head == OLE2)
 }
 
 type Src<'r, 's> = &'r mut BufReader<&'s mut (dyn crate::ReadSeek + Send)>;
