@@ -13,45 +13,14 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use bw_scope::synth::{self, Person, CSV_HEADER};
+use bw_testkit::{run, tool};
 use common::Scratch;
 
 const SEED: u64 = 31;
 const CUSTOMERS: u64 = 60;
-
-fn tool(name: &str) -> bool {
-    Command::new(name)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn run(cmd: &mut Command, stdin: Option<&str>) -> Vec<u8> {
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("the tool starts");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("piped stdin")
-            .write_all(input.as_bytes())
-            .expect("the tool reads its input");
-    }
-    let out = child.wait_with_output().expect("the tool runs");
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
 
 fn luhn_card(seed: u64) -> String {
     let mut digits: Vec<u32> = vec![4];

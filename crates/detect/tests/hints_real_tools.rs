@@ -13,13 +13,13 @@
 //! to `<dir>/<shape>/`, for `breachwatch corpus score`.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use bw_detect::hints::csv::CsvHinter;
 use bw_detect::hints::sql::SqlHinter;
 use bw_detect::{Engine, Finding, Kind, Start, StreamScanner};
+use bw_testkit::{run, tool};
 
 /// The sniff order of `bw_scan::sniff` (SQL first: a dump's head is never
 /// a CSV header, but a CSV file may hold `INSERT` in a cell).
@@ -454,37 +454,6 @@ fn load_script(people: &[Person]) -> String {
     s
 }
 
-fn tool(name: &str) -> bool {
-    Command::new(name)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn run(cmd: &mut Command, stdin: Option<&str>) -> Vec<u8> {
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("the tool starts");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("piped stdin")
-            .write_all(input.as_bytes())
-            .expect("the tool reads its input");
-    }
-    let out = child.wait_with_output().expect("the tool runs");
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
-
 fn temp_dir(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("bw-hints-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&d).expect("temp dir");
@@ -526,15 +495,11 @@ fn sqlite3_dump_rows_get_their_columns() {
 }
 
 /// A PostgreSQL URL, or `None` to skip (a panic under
-/// `BW_REQUIRE_POSTGRES=1`), as `bw_testkit::postgres_url` decides.
+/// `BW_REQUIRE_POSTGRES=1`), as `bw_testkit::postgres_url` decides; also
+/// `None` without `pg_dump`/`psql` (a panic under that variable too).
 fn postgres_url() -> Option<String> {
-    let url = ["BW_TEST_POSTGRES_URL", "DATABASE_URL"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find(|u| u.starts_with("postgres"));
-    let required = std::env::var("BW_REQUIRE_POSTGRES").as_deref() == Ok("1");
-    if required {
-        assert!(url.is_some(), "BW_REQUIRE_POSTGRES=1 but no PostgreSQL URL");
+    let url = bw_testkit::postgres_url();
+    if std::env::var("BW_REQUIRE_POSTGRES").as_deref() == Ok("1") {
         assert!(
             tool("pg_dump") && tool("psql"),
             "BW_REQUIRE_POSTGRES=1 but pg_dump/psql missing"

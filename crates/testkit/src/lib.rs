@@ -1,7 +1,8 @@
 //! `bw-testkit`: what the workspace's tests would otherwise each write
 //! again — [`SplitMix64`], the seeded generator behind reproducible test
-//! data and synthetic customers, and [`postgres_url`], which decides
-//! whether the PostgreSQL tests run.
+//! data and synthetic customers, [`postgres_url`], which decides
+//! whether the PostgreSQL tests run, and [`tool`] / [`run`], which the
+//! tests that drive real tools (`sqlite3`, `pg_dump`, `python3`) share.
 //!
 //! What it must never do: depend on anything (it is the leaf every crate
 //! may use); change the output of [`SplitMix64`] for a given seed (seeded
@@ -12,6 +13,8 @@
 //! trivially predictable.
 
 use std::env;
+use std::io::Write as _;
+use std::process::{Command, Stdio};
 
 /// splitmix64 (Steele, Lea, Flood 2014): tiny, seedable, fast, and good
 /// enough to spread test data. Every seed, including 0, gives a full
@@ -56,6 +59,44 @@ pub fn postgres_url() -> Option<String> {
         panic!("BW_REQUIRE_POSTGRES=1 but neither BW_TEST_POSTGRES_URL nor DATABASE_URL is set");
     }
     url
+}
+
+/// Whether the program `name` is installed: `name --version` runs and
+/// succeeds. Tests that need it skip (or, under CI, fail) without it.
+pub fn tool(name: &str) -> bool {
+    Command::new(name)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Runs `cmd`, feeding it `stdin` if given, and returns its stdout.
+///
+/// # Panics
+/// If the program does not start or exits unsuccessfully (with its
+/// stderr in the message).
+pub fn run(cmd: &mut Command, stdin: Option<&str>) -> Vec<u8> {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("the tool starts");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("piped stdin")
+            .write_all(input.as_bytes())
+            .expect("the tool reads its input");
+    }
+    let out = child.wait_with_output().expect("the tool runs");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
 }
 
 #[cfg(test)]
