@@ -34,13 +34,7 @@ impl<E> Walker<'_, E> {
             Err(e) => return self.error(name, Reason::of_io(Format::Document(format), &e)),
         };
         if len > max {
-            return self.error(
-                name,
-                Reason::LimitExceeded {
-                    which: LimitKind::MemberBytes,
-                    limit: max,
-                },
-            );
+            return self.over_limit(name, LimitKind::MemberBytes, max);
         }
         if let Err(e) = spool.seek(SeekFrom::Start(0)) {
             return self.error(name, Reason::Read(format!("document spool: {e}")));

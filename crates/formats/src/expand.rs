@@ -193,6 +193,11 @@ impl<'v, E> Walker<'v, E> {
         }
     }
 
+    /// Reports that `name` went over the `which` limit of `limit`.
+    pub(crate) fn over_limit(&mut self, name: &str, which: LimitKind, limit: u64) -> Result<(), E> {
+        self.error(name, Reason::LimitExceeded { which, limit })
+    }
+
     pub(crate) fn error(&mut self, name: &str, reason: Reason) -> Result<(), E> {
         self.summary.errors += 1;
         (self.visit)(Event::Error(MemberError {
@@ -228,14 +233,7 @@ impl<'v, E> Walker<'v, E> {
             return Ok(true);
         }
         b.members_hit.set(true);
-        let limit = b.limits.max_members;
-        self.error(
-            archive,
-            Reason::LimitExceeded {
-                which: LimitKind::Members,
-                limit,
-            },
-        )?;
+        self.over_limit(archive, LimitKind::Members, b.limits.max_members)?;
         Ok(false)
     }
 
@@ -276,14 +274,7 @@ impl<'v, E> Walker<'v, E> {
             return self.deliver(b, label, head, reader, depth, unsafe_path);
         }
         if depth >= b.limits.max_depth {
-            let limit = u64::from(b.limits.max_depth);
-            return self.error(
-                label,
-                Reason::LimitExceeded {
-                    which: LimitKind::Depth,
-                    limit,
-                },
-            );
+            return self.over_limit(label, LimitKind::Depth, u64::from(b.limits.max_depth));
         }
         let depth = depth + 1;
         match format {
@@ -444,27 +435,13 @@ impl<'v, E> Walker<'v, E> {
             }
             let name = format!("{mail}!{}", clean_name(&att.name));
             if depth >= b.limits.max_depth {
-                let limit = u64::from(b.limits.max_depth);
-                self.error(
-                    &name,
-                    Reason::LimitExceeded {
-                        which: LimitKind::Depth,
-                        limit,
-                    },
-                )?;
+                self.over_limit(&name, LimitKind::Depth, u64::from(b.limits.max_depth))?;
                 continue;
             }
             let mut guard = Guard::new(&mut att.data, b, Format::Plain, Consumed::NotCompressed);
             self.walk(b, &name, &name, &mut guard, depth + 1, false)?;
             if att.truncated {
-                let limit = b.limits.max_member_bytes;
-                self.error(
-                    &name,
-                    Reason::LimitExceeded {
-                        which: LimitKind::MemberBytes,
-                        limit,
-                    },
-                )?;
+                self.over_limit(&name, LimitKind::MemberBytes, b.limits.max_member_bytes)?;
             }
         }
         Ok(())
