@@ -17,12 +17,15 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use common::serve::{
+    add_user, email, seed_registry, smtp_python, start_server, start_smtp, workspace,
+};
 use common::Scratch;
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
@@ -31,11 +34,6 @@ use time::OffsetDateTime;
 const ADMIN: (&str, &str) = ("alice", "correct horse battery staple 42");
 const VIEWER: (&str, &str) = ("victor", "viewer passphrase for tests 77");
 const N: usize = 12;
-const PLACES: [(&str, &str); 4] = [("US", "CA"), ("US", "NY"), ("DE", ""), ("FR", "")];
-
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn require_browser() -> bool {
     std::env::var_os("BW_REQUIRE_BROWSER").is_some()
@@ -74,70 +72,6 @@ fn browser() -> Option<(PathBuf, PathBuf)> {
     Some((chromium, dir))
 }
 
-fn smtp_python() -> Option<String> {
-    if let Ok(p) = std::env::var("BW_SMTP_PYTHON") {
-        return Some(p);
-    }
-    let ok = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    ok.then(|| "python3".to_string())
-}
-
-/// A child process killed on drop.
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_smtp(python: &str, log: &Path) -> (Proc, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let mut child = Command::new(python)
-        .arg(workspace().join("scripts/smtp_server.py"))
-        .args(["--port", &port.to_string(), "--log"])
-        .arg(log)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start the SMTP server");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("READY");
-    assert_eq!(line.trim(), "READY");
-    (Proc(child), port)
-}
-
-fn start_server(s: &Scratch, extra: &[&str]) -> (Proc, String) {
-    let log = std::fs::File::create(s.path("server.log")).expect("log file");
-    let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
-    args.extend_from_slice(extra);
-    let mut child = s
-        .cmd(&args)
-        .stdout(Stdio::piped())
-        .stderr(log)
-        .spawn()
-        .expect("start breachwatch serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("the listening line");
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_string();
-    (Proc(child), addr)
-}
-
 /// One JSON request with a bearer token: (status, body).
 fn api(addr: &str, method: &str, path: &str, token: &str, body: &[u8]) -> (u16, Value) {
     let mut tcp = TcpStream::connect(addr).expect("connect");
@@ -167,65 +101,12 @@ fn api(addr: &str, method: &str, path: &str, token: &str, body: &[u8]) -> (u16, 
     (status, serde_json::from_slice(body).unwrap_or(Value::Null))
 }
 
-fn email(i: usize) -> String {
-    format!("seeded.person{i}@shopper-mail.example")
-}
-
-fn add_user(s: &Scratch, (name, password): (&str, &str), role: &str) {
-    let mut add = s
-        .cmd(&["user", "add", name, "--role", role, "--password-stdin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("user add");
-    add.stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("{password}\n").as_bytes())
-        .expect("password");
-    let out = add.wait_with_output().expect("user add");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Registry, contacts, notify settings, an admin token and two users.
 fn setup(s: &Scratch, smtp_url: &str) -> String {
-    let mut csv = String::from("customer_id,email,first_name,last_name,phone,country,region\n");
-    for i in 0..N {
-        let (c, r) = PLACES[i % PLACES.len()];
-        csv.push_str(&format!(
-            "cust-{i:04},{},Given{i},Family{i},,{c},{r}\n",
-            email(i)
-        ));
-    }
-    s.write("customers.csv", csv.as_bytes());
-    s.write(
-        "home/config.toml",
-        format!(
-            r#"[notify]
-from = "Example Shop <privacy@shop.example>"
-smtp-url = "{smtp_url}"
-company-name = "Example Shop"
-contact = "privacy@shop.example or 1-800-555-0100"
-measures = "We fixed the page error the same day and reviewed every page."
-advice = "Be wary of messages that mention your orders; we never ask for passwords."
-consequences = "You may receive unwanted email or phishing attempts."
-"#
-        )
-        .as_bytes(),
-    );
-    assert_eq!(s.run(&["registry", "init"]).code, 0);
-    let r = s.run(&["registry", "import", "customers.csv"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = s.run(&["token", "create", "--role", "admin", "--name", "seed"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    add_user(s, ADMIN, "admin");
-    add_user(s, VIEWER, "viewer");
-    r.stdout.trim().to_string()
+    let token = seed_registry(s, smtp_url, N, "seed");
+    add_user(s, ADMIN.0, ADMIN.1, "admin");
+    add_user(s, VIEWER.0, VIEWER.1, "viewer");
+    token
 }
 
 /// Opens the incident (discovered 50 hours ago, so 72-hour deadlines

@@ -11,103 +11,59 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::serve::{add_user, email, seed_registry, smtp_python, start_server, start_smtp, Proc};
 use common::Scratch;
 use serde_json::Value;
 
 const PASSWORD: &str = "correct horse battery staple 42";
 
-fn smtp_python() -> Option<String> {
-    if let Ok(p) = std::env::var("BW_SMTP_PYTHON") {
-        return Some(p);
-    }
-    let ok = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if ok {
-        return Some("python3".into());
-    }
-    assert!(
-        std::env::var_os("BW_REQUIRE_SMTP").is_none(),
-        "BW_REQUIRE_SMTP is set but no Python with aiosmtpd was found"
-    );
-    None
-}
-
 struct Smtp {
-    child: Child,
+    _proc: Proc,
     port: u16,
     log: PathBuf,
 }
 
 impl Smtp {
     fn start(s: &Scratch) -> Option<Smtp> {
-        let python = smtp_python()?;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
+        let Some(python) = smtp_python() else {
+            assert!(
+                std::env::var_os("BW_REQUIRE_SMTP").is_none(),
+                "BW_REQUIRE_SMTP is set but no Python with aiosmtpd was found"
+            );
+            return None;
+        };
         let log = s.path("smtp.jsonl");
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/smtp_server.py");
-        let mut child = Command::new(python)
-            .arg(script)
-            .args(["--port", &port.to_string(), "--log"])
-            .arg(&log)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start the SMTP server");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("READY");
-        assert_eq!(line.trim(), "READY");
-        Some(Smtp { child, port, log })
-    }
-}
-
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let (proc, port) = start_smtp(&python, &log);
+        Some(Smtp {
+            _proc: proc,
+            port,
+            log,
+        })
     }
 }
 
 /// The server process; killed on drop.
 struct Server {
-    child: Child,
+    _proc: Proc,
     addr: String,
     log: PathBuf,
 }
 
 impl Server {
     fn start(s: &Scratch, extra: &[&str]) -> Server {
-        let log = s.path("server.log");
-        let err = std::fs::File::create(&log).expect("log file");
-        let mut args = vec!["serve", "--listen", "127.0.0.1:0", "--log", "debug"];
+        let mut args = vec!["--log", "debug"];
         args.extend_from_slice(extra);
-        let mut child = s
-            .cmd(&args)
-            .stdout(Stdio::piped())
-            .stderr(err)
-            .spawn()
-            .expect("start breachwatch serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the listening line");
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
-        Server { child, addr, log }
+        let (proc, addr) = start_server(s, &args);
+        Server {
+            _proc: proc,
+            addr,
+            log: s.path("server.log"),
+        }
     }
 
     /// One request over a fresh connection: (status, headers, body).
@@ -167,13 +123,6 @@ impl Server {
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn split(raw: &[u8]) -> (u16, String, Vec<u8>) {
     let at = raw
         .windows(4)
@@ -211,69 +160,10 @@ fn unchunk(mut b: &[u8]) -> Vec<u8> {
     }
 }
 
-const PLACES: [(&str, &str); 4] = [("US", "CA"), ("US", "NY"), ("DE", ""), ("FR", "")];
-
-fn email(i: usize) -> String {
-    format!("seeded.person{i}@shopper-mail.example")
-}
-
-/// Registry, contacts, config and credentials; returns (token, customers).
+/// Registry, contacts, config and credentials; returns the admin token.
 fn setup(s: &Scratch, smtp_url: &str, n: usize) -> String {
-    let mut csv = String::from("customer_id,email,first_name,last_name,phone,country,region\n");
-    for i in 0..n {
-        let (c, r) = PLACES[i % PLACES.len()];
-        csv.push_str(&format!(
-            "cust-{i:04},{},Given{i},Family{i},,{c},{r}\n",
-            email(i)
-        ));
-    }
-    s.write("customers.csv", csv.as_bytes());
-    s.write(
-        "home/config.toml",
-        format!(
-            r#"[notify]
-from = "Example Shop <privacy@shop.example>"
-smtp-url = "{smtp_url}"
-company-name = "Example Shop"
-contact = "privacy@shop.example or 1-800-555-0100"
-measures = "We fixed the page error the same day and reviewed every page."
-advice = "Be wary of messages that mention your orders; we never ask for passwords."
-consequences = "You may receive unwanted email or phishing attempts."
-"#
-        )
-        .as_bytes(),
-    );
-    assert_eq!(s.run(&["registry", "init"]).code, 0);
-    let r = s.run(&["registry", "import", "customers.csv"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = s.run(&["token", "create", "--role", "admin", "--name", "ops"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let token = r.stdout.trim().to_string();
-    let mut add = s
-        .cmd(&[
-            "user",
-            "add",
-            "alice",
-            "--role",
-            "analyst",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("user add");
-    add.stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .expect("password");
-    let out = add.wait_with_output().expect("user add");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let token = seed_registry(s, smtp_url, n, "ops");
+    add_user(s, "alice", PASSWORD, "analyst");
     token
 }
 

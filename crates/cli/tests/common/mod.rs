@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+pub mod serve;
+
 /// A temporary directory used as both `$BREACHWATCH_HOME` and the place
 /// test files are written to.
 pub struct Scratch {
