@@ -12,8 +12,8 @@ use std::fmt::Display;
 use std::io::{self, BufReader, Seek, SeekFrom};
 use std::ops::Range;
 
+use calamine::{Cell, DataRef, Xlsx, XlsxError};
 use calamine::{Data, Ods, OdsError, Reader, SheetType, Xls, XlsError, Xlsb, XlsbError};
-use calamine::{Xlsx, XlsxError};
 
 use crate::detect::is_ole2;
 use crate::{guarded, DocError, DocFormat, Limits, Meter, Sink, Source};
@@ -72,19 +72,10 @@ fn xlsx(reader: Src<'_, '_>, meter: &mut Meter<'_>) -> Result<(), DocError> {
         Xlsx::new(reader).map_err(|e| calamine_err(meter, "workbook", e, is_xlsx_password))?;
     for name in worksheets(book.sheets_metadata()) {
         meter.part(&name)?;
-        let what = || format!("sheet {name:?}");
         let mut cells = book
             .worksheet_cells_reader(&name)
-            .map_err(|e| calamine_err(meter, &what(), e, is_xlsx_password))?;
-        let mut row = RowBuf::default();
-        while let Some(cell) = cells
-            .next_cell()
-            .map_err(|e| calamine_err(meter, &what(), e, is_xlsx_password))?
-        {
-            let (r, c) = cell.get_position();
-            row.push(meter, r, c, |out| text::push(out, cell.get_value()))?;
-        }
-        row.flush(meter)?;
+            .map_err(|e| calamine_err(meter, &sheet(&name), e, is_xlsx_password))?;
+        stream_cells(meter, &name, || cells.next_cell(), is_xlsx_password)?;
     }
     Ok(())
 }
@@ -95,19 +86,10 @@ fn xlsb(reader: Src<'_, '_>, meter: &mut Meter<'_>) -> Result<(), DocError> {
         Xlsb::new(reader).map_err(|e| calamine_err(meter, "workbook", e, is_password))?;
     for name in worksheets(book.sheets_metadata()) {
         meter.part(&name)?;
-        let what = || format!("sheet {name:?}");
         let mut cells = book
             .worksheet_cells_reader(&name)
-            .map_err(|e| calamine_err(meter, &what(), e, is_password))?;
-        let mut row = RowBuf::default();
-        while let Some(cell) = cells
-            .next_cell()
-            .map_err(|e| calamine_err(meter, &what(), e, is_password))?
-        {
-            let (r, c) = cell.get_position();
-            row.push(meter, r, c, |out| text::push(out, cell.get_value()))?;
-        }
-        row.flush(meter)?;
+            .map_err(|e| calamine_err(meter, &sheet(&name), e, is_password))?;
+        stream_cells(meter, &name, || cells.next_cell(), is_password)?;
     }
     Ok(())
 }
@@ -120,7 +102,7 @@ fn xls(reader: Src<'_, '_>, meter: &mut Meter<'_>) -> Result<(), DocError> {
         meter.part(&name)?;
         let range = book
             .worksheet_range(&name)
-            .map_err(|e| calamine_err(meter, &format!("sheet {name:?}"), e, is_password))?;
+            .map_err(|e| calamine_err(meter, &sheet(&name), e, is_password))?;
         emit_range(meter, &range)?;
     }
     Ok(())
@@ -134,10 +116,31 @@ fn ods(reader: Src<'_, '_>, meter: &mut Meter<'_>) -> Result<(), DocError> {
         meter.part(&name)?;
         let range = book
             .worksheet_range(&name)
-            .map_err(|e| calamine_err(meter, &format!("sheet {name:?}"), e, is_password))?;
+            .map_err(|e| calamine_err(meter, &sheet(&name), e, is_password))?;
         emit_range(meter, &range)?;
     }
     Ok(())
+}
+
+/// Streams one xlsx or xlsb sheet's cells, as calamine's cell reader
+/// yields them through `next`, into rows.
+fn stream_cells<'a, E: Display + std::error::Error + 'static>(
+    meter: &mut Meter<'_>,
+    name: &str,
+    mut next: impl FnMut() -> Result<Option<Cell<DataRef<'a>>>, E>,
+    is_password: impl Fn(&E) -> bool,
+) -> Result<(), DocError> {
+    let mut row = RowBuf::default();
+    while let Some(cell) = next().map_err(|e| calamine_err(meter, &sheet(name), e, &is_password))? {
+        let (r, c) = cell.get_position();
+        row.push(meter, r, c, |out| text::push(out, cell.get_value()))?;
+    }
+    row.flush(meter)
+}
+
+/// What an error reading the sheet `name` names.
+fn sheet(name: &str) -> String {
+    format!("sheet {name:?}")
 }
 
 /// The sheets that hold cells, in workbook order, hidden ones included (a
