@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use bw_store::{IncidentId, Role};
+use bw_store::{IncidentId, JobRecord, Role};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -135,12 +135,16 @@ pub async fn jobs(State(state): State<AppState>, Query(p): Query<Paging>) -> Api
     params(("id" = String, Path, description = "Job id")),
     responses((status = 200, description = "The job"), (status = 404, description = "No such job")))]
 pub async fn job(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
-    let job = state
-        .store
-        .job(&id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("no such job".into()))?;
+    let job = job_or_404(&state, &id).await?;
     Ok(Json(job).into_response())
+}
+
+async fn job_or_404(state: &AppState, id: &str) -> ApiResult<JobRecord> {
+    state
+        .store
+        .job(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("no such job".into()))
 }
 
 /// Who may touch a job: sending is admin work, the rest analyst work.
@@ -160,11 +164,7 @@ pub async fn cancel(
     Extension(who): Extension<Identity>,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let job = state
-        .store
-        .job(&id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("no such job".into()))?;
+    let job = job_or_404(&state, &id).await?;
     may_touch(&who, &job.kind)?;
     if !state.jobs.cancel(&id, &who.principal).await? {
         return Err(ApiError::Conflict(format!("job is already {}", job.state)));
@@ -183,11 +183,7 @@ pub async fn rerun(
     Extension(who): Extension<Identity>,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let job = state
-        .store
-        .job(&id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("no such job".into()))?;
+    let job = job_or_404(&state, &id).await?;
     may_touch(&who, &job.kind)?;
     if !job.finished() {
         return Err(ApiError::Conflict("the job is still running".into()));
