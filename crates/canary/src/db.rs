@@ -163,10 +163,6 @@ pub struct CanaryDb {
     conn: Connection,
 }
 
-fn kind_str(k: IdKind) -> &'static str {
-    k.as_str()
-}
-
 /// The fingerprints a canary is recognised by: its email's forms and its
 /// phone's E.164 form. Its name is not one: real people share it.
 pub fn fingerprints(fp: &Fingerprinter, c: &Canary) -> Vec<(IdKind, Fingerprint)> {
@@ -292,7 +288,7 @@ impl CanaryDb {
                         let hit: Option<i64> = tx
                             .query_row(
                                 "SELECT 1 FROM fingerprints WHERE kind = ?1 AND fp = ?2",
-                                params![kind_str(*k), &f[..]],
+                                params![k.as_str(), &f[..]],
                                 |r| r.get(0),
                             )
                             .optional()?;
@@ -320,7 +316,7 @@ impl CanaryDb {
                 taken.insert((*k, *f));
                 tx.execute(
                     "INSERT INTO fingerprints (kind, fp, canary_id) VALUES (?1, ?2, ?3)",
-                    params![kind_str(*k), &f[..], canary.id],
+                    params![k.as_str(), &f[..], canary.id],
                 )?;
             }
             out.push(canary);
