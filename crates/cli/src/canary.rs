@@ -433,17 +433,34 @@ fn webhook(db: &CanaryDb, a: &WebhookArgs) -> Result<Option<WebhookConfig>> {
 /// The canaries (fingerprints keyed with the registry key) and a recorder
 /// writing to the state file and the store.
 fn load(loc: &Location, store: &StoreArgs, hook: &WebhookArgs) -> Result<(CanarySet, Recorder)> {
+    let (db, set) = load_set(loc)?;
+    Ok((set, recorder(db, store, hook)?))
+}
+
+/// The state file and the canaries in it, fingerprinted with the registry key.
+fn load_set(loc: &Location) -> Result<(CanaryDb, CanarySet)> {
     let key = loc.key()?;
     let db = open_db()?;
     let set = CanarySet::load(&db, Fingerprinter::new(&key))?;
+    Ok((db, set))
+}
+
+/// A recorder of sightings: the state file, the incident store and the webhook.
+fn recorder(db: CanaryDb, store: &StoreArgs, hook: &WebhookArgs) -> Result<Recorder> {
     let hook = webhook(&db, hook)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     let session = rt.block_on(crate::incident::connect(store))?;
-    let rec = Recorder::new(db, rt, session.store, session.actor, display_key()?, hook);
-    Ok((set, rec))
+    Ok(Recorder::new(
+        db,
+        rt,
+        session.store,
+        session.actor,
+        display_key()?,
+        hook,
+    ))
 }
 
 fn listen(a: &ListenArgs) -> Result<u8> {
@@ -610,7 +627,9 @@ fn record(groups: &[bw_canary::visitor::InputHits], mut rec: Recorder) -> Result
 pub struct Watching {
     pub set: Arc<CanarySet>,
     pub hits: Arc<Hits>,
-    rec: Recorder,
+    /// The state file; the store is opened only if a canary is seen, so a
+    /// scan that sees none never connects to it.
+    db: CanaryDb,
 }
 
 impl Watching {
@@ -622,15 +641,14 @@ impl Watching {
             registry: None,
             key_file: None,
         };
-        let (set, rec) = load(&loc, &StoreArgs::default(), &WebhookArgs::default())?;
+        let (db, set) = load_set(&loc)?;
         if set.is_empty() {
-            rec.close();
             return Ok(None);
         }
         Ok(Some(Watching {
             set: Arc::new(set),
             hits: Arc::new(Hits::new()),
-            rec,
+            db,
         }))
     }
 
@@ -654,7 +672,11 @@ impl Watching {
                 eprintln!("breachwatch: {}", hit_line(h));
             }
         }
-        let failed = record(&groups, self.rec)?;
+        if groups.is_empty() {
+            return Ok((0, false));
+        }
+        let rec = recorder(self.db, &StoreArgs::default(), &WebhookArgs::default())?;
+        let failed = record(&groups, rec)?;
         Ok((seen, failed))
     }
 }
