@@ -26,6 +26,7 @@ use rusqlite::serialize::OwnedData;
 use rusqlite::types::ValueRef;
 use rusqlite::{ffi, Connection, DatabaseName, ErrorCode, OpenFlags};
 
+use crate::detect::read_full;
 use crate::{guarded, DocError, DocFormat, Limits, Meter, ReadSeek, Sink, Source};
 
 pub(crate) fn read(
@@ -74,13 +75,7 @@ fn open_file(path: &Path, reader: &mut (dyn ReadSeek + Send)) -> Result<Connecti
 fn is_wal_mode(reader: &mut (dyn ReadSeek + Send)) -> std::io::Result<bool> {
     let mut header = [0u8; 20];
     reader.seek(SeekFrom::Start(0))?;
-    let mut got = 0;
-    while got < header.len() {
-        match reader.read(&mut header[got..])? {
-            0 => break,
-            n => got += n,
-        }
-    }
+    let got = read_full(reader, &mut header)?;
     Ok(got == header.len() && header[18] == 2 && header[19] == 2)
 }
 
