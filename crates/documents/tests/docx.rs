@@ -4,7 +4,7 @@
 mod support;
 
 use bw_documents::{DocError, DocFormat, Limits, Shape};
-use support::{python, read_bytes, read_file, run_python, Collect};
+use support::{find, python, read_bytes, read_file, run_python, Collect};
 
 /// `(index, text)` of each row of `part`, its one cell at column 0.
 fn rows(got: &Collect, part: &str) -> Vec<(u64, String)> {
@@ -324,10 +324,6 @@ fn corrupt_and_truncated_documents_are_corrupt() {
     }
     let (_, res) = read_bytes(DocFormat::Docx, &damaged, &Limits::default());
     assert!(matches!(res, Err(DocError::Corrupt { .. })), "{res:?}");
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 const BOMB: &str = r#"

@@ -5,7 +5,7 @@ mod support;
 use std::path::Path;
 
 use bw_documents::{DocError, DocFormat, Limits, Shape};
-use support::{python, read_bytes, read_file, run_python, Collect};
+use support::{cells, python, read_bytes, read_file, run_python, Collect};
 
 /// Four invented customers in two row groups, with what a real export
 /// holds: a null, a date, an int64 phone (the `+` lost), a nested struct,
@@ -61,10 +61,6 @@ fn fixtures(dir: &Path) -> bool {
     };
     run_python(&py, dir, WRITE, &CODECS);
     true
-}
-
-fn cells(list: &[(u32, &str)]) -> Vec<(u32, String)> {
-    list.iter().map(|(c, t)| (*c, t.to_string())).collect()
 }
 
 fn expected_rows() -> Vec<(u64, Vec<(u32, String)>)> {

@@ -12,7 +12,7 @@ mod support;
 use std::path::Path;
 
 use bw_documents::{DocError, DocFormat, Limits, Shape};
-use support::{python, read_bytes, read_file, run_python};
+use support::{cells, find, python, read_bytes, read_file, run_python};
 
 /// Invented people; none is copied from another crate's lists.
 const PEOPLE: &str = r##"
@@ -56,35 +56,6 @@ archive["C3"] = "old: maribel@example.org"
 wb.save(sys.argv[1])
 "##;
 
-fn cells(row: &[(u32, &str)]) -> Vec<(u32, String)> {
-    row.iter().map(|(c, t)| (*c, t.to_string())).collect()
-}
-
-/// A fresh directory for one test's fixtures, under Cargo's own temp dir
-/// for integration tests (no tempfile dependency for this).
-fn tmp(test: &str) -> Fixtures {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("sheet")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("fixture dir");
-    Fixtures(dir)
-}
-
-struct Fixtures(std::path::PathBuf);
-
-impl Fixtures {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Fixtures {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Writes a fixture with `script` (PEOPLE defined first) into `dir/name`.
 fn write_fixture(py: &Path, dir: &Path, name: &str, script: &str) -> std::path::PathBuf {
     let path = dir.join(name);
@@ -96,7 +67,7 @@ fn write_fixture(py: &Path, dir: &Path, name: &str, script: &str) -> std::path::
 #[test]
 fn xlsx_sheets_rows_columns_and_typed_values() {
     let Some(py) = python() else { return };
-    let dir = tmp("xlsx_sheets_rows_columns_and_typed_values");
+    let dir = tempfile::tempdir().expect("tempdir");
     let path = write_fixture(&py, dir.path(), "contacts.xlsx", XLSX);
     let (got, res) = read_file(DocFormat::Xlsx, &path, &Limits::default());
     res.expect("read xlsx");
@@ -189,7 +160,7 @@ fn xlsx_written_row_by_row_streams_the_same() {
     // openpyxl's write_only mode, what large exports use: inline order,
     // no dimension, shared strings written as they come.
     let Some(py) = python() else { return };
-    let dir = tmp("xlsx_written_row_by_row_streams_the_same");
+    let dir = tempfile::tempdir().expect("tempdir");
     let script = r##"
 import sys, datetime
 from openpyxl import Workbook
@@ -225,7 +196,7 @@ wb.save(sys.argv[1])
 #[test]
 fn xls_from_xlwt_with_a_date_cell() {
     let Some(py) = python() else { return };
-    let dir = tmp("xls_from_xlwt_with_a_date_cell");
+    let dir = tempfile::tempdir().expect("tempdir");
     let script = r##"
 import sys, datetime
 import xlwt
@@ -304,7 +275,7 @@ wb.save(sys.argv[1])
 #[test]
 fn ods_from_odfpy() {
     let Some(py) = python() else { return };
-    let dir = tmp("ods_from_odfpy");
+    let dir = tempfile::tempdir().expect("tempdir");
     let script = r##"
 import sys
 from odf.opendocument import OpenDocumentSpreadsheet
@@ -398,7 +369,7 @@ doc.save(sys.argv[1])
 #[test]
 fn encrypted_xlsx_is_reported_not_read() {
     let Some(py) = python() else { return };
-    let dir = tmp("encrypted_xlsx_is_reported_not_read");
+    let dir = tempfile::tempdir().expect("tempdir");
     let script = r##"
 import sys
 from openpyxl import Workbook
@@ -423,7 +394,7 @@ with open("plain.xlsx", "rb") as plain, open(sys.argv[1], "wb") as out:
 #[test]
 fn truncated_and_garbage_files_are_corrupt_and_say_what_failed() {
     let Some(py) = python() else { return };
-    let dir = tmp("truncated_and_garbage_files_are_corrupt_and_say_what_failed");
+    let dir = tempfile::tempdir().expect("tempdir");
     let path = write_fixture(&py, dir.path(), "contacts.xlsx", XLSX);
     let bytes = std::fs::read(&path).expect("read fixture");
 
@@ -465,10 +436,6 @@ fn truncated_and_garbage_files_are_corrupt_and_say_what_failed() {
             "{format}: {res:?}"
         );
     }
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Builds an xlsx by hand with Python's zipfile: one sheet `Bomb` whose
@@ -541,7 +508,7 @@ const MIB: u64 = 1 << 20;
 #[test]
 fn zip_bomb_sheet_stops_at_the_default_limit_without_inflating() {
     let Some(py) = python() else { return };
-    let dir = tmp("zip_bomb_sheet_stops_at_the_default_limit_without_inflating");
+    let dir = tempfile::tempdir().expect("tempdir");
     // 1.5 GiB of sheet XML in about 1.5 MB: over the default 1 GiB bound.
     let bytes = bomb(&py, dir.path(), "sheet", 1536, 0);
     let started = std::time::Instant::now();
@@ -561,7 +528,7 @@ fn zip_bomb_sheet_stops_at_the_default_limit_without_inflating() {
 #[test]
 fn zip_bomb_shared_strings_stop_at_the_limit() {
     let Some(py) = python() else { return };
-    let dir = tmp("zip_bomb_shared_strings_stop_at_the_limit");
+    let dir = tempfile::tempdir().expect("tempdir");
     let bytes = bomb(&py, dir.path(), "strings", 48, 0);
     let limits = Limits {
         max_inflated_bytes: 32 * MIB,
@@ -590,7 +557,7 @@ fn zip_bomb_with_lying_sizes_stops_at_what_it_declared() {
     // size, so neither the strings calamine keeps nor the streamed sheet
     // get past it.
     let Some(py) = python() else { return };
-    let dir = tmp("zip_bomb_with_lying_sizes_stops_at_what_it_declared");
+    let dir = tempfile::tempdir().expect("tempdir");
     for (part, what) in [("strings", "workbook: "), ("sheet", "sheet \"Bomb\": ")] {
         let bytes = bomb(&py, dir.path(), part, 256, 64 << 10);
         let (_, res) = read_bytes(DocFormat::Xlsx, &bytes, &Limits::default());
@@ -607,7 +574,7 @@ fn zip_bomb_with_lying_sizes_stops_at_what_it_declared() {
 #[test]
 fn row_and_text_limits_apply_to_sheets() {
     let Some(py) = python() else { return };
-    let dir = tmp("row_and_text_limits_apply_to_sheets");
+    let dir = tempfile::tempdir().expect("tempdir");
     let path = write_fixture(&py, dir.path(), "contacts.xlsx", XLSX);
     let limits = Limits {
         max_rows: 3,

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::SystemTime;
 
 use bw_documents::{DocError, DocFormat, Limits, Shape};
-use support::{python, read_bytes, read_file, run_python, Collect};
+use support::{cells, python, read_bytes, read_file, run_python, Collect};
 
 /// A shop's database as an app leaves it (rollback journal): two tables
 /// of invented people, a NULL, a view, an index; prints the page size and
@@ -54,10 +54,6 @@ print("ready", flush=True)
 sys.stdin.read()
 con.close()
 "#;
-
-fn cells(list: &[(u32, &str)]) -> Vec<(u32, String)> {
-    list.iter().map(|(c, t)| (*c, t.to_string())).collect()
-}
 
 fn shop(dir: &Path) -> Option<PathBuf> {
     let py = python()?;

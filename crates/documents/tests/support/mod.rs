@@ -41,6 +41,16 @@ pub fn run_python(py: &Path, dir: &Path, script: &str, args: &[&str]) {
     );
 }
 
+/// A row's cells as a [`Collect`] keeps them, from literals.
+pub fn cells(row: &[(u32, &str)]) -> Vec<(u32, String)> {
+    row.iter().map(|(c, t)| (*c, t.to_string())).collect()
+}
+
+/// Where `needle` first occurs in `hay`.
+pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
 /// One part as a sink saw it.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Part {
