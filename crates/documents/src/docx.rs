@@ -214,7 +214,7 @@ fn docx_parts(names: &[String]) -> Vec<String> {
 /// reads what is in the file, shown or not).
 fn pptx_parts(zip: &mut Zip<'_>, names: &[String], limit: u64) -> Result<Vec<String>, DocError> {
     let mut order = Vec::new();
-    each_element(zip, "ppt/presentation.xml", limit, |e| {
+    each_element(zip, DocFormat::Pptx, "ppt/presentation.xml", limit, |e| {
         if e.local_name().as_ref() == b"sldId" {
             if let Some(id) = prefixed_id(e) {
                 order.push(id);
@@ -278,7 +278,7 @@ fn relationships(
     if zip.index_for_name(rels).is_none() {
         return Ok(map);
     }
-    each_element(zip, rels, limit, |e| {
+    each_element(zip, DocFormat::Pptx, rels, limit, |e| {
         if e.local_name().as_ref() != b"Relationship" {
             return;
         }
@@ -317,14 +317,15 @@ fn resolve(base: &str, target: &str) -> String {
     out.join("/")
 }
 
-/// Calls `f` on every start or empty element of the entry `name`.
+/// Calls `f` on every start or empty element of the entry `name` of a
+/// `format` document.
 fn each_element(
     zip: &mut Zip<'_>,
+    format: DocFormat,
     name: &str,
     limit: u64,
     mut f: impl FnMut(&BytesStart<'_>),
 ) -> Result<(), DocError> {
-    let format = DocFormat::Pptx;
     let entry = zip.by_name(name).map_err(|e| zip_error(format, e))?;
     let mut xml = Reader::from_reader(BufReader::new(Bounded::new(entry, limit)));
     let mut buf = Vec::new();
@@ -349,15 +350,8 @@ fn odf_encrypted(zip: &mut Zip<'_>, names: &[String], limit: u64) -> Result<bool
         return Ok(false);
     }
     let mut encrypted = false;
-    each_element(zip, MANIFEST, limit, |e| {
+    each_element(zip, DocFormat::Odt, MANIFEST, limit, |e| {
         encrypted |= e.local_name().as_ref() == b"encryption-data";
-    })
-    .map_err(|e| match e {
-        DocError::Corrupt { detail, .. } => DocError::Corrupt {
-            format: DocFormat::Odt,
-            detail,
-        },
-        e => e,
     })?;
     Ok(encrypted)
 }
