@@ -23,7 +23,10 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::{Field, Hint};
-use parse::{column_list, could_start, empty, ends_ci, find_ci, starts_ci, table_name};
+use parse::{
+    column_list, could_start, empty, ends_ci, find_ci, ident_byte, ident_closer, starts_ci,
+    table_name,
+};
 
 mod parse;
 
@@ -156,7 +159,7 @@ impl SqlHinter {
             pos: 0,
             tables: Vec::new(),
             head: Vec::new(),
-            cols: Arc::from(Vec::new()),
+            cols: empty(),
             col: 0,
             depth: 0,
             quote: Quote::None,
@@ -675,16 +678,11 @@ impl SqlHinter {
     /// Collects a definition's first token; returns whether `b` was
     /// taken by it (otherwise the body reads it too).
     fn column_name(&mut self, b: u8) -> bool {
-        let closer = match self.head.first() {
-            Some(b'`') => Some(b'`'),
-            Some(b'"') => Some(b'"'),
-            Some(b'[') => Some(b']'),
-            _ => None,
-        };
-        if let Some(c) = closer {
+        if let Some(c) = self.head.first().and_then(|&open| ident_closer(open)) {
             if b == c {
-                let name = self.head[1..].to_vec();
-                self.end_definition_name(&name, true);
+                let name = std::mem::take(&mut self.head);
+                self.end_definition_name(&name[1..], true);
+                self.head = name;
             } else if self.head.len() < 130 {
                 self.head.push(b);
             }
@@ -694,12 +692,12 @@ impl SqlHinter {
             if b.is_ascii_whitespace() {
                 return true;
             }
-            if matches!(b, b'`' | b'"' | b'[') {
+            if ident_closer(b).is_some() {
                 self.head.push(b);
                 return true;
             }
         }
-        if b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80 {
+        if ident_byte(b) {
             if self.head.len() < 130 {
                 self.head.push(b);
             }

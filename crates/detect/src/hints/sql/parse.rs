@@ -56,19 +56,27 @@ pub(super) fn table_name(s: &[u8]) -> Option<(Box<[u8]>, &[u8])> {
     (!last.is_empty()).then(|| (last.to_ascii_lowercase().into_boxed_slice(), s))
 }
 
+/// The byte that closes an identifier quoted by `open` (`` ` ``, `"`,
+/// `[`), or `None` if `open` does not quote one.
+pub(super) fn ident_closer(open: u8) -> Option<u8> {
+    match open {
+        b'`' => Some(b'`'),
+        b'"' => Some(b'"'),
+        b'[' => Some(b']'),
+        _ => None,
+    }
+}
+
+/// Whether `b` may be part of a bare identifier.
+pub(super) fn ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+}
+
 /// One identifier, quoted (`` `t` ``, `"t"`, `[t]`) or bare.
 fn ident(s: &[u8]) -> Option<(&[u8], &[u8])> {
-    let closer = match s.first()? {
-        b'`' => b'`',
-        b'"' => b'"',
-        b'[' => b']',
-        _ => {
-            let n = s
-                .iter()
-                .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80)
-                .count();
-            return (n > 0).then(|| (&s[..n], &s[n..]));
-        }
+    let Some(closer) = ident_closer(*s.first()?) else {
+        let n = s.iter().take_while(|&&b| ident_byte(b)).count();
+        return (n > 0).then(|| (&s[..n], &s[n..]));
     };
     let close = s[1..].iter().position(|&b| b == closer)? + 1;
     Some((&s[1..close], &s[close + 1..]))
