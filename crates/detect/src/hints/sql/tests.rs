@@ -196,23 +196,33 @@ fn records(data: &[u8], step: usize) -> Vec<Option<u64>> {
     out
 }
 
+/// [`records`] of `data`, checked to be the same for every chunking in
+/// `steps`, and a lookup of the record the first occurrence of a needle
+/// starts in.
+fn records_for_every_chunking<'a>(
+    data: &'a [u8],
+    steps: &[usize],
+) -> impl Fn(&[u8]) -> Option<u64> + 'a {
+    let want = records(data, data.len());
+    for &step in steps {
+        assert_eq!(records(data, step), want, "step {step}");
+    }
+    move |needle: &[u8]| {
+        let i = data
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .expect("needle in data");
+        want[i]
+    }
+}
+
 #[test]
 fn every_tuple_and_copy_row_is_one_record_across_chunks() {
     let data = b"CREATE TABLE t (a int, b text);\n\
 INSERT INTO t VALUES (1,'x),('),(2,'y');\n\
 INSERT INTO t VALUES\n\t(3,'z'),\n\t(4,NULL);\n\
 COPY public.t (a, b) FROM stdin;\n5\tu\n6\tv\n\\.\n-- done\n";
-    let want = records(data, data.len());
-    for step in [1, 2, 5, 64] {
-        assert_eq!(records(data, step), want, "step {step}");
-    }
-    let at = |needle: &[u8]| {
-        let i = data
-            .windows(needle.len())
-            .position(|w| w == needle)
-            .expect("needle in data");
-        want[i]
-    };
+    let at = records_for_every_chunking(data, &[1, 2, 5, 64]);
     assert_eq!(at(b"CREATE"), None);
     assert_eq!(at(b"1,'x"), Some(0));
     // A parenthesis in a string does not end the tuple.
@@ -231,17 +241,7 @@ fn tuples_of_unknown_tables_are_skipped_through_with_their_strings() {
     // No columns known: tuples are skipped to the next quote or
     // parenthesis, and an escape string still takes backslash escapes.
     let data = b"INSERT INTO t VALUES (1, E'a\\')b', 'c(d'),(2, x'ff', ')'),(3,NULL);\n-- end\n";
-    let want = records(data, data.len());
-    for step in [1, 2, 3, 64] {
-        assert_eq!(records(data, step), want, "step {step}");
-    }
-    let at = |needle: &[u8]| {
-        let i = data
-            .windows(needle.len())
-            .position(|w| w == needle)
-            .expect("needle in data");
-        want[i]
-    };
+    let at = records_for_every_chunking(data, &[1, 2, 3, 64]);
     assert_eq!(at(b"b', 'c(d"), Some(0));
     assert_eq!(at(b"2, x'ff'"), Some(1));
     assert_eq!(at(b"')'),"), Some(1));
