@@ -11,6 +11,7 @@ mod incident;
 mod notify;
 mod progress;
 mod registry;
+mod remote;
 mod scan;
 mod scope;
 mod serve;

@@ -79,6 +79,7 @@ where
         self.members = 0;
         self.split = false;
         let digest = self.p.opts.digest;
+        let mut version = None;
         let res = match hay {
             Haystack::File {
                 file,
@@ -101,6 +102,20 @@ where
                 file, len: None, ..
             } => self.expand_stream(&name, file, digest),
             Haystack::Stdin => self.expand_stream(&name, io::stdin().lock(), digest),
+            Haystack::Stream {
+                reader, version: v, ..
+            } => {
+                version = v;
+                self.expand_stream(&name, reader, digest)
+            }
+            Haystack::Table { .. } => {
+                self.visitor
+                    .problem(Problem::Source(bw_sources::SourceError::Remote {
+                        name: name.clone(),
+                        reason: "database tables cannot be read yet".into(),
+                    }));
+                return;
+            }
         };
         let digest = match res {
             // Only the visitor's own error stops an expansion; problems
@@ -124,6 +139,7 @@ where
             digest,
             members: self.members,
             split: self.split,
+            version: version.as_deref(),
         });
     }
 

@@ -49,7 +49,10 @@ use std::sync::atomic::AtomicUsize;
 use bw_detect::{Engine, Kind, KindSet};
 pub use bw_detect::{MAX_LOOKAHEAD, MAX_LOOKBEHIND};
 pub use bw_formats::{FieldValue, Location, MemberError, Notice};
-pub use bw_sources::{Skip, SourceError, WalkOptions};
+pub use bw_sources::{
+    Event as SourceEvent, Haystack, Remote, Resolver, Resolvers, Skip, SourceError, TableReader,
+    TableSink, WalkOptions,
+};
 
 pub use records::{Item, RecordOptions};
 pub use sniff::{sniff, Sniffed};
@@ -173,6 +176,9 @@ pub struct InputDone<'a> {
     pub members: u64,
     /// Whether it was scanned in pieces by several threads.
     pub split: bool,
+    /// What identifies the bytes read, for a remote input (an object's
+    /// ETag or version id).
+    pub version: Option<&'a str>,
 }
 
 /// Receives what one thread of a [`Pipeline`] run finds. One visitor per

@@ -32,6 +32,7 @@ pub fn scope(paths: &[PathBuf], reg: &Registry, opts: &ScopeOptions) -> Result<S
             threads: opts.threads.max(1),
             follow_links: opts.follow_links,
             max_filesize: opts.max_filesize,
+            resolvers: opts.resolvers.clone(),
         },
         formats: bw_formats::Options::default(),
         lines: true,
@@ -157,12 +158,7 @@ impl Visitor for Worker<'_, '_, '_> {
         let shared = self.shared;
         match p {
             Problem::Source(e) => {
-                let path = match &e {
-                    bw_sources::SourceError::Io { path, .. }
-                    | bw_sources::SourceError::Walk { path, .. }
-                    | bw_sources::SourceError::NotAFile { path, .. } => path.display().to_string(),
-                };
-                lock(&shared.errors).push(item_error(path, e));
+                lock(&shared.errors).push(item_error(e.item(), e));
             }
             Problem::Skipped(Skip::Special(p)) => {
                 lock(&shared.warnings)

@@ -114,6 +114,9 @@ pub struct ScopeOptions {
     /// Also shown every finding, on the scanning thread (the canary check
     /// rides on scope's own pipeline run this way).
     pub on_finding: Option<FindingHook>,
+    /// Arguments naming remote sources (object stores, database tables)
+    /// are opened by these.
+    pub resolvers: bw_scan::Resolvers,
 }
 
 /// A callback for every finding of a scope run; see
@@ -146,6 +149,7 @@ impl Default for ScopeOptions {
             follow_links: false,
             max_filesize: None,
             on_finding: None,
+            resolvers: bw_scan::Resolvers::default(),
         }
     }
 }

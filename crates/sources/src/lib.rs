@@ -1,5 +1,8 @@
-//! `bw-sources` turns what the user named (paths, `-`) into haystacks to
-//! scan: it walks directory trees in parallel and opens files.
+//! `bw-sources` turns what the user named (paths, `-`, URLs) into haystacks
+//! to scan: it walks directory trees in parallel and opens files, and hands
+//! URLs to the [`Resolver`]s it was given (object stores, database tables
+//! live in crates of their own and plug in here, so every command that
+//! runs the pipeline reads them the same way).
 //!
 //! It knows nothing of detection or output. It must never skip a file
 //! silently when the user would expect it scanned: every file it passes over
@@ -7,9 +10,11 @@
 //! counted as a deliberate skip (special files met while walking, files over
 //! the size limit).
 
+use std::fmt;
 use std::fs::{self, File};
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
 
@@ -23,6 +28,9 @@ pub struct WalkOptions {
     pub follow_links: bool,
     /// Files larger than this are skipped (and counted).
     pub max_filesize: Option<u64>,
+    /// Turn arguments that name a remote source (`s3://…`,
+    /// `postgres://…`) into one; tried in order, before the file system.
+    pub resolvers: Resolvers,
 }
 
 impl Default for WalkOptions {
@@ -31,12 +39,54 @@ impl Default for WalkOptions {
             threads: 1,
             follow_links: false,
             max_filesize: None,
+            resolvers: Resolvers::default(),
         }
     }
 }
 
+/// The resolvers a run tries, in order (equal when they are the same
+/// resolvers).
+#[derive(Clone, Debug, Default)]
+pub struct Resolvers(pub Vec<Arc<dyn Resolver>>);
+
+impl PartialEq for Resolvers {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().zip(&other.0).all(|(a, b)| Arc::ptr_eq(a, b))
+    }
+}
+
+/// Recognises the arguments that name one family of remote sources.
+pub trait Resolver: Send + Sync + fmt::Debug {
+    /// `None` when `arg` is not this resolver's to open; an error when it
+    /// is but cannot be opened (bad URL, wrong credentials, no such
+    /// bucket) — one clear error for the argument, the rest of the run
+    /// goes on.
+    fn resolve(&self, arg: &str) -> Option<Result<Box<dyn Remote>, SourceError>>;
+}
+
+/// One opened remote source: a bucket prefix, a database's tables.
+pub trait Remote: Send {
+    /// Its haystacks and errors, in listing order. Scan threads pull from
+    /// it one at a time under a lock, so an item's expensive work (the GET
+    /// of an object, the query of a table) belongs in the haystack's
+    /// reader, where it runs in parallel, not in `next`.
+    fn events(&mut self) -> Box<dyn Iterator<Item = Event> + Send + '_>;
+}
+
+/// Rows of one remote table, rendered by the formats layer like a
+/// document's tables (a header, then one row per record).
+pub type TableReader = Box<dyn FnOnce(&mut dyn TableSink) -> Result<(), String> + Send>;
+
+/// Where a [`TableReader`] pushes its rows.
+pub trait TableSink {
+    /// A table begins: its name and column names.
+    fn table(&mut self, name: &str, columns: &[String]) -> io::Result<()>;
+    /// One row: its key (primary key values, or the row number) and its
+    /// cells, `None` for NULL, in column order.
+    fn row(&mut self, key: &str, cells: &[Option<String>]) -> io::Result<()>;
+}
+
 /// Something to scan.
-#[derive(Debug)]
 pub enum Haystack {
     /// A file, opened, with the path as reached from the argument given.
     /// `len` is `None` for a FIFO, whose length is unknown until read (and
@@ -48,6 +98,43 @@ pub enum Haystack {
     },
     /// Standard input (the argument `-`).
     Stdin,
+    /// Bytes from a remote source (an object in a store), read once, in
+    /// order. `name` is what findings carry as their path (the object's
+    /// URL); `version` identifies the bytes read (an ETag, a version id)
+    /// for the evidence.
+    Stream {
+        name: String,
+        reader: Box<dyn Read + Send>,
+        len: Option<u64>,
+        version: Option<String>,
+    },
+    /// Rows of a remote database table.
+    Table { name: String, rows: TableReader },
+}
+
+impl fmt::Debug for Haystack {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Haystack::File { path, len, .. } => f
+                .debug_struct("File")
+                .field("path", path)
+                .field("len", len)
+                .finish_non_exhaustive(),
+            Haystack::Stdin => f.write_str("Stdin"),
+            Haystack::Stream {
+                name, len, version, ..
+            } => f
+                .debug_struct("Stream")
+                .field("name", name)
+                .field("len", len)
+                .field("version", version)
+                .finish_non_exhaustive(),
+            Haystack::Table { name, .. } => f
+                .debug_struct("Table")
+                .field("name", name)
+                .finish_non_exhaustive(),
+        }
+    }
 }
 
 impl Haystack {
@@ -56,6 +143,7 @@ impl Haystack {
         match self {
             Haystack::File { path, .. } => path.display().to_string(),
             Haystack::Stdin => "<stdin>".to_string(),
+            Haystack::Stream { name, .. } | Haystack::Table { name, .. } => name.clone(),
         }
     }
 }
@@ -73,6 +161,21 @@ pub enum SourceError {
     Walk { path: PathBuf, reason: String },
     #[error("{path}: is a {what}, not a regular file")]
     NotAFile { path: PathBuf, what: &'static str },
+    /// A remote source or one of its items (named by URL) failed.
+    #[error("{name}: {reason}")]
+    Remote { name: String, reason: String },
+}
+
+impl SourceError {
+    /// The item it is about: a path, or a remote source's URL.
+    pub fn item(&self) -> String {
+        match self {
+            SourceError::Io { path, .. }
+            | SourceError::Walk { path, .. }
+            | SourceError::NotAFile { path, .. } => path.display().to_string(),
+            SourceError::Remote { name, .. } => name.clone(),
+        }
+    }
 }
 
 /// A file passed over on purpose.
@@ -108,7 +211,24 @@ where
             return;
         }
     }
-    let Some((first, rest)) = paths.split_first() else {
+    let mut local = Vec::with_capacity(paths.len());
+    for path in paths {
+        let claimed = path
+            .to_str()
+            .and_then(|arg| opts.resolvers.0.iter().find_map(|r| r.resolve(arg)));
+        let keep_going = match claimed {
+            None => {
+                local.push(path);
+                true
+            }
+            Some(Err(e)) => make_visitor()(Event::Error(e)),
+            Some(Ok(remote)) => walk_remote(remote, opts.threads, &make_visitor),
+        };
+        if !keep_going {
+            return;
+        }
+    }
+    let Some((first, rest)) = local.split_first() else {
         return;
     };
     let mut builder = WalkBuilder::new(first);
@@ -141,6 +261,40 @@ where
             }
         })
     });
+}
+
+/// Pulls a remote source's events on `threads` threads, each with its own
+/// visitor; returns `false` when a visitor stopped the run.
+fn walk_remote<M, V>(mut remote: Box<dyn Remote>, threads: usize, make_visitor: &M) -> bool
+where
+    M: Fn() -> V + Sync,
+    V: FnMut(Event) -> bool + Send,
+{
+    let events = Mutex::new(remote.events());
+    let stopped = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for _ in 0..threads.max(1) {
+            s.spawn(|| {
+                let mut visit = make_visitor();
+                loop {
+                    if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                        return;
+                    }
+                    // A poisoned lock means another thread panicked while
+                    // listing; its panic propagates from the scope.
+                    let Ok(mut guard) = events.lock() else { return };
+                    let next = guard.next();
+                    drop(guard);
+                    let Some(event) = next else { return };
+                    if !visit(event) {
+                        stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    !stopped.into_inner()
 }
 
 enum Opened {

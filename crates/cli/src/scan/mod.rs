@@ -137,6 +137,7 @@ impl Options {
                 threads,
                 follow_links: args.follow || cfg.follow.unwrap_or(false),
                 max_filesize,
+                resolvers: crate::remote::resolvers(),
             },
         })
     }
