@@ -28,6 +28,11 @@ export BW_SMTP_PYTHON
 BW_DOCS_PYTHON="$(bash scripts/docs_python.sh)"
 export BW_DOCS_PYTHON
 export BW_REQUIRE_DOCS=1
+# SheetJS (npm `xlsx`, pinned) under target/sheetjs-node/: it writes the
+# xlsb fixtures, which no Python library can.
+BW_SHEETJS_DIR="$(bash scripts/sheetjs.sh)"
+export BW_SHEETJS_DIR
+export BW_REQUIRE_SHEETJS=1
 # Likewise the SMTP tests.
 export BW_REQUIRE_SMTP=1
 # Debian's chromium (+ chromium-driver) and a pinned playwright-core under

@@ -8,7 +8,7 @@
 mod xml;
 
 use std::collections::HashMap;
-use std::io::{self, BufReader, SeekFrom};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -221,7 +221,13 @@ fn pptx_parts(zip: &mut Zip<'_>, names: &[String], limit: u64) -> Result<Vec<Str
             }
         }
     })?;
-    let targets = relationships(zip, "ppt/_rels/presentation.xml.rels", "ppt/", limit)?;
+    let targets = relationships(
+        zip,
+        DocFormat::Pptx,
+        "ppt/_rels/presentation.xml.rels",
+        "ppt/",
+        limit,
+    )?;
     let mut parts: Vec<String> = Vec::new();
     for id in &order {
         let Some((_, slide)) = targets.get(id) else {
@@ -233,7 +239,7 @@ fn pptx_parts(zip: &mut Zip<'_>, names: &[String], limit: u64) -> Result<Vec<Str
         parts.push(slide.clone());
         let (dir, file) = slide.rsplit_once('/').unwrap_or(("", slide));
         let rels = format!("{dir}/_rels/{file}.rels");
-        let slide_rels = relationships(zip, &rels, &format!("{dir}/"), limit)?;
+        let slide_rels = relationships(zip, DocFormat::Pptx, &rels, &format!("{dir}/"), limit)?;
         let mut notes: Vec<&String> = slide_rels
             .values()
             .filter(|(kind, target)| kind.ends_with("/notesSlide") && names.contains(target))
@@ -266,10 +272,11 @@ fn prefixed_id(e: &BytesStart<'_>) -> Option<String> {
     })
 }
 
-/// A `.rels` part: id → (type, target resolved against `base`). A missing
-/// part has no relationships.
-fn relationships(
-    zip: &mut Zip<'_>,
+/// A `.rels` part of a `format` package (pptx, xlsb): id → (type, target
+/// resolved against `base`). A missing part has no relationships.
+pub(crate) fn relationships<R: Read + Seek>(
+    zip: &mut ZipArchive<R>,
+    format: DocFormat,
     rels: &str,
     base: &str,
     limit: u64,
@@ -278,7 +285,7 @@ fn relationships(
     if zip.index_for_name(rels).is_none() {
         return Ok(map);
     }
-    each_element(zip, DocFormat::Pptx, rels, limit, |e| {
+    each_element(zip, format, rels, limit, |e| {
         if e.local_name().as_ref() != b"Relationship" {
             return;
         }
@@ -319,8 +326,8 @@ fn resolve(base: &str, target: &str) -> String {
 
 /// Calls `f` on every start or empty element of the entry `name` of a
 /// `format` document.
-fn each_element(
-    zip: &mut Zip<'_>,
+fn each_element<R: Read + Seek>(
+    zip: &mut ZipArchive<R>,
     format: DocFormat,
     name: &str,
     limit: u64,

@@ -2,10 +2,8 @@
 //! spreadsheets come from (openpyxl, xlwt, odfpy, msoffcrypto-tool), and
 //! on hostile ones built here (zip bombs, truncations).
 //!
-//! xlsb is not tested: no Python library writes it (pyxlsb and its kind
-//! only read), and LibreOffice, the one free writer, is not installed
-//! here. The xlsb path is calamine's streaming cell reader fed through the
-//! same row assembly and zip check as xlsx.
+//! xlsb, which no Python library writes, is tested on SheetJS's files in
+//! `xlsb.rs`.
 
 mod support;
 

@@ -1,24 +1,27 @@
-//! Spreadsheets — xlsx, xlsm, xlsb, xls, ods — through `calamine`.
+//! Spreadsheets — xlsx, xlsm, xls, ods through `calamine`; xlsb through
+//! our own record reader ([`xlsb`]: calamine skips the short cell records
+//! SheetJS writes).
 //!
 //! Every worksheet is a part named after the sheet; each row with a
 //! non-empty cell is one [`Meter::row`] with its 1-based sheet row and the
 //! cells' 0-based columns, in sheet order. xlsx and xlsb sheets are
-//! streamed cell by cell (calamine's cell readers), so a 200 MB sheet is
-//! never held whole; xls and ods are parsed whole by calamine when the
-//! workbook opens (it has no other API for them), and handed over one
-//! sheet at a time. Cell text: see [`text`].
+//! streamed cell by cell, so a 200 MB sheet is never held whole; xls and
+//! ods are parsed whole by calamine when the workbook opens (it has no
+//! other API for them), and handed over one sheet at a time. Cell text:
+//! see [`text`].
 
 use std::fmt::Display;
 use std::io::{self, BufReader, Seek, SeekFrom};
 use std::ops::Range;
 
 use calamine::{Cell, DataRef, Xlsx, XlsxError};
-use calamine::{Data, Ods, OdsError, Reader, SheetType, Xls, XlsError, Xlsb, XlsbError};
+use calamine::{Data, Ods, OdsError, Reader, SheetType, Xls, XlsError};
 
 use crate::detect::is_ole2;
 use crate::{guarded, DocError, DocFormat, Limits, Meter, Sink, Source};
 
 mod text;
+mod xlsb;
 mod zipcheck;
 
 pub(crate) fn read(
@@ -48,10 +51,8 @@ pub(crate) fn read(
                 zipcheck::check(&mut reader, limits, &meter)?;
                 xlsx(&mut reader, &mut meter)
             }
-            DocFormat::Xlsb => {
-                zipcheck::check(&mut reader, limits, &meter)?;
-                xlsb(&mut reader, &mut meter)
-            }
+            // Checks each part's declared size as it opens it.
+            DocFormat::Xlsb => xlsb::read(&mut reader, limits, &mut meter),
             DocFormat::Ods => {
                 zipcheck::check(&mut reader, limits, &meter)?;
                 ods(&mut reader, &mut meter)
@@ -76,20 +77,6 @@ fn xlsx(reader: Src<'_, '_>, meter: &mut Meter<'_>) -> Result<(), DocError> {
             .worksheet_cells_reader(&name)
             .map_err(|e| calamine_err(meter, &sheet(&name), e, is_xlsx_password))?;
         stream_cells(meter, &name, || cells.next_cell(), is_xlsx_password)?;
-    }
-    Ok(())
-}
-
-fn xlsb(reader: Src<'_, '_>, meter: &mut Meter<'_>) -> Result<(), DocError> {
-    let is_password = |e: &XlsbError| matches!(e, XlsbError::Password);
-    let mut book: Xlsb<_> =
-        Xlsb::new(reader).map_err(|e| calamine_err(meter, "workbook", e, is_password))?;
-    for name in worksheets(book.sheets_metadata()) {
-        meter.part(&name)?;
-        let mut cells = book
-            .worksheet_cells_reader(&name)
-            .map_err(|e| calamine_err(meter, &sheet(&name), e, is_password))?;
-        stream_cells(meter, &name, || cells.next_cell(), is_password)?;
     }
     Ok(())
 }
@@ -122,8 +109,8 @@ fn ods(reader: Src<'_, '_>, meter: &mut Meter<'_>) -> Result<(), DocError> {
     Ok(())
 }
 
-/// Streams one xlsx or xlsb sheet's cells, as calamine's cell reader
-/// yields them through `next`, into rows.
+/// Streams one xlsx sheet's cells, as calamine's cell reader yields them
+/// through `next`, into rows.
 fn stream_cells<'a, E: Display + std::error::Error + 'static>(
     meter: &mut Meter<'_>,
     name: &str,

@@ -1,4 +1,5 @@
-//! The zip-bomb bound for the zip-based workbooks (xlsx, xlsm, xlsb, ods).
+//! The zip-bomb bound for the zip-based workbooks calamine reads (xlsx,
+//! xlsm, ods; xlsb checks each part as it opens it).
 //!
 //! calamine inflates what the zip says and, for shared strings, styles,
 //! the workbook and (ods) the whole `content.xml`, keeps all of it in
@@ -38,9 +39,10 @@ pub(super) fn check<R: Read + Seek>(
     Ok(())
 }
 
-/// The parts calamine inflates: XML, relationships and xlsb's binary
-/// records. Pictures and other media are never opened (no `picture`
-/// feature), so a workbook with a large video embedded is still read.
+/// The parts calamine inflates: XML, relationships and binary records
+/// (`vbaProject.bin`). Pictures and other media are never opened (no
+/// `picture` feature), so a workbook with a large video embedded is still
+/// read.
 fn read_by_calamine(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower == "mimetype"

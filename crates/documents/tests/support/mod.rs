@@ -1,5 +1,6 @@
 //! What every bw-documents test shares: the Python with the document
-//! libraries real files come from, and a sink that keeps what it got.
+//! libraries real files come from (and SheetJS, for xlsb), and a sink
+//! that keeps what it got.
 #![allow(dead_code)]
 
 use std::io::{self, Cursor};
@@ -37,6 +38,44 @@ pub fn run_python(py: &Path, dir: &Path, script: &str, args: &[&str]) {
     assert!(
         out.status.success(),
         "python failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The node_modules directory holding SheetJS, from `scripts/sheetjs.sh`
+/// (`BW_SHEETJS_DIR`), or `None` when it is not set and not required: the
+/// test then says so and skips. Under `BW_REQUIRE_SHEETJS=1` (CI) a
+/// missing SheetJS fails the test.
+pub fn sheetjs() -> Option<PathBuf> {
+    match std::env::var_os("BW_SHEETJS_DIR") {
+        Some(p) => Some(PathBuf::from(p)),
+        None if std::env::var_os("BW_REQUIRE_SHEETJS").is_some() => {
+            panic!("BW_REQUIRE_SHEETJS is set but BW_SHEETJS_DIR is not (run scripts/sheetjs.sh)")
+        }
+        None => {
+            eprintln!("skipped: BW_SHEETJS_DIR not set (export BW_SHEETJS_DIR=\"$(bash scripts/sheetjs.sh)\")");
+            None
+        }
+    }
+}
+
+/// Runs `script` with node in `dir`, SheetJS resolvable as `require("xlsx")`
+/// from `modules`, passing `args` (`process.argv[1]` on); panics with its
+/// stderr when it fails.
+pub fn run_node(modules: &Path, dir: &Path, script: &str, args: &[&str]) {
+    let out = Command::new("node")
+        .current_dir(dir)
+        .env("NODE_PATH", modules)
+        // SheetJS turns JavaScript dates into serials in local time.
+        .env("TZ", "UTC")
+        .arg("-e")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("start node");
+    assert!(
+        out.status.success(),
+        "node failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
 }
