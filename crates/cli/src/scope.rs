@@ -53,6 +53,8 @@ pub struct ScopeArgs {
     /// Evidence spans listed per customer (all are counted). Default 8.
     #[arg(long)]
     pub max_evidence: Option<usize>,
+    #[command(flatten)]
+    pub sources: crate::remote::SourceArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -83,6 +85,7 @@ pub fn run(args: ScopeArgs) -> Result<u8> {
             args.phone_regions.clone()
         },
         max_evidence: args.max_evidence.or(cfg.max_evidence).unwrap_or(8),
+        resolvers: crate::remote::resolvers(&args.sources),
         ..ScopeOptions::default()
     };
     if let Some(t) = args.threads.or(cfg.threads) {

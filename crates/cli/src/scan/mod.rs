@@ -52,6 +52,8 @@ pub struct ScanArgs {
     /// No summary on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    #[command(flatten)]
+    pub sources: crate::remote::SourceArgs,
 }
 
 fn parse_size_arg(s: &str) -> Result<u64, String> {
@@ -137,7 +139,7 @@ impl Options {
                 threads,
                 follow_links: args.follow || cfg.follow.unwrap_or(false),
                 max_filesize,
-                resolvers: crate::remote::resolvers(),
+                resolvers: crate::remote::resolvers(&args.sources),
             },
         })
     }
