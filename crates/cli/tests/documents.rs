@@ -1,5 +1,5 @@
 //! `scan` and `scope` on the files contractors pass around, written by the
-//! libraries those files really come from (openpyxl, xlwt, odfpy,
+//! libraries those files really come from (openpyxl, SheetJS, xlwt, odfpy,
 //! python-docx, python-pptx, reportlab, pyarrow, Python's sqlite3 and
 //! email): every format yields findings with locations, and scope finds
 //! the customers each file exposes. Per-format recall is printed (run with
@@ -8,7 +8,7 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use bw_scope::synth::{self, Person, CSV_HEADER};
@@ -21,7 +21,7 @@ const PER_FORMAT: usize = 10;
 const UNEXPOSED: usize = 20;
 
 /// `(format, the file it writes)`, in the order the slices are cut.
-const FORMATS: [(&str, &str); 10] = [
+const FORMATS: [(&str, &str); 11] = [
     ("xlsx", "leak/customers.xlsx"),
     ("xls", "leak/legacy.xls"),
     ("ods", "leak/kunden.ods"),
@@ -32,6 +32,7 @@ const FORMATS: [(&str, &str); 10] = [
     ("parquet", "leak/extract.parquet"),
     ("sqlite", "leak/app_backup.db"),
     ("mail", "leak/fwd_export.eml"),
+    ("xlsb", "leak/export.xlsb"),
 ];
 
 fn python() -> Option<PathBuf> {
@@ -47,6 +48,28 @@ fn python() -> Option<PathBuf> {
     }
 }
 
+/// What writes the leak: the docs Python and SheetJS's node_modules (for
+/// xlsb, which no Python library writes).
+struct Writers {
+    python: PathBuf,
+    sheetjs: PathBuf,
+}
+
+fn writers() -> Option<Writers> {
+    let python = python()?;
+    let sheetjs = match std::env::var_os("BW_SHEETJS_DIR") {
+        Some(p) => PathBuf::from(p),
+        None if std::env::var_os("BW_REQUIRE_SHEETJS").is_some() => {
+            panic!("BW_REQUIRE_SHEETJS is set but BW_SHEETJS_DIR is not")
+        }
+        None => {
+            eprintln!("skipped: BW_SHEETJS_DIR not set (bash scripts/sheetjs.sh)");
+            return None;
+        }
+    };
+    Some(Writers { python, sheetjs })
+}
+
 fn people() -> Vec<Person> {
     (0..(FORMATS.len() * PER_FORMAT + UNEXPOSED) as u64)
         .map(|n| synth::customer(SEED, n))
@@ -54,7 +77,7 @@ fn people() -> Vec<Person> {
 }
 
 /// Writes the registry and the leak folder; returns the scratch dir.
-fn setup(py: &Path, people: &[Person]) -> Scratch {
+fn setup(w: &Writers, people: &[Person]) -> Scratch {
     let s = Scratch::new();
     let mut csv = format!("{CSV_HEADER}\n");
     for p in people {
@@ -76,14 +99,15 @@ fn setup(py: &Path, people: &[Person]) -> Scratch {
             })
         })
         .collect();
-    write_leak(py, &s, &json, PER_FORMAT);
+    write_leak(w, &s, &json, PER_FORMAT);
     s
 }
 
 /// Writes `leak/`, one file per format in [`FORMATS`] order, each with the
 /// next `per` of `people` (objects with `n`, `id`, `first`, `last`,
-/// `email`, `phone`), by `fixtures/write_documents.py`.
-fn write_leak(py: &Path, s: &Scratch, people: &[serde_json::Value], per: usize) {
+/// `email`, `phone`), by `fixtures/write_documents.py` and, for xlsb,
+/// `fixtures/write_xlsb.js`.
+fn write_leak(w: &Writers, s: &Scratch, people: &[serde_json::Value], per: usize) {
     s.write(
         "people.json",
         serde_json::to_string(people).expect("json").as_bytes(),
@@ -101,12 +125,26 @@ fn write_leak(py: &Path, s: &Scratch, people: &[serde_json::Value], per: usize) 
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/write_documents.py"
     );
-    let out = Command::new(py)
+    let out = Command::new(&w.python)
         .current_dir(s.path(""))
         .arg(script)
-        .args(FORMATS.iter().map(|(f, _)| *f))
+        .args(FORMATS.iter().map(|(f, _)| *f).filter(|f| *f != "xlsb"))
         .output()
         .expect("start python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/write_xlsb.js");
+    let out = Command::new("node")
+        .current_dir(s.path(""))
+        .env("NODE_PATH", &w.sheetjs)
+        // SheetJS turns dates into serials in local time.
+        .env("TZ", "UTC")
+        .arg(script)
+        .output()
+        .expect("start node");
     assert!(
         out.status.success(),
         "{}",
@@ -116,9 +154,9 @@ fn write_leak(py: &Path, s: &Scratch, people: &[serde_json::Value], per: usize) 
 
 #[test]
 fn every_document_format_feeds_scan_with_locations_and_scope_with_customers() {
-    let Some(py) = python() else { return };
+    let Some(w) = writers() else { return };
     let people = people();
-    let s = setup(&py, &people);
+    let s = setup(&w, &people);
 
     // Scope: which customers each file exposes.
     let r = s.run(&["scope", "leak", "--format", "jsonl"]);
@@ -297,7 +335,7 @@ fn encrypted_files_are_named_and_the_scan_ends_in_error_after_scanning_the_rest(
 
 #[test]
 fn canaries_are_seen_by_scan_in_every_document_format() {
-    let Some(py) = python() else { return };
+    let Some(w) = writers() else { return };
     let s = Scratch::new();
     assert_eq!(s.run(&["registry", "init"]).code, 0);
     let issued = s.run(&[
@@ -323,7 +361,7 @@ fn canaries_are_seen_by_scan_in_every_document_format() {
         })
         .collect();
     assert_eq!(json.len(), FORMATS.len(), "{}", issued.stdout);
-    write_leak(&py, &s, &json, 1);
+    write_leak(&w, &s, &json, 1);
 
     let r = s.run(&["scan", "leak", "--format", "jsonl"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
