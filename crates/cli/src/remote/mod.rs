@@ -5,6 +5,7 @@
 //! the pipeline tries before the file system.
 
 mod objects;
+pub mod shard;
 mod tables;
 
 use clap::Args;
@@ -18,6 +19,8 @@ pub struct SourceArgs {
     pub objects: objects::ObjectArgs,
     #[command(flatten)]
     pub tables: tables::TableArgs,
+    #[command(flatten)]
+    pub shard: shard::ShardArgs,
 }
 
 /// Every resolver, in the order arguments are tried.
