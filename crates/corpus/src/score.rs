@@ -158,6 +158,17 @@ impl PathResolver {
         if let Some(hit) = self.cache.get(path) {
             return hit.clone();
         }
+        let mut found = self.lookup(path);
+        if found.is_none() {
+            if let Some(mbox) = mbox_of_message(path) {
+                found = self.lookup(mbox);
+            }
+        }
+        self.cache.insert(path.to_string(), found.clone());
+        found
+    }
+
+    fn lookup(&self, path: &str) -> Option<String> {
         let mut found = None;
         let p = path.strip_prefix("./").unwrap_or(path);
         for pre in &self.prefixes {
@@ -183,9 +194,17 @@ impl PathResolver {
                     .cloned();
             }
         }
-        self.cache.insert(path.to_string(), found.clone());
         found
     }
+}
+
+/// The mbox a message member (`inbox.mbox!3`) was split from. A message is
+/// a slice of its mbox and the scanner reports its offsets as the mbox's
+/// (see `bw_formats::Offsets::Message`), so it is scored against the mbox
+/// file's labels; no other member's offsets are its file's.
+fn mbox_of_message(path: &str) -> Option<&str> {
+    let (file, n) = path.rsplit_once('!')?;
+    (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).then_some(file)
 }
 
 fn is_truth_file(path: &str) -> bool {
@@ -597,5 +616,16 @@ mod tests {
         );
         assert_eq!(r.resolve("/tmp/c/other.txt"), None);
         assert!(is_truth_file("/tmp/c/truth.jsonl"));
+        // A message of an mbox is scored against its file; an attachment
+        // in it, or an archive's entry, is not the file.
+        let files = vec!["mail/inbox.mbox".to_string()];
+        let mut r = PathResolver::new(Path::new("/tmp/c"), files);
+        assert_eq!(
+            r.resolve("/tmp/c/mail/inbox.mbox!12").as_deref(),
+            Some("mail/inbox.mbox")
+        );
+        assert_eq!(r.resolve("/tmp/c/mail/inbox.mbox!12!list.csv"), None);
+        assert_eq!(r.resolve("/tmp/c/mail/inbox.mbox!12!3"), None);
+        assert_eq!(r.resolve("/tmp/c/mail/inbox.mbox!"), None);
     }
 }

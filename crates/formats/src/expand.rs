@@ -25,9 +25,9 @@ pub enum Encoding {
     AsIs,
     /// UTF-16 transcoded to UTF-8; use [`Member::offsets`] to map offsets back.
     Utf16(Endian),
-    /// RFC 5322 mail (or an mbox) whose quoted-printable bodies were
-    /// decoded (see [`crate::mail`]); use [`Member::offsets`] to map
-    /// offsets back.
+    /// RFC 5322 mail (a message, or one message of an mbox) whose
+    /// quoted-printable bodies were decoded (see [`crate::mail`]); use
+    /// [`Member::offsets`] to map offsets back.
     Mail,
     /// A part of a document (a sheet, a table, a document part, a PDF's
     /// pages) rendered as text: CSV for [`Shape::Sheet`] and
@@ -48,6 +48,11 @@ pub enum Offsets {
     Utf16(OffsetMap),
     /// Quoted-printable mail bodies decoded: see [`OffsetMap::raw`].
     Mail(OffsetMap),
+    /// One message of an mbox (`box.mbox!3`), decoded like [`Offsets::Mail`]:
+    /// a message is a slice of its mbox, so its raw offsets are offsets
+    /// into the mbox, and its lines are numbered as the mbox's (see
+    /// [`Offsets::line`]).
+    Message { map: OffsetMap, lines_before: u64 },
     /// A rendered document part: offsets are into the rendered text (the
     /// document's own bytes have no offsets a person could use); see
     /// [`Offsets::location`].
@@ -60,7 +65,19 @@ impl Offsets {
     pub fn raw(&self, decoded: u64) -> Option<u64> {
         match self {
             Offsets::Identity | Offsets::Rendered(_) => Some(decoded),
-            Offsets::Utf16(map) | Offsets::Mail(map) => map.raw(decoded),
+            Offsets::Utf16(map) | Offsets::Mail(map) | Offsets::Message { map, .. } => {
+                map.raw(decoded)
+            }
+        }
+    }
+
+    /// The line a scanner counted from the member's start (1-based; 0 when
+    /// it counts none), numbered where the raw offsets point: the mbox's
+    /// line for a message of an mbox, the same line otherwise.
+    pub fn line(&self, line: u64) -> u64 {
+        match self {
+            Offsets::Message { lines_before, .. } if line > 0 => line + lines_before,
+            _ => line,
         }
     }
 
@@ -349,6 +366,9 @@ impl<'v, E> Walker<'v, E> {
         let utf16 = detect_utf16(&head, self.options.guess_utf16);
         let mut attachments = Vec::new();
         let err = match utf16 {
+            None if head.starts_with(b"From ") && looks_like_mail(&head) => {
+                return self.mbox(b, name, head, reader, depth, unsafe_path);
+            }
             None if looks_like_mail(&head) => {
                 let mut src = Catch {
                     inner: peeked(head, reader),
@@ -418,6 +438,68 @@ impl<'v, E> Walker<'v, E> {
             self.report_io(name, Format::Plain, &e)?;
         }
         self.attachments(b, name, attachments, depth)
+    }
+
+    /// Splits an mbox into its messages, each a member (`box.mbox!3`,
+    /// numbered from 1) with its attachments walked right after it
+    /// (`box.mbox!3!list.csv`): no record runs from one message into the
+    /// next, and only one message's attachments wait at a time. A message
+    /// is not an archive entry for the member-count limit: its bytes are
+    /// the input's own, and a large mailbox holds far more than 100,000.
+    fn mbox(
+        &mut self,
+        b: &Budget,
+        name: &str,
+        head: Vec<u8>,
+        reader: &mut dyn Read,
+        depth: u32,
+        unsafe_path: bool,
+    ) -> Result<(), E> {
+        if depth >= b.limits.max_depth {
+            return self.over_limit(name, LimitKind::Depth, u64::from(b.limits.max_depth));
+        }
+        let mut src = Catch {
+            inner: peeked(head, reader),
+            err: None,
+        };
+        let mut dec = MailDecoder::new(&mut src)
+            .with_attachment_limits(
+                self.options.limits.max_member_bytes,
+                usize::try_from(self.options.limits.max_members).unwrap_or(usize::MAX),
+            )
+            .split_messages();
+        let mut n = 0u64;
+        // `Catch` ends the stream instead of failing, so the decoder's own
+        // reads cannot fail: the error is looked at after each message.
+        while !b.stopped() && dec.next_message().unwrap_or(false) {
+            n += 1;
+            let message = format!("{name}!{n}");
+            let offsets = Offsets::Message {
+                map: dec.offset_map(),
+                lines_before: dec.lines_before(),
+            };
+            (self.visit)(Event::Member(Member {
+                name: &message,
+                depth: depth + 1,
+                encoding: Encoding::Mail,
+                offsets,
+                unsafe_path,
+                reader: &mut dec,
+            }))?;
+            // Parts the visitor did not read to are still decoded.
+            let _ = io::copy(&mut dec, &mut io::sink());
+            self.summary.members += 1;
+            let attachments = dec.take_attachments();
+            let err = dec.get_mut().err.take();
+            if let Some(e) = &err {
+                self.report_io(&message, Format::Plain, e)?;
+            }
+            self.attachments(b, &message, attachments, depth + 1)?;
+            if err.is_some() {
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// Walks a mail's decoded base64 parts as members inside it

@@ -284,11 +284,12 @@ fn mail_attachments_are_decoded_and_walked_down_to_the_sheet() {
     assert_eq!(
         names,
         [
-            "box.mbox",
-            "box.mbox!part-1.txt",
-            "box.mbox!export.zip!book.xlsx!Customers",
-            "box.mbox!list.csv",
-            "box.mbox!second.csv"
+            "box.mbox!1",
+            "box.mbox!1!part-1.txt",
+            "box.mbox!1!export.zip!book.xlsx!Customers",
+            "box.mbox!1!list.csv",
+            "box.mbox!2",
+            "box.mbox!2!second.csv"
         ]
     );
 }

@@ -240,7 +240,9 @@ where
                         let (start, end) =
                             offsets.raw_range(&name, f.start as u64, f.end as u64)?;
                         let location = offsets.location(f.start as u64);
-                        visitor.finding(&found(&name, start, end, &hit, location.as_ref()))
+                        let line = offsets.line(hit.line);
+                        let at = found(&name, start, end, &hit, location.as_ref());
+                        visitor.finding(&Found { line, ..at })
                     })?
             }
             Some((ropts, records)) => {
@@ -261,7 +263,9 @@ where
                         let (start, end) =
                             offsets.raw_range(&name, f.start as u64, f.end as u64)?;
                         let location = offsets.location(f.start as u64);
-                        visitor.finding(&found(&name, start, end, &hit, location.as_ref()))?;
+                        let line = offsets.line(hit.line);
+                        let at = found(&name, start, end, &hit, location.as_ref());
+                        visitor.finding(&Found { line, ..at })?;
                         let place = Place {
                             line: hit.line,
                             record: hit.record,

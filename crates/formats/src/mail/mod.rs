@@ -1,6 +1,11 @@
 //! RFC 5322 mail (one message, or an mbox of many) with its
 //! quoted-printable bodies decoded for scanning.
 //!
+//! An mbox is read one message at a time ([`MailDecoder::split_messages`],
+//! [`MailDecoder::next_message`]; the separator rule is in `mbox.rs`), so
+//! each message is a member of its own whose offsets stay offsets into
+//! the mbox.
+//!
 //! In a quoted-printable body `jane.doe=40example.com` is an email address
 //! and `Jane =\r\nDoe` a name split by a soft line break; detectors only see
 //! them decoded. [`MailDecoder`] passes headers and other bodies through
@@ -15,6 +20,7 @@
 //! (a bad escape, a missing boundary) is passed through, never an error.
 
 mod attach;
+mod mbox;
 
 use std::io::{self, Read};
 
@@ -201,16 +207,6 @@ impl Parser {
                 self.prev_blank = false;
                 return self.identity(seg);
             }
-            // mbox: a `From ` line after a blank line starts the next
-            // message (inside a quoted-printable body writers escape it
-            // as `=46rom`).
-            if self.boundaries.is_empty() && self.prev_blank && seg.starts_with(b"From ") {
-                self.end_part();
-                self.boundaries.clear();
-                self.new_header_block();
-                self.prev_blank = false;
-                return self.identity(seg);
-            }
         }
         self.prev_blank = blank;
         if let Some(d) = self.decoding.as_mut() {
@@ -223,7 +219,7 @@ impl Parser {
         }
     }
 
-    /// A body ended (a boundary, the next message, the end of the
+    /// A body ended (a boundary, the message's end, the end of the
     /// stream): keep what a base64 part decoded to.
     fn end_part(&mut self) {
         if let Some(att) = self.decoding.take().and_then(Decoding::finish) {
@@ -406,9 +402,15 @@ pub struct MailDecoder<R> {
     raw_pos: usize,
     eof: bool,
     out_pos: usize,
+    /// Decoded bytes handed out (of the current message, in an mbox).
     handed_out: u64,
     window: u64,
     p: Parser,
+    /// Raw bytes and `\n`-ended lines handed to the parser so far.
+    consumed: u64,
+    lines: u64,
+    /// Where the current message started (see [`MailDecoder::next_message`]).
+    msg: mbox::Message,
 }
 
 impl<R: Read> MailDecoder<R> {
@@ -422,6 +424,9 @@ impl<R: Read> MailDecoder<R> {
             out_pos: 0,
             handed_out: 0,
             window: 1 << 20,
+            consumed: 0,
+            lines: 0,
+            msg: mbox::Message::default(),
             p: Parser {
                 out: Vec::with_capacity(OUT_TARGET + MAX_SEGMENT),
                 map: OffsetMap::new(Runs::starting_at(0)),
@@ -498,7 +503,14 @@ impl<R: Read> MailDecoder<R> {
         loop {
             while let Some((len, full)) = self.next_segment() {
                 let seg = self.raw_pos..self.raw_pos + len;
+                if self.ends_message(&self.raw[seg.clone()]) {
+                    self.p.end_part();
+                    self.msg.ended = true;
+                    return Ok(());
+                }
                 self.raw_pos += len;
+                self.consumed += len as u64;
+                self.lines += u64::from(full);
                 self.p.segment(&self.raw[seg], full);
                 if self.p.out.len() >= OUT_TARGET {
                     return Ok(());
@@ -532,6 +544,9 @@ impl<R: Read> MailDecoder<R> {
 impl<R: Read> Read for MailDecoder<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while self.out_pos == self.p.out.len() {
+            if self.msg.ended {
+                return Ok(0);
+            }
             if self.eof && self.raw_pos == self.raw.len() {
                 self.p.end_part();
                 return Ok(0);
@@ -547,208 +562,4 @@ impl<R: Read> Read for MailDecoder<R> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Hands out `step` bytes per read, to cut lines and escapes anywhere.
-    struct Trickle<'a>(&'a [u8], usize);
-    impl Read for Trickle<'_> {
-        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-            let n = self.1.min(out.len()).min(self.0.len());
-            out[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
-
-    fn decode_all(raw: &[u8], step: usize) -> (Vec<u8>, OffsetMap) {
-        let mut dec = MailDecoder::new(Trickle(raw, step));
-        let map = dec.offset_map();
-        let mut out = Vec::new();
-        dec.read_to_end(&mut out).expect("in-memory read");
-        (out, map)
-    }
-
-    /// Checks that `needle`, found in the decoded text, maps to raw bytes
-    /// that decode to it; returns the raw ranges.
-    fn raw_ranges(raw: &[u8], step: usize, needle: &str) -> Vec<(usize, usize)> {
-        let (out, map) = decode_all(raw, step);
-        let mut found = Vec::new();
-        let n = needle.as_bytes();
-        let mut i = 0;
-        while let Some(p) = out[i..].windows(n.len()).position(|w| w == n) {
-            let s = i + p;
-            let rs = map.raw(s as u64).expect("mapped") as usize;
-            let re = map.raw((s + n.len()) as u64).expect("mapped") as usize;
-            assert_eq!(
-                qp_decode(&raw[rs..re]),
-                n,
-                "step {step}: {:?}",
-                String::from_utf8_lossy(&raw[rs..re])
-            );
-            found.push((rs, re));
-            i = s + n.len();
-        }
-        found
-    }
-
-    /// A plain reference decoder for whole strings, independent of the
-    /// streaming one.
-    fn qp_decode(raw: &[u8]) -> Vec<u8> {
-        let text = String::from_utf8_lossy(raw)
-            .replace("=\r\n", "")
-            .replace("=\n", "");
-        let b = text.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < b.len() {
-            if b[i] == b'=' && i + 2 < b.len() {
-                if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                    out.push(h << 4 | l);
-                    i += 3;
-                    continue;
-                }
-            }
-            out.push(b[i]);
-            i += 1;
-        }
-        out
-    }
-
-    const QP_MAIL: &str = "From: \"Jane Doe\" <jane.doe@example.com>\r\n\
-        To: support@example.org\r\n\
-        Subject: refund\r\n\
-        MIME-Version: 1.0\r\n\
-        Content-Type: text/plain; charset=utf-8\r\n\
-        Content-Transfer-Encoding: quoted-printable\r\n\
-        \r\n\
-        Name: Jane =\r\n\
-        Doe, write to jane.d=\r\n\
-        oe=40example.com or =C3=89lodie Durand=20\r\n\
-        =3D=3D end\r\n";
-
-    #[test]
-    fn quoted_printable_body_is_decoded_and_maps_back() {
-        for step in [1, 2, 3, 7, 4096] {
-            let (out, _) = decode_all(QP_MAIL.as_bytes(), step);
-            let text = String::from_utf8(out).expect("utf-8");
-            let body = text.split("\r\n\r\n").nth(1).expect("body");
-            assert_eq!(
-                body,
-                "Name: Jane Doe, write to jane.doe@example.com or Élodie Durand \r\n== end\r\n"
-            );
-            // The header's address is passed through; the body's is decoded.
-            let mails = raw_ranges(QP_MAIL.as_bytes(), step, "jane.doe@example.com");
-            assert_eq!(mails.len(), 2);
-            assert_eq!(mails[0].0, QP_MAIL.find("jane.doe@").expect("header"));
-            assert_eq!(mails[1].0, QP_MAIL.find("jane.d=").expect("body"));
-            assert_eq!(raw_ranges(QP_MAIL.as_bytes(), step, "Jane Doe").len(), 2);
-            let elodie = raw_ranges(QP_MAIL.as_bytes(), step, "Élodie Durand");
-            assert_eq!(elodie[0].0, QP_MAIL.find("=C3=89").expect("escape"));
-        }
-    }
-
-    #[test]
-    fn only_quoted_printable_parts_of_a_multipart_are_decoded() {
-        let raw = "Received: from a by b\n\
-            From: x@example.com\n\
-            Content-Type: multipart/mixed;\n\
-            \tboundary=\"b1\"\n\
-            \n\
-            preamble a=40b.example\n\
-            --b1\n\
-            Content-Type: text/plain\n\
-            \n\
-            plain a=40b.example\n\
-            --b1\n\
-            Content-Type: text/plain\n\
-            Content-Transfer-Encoding: Quoted-Printable\n\
-            \n\
-            qp a=40b.example\n\
-            --b1--\n\
-            epilogue a=40b.example\n";
-        for step in [1, 5, 4096] {
-            let (out, _) = decode_all(raw.as_bytes(), step);
-            let text = String::from_utf8(out).expect("utf-8");
-            assert!(text.contains("preamble a=40b.example\n"), "{text}");
-            assert!(text.contains("plain a=40b.example\n"), "{text}");
-            assert!(text.contains("qp a@b.example\n"), "{text}");
-            assert!(text.contains("epilogue a=40b.example\n"), "{text}");
-            assert_eq!(raw_ranges(raw.as_bytes(), step, "a@b.example").len(), 1);
-        }
-    }
-
-    #[test]
-    fn mbox_messages_each_have_their_own_encoding() {
-        let one = "From a@example.com Tue Mar 12 10:22:33 2024\n\
-            From: a@example.com\n\
-            Subject: one\n\
-            Content-Transfer-Encoding: quoted-printable\n\
-            \n\
-            mail b=40example.com\n\
-            \n";
-        let two = "From b@example.com Tue Mar 12 10:22:34 2024\n\
-            From: b@example.com\n\
-            Subject: two\n\
-            \n\
-            kept c=40example.com\n";
-        let raw = format!("{one}{two}");
-        let (out, _) = decode_all(raw.as_bytes(), 3);
-        let text = String::from_utf8(out).expect("utf-8");
-        assert!(text.contains("mail b@example.com\n"), "{text}");
-        assert!(text.contains("kept c=40example.com\n"), "{text}");
-    }
-
-    #[test]
-    fn long_lines_are_decoded_in_pieces_without_cutting_escapes() {
-        // One 420 KB line of escapes and text: no line end for the buffer
-        // to stop at.
-        let mut raw = String::from(
-            "From: x@example.com\nSubject: s\nContent-Transfer-Encoding: quoted-printable\n\n",
-        );
-        let body_start = raw.len();
-        for i in 0..60_000 {
-            raw.push_str(if i % 7 == 0 { "ab=40cd" } else { "xy=40z " });
-        }
-        raw.push('\n');
-        let expect = qp_decode(&raw.as_bytes()[body_start..]);
-        for step in [4096, 100_000] {
-            let (out, map) = decode_all(raw.as_bytes(), step);
-            assert_eq!(&out[body_start..], &expect[..]);
-            assert_eq!(map.raw(out.len() as u64), Some(raw.len() as u64));
-        }
-        assert_eq!(
-            raw_ranges(raw.as_bytes(), 4096, "ab@cd").len(),
-            60_000 / 7 + 1
-        );
-    }
-
-    #[test]
-    fn mail_heads_are_recognised_and_others_are_not() {
-        assert!(looks_like_mail(QP_MAIL.as_bytes()));
-        assert!(looks_like_mail(
-            b"From a@b.example Tue Mar 12 10:22:33 2024\nReceived: from x\n\tby y\nFrom: a@b.example\n\n"
-        ));
-        assert!(!looks_like_mail(b"Subject: only one header\n\nbody\n"));
-        assert!(!looks_like_mail(b"name,email\nJane,j@example.com\n"));
-        assert!(!looks_like_mail(b"X-A: 1\nX-B: 2\n\n"));
-        assert!(!looks_like_mail(b"Date: today\nnot a header line\nTo: x\n"));
-        assert!(!looks_like_mail(b""));
-    }
-
-    #[test]
-    fn old_mappings_are_forgotten() {
-        let mut raw =
-            String::from("From: a\nTo: b\nContent-Transfer-Encoding: quoted-printable\n\n");
-        for _ in 0..200_000 {
-            raw.push_str("=C3=A9a");
-        }
-        let mut dec = MailDecoder::new(raw.as_bytes()).with_window(1000);
-        let map = dec.offset_map();
-        std::io::copy(&mut dec, &mut std::io::sink()).expect("in-memory read");
-        // What is kept: the window plus the block last handed out, not the
-        // 400,000 runs of the whole stream.
-        assert!(map.run_count() < 60_000, "{}", map.run_count());
-        assert_eq!(map.raw(0), None);
-    }
-}
+mod tests;
