@@ -356,6 +356,41 @@ fn lying_and_truncated_records_are_corrupt_and_say_where() {
 }
 
 #[test]
+fn no_damage_to_a_sheet_or_its_strings_makes_the_reader_panic() {
+    // Every byte of the sheet and of the shared strings set to 0xff in
+    // turn, and every cut: each read ends, read or refused, never in a
+    // caught panic (which `guarded` would report as Panicked).
+    let Some(modules) = sheetjs() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bytes = std::fs::read(write(&modules, dir.path(), true)).expect("read fixture");
+    let mut reads = 0;
+    for part in [
+        "xl/worksheets/sheet1.bin",
+        "xl/sharedStrings.bin",
+        "xl/workbook.bin",
+    ] {
+        let data = entry(&bytes, part);
+        for i in 0..data.len() {
+            let mut flipped = data.clone();
+            flipped[i] = 0xff;
+            for damaged in [flipped.as_slice(), &data[..i]] {
+                let (_, res) = read_bytes(
+                    DocFormat::Xlsb,
+                    &replace(&bytes, part, damaged),
+                    &Limits::default(),
+                );
+                assert!(
+                    !matches!(res, Err(DocError::Panicked { .. })),
+                    "{part}, byte {i}: {res:?}"
+                );
+                reads += 1;
+            }
+        }
+    }
+    assert!(reads > 1000, "{reads}");
+}
+
+#[test]
 fn broken_workbook_parts_and_shared_strings_name_the_part() {
     let Some(modules) = sheetjs() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
@@ -389,6 +424,25 @@ fn broken_workbook_parts_and_shared_strings_name_the_part() {
     // No workbook part at all.
     let (_, res) = read_bytes(DocFormat::Xlsb, &remove(&bytes, "xl/workbook.bin"), &limits);
     assert_eq!(corrupt_detail(res), "xl/workbook.bin: not in the zip");
+
+    // A sheet that inflates past the size its zip entry declares (a lying
+    // directory): zip stops there, and the sheet is named.
+    let mut lying = bytes.clone();
+    let name = SHEET.as_bytes();
+    let mut at = 0;
+    loop {
+        at += find(&lying[at..], b"PK\x01\x02").expect("central directory entry");
+        let n = u16::from_le_bytes([lying[at + 28], lying[at + 29]]) as usize;
+        if &lying[at + 46..at + 46 + n] == name {
+            break;
+        }
+        at += 4;
+    }
+    lying[at + 24..at + 28].copy_from_slice(&64u32.to_le_bytes());
+    let (_, res) = read_bytes(DocFormat::Xlsb, &lying, &limits);
+    let d = corrupt_detail(res);
+    assert!(d.starts_with("sheet \"Customers\": "), "{d}");
+    assert!(d.contains("declared uncompressed size"), "{d}");
 
     // Over the inflate bound: refused from the directory.
     let tight = Limits {
