@@ -9,6 +9,7 @@ mod drill;
 mod home;
 mod incident;
 mod notify;
+mod plan;
 mod progress;
 mod registry;
 mod remote;
@@ -48,6 +49,9 @@ struct Cli {
 enum Command {
     /// Scan files, directories or stdin (`-`) for personal data.
     Scan(scan::ScanArgs),
+    /// List sources into byte-balanced splits for batch engines (Spark,
+    /// array jobs); each task then runs `scan --plan FILE --split K`.
+    Plan(plan::PlanArgs),
     /// Generate the labelled evaluation corpus, or score a scan against it.
     #[command(subcommand)]
     Corpus(corpus::CorpusCommand),
@@ -89,6 +93,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let res = match cli.command {
         Command::Scan(args) => scan::run(args),
+        Command::Plan(args) => plan::run(args),
         Command::Corpus(cmd) => corpus::run(cmd),
         Command::Registry(cmd) => registry::run(cmd),
         Command::Scope(args) => scope::run(args),

@@ -88,6 +88,9 @@ pub fn run(args: ScopeArgs) -> Result<u8> {
         resolvers: crate::remote::resolvers(&args.sources),
         ..ScopeOptions::default()
     };
+    let part = crate::remote::shard::part(&args.sources.shard)?;
+    part.check(&args.leak)?;
+    opts.select = part.select;
     if let Some(t) = args.threads.or(cfg.threads) {
         opts.threads = t.max(1);
     }

@@ -41,6 +41,7 @@ pub mod records;
 mod rendered;
 mod sniff;
 mod split;
+mod table;
 
 use std::io;
 use std::path::PathBuf;
@@ -50,9 +51,12 @@ use bw_detect::{Engine, Kind, KindSet};
 pub use bw_detect::{MAX_LOOKAHEAD, MAX_LOOKBEHIND};
 pub use bw_formats::{FieldValue, Location, MemberError, Notice};
 pub use bw_sources::{
-    Event as SourceEvent, Haystack, Remote, Resolver, Resolvers, Skip, SourceError, TableReader,
-    TableSink, WalkOptions,
+    shard_hash, Event as SourceEvent, Haystack, Items, Remote, Resolver, Resolvers, Select, Shard,
+    Skip, SourceError, TableReader, TableSink, WalkOptions,
 };
+/// Lists inputs as the pipeline would meet them, without reading them
+/// (`breachwatch plan` splits a run by it); scanning is [`Pipeline::run`].
+pub use bw_sources::walk as list;
 
 pub use records::{Item, RecordOptions};
 pub use sniff::{sniff, Sniffed};
@@ -179,6 +183,8 @@ pub struct InputDone<'a> {
     /// What identifies the bytes read, for a remote input (an object's
     /// ETag or version id).
     pub version: Option<&'a str>,
+    /// Rows read, for a database table (all of them, or the sample).
+    pub rows: Option<u64>,
 }
 
 /// Receives what one thread of a [`Pipeline`] run finds. One visitor per

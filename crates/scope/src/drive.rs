@@ -33,6 +33,7 @@ pub fn scope(paths: &[PathBuf], reg: &Registry, opts: &ScopeOptions) -> Result<S
             follow_links: opts.follow_links,
             max_filesize: opts.max_filesize,
             resolvers: opts.resolvers.clone(),
+            select: opts.select.clone(),
         },
         formats: bw_formats::Options::default(),
         lines: true,

@@ -117,6 +117,9 @@ pub struct ScopeOptions {
     /// Arguments naming remote sources (object stores, database tables)
     /// are opened by these.
     pub resolvers: bw_scan::Resolvers,
+    /// This run's part of a run split across processes (`--shard`, a
+    /// plan's split); every input by default.
+    pub select: bw_scan::Select,
 }
 
 /// A callback for every finding of a scope run; see
@@ -150,6 +153,7 @@ impl Default for ScopeOptions {
             max_filesize: None,
             on_finding: None,
             resolvers: bw_scan::Resolvers::default(),
+            select: bw_scan::Select::All,
         }
     }
 }

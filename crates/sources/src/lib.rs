@@ -9,14 +9,25 @@
 //! is either reported as an error naming the path and the reason, or
 //! counted as a deliberate skip (special files met while walking, files over
 //! the size limit).
+//!
+//! A run split across processes ([`Select`]: `--shard i/N`, a plan's
+//! split) is applied here, to every item by name, before it is opened.
+
+mod part;
+mod select;
+
+pub use select::{shard_hash, Items, Select, Shard};
 
 use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
+
+use part::Part;
 
 /// Options for walking the paths given.
 #[derive(Clone, Debug)]
@@ -31,6 +42,9 @@ pub struct WalkOptions {
     /// Turn arguments that name a remote source (`s3://…`,
     /// `postgres://…`) into one; tried in order, before the file system.
     pub resolvers: Resolvers,
+    /// Which items this run scans when one run is split across processes
+    /// (see [`Select`]); every item by default.
+    pub select: Select,
 }
 
 impl Default for WalkOptions {
@@ -40,6 +54,7 @@ impl Default for WalkOptions {
             follow_links: false,
             max_filesize: None,
             resolvers: Resolvers::default(),
+            select: Select::All,
         }
     }
 }
@@ -74,16 +89,24 @@ pub trait Remote: Send {
 }
 
 /// Rows of one remote table, rendered by the formats layer like a
-/// document's tables (a header, then one row per record).
+/// document's tables (a header, then one row per record). Runs on a
+/// thread of its own, blocking; its error (a lost connection, a failed
+/// query) is reported against the table after the rows it pushed were
+/// scanned, and must hold no credentials.
 pub type TableReader = Box<dyn FnOnce(&mut dyn TableSink) -> Result<(), String> + Send>;
 
-/// Where a [`TableReader`] pushes its rows.
+/// Where a [`TableReader`] pushes its rows. Its calls block while the
+/// scanner is behind (a bounded channel), which is what keeps a large
+/// table from being held in memory; an error means the scan stopped
+/// reading, and the reader should return.
 pub trait TableSink {
-    /// A table begins: its name and column names.
+    /// A table begins: its name as locations give it (`public.customers`)
+    /// and its column names.
     fn table(&mut self, name: &str, columns: &[String]) -> io::Result<()>;
-    /// One row: its key (primary key values, or the row number) and its
-    /// cells, `None` for NULL, in column order.
-    fn row(&mut self, key: &str, cells: &[Option<String>]) -> io::Result<()>;
+    /// One row: its key (`id=42`, `order_id=7,line=2`), when the table
+    /// has one fit to print, and its cells in column order, `None` for
+    /// NULL (and for bytes that are not text).
+    fn row(&mut self, key: Option<&str>, cells: &[Option<&str>]) -> io::Result<()>;
 }
 
 /// Something to scan.
@@ -187,6 +210,15 @@ pub enum Skip {
     TooLarge(PathBuf, u64),
 }
 
+impl Skip {
+    /// The file passed over.
+    pub fn path(&self) -> &Path {
+        match self {
+            Skip::Special(p) | Skip::TooLarge(p, _) => p,
+        }
+    }
+}
+
 /// What the walker hands to a visitor.
 #[derive(Debug)]
 pub enum Event {
@@ -211,6 +243,7 @@ where
             return;
         }
     }
+    let part = Part::new(&opts.select, &paths);
     let mut local = Vec::with_capacity(paths.len());
     for path in paths {
         let claimed = path
@@ -222,15 +255,33 @@ where
                 true
             }
             Some(Err(e)) => make_visitor()(Event::Error(e)),
-            Some(Ok(remote)) => walk_remote(remote, opts.threads, &make_visitor),
+            Some(Ok(remote)) => walk_remote(remote, opts.threads, &part, &make_visitor),
         };
         if !keep_going {
             return;
         }
     }
+    if walk_local(&local, opts, &part, &make_visitor) {
+        part.report_missing(|e| make_visitor()(Event::Error(e)));
+    }
+}
+
+/// Walks local trees in parallel, each thread with its own visitor;
+/// returns `false` when a visitor stopped the run.
+fn walk_local<M, V>(
+    local: &[&PathBuf],
+    opts: &WalkOptions,
+    part: &Part<'_>,
+    make_visitor: &M,
+) -> bool
+where
+    M: Fn() -> V + Sync,
+    V: FnMut(Event) -> bool + Send,
+{
     let Some((first, rest)) = local.split_first() else {
-        return;
+        return true;
     };
+    let stopped = AtomicBool::new(false);
     let mut builder = WalkBuilder::new(first);
     for p in rest {
         builder.add(p);
@@ -244,10 +295,16 @@ where
     builder.build_parallel().run(|| {
         let mut visit = make_visitor();
         let max = opts.max_filesize;
+        let stopped = &stopped;
         Box::new(move |entry| {
             let keep_going = match entry {
-                Err(err) => visit(Event::Error(walk_error(err))),
-                Ok(entry) => match open_entry(&entry, max) {
+                Err(err) => match part.error(walk_error(err)) {
+                    Some(e) => visit(Event::Error(e)),
+                    None => true,
+                },
+                // Another part's file is passed over before it is opened.
+                Ok(entry) if entry.depth() > 0 && !part.owns_entry(&entry) => true,
+                Ok(entry) => match part.opened(open_entry(&entry, max)) {
                     Opened::File(h) => visit(Event::Haystack(h)),
                     Opened::Err(e) => visit(Event::Error(e)),
                     Opened::Skip(s) => visit(Event::Skipped(s)),
@@ -257,27 +314,36 @@ where
             if keep_going {
                 WalkState::Continue
             } else {
+                stopped.store(true, Ordering::Relaxed);
                 WalkState::Quit
             }
         })
     });
+    !stopped.into_inner()
 }
 
 /// Pulls a remote source's events on `threads` threads, each with its own
 /// visitor; returns `false` when a visitor stopped the run.
-fn walk_remote<M, V>(mut remote: Box<dyn Remote>, threads: usize, make_visitor: &M) -> bool
+fn walk_remote<M, V>(
+    mut remote: Box<dyn Remote>,
+    threads: usize,
+    part: &Part<'_>,
+    make_visitor: &M,
+) -> bool
 where
     M: Fn() -> V + Sync,
     V: FnMut(Event) -> bool + Send,
 {
-    let events = Mutex::new(remote.events());
-    let stopped = std::sync::atomic::AtomicBool::new(false);
+    // Haystacks are cheap until read (see `Remote::events`): another
+    // part's objects are dropped here without a GET.
+    let events = Mutex::new(remote.events().filter_map(|e| part.event(e)));
+    let stopped = AtomicBool::new(false);
     std::thread::scope(|s| {
         for _ in 0..threads.max(1) {
             s.spawn(|| {
                 let mut visit = make_visitor();
                 loop {
-                    if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                    if stopped.load(Ordering::Relaxed) {
                         return;
                     }
                     // A poisoned lock means another thread panicked while
@@ -287,7 +353,7 @@ where
                     drop(guard);
                     let Some(event) = next else { return };
                     if !visit(event) {
-                        stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+                        stopped.store(true, Ordering::Relaxed);
                         return;
                     }
                 }
@@ -297,7 +363,7 @@ where
     !stopped.into_inner()
 }
 
-enum Opened {
+pub(crate) enum Opened {
     File(Haystack),
     Err(SourceError),
     Skip(Skip),

@@ -127,8 +127,11 @@ impl Options {
             .or(cfg.threads)
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
             .max(1);
+        let part = crate::remote::shard::part(&args.sources.shard)?;
+        let paths = part.paths(args.paths, || crate::default_paths(Vec::new()));
+        part.check(&paths)?;
         Ok(Options {
-            paths: crate::default_paths(args.paths),
+            paths,
             format,
             kinds,
             min_score,
@@ -140,6 +143,7 @@ impl Options {
                 follow_links: args.follow || cfg.follow.unwrap_or(false),
                 max_filesize,
                 resolvers: crate::remote::resolvers(&args.sources),
+                select: part.select,
             },
         })
     }
