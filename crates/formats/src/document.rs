@@ -4,6 +4,7 @@
 
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::mpsc::Receiver;
 
 use bw_documents::{DocError, DocFormat};
 
@@ -60,43 +61,61 @@ impl<E> Walker<'_, E> {
             max_text_bytes: b.limits.max_member_bytes,
             ..bw_documents::Limits::default()
         };
+        let gone = doc_reason(format, render::vanished(format));
         render::run(format, source, len, path, limits, |rx| {
-            let mut next = rx.recv().ok();
-            loop {
-                match next.take() {
-                    Some(Msg::Part { name: part, shape }) => {
-                        let member = if part.is_empty() {
-                            name.to_string()
-                        } else {
-                            format!("{name}!{}", crate::sniff::clean_name(&part))
-                        };
-                        let mut reader = PartReader::new(rx, format, shape, &part);
-                        let offsets = Offsets::Rendered(reader.map());
-                        (self.visit)(Event::Member(Member {
-                            name: &member,
-                            depth,
-                            encoding: Encoding::Rendered(shape),
-                            offsets,
-                            unsafe_path: false,
-                            reader: &mut reader,
-                        }))?;
-                        self.summary.members += 1;
-                        reader.drain();
-                        next = reader.next.take();
-                    }
-                    // Text before any part cannot be placed: readers
-                    // announce a part first, so this is not reached.
-                    Some(Msg::Header(_)) | Some(Msg::Chunk { .. }) => next = rx.recv().ok(),
-                    Some(Msg::Done(Ok(()))) => return Ok(()),
-                    Some(Msg::Done(Err(e))) => return self.error(name, doc_reason(format, e)),
-                    None => return self.error(name, doc_reason(format, render::vanished(format))),
-                }
-            }
+            self.parts(name, rx, &gone, depth, true)
         })
+    }
+
+    /// Hands each part arriving on `rx` out as a member until the
+    /// reader's last word, reporting its error (or `gone`, when the
+    /// reader thread ended without one) against `name`. Each member is
+    /// named `name!part` with `suffixed`, `name` itself otherwise (a
+    /// database table is the input itself; its name is only in the
+    /// locations).
+    pub(crate) fn parts(
+        &mut self,
+        name: &str,
+        rx: &Receiver<Msg>,
+        gone: &Reason,
+        depth: u32,
+        suffixed: bool,
+    ) -> Result<(), E> {
+        let mut next = rx.recv().ok();
+        loop {
+            match next.take() {
+                Some(Msg::Part { name: part, shape }) => {
+                    let member = if part.is_empty() || !suffixed {
+                        name.to_string()
+                    } else {
+                        format!("{name}!{}", crate::sniff::clean_name(&part))
+                    };
+                    let mut reader = PartReader::new(rx, gone, shape, &part);
+                    let offsets = Offsets::Rendered(reader.map());
+                    (self.visit)(Event::Member(Member {
+                        name: &member,
+                        depth,
+                        encoding: Encoding::Rendered(shape),
+                        offsets,
+                        unsafe_path: false,
+                        reader: &mut reader,
+                    }))?;
+                    self.summary.members += 1;
+                    reader.drain();
+                    next = reader.next.take();
+                }
+                // Text before any part cannot be placed: readers announce
+                // a part first, so this is not reached.
+                Some(Msg::Header(_)) | Some(Msg::Chunk { .. }) => next = rx.recv().ok(),
+                Some(Msg::Done(Ok(()))) => return Ok(()),
+                Some(Msg::Done(Err(reason))) => return self.error(name, reason),
+                None => return self.error(name, gone.clone()),
+            }
+        }
     }
 }
 
-fn doc_reason(format: DocFormat, e: DocError) -> Reason {
+pub(crate) fn doc_reason(format: DocFormat, e: DocError) -> Reason {
     let format = Format::Document(format);
     match e {
         DocError::Encrypted => Reason::Encrypted { format },

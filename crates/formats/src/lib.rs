@@ -97,6 +97,7 @@ pub mod mail;
 mod offset_map;
 mod render;
 mod sniff;
+mod table;
 pub mod utf16;
 
 use std::io::{Read, Seek, SeekFrom};
@@ -108,6 +109,7 @@ pub use limits::{LimitKind, Limits};
 pub use location::{FieldValue, Location};
 pub use render::LocationMap;
 pub use sniff::{sniff, Format, SNIFF_LEN};
+pub use table::TableWriter;
 
 use expand::Walker;
 use limits::Budget;
@@ -211,6 +213,22 @@ pub fn expand_seekable<R: Read + Seek + Send, E>(
     } else {
         walker.open(&budget, name, name, head, &mut reader, format, 0, false)?;
     }
+    Ok(finish(walker.summary, &budget))
+}
+
+/// Renders the rows `read` pushes (on its own thread) as members named
+/// `name`, one per table, like a document's tables: CSV with a header,
+/// offsets located as `{table, column, row, key}`. `read`'s error is one
+/// [`Event::Error`] naming `name`; what it pushed before is delivered.
+pub fn expand_table<E>(
+    name: &str,
+    read: impl FnOnce(&mut TableWriter) -> Result<(), String> + Send,
+    options: &Options,
+    mut visit: impl FnMut(Event<'_>) -> Result<(), E>,
+) -> Result<Summary, E> {
+    let budget = Budget::new(options.limits.clone());
+    let mut walker = Walker::new(&mut visit, options);
+    walker.table(name, read)?;
     Ok(finish(walker.summary, &budget))
 }
 

@@ -12,12 +12,15 @@ pub enum Location {
     Cell { sheet: Arc<str>, row: u64, col: u32 },
     /// A page of a paged document, 1-based.
     Page { page: u64 },
-    /// A table's column and 1-based row (`table` is `None` for a file that
-    /// is one table, such as Parquet).
+    /// A table's column and 1-based row in scan order (`table` is `None`
+    /// for a file that is one table, such as Parquet). `key` names the row
+    /// by its primary key, for a database table that has one (`id=42`,
+    /// `order_id=7,line=2`): a row number alone cannot be looked up again.
     Table {
         table: Option<Arc<str>>,
         column: Arc<str>,
         row: u64,
+        key: Option<Arc<str>>,
     },
     /// A part of a document (`word/header1.xml`) and its 1-based paragraph.
     Part { part: Arc<str>, paragraph: u64 },
@@ -39,7 +42,8 @@ impl Location {
 
     /// The location's fields as JSON-ready `(key, value)` pairs, in the
     /// documented order: `{"sheet","cell"}`, `{"page"}`,
-    /// `{"table","column","row"}`, `{"part","paragraph"}`.
+    /// `{"table","column","row","key"}` (`table` and `key` when known),
+    /// `{"part","paragraph"}`.
     pub fn fields(&self) -> Vec<(&'static str, FieldValue<'_>)> {
         match self {
             Location::Cell { sheet, row, col } => vec![
@@ -50,13 +54,21 @@ impl Location {
                 ),
             ],
             Location::Page { page } => vec![("page", FieldValue::Number(*page))],
-            Location::Table { table, column, row } => {
-                let mut v = Vec::with_capacity(3);
+            Location::Table {
+                table,
+                column,
+                row,
+                key,
+            } => {
+                let mut v = Vec::with_capacity(4);
                 if let Some(t) = table {
                     v.push(("table", FieldValue::Text(t)));
                 }
                 v.push(("column", FieldValue::Text(column)));
                 v.push(("row", FieldValue::Number(*row)));
+                if let Some(k) = key {
+                    v.push(("key", FieldValue::Text(k)));
+                }
                 v
             }
             Location::Part { part, paragraph } => vec![
@@ -76,7 +88,8 @@ pub enum FieldValue<'a> {
 }
 
 /// As a person reads it after the member name: `D17` (the sheet is the
-/// member's last segment), `page 3`, `email row 17`, `paragraph 4`.
+/// member's last segment), `page 3`, `email row 17` (`email row 17,
+/// id=42` with a key), `paragraph 4`.
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -84,7 +97,12 @@ impl fmt::Display for Location {
                 write!(f, "{}{row}", Location::column_letters(*col))
             }
             Location::Page { page } => write!(f, "page {page}"),
-            Location::Table { column, row, .. } => write!(f, "{column} row {row}"),
+            Location::Table {
+                column, row, key, ..
+            } => match key {
+                Some(key) => write!(f, "{column} row {row}, {key}"),
+                None => write!(f, "{column} row {row}"),
+            },
             Location::Part { paragraph, .. } => write!(f, "paragraph {paragraph}"),
         }
     }
@@ -112,6 +130,38 @@ mod tests {
             [
                 ("sheet", FieldValue::Text("Customers")),
                 ("cell", FieldValue::Owned("D17".into()))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_keyed_row_names_its_key_after_the_row() {
+        let mut row = Location::Table {
+            table: Some("public.orders".into()),
+            column: "notes".into(),
+            row: 9,
+            key: Some("order_id=7,line=2".into()),
+        };
+        assert_eq!(row.to_string(), "notes row 9, order_id=7,line=2");
+        assert_eq!(
+            row.fields(),
+            [
+                ("table", FieldValue::Text("public.orders")),
+                ("column", FieldValue::Text("notes")),
+                ("row", FieldValue::Number(9)),
+                ("key", FieldValue::Text("order_id=7,line=2")),
+            ]
+        );
+        if let Location::Table { key, table, .. } = &mut row {
+            *key = None;
+            *table = None;
+        }
+        assert_eq!(row.to_string(), "notes row 9");
+        assert_eq!(
+            row.fields(),
+            [
+                ("column", FieldValue::Text("notes")),
+                ("row", FieldValue::Number(9)),
             ]
         );
     }

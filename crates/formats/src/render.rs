@@ -10,6 +10,10 @@
 //! - Text parts and PDF pages are rendered one row per line (line breaks
 //!   inside a paragraph become spaces), so each line is one record.
 //!
+//! Rows of a database table (see [`crate::table`]) take the same path: a
+//! table is a [`Shape::Table`] part whose rows carry a key (the primary
+//! key's values), which its locations name.
+//!
 //! The reader thread is the parser's sandbox as much as a pipe: a panic in
 //! it is caught (`bw_documents` guards its parsers, and a panic that still
 //! escapes ends the thread, reported as an error); the channel is bounded,
@@ -26,6 +30,7 @@ use std::sync::Arc;
 
 use bw_documents::{DocError, DocFormat, Shape, Sink, Source};
 
+use crate::error::Reason;
 use crate::location::Location;
 
 /// Rendered text is sent in chunks of about this size.
@@ -37,10 +42,19 @@ const IN_FLIGHT: usize = 4;
 const WINDOW: u64 = 4 << 20;
 
 pub(crate) enum Msg {
-    Part { name: String, shape: Shape },
+    Part {
+        name: String,
+        shape: Shape,
+    },
     Header(Vec<String>),
-    Chunk { text: Vec<u8>, marks: Vec<Mark> },
-    Done(Result<(), DocError>),
+    Chunk {
+        text: Vec<u8>,
+        marks: Vec<Mark>,
+        /// Rows of this chunk that have a key, ascending.
+        keys: Vec<(u64, Arc<str>)>,
+    },
+    /// The reader's last word: why it could not read to the end.
+    Done(Result<(), Reason>),
 }
 
 /// Where a cell's text starts in a chunk, and its row and 0-based column.
@@ -52,21 +66,33 @@ pub(crate) struct Mark {
 }
 
 /// The reader thread's sink: renders rows into chunks and sends them.
-struct Sender {
-    tx: SyncSender<Msg>,
+pub(crate) struct Sender {
+    pub(crate) tx: SyncSender<Msg>,
     shape: Shape,
     text: Vec<u8>,
     marks: Vec<Mark>,
+    keys: Vec<(u64, Arc<str>)>,
 }
 
 impl Sender {
-    fn flush(&mut self) -> io::Result<()> {
+    pub(crate) fn new(tx: SyncSender<Msg>, shape: Shape) -> Sender {
+        Sender {
+            tx,
+            shape,
+            text: Vec::with_capacity(CHUNK + 1024),
+            marks: Vec::new(),
+            keys: Vec::new(),
+        }
+    }
+
+    pub(crate) fn flush(&mut self) -> io::Result<()> {
         if self.text.is_empty() {
             return Ok(());
         }
         let msg = Msg::Chunk {
             text: std::mem::replace(&mut self.text, Vec::with_capacity(CHUNK + 1024)),
             marks: std::mem::take(&mut self.marks),
+            keys: std::mem::take(&mut self.keys),
         };
         self.send(msg)
     }
@@ -76,6 +102,44 @@ impl Sender {
         self.tx
             .send(msg)
             .map_err(|_| io::Error::other("the scan stopped reading this document"))
+    }
+
+    /// One CSV row of a sheet or table: `cells` are `(0-based column,
+    /// text)` in column order; `key` names the row in locations.
+    pub(crate) fn csv_row<'c>(
+        &mut self,
+        index: u64,
+        key: Option<&str>,
+        cells: impl Iterator<Item = (u32, &'c str)>,
+    ) -> io::Result<()> {
+        if let Some(key) = key {
+            self.keys.push((index, Arc::from(key)));
+        }
+        // `next`: the column the next cell written would be in.
+        let mut next = 0u32;
+        for (c, text) in cells {
+            // Cells arrive in column order; a repeated column is
+            // written beside the previous one rather than lost.
+            let c = c.max(next);
+            for k in next..=c {
+                if k > 0 {
+                    self.text.push(b',');
+                }
+            }
+            let at = self.text.len() + usize::from(needs_quotes(text));
+            self.mark(at, index, c);
+            csv_cell(&mut self.text, text);
+            next = c.saturating_add(1);
+        }
+        self.end_row()
+    }
+
+    fn end_row(&mut self) -> io::Result<()> {
+        self.text.push(b'\n');
+        if self.text.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(())
     }
 }
 
@@ -104,24 +168,7 @@ impl Sink for Sender {
 
     fn row(&mut self, index: u64, cells: &[(u32, &str)]) -> io::Result<()> {
         match self.shape {
-            Shape::Sheet | Shape::Table => {
-                // `next`: the column the next cell written would be in.
-                let mut next = 0u32;
-                for &(c, text) in cells {
-                    // Cells arrive in column order; a repeated column is
-                    // written beside the previous one rather than lost.
-                    let c = c.max(next);
-                    for k in next..=c {
-                        if k > 0 {
-                            self.text.push(b',');
-                        }
-                    }
-                    let at = self.text.len() + usize::from(needs_quotes(text));
-                    self.mark(at, index, c);
-                    csv_cell(&mut self.text, text);
-                    next = c.saturating_add(1);
-                }
-            }
+            Shape::Sheet | Shape::Table => self.csv_row(index, None, cells.iter().copied()),
             Shape::Text | Shape::Pages => {
                 for (i, &(c, text)) in cells.iter().enumerate() {
                     if i > 0 {
@@ -133,13 +180,9 @@ impl Sink for Sender {
                             .push(if b == b'\n' || b == b'\r' { b' ' } else { b });
                     }
                 }
+                self.end_row()
             }
         }
-        self.text.push(b'\n');
-        if self.text.len() >= CHUNK {
-            self.flush()?;
-        }
-        Ok(())
     }
 }
 
@@ -186,6 +229,8 @@ struct MapInner {
     header: Vec<Arc<str>>,
     /// `(rendered offset, row, 0-based column)`, ascending.
     marks: VecDeque<(u64, u64, u32)>,
+    /// `(row, key)` of the keyed rows the marks reach, ascending.
+    keys: VecDeque<(u64, Arc<str>)>,
 }
 
 impl LocationMap {
@@ -195,6 +240,7 @@ impl LocationMap {
             part: Arc::from(part),
             header: Vec::new(),
             marks: VecDeque::new(),
+            keys: VecDeque::new(),
         })))
     }
 
@@ -218,6 +264,11 @@ impl LocationMap {
                     .cloned()
                     .unwrap_or_else(|| Arc::from(format!("column {}", col + 1))),
                 row,
+                key: inner
+                    .keys
+                    .binary_search_by_key(&row, |k| k.0)
+                    .ok()
+                    .map(|k| Arc::clone(&inner.keys[k].1)),
             },
             Shape::Pages => Location::Page { page: row },
             Shape::Text => Location::Part {
@@ -227,16 +278,23 @@ impl LocationMap {
         })
     }
 
-    fn add(&self, base: u64, marks: &[Mark]) {
+    fn add(&self, base: u64, marks: &[Mark], keys: Vec<(u64, Arc<str>)>) {
         let mut inner = self.0.borrow_mut();
         inner
             .marks
             .extend(marks.iter().map(|m| (base + u64::from(m.at), m.row, m.col)));
+        inner.keys.extend(keys);
         // Forget marks well behind what was handed out, but keep the last
         // one before the window: it still locates the cell it starts.
         let floor = base.saturating_sub(WINDOW);
         while inner.marks.len() > 1 && inner.marks[1].0 <= floor {
             inner.marks.pop_front();
+        }
+        // Keys of rows no kept mark is in.
+        if let Some(&(_, first_row, _)) = inner.marks.front() {
+            while inner.keys.front().is_some_and(|k| k.0 < first_row) {
+                inner.keys.pop_front();
+            }
         }
     }
 }
@@ -245,7 +303,8 @@ impl LocationMap {
 /// (or the end) arrives; that message is kept for the walker.
 pub(crate) struct PartReader<'r> {
     rx: &'r Receiver<Msg>,
-    format: DocFormat,
+    /// What to report if the reader thread ends without a last word.
+    gone: &'r Reason,
     map: LocationMap,
     buf: Vec<u8>,
     pos: usize,
@@ -258,13 +317,13 @@ pub(crate) struct PartReader<'r> {
 impl<'r> PartReader<'r> {
     pub(crate) fn new(
         rx: &'r Receiver<Msg>,
-        format: DocFormat,
+        gone: &'r Reason,
         shape: Shape,
         part: &str,
     ) -> PartReader<'r> {
         PartReader {
             rx,
-            format,
+            gone,
             map: LocationMap::new(shape, part),
             buf: Vec::new(),
             pos: 0,
@@ -295,9 +354,9 @@ impl Read for PartReader<'_> {
                 return Ok(0);
             }
             match self.rx.recv() {
-                Ok(Msg::Chunk { text, marks }) => {
+                Ok(Msg::Chunk { text, marks, keys }) => {
                     self.base += self.buf.len() as u64;
-                    self.map.add(self.base, &marks);
+                    self.map.add(self.base, &marks, keys);
                     self.buf = text;
                     self.pos = 0;
                 }
@@ -306,7 +365,7 @@ impl Read for PartReader<'_> {
                 }
                 Ok(other) => self.next = Some(other),
                 // The reader thread ended without saying so: it panicked.
-                Err(_) => self.next = Some(Msg::Done(Err(vanished(self.format)))),
+                Err(_) => self.next = Some(Msg::Done(Err(self.gone.clone()))),
             }
         }
         let n = out.len().min(self.buf.len() - self.pos);
@@ -326,10 +385,7 @@ pub(crate) fn vanished(format: DocFormat) -> DocError {
 }
 
 /// Runs the reader for `format` over `source` on its own thread while
-/// `consume` takes its messages on this thread, in order, until
-/// [`Msg::Done`] (or, if the reader thread died, until the channel
-/// closes: see [`vanished`]). When `consume` returns early, the reader
-/// stops at its next send.
+/// `consume` takes its messages on this thread (see [`with_reader`]).
 pub(crate) fn run<S, T>(
     format: DocFormat,
     mut source: S,
@@ -341,25 +397,34 @@ pub(crate) fn run<S, T>(
 where
     S: Read + Seek + Send,
 {
+    let produce = move |tx| {
+        let mut sink = Sender::new(tx, format.shape());
+        let source = Source {
+            reader: &mut source,
+            len,
+            path,
+        };
+        let res = bw_documents::read(format, source, &limits, &mut sink)
+            .and_then(|()| sink.flush().map_err(DocError::Sink))
+            .map_err(|e| crate::document::doc_reason(format, e));
+        // Nobody listening means the scan stopped: nothing to report.
+        let _ = sink.tx.send(Msg::Done(res));
+    };
+    with_reader(produce, consume)
+}
+
+/// Runs `produce` on its own thread, sending into a bounded channel,
+/// while `consume` takes its messages on this thread, in order, until
+/// [`Msg::Done`] (or, if the producer died, until the channel closes: the
+/// consumer reports that, see [`PartReader`]). When `consume` returns
+/// early, the producer stops at its next send.
+pub(crate) fn with_reader<T>(
+    produce: impl FnOnce(SyncSender<Msg>) + Send,
+    consume: impl FnOnce(&Receiver<Msg>) -> T,
+) -> T {
     std::thread::scope(|scope| {
         let (tx, rx) = sync_channel(IN_FLIGHT);
-        let reader = scope.spawn(move || {
-            let mut sink = Sender {
-                tx,
-                shape: format.shape(),
-                text: Vec::with_capacity(CHUNK + 1024),
-                marks: Vec::new(),
-            };
-            let source = Source {
-                reader: &mut source,
-                len,
-                path,
-            };
-            let res = bw_documents::read(format, source, &limits, &mut sink)
-                .and_then(|()| sink.flush().map_err(DocError::Sink));
-            // Nobody listening means the scan stopped: nothing to report.
-            let _ = sink.tx.send(Msg::Done(res));
-        });
+        let reader = scope.spawn(move || produce(tx));
         // Dropping the receiver before the scope joins the reader lets a
         // reader blocked on a full channel see the scan has stopped.
         let out = consume(&rx);

@@ -266,6 +266,13 @@ mod tests {
             table: Some("customers".into()),
             column: "email".into(),
             row: 9,
+            key: None,
+        };
+        let keyed = Location::Table {
+            table: Some("public.customers".into()),
+            column: "email".into(),
+            row: 9,
+            key: Some("id=42".into()),
         };
         let cases = [
             (
@@ -285,6 +292,12 @@ mod tests {
                 &column,
                 r#""location":{"table":"customers","column":"email","row":9}"#,
                 "app.db!customers (email row 9)\t",
+            ),
+            (
+                "postgres://db.example/shop#public.customers",
+                &keyed,
+                r#""location":{"table":"public.customers","column":"email","row":9,"key":"id=42"}"#,
+                "postgres://db.example/shop#public.customers (email row 9, id=42)\t",
             ),
         ];
         for (path, loc, json, human) in cases {

@@ -14,7 +14,7 @@ use crate::digest::Hashing;
 use crate::records::{Place, Records};
 use crate::rendered;
 use crate::sniff::{sniff, Sniffed};
-use crate::{split, Found, InputDone, Pipeline, Problem, Scanned, Visitor};
+use crate::{split, table, Found, InputDone, Pipeline, Problem, Scanned, Visitor};
 
 pub(crate) fn run<M, V>(p: &Pipeline, paths: &[PathBuf], make: &M)
 where
@@ -80,6 +80,7 @@ where
         self.split = false;
         let digest = self.p.opts.digest;
         let mut version = None;
+        let mut rows = None;
         let res = match hay {
             Haystack::File {
                 file,
@@ -108,13 +109,11 @@ where
                 version = v;
                 self.expand_stream(&name, reader, digest)
             }
-            Haystack::Table { .. } => {
-                self.visitor
-                    .problem(Problem::Source(bw_sources::SourceError::Remote {
-                        name: name.clone(),
-                        reason: "database tables cannot be read yet".into(),
-                    }));
-                return;
+            Haystack::Table { rows: reader, .. } => {
+                let mut n = 0;
+                let res = self.expand_table(&name, reader, &mut n);
+                rows = Some(n);
+                res.map(|()| Ok(None))
             }
         };
         let digest = match res {
@@ -140,6 +139,7 @@ where
             members: self.members,
             split: self.split,
             version: version.as_deref(),
+            rows,
         });
     }
 
@@ -173,6 +173,20 @@ where
         let mut reader = Hashing::new(input);
         bw_formats::expand(name, &mut reader, formats, |ev| self.on_event(ev, None))?;
         Ok(reader.finish_stream().map(Some))
+    }
+
+    /// Expands a database table: its reader runs on a thread of its own,
+    /// its rows rendered as CSV members (see `bw_formats::expand_table`);
+    /// `rows` counts them.
+    fn expand_table(
+        &mut self,
+        name: &str,
+        reader: bw_sources::TableReader,
+        rows: &mut u64,
+    ) -> io::Result<()> {
+        let formats = &self.p.opts.formats;
+        let read = |writer: &mut bw_formats::TableWriter| reader(&mut table::Rows { writer, rows });
+        bw_formats::expand_table(name, read, formats, |ev| self.on_event(ev, None)).map(|_| ())
     }
 
     fn on_event(
