@@ -19,7 +19,9 @@
 //!   `a.tar.gz!dir/b.zip!c.json` (a compressed tar is one container to its
 //!   user, so `a.tar.gz!dir/…`, not `a.tar.gz!a.tar!dir/…`);
 //! - a compressed file: `logs.gz!logs`, `x.csv.zst!x.csv` — the name gunzip
-//!   would give it (a name without a known suffix is kept: `blob!blob`).
+//!   would give it (a name without a known suffix is kept: `blob!blob`);
+//! - a message of an mbox: its number from 1, `inbox.mbox!3`; a mail's
+//!   attachment: its file name, `mail.eml!list.csv`, `inbox.mbox!3!list.csv`.
 //!
 //! Control characters in entry names are escaped.
 //!
@@ -52,11 +54,16 @@
 //! holds back); see [`utf16`].
 //!
 //! # Mail
-//! A member whose head is a mail header block (one message or an mbox)
-//! is read through [`mail::MailDecoder`]: bodies and MIME parts sent as
-//! `quoted-printable` are decoded (`=40` to `@`, soft line breaks
-//! removed), everything else passes through, and [`Member::offsets`] maps
-//! back to the raw bytes the same way as for UTF-16.
+//! A member whose head is a mail header block is read through
+//! [`mail::MailDecoder`]: bodies and MIME parts sent as `quoted-printable`
+//! are decoded (`=40` to `@`, soft line breaks removed), everything else
+//! passes through, and [`Member::offsets`] maps back to the raw bytes the
+//! same way as for UTF-16. Base64 parts are decoded into spools and walked
+//! after the mail as members inside it. A head that starts with a `From `
+//! separator line is an mbox: each message is a member of its own,
+//! followed by its attachments, and — the one exception to offsets being
+//! into a member's own bytes — its offsets and lines are the mbox's
+//! ([`Offsets::Message`]), a message being a slice of it.
 //!
 //! # Example
 //! ```
