@@ -15,14 +15,17 @@ use tokio::task::JoinHandle;
 
 static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
 
-/// The runtime, started on first use (with the TLS provider the HTTP
-/// client needs).
+/// Installs ring as the process's TLS provider, which the HTTP client
+/// needs before it is built. Another part of the process may have
+/// installed one already; either way there is one.
+pub(crate) fn tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// The runtime, started on first use.
 pub(crate) fn runtime() -> Result<&'static Runtime, String> {
     RUNTIME
         .get_or_init(|| {
-            // Another part of the process may have installed one already;
-            // either way there is one.
-            let _ = rustls::crypto::ring::default_provider().install_default();
             tokio::runtime::Builder::new_multi_thread()
                 // Network I/O and TLS only: the scanning is done by the
                 // scan threads that read the bodies.

@@ -84,6 +84,7 @@ fn env_has(env: &[(String, String)], key: &str) -> bool {
 }
 
 pub(crate) fn build(t: &Target, opts: &Options) -> Result<Arc<dyn ObjectStore>, String> {
+    crate::bridge::tls();
     let retry = opts.retry.config();
     let client = client_options(opts);
     let built: object_store::Result<Arc<dyn ObjectStore>> = match t.scheme {

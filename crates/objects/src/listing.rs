@@ -22,6 +22,27 @@ const AHEAD: usize = 4096;
 
 type Item = object_store::Result<ObjectMeta>;
 
+/// HEAD requests in flight for listings that give no ETag.
+const ETAG_HEADS: usize = 16;
+
+/// The object's ETag from a HEAD when its listing entry had none: S3,
+/// GCS and Azure list ETags, but some S3-compatible servers (s3s-fs) do
+/// not, and without one an object's version is unknown and an
+/// incremental scan can only compare sizes and dates. A HEAD that fails
+/// leaves the entry as listed; its GET will say what is wrong.
+async fn with_etag(store: Arc<dyn ObjectStore>, item: Item) -> Item {
+    match item {
+        Ok(meta) if meta.e_tag.is_none() => match store.head(&meta.location).await {
+            Ok(head) if head.e_tag.is_some() => Ok(ObjectMeta {
+                e_tag: head.e_tag,
+                ..meta
+            }),
+            _ => Ok(meta),
+        },
+        other => other,
+    }
+}
+
 pub(crate) struct Listing {
     target: Target,
     /// What the journal and the previous state know this source as.
@@ -36,6 +57,46 @@ pub(crate) struct Listing {
     journal: Option<Arc<Journal>>,
 }
 
+/// How a request for a source was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Refusal {
+    Missing,
+    Denied,
+    Other,
+}
+
+fn refusal(e: &object_store::Error) -> Refusal {
+    match e {
+        object_store::Error::NotFound { .. } => Refusal::Missing,
+        object_store::Error::PermissionDenied { .. }
+        | object_store::Error::Unauthenticated { .. } => Refusal::Denied,
+        _ => {
+            // A failed listing arrives as a generic error: object_store
+            // keeps its HTTP status private, but its message carries the
+            // status line and the store's error code.
+            let text = e.to_string();
+            if [
+                "403 Forbidden",
+                "401 Unauthorized",
+                "AccessDenied",
+                "AuthenticationFailed",
+            ]
+            .iter()
+            .any(|t| text.contains(t))
+            {
+                Refusal::Denied
+            } else if ["404 Not Found", "NoSuchBucket", "ContainerNotFound"]
+                .iter()
+                .any(|t| text.contains(t))
+            {
+                Refusal::Missing
+            } else {
+                Refusal::Other
+            }
+        }
+    }
+}
+
 /// Why a source could not be opened, in words that say what to fix.
 fn explain(target: &Target, e: &object_store::Error) -> String {
     let what = match target.scheme {
@@ -43,18 +104,13 @@ fn explain(target: &Target, e: &object_store::Error) -> String {
         Scheme::Http => "object",
         _ => "bucket",
     };
-    match e {
-        object_store::Error::NotFound { .. } => {
-            format!("no such {what} ({}): {e}", target.bucket)
-        }
-        object_store::Error::PermissionDenied { .. }
-        | object_store::Error::Unauthenticated { .. } => {
-            format!(
-                "access denied: check the credentials (environment, profile files, instance \
-                 role) or give --no-sign for a public {what}: {e}"
-            )
-        }
-        _ => e.to_string(),
+    match refusal(e) {
+        Refusal::Missing => format!("no such {what} ({}): {e}", target.bucket),
+        Refusal::Denied => format!(
+            "access denied: check the credentials (environment, profile files, instance role) \
+             or give --no-sign for a public {what}: {e}"
+        ),
+        Refusal::Other => e.to_string(),
     }
 }
 
@@ -89,7 +145,10 @@ impl Listing {
         let (tx, mut rx) = mpsc::channel::<Item>(AHEAD);
         let store = listing.store.clone();
         let task = bridge::runtime()?.spawn(async move {
-            let mut pages = store.list(prefix.as_ref());
+            let listed = store.list(prefix.as_ref());
+            let mut pages = listed
+                .map(|item| with_etag(store.clone(), item))
+                .buffered(ETAG_HEADS);
             while let Some(item) = pages.next().await {
                 let last = item.is_err();
                 if tx.send(item).await.is_err() || last {

@@ -1,8 +1,10 @@
 //! `bw-testkit`: what the workspace's tests would otherwise each write
 //! again — [`SplitMix64`], the seeded generator behind reproducible test
 //! data and synthetic customers, [`postgres_url`], which decides
-//! whether the PostgreSQL tests run, and [`tool`] / [`run`], which the
-//! tests that drive real tools (`sqlite3`, `pg_dump`, `python3`) share.
+//! whether the PostgreSQL tests run, [`tool`] / [`run`], which the
+//! tests that drive real tools (`sqlite3`, `pg_dump`, `python3`) share,
+//! and [`s3`]: the S3 test server switch and a counting, fault-injecting
+//! proxy for the object-store tests.
 //!
 //! What it must never do: depend on anything (it is the leaf every crate
 //! may use); change the output of [`SplitMix64`] for a given seed (seeded
@@ -11,6 +13,8 @@
 //! PostgreSQL (`BW_REQUIRE_POSTGRES=1`) skip instead of failing; be used
 //! where unpredictability matters (keys, salts, tokens): splitmix64 is
 //! trivially predictable.
+
+pub mod s3;
 
 use std::env;
 use std::io::Write as _;
