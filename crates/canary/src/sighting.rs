@@ -215,6 +215,7 @@ impl Recorder {
             collected_at: OffsetDateTime::now_utc(),
             finding_counts: counts,
             encrypted: false,
+            version: None,
         };
         let outcome =
             self.rt.block_on(

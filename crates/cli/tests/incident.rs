@@ -90,6 +90,7 @@ fn seed(s: &Scratch, id: &str, label: &str, customers: &[Affected], encrypted: b
         collected_at: time::OffsetDateTime::now_utc(),
         finding_counts: BTreeMap::from([("email".to_string(), customers.len() as u64)]),
         encrypted,
+        version: None,
     };
     runtime().block_on(async {
         let store = Store::open_sqlite(&db_file(s))

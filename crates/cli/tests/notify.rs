@@ -182,6 +182,7 @@ fn setup(s: &Scratch, n: usize, contact: impl Fn(usize) -> Option<String>) -> St
         collected_at: time::OffsetDateTime::now_utc(),
         finding_counts: BTreeMap::from([("email".to_string(), n as u64)]),
         encrypted: false,
+        version: None,
     };
     runtime().block_on(async {
         let store = Store::open_sqlite(&s.path("home").join(SQLITE_FILE_NAME))

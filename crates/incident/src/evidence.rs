@@ -77,6 +77,7 @@ pub fn collect(
             collected_at: OffsetDateTime::now_utc(),
             finding_counts: counts,
             encrypted,
+            version: None,
         },
         affected,
         problems,

@@ -82,8 +82,8 @@ impl Store {
             let evidence_seq: i64 = get::<i64>(&seq_row, "last")? + 1;
             sqlx::query(
                 "INSERT INTO evidence (incident_id, seq, sha256, source, size_bytes, collected_at, \
-                 finding_counts, encrypted, added_at, added_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                 finding_counts, encrypted, added_at, added_by, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
             .bind(id.as_str())
             .bind(evidence_seq)
@@ -95,6 +95,7 @@ impl Store {
             .bind(i64::from(ev.encrypted))
             .bind(at.as_str())
             .bind(actor)
+            .bind(ev.version.as_deref())
             .execute(&mut *tx)
             .await
             .context(|| format!("{what}: inserting the evidence row"))?;
@@ -112,7 +113,7 @@ impl Store {
                 "evidence_count": evidence_before,
                 "affected_count": affected_before,
             });
-            let after = json!({
+            let mut after = json!({
                 "sha256": ev.sha256,
                 "source": ev.source,
                 "size_bytes": ev.size_bytes,
@@ -124,6 +125,10 @@ impl Store {
                 "new_affected": new_affected,
                 "merged_affected": merged_affected,
             });
+            // Only objects have one; entries of files read as before.
+            if let (Some(v), Some(map)) = (&ev.version, after.as_object_mut()) {
+                map.insert("version".into(), json!(v));
+            }
             let added = AddEvidenceOutcome::Added {
                 evidence_seq,
                 new_affected,
@@ -272,6 +277,7 @@ struct PreparedEvidence {
     collected_at: String,
     finding_counts: Value,
     encrypted: bool,
+    version: Option<String>,
     affected: BTreeMap<String, Affected>,
 }
 
@@ -338,6 +344,12 @@ impl PreparedEvidence {
             collected_at: format_ts(e.collected_at)?,
             finding_counts: json!(e.finding_counts),
             encrypted: e.encrypted,
+            version: e
+                .version
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string),
             affected: merged,
         })
     }
@@ -346,7 +358,7 @@ impl PreparedEvidence {
 pub(crate) async fn read_evidence(tx: &mut Tx, id: &IncidentId) -> Result<Vec<EvidenceRecord>> {
     let rows = sqlx::query(
         "SELECT seq, sha256, source, size_bytes, collected_at, finding_counts, encrypted, \
-         added_at, added_by FROM evidence WHERE incident_id = $1 ORDER BY seq",
+         version, added_at, added_by FROM evidence WHERE incident_id = $1 ORDER BY seq",
     )
     .bind(id.as_str())
     .fetch_all(&mut **tx)
@@ -362,6 +374,7 @@ pub(crate) async fn read_evidence(tx: &mut Tx, id: &IncidentId) -> Result<Vec<Ev
                 collected_at: get(r, "collected_at")?,
                 finding_counts: parse_json("evidence", &get::<String>(r, "finding_counts")?)?,
                 encrypted: get::<i64>(r, "encrypted")? != 0,
+                version: get(r, "version")?,
                 added_at: get(r, "added_at")?,
                 added_by: get(r, "added_by")?,
             })

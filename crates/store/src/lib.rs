@@ -21,7 +21,8 @@
 //! (what investigators declare: the cause, elements known taken),
 //! `determine` (harm findings per jurisdiction),
 //! `obligations`, `outbox` (notices), `verify` (reading and checking the
-//! audit log), `export`, `redact` (URL redaction), `rows` (column and
+//! audit log), `export`, `sources` (the scan state of remote sources, for
+//! incremental scans), `redact` (URL redaction), `rows` (column and
 //! timestamp encoding), plus the public `audit` (chain hashing), `model`
 //! and `error`.
 //!
@@ -65,6 +66,7 @@ mod outbox;
 mod pages;
 mod redact;
 mod rows;
+mod sources;
 mod system_audit;
 mod tx;
 mod verify;
@@ -81,6 +83,7 @@ pub use crate::outbox::{
 pub use crate::pages::{AffectedFilter, AffectedPage, AffectedRow};
 pub use crate::redact::sanitize_source;
 pub use crate::rows::format_ts;
+pub use crate::sources::SourceObject;
 pub use crate::system_audit::{SystemVerifyReport, SYSTEM_CHAIN};
 
 /// File name used when [`Store::open_sqlite`] is given a directory.

@@ -279,6 +279,10 @@ pub struct Evidence {
     pub finding_counts: BTreeMap<String, u64>,
     /// The evidence was encrypted at rest (relevant to safe-harbour rules).
     pub encrypted: bool,
+    /// For an object in a store: the ETag (or version id) of the bytes
+    /// hashed, to find that exact version again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 /// A customer matched in a piece of evidence.
@@ -318,6 +322,8 @@ pub struct EvidenceRecord {
     pub collected_at: String,
     pub finding_counts: BTreeMap<String, u64>,
     pub encrypted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     pub added_at: String,
     pub added_by: String,
 }

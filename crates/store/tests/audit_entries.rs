@@ -31,6 +31,7 @@ fn evidence(tag: &str) -> Evidence {
         collected_at: datetime!(2026-03-02 15:00 UTC),
         finding_counts: BTreeMap::from([("email".to_string(), 3), ("name".to_string(), 2)]),
         encrypted: tag == "b",
+        version: None,
     }
 }
 

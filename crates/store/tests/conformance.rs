@@ -33,6 +33,7 @@ fn evidence(tag: &str) -> Evidence {
         collected_at: datetime!(2026-03-02 15:00 UTC),
         finding_counts: BTreeMap::from([("email".to_string(), 3), ("name".to_string(), 2)]),
         encrypted: false,
+        version: None,
     }
 }
 
@@ -221,6 +222,7 @@ async fn evidence_idempotent_and_merged(db: &TestDb) {
     let ev2 = Evidence {
         source: "s3://ops:hunter2@bucket/exports/part-2.csv?versionId=7".into(),
         encrypted: true,
+        version: None,
         ..evidence("two")
     };
     let set2 = vec![

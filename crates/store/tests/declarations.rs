@@ -137,6 +137,7 @@ async fn seed_affected(s: &Store, id: &IncidentId, ids: &[&str]) {
         collected_at: datetime!(2026-05-04 10:00 UTC),
         finding_counts: BTreeMap::from([("email".to_string(), ids.len() as u64)]),
         encrypted: false,
+        version: None,
     };
     let affected: Vec<Affected> = ids
         .iter()

@@ -20,6 +20,7 @@ fn evidence(tag: &str) -> Evidence {
         collected_at: datetime!(2026-04-01 08:00 UTC),
         finding_counts: BTreeMap::from([("email".to_string(), 1)]),
         encrypted: false,
+        version: None,
     }
 }
 

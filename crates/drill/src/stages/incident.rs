@@ -80,6 +80,7 @@ pub async fn record(
                 .map(|(k, n)| (k.to_string(), *n))
                 .collect(),
             encrypted: false,
+            version: None,
         };
         let affected = bw_incident::affected::in_input(&file.path, scoped);
         links += affected.len() as u64;
