@@ -16,7 +16,7 @@ use zip::result::ZipError;
 use zip::ZipArchive;
 
 use crate::detect::{is_ole2, read_full};
-use crate::{DocError, DocFormat, Limits, Meter, ReadSeek, Sink, Source};
+use crate::{Bound, DocError, DocFormat, Limits, Meter, ReadSeek, Sink, Source};
 use xml::{Bounded, Dialect, XmlStop};
 
 type Zip<'a> = ZipArchive<&'a mut (dyn ReadSeek + Send)>;
@@ -105,7 +105,7 @@ fn xml_error(
     if over {
         return DocError::Limit {
             format,
-            what: "inflated bytes of one part",
+            bound: Bound::Inflate,
             limit,
         };
     }

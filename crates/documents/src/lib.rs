@@ -175,10 +175,12 @@ pub enum DocError {
     Corrupt { format: DocFormat, detail: String },
     #[error("unsupported {format} content: {detail}")]
     Unsupported { format: DocFormat, detail: String },
-    #[error("{format} {what} over the limit of {limit}")]
+    /// The reader stopped at one of its bounds: the file may be sound,
+    /// it is only larger than a scan reads (a zip bomb, a huge stream).
+    #[error("stopped at the {} limit", bound.describe(*limit))]
     Limit {
         format: DocFormat,
-        what: &'static str,
+        bound: Bound,
         limit: u64,
     },
     /// The parser panicked; the panic was caught and the document abandoned.
@@ -189,6 +191,67 @@ pub enum DocError {
     /// The sink's own error; it stops the reader.
     #[error("{0}")]
     Sink(io::Error),
+}
+
+/// Which bound a reader stopped at (see [`DocError::Limit`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Bound {
+    /// [`Limits::max_inflated_bytes`]: what one compressed stream or zip
+    /// entry inflates to (a sheet's XML, a document part, a PDF stream, a
+    /// Parquet column chunk).
+    Inflate,
+    /// [`Limits::max_inflated_bytes`] too, on what a reader must hold whole
+    /// (a PDF file, a SQLite database nested in an archive, a Parquet page).
+    Memory,
+    /// [`Limits::max_text_bytes`].
+    Text,
+    /// [`Limits::max_rows`].
+    Rows,
+    /// The objects of a PDF (a fixed bound).
+    Objects,
+    /// The filters chained on one PDF stream (a fixed bound).
+    Filters,
+    /// A Parquet footer's metadata (a fixed bound).
+    Footer,
+}
+
+impl Bound {
+    /// The limit as a person reads it: `1 GiB inflate`, `200,000,000-row`.
+    pub fn describe(self, limit: u64) -> String {
+        let count = |noun: &str| format!("{}-{noun}", grouped(limit));
+        match self {
+            Bound::Inflate => format!("{} inflate", bytes(limit)),
+            Bound::Memory => format!("{} in-memory", bytes(limit)),
+            Bound::Text => format!("{} text", bytes(limit)),
+            Bound::Footer => format!("{} footer metadata", bytes(limit)),
+            Bound::Rows => count("row"),
+            Bound::Objects => count("object"),
+            Bound::Filters => count("filters-per-stream"),
+        }
+    }
+}
+
+/// `n` bytes in the largest binary unit that divides it: `1 GiB`, `4 MiB`.
+fn bytes(n: u64) -> String {
+    for (shift, unit) in [(40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")] {
+        if n >= 1 << shift && n % (1 << shift) == 0 {
+            return format!("{} {unit}", n >> shift);
+        }
+    }
+    format!("{n}-byte")
+}
+
+/// `n` with thousands separated: `200,000,000`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Reads `source` as `format`, pushing its parts and rows into `sink`.
@@ -251,9 +314,12 @@ impl<'s> Meter<'s> {
     }
 
     pub(crate) fn part(&mut self, name: &str) -> Result<(), DocError> {
-        self.sink
-            .part(name, self.format.shape())
-            .map_err(DocError::Sink)
+        self.part_shaped(name, self.format.shape())
+    }
+
+    /// A part whose shape is not its format's (a table in a document).
+    pub(crate) fn part_shaped(&mut self, name: &str, shape: Shape) -> Result<(), DocError> {
+        self.sink.part(name, shape).map_err(DocError::Sink)
     }
 
     pub(crate) fn header(&mut self, columns: &[&str]) -> Result<(), DocError> {
@@ -264,18 +330,18 @@ impl<'s> Meter<'s> {
         self.rows += 1;
         self.text += cells.iter().map(|(_, t)| t.len() as u64).sum::<u64>();
         if self.rows > self.limits.max_rows {
-            return Err(self.over("rows", self.limits.max_rows));
+            return Err(self.over(Bound::Rows, self.limits.max_rows));
         }
         if self.text > self.limits.max_text_bytes {
-            return Err(self.over("text bytes", self.limits.max_text_bytes));
+            return Err(self.over(Bound::Text, self.limits.max_text_bytes));
         }
         self.sink.row(index, cells).map_err(DocError::Sink)
     }
 
-    pub(crate) fn over(&self, what: &'static str, limit: u64) -> DocError {
+    pub(crate) fn over(&self, bound: Bound, limit: u64) -> DocError {
         DocError::Limit {
             format: self.format,
-            what,
+            bound,
             limit,
         }
     }

@@ -24,7 +24,7 @@ use parquet::file::reader::{FileReader, RowGroupReader};
 use parquet::file::serialized_reader::SerializedFileReader;
 use parquet::schema::types::{SchemaDescriptor, Type};
 
-use crate::{guarded, DocError, DocFormat, Limits, Meter, Sink, Source};
+use crate::{guarded, Bound, DocError, DocFormat, Limits, Meter, Sink, Source};
 use remote::{Cause, Remote};
 use render::Plan;
 
@@ -94,7 +94,7 @@ fn decode(
             {
                 return Err(DocError::Limit {
                     format: DocFormat::Parquet,
-                    what: "inflated bytes in one column chunk",
+                    bound: Bound::Inflate,
                     limit: limits.max_inflated_bytes,
                 });
             }

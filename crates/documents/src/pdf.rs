@@ -26,7 +26,7 @@ use std::io::{Read, SeekFrom};
 use lopdf::{Document, Object, ObjectId};
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 
-use crate::{guarded, DocError, DocFormat, Limits, Meter, Sink, Source};
+use crate::{guarded, Bound, DocError, DocFormat, Limits, Meter, Sink, Source};
 use bounds::Filter;
 
 pub(crate) fn read(
@@ -39,7 +39,7 @@ pub(crate) fn read(
     // to the same bound as one inflated stream.
     let file_limit = DocError::Limit {
         format: DocFormat::Pdf,
-        what: "file bytes",
+        bound: Bound::Memory,
         limit,
     };
     if source.len > limit {
@@ -86,7 +86,7 @@ fn read_pdf(bytes: &[u8], limits: &Limits, sink: &mut dyn Sink) -> Result<(), Do
     if doc.objects.len() as u64 > bounds::MAX_OBJECTS {
         return Err(DocError::Limit {
             format: DocFormat::Pdf,
-            what: "objects",
+            bound: Bound::Objects,
             limit: bounds::MAX_OBJECTS,
         });
     }

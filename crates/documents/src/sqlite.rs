@@ -27,7 +27,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{ffi, Connection, DatabaseName, ErrorCode, OpenFlags};
 
 use crate::detect::read_full;
-use crate::{guarded, DocError, DocFormat, Limits, Meter, ReadSeek, Sink, Source};
+use crate::{guarded, Bound, DocError, DocFormat, Limits, Meter, ReadSeek, Sink, Source};
 
 pub(crate) fn read(
     source: Source<'_>,
@@ -116,7 +116,7 @@ fn open_bytes(
     if len > limits.max_inflated_bytes {
         return Err(DocError::Limit {
             format: DocFormat::Sqlite,
-            what: "database bytes held in memory",
+            bound: Bound::Memory,
             limit: limits.max_inflated_bytes,
         });
     }

@@ -3,7 +3,7 @@
 
 mod support;
 
-use bw_documents::{DocError, DocFormat, Limits, Shape};
+use bw_documents::{Bound, DocError, DocFormat, Limits, Shape};
 use support::{find, python, read_bytes, read_file, run_python, Collect};
 
 /// `(index, text)` of each row of `part`, its one cell at column 0.
@@ -359,9 +359,11 @@ fn a_part_inflating_past_the_limit_stops_at_the_limit() {
     };
     let (got, res) = read_file(DocFormat::Docx, &path, &limits);
     assert!(
-        matches!(res, Err(DocError::Limit { limit, .. }) if limit == 4 << 20),
+        matches!(res, Err(DocError::Limit { bound: Bound::Inflate, limit, .. }) if limit == 4 << 20),
         "{res:?}"
     );
+    let err = res.expect_err("a limit");
+    assert_eq!(err.to_string(), "stopped at the 4 MiB inflate limit");
     // What came before the limit was read, and no more than the limit.
     let texts = got.texts();
     assert_eq!(texts.first(), Some(&"Before the flood: Odalys Frey"));

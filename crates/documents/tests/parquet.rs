@@ -4,7 +4,7 @@ mod support;
 
 use std::path::Path;
 
-use bw_documents::{DocError, DocFormat, Limits, Shape};
+use bw_documents::{Bound, DocError, DocFormat, Limits, Shape};
 use support::{cells, python, read_bytes, read_file, run_python, Collect};
 
 /// Four invented customers in two row groups, with what a real export
@@ -178,13 +178,15 @@ fn row_limit_stops_after_the_rows_it_allows() {
         matches!(
             res,
             Err(DocError::Limit {
-                what: "rows",
+                bound: Bound::Rows,
                 limit: 3,
                 ..
             })
         ),
         "{res:?}"
     );
+    let err = res.expect_err("a limit");
+    assert_eq!(err.to_string(), "stopped at the 3-row limit");
     let rows: Vec<u64> = got.part("").rows.iter().map(|r| r.0).collect();
     assert_eq!(rows, vec![1, 2, 3]);
 }

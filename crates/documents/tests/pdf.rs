@@ -7,7 +7,7 @@ mod support;
 use std::io::Write;
 use std::path::Path;
 
-use bw_documents::{DocError, DocFormat, Limits, Shape};
+use bw_documents::{Bound, DocError, DocFormat, Limits, Shape};
 use support::{python, read_bytes, read_file, run_python, Collect};
 
 /// One shipping label: name, street, town, email, phone.
@@ -375,9 +375,12 @@ fn a_stream_inflating_past_a_gigabyte_stops_at_the_limit() {
     let limits = Limits::default();
     let (got, res) = read_bytes(DocFormat::Pdf, &bomb, &limits);
     assert!(
-        matches!(res, Err(DocError::Limit { format: DocFormat::Pdf, limit, .. }) if limit == limits.max_inflated_bytes),
+        matches!(res, Err(DocError::Limit { format: DocFormat::Pdf, bound: Bound::Inflate, limit }) if limit == limits.max_inflated_bytes),
         "{res:?}"
     );
+    // A limit, named as one: the file is not called corrupt.
+    let err = res.expect_err("a limit");
+    assert_eq!(err.to_string(), "stopped at the 1 GiB inflate limit");
     assert!(got.parts.is_empty());
 }
 
@@ -425,12 +428,14 @@ fn a_million_objects_are_refused_before_they_are_parsed() {
         matches!(
             res,
             Err(DocError::Limit {
-                what: "objects",
+                bound: Bound::Objects,
                 ..
             })
         ),
         "{res:?}"
     );
+    let err = res.expect_err("a limit");
+    assert_eq!(err.to_string(), "stopped at the 1,000,000-object limit");
 }
 
 #[test]

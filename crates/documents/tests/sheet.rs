@@ -9,7 +9,7 @@ mod support;
 
 use std::path::Path;
 
-use bw_documents::{DocError, DocFormat, Limits, Shape};
+use bw_documents::{Bound, DocError, DocFormat, Limits, Shape};
 use support::{cells, find, python, read_bytes, read_file, run_python};
 
 /// Invented people; none is copied from another crate's lists.
@@ -512,9 +512,18 @@ fn zip_bomb_sheet_stops_at_the_default_limit_without_inflating() {
     let started = std::time::Instant::now();
     let (got, res) = read_bytes(DocFormat::Xlsx, &bytes, &Limits::default());
     match res {
-        Err(DocError::Limit { format, limit, .. }) => {
+        Err(
+            e @ DocError::Limit {
+                format,
+                bound,
+                limit,
+            },
+        ) => {
             assert_eq!(format, DocFormat::Xlsx);
+            assert_eq!(bound, Bound::Inflate);
             assert_eq!(limit, Limits::default().max_inflated_bytes);
+            // A limit, named as one: the file is not called corrupt.
+            assert_eq!(e.to_string(), "stopped at the 1 GiB inflate limit");
         }
         other => panic!("want limit, got {other:?}"),
     }
@@ -537,6 +546,8 @@ fn zip_bomb_shared_strings_stop_at_the_limit() {
         matches!(res, Err(DocError::Limit { limit, .. }) if limit == 32 * MIB),
         "{res:?}"
     );
+    let err = res.expect_err("a limit");
+    assert_eq!(err.to_string(), "stopped at the 32 MiB inflate limit");
     // Under a bound it fits, the same file reads.
     let roomy = Limits {
         max_inflated_bytes: 64 * MIB,
@@ -583,12 +594,14 @@ fn row_and_text_limits_apply_to_sheets() {
         matches!(
             res,
             Err(DocError::Limit {
-                what: "rows",
+                bound: Bound::Rows,
                 limit: 3,
                 ..
             })
         ),
         "{res:?}"
     );
+    let err = res.expect_err("a limit");
+    assert_eq!(err.to_string(), "stopped at the 3-row limit");
     assert_eq!(got.part("Customers").rows.len(), 3);
 }

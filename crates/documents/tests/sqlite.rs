@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::SystemTime;
 
-use bw_documents::{DocError, DocFormat, Limits, Shape};
+use bw_documents::{Bound, DocError, DocFormat, Limits, Shape};
 use support::{cells, python, read_bytes, read_file, run_python, Collect};
 
 /// A shop's database as an app leaves it (rollback journal): two tables
@@ -366,10 +366,12 @@ fn not_a_database_and_over_the_limit() {
             res,
             Err(DocError::Limit {
                 format: DocFormat::Sqlite,
+                bound: Bound::Memory,
                 limit: 4096,
-                ..
             })
         ),
         "{res:?}"
     );
+    let err = res.expect_err("a limit");
+    assert_eq!(err.to_string(), "stopped at the 4 KiB in-memory limit");
 }

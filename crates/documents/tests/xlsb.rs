@@ -10,7 +10,7 @@ mod support;
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
-use bw_documents::{DocError, DocFormat, Limits, Shape};
+use bw_documents::{Bound, DocError, DocFormat, Limits, Shape};
 use support::{cells, find, read_bytes, read_file, run_node, sheetjs, Collect};
 
 /// Invented people (as in sheet.rs), and a workbook laid out as an export
@@ -471,7 +471,7 @@ fn row_and_text_limits_apply_to_xlsb() {
         matches!(
             res,
             Err(DocError::Limit {
-                what: "rows",
+                bound: Bound::Rows,
                 limit: 3,
                 ..
             })

@@ -125,9 +125,9 @@ pub(crate) fn doc_reason(format: DocFormat, e: DocError) -> Reason {
         },
         DocError::Corrupt { detail, .. } => Reason::Corrupt { format, detail },
         DocError::Unsupported { detail, .. } => Reason::Unsupported { format, detail },
-        DocError::Limit { what, limit, .. } => Reason::Corrupt {
+        e @ DocError::Limit { .. } => Reason::Stopped {
             format,
-            detail: format!("{what} over the limit of {limit}"),
+            detail: e.to_string(),
         },
         DocError::Panicked { detail, .. } => Reason::Corrupt {
             format,

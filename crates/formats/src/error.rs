@@ -19,6 +19,10 @@ pub enum Reason {
     Unsupported { format: Format, detail: String },
     #[error("read error: {0}")]
     Read(String),
+    /// A document reader stopped at one of its bounds (`detail` says which:
+    /// `stopped at the 4 GiB inflate limit`); what it read was scanned.
+    #[error("{format} {detail}")]
+    Stopped { format: Format, detail: String },
     /// Password-protected: reported so that a person opens it, and counted
     /// as an error (the scan cannot vouch for what it holds).
     #[error("encrypted {format}, not scanned")]

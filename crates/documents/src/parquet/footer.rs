@@ -9,7 +9,7 @@
 //! and any list longer than the file could hold, or than any real file
 //! has, ends the read first.
 
-use crate::{DocError, DocFormat};
+use crate::{Bound, DocError, DocFormat};
 
 use super::remote::Remote;
 
@@ -55,7 +55,7 @@ pub(super) fn check(remote: &Remote) -> Result<(), DocError> {
     if meta_len > MAX_FOOTER {
         return Err(DocError::Limit {
             format: DocFormat::Parquet,
-            what: "footer metadata bytes",
+            bound: Bound::Footer,
             limit: MAX_FOOTER,
         });
     }

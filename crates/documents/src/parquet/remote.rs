@@ -17,7 +17,7 @@ use bytes::Bytes;
 use parquet::errors::{ParquetError, Result as PqResult};
 use parquet::file::reader::{ChunkReader, Length};
 
-use crate::{DocError, DocFormat, ReadSeek};
+use crate::{Bound, DocError, DocFormat, ReadSeek};
 
 /// What a page header read asks for at a time: headers are small, but
 /// parquet's thrift decoder reads them a byte at a time.
@@ -111,7 +111,7 @@ impl Remote {
         if len as u64 > shared.max_read {
             shared.cause.set(DocError::Limit {
                 format: DocFormat::Parquet,
-                what: "bytes in one page",
+                bound: Bound::Memory,
                 limit: shared.max_read,
             });
             return Err(ParquetError::General("page over the limit".to_string()));

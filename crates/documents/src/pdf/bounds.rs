@@ -17,7 +17,7 @@ use std::io::{self, Read};
 use flate2::read::DeflateDecoder;
 use memchr::memmem;
 
-use crate::{DocError, DocFormat};
+use crate::{Bound, DocError, DocFormat};
 
 /// Objects a PDF may hold (each costs lopdf a parsed object in memory;
 /// a 5,000-page book has about 100,000).
@@ -52,7 +52,7 @@ impl Filter {
 pub(super) fn over(limit: u64) -> DocError {
     DocError::Limit {
         format: DocFormat::Pdf,
-        what: "inflated bytes of one stream",
+        bound: Bound::Inflate,
         limit,
     }
 }
@@ -64,7 +64,7 @@ pub(super) fn check_chain(raw: &[u8], filters: &[Filter], limit: u64) -> Result<
     if filters.len() > MAX_FILTERS {
         return Err(DocError::Limit {
             format: DocFormat::Pdf,
-            what: "filters on one stream",
+            bound: Bound::Filters,
             limit: MAX_FILTERS as u64,
         });
     }
@@ -140,7 +140,7 @@ pub(super) fn prescan(bytes: &[u8], limit: u64) -> Result<(), DocError> {
     if objects > MAX_OBJECTS {
         return Err(DocError::Limit {
             format: DocFormat::Pdf,
-            what: "objects",
+            bound: Bound::Objects,
             limit: MAX_OBJECTS,
         });
     }

@@ -31,7 +31,7 @@ use zip::result::ZipError;
 use zip::ZipArchive;
 
 use super::{text, RowBuf};
-use crate::{DocError, DocFormat, Limits, Meter};
+use crate::{Bound, DocError, DocFormat, Limits, Meter};
 use records::{corrupt, Body, Records, Utf16};
 use styles::{NumFmt, Styles};
 
@@ -144,7 +144,7 @@ fn open<'z, R: Read + Seek>(
     if entry.size() > limit {
         return Err(DocError::Limit {
             format: FORMAT,
-            what: "inflated size of a zip entry",
+            bound: Bound::Inflate,
             limit,
         });
     }

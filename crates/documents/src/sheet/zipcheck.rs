@@ -13,7 +13,7 @@
 
 use std::io::{Read, Seek, SeekFrom};
 
-use crate::{DocError, Limits, Meter};
+use crate::{Bound, DocError, Limits, Meter};
 
 /// Fails with [`DocError::Limit`] when an entry calamine may read declares
 /// more than [`Limits::max_inflated_bytes`]; leaves `reader` at the start.
@@ -31,7 +31,7 @@ pub(super) fn check<R: Read + Seek>(
         if read_by_calamine(&String::from_utf8_lossy(entry.name_raw()))
             && entry.size() > limits.max_inflated_bytes
         {
-            return Err(meter.over("inflated size of a zip entry", limits.max_inflated_bytes));
+            return Err(meter.over(Bound::Inflate, limits.max_inflated_bytes));
         }
     }
     drop(zip);
