@@ -13,7 +13,7 @@ DATABASE_URL="$(bash scripts/pg.sh)"
 export DATABASE_URL
 # The PostgreSQL tests must not skip themselves silently here.
 export BW_REQUIRE_POSTGRES=1
-trap 'bash scripts/pg.sh stop >/dev/null 2>&1 || true; bash scripts/s3.sh stop >/dev/null 2>&1 || true' EXIT
+trap 'bash scripts/pg.sh stop >/dev/null 2>&1 || true; bash scripts/s3.sh stop >/dev/null 2>&1 || true; bash scripts/spark.sh stop >/dev/null 2>&1 || true' EXIT
 
 # An S3-compatible server (s3s-fs from crates.io, built once into
 # target/s3s/) for the object-store tests, which must not skip here.
@@ -49,6 +49,13 @@ export BW_CHROMIUM
 export BW_PLAYWRIGHT_DIR="$PWD/target/browser-node"
 # The browser test must not skip itself here.
 export BW_REQUIRE_BROWSER=1
+
+# A Spark standalone master and two workers (separate JVMs on 127.0.0.1;
+# PySpark 4.x + pandas<3 + pyarrow in a venv under target/, Debian's
+# openjdk-17-jre-headless) for the Spark job's test, which must not skip.
+spark_env="$(bash scripts/spark.sh)"
+while IFS='=' read -r k v; do export "$k=$v"; done <<<"$spark_env"
+export BW_REQUIRE_SPARK=1
 
 cargo test --workspace --all-targets --locked
 

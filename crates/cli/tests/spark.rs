@@ -1,0 +1,334 @@
+//! The Spark job (`deploy/spark/breachwatch_job.py`) on a real standalone
+//! cluster — a master and two workers, each its own JVM on 127.0.0.1,
+//! started by `scripts/spark.sh` — against a single-process `breachwatch
+//! scan` of the same data: the same findings, also when a worker and its
+//! executor are killed (SIGKILL, by pid) while the job's tasks run, and
+//! none twice.
+//!
+//! Runs when `BW_SPARK_MASTER` is set (`scripts/test.sh` exports what
+//! `scripts/spark.sh` prints) and asks the script for the cluster; skips
+//! otherwise, except under `BW_REQUIRE_SPARK=1` (CI), where it fails.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bw_testkit::SplitMix64;
+use common::Scratch;
+
+struct Cluster {
+    master: String,
+    python: PathBuf,
+    home: PathBuf,
+    workers: Vec<u32>,
+}
+
+fn cluster() -> Option<Cluster> {
+    if std::env::var("BW_SPARK_MASTER").map_or(true, |m| m.is_empty()) {
+        assert!(
+            std::env::var("BW_REQUIRE_SPARK").as_deref() != Ok("1"),
+            "BW_REQUIRE_SPARK=1 but BW_SPARK_MASTER is not set (bash scripts/spark.sh)"
+        );
+        eprintln!("skipped: BW_SPARK_MASTER not set (bash scripts/spark.sh)");
+        return None;
+    }
+    // Asked again rather than read from the environment: the script
+    // restarts a worker an earlier run killed, and tells its new pid.
+    let o = Command::new("bash")
+        .arg(repo().join("scripts/spark.sh"))
+        .output()
+        .expect("scripts/spark.sh");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let var = |k: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(k)?.strip_prefix('='))
+            .unwrap_or_else(|| panic!("scripts/spark.sh printed no {k}: {text}"))
+            .to_string()
+    };
+    Some(Cluster {
+        master: var("BW_SPARK_MASTER"),
+        python: var("BW_SPARK_PYTHON").into(),
+        home: var("BW_SPARK_HOME").into(),
+        workers: var("BW_SPARK_WORKER_PIDS")
+            .split(',')
+            .map(|p| p.trim().parse().expect("worker pid"))
+            .collect(),
+    })
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A leak of CSV exports and logs, some gzipped, in 24 files: dense enough
+/// that each task's scan takes a while, with a person's data every few
+/// lines among order chatter.
+fn leak(dir: &Path) {
+    let mut rng = SplitMix64::new(25);
+    let words = [
+        "order",
+        "shipped",
+        "after",
+        "payment",
+        "cleared",
+        "warehouse",
+        "stock",
+        "refund",
+        "delayed",
+        "parcel",
+        "courier",
+        "invoice",
+    ];
+    for f in 0..24u64 {
+        let mut text = String::from("id,note,email,phone\n");
+        for row in 0..6000u64 {
+            let id = f * 100_000 + row;
+            let note: Vec<&str> = (0..8).map(|_| words[rng.below(12) as usize]).collect();
+            if rng.below(4) == 0 {
+                text.push_str(&format!(
+                    "{id},{},jane.roe{id}@example.org,+1 202 555 {:04}\n",
+                    note.join(" "),
+                    rng.below(10_000)
+                ));
+            } else {
+                text.push_str(&format!("{id},{},,\n", note.join(" ")));
+            }
+        }
+        let sub = ["exports", "exports/2025", "logs"][f as usize % 3];
+        let path = dir.join(format!("{sub}/part-{f:03}.csv"));
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        if f % 5 == 0 {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            std::io::Write::write_all(&mut gz, text.as_bytes()).expect("gzip");
+            fs::write(path.with_extension("csv.gz"), gz.finish().expect("gzip")).expect("write");
+        } else {
+            fs::write(path, text).expect("write");
+        }
+    }
+}
+
+/// One finding as both sides report it.
+fn key(path: &str, start: u64, end: u64, kind: &str, excerpt: &str) -> String {
+    format!("{path}\t{start}\t{end}\t{kind}\t{excerpt}")
+}
+
+fn one_process(s: &Scratch, source: &str) -> Vec<String> {
+    let r = s.run(&["scan", source, "--format", "jsonl", "-q"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut v: Vec<String> = r
+        .jsonl()
+        .iter()
+        .map(|f| {
+            key(
+                f["path"].as_str().expect("path"),
+                f["start"].as_u64().expect("start"),
+                f["end"].as_u64().expect("end"),
+                f["kind"].as_str().expect("kind"),
+                f["excerpt"].as_str().expect("excerpt"),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The job's findings table, read back with pyarrow.
+fn table(c: &Cluster, out: &Path) -> Vec<String> {
+    let script = r#"
+import sys, pyarrow.parquet as pq
+t = pq.read_table(sys.argv[1], columns=["path", "start", "end", "kind", "excerpt", "object"])
+for r in t.to_pylist():
+    assert r["object"] is not None and r["path"].startswith(r["object"]), r
+    print("\t".join(str(r[k]) for k in ["path", "start", "end", "kind", "excerpt"]))
+"#;
+    let o = Command::new(&c.python)
+        .args(["-c", script])
+        .arg(out.join("findings"))
+        .output()
+        .expect("run python");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut v: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    v.sort();
+    v
+}
+
+/// `spark-submit breachwatch_job.py scan SOURCE --out OUT …`, started.
+fn submit(
+    c: &Cluster,
+    source: &str,
+    out: &Path,
+    log: &Path,
+    extra: &[&str],
+) -> std::process::Child {
+    let job = repo().join("deploy/spark/breachwatch_job.py");
+    let mut cmd = Command::new(c.home.join("bin/spark-submit"));
+    cmd.args(["--master", &c.master])
+        .args(["--conf", "spark.executor.memory=512m"])
+        .args(["--conf", "spark.log.level=WARN"])
+        .arg(job)
+        .args(["scan", source, "--out"])
+        .arg(out)
+        .args([
+            "--binary",
+            env!("CARGO_BIN_EXE_breachwatch"),
+            "--splits",
+            "16",
+        ])
+        .args(extra)
+        .env("PYSPARK_PYTHON", &c.python)
+        .env("PYSPARK_DRIVER_PYTHON", &c.python)
+        .env("SPARK_LOCAL_IP", "127.0.0.1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(fs::File::create(log).expect("log file"));
+    cmd.spawn().expect("spark-submit")
+}
+
+fn finish(child: std::process::Child, log: &Path) -> serde_json::Value {
+    let o = child.wait_with_output().expect("wait for spark-submit");
+    let log = fs::read_to_string(log).unwrap_or_default();
+    assert!(o.status.success(), "job failed: {}\n{log}", o.status);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let last = stdout.lines().last().unwrap_or("");
+    serde_json::from_str(last).unwrap_or_else(|_| panic!("job summary: {stdout}\n{log}"))
+}
+
+/// Parent pid and command line of every process.
+fn processes() -> Vec<(u32, u32, String)> {
+    let mut v = Vec::new();
+    for entry in fs::read_dir("/proc").expect("/proc").flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid …`; comm may hold spaces, so after ')'.
+        let Some(ppid) = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse().ok())
+        else {
+            continue;
+        };
+        let cmdline = fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        v.push((
+            pid,
+            ppid,
+            String::from_utf8_lossy(&cmdline).replace('\0', " "),
+        ));
+    }
+    v
+}
+
+/// The executor JVM under `worker`, once it runs Python tasks (its
+/// PySpark daemon is up): then the job's tasks are under way there.
+fn busy_executor(worker: u32) -> Option<u32> {
+    let ps = processes();
+    let executor = ps
+        .iter()
+        .find(|(_, ppid, cmd)| *ppid == worker && cmd.contains("CoarseGrainedExecutorBackend"))?;
+    ps.iter()
+        .any(|(_, ppid, cmd)| *ppid == executor.0 && cmd.contains("pyspark"))
+        .then_some(executor.0)
+}
+
+fn kill(pid: u32) {
+    let ok = Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(ok.success(), "kill -KILL {pid}");
+}
+
+#[test]
+fn spark_job_equals_one_process_also_with_a_worker_killed() {
+    let Some(c) = cluster() else { return };
+    let s = Scratch::new();
+    leak(&s.path("lake"));
+    let source = s.path("lake").display().to_string();
+    let whole = one_process(&s, &source);
+    assert!(whole.len() > 20_000, "{}", whole.len());
+
+    // Healthy cluster: the job's table is the one process's findings.
+    let t0 = Instant::now();
+    let out = s.path("out1");
+    let log = s.path("job1.log");
+    let summary = finish(submit(&c, &source, &out, &log, &[]), &log);
+    eprintln!(
+        "spark job (2 workers): {:.1}s, {summary}",
+        t0.elapsed().as_secs_f64()
+    );
+    assert_eq!(summary["splits"], 16);
+    assert_eq!(summary["splits_with_errors"], 0, "{summary}");
+    assert_eq!(summary["findings"], whole.len() as u64);
+    let got = table(&c, &out);
+    assert_eq!(got.len(), whole.len(), "duplicates or losses");
+    assert!(got == whole, "the job's findings differ from one process's");
+
+    // A worker and its executor killed while tasks run there: Spark
+    // reruns what was lost on the other worker; same table, no duplicate.
+    let (victim, survivor) = (c.workers[0], c.workers[1]);
+    let out = s.path("out2");
+    let log = s.path("job2.log");
+    let mut child = submit(&c, &source, &out, &log, &["--ship-binary"]);
+    let deadline = Instant::now() + Duration::from_secs(180);
+    let executor = loop {
+        if let Some(e) = busy_executor(victim) {
+            break e;
+        }
+        assert!(
+            child.try_wait().expect("poll job").is_none(),
+            "the job ended before a task ran on the worker to kill: {}",
+            fs::read_to_string(&log).unwrap_or_default()
+        );
+        assert!(
+            Instant::now() < deadline,
+            "no task started on worker {victim}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    kill(executor);
+    kill(victim);
+    assert!(
+        child.try_wait().expect("poll job").is_none(),
+        "the job had finished before the kill: nothing was tested"
+    );
+    let summary = finish(child, &log);
+    let driver_log = fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        driver_log.contains("Lost executor") || driver_log.contains("ExecutorLost"),
+        "the driver never noticed the killed executor:\n{driver_log}"
+    );
+    assert_eq!(summary["splits_with_errors"], 0, "{summary}");
+    let got = table(&c, &out);
+    let distinct: BTreeSet<&String> = got.iter().collect();
+    assert_eq!(distinct.len(), got.len(), "a finding twice after the retry");
+    assert!(got == whole, "after the kill the job's findings differ");
+    assert!(
+        Command::new("kill")
+            .args(["-0", &survivor.to_string()])
+            .status()
+            .is_ok_and(|s| s.success()),
+        "the other worker died too"
+    );
+
+    // Bring the killed worker back for whatever runs next.
+    let restarted = Command::new("bash")
+        .arg(repo().join("scripts/spark.sh"))
+        .output()
+        .expect("scripts/spark.sh");
+    assert!(
+        restarted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restarted.stderr)
+    );
+}

@@ -1,0 +1,480 @@
+"""breachwatch on Apache Spark: a breach scan of a data lake as one batch job.
+
+The driver runs `breachwatch plan` over the sources (byte-balanced splits of
+the listing), makes a DataFrame of the splits, and each task runs the
+`breachwatch` binary on its split through `DataFrame.mapInArrow` (so it works
+under Spark Connect and Databricks' standard access mode, where RDDs are not
+available). The binary reads the objects itself (no Hadoop S3 connector), its
+JSON Lines findings come back as Arrow record batches, and Spark writes them
+as a Parquet table. See README.md beside this file.
+
+Subcommands:
+  scan        SOURCE... --out DIR   findings table (+ per-split status table)
+  fingerprints SOURCE... --out DIR  keyed fingerprints of leaked identifiers
+                                    (`breachwatch scope --emit-fingerprints`)
+  join        --leaked DIR --registry DIR --out DIR
+                                    leaked fingerprints joined with the
+                                    registry's (`registry export --format
+                                    parquet`): the affected set, for
+                                    `breachwatch incident add-scope`
+
+Nothing here prints a finding's value or a key: findings are redacted by the
+binary, fingerprints are keyed hashes, and the registry key reaches the
+binary only through the executor's environment (a Spark secret).
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+# The variable the binary reads the registry key from. It must reach the
+# executors as a Spark secret (spark.executorEnv.*, redacted), never as an
+# argument: task arguments show up in the UI and in event logs.
+KEY_ENV = "BREACHWATCH_REGISTRY_KEY"
+# Test hook: a split whose number is listed here makes its task's first
+# attempt exit as if killed (the CI test kills a real worker instead; this
+# is for clusters where the test cannot reach a worker's pid).
+FAIL_ONCE_ENV = "BW_SPARK_FAIL_ONCE_SPLITS"
+
+FINDING_FIELDS = [
+    ("object", "string"),
+    ("version", "string"),
+    ("path", "string"),
+    ("start", "long"),
+    ("end", "long"),
+    ("kind", "string"),
+    ("score", "double"),
+    ("detector", "string"),
+    ("excerpt", "string"),
+    ("location", "string"),
+    ("split", "long"),
+]
+# Status of each split's task: the binary's exit code, findings, problems.
+STATUS_FIELDS = [
+    ("split", "long"),
+    ("items", "long"),
+    ("bytes", "long"),
+    ("exit_code", "long"),
+    ("findings", "long"),
+    ("problems", "string"),
+]
+FINGERPRINT_FIELDS = [
+    ("fingerprint", "string"),
+    ("field", "string"),
+    ("object", "string"),
+    ("version", "string"),
+    ("path", "string"),
+    ("start", "long"),
+    ("end", "long"),
+    ("split", "long"),
+]
+# One schema for what a task yields: a finding or fingerprint row, or its
+# split's status row (`record` tells them apart), so the scan runs once.
+ROW_FIELDS = (
+    [("record", "string")]
+    + FINDING_FIELDS
+    + [(n, t) for n, t in STATUS_FIELDS if n != "split"]
+    + [("fingerprint", "string"), ("field", "string")]
+)
+# The key under which a finding is one finding, whichever task attempt
+# produced it: a retried or speculative attempt yields the same rows.
+FINDING_KEY = ["path", "version", "start", "end", "kind"]
+FINGERPRINT_KEY = ["path", "version", "start", "end", "field", "fingerprint"]
+
+
+def ddl(fields):
+    return ", ".join(f"`{n}` {t}" for n, t in fields)
+
+
+def arrow_schema(fields):
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "long": pa.int64(), "double": pa.float64()}
+    return pa.schema([(n, types[t]) for n, t in fields])
+
+
+def run_plan(binary, sources, splits, bw_args, env):
+    """`breachwatch plan`: its split lines, and its error lines."""
+    cmd = [binary, "plan", *sources, "--splits", str(splits), *bw_args]
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if p.returncode not in (0, 2):
+        raise SystemExit(f"breachwatch plan failed ({p.returncode}): {p.stderr.strip()}")
+    problems = [l for l in p.stderr.splitlines() if not l.startswith("planned ")]
+    return [l for l in p.stdout.splitlines() if l.strip()], problems
+
+
+def object_of(path, names):
+    """The plan item a finding's member path belongs to: the item itself,
+    or a member inside it (`item!entry`)."""
+    if path in names:
+        return path
+    cut = path.find("!")
+    while cut != -1:
+        if path[:cut] in names:
+            return path[:cut]
+        cut = path.find("!", cut + 1)
+    return None
+
+
+def task_env(home):
+    env = dict(os.environ)
+    # A scratch data directory per task: the executor's own home may hold
+    # canaries or a store this job must not write to.
+    env.setdefault("BREACHWATCH_HOME", home)
+    return env
+
+
+def scan_split(binary, line, mode, bw_args, threads, attempt_dir):
+    """Runs the binary on one plan line; yields row dicts (ROW_FIELDS)."""
+    split = json.loads(line)
+    k = int(split["split"])
+    versions = {i["name"]: i.get("version") for i in split["items"]}
+    work = tempfile.mkdtemp(prefix=f"bw-split{k}-", dir=attempt_dir)
+    try:
+        plan_file = os.path.join(work, "split.jsonl")
+        with open(plan_file, "w") as f:
+            f.write(line + "\n")
+        if os.environ.get(FAIL_ONCE_ENV):
+            fail_once(k, attempt_dir)
+        if mode == "scan":
+            cmd = [binary, "scan", "--plan", plan_file, "--format", "jsonl", "-q"]
+        else:
+            # scope needs its inputs named; the split's roots, exactly its items.
+            roots = split["roots"] or []
+            cmd = [binary, "scope", *roots, "--plan", plan_file, "--emit-fingerprints"]
+        cmd += ["-j", str(threads), *bw_args]
+        home = os.path.join(work, "home")
+        env = task_env(home)
+        rows = []
+        found = 0
+        if split["items"]:
+            with subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+            ) as p:
+                out, err = p.communicate()
+                code = p.returncode
+        else:
+            out, err, code = "", "", 0
+        for l in out.splitlines():
+            if not l.strip():
+                continue
+            f = json.loads(l)
+            if mode == "scan":
+                obj = object_of(f["path"], versions)
+                rows.append(
+                    {
+                        "record": "finding",
+                        "object": obj,
+                        "version": versions.get(obj),
+                        "path": f["path"],
+                        "start": f["start"],
+                        "end": f["end"],
+                        "kind": f["kind"],
+                        "score": f["score"],
+                        "detector": f["detector"],
+                        "excerpt": f["excerpt"],
+                        "location": json.dumps(f["location"], sort_keys=True)
+                        if "location" in f
+                        else None,
+                        "split": k,
+                    }
+                )
+            else:
+                if "fingerprint" not in f:
+                    continue
+                obj = object_of(f["path"], versions)
+                rows.append(
+                    {
+                        "record": "fingerprint",
+                        "fingerprint": f["fingerprint"],
+                        "field": f["field"],
+                        "object": obj,
+                        "version": versions.get(obj),
+                        "path": f["path"],
+                        "start": f["start"],
+                        "end": f["end"],
+                        "split": k,
+                    }
+                )
+            found += 1
+        if code not in (0, 1, 2):
+            # Killed or crashed: fail the task so that Spark retries it
+            # (its partial rows are dropped with it).
+            raise RuntimeError(f"split {k}: breachwatch exited {code}: {err[-2000:]}")
+        problems = [l for l in err.splitlines() if l.startswith("breachwatch:")]
+        rows.append(
+            {
+                "record": "status",
+                "split": k,
+                "items": len(split["items"]),
+                "bytes": int(split.get("bytes") or 0),
+                "exit_code": code,
+                "findings": found,
+                "problems": "\n".join(problems) or None,
+            }
+        )
+        return rows
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def fail_once(k, attempt_dir):
+    """Test hook (FAIL_ONCE_ENV): the first attempt of the listed splits
+    dies as a killed executor would; a marker file makes the retry pass."""
+    wanted = {int(s) for s in os.environ[FAIL_ONCE_ENV].split(",") if s.strip()}
+    marker = os.path.join(os.environ.get("BW_SPARK_FAIL_DIR", attempt_dir), f"failed-{k}")
+    if k in wanted and not os.path.exists(marker):
+        open(marker, "w").close()
+        os._exit(137)
+
+
+def rows_to_batch(rows, fields):
+    import pyarrow as pa
+
+    schema = arrow_schema(fields)
+    cols = {n: [r.get(n) for r in rows] for n, _ in fields}
+    return pa.RecordBatch.from_pydict(cols, schema=schema)
+
+
+def make_task(binary, mode, bw_args, threads):
+    """The function mapInArrow runs on each partition of plan lines."""
+
+    def task(batches):
+        scratch = tempfile.gettempdir()
+        exe = resolve_binary(binary)
+        for batch in batches:
+            for line in batch.column("plan").to_pylist():
+                rows = scan_split(exe, line, mode, bw_args, threads, scratch)
+                # Bounded batches: a split with millions of findings does
+                # not become one Arrow buffer.
+                for i in range(0, len(rows), 10_000):
+                    yield rows_to_batch(rows[i : i + 10_000], ROW_FIELDS)
+
+    return task
+
+
+def resolve_binary(binary):
+    """The binary on this executor: a shipped file (SparkFiles) by its
+    name, else the path as given (installed on every node)."""
+    try:
+        from pyspark import SparkFiles
+
+        shipped = SparkFiles.get(os.path.basename(binary))
+        if os.path.exists(shipped):
+            os.chmod(shipped, 0o755)
+            return shipped
+    except Exception:
+        pass
+    return binary
+
+
+def check_key_is_secret(spark):
+    """The registry key must travel redacted: refuse a run where Spark
+    would show it in the UI or event log."""
+    conf = spark.conf
+    name = f"spark.executorEnv.{KEY_ENV}"
+    try:
+        value = conf.get(name, None)
+    except Exception:
+        value = None
+    if value is None:
+        return
+    regex = conf.get("spark.redaction.regex", "(?i)secret|password|token|access[.]?key")
+    import re
+
+    if not re.search(regex, name):
+        raise SystemExit(
+            f"{name} is set but spark.redaction.regex does not cover it: add "
+            "'|registry_key' to spark.redaction.regex (or pass it as a secret)"
+        )
+
+
+def parallelism(spark):
+    """The cluster's task slots (Spark Connect has no SparkContext: the
+    conf, else a small default)."""
+    try:
+        return max(2, spark.sparkContext.defaultParallelism)
+    except Exception:
+        return max(2, int(spark.conf.get("spark.default.parallelism", "8")))
+
+
+def splits_frame(spark, lines):
+    """One row per split, spread so that each task gets about one split."""
+    rows = [(json.loads(l)["split"], l) for l in lines]
+    df = spark.createDataFrame(rows, "split long, plan string")
+    return df.repartition(max(1, len(rows)))
+
+
+def ship(spark, binary):
+    """Makes the binary reachable on every executor when asked."""
+    try:
+        spark.sparkContext.addFile(binary)
+    except Exception:
+        # Spark Connect: no SparkContext; artifacts are the way.
+        spark.addArtifacts(binary, file=True)
+
+
+def run_tasks(spark, args, mode):
+    env = task_env(tempfile.mkdtemp(prefix="bw-driver-"))
+    splits = args.splits or parallelism(spark) * 4
+    lines, plan_problems = run_plan(args.binary, args.sources, splits, args.bw_arg, env)
+    if args.ship_binary:
+        ship(spark, args.binary)
+    # The dedupe shuffles: one partition per split, not Spark's 200.
+    spark.conf.set("spark.sql.shuffle.partitions", str(max(2, len(lines))))
+    task = make_task(args.binary, mode, args.bw_arg, args.task_threads)
+    results = splits_frame(spark, lines).mapInArrow(task, ddl(ROW_FIELDS))
+    # Written twice (rows, status); the scan runs once. A lost cached
+    # block (an executor killed) is recomputed by Spark, not duplicated.
+    results = results.persist()
+    return results, plan_problems
+
+
+def write_status(results, out):
+    status = (
+        results.where("record = 'status'")
+        .select(*[n for n, _ in STATUS_FIELDS])
+        .dropDuplicates(["split"])
+    )
+    status.write.mode("overwrite").parquet(os.path.join(out, "splits"))
+    return status.orderBy("split").collect()
+
+
+def report(status, plan_problems, what, n):
+    errors = [s for s in status if s["exit_code"] == 2 or s["problems"]]
+    for line in plan_problems:
+        print(f"plan: {line}", file=sys.stderr)
+    for s in errors:
+        for line in (s["problems"] or "").splitlines():
+            print(f"split {s['split']}: {line}", file=sys.stderr)
+    print(
+        json.dumps(
+            {
+                "splits": len(status),
+                "items": sum(s["items"] for s in status),
+                "bytes": sum(s["bytes"] for s in status),
+                what: n,
+                "splits_with_errors": len(errors),
+                "plan_errors": len(plan_problems),
+            }
+        )
+    )
+    return 2 if errors or plan_problems else 0
+
+
+def cmd_scan(spark, args):
+    results, plan_problems = run_tasks(spark, args, "scan")
+    findings = (
+        results.where("record = 'finding'")
+        .select(*[n for n, _ in FINDING_FIELDS])
+        .dropDuplicates(FINDING_KEY)
+    )
+    findings.write.mode("overwrite").parquet(os.path.join(args.out, "findings"))
+    status = write_status(results, args.out)
+    n = spark.read.parquet(os.path.join(args.out, "findings")).count()
+    return report(status, plan_problems, "findings", n)
+
+
+def cmd_fingerprints(spark, args):
+    check_key_is_secret(spark)
+    results, plan_problems = run_tasks(spark, args, "fingerprints")
+    fps = (
+        results.where("record = 'fingerprint'")
+        .select(*[n for n, _ in FINGERPRINT_FIELDS])
+        .dropDuplicates(FINGERPRINT_KEY)
+    )
+    fps.write.mode("overwrite").parquet(os.path.join(args.out, "fingerprints"))
+    status = write_status(results, args.out)
+    n = spark.read.parquet(os.path.join(args.out, "fingerprints")).count()
+    return report(status, plan_problems, "fingerprints", n)
+
+
+def cmd_join(spark, args):
+    """Leaked fingerprints x the registry's fingerprint table: a
+    distributed join (both sides range-partitioned on the fingerprint), not
+    a broadcast of a registry that may not fit an executor."""
+    from pyspark.sql import functions as F
+
+    leaked = spark.read.parquet(args.leaked)
+    registry = spark.read.parquet(args.registry)
+    parts = args.partitions or parallelism(spark) * 2
+    leaked = leaked.repartitionByRange(parts, "fingerprint")
+    registry = registry.repartitionByRange(parts, "fingerprint")
+    joined = leaked.join(registry, on=["fingerprint", "field"], how="inner")
+    affected = joined.groupBy("customer_id").agg(
+        F.sort_array(F.collect_set("field")).alias("fields"),
+        F.count(F.lit(1)).alias("occurrences"),
+        F.sort_array(
+            F.collect_set(F.struct("path", "start", "end", "field"))
+        ).alias("evidence"),
+    )
+    affected.write.mode("overwrite").parquet(os.path.join(args.out, "affected"))
+    # The file `breachwatch incident add-scope ID FILE` loads.
+    rows = affected.orderBy("customer_id").collect()
+    with open(os.path.join(args.out, "affected.jsonl"), "w") as f:
+        for r in rows:
+            f.write(
+                json.dumps(
+                    {
+                        "customer_id": r["customer_id"],
+                        "fields": list(r["fields"]),
+                        "occurrences": r["occurrences"],
+                        "evidence": [e.asDict() for e in r["evidence"]][:8],
+                    }
+                )
+                + "\n"
+            )
+    print(json.dumps({"affected": len(rows)}))
+    return 0
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="breachwatch_job.py", description=__doc__.split("\n")[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+    for name in ("scan", "fingerprints"):
+        s = sub.add_parser(name)
+        s.add_argument("sources", nargs="+", help="paths or URLs (s3://bucket/prefix)")
+        s.add_argument("--out", required=True, help="output directory (Parquet tables)")
+        s.add_argument("--binary", default="breachwatch", help="the breachwatch binary")
+        s.add_argument(
+            "--ship-binary",
+            action="store_true",
+            help="send --binary to the executors (else it must be on every node)",
+        )
+        s.add_argument("--splits", type=int, help="default: 4 x default parallelism")
+        s.add_argument("--task-threads", type=int, default=1, help="binary threads per task")
+        s.add_argument(
+            "--bw-arg",
+            action="append",
+            default=[],
+            help="extra argument for plan and each task (e.g. --bw-arg=--endpoint=URL)",
+        )
+    j = sub.add_parser("join")
+    j.add_argument("--leaked", required=True, help="fingerprints table (the fingerprints step)")
+    j.add_argument("--registry", required=True, help="`registry export --format parquet` output")
+    j.add_argument("--out", required=True)
+    j.add_argument("--partitions", type=int)
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.builder.appName(f"breachwatch-{args.cmd}").getOrCreate()
+    try:
+        if args.cmd == "scan":
+            return cmd_scan(spark, args)
+        if args.cmd == "fingerprints":
+            return cmd_fingerprints(spark, args)
+        return cmd_join(spark, args)
+    finally:
+        spark.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
