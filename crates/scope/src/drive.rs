@@ -152,6 +152,7 @@ impl Visitor for Worker<'_, '_, '_> {
                 .filter(|k| counts[k.index()] > 0)
                 .map(|k| (k.as_str(), counts[k.index()]))
                 .collect(),
+            version: done.version.map(str::to_string),
         });
     }
 

@@ -82,6 +82,10 @@ pub struct EvidenceFile {
     /// Findings of each kind in the file and its members (at or above the
     /// threshold), as `incident add-evidence` records them.
     pub findings: BTreeMap<&'static str, u64>,
+    /// For an object in a store, the ETag (or version id) of the bytes
+    /// read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 /// Something that could not be read or expanded.
