@@ -4,6 +4,7 @@
 use crate::doc::Doc;
 use crate::kind::Kind::{self, *};
 use crate::people::Person;
+use crate::records;
 use crate::values::{Gen, BRANDS, PLACES, PRODUCTS, SHOP_DOMAIN};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,10 +19,17 @@ pub enum Format {
     AppLog,
     Mail,
     Sql,
+    /// A users table: logins, emails, password hashes.
+    UsersDump,
+    /// An identity-verification export: tax, passport, licence, bank and
+    /// national numbers.
+    KycCsv,
+    /// Patient records: health numbers and medical fields.
+    Patients,
 }
 
 impl Format {
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 13] = [
         Format::HtmlProduct,
         Format::HtmlOrder,
         Format::JsonApi,
@@ -32,6 +40,9 @@ impl Format {
         Format::AppLog,
         Format::Mail,
         Format::Sql,
+        Format::UsersDump,
+        Format::KycCsv,
+        Format::Patients,
     ];
 
     /// (directory, file stem, extension)
@@ -47,6 +58,9 @@ impl Format {
             Format::AppLog => ("logs", "app", "log"),
             Format::Mail => ("mail", "inbox", "mbox"),
             Format::Sql => ("db", "dump", "sql"),
+            Format::UsersDump => ("db", "users", "sql"),
+            Format::KycCsv => ("exports", "kyc", "csv"),
+            Format::Patients => ("events", "patients", "ndjson"),
         }
     }
 
@@ -54,7 +68,7 @@ impl Format {
     pub fn base_file_size(self) -> usize {
         match self {
             Format::HtmlProduct | Format::HtmlOrder => 12 << 10,
-            Format::JsonApi => 48 << 10,
+            Format::JsonApi | Format::UsersDump | Format::KycCsv | Format::Patients => 48 << 10,
             _ => 96 << 10,
         }
     }
@@ -66,7 +80,7 @@ impl Format {
                 d.s("customer_id,first_name,last_name,full_name,email,phone,dob,address,ssn,iban,created_at,notes\n");
             }
             Format::CsvOrders => {
-                d.s("order_id,order_date,sku,qty,price,customer_email,ship_to,card,card_masked,tracking,client_ip,user_agent\n");
+                d.s("order_id,order_date,sku,qty,price,customer_email,ship_to,card,cvv,card_masked,tracking,client_ip,user_agent\n");
             }
             Format::Sql => {
                 d.s("-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n-- Host: 10.0.4.17    Database: shop\n");
@@ -74,6 +88,10 @@ impl Format {
                     "-- Dump completed on {}\nSET NAMES utf8mb4;\n\n",
                     g.timestamp()
                 ));
+            }
+            Format::UsersDump => records::users_header(g, d),
+            Format::KycCsv => {
+                d.s(records::KYC_HEADER);
             }
             Format::JsonApi => {
                 d.s(&format!(
@@ -88,6 +106,9 @@ impl Format {
 
     /// Text that closes a file (keeps JSON documents well-formed).
     pub fn footer(self, g: &mut Gen, d: &mut Doc) {
+        if self == Format::UsersDump {
+            records::users_footer(d);
+        }
         if self == Format::JsonApi {
             d.s(&format!(
                 "\n],\"meta\":{{\"next_cursor\":\"{}\",\"etag\":\"{}\"}}}}\n",
@@ -116,6 +137,9 @@ impl Format {
             Format::AppLog => app_log(g, d),
             Format::Mail => mail(g, d),
             Format::Sql => sql(g, d),
+            Format::UsersDump => records::users_row(g, d),
+            Format::KycCsv => records::kyc_row(g, d),
+            Format::Patients => records::patient(g, d),
         }
     }
 }
@@ -247,6 +271,7 @@ fn html_product(g: &mut Gen, d: &mut Doc) {
         g.pick_str(PLACES),
         g.version4()
     ));
+    records::product_legal(g, d);
     negatives_html(g, d);
     d.s("</body></html>\n");
 }
@@ -327,6 +352,9 @@ fn json_order(g: &mut Gen, d: &mut Doc) {
         d.s(",");
         let c = g.card();
         json_kv(d, "pan", Some(PaymentCard), &c);
+        d.s(",");
+        let v = g.security_code();
+        json_kv(d, "cvc", Some(CardSecurityCode), &v);
     }
     if g.rng.chance(1, 4) {
         d.s(",");
@@ -334,10 +362,11 @@ fn json_order(g: &mut Gen, d: &mut Doc) {
         json_kv(d, "iban", Some(Iban), &iban);
     }
     d.s(&format!(
-        "}},\"items\":[{{\"sku\":\"{}\",\"qty\":{},\"price\":\"{}\"}}],",
+        "}},\"items\":[{{\"sku\":\"{}\",\"qty\":{},\"price\":\"{}\"{}}}],",
         g.sku(),
         g.rng.range(1, 4),
-        g.price()
+        g.price(),
+        records::product_condition(g)
     ));
     let ip = g.ip_public();
     json_kv(d, "client_ip", Some(IpAddress), &ip);
@@ -471,9 +500,15 @@ fn csv_order(g: &mut Gen, d: &mut Doc) {
     d.l(PersonName, &p.plain()).s("\",");
     if g.rng.chance(1, 4) {
         let c = g.card();
-        d.l(PaymentCard, &c);
+        d.l(PaymentCard, &c).s(",");
+        if g.rng.chance(2, 3) {
+            let v = g.security_code();
+            d.l(CardSecurityCode, &v);
+        }
     } else if g.rng.chance(1, 3) {
-        d.s(&g.luhn_invalid_16());
+        d.s(&g.luhn_invalid_16()).s(",");
+    } else {
+        d.s(",");
     }
     d.s(&format!(",{},{},", g.masked_card(), g.tracking()));
     if g.rng.chance(1, 2) {
@@ -561,7 +596,8 @@ fn app_log(g: &mut Gen, d: &mut Doc) {
     let level = g.pick_str(&["INFO", "INFO", "DEBUG", "WARN", "ERROR"]);
     let svc = g.pick_str(&["checkout", "accounts", "payments", "shipping", "crm-sync"]);
     d.s(&format!("{ts} {level} [{svc}] req={} ", g.uuid()));
-    match g.rng.below(10) {
+    match g.rng.below(15) {
+        case @ 10.. => records::app_log_line(g, d, case),
         0 => {
             let p = g.person();
             let e = g.email_for(&p);
@@ -701,6 +737,10 @@ fn mail(g: &mut Gen, d: &mut Doc) {
     let start = d.pos();
     d.s(&lines.join("\n"));
     d.label_from(StreetAddress, start);
+    if g.rng.chance(1, 3) {
+        d.s("\n\n");
+        records::mail_identity(g, d, &p);
+    }
     d.s(&format!(
         "\n\nTracking number {} (shipped {}).\n",
         g.tracking(),

@@ -20,17 +20,21 @@
 //! (see `data/PROVENANCE.md`): otherwise the evaluation measures the
 //! generator, not the detectors.
 
+pub mod checks;
 mod doc;
 mod formats;
 mod generate;
+mod idvalues;
 mod kind;
 mod people;
+mod records;
 pub mod rng;
 pub mod score;
 pub mod validate;
 mod values;
 
 pub use generate::{generate, list_files, GenOptions, GenSummary, DEFAULT_SIZE_MB, TRUTH_FILE};
+pub use idvalues::{ALLERGIES, CONDITIONS, DIAGNOSES, ICD10, MEDICATIONS};
 pub use kind::Kind;
 pub use people::{CENSUS_FEMALE_FIRST, CENSUS_LAST, CENSUS_MALE_FIRST};
 pub use score::{

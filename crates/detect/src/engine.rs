@@ -19,7 +19,9 @@ pub struct Engine {
     name: Option<NameDetector>,
     address: Option<AddressDetector>,
     dob: Option<DobDetector>,
-    /// Passwords and card security codes.
+    /// Passwords and card security codes, and the labelled kinds whose
+    /// labels the same key search finds (usernames, bank accounts,
+    /// licences, passports, medical fields).
     secret: Option<SecretDetector>,
 }
 
@@ -34,8 +36,7 @@ impl Engine {
             name: on(Kind::PersonName).then(NameDetector::new),
             address: on(Kind::StreetAddress).then(AddressDetector::new),
             dob: on(Kind::DateOfBirth).then(DobDetector::new),
-            secret: (on(Kind::Password) || on(Kind::CardSecurityCode))
-                .then(|| SecretDetector::new(kinds)),
+            secret: SecretDetector::wanted(kinds).then(|| SecretDetector::new(kinds)),
         }
     }
 
@@ -55,6 +56,7 @@ impl Engine {
             || self.kinds.contains(Kind::PhoneNumber)
             || self.kinds.contains(Kind::UsSsn)
             || self.kinds.contains(Kind::PaymentCard)
+            || self.kinds.contains(Kind::TaxId)
     }
 
     /// Appends the findings in `hay` to `out`, sorted by start, with

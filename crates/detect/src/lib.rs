@@ -28,6 +28,7 @@ mod finding;
 pub mod hints;
 mod ipv6;
 mod kind;
+mod label;
 mod name;
 mod numeric;
 mod secret;

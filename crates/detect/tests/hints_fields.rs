@@ -120,3 +120,48 @@ fn a_schema_less_row_keeps_its_guess_beside_a_hinted_statement() {
         ["1981-11-12"]
     );
 }
+
+#[test]
+fn identity_columns_admit_their_numbers_and_only_theirs() {
+    // A verification export: each column's value is its kind; an account
+    // number is a bank's beside an ABA-valid routing number only; an
+    // email address in the username column is an email.
+    let csv = "username,tax_id,passport_number,drivers_license,routing_number,account_number,notes\n\
+               kw4ng,912-78-3456,C01X00T47,D4821937,021000021,483920175,passport photo 534218907\n\
+               ann@example.org,46-1234567,534218907,MORGA753116SM9IJ,021000022,4417209311,x\n";
+    let got = found("kyc.csv", csv);
+    assert_eq!(of(Kind::Username, &got), ["kw4ng"]);
+    assert_eq!(of(Kind::Email, &got), ["ann@example.org"]);
+    assert_eq!(of(Kind::TaxId, &got), ["912-78-3456", "46-1234567"]);
+    assert_eq!(of(Kind::Passport, &got), ["C01X00T47", "534218907"]);
+    assert_eq!(
+        of(Kind::DriversLicense, &got),
+        ["D4821937", "MORGA753116SM9IJ"]
+    );
+    assert_eq!(of(Kind::BankAccount, &got), ["483920175"]);
+    // The routing numbers are the banks', and nothing else either.
+    assert!(got.iter().all(|(_, v)| !v.starts_with("02100002")), "{got:?}");
+}
+
+#[test]
+fn a_users_dump_holds_logins_and_password_hashes() {
+    let dump = "CREATE TABLE public.users (\n    id integer,\n    username character varying(64),\n    password_hash character varying(255),\n    last_login timestamp\n);\n\
+COPY public.users (id, username, password_hash, last_login) FROM stdin;\n\
+1\tm.okafor\t$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW\t2024-03-01 10:00:00+00\n\
+2\tkw4ng\tkorvel42!\t\\N\n\\.\n";
+    let got = found("users.sql", dump);
+    assert_eq!(of(Kind::Username, &got), ["m.okafor", "kw4ng"]);
+    assert_eq!(of(Kind::Password, &got).len(), 2, "{got:?}");
+}
+
+#[test]
+fn medical_columns_and_a_condition_beside_them() {
+    let sql = "CREATE TABLE `visits` (`id` int, `diagnosis` text, `condition` varchar(32));\n\
+               INSERT INTO `visits` VALUES (1,'Mild intermittent asthma','stable'),(2,'Migraine','chronic');\n\
+               CREATE TABLE `items` (`sku` varchar(16), `condition` varchar(16));\n\
+               INSERT INTO `items` VALUES ('NW-1','refurbished'),('NW-2','open box');\n";
+    assert_eq!(
+        of(Kind::Health, &found("clinic.sql", sql)),
+        ["Mild intermittent asthma", "stable", "Migraine", "chronic"]
+    );
+}

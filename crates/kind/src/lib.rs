@@ -33,13 +33,28 @@ pub enum Kind {
     HealthInsurance,
     /// A payment card's security code (CVV, CVC, CSC).
     CardSecurityCode,
+    /// A login name in a login field (never an email address, which is
+    /// [`Kind::Email`]).
+    Username,
+    /// A bank account number (US: beside an ABA routing number, or in a
+    /// bank-account field). IBANs are [`Kind::Iban`].
+    BankAccount,
+    /// A US taxpayer number that is not an SSN: ITIN or EIN.
+    TaxId,
+    /// A driver's licence number.
+    DriversLicense,
+    /// A passport number.
+    Passport,
+    /// Medical information: a diagnosis, condition or medication in its
+    /// field.
+    Health,
 }
 
 impl Kind {
     /// Every kind, in a stable order (the order used in summaries).
-    pub const ALL: KindSet = KindSet(0b1_1111_1111_1111);
+    pub const ALL: KindSet = KindSet((1 << Kind::LIST.len()) - 1);
 
-    const LIST: [Kind; 13] = [
+    const LIST: [Kind; 19] = [
         Kind::Email,
         Kind::PhoneNumber,
         Kind::PaymentCard,
@@ -53,6 +68,12 @@ impl Kind {
         Kind::GovernmentId,
         Kind::HealthInsurance,
         Kind::CardSecurityCode,
+        Kind::Username,
+        Kind::BankAccount,
+        Kind::TaxId,
+        Kind::DriversLicense,
+        Kind::Passport,
+        Kind::Health,
     ];
 
     /// How many kinds there are: the length of per-kind tables.
@@ -79,6 +100,12 @@ impl Kind {
             Kind::GovernmentId => "government_id",
             Kind::HealthInsurance => "health_insurance",
             Kind::CardSecurityCode => "card_security_code",
+            Kind::Username => "username",
+            Kind::BankAccount => "bank_account",
+            Kind::TaxId => "tax_id",
+            Kind::DriversLicense => "drivers_license",
+            Kind::Passport => "passport",
+            Kind::Health => "health",
         }
     }
 
@@ -106,6 +133,20 @@ impl Kind {
                 "A health-insurance number (UK NHS number, US Medicare beneficiary identifier)"
             }
             Kind::CardSecurityCode => "A payment card security code (CVV/CVC) in its own field",
+            Kind::Username => "A login name in a username or login field (not an email address)",
+            Kind::BankAccount => {
+                "A bank account number (beside an ABA-valid routing number, or in a bank-account \
+                 field)"
+            }
+            Kind::TaxId => "A US taxpayer number other than an SSN (ITIN, or EIN in its context)",
+            Kind::DriversLicense => {
+                "A driver's licence number (labelled or in its field; US state, UK DVLA and EU \
+                 formats)"
+            }
+            Kind::Passport => "A passport number (labelled or in its field)",
+            Kind::Health => {
+                "Medical information: a diagnosis, condition or medication in its field"
+            }
         }
     }
 
@@ -234,11 +275,15 @@ mod tests {
         let set = KindSet::parse_list("email, iban").expect("valid list");
         assert!(set.contains(Kind::Email) && set.contains(Kind::Iban));
         assert!(!set.contains(Kind::UsSsn));
-        let err = KindSet::parse_list("email,passport").unwrap_err();
-        assert!(err.to_string().contains("passport"));
+        let err = KindSet::parse_list("email,blood_type").unwrap_err();
+        assert!(err.to_string().contains("blood_type"));
         let set = KindSet::parse_list("password,government_id,health_insurance,card_security_code")
             .expect("the law's element names");
         assert_eq!(set.len(), 4);
+        let set =
+            KindSet::parse_list("username,bank_account,tax_id,drivers_license,passport,health")
+                .expect("the law's element names");
+        assert_eq!(set.len(), 6);
     }
 
     #[test]

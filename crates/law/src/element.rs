@@ -144,8 +144,8 @@ impl Element {
 /// mapping between what detectors find and what laws name. A kind spelled
 /// like its element needs no entry, but every kind of today is listed so
 /// the table reads as the whole picture. Elements no kind produces
-/// (username, drivers_license, passport, tax_id, mothers_maiden_name,
-/// health, biometric) reach the rules only through `incident declare`.
+/// (mothers_maiden_name, biometric) reach the rules only through
+/// `incident declare`.
 pub const KIND_ELEMENTS: &[(&str, Element)] = &[
     ("person_name", Element::Name),
     ("email", Element::Email),
@@ -164,6 +164,17 @@ pub const KIND_ELEMENTS: &[(&str, Element)] = &[
     // A plain password or a password hash; which one is the declaration's
     // qualifier (`--hashed`), which a scan does not set.
     ("password", Element::Password),
+    // A login name (never an email address, which is `email`).
+    ("username", Element::Username),
+    // A US bank account number (beside its routing number or in its
+    // field); IBANs are the `iban` kind above.
+    ("bank_account", Element::BankAccount),
+    // ITIN and EIN (an SSN is `us_ssn`).
+    ("tax_id", Element::TaxId),
+    ("drivers_license", Element::DriversLicense),
+    ("passport", Element::Passport),
+    // A diagnosis, condition or medication in its field.
+    ("health", Element::Health),
 ];
 
 impl fmt::Display for Element {

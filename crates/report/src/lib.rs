@@ -185,6 +185,12 @@ fn kind_and_score_keys(kind: Kind) -> &'static str {
         Kind::GovernmentId => keys!("government_id"),
         Kind::HealthInsurance => keys!("health_insurance"),
         Kind::CardSecurityCode => keys!("card_security_code"),
+        Kind::Username => keys!("username"),
+        Kind::BankAccount => keys!("bank_account"),
+        Kind::TaxId => keys!("tax_id"),
+        Kind::DriversLicense => keys!("drivers_license"),
+        Kind::Passport => keys!("passport"),
+        Kind::Health => keys!("health"),
     }
 }
 

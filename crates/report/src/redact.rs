@@ -11,14 +11,18 @@ const MASK: char = '*';
 /// Redacts `value` for `kind`:
 /// - email: first character of the local part and the top-level domain
 ///   (`j***@*******.com`);
-/// - payment_card, iban: the last four characters (as printed receipts do);
+/// - payment_card, iban, bank_account: the last four characters (as
+///   printed receipts and statements do);
 /// - phone_number: the last two digits;
 /// - person_name, street_address: the first letter of each word;
+/// - username: the first character (as an email's local part);
 /// - us_ssn, ip_address, date_of_birth, government_id, health_insurance,
-///   card_security_code: separators only;
+///   card_security_code, tax_id, drivers_license, passport: separators only;
 /// - password: nothing of the secret, only a hash's scheme (`$2b$***`,
 ///   `pbkdf2_sha256$***`, `{SSHA}***`); a plaintext password or bare digest
-///   is `***` whatever its length.
+///   is `***` whatever its length;
+/// - health: `***` whatever its length: a diagnosis's initials or word
+///   count can say what it is.
 pub fn redact(kind: Kind, value: &[u8]) -> String {
     if !value.is_ascii() {
         return redact_str(kind, &String::from_utf8_lossy(value));
@@ -49,16 +53,21 @@ pub fn redact_json(kind: Kind, value: &[u8], out: &mut Vec<u8>) {
 fn redact_ascii(kind: Kind, value: &[u8], out: &mut Vec<u8>) {
     match kind {
         Kind::Email => redact_email_ascii(value, out),
-        Kind::PaymentCard | Kind::Iban => keep_last_alnum_ascii(value, 4, out),
+        Kind::PaymentCard | Kind::Iban | Kind::BankAccount => keep_last_alnum_ascii(value, 4, out),
         Kind::PhoneNumber => keep_last_alnum_ascii(value, 2, out),
         Kind::UsSsn
         | Kind::IpAddress
         | Kind::DateOfBirth
         | Kind::GovernmentId
         | Kind::HealthInsurance
-        | Kind::CardSecurityCode => keep_last_alnum_ascii(value, 0, out),
+        | Kind::CardSecurityCode
+        | Kind::TaxId
+        | Kind::DriversLicense
+        | Kind::Passport => keep_last_alnum_ascii(value, 0, out),
         Kind::PersonName | Kind::StreetAddress => initials_ascii(value, out),
+        Kind::Username => first_char_ascii(value, out),
         Kind::Password => password_scheme(value, out),
+        Kind::Health => out.extend_from_slice(b"***"),
     }
 }
 
@@ -66,15 +75,20 @@ fn redact_ascii(kind: Kind, value: &[u8], out: &mut Vec<u8>) {
 fn redact_str(kind: Kind, s: &str) -> String {
     match kind {
         Kind::Email => redact_email(s),
-        Kind::PaymentCard | Kind::Iban => keep_last_alnum(s, 4),
+        Kind::PaymentCard | Kind::Iban | Kind::BankAccount => keep_last_alnum(s, 4),
         Kind::PhoneNumber => keep_last_alnum(s, 2),
         Kind::UsSsn
         | Kind::IpAddress
         | Kind::DateOfBirth
         | Kind::GovernmentId
         | Kind::HealthInsurance
-        | Kind::CardSecurityCode => keep_last_alnum(s, 0),
+        | Kind::CardSecurityCode
+        | Kind::TaxId
+        | Kind::DriversLicense
+        | Kind::Passport => keep_last_alnum(s, 0),
         Kind::PersonName | Kind::StreetAddress => initials(s),
+        Kind::Username => first_char(s),
+        Kind::Health => "***".to_string(),
         Kind::Password => {
             let mut out = Vec::new();
             password_scheme(s.as_bytes(), &mut out);
@@ -156,6 +170,26 @@ fn password_scheme(value: &[u8], out: &mut Vec<u8>) {
         out.extend_from_slice(&value[..n]);
     }
     out.extend_from_slice(b"***");
+}
+
+/// [`first_char`] for ASCII bytes.
+fn first_char_ascii(s: &[u8], out: &mut Vec<u8>) {
+    if let Some((&first, rest)) = s.split_first() {
+        out.push(SHOWN[usize::from(first & 0x7f)]);
+        out.resize(out.len() + rest.len(), MASK as u8);
+    }
+}
+
+/// Keeps the first character and masks the rest (`j*******`), as an
+/// email address's local part.
+fn first_char(s: &str) -> String {
+    let mut chars = s.chars();
+    let mut out = String::with_capacity(s.len());
+    if let Some(c) = chars.next() {
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    out.extend(chars.map(|_| MASK));
+    out
 }
 
 /// [`initials`] for ASCII bytes.
@@ -371,6 +405,17 @@ mod tests {
             "****-***-****"
         );
         assert_eq!(redact(Kind::CardSecurityCode, b"123"), "***");
+        assert_eq!(redact(Kind::Username, b"m.okafor_77"), "m**********");
+        assert_eq!(redact(Kind::BankAccount, b"000123456789"), "********6789");
+        assert_eq!(redact(Kind::TaxId, b"912-78-3456"), "***-**-****");
+        assert_eq!(
+            redact(Kind::DriversLicense, b"MORGA753116SM9IJ"),
+            "****************"
+        );
+        assert_eq!(redact(Kind::Passport, b"C01X00T47"), "*********");
+        // Nothing of a diagnosis, not even its length or word count.
+        assert_eq!(redact(Kind::Health, b"Type 2 diabetes mellitus"), "***");
+        assert_eq!(redact(Kind::Health, "Anämie".as_bytes()), "***");
     }
 
     #[test]

@@ -122,6 +122,33 @@ pub enum Field {
     GovernmentId,
     /// `nhs_number`, `mbi`, `medicare_number`: a health-insurance number.
     HealthInsurance,
+    /// `username`, `user_name`, `login`, `user_login`, `screen_name`: a
+    /// login name (an email address in one is an email, nothing more).
+    Username,
+    /// `bank_account`, `bank_account_number`, `checking_account`: a bank
+    /// account number, whatever else the record holds.
+    BankAccount,
+    /// `account_number`, `acct_no`: an account's number, a bank's only in
+    /// a record that also holds a routing number.
+    AccountNumber,
+    /// `routing_number`, `aba`, `rtn`: a US bank's ABA routing number (the
+    /// bank's, not a person's: evidence for the account number beside it).
+    RoutingNumber,
+    /// `tax_id`, `tin`, `itin`, `ein`: a US taxpayer number (an SSN in one
+    /// is an SSN).
+    TaxId,
+    /// `drivers_license`, `dl_number`, `licence_number`: a driver's
+    /// licence number.
+    DriversLicense,
+    /// `passport`, `passport_number`, `passport_no`.
+    Passport,
+    /// `diagnosis`, `medication`, `medical_condition`, `prescription`:
+    /// medical information.
+    Health,
+    /// A bare `condition`: a patient's in a table with medical columns, a
+    /// product's in a catalogue (`new`, `used`), so medical only beside a
+    /// [`Field::Health`] column in the same record.
+    Condition,
     /// `id`, `customer_id`, `accountId`, `uuid`, `order_number`, `sku`,
     /// `version`: a record's or an object's number, never a person's phone,
     /// SSN or card however its digits look.
@@ -166,15 +193,13 @@ impl Field {
             "name" => Field::Name,
             "fullname" | "customer" | "customername" | "recipient" | "recipientname"
             | "cardholder" | "cardholdername" | "contactname" | "billingname" | "shippingname"
-            | "shipto" | "billto" | "username" | "displayname" | "nom" | "nomcomplet"
-            | "accountholder" | "holder" | "person" | "author" | "reviewer" => Field::FullName,
+            | "shipto" | "billto" | "displayname" | "nom" | "nomcomplet" | "accountholder"
+            | "holder" | "person" | "author" | "reviewer" => Field::FullName,
             "dob" | "dateofbirth" | "birthdate" | "birthday" | "birthdt" | "geburtsdatum"
             | "datenaissance" | "datedenaissance" | "fechanacimiento" | "bdate" => {
                 Field::DateOfBirth
             }
-            "ssn" | "socialsecuritynumber" | "socialsecurity" | "ssnumber" | "taxid" | "tin" => {
-                Field::Ssn
-            }
+            "ssn" | "socialsecuritynumber" | "socialsecurity" | "ssnumber" => Field::Ssn,
             "phone" | "phonenumber" | "telephone" | "tel" | "mobile" | "cell" | "mobilephone"
             | "telefon" | "telefono" | "contactphone" | "phone1" | "msisdn" => Field::Phone,
             "address" | "street" | "streetaddress" | "address1" | "addressline1"
@@ -185,7 +210,7 @@ impl Field {
             }
             "city" | "town" | "stadt" | "ort" | "ville" | "ciudad" => Field::City,
             "card" | "cardnumber" | "cc" | "ccnumber" | "creditcard" | "pan" => Field::Card,
-            "iban" | "bankaccount" => Field::Iban,
+            "iban" => Field::Iban,
             "ip" | "ipaddress" | "clientip" | "remoteaddr" | "remoteip" => Field::Ip,
             "password" | "passwd" | "pwd" | "pass" | "pw" | "passphrase" | "passwordhash"
             | "passworddigest" | "hashedpassword" | "encryptedpassword" | "cryptedpassword"
@@ -240,6 +265,71 @@ impl Field {
             | "medicareid"
             | "medicarebeneficiaryidentifier"
             | "healthinsurancenumber" => Field::HealthInsurance,
+            "username" | "username1" | "loginname" | "login" | "userlogin" | "loginid"
+            | "screenname" | "uname" | "benutzername" | "nomutilisateur" | "nombreusuario"
+            | "usuario" => Field::Username,
+            "bankaccount"
+            | "bankaccountnumber"
+            | "bankaccountno"
+            | "bankacct"
+            | "bankacctno"
+            | "checkingaccount"
+            | "checkingaccountnumber"
+            | "savingsaccount"
+            | "savingsaccountnumber"
+            | "ddaaccount"
+            | "depositaccount"
+            | "kontonummer" => Field::BankAccount,
+            "accountnumber" | "accountno" | "acctno" | "acctnumber" | "accountnum" | "acctnum"
+            | "acct" => Field::AccountNumber,
+            "routingnumber"
+            | "routingno"
+            | "routing"
+            | "aba"
+            | "abanumber"
+            | "abaroutingnumber"
+            | "rtn"
+            | "routingtransitnumber"
+            | "bankrouting"
+            | "bankroutingnumber" => Field::RoutingNumber,
+            "taxid"
+            | "tin"
+            | "itin"
+            | "ein"
+            | "fein"
+            | "taxpayerid"
+            | "taxidnumber"
+            | "taxpayeridentificationnumber"
+            | "employeridentificationnumber" => Field::TaxId,
+            "driverslicense"
+            | "driverlicense"
+            | "driverslicence"
+            | "driverlicence"
+            | "driverslicensenumber"
+            | "driverlicensenumber"
+            | "driverslicenceno"
+            | "driverslicenseno"
+            | "drivinglicence"
+            | "drivinglicense"
+            | "drivinglicencenumber"
+            | "dl"
+            | "dlnumber"
+            | "dlno"
+            | "licencenumber"
+            | "licensenumber"
+            | "licenceno"
+            | "fuhrerschein"
+            | "fuhrerscheinnummer"
+            | "permisdeconduire" => Field::DriversLicense,
+            "passport" | "passportnumber" | "passportno" | "passportnum" | "passportid"
+            | "reisepass" | "reisepassnummer" | "passeport" | "pasaporte" | "passaporto"
+            | "paspoort" => Field::Passport,
+            "diagnosis" | "diagnoses" | "diagnosiscode" | "primarydiagnosis" | "medication"
+            | "medications" | "medicalcondition" | "medicalconditions" | "healthcondition"
+            | "healthconditions" | "prescription" | "prescriptions" | "allergies" | "allergy"
+            | "icd10" | "icdcode" | "diagnose" | "medicament" | "medicamento"
+            | "medicalhistory" => Field::Health,
+            "condition" | "conditions" => Field::Condition,
             "id" | "uuid" | "guid" | "orderid" | "ordernumber" | "orderno" | "sku" | "version"
             | "invoice" | "invoicenumber" | "invoiceno" | "trackingnumber" | "serial"
             | "serialnumber" => Field::Id,
@@ -318,7 +408,24 @@ mod tests {
         assert_eq!(Field::classify(b"sku"), Some(Field::Id));
         assert_eq!(Field::classify(b"customer_id"), Some(Field::Id));
         assert_eq!(Field::classify(b"accountId"), Some(Field::Id));
-        assert_eq!(Field::classify(b"tax_id"), Some(Field::Ssn));
+        assert_eq!(Field::classify(b"tax_id"), Some(Field::TaxId));
+        assert_eq!(Field::classify(b"user_name"), Some(Field::Username));
+        assert_eq!(Field::classify(b"login_id"), Some(Field::Username));
+        assert_eq!(Field::classify(b"user_id"), Some(Field::Id));
+        assert_eq!(
+            Field::classify(b"Routing Number"),
+            Some(Field::RoutingNumber)
+        );
+        assert_eq!(Field::classify(b"bank_account"), Some(Field::BankAccount));
+        assert_eq!(
+            Field::classify(b"account_number"),
+            Some(Field::AccountNumber)
+        );
+        assert_eq!(Field::classify(b"DL#"), Some(Field::DriversLicense));
+        assert_eq!(Field::classify(b"passport_no"), Some(Field::Passport));
+        assert_eq!(Field::classify(b"Diagnosis"), Some(Field::Health));
+        assert_eq!(Field::classify(b"condition"), Some(Field::Condition));
+        assert_eq!(Field::classify(b"license"), None);
         assert_eq!(Field::classify(b"paid"), None);
         assert_eq!(Field::classify(b"android"), None);
         assert_eq!(Field::classify(b"password_hash"), Some(Field::Password));

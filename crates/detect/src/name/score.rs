@@ -77,6 +77,15 @@ impl NameDetector {
                     | Field::CardSecurityCode
                     | Field::GovernmentId
                     | Field::HealthInsurance
+                    | Field::Username
+                    | Field::BankAccount
+                    | Field::AccountNumber
+                    | Field::RoutingNumber
+                    | Field::TaxId
+                    | Field::DriversLicense
+                    | Field::Passport
+                    | Field::Health
+                    | Field::Condition
             )
         ) {
             return None;

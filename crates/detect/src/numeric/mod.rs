@@ -28,12 +28,14 @@ mod phone;
 pub(crate) mod plan;
 mod plan_data;
 mod ssn;
+mod tax;
 mod tokens;
 mod words;
 
 use crate::context::ContextWords;
 use crate::{Field, Finding, Hints, Kind, KindSet};
 use govid::IdWords;
+use tax::TaxWords;
 use tokens::*;
 use words::*;
 
@@ -68,6 +70,8 @@ pub(crate) struct NumericDetector {
     /// Context words of national and health numbers, when either kind is
     /// enabled.
     id_words: Option<IdWords>,
+    /// Context words of ITINs and EINs, when `tax_id` is enabled.
+    tax_words: Option<TaxWords>,
     card_words: ContextWords,
     not_card_words: ContextWords,
     ssn_words: ContextWords,
@@ -211,6 +215,7 @@ impl NumericDetector {
             health: kinds.contains(Kind::HealthInsurance),
             id_words: (kinds.contains(Kind::GovernmentId) || kinds.contains(Kind::HealthInsurance))
                 .then(IdWords::new),
+            tax_words: kinds.contains(Kind::TaxId).then(TaxWords::new),
             card_words: ContextWords::new(CARD_WORDS),
             not_card_words: ContextWords::whole_words(NOT_CARD_WORDS),
             ssn_words: ContextWords::whole_words(SSN_WORDS),
@@ -230,7 +235,14 @@ impl NumericDetector {
     /// health number), an id or postcode column vetoes phones, SSNs and
     /// cards.
     pub(crate) fn find_with_hints(&self, hay: &[u8], hints: &Hints<'_>, out: &mut Vec<Finding>) {
-        if !(self.card || self.ssn || self.iban || self.phone || self.ip || self.gov || self.health)
+        if !(self.card
+            || self.ssn
+            || self.iban
+            || self.phone
+            || self.ip
+            || self.gov
+            || self.health
+            || self.tax_words.is_some())
         {
             return;
         }
@@ -356,7 +368,7 @@ impl NumericDetector {
             // collecting anything.
             let ip = self.ip && single && last.dots >= 3 && (4..=14).contains(&nd);
             let free = last.right == Edge::Free;
-            let ssn = self.ssn && free && nd == 9;
+            let ssn = (self.ssn || self.tax_words.is_some()) && free && nd == 9;
             let card =
                 self.card && free && (13..=19).contains(&nd) && !card_joined_left(hay, wa.start);
             let phone = self.phone
@@ -420,8 +432,27 @@ impl NumericDetector {
         } else {
             hints.at(c.start).map(|h| h.field)
         };
-        if matches!(field, Some(Field::Id | Field::Postcode)) {
+        if matches!(
+            field,
+            Some(
+                Field::Id
+                    | Field::Postcode
+                    | Field::Username
+                    | Field::BankAccount
+                    | Field::AccountNumber
+                    | Field::RoutingNumber
+                    | Field::DriversLicense
+                    | Field::Passport
+                    | Field::Health
+                    | Field::Condition
+            )
+        ) {
             return None;
+        }
+        if c.nd == 9 {
+            if let Some(f) = self.tax_id(hay, c, span, field) {
+                return Some(f);
+            }
         }
         if field == Some(Field::Phone) {
             return self.phone_in_field(c);
@@ -435,7 +466,8 @@ impl NumericDetector {
             Some(c)
         };
         if let Some(b) = c_bare {
-            if let Some(f) = self.card_or_ssn(hay, b, span, field == Some(Field::Ssn)) {
+            let ssn_field = matches!(field, Some(Field::Ssn | Field::TaxId));
+            if let Some(f) = self.card_or_ssn(hay, b, span, ssn_field) {
                 return Some(f);
             }
         }

@@ -150,3 +150,28 @@ pub(super) const CF_WORDS: &[&str] = &[
     "fiscal code",
 ];
 pub(super) const MBI_WORDS: &[&str] = &["medicare", "mbi", "beneficiary"];
+/// Words naming a US taxpayer number (whole words): they admit an ITIN.
+pub(super) const TAX_WORDS: &[&str] = &[
+    "itin",
+    "tin",
+    "taxpayer",
+    "tax id",
+    "tax_id",
+    "taxid",
+    "tax identification",
+    "tax no",
+    "tax number",
+];
+/// Words naming an employer's number (whole words): they admit an EIN.
+/// `ein` counts only in capitals (see `tax.rs`).
+pub(super) const EIN_WORDS: &[&str] = &[
+    "ein",
+    "fein",
+    "employer identification",
+    "employer id",
+    "federal tax id",
+    "tax id",
+    "tax_id",
+    "taxid",
+    "tin",
+];

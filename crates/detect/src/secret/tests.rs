@@ -1,8 +1,14 @@
 use super::*;
 use crate::{Engine, Hint};
 
+/// The secrets alone: the labelled kinds the same key search serves
+/// (`user=ann` is a username) have tests of their own.
 fn detector() -> SecretDetector {
-    SecretDetector::new(Kind::ALL)
+    SecretDetector::new(
+        [Kind::Password, Kind::CardSecurityCode]
+            .into_iter()
+            .collect(),
+    )
 }
 
 fn found_with(text: &str, hints: &[Hint]) -> Vec<(Kind, String, f32, &'static str)> {

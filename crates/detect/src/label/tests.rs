@@ -1,0 +1,384 @@
+use crate::{Engine, Field, Hint, Kind, KindSet};
+
+/// `(kind, value, score, detector)` of every finding of the labelled
+/// kinds and of email, at any score, through the engine (so that overlap
+/// resolution with the other detectors is part of the test).
+fn found_with(text: &str, hints: &[Hint]) -> Vec<(Kind, String, f32, &'static str)> {
+    let engine = Engine::new(Kind::ALL);
+    let mut out = Vec::new();
+    engine.scan_with_hints(text.as_bytes(), &crate::Hints::new(hints), &mut out);
+    let mine: KindSet = [
+        Kind::Username,
+        Kind::BankAccount,
+        Kind::DriversLicense,
+        Kind::Passport,
+        Kind::Health,
+        Kind::Email,
+    ]
+    .into_iter()
+    .collect();
+    out.into_iter()
+        .filter(|f| mine.contains(f.kind))
+        .map(|f| {
+            (
+                f.kind,
+                text[f.start..f.end].to_string(),
+                f.score,
+                f.detector,
+            )
+        })
+        .collect()
+}
+
+/// Reported findings (score >= 0.5) as `(kind, value)`.
+fn reported(text: &str) -> Vec<(Kind, String)> {
+    reported_with(text, &[])
+}
+
+fn reported_with(text: &str, hints: &[Hint]) -> Vec<(Kind, String)> {
+    found_with(text, hints)
+        .into_iter()
+        .filter(|f| f.2 >= 0.5)
+        .map(|f| (f.0, f.1))
+        .collect()
+}
+
+#[track_caller]
+fn one(text: &str, kind: Kind, value: &str) {
+    assert_eq!(reported(text), [(kind, value.to_string())], "{text:?}");
+}
+
+#[track_caller]
+fn none(text: &str) {
+    let got: Vec<_> = reported(text)
+        .into_iter()
+        .filter(|(k, _)| *k != Kind::Email)
+        .collect();
+    assert!(got.is_empty(), "{text:?}: {got:?}");
+}
+
+/// Hints for the cells of a one-line CSV (no quotes) under `columns`.
+fn cells(line: &str, columns: &[Option<Field>]) -> Vec<Hint> {
+    let mut hints = Vec::new();
+    let mut at = 0;
+    for (cell, field) in line.split(',').zip(columns) {
+        if let Some(field) = field {
+            hints.push(Hint {
+                start: at,
+                end: at + cell.len(),
+                field: *field,
+            });
+        }
+        at += cell.len() + 1;
+    }
+    hints
+}
+
+#[test]
+fn usernames_in_login_fields() {
+    one(
+        r#"{"username":"m.okafor_77","plan":"pro"}"#,
+        Kind::Username,
+        "m.okafor_77",
+    );
+    one(
+        "GET /login?user_name=kw4ng&next=/ HTTP/1.1",
+        Kind::Username,
+        "kw4ng",
+    );
+    one(
+        r#"{"login": "octocat", "id": 583231}"#,
+        Kind::Username,
+        "octocat",
+    );
+    one(
+        "username: dlopez\npassword_hint: x",
+        Kind::Username,
+        "dlopez",
+    );
+    one("DB_USER=app_reader\n", Kind::Username, "app_reader");
+    one("<userName>tkimura</userName>", Kind::Username, "tkimura");
+    one("user=rsingh level=info", Kind::Username, "rsingh");
+}
+
+#[test]
+fn a_username_that_is_an_email_is_an_email_only() {
+    let text = r#"{"username":"ann.lee@example.org"}"#;
+    assert_eq!(
+        reported(text),
+        [(Kind::Email, "ann.lee@example.org".to_string())]
+    );
+    let text = "login ok user=ann.lee@example.org from=10.0.0.1";
+    assert_eq!(
+        reported(text),
+        [(Kind::Email, "ann.lee@example.org".to_string())]
+    );
+}
+
+#[test]
+fn not_usernames() {
+    for text in [
+        r#"{"last_login":"2024-03-01T10:00:00Z"}"#,
+        r#"{"login": true}"#,
+        r#"{"event":"login","ok":1}"#,
+        "user: I think the form is broken",
+        "login: failed for 3 attempts",
+        "username = self.username",
+        "username={{ username }}",
+        r#""username": null"#,
+        "user_agent=Mozilla/5.0",
+        "superuser: postgres",
+        "$user = get_user()",
+        r#"{"user": {"id": 7}}"#,
+        "username: 5f4dcc3b5aa765d61d8327deb882cf99",
+    ] {
+        none(text);
+    }
+    // A documentation example is kept below the threshold.
+    let got = found_with("username: admin", &[]);
+    assert!(got.iter().all(|f| f.2 < 0.5), "{got:?}");
+}
+
+#[test]
+fn passports_after_their_label() {
+    one("Passport No.: 534218907", Kind::Passport, "534218907");
+    one(
+        "passport number 534218907 issued 2019",
+        Kind::Passport,
+        "534218907",
+    );
+    one(
+        r#"{"passport_number":"C01X00T47"}"#,
+        Kind::Passport,
+        "C01X00T47",
+    );
+    one("Reisepass: C4J7R2K91", Kind::Passport, "C4J7R2K91");
+    one("passport# YA6281735", Kind::Passport, "YA6281735");
+    // Counted up: a layout's example, kept below the threshold.
+    assert!(found_with("Passport No: 123456789", &[])
+        .iter()
+        .all(|f| f.0 != Kind::Passport || f.2 < 0.5));
+}
+
+#[test]
+fn not_passports() {
+    for text in [
+        // Nine digits alone are anything.
+        "batch 534218907 done",
+        // Beside the word, not after it as its value.
+        "passport photo order 1004829175",
+        "Passport renewal fee, invoice number 534218907",
+        "passport.authenticate('local', { failureRedirect: '/login' })",
+        r#""passport": "^0.6.0","#,
+        "passport: true",
+        "SKU PASSPORT-HOLDER-0042 in stock",
+        "tracking number 9400111899223344556677 for your passport wallet",
+    ] {
+        none(text);
+    }
+}
+
+#[test]
+fn driving_licences_in_us_uk_and_eu_formats() {
+    one(
+        "Driver's License No.: D4821937",
+        Kind::DriversLicense,
+        "D4821937",
+    );
+    one(
+        "DL# S123-456-78-901-0",
+        Kind::DriversLicense,
+        "S123-456-78-901-0",
+    );
+    one(
+        "licence number MORGA753116SM9IJ",
+        Kind::DriversLicense,
+        "MORGA753116SM9IJ",
+    );
+    one(
+        r#"{"drivers_license":"48213907"}"#,
+        Kind::DriversLicense,
+        "48213907",
+    );
+    one(
+        "driving_licence_no=B072RRE2I55",
+        Kind::DriversLicense,
+        "B072RRE2I55",
+    );
+    one(
+        "DL number: A1234 56789 01234",
+        Kind::DriversLicense,
+        "A1234 56789 01234",
+    );
+}
+
+#[test]
+fn not_licences() {
+    for text in [
+        "License: MIT",
+        "license: Apache-2.0",
+        "license number: ABCDE-FGHIJ-KLMNO-PQRST",
+        "license_key=7F3K-99QX-1LPA-0ZZT-M2M2",
+        "DLL version 10.0.19041.1",
+        "<p>HDL 52 mg/dL</p>",
+        "driver version 535.104.05",
+        "order number 1004829175 driver's license renewal",
+    ] {
+        none(text);
+    }
+}
+
+#[test]
+fn bank_accounts_need_a_bank_label_or_a_valid_routing_number() {
+    one(
+        "bank_account=000123456789",
+        Kind::BankAccount,
+        "000123456789",
+    );
+    one(
+        "Checking Account: 4417 2093 118",
+        Kind::BankAccount,
+        "4417 2093 118",
+    );
+    one(
+        r#"{"routing_number":"021000021","account_number":"483920175"}"#,
+        Kind::BankAccount,
+        "483920175",
+    );
+    one(
+        "Account number 483920175, routing 011000015",
+        Kind::BankAccount,
+        "483920175",
+    );
+    // A routing number is the bank's, never reported; with a bad checksum
+    // it vouches for nothing.
+    none(r#"{"routing_number":"021000022","account_number":"483920175"}"#);
+    // A shop's customer account, an order number beside the words.
+    none("Your account number is 483920175. Order number 1004829175.");
+    none("acct: 483920175 (loyalty)");
+    // Another record's routing number vouches for nothing.
+    for two in [
+        "ach routing=021000021 acct=29184988611\nach routing=021000022 acct=2436091715",
+        "ach routing=021000022 acct=2436091715\nach routing=021000021 acct=29184988611",
+    ] {
+        assert_eq!(
+            reported(two),
+            [(Kind::BankAccount, "29184988611".to_string())]
+        );
+    }
+    // A JSON object's members, one a line, are one record.
+    one(
+        "{\n  \"routing_number\": \"021000021\",\n  \"account_number\": \"483920175\"\n}",
+        Kind::BankAccount,
+        "483920175",
+    );
+    none("account/orders/1004829175");
+}
+
+#[test]
+fn medical_fields() {
+    one(
+        r#"{"patient_id":"P-2231","diagnosis":"Type 2 diabetes mellitus"}"#,
+        Kind::Health,
+        "Type 2 diabetes mellitus",
+    );
+    one(
+        "medications: Lisinopril 10 mg daily\n",
+        Kind::Health,
+        "Lisinopril 10 mg daily",
+    );
+    one(
+        r#"{"diagnosis_code":"E11.9","note":"x"}"#,
+        Kind::Health,
+        "E11.9",
+    );
+    one(
+        "<allergies>penicillin</allergies>",
+        Kind::Health,
+        "penicillin",
+    );
+    // A bare condition is a patient's beside medical fields.
+    let text = r#"{"patient":"P-2231","condition":"asthma","ward":"B"}"#;
+    assert_eq!(reported(text), [(Kind::Health, "asthma".to_string())]);
+}
+
+#[test]
+fn not_medical() {
+    for text in [
+        r#"{"sku":"NW-JKT-0042","condition":"refurbished","price":"$49.00"}"#,
+        r#"{"Condition": {"StringEquals": {"aws:SourceVpc": "vpc-1a2b"}}}"#,
+        "if condition: return",
+        r#"{"diagnosis": null, "medications": []}"#,
+        "diagnostics: enabled",
+        "medicare_number: 1EG4-TE5-MK73",
+        "diagnosis = self.diagnosis",
+        "allergies: none",
+    ] {
+        none(text);
+    }
+}
+
+#[test]
+fn columns_admit_their_values() {
+    use Field::*;
+    let line = "kw4ng,C01X00T47,D4821937,000123456789,asthma,used";
+    let cols = [
+        Some(Username),
+        Some(Passport),
+        Some(DriversLicense),
+        Some(BankAccount),
+        Some(Health),
+        Some(Condition),
+    ];
+    let got = reported_with(line, &cells(line, &cols));
+    assert_eq!(
+        got,
+        [
+            (Kind::Username, "kw4ng".to_string()),
+            (Kind::Passport, "C01X00T47".to_string()),
+            (Kind::DriversLicense, "D4821937".to_string()),
+            (Kind::BankAccount, "000123456789".to_string()),
+            (Kind::Health, "asthma".to_string()),
+            // The condition sits beside a medical column.
+            (Kind::Health, "used".to_string()),
+        ]
+    );
+    // A condition column alone is a product's; an account number column
+    // needs its routing number.
+    let line = "used,483920175";
+    let got = reported_with(line, &cells(line, &[Some(Condition), Some(AccountNumber)]));
+    assert!(got.is_empty(), "{got:?}");
+    let line = "021000021,483920175";
+    let got = reported_with(
+        line,
+        &cells(line, &[Some(RoutingNumber), Some(AccountNumber)]),
+    );
+    assert_eq!(got, [(Kind::BankAccount, "483920175".to_string())]);
+    let line = "021000022,483920175";
+    let got = reported_with(
+        line,
+        &cells(line, &[Some(RoutingNumber), Some(AccountNumber)]),
+    );
+    assert!(got.is_empty(), "{got:?}");
+    // An email address in a username column is an email.
+    let line = "ann@example.org";
+    assert_eq!(
+        reported_with(line, &cells(line, &[Some(Username)])),
+        [(Kind::Email, line.to_string())]
+    );
+}
+
+#[test]
+fn chunked_scans_agree_with_whole_ones() {
+    let text = "note\nDriver's License No.: D4821937 and {\"username\":\"kw4ng\"} \
+                routing 021000021 account number 483920175\n\
+                {\"patient\":\"P-1\",\"condition\":\"asthma\"} Passport No.: 534218907\n";
+    let engine = Engine::new(Kind::ALL);
+    let mut whole = Vec::new();
+    engine.scan(text.as_bytes(), &mut whole);
+    for step in [1, 7, 64] {
+        let got = crate::testutil::scan_trickled(&engine, text.as_bytes(), step);
+        assert_eq!(got, whole, "step {step}");
+    }
+    assert!(whole.iter().any(|f| f.kind == Kind::BankAccount));
+}
