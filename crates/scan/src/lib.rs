@@ -114,7 +114,9 @@ impl Default for Options {
 pub struct Found<'a> {
     /// The member's name: the path, with `!entry` per container.
     pub path: &'a str,
-    /// Byte offsets `[start, end)` into the member's raw bytes.
+    /// Byte offsets `[start, end)` into the member's raw bytes (for a
+    /// message of an mbox, `box.mbox!3`, the mbox's: see
+    /// [`bw_formats::Offsets::Message`]; its lines are the mbox's too).
     pub start: u64,
     pub end: u64,
     /// 1-based line and column of the start; 0 when lines are off.
