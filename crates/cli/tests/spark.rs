@@ -112,13 +112,75 @@ fn leak(dir: &Path) {
     }
 }
 
+/// Where the job reads: a prefix of the local S3-compatible server's
+/// bucket (`scripts/s3.sh`), filled from the local tree by a real S3
+/// client (pyarrow's), or the local tree itself when no server is up.
+struct Source {
+    arg: String,
+    /// `breachwatch` arguments to reach it (the endpoint).
+    bw_args: Vec<String>,
+    /// Variables the binary needs (credentials), on the driver and, as
+    /// `spark.executorEnv.*`, on the executors.
+    env: Vec<(String, String)>,
+}
+
+fn source(c: &Cluster, local: &Path) -> Source {
+    let Some(s3) = bw_testkit::s3::s3_server() else {
+        return Source {
+            arg: local.display().to_string(),
+            bw_args: Vec::new(),
+            env: Vec::new(),
+        };
+    };
+    let prefix = format!(
+        "spark-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    );
+    let upload = r#"
+import os, sys
+import pyarrow.fs as fs
+local, endpoint, key, secret, dest = sys.argv[1:]
+scheme, host = endpoint.split("://", 1)
+s3 = fs.S3FileSystem(access_key=key, secret_key=secret, endpoint_override=host,
+                     scheme=scheme, region="us-east-1")
+for root, _, files in os.walk(local):
+    for f in files:
+        path = os.path.join(root, f)
+        with s3.open_output_stream(dest + "/" + os.path.relpath(path, local)) as out, open(path, "rb") as src:
+            out.write(src.read())
+"#;
+    let o = Command::new(&c.python)
+        .args(["-c", upload])
+        .arg(local)
+        .args([&s3.endpoint, &s3.access_key, &s3.secret_key])
+        .arg(format!("{}/{prefix}", s3.bucket))
+        .output()
+        .expect("upload with pyarrow");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    Source {
+        arg: format!("s3://{}/{prefix}", s3.bucket),
+        bw_args: vec![format!("--endpoint={}", s3.endpoint)],
+        env: vec![
+            ("AWS_ACCESS_KEY_ID".into(), s3.access_key.clone()),
+            ("AWS_SECRET_ACCESS_KEY".into(), s3.secret_key.clone()),
+            ("AWS_REGION".into(), "us-east-1".into()),
+        ],
+    }
+}
+
 /// One finding as both sides report it.
 fn key(path: &str, start: u64, end: u64, kind: &str, excerpt: &str) -> String {
     format!("{path}\t{start}\t{end}\t{kind}\t{excerpt}")
 }
 
-fn one_process(s: &Scratch, source: &str) -> Vec<String> {
-    let r = s.run(&["scan", source, "--format", "jsonl", "-q"]);
+fn one_process(s: &Scratch, src: &Source) -> Vec<String> {
+    let mut cmd = s.cmd(&["scan", &src.arg, "--format", "jsonl", "-q"]);
+    cmd.args(&src.bw_args)
+        .envs(src.env.iter().map(|(k, v)| (k, v)));
+    let r = common::Run::from(cmd.output().expect("run breachwatch"));
     assert_eq!(r.code, 1, "{}", r.stderr);
     let mut v: Vec<String> = r
         .jsonl()
@@ -163,7 +225,7 @@ for r in t.to_pylist():
 /// `spark-submit breachwatch_job.py scan SOURCE --out OUT …`, started.
 fn submit(
     c: &Cluster,
-    source: &str,
+    src: &Source,
     out: &Path,
     log: &Path,
     extra: &[&str],
@@ -172,9 +234,12 @@ fn submit(
     let mut cmd = Command::new(c.home.join("bin/spark-submit"));
     cmd.args(["--master", &c.master])
         .args(["--conf", "spark.executor.memory=512m"])
-        .args(["--conf", "spark.log.level=WARN"])
-        .arg(job)
-        .args(["scan", source, "--out"])
+        .args(["--conf", "spark.log.level=WARN"]);
+    for (k, v) in &src.env {
+        cmd.args(["--conf", &format!("spark.executorEnv.{k}={v}")]);
+    }
+    cmd.arg(job)
+        .args(["scan", &src.arg, "--out"])
         .arg(out)
         .args([
             "--binary",
@@ -182,7 +247,9 @@ fn submit(
             "--splits",
             "16",
         ])
+        .args(src.bw_args.iter().map(|a| format!("--bw-arg={a}")))
         .args(extra)
+        .envs(src.env.iter().map(|(k, v)| (k, v)))
         .env("PYSPARK_PYTHON", &c.python)
         .env("PYSPARK_DRIVER_PYTHON", &c.python)
         .env("SPARK_LOCAL_IP", "127.0.0.1")
@@ -254,7 +321,7 @@ fn spark_job_equals_one_process_also_with_a_worker_killed() {
     let Some(c) = cluster() else { return };
     let s = Scratch::new();
     leak(&s.path("lake"));
-    let source = s.path("lake").display().to_string();
+    let source = source(&c, &s.path("lake"));
     let whole = one_process(&s, &source);
     assert!(whole.len() > 20_000, "{}", whole.len());
 
@@ -279,6 +346,7 @@ fn spark_job_equals_one_process_also_with_a_worker_killed() {
     let (victim, survivor) = (c.workers[0], c.workers[1]);
     let out = s.path("out2");
     let log = s.path("job2.log");
+    let t0 = Instant::now();
     let mut child = submit(&c, &source, &out, &log, &["--ship-binary"]);
     let deadline = Instant::now() + Duration::from_secs(180);
     let executor = loop {
@@ -303,6 +371,10 @@ fn spark_job_equals_one_process_also_with_a_worker_killed() {
         "the job had finished before the kill: nothing was tested"
     );
     let summary = finish(child, &log);
+    eprintln!(
+        "spark job, worker killed: {:.1}s, {summary}",
+        t0.elapsed().as_secs_f64()
+    );
     let driver_log = fs::read_to_string(&log).unwrap_or_default();
     assert!(
         driver_log.contains("Lost executor") || driver_log.contains("ExecutorLost"),
