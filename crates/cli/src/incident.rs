@@ -226,6 +226,10 @@ pub struct AddEvidenceArgs {
     /// customers are recorded only when one exists).
     #[command(flatten)]
     registry: crate::registry::Location,
+    /// How to reach objects given as `s3://bucket/key` (and `gs://`,
+    /// `az://`, `https://`): recorded with their URL and ETag.
+    #[command(flatten)]
+    objects: crate::remote::objects::ObjectArgs,
 }
 
 #[derive(Args, Debug)]
@@ -492,9 +496,13 @@ fn print_evidence(evidence: &[bw_store::EvidenceRecord]) {
             .map(|(k, n)| format!("{k} {n}"))
             .collect();
         println!(
-            "  #{} {} sha256 {} {} bytes{} [{}]",
+            "  #{} {}{} sha256 {} {} bytes{} [{}]",
             e.seq,
             e.source,
+            e.version
+                .as_ref()
+                .map(|v| format!(" version {v}"))
+                .unwrap_or_default(),
             e.sha256,
             e.size_bytes,
             if e.encrypted { " encrypted" } else { "" },
@@ -694,7 +702,22 @@ async fn add_evidence(s: Session, a: AddEvidenceArgs) -> Result<u8> {
     for path in &a.paths {
         // Blocking file I/O on the runtime thread is fine: this command does
         // nothing else concurrently.
-        let collected = bw_incident::evidence::collect(path, a.encrypted, registry.as_ref())?;
+        let collected = match path.to_str() {
+            Some(url) if crate::remote::objects::is_object_url(path) => {
+                let resolvers = bw_scan::Resolvers(
+                    crate::remote::objects::resolver(&a.objects)
+                        .into_iter()
+                        .collect(),
+                );
+                bw_incident::evidence::collect_remote(
+                    url,
+                    a.encrypted,
+                    registry.as_ref(),
+                    &resolvers,
+                )?
+            }
+            _ => bw_incident::evidence::collect(path, a.encrypted, registry.as_ref())?,
+        };
         for p in &collected.problems {
             eprintln!("breachwatch: {p}");
         }
@@ -721,8 +744,9 @@ async fn add_evidence(s: Session, a: AddEvidenceArgs) -> Result<u8> {
                 new_affected,
                 ..
             } => println!(
-                "added evidence #{evidence_seq} to {id}: {} (sha256 {}, {} bytes; findings: {}; {} affected customers, {new_affected} new)",
+                "added evidence #{evidence_seq} to {id}: {}{} (sha256 {}, {} bytes; findings: {}; {} affected customers, {new_affected} new)",
                 path.display(),
+                ev.version.as_ref().map(|v| format!(" version {v}")).unwrap_or_default(),
                 ev.sha256,
                 ev.size_bytes,
                 if counts.is_empty() {

@@ -1,16 +1,18 @@
 //! One evidence file, read once: SHA-256 and size of its bytes as given,
 //! how many findings of each kind a scan sees in it (archives and
 //! compressed files expanded), and, with a registry, the customers it
-//! exposes. Values found are counted, never kept.
+//! exposes. Values found are counted, never kept. An object in a store
+//! (`s3://bucket/key`) is read the same way through the resolvers the
+//! front end passes, and its evidence names its URL and version (ETag).
 
 use std::collections::BTreeMap;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use bw_detect::Kind;
 use bw_registry::Registry;
-use bw_scan::{Found, InputDone, Pipeline, Problem, Visitor};
+use bw_scan::{Found, InputDone, Pipeline, Problem, Resolvers, Visitor};
 use bw_store::{Affected, Evidence};
 use time::OffsetDateTime;
 
@@ -46,15 +48,17 @@ pub fn collect(
         return Err(Error::Directory(path.to_path_buf()));
     }
     let before = (meta.len(), meta.modified().ok());
+    let none = Resolvers::default();
     let Read {
         digest,
         counts,
         affected,
         problems,
         warnings,
+        ..
     } = match registry {
-        Some(reg) => scoped(path, reg)?,
-        None => counted(path),
+        Some(reg) => scoped(path, reg, &none)?,
+        None => counted(path, &none),
     };
     let Some((sha256, size_bytes)) = digest else {
         return Err(Error::Unreadable {
@@ -85,9 +89,61 @@ pub fn collect(
     })
 }
 
+/// Reads one object of a remote source (`s3://bucket/key`), which one of
+/// `resolvers` claims, once: its evidence is the object's URL, the
+/// SHA-256 and size of the bytes read and the version (ETag) they were
+/// read at (the store refuses a GET of another version, so the counts
+/// and the hash are of the same bytes). A URL that names several objects
+/// (a prefix) is an error: evidence is one object.
+pub fn collect_remote(
+    url: &str,
+    encrypted: bool,
+    registry: Option<&Registry>,
+    resolvers: &Resolvers,
+) -> Result<Collected, Error> {
+    let path = PathBuf::from(url);
+    let read = match registry {
+        Some(reg) => scoped(&path, reg, resolvers)?,
+        None => counted(&path, resolvers),
+    };
+    if read.inputs > 1 {
+        return Err(Error::NotOneObject {
+            name: url.to_string(),
+            count: read.inputs,
+        });
+    }
+    let Some((sha256, size_bytes)) = read.digest else {
+        return Err(Error::Unreadable {
+            path,
+            message: if read.problems.is_empty() {
+                "no object there".to_string()
+            } else {
+                read.problems.join("; ")
+            },
+        });
+    };
+    Ok(Collected {
+        evidence: Evidence {
+            source: url.to_string(),
+            sha256,
+            size_bytes,
+            collected_at: OffsetDateTime::now_utc(),
+            finding_counts: read.counts,
+            encrypted,
+            version: read.version,
+        },
+        affected: read.affected,
+        problems: read.problems,
+        warnings: read.warnings,
+    })
+}
+
 #[derive(Default)]
 struct Read {
+    /// Top-level inputs read (one, for a file or an object).
+    inputs: usize,
     digest: Option<(String, u64)>,
+    version: Option<String>,
     counts: BTreeMap<String, u64>,
     affected: Vec<Affected>,
     problems: Vec<String>,
@@ -103,16 +159,16 @@ fn texts(items: &[bw_scope::ItemError]) -> Vec<String> {
 
 /// With a registry: scope's pass gives the hash, the counts and the
 /// affected customers at once.
-fn scoped(path: &Path, reg: &Registry) -> Result<Read, Error> {
-    let report = bw_scope::scope(
-        &[path.to_path_buf()],
-        reg,
-        &bw_scope::ScopeOptions::default(),
-    )
-    .map_err(|source| Error::Scope {
-        path: path.to_path_buf(),
-        source,
-    })?;
+fn scoped(path: &Path, reg: &Registry, resolvers: &Resolvers) -> Result<Read, Error> {
+    let opts = bw_scope::ScopeOptions {
+        resolvers: resolvers.clone(),
+        ..bw_scope::ScopeOptions::default()
+    };
+    let report =
+        bw_scope::scope(&[path.to_path_buf()], reg, &opts).map_err(|source| Error::Scope {
+            path: path.to_path_buf(),
+            source,
+        })?;
     let file = report.files.first();
     let digest = file.map(|f| (f.sha256.clone(), f.size));
     let counts = file
@@ -124,7 +180,9 @@ fn scoped(path: &Path, reg: &Registry) -> Result<Read, Error> {
         })
         .unwrap_or_default();
     Ok(Read {
+        inputs: report.files.len(),
         digest,
+        version: file.and_then(|f| f.version.clone()),
         counts,
         affected: report
             .affected
@@ -137,13 +195,14 @@ fn scoped(path: &Path, reg: &Registry) -> Result<Read, Error> {
 }
 
 /// Without one: the pipeline's pass with a counting visitor.
-fn counted(path: &Path) -> Read {
+fn counted(path: &Path, resolvers: &Resolvers) -> Read {
     let pipeline = Pipeline::new(bw_scan::Options {
         // Only kinds are counted: no line numbers to keep.
         lines: false,
         digest: true,
         walk: bw_scan::WalkOptions {
             threads: 1,
+            resolvers: resolvers.clone(),
             ..bw_scan::WalkOptions::default()
         },
         ..bw_scan::Options::default()
@@ -160,7 +219,9 @@ fn counted(path: &Path) -> Read {
         .map(|k| (k.as_str().to_string(), c.counts[k.index()]))
         .collect();
     Read {
+        inputs: c.inputs,
         digest: c.digest,
+        version: c.version,
         counts,
         affected: Vec::new(),
         problems: c.problems,
@@ -171,7 +232,9 @@ fn counted(path: &Path) -> Read {
 #[derive(Default)]
 struct Counter {
     counts: [u64; Kind::COUNT],
+    inputs: usize,
     digest: Option<(String, u64)>,
+    version: Option<String>,
     problems: Vec<String>,
     warnings: Vec<String>,
 }
@@ -199,7 +262,9 @@ impl Visitor for Tally<'_> {
         for (total, n) in out.counts.iter_mut().zip(counts) {
             *total += n;
         }
+        out.inputs += 1;
         out.digest = done.digest.clone();
+        out.version = done.version.map(str::to_string);
     }
 
     fn problem(&mut self, p: Problem<'_>) {

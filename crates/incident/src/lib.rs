@@ -35,6 +35,8 @@ pub enum Error {
     Changed(PathBuf),
     #[error("{path}: {message}")]
     Unreadable { path: PathBuf, message: String },
+    #[error("{name} names {count} objects: evidence is one object, give its URL")]
+    NotOneObject { name: String, count: usize },
     #[error("matching {path} against the registry: {source}")]
     Scope {
         path: PathBuf,

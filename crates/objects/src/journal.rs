@@ -76,6 +76,12 @@ impl Journal {
         }
     }
 
+    /// An object dropped before it was read (another shard's, or the run
+    /// stopped): it was not scanned.
+    pub(crate) fn forget(&self, url: &str) {
+        self.open().remove(url);
+    }
+
     pub(crate) fn skipped_unchanged(&self) {
         self.unchanged.fetch_add(1, Ordering::Relaxed);
     }

@@ -120,6 +120,14 @@ fn describe(e: &object_store::Error) -> (io::ErrorKind, String) {
     }
 }
 
+impl Drop for ObjectReader {
+    fn drop(&mut self) {
+        if let (State::Unsent(_), Some(j)) = (&self.state, &self.journal) {
+            j.forget(&self.url);
+        }
+    }
+}
+
 impl Read for ObjectReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if buf.is_empty() {

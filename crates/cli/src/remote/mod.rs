@@ -4,7 +4,7 @@
 //! lives in its own module; this one only gathers their resolvers, which
 //! the pipeline tries before the file system.
 
-mod objects;
+pub mod objects;
 pub mod shard;
 mod tables;
 

@@ -15,6 +15,7 @@ use clap::{Args, ValueEnum};
 use crate::exit;
 use crate::home::{self, parse_size, Config};
 use crate::progress::{Counters, Progress};
+use crate::remote::objects;
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
@@ -167,9 +168,15 @@ struct Shared {
     closed: AtomicBool,
 }
 
-pub fn run(args: ScanArgs) -> Result<u8> {
+pub fn run(mut args: ScanArgs) -> Result<u8> {
     let cfg = Config::load(&home::data_dir()?)?;
+    // Scans of object stores keep what they read, for `--since-last`.
+    let state = objects::ScanState::start(&mut args.sources.objects, &args.paths)?;
     let opts = Options::resolve(args, cfg.scan)?;
+    if let Some(s) = &state {
+        let kinds: Vec<&str> = opts.kinds.iter().map(|k| k.as_str()).collect();
+        s.set_settings(&kinds.join(","), opts.min_score, opts.binary);
+    }
     // Issued canaries are looked for in every scan; their sightings are
     // evidence, so inputs are then hashed as they are read.
     let watching = crate::canary::Watching::load()?;
@@ -210,12 +217,19 @@ pub fn run(args: ScanArgs) -> Result<u8> {
             // Only the set and the hits cross threads; the recorder stays here.
             let (set, hits) = (&*w.set, &*w.hits);
             pipeline.run(&shared.opts.paths, || {
-                bw_canary::visitor::Watch::new(Out::new(&shared), set, hits)
+                let out = bw_canary::visitor::Watch::new(Out::new(&shared), set, hits);
+                objects::recording(state.as_deref(), out)
             })
         }
-        None => pipeline.run(&shared.opts.paths, || Out::new(&shared)),
+        None => pipeline.run(&shared.opts.paths, || {
+            objects::recording(state.as_deref(), Out::new(&shared))
+        }),
     }
     progress.finish();
+    if let Some(Err(e)) = state.map(|s| s.finish(shared.opts.quiet)) {
+        eprintln!("breachwatch: {e:#}");
+        shared.errors.fetch_add(1, Ordering::Relaxed);
+    }
 
     if shared.opts.format == Format::Sarif && !shared.closed.load(Ordering::Relaxed) {
         if let Err(e) = sarif::write_tail(&mut *lock(&shared.out)) {
