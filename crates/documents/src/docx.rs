@@ -4,7 +4,11 @@
 //! headers, footers, footnotes, endnotes and comments (docx); each slide
 //! in presentation order followed by its notes (pptx); `content.xml`
 //! then `styles.xml`, where an OpenDocument keeps headers and footers.
+//! A part's paragraphs are one text part; each of its tables is a table
+//! part of its own (see `table.rs`), read by a further pass over the
+//! part per depth of nesting, so that nothing larger than a row is held.
 
+mod table;
 mod xml;
 
 use std::collections::HashMap;
@@ -17,7 +21,7 @@ use zip::ZipArchive;
 
 use crate::detect::{is_ole2, read_full};
 use crate::{Bound, DocError, DocFormat, Limits, Meter, ReadSeek, Sink, Source};
-use xml::{Bounded, Dialect, XmlStop};
+use xml::{Bounded, Dialect, Pass, XmlStop};
 
 type Zip<'a> = ZipArchive<&'a mut (dyn ReadSeek + Send)>;
 
@@ -70,7 +74,7 @@ pub(crate) fn read(
     Ok(())
 }
 
-/// Streams one part's rows into `meter`.
+/// Streams one part into `meter`: its text, then each of its tables.
 fn read_part(
     zip: &mut Zip<'_>,
     name: &str,
@@ -79,10 +83,59 @@ fn read_part(
     limit: u64,
     meter: &mut Meter<'_>,
 ) -> Result<(), DocError> {
+    meter.part(name)?;
+    let mut deepest = 0;
+    let text = walk(
+        zip,
+        name,
+        dialect,
+        format,
+        limit,
+        Pass::Text,
+        &mut deepest,
+        meter,
+    );
+    // A part past a limit is not inflated again, nor read past the sink's
+    // stop; one cut short by bad markup still gives the tables before
+    // the cut (each table pass stops at the same cut).
+    if matches!(text, Err(DocError::Limit { .. } | DocError::Sink(_))) {
+        return text;
+    }
+    for depth in 1..=deepest.min(xml::MAX_NESTING) {
+        let tables = walk(
+            zip,
+            name,
+            dialect,
+            format,
+            limit,
+            Pass::Tables(depth),
+            &mut 0,
+            meter,
+        );
+        match tables {
+            Err(DocError::Corrupt { .. } | DocError::Io(_)) if text.is_err() => {}
+            Err(e) => return Err(e),
+            Ok(()) => {}
+        }
+    }
+    text
+}
+
+/// One read of the part `name` through `pass`.
+#[allow(clippy::too_many_arguments)]
+fn walk(
+    zip: &mut Zip<'_>,
+    name: &str,
+    dialect: Dialect,
+    format: DocFormat,
+    limit: u64,
+    pass: Pass,
+    deepest: &mut u32,
+    meter: &mut Meter<'_>,
+) -> Result<(), DocError> {
     let entry = zip.by_name(name).map_err(|e| zip_error(format, e))?;
     let mut xml = Reader::from_reader(BufReader::new(Bounded::new(entry, limit)));
-    meter.part(name)?;
-    match xml::rows(&mut xml, dialect, format, meter) {
+    match xml::rows(&mut xml, dialect, format, pass, name, deepest, meter) {
         Ok(()) => Ok(()),
         Err(XmlStop::Doc(e)) => Err(e),
         Err(XmlStop::Xml(e)) => Err(xml_error(

@@ -17,15 +17,20 @@
 //!   `index` the 1-based sheet row, cells at their 0-based column; numbers
 //!   as a person typed them where the format allows (an integral float
 //!   without `.0`), dates as ISO `YYYY-MM-DD`.
-//! - [`Shape::Table`] (Parquet, SQLite): one part per table (Parquet: one,
-//!   named `""`), [`Sink::header`] first with the column names (nested
-//!   Parquet columns by dotted path), `index` the 1-based row, nulls
+//! - [`Shape::Table`] (Parquet, SQLite, and the tables of docx, pptx and
+//!   odt): one part per table (Parquet: one, named `""`; a document's
+//!   table after the part it sits in, `word/document.xml table 2`),
+//!   [`Sink::header`] first with the column names (nested Parquet columns
+//!   by dotted path; a document table's first row when it reads as one,
+//!   else `column 1`…), `index` the 1-based row (a document table's row as
+//!   the table counts it, its header being row 1), nulls and empty cells
 //!   omitted.
 //! - [`Shape::Text`] (docx, pptx, odt): one part per document part
 //!   (`word/document.xml`, `word/header1.xml`, `word/comments.xml`,
-//!   `ppt/slides/slide3.xml`, `content.xml`), one row per paragraph or
-//!   table cell (text reassembled across runs), `index` its 1-based
-//!   number within the part, one cell at column 0.
+//!   `ppt/slides/slide3.xml`, `content.xml`), one row per paragraph
+//!   outside the part's tables (text reassembled across runs), `index` its
+//!   1-based number within the part, one cell at column 0; the part's
+//!   tables follow it as [`Shape::Table`] parts.
 //! - [`Shape::Pages`] (PDF): one part named `""`, one row per text line,
 //!   `index` the 1-based page number.
 //!
@@ -344,5 +349,43 @@ impl<'s> Meter<'s> {
             bound,
             limit,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_read_as_a_person_reads_them() {
+        let said = |bound, limit| {
+            DocError::Limit {
+                format: DocFormat::Docx,
+                bound,
+                limit,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            said(Bound::Inflate, 1 << 30),
+            "stopped at the 1 GiB inflate limit"
+        );
+        assert_eq!(
+            said(Bound::Text, 4 << 30),
+            "stopped at the 4 GiB text limit"
+        );
+        assert_eq!(
+            said(Bound::Memory, 1536 << 20),
+            "stopped at the 1536 MiB in-memory limit"
+        );
+        assert_eq!(
+            said(Bound::Inflate, 1000),
+            "stopped at the 1000-byte inflate limit"
+        );
+        assert_eq!(
+            said(Bound::Rows, 200_000_000),
+            "stopped at the 200,000,000-row limit"
+        );
+        assert_eq!(said(Bound::Objects, 999), "stopped at the 999-object limit");
     }
 }

@@ -4,7 +4,7 @@
 mod support;
 
 use bw_documents::{Bound, DocError, DocFormat, Limits, Shape};
-use support::{find, python, read_bytes, read_file, run_python, Collect};
+use support::{cells, find, python, read_bytes, read_file, run_python, Collect};
 
 /// `(index, text)` of each row of `part`, its one cell at column 0.
 fn rows(got: &Collect, part: &str) -> Vec<(u64, String)> {
@@ -79,25 +79,36 @@ fn docx_paragraphs_runs_table_header_footer_and_comment() {
         got.names(),
         [
             "word/document.xml",
+            "word/document.xml table 1",
             "word/header1.xml",
             "word/footer1.xml",
             "word/comments.xml"
         ]
     );
-    assert!(got.parts.iter().all(|p| p.shape == Some(Shape::Text)));
     assert_eq!(
         rows(&got, "word/document.xml"),
         expect(&[
             (1, "Customer: Halvard Penhallow"),
             (2, "Email:\th.penhallow@example.org"),
             (3, "Line one Line two"),
-            (4, "Name"),
-            (5, "Phone"),
-            (6, "Ysolde Marchetti"),
-            (7, "+44 20 7946 0321 (mobile)"),
-            (8, "Tom & Jerry <ops>"),
+            (4, "Tom & Jerry <ops>"),
         ])
     );
+    // The table is a table: its header row names the columns, and a
+    // cell's paragraphs are one cell.
+    let table = got.part("word/document.xml table 1");
+    assert_eq!(table.shape, Some(Shape::Table));
+    assert_eq!(table.header, ["Name", "Phone"]);
+    assert_eq!(
+        table.rows,
+        [(
+            2,
+            cells(&[(0, "Ysolde Marchetti"), (1, "+44 20 7946 0321 (mobile)")])
+        )]
+    );
+    for part in ["word/document.xml", "word/header1.xml", "word/comments.xml"] {
+        assert_eq!(got.part(part).shape, Some(Shape::Text));
+    }
     assert_eq!(
         rows(&got, "word/header1.xml"),
         expect(&[(1, "Prepared for Ysolde Marchetti")])
@@ -109,6 +120,156 @@ fn docx_paragraphs_runs_table_header_footer_and_comment() {
     assert_eq!(
         rows(&got, "word/comments.xml"),
         expect(&[(1, "Check with Ines Valderrama")])
+    );
+}
+
+const DOCX_TABLES: &str = r#"
+import sys, docx
+d = docx.Document()
+d.add_paragraph("Customers to call back:")
+t = d.add_table(rows=1, cols=4)
+for c, h in enumerate(["Name", "Email", "Phone", "Date of birth"]):
+    t.cell(0, c).text = h
+for row in [("Quilla Varenne", "q.varenne@example.org", "+44 20 7946 0111", "1981-02-03"),
+            ("Tamsin Oduya", "t.oduya@example.net", "+44 20 7946 0222", "1990-11-30"),
+            ("Ilsabet Corran", "", "+44 20 7946 0333", "1975-06-07"),
+            ("Bertil Corran", "b.corran@example.com", "", "1979-01-01")]:
+    cells = t.add_row().cells
+    for c, v in enumerate(row):
+        cells[c].text = v
+# A name spanning the email column (gridSpan); a phone shared by two rows (vMerge).
+t.cell(3, 0).merge(t.cell(3, 1))
+t.cell(3, 2).merge(t.cell(4, 2))
+d.add_paragraph("Not reached yet:")
+t = d.add_table(rows=2, cols=3)
+for r, row in enumerate([("Ysolde Marchetti", "y.marchetti@example.org", "+44 20 7946 0321"),
+                         ("Halvard Penhallow", "h.penhallow@example.org", "+44 20 7946 0654")]):
+    for c, v in enumerate(row):
+        t.cell(r, c).text = v
+# A layout table holding a contact table.
+t = d.add_table(rows=1, cols=2)
+t.cell(0, 0).text = "Contact card"
+inner = t.cell(0, 1).add_table(rows=2, cols=2)
+for r, row in enumerate([("Email", "Phone"), ("o.frey@example.com", "+44 20 7946 0999")]):
+    for c, v in enumerate(row):
+        inner.cell(r, c).text = v
+d.add_paragraph("Thank you")
+d.save(sys.argv[1])
+"#;
+
+#[test]
+fn docx_tables_are_tables_with_headers_merges_and_nesting() {
+    let Some(py) = python() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    run_python(&py, dir.path(), DOCX_TABLES, &["customers.docx"]);
+    let (got, res) = read_file(
+        DocFormat::Docx,
+        &dir.path().join("customers.docx"),
+        &Limits::default(),
+    );
+    res.expect("docx reads");
+    // The text, then the tables in reading order, nested ones after.
+    assert_eq!(
+        got.names(),
+        [
+            "word/document.xml",
+            "word/document.xml table 1",
+            "word/document.xml table 2",
+            "word/document.xml table 3",
+            "word/document.xml table 4",
+        ]
+    );
+    assert_eq!(
+        rows(&got, "word/document.xml"),
+        expect(&[
+            (1, "Customers to call back:"),
+            (2, "Not reached yet:"),
+            (3, "Thank you"),
+        ])
+    );
+    // Rows are numbered as in the table, the header being row 1; merged
+    // cells do not move the columns after them.
+    let customers = got.part("word/document.xml table 1");
+    assert_eq!(customers.shape, Some(Shape::Table));
+    assert_eq!(
+        customers.header,
+        ["Name", "Email", "Phone", "Date of birth"]
+    );
+    assert_eq!(
+        customers.rows,
+        [
+            (
+                2,
+                cells(&[
+                    (0, "Quilla Varenne"),
+                    (1, "q.varenne@example.org"),
+                    (2, "+44 20 7946 0111"),
+                    (3, "1981-02-03"),
+                ])
+            ),
+            (
+                3,
+                cells(&[
+                    (0, "Tamsin Oduya"),
+                    (1, "t.oduya@example.net"),
+                    (2, "+44 20 7946 0222"),
+                    (3, "1990-11-30"),
+                ])
+            ),
+            (
+                4,
+                cells(&[
+                    (0, "Ilsabet Corran"),
+                    (2, "+44 20 7946 0333"),
+                    (3, "1975-06-07"),
+                ])
+            ),
+            (
+                5,
+                cells(&[
+                    (0, "Bertil Corran"),
+                    (1, "b.corran@example.com"),
+                    (3, "1979-01-01"),
+                ])
+            ),
+        ]
+    );
+    // An email in the first row: no header, every row is data.
+    let unheaded = got.part("word/document.xml table 2");
+    assert_eq!(unheaded.header, ["column 1", "column 2", "column 3"]);
+    assert_eq!(
+        unheaded.rows,
+        [
+            (
+                1,
+                cells(&[
+                    (0, "Ysolde Marchetti"),
+                    (1, "y.marchetti@example.org"),
+                    (2, "+44 20 7946 0321"),
+                ])
+            ),
+            (
+                2,
+                cells(&[
+                    (0, "Halvard Penhallow"),
+                    (1, "h.penhallow@example.org"),
+                    (2, "+44 20 7946 0654"),
+                ])
+            ),
+        ]
+    );
+    // The layout table keeps its own text; the table inside it is a table
+    // of its own, with its header.
+    let layout = got.part("word/document.xml table 3");
+    assert_eq!(layout.rows, [(1, cells(&[(0, "Contact card")]))]);
+    let inner = got.part("word/document.xml table 4");
+    assert_eq!(inner.header, ["Email", "Phone"]);
+    assert_eq!(
+        inner.rows,
+        [(
+            2,
+            cells(&[(0, "o.frey@example.com"), (1, "+44 20 7946 0999")])
+        )]
     );
 }
 
@@ -130,6 +291,11 @@ s2.shapes.title.text = "Refunds"
 tbl = s2.shapes.add_table(2, 2, Inches(1), Inches(2), Inches(6), Inches(1)).table
 tbl.cell(0, 0).text = "Customer"; tbl.cell(0, 1).text = "Address"
 tbl.cell(1, 0).text = "Bram Achterberg"; tbl.cell(1, 1).text = "7 Quillon Row, Leeds LS2 9JT"
+tbl = s2.shapes.add_table(2, 3, Inches(1), Inches(4), Inches(6), Inches(1)).table
+tbl.cell(0, 0).text = "Bram Achterberg"; tbl.cell(0, 2).text = "b.achterberg@example.com"
+tbl.cell(0, 0).merge(tbl.cell(0, 1))
+for c, v in enumerate(["Ines", "Valderrama", "+34 91 123 4567"]):
+    tbl.cell(1, c).text = v
 s2.notes_slide.notes_text_frame.text = "Refund approved for Bram"
 # Move slide 2 before slide 1: presentation order, not file names, decides.
 ids = prs.slides._sldIdLst
@@ -149,6 +315,8 @@ fn pptx_slides_in_presentation_order_each_with_its_notes() {
         got.names(),
         [
             "ppt/slides/slide2.xml",
+            "ppt/slides/slide2.xml table 1",
+            "ppt/slides/slide2.xml table 2",
             "ppt/notesSlides/notesSlide2.xml",
             "ppt/slides/slide1.xml",
             "ppt/notesSlides/notesSlide1.xml",
@@ -168,13 +336,34 @@ fn pptx_slides_in_presentation_order_each_with_its_notes() {
     );
     assert_eq!(
         rows(&got, "ppt/slides/slide2.xml"),
-        expect(&[
-            (1, "Refunds"),
-            (2, "Customer"),
-            (3, "Address"),
-            (4, "Bram Achterberg"),
-            (5, "7 Quillon Row, Leeds LS2 9JT"),
-        ])
+        expect(&[(1, "Refunds")])
+    );
+    let table = got.part("ppt/slides/slide2.xml table 1");
+    assert_eq!(table.shape, Some(Shape::Table));
+    assert_eq!(table.header, ["Customer", "Address"]);
+    assert_eq!(
+        table.rows,
+        [(
+            2,
+            cells(&[(0, "Bram Achterberg"), (1, "7 Quillon Row, Leeds LS2 9JT")])
+        )]
+    );
+    // Header-less (an email in the first row), a name merged across two
+    // columns: the email stays in the third.
+    let table = got.part("ppt/slides/slide2.xml table 2");
+    assert_eq!(table.header, ["column 1", "column 2", "column 3"]);
+    assert_eq!(
+        table.rows,
+        [
+            (
+                1,
+                cells(&[(0, "Bram Achterberg"), (2, "b.achterberg@example.com")])
+            ),
+            (
+                2,
+                cells(&[(0, "Ines"), (1, "Valderrama"), (2, "+34 91 123 4567")])
+            ),
+        ]
     );
     assert_eq!(
         rows(&got, "ppt/notesSlides/notesSlide2.xml"),
@@ -187,7 +376,7 @@ import sys
 from odf.opendocument import OpenDocumentText
 from odf.style import Style, MasterPage, PageLayout, Header, Footer
 from odf.text import P, H, Span, S, Tab, LineBreak, Note, NoteCitation, NoteBody
-from odf.table import Table, TableColumn, TableRow, TableCell
+from odf.table import Table, TableColumn, TableRow, TableCell, TableHeaderRows, CoveredTableCell
 doc = OpenDocumentText()
 layout = PageLayout(name="pl"); doc.automaticstyles.addElement(layout)
 master = MasterPage(name="Standard", pagelayoutname=layout)
@@ -211,6 +400,29 @@ for a, b in [("Name", "Email"), ("Casimir Oduya", "casimir.oduya@example.com")]:
     t.addElement(tr)
 c.addElement(P(text="(work)"))
 doc.text.addElement(t)
+t = Table(name="Kunden"); t.addElement(TableColumn(numbercolumnsrepeated=3))
+head = TableHeaderRows(); tr = TableRow()
+for v in ("Kundennummer 20240", "Name", "E-Mail"):
+    c = TableCell(); c.addElement(P(text=v)); tr.addElement(c)
+head.addElement(tr); t.addElement(head)
+tr = TableRow()
+for v in ("K-77", "Wibke Strand", "w.strand@example.de"):
+    c = TableCell(); c.addElement(P(text=v)); tr.addElement(c)
+t.addElement(tr)
+tr = TableRow()
+c = TableCell(numbercolumnsspanned=2); c.addElement(P(text="Laufkundschaft")); tr.addElement(c)
+tr.addElement(CoveredTableCell())
+c = TableCell(); c.addElement(P(text="keine")); tr.addElement(c)
+t.addElement(tr)
+doc.text.addElement(t)
+t = Table(name="Empfang"); t.addElement(TableColumn(numbercolumnsrepeated=2))
+for a, b in [("+49 30 901820", "Rezeption"), ("+49 30 901821", "Concierge")]:
+    tr = TableRow()
+    for v in (a, b):
+        c = TableCell(); c.addElement(P(text=v)); tr.addElement(c)
+    t.addElement(tr)
+doc.text.addElement(t)
+doc.text.addElement(P(text="Thank you"))
 doc.save(sys.argv[1])
 "#;
 
@@ -225,7 +437,16 @@ fn odt_headings_paragraphs_footnote_table_and_header() {
         &Limits::default(),
     );
     res.expect("odt reads");
-    assert_eq!(got.names(), ["content.xml", "styles.xml"]);
+    assert_eq!(
+        got.names(),
+        [
+            "content.xml",
+            "content.xml table 1",
+            "content.xml table 2",
+            "content.xml table 3",
+            "styles.xml"
+        ]
+    );
     assert_eq!(
         rows(&got, "content.xml"),
         expect(&[
@@ -236,11 +457,45 @@ fn odt_headings_paragraphs_footnote_table_and_header() {
             // sits in; its number is not glued onto the phone number.
             (4, "Mobile, evenings only"),
             (5, "Call +49 30 901820 or the desk"),
-            (6, "Name"),
-            (7, "Email"),
-            (8, "Casimir Oduya"),
-            (9, "casimir.oduya@example.com (work)"),
+            (6, "Thank you"),
         ])
+    );
+    let guests = got.part("content.xml table 1");
+    assert_eq!(guests.shape, Some(Shape::Table));
+    assert_eq!(guests.header, ["Name", "Email"]);
+    assert_eq!(
+        guests.rows,
+        [(
+            2,
+            cells(&[
+                (0, "Casimir Oduya"),
+                (1, "casimir.oduya@example.com (work)")
+            ])
+        )]
+    );
+    // Header rows the document marks are the header even when a label has
+    // digits; a cell spanning two columns keeps the next one in place.
+    let customers = got.part("content.xml table 2");
+    assert_eq!(customers.header, ["Kundennummer 20240", "Name", "E-Mail"]);
+    assert_eq!(
+        customers.rows,
+        [
+            (
+                2,
+                cells(&[(0, "K-77"), (1, "Wibke Strand"), (2, "w.strand@example.de")])
+            ),
+            (3, cells(&[(0, "Laufkundschaft"), (2, "keine")])),
+        ]
+    );
+    // No header: the first row is data, the columns are numbered.
+    let desk = got.part("content.xml table 3");
+    assert_eq!(desk.header, ["column 1", "column 2"]);
+    assert_eq!(
+        desk.rows,
+        [
+            (1, cells(&[(0, "+49 30 901820"), (1, "Rezeption")])),
+            (2, cells(&[(0, "+49 30 901821"), (1, "Concierge")])),
+        ]
     );
     assert_eq!(
         rows(&got, "styles.xml"),
