@@ -114,7 +114,7 @@ pub use error::{MemberError, Notice, NoticeKind, Reason};
 pub use expand::{Encoding, Member, Offsets};
 pub use limits::{LimitKind, Limits};
 pub use location::{FieldValue, Location};
-pub use render::LocationMap;
+pub use render::{LocationMap, Tap};
 pub use sniff::{sniff, Format, SNIFF_LEN};
 pub use table::TableWriter;
 

@@ -65,6 +65,10 @@ pub(crate) struct Mark {
     col: u32,
 }
 
+/// Sees every chunk of rendered text before it is sent (a table's
+/// evidence hash: the text the scanner reads).
+pub type Tap = Box<dyn FnMut(&[u8]) + Send>;
+
 /// The reader thread's sink: renders rows into chunks and sends them.
 pub(crate) struct Sender {
     pub(crate) tx: SyncSender<Msg>,
@@ -72,6 +76,7 @@ pub(crate) struct Sender {
     text: Vec<u8>,
     marks: Vec<Mark>,
     keys: Vec<(u64, Arc<str>)>,
+    pub(crate) tap: Option<Tap>,
 }
 
 impl Sender {
@@ -82,12 +87,16 @@ impl Sender {
             text: Vec::with_capacity(CHUNK + 1024),
             marks: Vec::new(),
             keys: Vec::new(),
+            tap: None,
         }
     }
 
     pub(crate) fn flush(&mut self) -> io::Result<()> {
         if self.text.is_empty() {
             return Ok(());
+        }
+        if let Some(tap) = &mut self.tap {
+            tap(&self.text);
         }
         let msg = Msg::Chunk {
             text: std::mem::replace(&mut self.text, Vec::with_capacity(CHUNK + 1024)),

@@ -14,7 +14,7 @@ use bw_documents::{Shape, Sink};
 
 use crate::error::Reason;
 use crate::expand::Walker;
-use crate::render::{self, Msg, Sender};
+use crate::render::{self, Msg, Sender, Tap};
 
 /// Where a table reader pushes its rows; each [`TableWriter::table`]
 /// starts a member.
@@ -47,6 +47,12 @@ impl TableWriter {
     /// Rows pushed since the current table began.
     pub fn rows(&self) -> u64 {
         self.rows
+    }
+
+    /// Shows `tap` every byte of rendered text (the header and the rows as
+    /// CSV, exactly what the scanner reads), in order, from here on.
+    pub fn tap(&mut self, tap: Tap) {
+        self.sender.tap = Some(tap);
     }
 }
 
@@ -224,6 +230,29 @@ mod tests {
             .map(|k| at("notes", k * EVERY, Some(&format!("id={}", k * EVERY))))
             .collect();
         assert_eq!(found, want);
+    }
+
+    #[test]
+    fn the_tap_sees_exactly_the_text_the_scanner_reads() {
+        let tapped = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = std::sync::Arc::clone(&tapped);
+        let (members, _) = render("needle", move |w| {
+            w.tap(Box::new(move |chunk| {
+                sink.lock().expect("tap").extend_from_slice(chunk)
+            }));
+            let io = |e: std::io::Error| e.to_string();
+            w.table("public.people", &columns(&["id", "notes"]))
+                .map_err(io)?;
+            for i in 0..20_000u32 {
+                let id = i.to_string();
+                w.row(None, &[Some(&id), Some("a \"quoted\", note")])
+                    .map_err(io)?;
+            }
+            Ok(())
+        });
+        let text = &members[0].1;
+        assert!(text.len() > 3 * 64 * 1024, "several chunks");
+        assert_eq!(*tapped.lock().expect("tap"), text.as_bytes());
     }
 
     #[test]

@@ -111,9 +111,11 @@ where
             }
             Haystack::Table { rows: reader, .. } => {
                 let mut n = 0;
-                let res = self.expand_table(&name, reader, &mut n);
+                let sum = digest.then(table::Sum::default);
+                let res = self.expand_table(&name, reader, &mut n, sum.clone());
                 rows = Some(n);
-                res.map(|()| Ok(None))
+                version = Some(table::rows_read(n));
+                res.map(|()| Ok(sum.map(table::Sum::finish)))
             }
         };
         let digest = match res {
@@ -177,15 +179,21 @@ where
 
     /// Expands a database table: its reader runs on a thread of its own,
     /// its rows rendered as CSV members (see `bw_formats::expand_table`);
-    /// `rows` counts them.
+    /// `rows` counts them, `sum` hashes the rendered text.
     fn expand_table(
         &mut self,
         name: &str,
         reader: bw_sources::TableReader,
         rows: &mut u64,
+        sum: Option<table::Sum>,
     ) -> io::Result<()> {
         let formats = &self.p.opts.formats;
-        let read = |writer: &mut bw_formats::TableWriter| reader(&mut table::Rows { writer, rows });
+        let read = |writer: &mut bw_formats::TableWriter| {
+            if let Some(sum) = &sum {
+                sum.tap(writer);
+            }
+            reader(&mut table::Rows { writer, rows })
+        };
         bw_formats::expand_table(name, read, formats, |ev| self.on_event(ev, None)).map(|_| ())
     }
 

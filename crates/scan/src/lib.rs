@@ -174,7 +174,8 @@ pub struct Scanned<'a> {
 #[derive(Clone, Debug)]
 pub struct InputDone<'a> {
     pub name: &'a str,
-    /// SHA-256 (hex) and size of its bytes as read, with
+    /// SHA-256 (hex) and size of its bytes as read (a database table's:
+    /// of its rows rendered as CSV, the text scanned), with
     /// [`Options::digest`]; `None` otherwise or when reading for the hash
     /// failed (then a [`Problem`] was reported).
     pub digest: Option<(String, u64)>,
@@ -183,7 +184,7 @@ pub struct InputDone<'a> {
     /// Whether it was scanned in pieces by several threads.
     pub split: bool,
     /// What identifies the bytes read, for a remote input (an object's
-    /// ETag or version id).
+    /// ETag or version id; a database table's row count, `1000 rows`).
     pub version: Option<&'a str>,
     /// Rows read, for a database table (all of them, or the sample).
     pub rows: Option<u64>,

@@ -75,6 +75,8 @@ struct Seen {
     /// email value -> (path, location)
     emails: BTreeMap<String, (String, Option<Location>)>,
     rows: BTreeMap<String, Option<u64>>,
+    /// name -> (digest, version)
+    done: BTreeMap<String, (Option<(String, u64)>, Option<String>)>,
     problems: Vec<String>,
 }
 
@@ -96,12 +98,12 @@ impl Visitor for Recorder<'_> {
     }
 
     fn input_done(&mut self, done: &InputDone<'_>) {
-        assert_eq!(done.digest, None, "a table is no file to hash");
-        self.0
-            .lock()
-            .expect("seen")
-            .rows
-            .insert(done.name.to_string(), done.rows);
+        let mut seen = self.0.lock().expect("seen");
+        seen.rows.insert(done.name.to_string(), done.rows);
+        seen.done.insert(
+            done.name.to_string(),
+            (done.digest.clone(), done.version.map(str::to_string)),
+        );
     }
 
     fn problem(&mut self, p: Problem<'_>) {
@@ -118,8 +120,13 @@ impl Visitor for Recorder<'_> {
 }
 
 fn run(arg: &str, threads: usize) -> Seen {
+    run_with(arg, threads, false)
+}
+
+fn run_with(arg: &str, threads: usize, digest: bool) -> Seen {
     let seen = Mutex::new(Seen::default());
     let opts = Options {
+        digest,
         walk: WalkOptions {
             threads,
             resolvers: Resolvers(vec![Arc::new(Db)]),
@@ -167,4 +174,31 @@ fn rows_are_scanned_and_located_by_table_column_row_and_key() {
         );
         assert_eq!(seen.rows.get("rows://db#public.broken"), Some(&Some(10)));
     }
+}
+
+#[test]
+fn with_digest_a_table_is_hashed_as_the_text_scanned() {
+    let seen = run("rows://500", 2);
+    for (digest, version) in seen.done.values() {
+        assert_eq!(digest, &None, "no digest unless asked");
+        assert!(version.is_some());
+    }
+    let a = run_with("rows://500", 2, true);
+    let b = run_with("rows://500", 1, true);
+    let c = run_with("rows://501", 2, true);
+    let customers = "rows://db#public.customers";
+    let (sum, version) = &a.done[customers];
+    let (hex, len) = sum.clone().expect("hashed");
+    assert_eq!(hex.len(), 64);
+    // The header and 500 rows as CSV: far more than 500 bytes.
+    assert!(len > 500 * 40, "{len}");
+    assert_eq!(version.as_deref(), Some("500 rows"));
+    assert_eq!(b.done[customers], a.done[customers], "same rows, same hash");
+    assert_ne!(a.done["rows://db#public.orders"].0, a.done[customers].0);
+    assert_ne!(c.done[customers].0, a.done[customers].0, "one more row");
+    assert_eq!(
+        a.done["rows://db#public.broken"].1.as_deref(),
+        Some("10 rows"),
+        "a table that failed: the rows read before"
+    );
 }
