@@ -70,13 +70,16 @@ impl Remote for Tables {
     }
 }
 
+/// What a table's input ended with: its digest and version.
+type Done = (Option<(String, u64)>, Option<String>);
+
 #[derive(Default)]
 struct Seen {
     /// email value -> (path, location)
     emails: BTreeMap<String, (String, Option<Location>)>,
     rows: BTreeMap<String, Option<u64>>,
     /// name -> (digest, version)
-    done: BTreeMap<String, (Option<(String, u64)>, Option<String>)>,
+    done: BTreeMap<String, Done>,
     problems: Vec<String>,
 }
 
