@@ -108,10 +108,15 @@ impl TableSource {
             .list()
             .map_err(|e| fail(format!("cannot list tables: {}", target.scrub(e))))?;
         let listed = all.len();
+        let only = target.only.as_deref();
         let tables: Vec<Table> = all
             .into_iter()
             .filter(|t| self.patterns.matches(&t.schema, &t.name))
+            .filter(|t| only.is_none_or(|o| t.qualified() == o))
             .collect();
+        if let (Some(only), true) = (only, tables.is_empty()) {
+            return Err(fail(format!("no table {only} (of those --tables allows)")));
+        }
         if tables.is_empty() && !self.patterns.is_all() {
             return Err(fail(format!(
                 "no table matches --tables {} ({listed} tables listed)",

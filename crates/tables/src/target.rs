@@ -33,6 +33,10 @@ pub(crate) struct Target {
     /// Passwords in the URL (as written and percent-decoded), kept out of
     /// every message a driver returns.
     secrets: Vec<String>,
+    /// `#schema.table` after the URL: that one table (the form findings
+    /// name a table in, so a name printed by `scan` can be passed back,
+    /// to `incident add-evidence` for one).
+    pub only: Option<String>,
 }
 
 impl fmt::Debug for Target {
@@ -59,6 +63,10 @@ impl Target {
     pub fn claim(arg: &str) -> Option<Result<Target, String>> {
         let (scheme, rest) = arg.split_once("://")?;
         let engine = Engine::of_scheme(&scheme.to_ascii_lowercase())?;
+        let (arg, only) = match arg.rsplit_once('#') {
+            Some((url, table)) if !table.is_empty() => (url, Some(table.to_string())),
+            _ => (arg, None),
+        };
         if engine == Engine::Sqlite {
             return Some(if rest.is_empty() {
                 Err("no database file after sqlite://".into())
@@ -68,10 +76,11 @@ impl Target {
                     url: arg.to_string(),
                     display: arg.to_string(),
                     secrets: Vec::new(),
+                    only,
                 })
             });
         }
-        Some(Target::server(engine, arg))
+        Some(Target::server(engine, arg).map(|t| Target { only, ..t }))
     }
 
     fn server(engine: Engine, arg: &str) -> Result<Target, String> {
@@ -106,6 +115,7 @@ impl Target {
             url,
             display,
             secrets,
+            only: None,
         })
     }
 
@@ -163,6 +173,24 @@ mod tests {
             .expect("valid");
         assert_eq!(t.engine, Engine::Mysql);
         assert_eq!(t.url, "mysql://u:pw@h/db");
+        assert_eq!(t.only, None);
+    }
+
+    #[test]
+    fn a_fragment_names_one_table() {
+        let t = Target::claim("postgres://u:pw@h:5432/db#public.customers")
+            .expect("claimed")
+            .expect("valid");
+        assert_eq!(t.display, "postgres://h:5432/db");
+        assert_eq!(t.url, "postgres://u:pw@h:5432/db");
+        assert_eq!(t.only.as_deref(), Some("public.customers"));
+        let t = Target::claim("sqlite://data/app.db#main.orders")
+            .expect("claimed")
+            .expect("valid");
+        assert_eq!(
+            (t.url.as_str(), t.only.as_deref()),
+            ("sqlite://data/app.db", Some("main.orders"))
+        );
     }
 
     #[test]

@@ -311,6 +311,18 @@ fn tables_patterns_choose_tables_and_sample_takes_the_first_rows_by_key() {
             assert_eq!(picked(&opts(&["public.cust*"], None)), ["public.customers"]);
         }
 
+        // A table's own name, as findings give it, reads that table alone.
+        let one = support::open(&format!("{}#{}", db.url, q("orders")), &Options::default())
+            .expect("one table");
+        assert_eq!(one.len(), 1, "{e:?}");
+        assert!(
+            one[0].0.ends_with(&format!("#{}", q("orders"))),
+            "{}",
+            one[0].0
+        );
+        let none = support::open(&format!("{}#{}", db.url, q("payroll")), &Options::default());
+        assert!(none.is_err(), "{e:?}: no such table");
+
         // --sample 2: ids 1 and 2, though 3 was inserted first.
         let sample = read_all(&db.url, &opts(&["customers"], Some(2)));
         let rows = &sample[0].1.rows;
