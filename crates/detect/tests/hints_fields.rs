@@ -126,7 +126,8 @@ fn identity_columns_admit_their_numbers_and_only_theirs() {
     // A verification export: each column's value is its kind; an account
     // number is a bank's beside an ABA-valid routing number only; an
     // email address in the username column is an email.
-    let csv = "username,tax_id,passport_number,drivers_license,routing_number,account_number,notes\n\
+    let csv =
+        "username,tax_id,passport_number,drivers_license,routing_number,account_number,notes\n\
                kw4ng,912-78-3456,C01X00T47,D4821937,021000021,483920175,passport photo 534218907\n\
                ann@example.org,46-1234567,534218907,MORGA753116SM9IJ,021000022,4417209311,x\n";
     let got = found("kyc.csv", csv);
@@ -140,7 +141,10 @@ fn identity_columns_admit_their_numbers_and_only_theirs() {
     );
     assert_eq!(of(Kind::BankAccount, &got), ["483920175"]);
     // The routing numbers are the banks', and nothing else either.
-    assert!(got.iter().all(|(_, v)| !v.starts_with("02100002")), "{got:?}");
+    assert!(
+        got.iter().all(|(_, v)| !v.starts_with("02100002")),
+        "{got:?}"
+    );
 }
 
 #[test]

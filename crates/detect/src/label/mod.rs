@@ -198,7 +198,6 @@ const HEADS: &[Head] = &[
     head("healthcondition", What::Health),
     head("diagnosis", What::Health),
     head("diagnoses", What::Health),
-    head("diagnose", What::Health),
     head("medications", What::Health),
     head("medication", What::Health),
     head("prescriptions", What::Health),
@@ -229,11 +228,17 @@ const HEALTH_TAILS: &[&str] = &[
 #[derive(Clone, Copy, Debug)]
 struct Label {
     what: What,
+    /// Where the label starts.
+    start: usize,
     /// Past the label (and a `#` after it).
     end: usize,
     /// The label is a bare `user` (or ends in one: `db_user`): a word too
     /// common in prose to take a value after a colon or a space.
     bare_user: bool,
+    /// A number word or `#` ends it (`passport no`, `DL#`): only such a
+    /// label takes a value after a space alone (`Passport number
+    /// 534218907`; `DL 80 642` is PostScript).
+    numbered: bool,
 }
 
 pub(crate) struct LabelDetector {
@@ -334,7 +339,10 @@ impl LabelDetector {
             .rev()
             .take_while(|b| key_byte(b))
             .count();
-        if e - ks > MAX_LABEL || (ks > 0 && matches!(hay[ks - 1], b'$' | b'@' | b'/')) {
+        if e - ks > MAX_LABEL
+            || (ks > 0 && matches!(hay[ks - 1], b'$' | b'@' | b'/'))
+            || crate::secret::declared(hay, ks)
+        {
             return None;
         }
         // A qualifier before the stem's word (`Checking Account`, `Bank
@@ -342,6 +350,7 @@ impl LabelDetector {
         let label = word_before(hay, ks)
             .and_then(|w| read_label(hay, w))
             .or_else(|| read_label(hay, ks))?;
+        debug_assert!(label.start <= ks);
         if !self.on(label.what) {
             return None;
         }
@@ -362,10 +371,19 @@ impl LabelDetector {
         }) {
             return None;
         }
-        if label.bare_user && !matches!(sep.form, Form::Quoted | Form::Equals) {
+        // `user = before_app = …` in code, `the user "john"` in prose.
+        if label.bare_user
+            && !(sep.form == Form::Quoted || (sep.form == Form::Equals && !sep.spaced))
+        {
             return None;
         }
-        if sep.form == Form::Space && !label.what.numbered() {
+        if sep.form == Form::Space && !(label.what.numbered() && label.numbered) {
+            return None;
+        }
+        // `diagnosis: …` and `username: …` name a field where they start
+        // a line or a field; mid-sentence (`tests and diagnoses: monitor
+        // your…`) they are prose.
+        if sep.form == Form::Colon && !label.what.numbered() && !starts_field(hay, label.start) {
             return None;
         }
         let (fs, fe, score) = self.judge(hay, label.what, vs, ve, sep.form)?;
@@ -524,6 +542,22 @@ fn finding(what: What, start: usize, end: usize, score: f32, how: &str) -> Findi
     }
 }
 
+/// Whether a label at `ks` starts its line or a field: only spaces,
+/// bullets, quotes or a field delimiter (`{`, `,`, `;`, `|`, a tab) stand
+/// between it and the line's start or the delimiter.
+fn starts_field(hay: &[u8], ks: usize) -> bool {
+    let before = &hay[ks.saturating_sub(32)..ks];
+    let lead = before
+        .iter()
+        .rev()
+        .take_while(|b| matches!(b, b' ' | b'-' | b'*' | b'#' | b'>' | b'"' | b'\''))
+        .count();
+    match before.len().checked_sub(lead + 1).map(|i| before[i]) {
+        None => ks == lead,
+        Some(b) => matches!(b, b'\n' | b'\r' | b'\t' | b'{' | b',' | b';' | b'|' | b'['),
+    }
+}
+
 /// The start of the word (letters only, at most 12) one space before `ks`.
 fn word_before(hay: &[u8], ks: usize) -> Option<usize> {
     let space = ks.checked_sub(1)?;
@@ -590,23 +624,19 @@ fn read_label(hay: &[u8], ks: usize) -> Option<Label> {
         }
     }
     for &(end, len) in ends[..words].iter().rev() {
-        // `No.` ends a label; a sentence's full stop after it is not part
-        // of it either way.
         let hash = hay.get(end) == Some(&b'#');
-        if let Some((what, bare_user)) = classify(&norm[..len], &word_start[..len], hash) {
-            return Some(Label {
-                what,
-                end: end + usize::from(hash),
-                bare_user,
-            });
+        if let Some(mut label) = classify(&norm[..len], &word_start[..len], hash) {
+            label.start = ks;
+            label.end = end + usize::from(hash);
+            return Some(label);
         }
     }
     None
 }
 
-/// What the normalised label `norm` names; `hash`: a `#` follows it.
-/// Returns the kind and whether the label is a bare `user`.
-fn classify(norm: &[u8], word_start: &[bool], hash: bool) -> Option<(What, bool)> {
+/// What the normalised label `norm` names; `hash`: a `#` follows it. The
+/// label's `end` is left for the caller.
+fn classify(norm: &[u8], word_start: &[bool], hash: bool) -> Option<Label> {
     let strip = |tails: &[&str]| {
         tails
             .iter()
@@ -622,21 +652,25 @@ fn classify(norm: &[u8], word_start: &[bool], hash: bool) -> Option<(What, bool)
             What::Username => None,
             _ => number_cut,
         };
-        for (stem, numbered) in [(norm.len(), hash), (cut.unwrap_or(0), true)] {
-            if stem < h.norm.len() || (stem != norm.len() && cut.is_none()) {
+        let stems = [Some((norm.len(), hash)), cut.map(|c| (c, true))];
+        for (stem, numbered) in stems.into_iter().flatten() {
+            if stem < h.norm.len() {
                 continue;
             }
             let at = stem - h.norm.len();
             if &norm[at..stem] != h.norm.as_bytes() || !word_start[at] {
                 continue;
             }
-            if (h.alone && at != 0 && &norm[..stem] != b"userlogin")
-                || (h.needs_number && !numbered)
-            {
+            if (h.alone && at != 0) || (h.needs_number && !numbered) {
                 continue;
             }
-            let bare_user = h.norm == "user";
-            return Some((h.what, bare_user));
+            return Some(Label {
+                what: h.what,
+                start: 0,
+                end: 0,
+                bare_user: h.norm == "user",
+                numbered,
+            });
         }
     }
     None

@@ -131,6 +131,19 @@ fn not_usernames() {
         "$user = get_user()",
         r#"{"user": {"id": 7}}"#,
         "username: 5f4dcc3b5aa765d61d8327deb882cf99",
+        // Prose quoting a name, constants and their statuses, code.
+        "Assuming adduser was called for the user \"john\", and",
+        "GNUTLS_E_UNKNOWN_SRP_USERNAME: ADDED.\n",
+        "     before_user = before_app = do_transpose;",
+        "DynamicUser=yes.",
+        // Documentation's examples and service accounts.
+        "new URLSearchParams('user=abc&query=xyz')",
+        "User=nobody is unsafe",
+        "export USERNAME=\"testuser\"",
+        // Declarations: a field's type, a variable's.
+        "        userName: CFStringRef,\n",
+        "        non_null username: JString,\n",
+        "    let username = \"rusty\";",
     ] {
         none(text);
     }
@@ -223,6 +236,10 @@ fn not_licences() {
         "<p>HDL 52 mg/dL</p>",
         "driver version 535.104.05",
         "order number 1004829175 driver's license renewal",
+        // PostScript's line operator.
+        ".32 LW 76 642 72 642 DL 80 642 76 642 DL 84 642 80 642 DL",
+        // A label with no number word takes no value after a space.
+        "passport 534218907",
     ] {
         none(text);
     }
@@ -313,6 +330,14 @@ fn not_medical() {
         "medicare_number: 1EG4-TE5-MK73",
         "diagnosis = self.diagnosis",
         "allergies: none",
+        // `diagnose` is a verb (commit subjects, changelogs).
+        "      diagnose: add to command-list.txt\n",
+        "\tDiagnose 'close' failures.",
+        "grep: don't diagnose \"grep '-c'\"",
+        "    pub const prescription: u16 = 0x211e;\n",
+        // Mid-sentence, a label is prose.
+        "Framework around health checks, smoke tests and diagnoses: monitor your apps",
+        "pub const ceStreamDiagnosisList: MINIDUMP_STREAM_TYPE = 32780i32;\n",
     ] {
         none(text);
     }
@@ -370,15 +395,36 @@ fn columns_admit_their_values() {
 
 #[test]
 fn chunked_scans_agree_with_whole_ones() {
-    let text = "note\nDriver's License No.: D4821937 and {\"username\":\"kw4ng\"} \
-                routing 021000021 account number 483920175\n\
-                {\"patient\":\"P-1\",\"condition\":\"asthma\"} Passport No.: 534218907\n";
+    // Every label shape, repeated with shifting padding so that labels,
+    // values and their evidence (a routing number before or after, a
+    // medical field) straddle chunk boundaries at every offset.
+    let block = "Driver's License No.: D4821937 and {\"username\":\"kw4ng\"}\n\
+                 routing 021000021 account number 483920175\n\
+                 acct=29184988611 routing=011000015\n\
+                 {\"patient\":\"P-1\",\"condition\":\"asthma\"} Passport No.: 534218907\n\
+                 {\n  \"routing_number\": \"021000021\",\n  \"account_number\": \"483920175\"\n}\n\
+                 medications: Lisinopril 10 mg daily\nDL# S123-456-78-901-0 ITIN: 912783456\n";
+    let mut text = String::new();
+    for pad in 0..160 {
+        text.push_str(&" ".repeat(pad % 37));
+        text.push_str(&"x".repeat(pad % 5));
+        text.push(' ');
+        text.push_str(block);
+    }
     let engine = Engine::new(Kind::ALL);
     let mut whole = Vec::new();
     engine.scan(text.as_bytes(), &mut whole);
-    for step in [1, 7, 64] {
+    for step in [1, 7, 64, 511, 4096] {
         let got = crate::testutil::scan_trickled(&engine, text.as_bytes(), step);
         assert_eq!(got, whole, "step {step}");
     }
-    assert!(whole.iter().any(|f| f.kind == Kind::BankAccount));
+    let count = |k| {
+        whole
+            .iter()
+            .filter(|f| f.kind == k && f.score >= 0.5)
+            .count()
+    };
+    assert_eq!(count(Kind::BankAccount), 3 * 160);
+    assert_eq!(count(Kind::Health), 2 * 160);
+    assert_eq!(count(Kind::DriversLicense), 2 * 160);
 }

@@ -34,6 +34,9 @@ pub(super) struct Sep {
     /// The key was quoted (`"diagnosis": null`): an unquoted value is a
     /// JSON literal, ending at `,` or `}`.
     pub(super) quoted_key: bool,
+    /// Spaces before an `=` (`user = x`): code or INI, where an unquoted
+    /// value must end its line.
+    pub(super) spaced: bool,
 }
 
 /// Reads the separator after the label `hay[ks..le]`.
@@ -46,6 +49,7 @@ pub(super) fn separator(hay: &[u8], ks: usize, le: usize) -> Option<Sep> {
             quote: Some(b'<'),
             form: Form::Quoted,
             quoted_key: false,
+            spaced: false,
         });
     }
     let mut p = le;
@@ -88,12 +92,24 @@ pub(super) fn separator(hay: &[u8], ks: usize, le: usize) -> Option<Sep> {
     if form == Form::Equals && gap && !spaced && at(q + 1) != Some(b'>') {
         return None;
     }
+    // After a written label and a space, a quote is prose quoting a word
+    // (`the user "john"`), not a value's.
+    if form == Form::Space {
+        return Some(Sep {
+            value: r,
+            quote: None,
+            form,
+            quoted_key: false,
+            spaced,
+        });
+    }
     match at(r)? {
         b'\\' if at(r + 1) == Some(b'"') => Some(Sep {
             value: r + 2,
             quote: Some(b'\\'),
             form: Form::Quoted,
             quoted_key: closed,
+            spaced,
         }),
         c @ (b'"' | b'\'') => {
             // The key's own closing quote (`"login:" and`), not a value's.
@@ -105,6 +121,7 @@ pub(super) fn separator(hay: &[u8], ks: usize, le: usize) -> Option<Sep> {
                 quote: Some(c),
                 form: Form::Quoted,
                 quoted_key: closed,
+                spaced,
             })
         }
         // YAML and prose put a space after their colon (`a:b` is a path,
@@ -116,6 +133,7 @@ pub(super) fn separator(hay: &[u8], ks: usize, le: usize) -> Option<Sep> {
             quote: None,
             form,
             quoted_key: closed,
+            spaced,
         }),
     }
 }
@@ -145,10 +163,18 @@ pub(super) fn read(hay: &[u8], what: What, sep: &Sep) -> Option<(usize, usize)> 
                 break vs + i;
             }
         }
-        None if what.numbered() => vs + token_len(body)?,
+        // After a space alone, one token (`DL 80 642 76 642` is four).
+        None if what.numbered() => vs + token_len(body, sep.form != Form::Space)?,
         None if what == What::Username => {
             let n = body.iter().take_while(|&&b| !ends_unquoted(b)).count();
-            if sep.form == Form::Colon && !ends_line(hay, vs + n, b",;}|") {
+            // `userName: CFStringRef,`: a parameter's type.
+            if sep.form == Form::Colon && declaration(hay, vs, vs + n) {
+                return None;
+            }
+            // A sentence's full stop is not part of the name.
+            let n = n - usize::from(n > 0 && body[n - 1] == b'.');
+            let must_end_line = sep.form == Form::Colon || sep.spaced;
+            if must_end_line && !ends_line(hay, vs + n, b",;}|.") {
                 return None;
             }
             vs + n
@@ -156,7 +182,19 @@ pub(super) fn read(hay: &[u8], what: What, sep: &Sep) -> Option<(usize, usize)> 
         None => match sep.form {
             // `diagnosis: Type 2 diabetes` to the end of its line.
             Form::Colon if !sep.quoted_key => {
-                vs + memchr::memchr2(b'\n', b'\r', body).unwrap_or(body.len())
+                let e = vs + memchr::memchr2(b'\n', b'\r', body).unwrap_or(body.len());
+                // `prescription: u16 = 0x211e;`: a declaration and its value.
+                let v = &hay[vs..e];
+                if declaration(
+                    hay,
+                    vs,
+                    vs + v.iter().take_while(|b| !ends_unquoted(**b)).count(),
+                ) || memchr::memmem::find(v, b" = ").is_some()
+                    || v.trim_ascii_end().ends_with(b";")
+                {
+                    return None;
+                }
+                e
             }
             _ => vs + body.iter().take_while(|&&b| !ends_unquoted(b)).count(),
         },
@@ -168,11 +206,23 @@ pub(super) fn read(hay: &[u8], what: What, sep: &Sep) -> Option<(usize, usize)> 
     (s < e).then_some((s, e))
 }
 
+/// Whether the unquoted value `hay[vs..ve]` after a colon is a type in a
+/// declaration (`username: JString,`, `name: u32`): a primitive type, or
+/// an identifier that a `,`, `;`, `)` or `=` follows.
+fn declaration(hay: &[u8], vs: usize, ve: usize) -> bool {
+    let v = &hay[vs..ve];
+    let identifier = !v.is_empty() && v.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_');
+    let primitive = matches!(v, [b'u' | b'i' | b'f', rest @ ..] if matches!(rest, b"8" | b"16" | b"32" | b"64" | b"128" | b"size"))
+        || matches!(v, b"str" | b"String" | b"bool" | b"char");
+    let after = hay[ve..].iter().find(|b| **b != b' ').copied();
+    identifier && (primitive || matches!(after, Some(b',' | b';' | b')' | b'=')))
+}
+
 /// The length of the identifier at the start of `body`: letters and digits
 /// in groups joined by one `-`, or by one space before digits (`A 123 456
 /// 789 012`), ending where a word would (not inside a path, address or
 /// longer word).
-fn token_len(body: &[u8]) -> Option<usize> {
+fn token_len(body: &[u8], join_spaces: bool) -> Option<usize> {
     let mut end = 0;
     loop {
         let g = body[end..]
@@ -188,7 +238,7 @@ fn token_len(body: &[u8]) -> Option<usize> {
         }
         match body.get(end) {
             Some(b'-') if body.get(end + 1).is_some_and(u8::is_ascii_alphanumeric) => end += 1,
-            Some(b' ') => {
+            Some(b' ') if join_spaces => {
                 let next = body.get(end + 1..).unwrap_or_default();
                 let digits = next.iter().take_while(|b| b.is_ascii_digit()).count();
                 let whole = next.get(digits).is_none_or(|b| !b.is_ascii_alphanumeric());
@@ -303,7 +353,25 @@ const EXAMPLE_USERNAMES: &[&str] = &[
     "myuser",
     "myusername",
     "changeme",
+    // Service accounts: a system's, not a person's.
+    "nobody",
+    "daemon",
+    "www-data",
+    "www",
+    "postgres",
+    "mysql",
+    "nginx",
+    "apache",
+    "ftp",
+    "mail",
+    "bin",
+    "sys",
+    "sa",
 ];
+
+/// Parts that make a login name an example's (`testuser`, `demo_user`,
+/// `your_username`).
+const EXAMPLE_PARTS: &[&str] = &["user", "test", "example", "demo", "sample", "your", "dummy"];
 
 /// The first segments of a dotted path in code (`self.username`,
 /// `req.user`, `config.db.user`), where a dotted login name
@@ -343,11 +411,32 @@ pub(super) fn username(v: &[u8], form: Form, next: Option<u8>) -> Option<f32> {
     if hex || uuid {
         return None;
     }
+    if form == Form::Cell {
+        return Some(ADMITTED);
+    }
+    // After a colon, a word in capitals is a status (`…_USERNAME: ADDED`).
+    if form == Form::Colon
+        && !v
+            .iter()
+            .any(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return None;
+    }
+    // An example's (`user=abc`, `testuser`) or a service account's
+    // (`User=nobody`), not a person's.
+    let mut lower = [0u8; 64];
+    let lower = &mut lower[..v.len()];
+    lower.copy_from_slice(v);
+    lower.make_ascii_lowercase();
+    let example = v.len() <= 3
+        || eq_any(v, EXAMPLE_USERNAMES)
+        || EXAMPLE_PARTS
+            .iter()
+            .any(|p| memchr::memmem::find(lower, p.as_bytes()).is_some());
     Some(match form {
-        Form::Cell => ADMITTED,
-        _ if eq_any(v, EXAMPLE_USERNAMES) => EXAMPLE,
+        _ if example => EXAMPLE,
         Form::Colon | Form::Space => LOOSE,
-        Form::Quoted | Form::Equals => ADMITTED,
+        _ => ADMITTED,
     })
 }
 

@@ -313,7 +313,7 @@ fn primitive_type(v: &[u8]) -> bool {
 
 /// Whether the key at `ks` follows a declaring keyword (`pub password:`,
 /// `let pwd =`, `const PASSWORD:`): code names a field, it holds nothing.
-fn declared(hay: &[u8], ks: usize) -> bool {
+pub(crate) fn declared(hay: &[u8], ks: usize) -> bool {
     let before = &hay[ks.saturating_sub(8)..ks];
     [
         &b"pub "[..],
