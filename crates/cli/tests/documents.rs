@@ -224,6 +224,58 @@ fn every_document_format_feeds_scan_with_locations_and_scope_with_customers() {
         short.is_empty(),
         "short of every customer in {short:?}\n{report}"
     );
+
+    // A table in a document is a table: its header row names the columns
+    // (names are admitted by a name column), each finding is located by
+    // table, column and row as the table counts them (the header is row
+    // 1), and the text around it stays text.
+    for (member, rows, want) in [
+        (
+            "leak/callbacks.docx!word/document.xml table 1",
+            PER_FORMAT,
+            &[
+                ("Name", "person_name"),
+                ("Email", "email"),
+                ("Phone", "phone_number"),
+                ("Date of birth", "date_of_birth"),
+            ][..],
+        ),
+        (
+            "leak/escalations.pptx!ppt/slides/slide6.xml table 1",
+            PER_FORMAT - PER_FORMAT / 2,
+            &[
+                ("Customer", "person_name"),
+                ("Email", "email"),
+                ("Phone", "phone_number"),
+            ][..],
+        ),
+        (
+            "leak/notizen.odt!content.xml table 1",
+            PER_FORMAT - PER_FORMAT / 2,
+            &[
+                ("Name", "person_name"),
+                ("E-Mail", "email"),
+                ("Telefon", "phone_number"),
+            ][..],
+        ),
+    ] {
+        let table = member.split_once('!').map(|(_, t)| t).unwrap_or_default();
+        let mut got: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for f in findings.iter().filter(|f| f["path"] == member) {
+            let loc = &f["location"];
+            assert_eq!(loc["table"], table, "{f}");
+            let row = loc["row"].as_u64().unwrap_or_default();
+            assert!((2..=rows as u64 + 1).contains(&row), "{f}");
+            let column = loc["column"].as_str().unwrap_or_default().to_string();
+            let kind = f["kind"].as_str().unwrap_or_default().to_string();
+            *got.entry((column, kind)).or_default() += 1;
+        }
+        let want: BTreeMap<(String, String), usize> = want
+            .iter()
+            .map(|(c, k)| ((c.to_string(), k.to_string()), rows))
+            .collect();
+        assert_eq!(got, want, "{member}\n{report}");
+    }
 }
 
 /// A zip whose one entry is flagged encrypted (general purpose bit 0),
@@ -331,6 +383,38 @@ fn encrypted_files_are_named_and_the_scan_ends_in_error_after_scanning_the_rest(
         .map(|f| f["path"].as_str().unwrap_or_default().to_string())
         .collect();
     assert_eq!(found, ["locked/notes.txt"]);
+}
+
+#[test]
+fn a_document_stopped_at_a_limit_says_so_and_is_not_called_corrupt() {
+    // More objects than the PDF reader takes (a fixed bound, so the file
+    // can be small enough for a test): refused before lopdf parses it.
+    let s = Scratch::new();
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    for i in 1..=1_000_001u32 {
+        pdf.extend_from_slice(format!("{i} 0 obj null endobj\n").as_bytes());
+    }
+    s.write("big/objects.pdf", &pdf);
+    s.write("big/notes.txt", b"write to visible@example.com\n");
+    let r = s.run(&["scan", "big", "--format", "jsonl"]);
+    assert_eq!(
+        r.code, 2,
+        "a file not read to its end is an error: {}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.lines().any(|l| l.contains("big/objects.pdf")
+            && l.contains("pdf stopped at the 1,000,000-object limit")),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("corrupt"), "{}", r.stderr);
+    let found: Vec<String> = r
+        .jsonl()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(found, ["big/notes.txt"]);
 }
 
 #[test]
