@@ -65,6 +65,7 @@ STATUS_FIELDS = [
 FINGERPRINT_FIELDS = [
     ("fingerprint", "string"),
     ("field", "string"),
+    ("exact", "boolean"),
     ("object", "string"),
     ("version", "string"),
     ("path", "string"),
@@ -78,7 +79,7 @@ ROW_FIELDS = (
     [("record", "string")]
     + FINDING_FIELDS
     + [(n, t) for n, t in STATUS_FIELDS if n != "split"]
-    + [("fingerprint", "string"), ("field", "string")]
+    + [("fingerprint", "string"), ("field", "string"), ("exact", "boolean")]
 )
 # The key under which a finding is one finding, whichever task attempt
 # produced it: a retried or speculative attempt yields the same rows.
@@ -93,7 +94,12 @@ def ddl(fields):
 def arrow_schema(fields):
     import pyarrow as pa
 
-    types = {"string": pa.string(), "long": pa.int64(), "double": pa.float64()}
+    types = {
+        "string": pa.string(),
+        "long": pa.int64(),
+        "double": pa.float64(),
+        "boolean": pa.bool_(),
+    }
     return pa.schema([(n, types[t]) for n, t in fields])
 
 
@@ -192,6 +198,7 @@ def scan_split(binary, line, mode, bw_args, threads, attempt_dir):
                         "record": "fingerprint",
                         "fingerprint": f["fingerprint"],
                         "field": f["field"],
+                        "exact": f["exact"],
                         "object": obj,
                         "version": versions.get(obj),
                         "path": f["path"],
@@ -326,7 +333,7 @@ def run_tasks(spark, args, mode):
         ship(spark, args.binary)
     # The dedupe shuffles: one partition per split, not Spark's 200.
     spark.conf.set("spark.sql.shuffle.partitions", str(max(2, len(lines))))
-    task = make_task(args.binary, mode, args.bw_arg, args.task_threads)
+    task = make_task(args.binary, mode, args.bw_arg + args.task_arg, args.task_threads)
     results = splits_frame(spark, lines).mapInArrow(task, ddl(ROW_FIELDS))
     # Written twice (rows, status); the scan runs once. A lost cached
     # block (an executor killed) is recomputed by Spark, not duplicated.
@@ -396,39 +403,54 @@ def cmd_fingerprints(spark, args):
 def cmd_join(spark, args):
     """Leaked fingerprints x the registry's fingerprint table: a
     distributed join (both sides range-partitioned on the fingerprint), not
-    a broadcast of a registry that may not fit an executor."""
+    a broadcast of a registry that may not fit an executor. A match is
+    exact when the leaked form is exact and the registry's entry is not a
+    variant (the rule `breachwatch scope` applies)."""
     from pyspark.sql import functions as F
 
-    leaked = spark.read.parquet(args.leaked)
-    registry = spark.read.parquet(args.registry)
+    leaked = spark.read.parquet(args.leaked).select(
+        "fingerprint", "field", "exact", "path", "start", "end"
+    )
+    registry = spark.read.parquet(args.registry).where(F.col("field").isin("email", "phone"))
     parts = args.partitions or parallelism(spark) * 2
     leaked = leaked.repartitionByRange(parts, "fingerprint")
     registry = registry.repartitionByRange(parts, "fingerprint")
-    joined = leaked.join(registry, on=["fingerprint", "field"], how="inner")
-    affected = joined.groupBy("customer_id").agg(
-        F.sort_array(F.collect_set("field")).alias("fields"),
-        F.count(F.lit(1)).alias("occurrences"),
-        F.sort_array(
-            F.collect_set(F.struct("path", "start", "end", "field"))
-        ).alias("evidence"),
+    m = leaked.join(registry, on=["fingerprint", "field"], how="inner").withColumn(
+        "exact_match", F.col("exact") & ~F.col("variant")
+    )
+    email = F.col("field") == "email"
+    phone = F.col("field") == "phone"
+    span = F.concat_ws(":", "path", "start", "end")
+    affected = m.groupBy("customer_id").agg(
+        F.first("country").alias("country"),
+        F.first("region").alias("region"),
+        F.max(F.when(email, F.col("exact_match"))).alias("email_exact"),
+        F.max(phone).alias("phone"),
+        F.countDistinct(F.when(email, span)).alias("email_occurrences"),
+        F.countDistinct(F.when(phone, span)).alias("phone_occurrences"),
+    )
+    affected = affected.select(
+        "customer_id",
+        "country",
+        "region",
+        F.when(F.col("email_exact"), F.lit("exact"))
+        .when(F.col("email_exact").isNotNull(), F.lit("variant"))
+        .alias("email"),
+        "phone",
+        "email_occurrences",
+        "phone_occurrences",
     )
     affected.write.mode("overwrite").parquet(os.path.join(args.out, "affected"))
-    # The file `breachwatch incident add-scope ID FILE` loads.
-    rows = affected.orderBy("customer_id").collect()
+    # The file `breachwatch incident add-scope ID FILE` loads, streamed to
+    # the driver a partition at a time (millions of customers fit a file,
+    # not a collect()).
+    n = 0
     with open(os.path.join(args.out, "affected.jsonl"), "w") as f:
-        for r in rows:
-            f.write(
-                json.dumps(
-                    {
-                        "customer_id": r["customer_id"],
-                        "fields": list(r["fields"]),
-                        "occurrences": r["occurrences"],
-                        "evidence": [e.asDict() for e in r["evidence"]][:8],
-                    }
-                )
-                + "\n"
-            )
-    print(json.dumps({"affected": len(rows)}))
+        table = spark.read.parquet(os.path.join(args.out, "affected")).orderBy("customer_id")
+        for r in table.toLocalIterator():
+            f.write(json.dumps(r.asDict(), sort_keys=True) + "\n")
+            n += 1
+    print(json.dumps({"affected": n}))
     return 0
 
 
@@ -452,6 +474,12 @@ def parse_args(argv):
             action="append",
             default=[],
             help="extra argument for plan and each task (e.g. --bw-arg=--endpoint=URL)",
+        )
+        s.add_argument(
+            "--task-arg",
+            action="append",
+            default=[],
+            help="extra argument for each task only (e.g. --task-arg=--phone-regions=GB)",
         )
     j = sub.add_parser("join")
     j.add_argument("--leaked", required=True, help="fingerprints table (the fingerprints step)")

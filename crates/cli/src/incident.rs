@@ -64,6 +64,9 @@ pub enum IncidentCommand {
     Export(ExportArgs),
     /// Record files as evidence: SHA-256, size and finding counts per kind.
     AddEvidence(AddEvidenceArgs),
+    /// Record an affected set joined at data-lake scale (the Spark job's
+    /// `affected.jsonl`) as evidence and affected customers.
+    AddScope(crate::lake::AddScopeArgs),
     /// Work out and store the notification obligations, sorted by deadline.
     Obligations(ObligationsArgs),
 }
@@ -345,6 +348,9 @@ pub fn run(cmd: IncidentCommand) -> Result<u8> {
         IncidentCommand::Determine(a) => with_store(&a.store.clone(), |s| determine(s, a)),
         IncidentCommand::Export(a) => with_store(&a.store.clone(), |s| export(s, a)),
         IncidentCommand::AddEvidence(a) => with_store(&a.store.clone(), |s| add_evidence(s, a)),
+        IncidentCommand::AddScope(a) => {
+            with_store(&a.store.clone(), |s| crate::lake::add_scope(s, a))
+        }
         IncidentCommand::Obligations(a) => with_store(&a.store.clone(), |s| obligations(s, a)),
     }
 }

@@ -8,6 +8,7 @@ mod corpus;
 mod drill;
 mod home;
 mod incident;
+mod lake;
 mod notify;
 mod plan;
 mod progress;

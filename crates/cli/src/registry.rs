@@ -42,6 +42,9 @@ pub enum RegistryCommand {
     Import(ImportArgs),
     /// Customers and fingerprints in the live registry generation.
     Stats(Location),
+    /// Write the fingerprint table (Parquet) for a distributed join with a
+    /// leak's `scope --emit-fingerprints` at data-lake scale.
+    Export(crate::lake::ExportArgs),
 }
 
 /// Where the registry and its key are.
@@ -137,6 +140,7 @@ pub fn run(cmd: RegistryCommand) -> Result<u8> {
         RegistryCommand::Init(loc) => init(&loc),
         RegistryCommand::Import(args) => import(&args),
         RegistryCommand::Stats(loc) => stats(&loc),
+        RegistryCommand::Export(args) => crate::lake::registry_export(&args),
     }
 }
 

@@ -55,6 +55,15 @@ pub struct ScopeArgs {
     pub max_evidence: Option<usize>,
     #[command(flatten)]
     pub sources: crate::remote::SourceArgs,
+    /// Print registry-keyed fingerprints of the leak's emails and phones
+    /// (JSON lines) instead of matching them: for a distributed join with
+    /// `registry export` at data-lake scale. Needs the key, not the registry.
+    #[arg(long)]
+    pub emit_fingerprints: bool,
+    /// With --emit-fingerprints: the registry was imported with
+    /// --case-sensitive-local.
+    #[arg(long, requires = "emit_fingerprints")]
+    pub case_sensitive_local: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -65,6 +74,9 @@ pub enum ScopeFormat {
 }
 
 pub fn run(args: ScopeArgs) -> Result<u8> {
+    if args.emit_fingerprints {
+        return crate::lake::emit(args);
+    }
     let cfg = home::Config::load(&home::data_dir()?)?.scope;
     let format = match (args.format, cfg.format.as_deref()) {
         (Some(f), _) => f,

@@ -11,14 +11,18 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use bw_testkit::SplitMix64;
 use common::Scratch;
+
+/// The two tests share one cluster and its two workers: one at a time.
+static CLUSTER: Mutex<()> = Mutex::new(());
 
 struct Cluster {
     master: String,
@@ -230,26 +234,40 @@ fn submit(
     log: &Path,
     extra: &[&str],
 ) -> std::process::Child {
-    let job = repo().join("deploy/spark/breachwatch_job.py");
+    let mut job = vec!["scan".to_string(), src.arg.clone(), "--out".into()];
+    job.push(out.display().to_string());
+    job.extend(["--splits".into(), "16".into()]);
+    job.extend(src.bw_args.iter().map(|a| format!("--bw-arg={a}")));
+    job.extend(extra.iter().map(|a| a.to_string()));
+    spark_submit(c, &src.env, &[], &job, log)
+}
+
+/// `spark-submit [confs] breachwatch_job.py JOB…` (with `--binary` for
+/// the commands that run it), the variables `env` on the driver and the
+/// executors, started.
+fn spark_submit(
+    c: &Cluster,
+    env: &[(String, String)],
+    confs: &[String],
+    job: &[String],
+    log: &Path,
+) -> std::process::Child {
     let mut cmd = Command::new(c.home.join("bin/spark-submit"));
     cmd.args(["--master", &c.master])
         .args(["--conf", "spark.executor.memory=512m"])
         .args(["--conf", "spark.log.level=WARN"]);
-    for (k, v) in &src.env {
+    for (k, v) in env {
         cmd.args(["--conf", &format!("spark.executorEnv.{k}={v}")]);
     }
-    cmd.arg(job)
-        .args(["scan", &src.arg, "--out"])
-        .arg(out)
-        .args([
-            "--binary",
-            env!("CARGO_BIN_EXE_breachwatch"),
-            "--splits",
-            "16",
-        ])
-        .args(src.bw_args.iter().map(|a| format!("--bw-arg={a}")))
-        .args(extra)
-        .envs(src.env.iter().map(|(k, v)| (k, v)))
+    for conf in confs {
+        cmd.args(["--conf", conf]);
+    }
+    cmd.arg(repo().join("deploy/spark/breachwatch_job.py"))
+        .args(job);
+    if job[0] != "join" {
+        cmd.args(["--binary", env!("CARGO_BIN_EXE_breachwatch")]);
+    }
+    cmd.envs(env.iter().map(|(k, v)| (k, v)))
         .env("PYSPARK_PYTHON", &c.python)
         .env("PYSPARK_DRIVER_PYTHON", &c.python)
         .env("SPARK_LOCAL_IP", "127.0.0.1")
@@ -318,6 +336,7 @@ fn kill(pid: u32) {
 
 #[test]
 fn spark_job_equals_one_process_also_with_a_worker_killed() {
+    let _one = CLUSTER.lock().unwrap_or_else(|p| p.into_inner());
     let Some(c) = cluster() else { return };
     let s = Scratch::new();
     leak(&s.path("lake"));
@@ -403,4 +422,184 @@ fn spark_job_equals_one_process_also_with_a_worker_killed() {
         "{}",
         String::from_utf8_lossy(&restarted.stderr)
     );
+}
+
+/// Customers of a UK retailer: emails, and phones in Ofcom's drama range
+/// (020 7946 0xxx), one Gmail address with dots.
+fn customers() -> String {
+    let mut csv = String::from("customer_id,email,first_name,last_name,phone,country,region\n");
+    for i in 1..=60u32 {
+        let email = if i == 51 {
+            "ann.variant51@gmail.com".to_string()
+        } else {
+            format!("c{i}.person@example.co.uk")
+        };
+        csv.push_str(&format!(
+            "C{i:03},{email},Given{i},Family{i},+44 20 7946 0{i:03},GB,\n"
+        ));
+    }
+    csv
+}
+
+/// A lake where customers 1–30 leak by email, 25–45 by phone written
+/// internationally and 46–50 nationally, 51 by a dot-less Gmail form of
+/// its address; non-customers' emails and phones around them.
+fn lake(dir: &Path) {
+    let mut orders = String::from("order_id,email,total\n");
+    for i in 1..=30u32 {
+        orders.push_str(&format!(
+            "{},c{i}.person@example.co.uk,{}.99\n",
+            1000 + i,
+            i * 3
+        ));
+        orders.push_str(&format!("{},guest{i}@example.net,5.00\n", 2000 + i));
+    }
+    orders.push_str("3051,annvariant51@gmail.com,7.50\n");
+    let mut calls = String::new();
+    for i in 25..=45u32 {
+        calls.push_str(&format!(
+            "2025-01-{:02} support call from +44 20 7946 0{i:03}, resolved\n",
+            i % 28 + 1
+        ));
+    }
+    for i in 46..=50u32 {
+        calls.push_str(&format!(
+            "callback requested on 020 7946 0{i:03} about a refund\n"
+        ));
+    }
+    for i in 900..=910u32 {
+        calls.push_str(&format!("missed call from +44 20 7946 0{i}\n"));
+    }
+    fs::create_dir_all(dir.join("crm")).expect("mkdir");
+    fs::write(dir.join("crm/orders.csv"), orders).expect("write");
+    fs::write(dir.join("calls.log"), calls).expect("write");
+}
+
+/// `(customer id, confidence)` of each affected customer in an incident.
+fn incident_affected(s: &Scratch, id: &str) -> BTreeMap<String, f64> {
+    let r = s.run(&["incident", "export", id]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bundle: serde_json::Value = serde_json::from_str(&r.stdout).expect("export JSON");
+    bundle["affected"]
+        .as_array()
+        .expect("affected list")
+        .iter()
+        .map(|a| {
+            (
+                a["customer_id"].as_str().expect("id").to_string(),
+                a["confidence"].as_f64().expect("confidence"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn fingerprint_join_on_spark_finds_who_scope_finds() {
+    let _one = CLUSTER.lock().unwrap_or_else(|p| p.into_inner());
+    let Some(c) = cluster() else { return };
+    let s = Scratch::new();
+    s.write("customers.csv", customers().as_bytes());
+    for args in [
+        &["registry", "init"][..],
+        &["registry", "import", "customers.csv"][..],
+    ] {
+        let r = s.run(args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
+    lake(&s.path("lake"));
+    let src = source(&c, &s.path("lake"));
+
+    // One process with the registry: who scope says is affected.
+    let mut cmd = s.cmd(&["scope", &src.arg, "--format", "jsonl"]);
+    cmd.args(&src.bw_args)
+        .envs(src.env.iter().map(|(k, v)| (k, v)));
+    let r = common::Run::from(cmd.output().expect("scope"));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let want: BTreeMap<String, f64> = r
+        .jsonl()
+        .iter()
+        .filter_map(|l| {
+            Some((
+                l["customer_id"].as_str()?.to_string(),
+                l["confidence"].as_f64()?,
+            ))
+        })
+        .collect();
+    assert_eq!(want.len(), 51, "scope's own result: {want:?}");
+
+    // The lake way: keyed fingerprints on the executors (the key as an
+    // executor secret), the registry's table, a Spark join, add-scope.
+    let r = s.run(&[
+        "registry",
+        "export",
+        "--format",
+        "parquet",
+        "--out",
+        "registry.parquet",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let key = fs::read_to_string(s.path("home/keys/registry.key")).expect("key file");
+    let key = key.trim().to_string();
+    let mut env = src.env.clone();
+    env.push(("BREACHWATCH_REGISTRY_KEY".into(), key.clone()));
+    let redact =
+        "spark.redaction.regex=(?i)secret|password|token|access[.]?key|registry_key".to_string();
+    let out = s.path("fp");
+    let mut job: Vec<String> = vec!["fingerprints".into(), src.arg.clone(), "--out".into()];
+    job.push(out.display().to_string());
+    job.extend([
+        "--splits".into(),
+        "4".into(),
+        "--task-arg=--phone-regions=GB".into(),
+    ]);
+    job.extend(src.bw_args.iter().map(|a| format!("--bw-arg={a}")));
+    let log = s.path("fp.log");
+    let summary = finish(spark_submit(&c, &env, &[redact], &job, &log), &log);
+    assert_eq!(summary["splits_with_errors"], 0, "{summary}");
+    let driver_log = fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        !driver_log.contains(&key),
+        "the key reached the driver's log"
+    );
+
+    let joined = s.path("joined");
+    let job: Vec<String> = vec![
+        "join".into(),
+        "--leaked".into(),
+        out.join("fingerprints").display().to_string(),
+        "--registry".into(),
+        s.path("registry.parquet").display().to_string(),
+        "--out".into(),
+        joined.display().to_string(),
+    ];
+    let log = s.path("join.log");
+    let summary = finish(spark_submit(&c, &[], &[], &job, &log), &log);
+    assert_eq!(summary["affected"], 51, "{summary}");
+
+    let r = s.run(&["incident", "open", "--title", "lake leak"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let id = r.stdout.trim().to_string();
+    let file = joined.join("affected.jsonl").display().to_string();
+    let r = s.run(&["incident", "add-scope", &id, &file]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("51 affected customers, 51 new"),
+        "{}",
+        r.stdout
+    );
+    let got = incident_affected(&s, &id);
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>()
+    );
+    for (id, conf) in &want {
+        assert!(
+            (got[id] - conf).abs() < 1e-6,
+            "{id}: join {} vs scope {conf}",
+            got[id]
+        );
+    }
+    // The same file again is the same evidence: nothing changes.
+    let r = s.run(&["incident", "add-scope", &id, &file]);
+    assert!(r.stdout.starts_with("already present"), "{}", r.stdout);
 }

@@ -5,6 +5,8 @@
 //!   finding counts and, with a registry, the customers it exposes —
 //!   through the one scan pipeline (`bw-scan`).
 //! - [`affected`]: scope's affected customers as the store records them.
+//! - [`lake`]: an affected set joined at data-lake scale (Spark), recorded
+//!   as evidence and affected customers like a scope.
 //! - [`obligations`]: an incident's affected customers → `bw-law`'s
 //!   per-jurisdiction obligations (the safe-harbour rule included), and
 //!   their renderings.
@@ -16,6 +18,7 @@
 
 pub mod affected;
 pub mod evidence;
+pub mod lake;
 pub mod obligations;
 
 use std::path::PathBuf;

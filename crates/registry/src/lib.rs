@@ -58,6 +58,7 @@
 //! distributed keys, a few cache lines each.
 
 mod error;
+pub mod export;
 mod format;
 mod import;
 mod key;

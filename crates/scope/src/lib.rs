@@ -76,6 +76,7 @@
 //! (whose random inserts would evict the prefilter from the cache).
 
 mod drive;
+pub mod lake;
 mod matcher;
 mod phone;
 mod report;

@@ -39,6 +39,17 @@ fn weight(kind: usize, exact: bool) -> f32 {
     }
 }
 
+/// [`weight`] by registry kind, for confidences computed outside a
+/// record (the data-lake join, `lake::confidence`).
+pub(crate) fn weight_of(kind: bw_registry::IdKind, exact: bool) -> f32 {
+    let slot = match kind {
+        bw_registry::IdKind::Email => E,
+        bw_registry::IdKind::Name => N,
+        bw_registry::IdKind::Phone => P,
+    };
+    weight(slot, exact)
+}
+
 /// What every thread shares: the registry, the regions to try for
 /// national phone numbers, and the seed of the hash that counts distinct
 /// values.
