@@ -35,10 +35,6 @@ import tempfile
 # executors as a Spark secret (spark.executorEnv.*, redacted), never as an
 # argument: task arguments show up in the UI and in event logs.
 KEY_ENV = "BREACHWATCH_REGISTRY_KEY"
-# Test hook: a split whose number is listed here makes its task's first
-# attempt exit as if killed (the CI test kills a real worker instead; this
-# is for clusters where the test cannot reach a worker's pid).
-FAIL_ONCE_ENV = "BW_SPARK_FAIL_ONCE_SPLITS"
 
 FINDING_FIELDS = [
     ("object", "string"),
@@ -134,18 +130,16 @@ def task_env(home):
     return env
 
 
-def scan_split(binary, line, mode, bw_args, threads, attempt_dir):
+def scan_split(binary, line, mode, bw_args, threads, scratch):
     """Runs the binary on one plan line; yields row dicts (ROW_FIELDS)."""
     split = json.loads(line)
     k = int(split["split"])
     versions = {i["name"]: i.get("version") for i in split["items"]}
-    work = tempfile.mkdtemp(prefix=f"bw-split{k}-", dir=attempt_dir)
+    work = tempfile.mkdtemp(prefix=f"bw-split{k}-", dir=scratch)
     try:
         plan_file = os.path.join(work, "split.jsonl")
         with open(plan_file, "w") as f:
             f.write(line + "\n")
-        if os.environ.get(FAIL_ONCE_ENV):
-            fail_once(k, attempt_dir)
         if mode == "scan":
             cmd = [binary, "scan", "--plan", plan_file, "--format", "jsonl", "-q"]
         else:
@@ -227,16 +221,6 @@ def scan_split(binary, line, mode, bw_args, threads, attempt_dir):
         return rows
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def fail_once(k, attempt_dir):
-    """Test hook (FAIL_ONCE_ENV): the first attempt of the listed splits
-    dies as a killed executor would; a marker file makes the retry pass."""
-    wanted = {int(s) for s in os.environ[FAIL_ONCE_ENV].split(",") if s.strip()}
-    marker = os.path.join(os.environ.get("BW_SPARK_FAIL_DIR", attempt_dir), f"failed-{k}")
-    if k in wanted and not os.path.exists(marker):
-        open(marker, "w").close()
-        os._exit(137)
 
 
 def rows_to_batch(rows, fields):
