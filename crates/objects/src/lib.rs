@@ -106,11 +106,12 @@ impl Resolver for ObjectResolver {
         let target = match target::Target::parse(arg)? {
             Ok(t) => t,
             Err(reason) => {
-                return Some(Err(SourceError::Remote {
-                    // Never echo what may hold credentials.
-                    name: arg.split('@').next_back().unwrap_or(arg).to_string(),
-                    reason,
-                }));
+                // Never echo what may hold credentials.
+                let name = match (arg.split_once("://"), arg.rsplit_once('@')) {
+                    (Some((scheme, _)), Some((_, rest))) => format!("{scheme}://{rest}"),
+                    _ => arg.to_string(),
+                };
+                return Some(Err(SourceError::Remote { name, reason }));
             }
         };
         let name = target.to_string();
