@@ -706,6 +706,8 @@ async fn add_evidence(s: Session, a: AddEvidenceArgs) -> Result<u8> {
     s.store.incident(&id).await?;
     let registry = open_registry(&a.registry)?;
     for path in &a.paths {
+        // A database URL is printed without its credentials.
+        let shown = crate::remote::tables::shown(path);
         // Blocking file I/O on the runtime thread is fine: this command does
         // nothing else concurrently.
         let collected = match path.to_str() {
@@ -722,6 +724,9 @@ async fn add_evidence(s: Session, a: AddEvidenceArgs) -> Result<u8> {
                     &resolvers,
                 )?
             }
+            Some(url) if crate::remote::tables::is_table_url(path) => {
+                crate::remote::tables::evidence(url, a.encrypted, registry.as_ref())?
+            }
             _ => bw_incident::evidence::collect(path, a.encrypted, registry.as_ref())?,
         };
         for p in &collected.problems {
@@ -734,7 +739,7 @@ async fn add_evidence(s: Session, a: AddEvidenceArgs) -> Result<u8> {
             eprintln!(
                 "breachwatch: warning: {}: {} part(s) could not be read; finding counts cover \
                  what could",
-                path.display(),
+                shown,
                 collected.problems.len()
             );
         }
@@ -751,7 +756,7 @@ async fn add_evidence(s: Session, a: AddEvidenceArgs) -> Result<u8> {
                 ..
             } => println!(
                 "added evidence #{evidence_seq} to {id}: {}{} (sha256 {}, {} bytes; findings: {}; {} affected customers, {new_affected} new)",
-                path.display(),
+                shown,
                 ev.version.as_ref().map(|v| format!(" version {v}")).unwrap_or_default(),
                 ev.sha256,
                 ev.size_bytes,
@@ -764,7 +769,7 @@ async fn add_evidence(s: Session, a: AddEvidenceArgs) -> Result<u8> {
             ),
             AddEvidenceOutcome::AlreadyPresent { evidence_seq } => println!(
                 "already present: {} (sha256 {}) is evidence #{evidence_seq} of {id}; nothing changed",
-                path.display(),
+                shown,
                 ev.sha256
             ),
         }

@@ -467,3 +467,72 @@ fn scope_attributes_the_customers_a_database_exposes() {
         assert_eq!(summary["unmatched"]["email"], STRANGERS, "{e:?}: {summary}");
     }
 }
+
+#[test]
+fn a_table_is_incident_evidence_named_hashed_and_counted() {
+    let s = Scratch::new();
+    for db in Db::every(&s, "evidence") {
+        shop(&db);
+        let e = db.engine;
+        let r = s.run(&[
+            "incident",
+            "open",
+            "--title",
+            "customer table copied to analytics",
+            "--discovered-at",
+            "2026-05-04T09:00:00Z",
+        ]);
+        assert_eq!(r.code, 0, "{e:?}: {}", r.stderr);
+        let id = r.stdout.trim().to_string();
+
+        // The table as findings name it, credentials and all in the
+        // argument; none of them anywhere after.
+        let customers = db.path("customers");
+        let arg = format!("{}#{}.customers", db.url, db.schema);
+        let rows = IN_TABLE + STRANGERS;
+        let r = s.run(&["incident", "add-evidence", &id, &arg]);
+        assert_eq!(r.code, 0, "{e:?}: {}", r.stderr);
+        assert!(
+            r.stdout
+                .contains(&format!("{customers} version {rows} rows (sha256 ")),
+            "{e:?}: {}",
+            r.stdout
+        );
+        let r = s.run(&["incident", "show", &id, "--format", "json"]);
+        assert_eq!(r.code, 0, "{e:?}: {}", r.stderr);
+        let shown: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+        let ev = &shown["evidence"][0];
+        assert_eq!(ev["source"], customers.as_str(), "{e:?}");
+        assert_eq!(ev["version"], format!("{rows} rows").as_str(), "{e:?}");
+        assert_eq!(ev["finding_counts"]["email"], rows, "{e:?}: {ev}");
+        assert_eq!(ev["sha256"].as_str().map(str::len), Some(64));
+        let size = ev["size_bytes"].as_u64().expect("size");
+        assert!(size > rows * 50, "{e:?}: the rendered rows, {size} bytes");
+
+        // The same rows again: the same hash, already present.
+        let r = s.run(&["incident", "add-evidence", &id, &arg]);
+        assert_eq!(r.code, 0, "{e:?}: {}", r.stderr);
+        assert!(
+            r.stdout.starts_with("already present"),
+            "{e:?}: {}",
+            r.stdout
+        );
+
+        // A whole database is not one piece of evidence.
+        let r = s.run(&["incident", "add-evidence", &id, &db.url]);
+        assert_ne!(r.code, 0, "{e:?}");
+        assert!(
+            r.stderr.contains("holds 2 tables: evidence is one table"),
+            "{e:?}: {}",
+            r.stderr
+        );
+        for out in [&r.stdout, &r.stderr] {
+            assert!(!out.contains("bw:bw@"), "{e:?}: {out}");
+        }
+        let store = std::fs::read(s.path("home/breachwatch.sqlite3")).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&store).contains("bw:bw@"),
+            "{e:?}: no credentials in the store"
+        );
+    }
+}

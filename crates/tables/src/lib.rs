@@ -75,6 +75,24 @@ impl TableSource {
     }
 }
 
+/// Whether `arg` names a database (`postgres://…`, `mysql://…`,
+/// `sqlite://…`), valid or not.
+pub fn is_database_url(arg: &str) -> bool {
+    Target::claim(arg).is_some()
+}
+
+/// What `arg` is called wherever it is printed or stored: the URL without
+/// user, password or query, with its `#schema.table` if it names one
+/// (`postgres://db.example:5432/shop#public.customers`); `None` when it
+/// names no database, or is not a URL a driver could read.
+pub fn display_name(arg: &str) -> Option<String> {
+    let t = Target::claim(arg)?.ok()?;
+    Some(match &t.only {
+        Some(table) => format!("{}#{table}", t.display),
+        None => t.display,
+    })
+}
+
 /// Checks one `--tables` pattern (for the CLI's argument parser).
 pub fn check_pattern(pattern: &str) -> Result<String, String> {
     pattern::compile(pattern).map(|_| pattern.to_string())
@@ -155,6 +173,8 @@ pub(crate) enum Failure {
     Sink(io::Error),
     #[error("cannot start the database client: {0}")]
     Runtime(io::Error),
+    #[error("the database client failed")]
+    Panicked,
 }
 
 impl Connector {
@@ -168,11 +188,11 @@ impl Connector {
 
     fn list(&self) -> Result<Vec<Table>, Failure> {
         match self {
-            Connector::Postgres(o) => block_on(async {
+            Connector::Postgres(o) => block_on_anywhere(|| async {
                 let mut conn = postgres::connect(o).await?;
                 postgres::list(&mut conn).await
             }),
-            Connector::Mysql(o) => block_on(async {
+            Connector::Mysql(o) => block_on_anywhere(|| async {
                 let mut conn = mysql::connect(o).await?;
                 mysql::list(&mut conn, o.get_database()).await
             }),
@@ -214,6 +234,20 @@ fn block_on<T>(f: impl Future<Output = Result<T, Failure>>) -> Result<T, Failure
         .build()
         .map_err(Failure::Runtime)?
         .block_on(f)
+}
+
+/// [`block_on`] of the future `make` makes, also from inside another
+/// runtime (a command that is async itself lists tables where a runtime
+/// may not block): there, on a thread of its own.
+fn block_on_anywhere<T, F>(make: impl FnOnce() -> F + Send) -> Result<T, Failure>
+where
+    T: Send,
+    F: Future<Output = Result<T, Failure>>,
+{
+    if tokio::runtime::Handle::try_current().is_err() {
+        return block_on(make());
+    }
+    std::thread::scope(|s| s.spawn(|| block_on(make())).join()).unwrap_or(Err(Failure::Panicked))
 }
 
 /// A database's tables, listed and waiting to be read.

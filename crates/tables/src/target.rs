@@ -191,6 +191,12 @@ mod tests {
             (t.url.as_str(), t.only.as_deref()),
             ("sqlite://data/app.db", Some("main.orders"))
         );
+        assert_eq!(
+            crate::display_name("mysql://u:s3cret-pw@h/shop?ssl-mode=required#shop.orders")
+                .as_deref(),
+            Some("mysql://h/shop#shop.orders")
+        );
+        assert_eq!(crate::display_name("s3://bucket/key"), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 pub mod objects;
 pub mod shard;
-mod tables;
+pub mod tables;
 
 use clap::Args;
 
