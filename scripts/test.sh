@@ -13,13 +13,18 @@ DATABASE_URL="$(bash scripts/pg.sh)"
 export DATABASE_URL
 # The PostgreSQL tests must not skip themselves silently here.
 export BW_REQUIRE_POSTGRES=1
-trap 'bash scripts/pg.sh stop >/dev/null 2>&1 || true; bash scripts/s3.sh stop >/dev/null 2>&1 || true; bash scripts/spark.sh stop >/dev/null 2>&1 || true; bash scripts/mariadb.sh stop >/dev/null 2>&1 || true' EXIT
+trap 'bash scripts/pg.sh stop >/dev/null 2>&1 || true; bash scripts/s3.sh stop >/dev/null 2>&1 || true; bash scripts/spark.sh stop >/dev/null 2>&1 || true; bash scripts/mariadb.sh stop >/dev/null 2>&1 || true; bash scripts/azurite.sh stop >/dev/null 2>&1 || true' EXIT
 
 # An S3-compatible server (s3s-fs from crates.io, built once into
 # target/s3s/) for the object-store tests, which must not skip here.
 BW_S3_ENDPOINT="$(bash scripts/s3.sh)"
 export BW_S3_ENDPOINT
 export BW_REQUIRE_S3=1
+# The Azure Blob emulator (Azurite, npm, pinned, under target/azurite-node/)
+# for the az:// test, likewise required.
+BW_AZURITE_ENDPOINT="$(bash scripts/azurite.sh)"
+export BW_AZURITE_ENDPOINT
+export BW_REQUIRE_AZURITE=1
 
 # A MariaDB server (Debian's mariadb-server, own datadir under /tmp) for
 # the database-table tests, which must not skip here.

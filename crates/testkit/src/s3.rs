@@ -1,7 +1,8 @@
-//! The S3-compatible server the object-store tests use (`scripts/s3.sh`
-//! starts it), and an HTTP proxy to put in front of it that counts the
-//! requests the tool sends and injects the faults a real store produces
-//! (503 SlowDown, a connection dropped part-way through a body).
+//! The object stores the tests use — an S3-compatible server
+//! (`scripts/s3.sh`) and the Azure Blob emulator (`scripts/azurite.sh`) —
+//! and an HTTP proxy to put in front of one that counts the requests the
+//! tool sends and injects the faults a real store produces (503 SlowDown,
+//! a connection dropped part-way through a body).
 
 use std::collections::VecDeque;
 use std::env;
@@ -42,6 +43,44 @@ pub fn s3_server() -> Option<S3Server> {
         access_key: var("BW_S3_ACCESS_KEY", "bw-test-key"),
         secret_key: var("BW_S3_SECRET_KEY", "bw-test-secret"),
         bucket: var("BW_S3_BUCKET", "bw-test"),
+    })
+}
+
+/// Where the Azure Blob emulator is: its path-style endpoint (account
+/// included), the account and key (Azurite's well-known development
+/// ones) and a container that exists.
+#[derive(Clone, Debug)]
+pub struct AzuriteServer {
+    pub endpoint: String,
+    pub account: String,
+    pub key: String,
+    pub container: String,
+}
+
+/// The emulator from `BW_AZURITE_ENDPOINT` (what `scripts/azurite.sh`
+/// prints). `None` means "skip", except under `BW_REQUIRE_AZURITE=1` (CI).
+///
+/// # Panics
+/// With `BW_REQUIRE_AZURITE=1` and no `BW_AZURITE_ENDPOINT`.
+pub fn azurite_server() -> Option<AzuriteServer> {
+    let Some(endpoint) = env::var("BW_AZURITE_ENDPOINT")
+        .ok()
+        .filter(|e| !e.is_empty())
+    else {
+        if env::var("BW_REQUIRE_AZURITE").as_deref() == Ok("1") {
+            panic!(
+                "BW_REQUIRE_AZURITE=1 but BW_AZURITE_ENDPOINT is not set (bash scripts/azurite.sh)"
+            );
+        }
+        eprintln!("skipped: BW_AZURITE_ENDPOINT not set (bash scripts/azurite.sh)");
+        return None;
+    };
+    Some(AzuriteServer {
+        endpoint,
+        account: "devstoreaccount1".into(),
+        key: "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+            .into(),
+        container: env::var("BW_AZURITE_CONTAINER").unwrap_or_else(|_| "bw-test".into()),
     })
 }
 
