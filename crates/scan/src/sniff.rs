@@ -3,6 +3,8 @@
 //! differ from what `scan` shows for the same file.
 
 use bw_detect::hints::csv::CsvHinter;
+use bw_detect::hints::json::JsonHinter;
+use bw_detect::hints::kv::KvHinter;
 use bw_detect::hints::sql::SqlHinter;
 use bw_detect::Start;
 
@@ -103,18 +105,33 @@ fn starts_with_timestamp(line: &[u8]) -> bool {
 /// a NUL byte in the head makes it binary, skipped unless `binary` is
 /// set; a SQL dump (a `.sql` name, a dump tool's banner, statements in the
 /// head) gets its tables' columns as hints; delimited text gets column
-/// hints; logs and NDJSON are plain text whose lines are records; the rest
+/// hints; logs and NDJSON are text whose lines are records; the rest
 /// is plain text. Dumps are tried before delimited text: a dump's head is
-/// never a CSV header, while a CSV cell may start with `INSERT`.
+/// never a CSV header, while a CSV cell may start with `INSERT`. JSON and
+/// NDJSON get their keys as hints (and objects as records), logs their
+/// `key=value` pairs.
 pub fn sniff(binary: bool, name: &str, first: &[u8]) -> (Start, Sniffed) {
     if !binary && first[..first.len().min(BINARY_HEAD)].contains(&0) {
         (Start::Skip, Sniffed::Binary)
     } else if let Some(sql) = SqlHinter::sniff(name, first) {
         (Start::Sql(sql), Sniffed::Sql)
+    } else if let Some(json) = JsonHinter::sniff(name, first) {
+        let lines = line_records(name, first);
+        (
+            Start::Json(json),
+            if lines {
+                Sniffed::Lines
+            } else {
+                Sniffed::Plain
+            },
+        )
     } else if let Some(csv) = CsvHinter::sniff(name, first) {
         (Start::Csv(csv), Sniffed::Csv)
     } else if line_records(name, first) {
-        (Start::Plain, Sniffed::Lines)
+        match KvHinter::sniff(first) {
+            Some(kv) => (Start::Kv(kv), Sniffed::Lines),
+            None => (Start::Plain, Sniffed::Lines),
+        }
     } else {
         (Start::Plain, Sniffed::Plain)
     }

@@ -3,16 +3,22 @@
 //! cannot prove — a lone given name, an undashed SSN, a bare date.
 //!
 //! JSON keys, HTML labels and `key=value` pairs sit right before their
-//! values, inside [`crate::MAX_LOOKBEHIND`], so detectors read those
-//! themselves. A CSV header can be megabytes away from its cells, and a
-//! dump's `CREATE TABLE` gigabytes away from its rows; the
+//! values, inside [`crate::MAX_LOOKBEHIND`], so detectors read a key
+//! themselves; but not where its value ends, nor which object holds it,
+//! so the [`json::JsonHinter`] and the [`kv::KvHinter`] (logs) hand those
+//! over as hints too. A CSV header can be megabytes away from its cells,
+//! and a dump's `CREATE TABLE` gigabytes away from its rows; the
 //! [`csv::CsvHinter`] and the [`sql::SqlHinter`] carry them across chunks
 //! and hand the engine one [`Hint`] per cell of a recognised column.
 
 pub mod csv;
+pub mod json;
+pub mod kv;
 pub mod sql;
 
 use csv::CsvHinter;
+use json::JsonHinter;
+use kv::KvHinter;
 use sql::SqlHinter;
 
 /// The structure a stream is followed by: what sniffing its head chose.
@@ -20,6 +26,20 @@ use sql::SqlHinter;
 pub enum Structure {
     Csv(CsvHinter),
     Sql(SqlHinter),
+    Json(JsonHinter),
+    Kv(KvHinter),
+}
+
+impl From<JsonHinter> for Structure {
+    fn from(h: JsonHinter) -> Structure {
+        Structure::Json(h)
+    }
+}
+
+impl From<KvHinter> for Structure {
+    fn from(h: KvHinter) -> Structure {
+        Structure::Kv(h)
+    }
 }
 
 impl From<CsvHinter> for Structure {
@@ -40,6 +60,8 @@ impl Structure {
         match self {
             Structure::Csv(h) => h.feed(bytes),
             Structure::Sql(h) => h.feed(bytes),
+            Structure::Json(h) => h.feed(bytes),
+            Structure::Kv(h) => h.feed(bytes),
         }
     }
 
@@ -49,17 +71,22 @@ impl Structure {
         match self {
             Structure::Csv(h) => h.hints_in(start, end, out),
             Structure::Sql(h) => h.hints_in(start, end, out),
+            Structure::Json(h) => h.hints_in(start, end, out),
+            Structure::Kv(h) => h.hints_in(start, end, out),
         }
     }
 
     /// The number of the record the structure says holds stream offset
-    /// `pos` (a SQL value tuple or `COPY` row), if it says one does. Asked
-    /// in stream order, for offsets fed and not forgotten. CSV says none:
-    /// its rows are lines, which the caller counts itself.
+    /// `pos` (a SQL value tuple or `COPY` row, a JSON object), if it says
+    /// one does. Asked in stream order, for offsets fed and not forgotten.
+    /// CSV and logs say none: their records are lines, which the caller
+    /// counts itself.
     pub fn record_at(&self, pos: usize) -> Option<u64> {
         match self {
             Structure::Csv(_) => None,
             Structure::Sql(h) => h.record_at(pos),
+            Structure::Json(h) => h.record_at(pos),
+            Structure::Kv(_) => None,
         }
     }
 
@@ -68,6 +95,8 @@ impl Structure {
         match self {
             Structure::Csv(h) => h.forget_before(pos),
             Structure::Sql(h) => h.forget_before(pos),
+            Structure::Json(h) => h.forget_before(pos),
+            Structure::Kv(h) => h.forget_before(pos),
         }
     }
 
@@ -76,6 +105,8 @@ impl Structure {
         match self {
             Structure::Csv(h) => h.is_off(),
             Structure::Sql(h) => h.is_off(),
+            Structure::Json(h) => h.is_off(),
+            Structure::Kv(h) => h.is_off(),
         }
     }
 
@@ -84,6 +115,8 @@ impl Structure {
         match self {
             Structure::Csv(h) => h.warning(),
             Structure::Sql(h) => h.warning(),
+            Structure::Json(h) => h.warning(),
+            Structure::Kv(_) => None,
         }
     }
 }

@@ -11,6 +11,8 @@
 use std::io::{self, Read};
 
 use crate::hints::csv::CsvHinter;
+use crate::hints::json::JsonHinter;
+use crate::hints::kv::KvHinter;
 use crate::hints::sql::SqlHinter;
 use crate::hints::Structure;
 use crate::{Engine, Finding, Hint, Hints, MAX_LOOKAHEAD, MAX_LOOKBEHIND};
@@ -67,6 +69,10 @@ pub enum Start {
     Csv(CsvHinter),
     /// Scan it with SQL dump structure hints (tables' columns on rows).
     Sql(SqlHinter),
+    /// Scan it with JSON/NDJSON key hints (and objects as records).
+    Json(JsonHinter),
+    /// Scan it with `key=value` hints (a log).
+    Kv(KvHinter),
 }
 
 impl Start {
@@ -76,6 +82,8 @@ impl Start {
             Start::Skip | Start::Plain => None,
             Start::Csv(h) => Some(h.into()),
             Start::Sql(h) => Some(h.into()),
+            Start::Json(h) => Some(h.into()),
+            Start::Kv(h) => Some(h.into()),
         }
     }
 }

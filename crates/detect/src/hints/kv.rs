@@ -1,0 +1,334 @@
+//! `key=value` logs (logfmt, query strings) and `key: value` lines as
+//! structure: a recognised key names the value after it, up to where the
+//! value ends (its closing quote, or the next space), so that
+//! `user_id=4155550124` after `phone=4155550123` on the same line is a
+//! record's number and not a second phone, and `msisdn=…` a phone with no
+//! other word to say so. A JSON object inside a log line (`"phone":"…"`)
+//! is read the same way: a quoted key followed by `:` or `=`.
+//!
+//! Lines are the records of a log (the caller counts them), so this
+//! hinter says nothing about records. A bare `key: value` is a YAML-ish
+//! line, not logfmt: its unquoted value is hinted only for kinds whose
+//! values are one token (numbers, dates, emails), never a name, which the
+//! name detector reads with its own rules for `Name: …` labels.
+//!
+//! A byte-at-a-time state machine fed the stream in order, chunk by chunk;
+//! it holds at most one key of [`MAX_KEY`] bytes and the hints not yet
+//! forgotten, and never turns itself off.
+
+use std::collections::VecDeque;
+
+use super::json::classify_key;
+use super::{Field, Hint};
+
+/// Keys longer than this name nothing we know.
+const MAX_KEY: usize = 64;
+/// An unquoted value longer than this is not one token.
+const MAX_VALUE: usize = 256;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    /// Between tokens (`boundary`: a key may start here).
+    Text { boundary: bool },
+    /// In a word that may be a key.
+    Word,
+    /// In a word that cannot be a key: skip to a boundary.
+    Skip,
+    /// In a quoted string not known to be a value (maybe a JSON key).
+    Quoted { escape: bool },
+    /// After a quoted string: spaces until `:`/`=` make it a key.
+    AfterQuoted,
+    /// After `key=` or `key:`: spaces until the value.
+    Sep { colon: bool },
+    /// In a value.
+    Value { quoted: bool, escape: bool },
+}
+
+/// Follows one log stream. A clone carries the state on from where the
+/// original stands.
+#[derive(Clone, Debug)]
+pub struct KvHinter {
+    state: State,
+    key: Vec<u8>,
+    /// The field of the key whose value comes next or is being read.
+    field: Option<Field>,
+    value_start: usize,
+    pos: usize,
+    hints: VecDeque<Hint>,
+}
+
+impl Default for KvHinter {
+    fn default() -> Self {
+        KvHinter::new()
+    }
+}
+
+impl KvHinter {
+    /// A hinter if the whole lines of `head` hold `key=value` pairs whose
+    /// keys name a field we know (at least one such key in the head).
+    pub fn sniff(head: &[u8]) -> Option<KvHinter> {
+        let whole = &head[..=memchr::memrchr(b'\n', head)?];
+        let mut h = KvHinter::new();
+        h.feed(whole);
+        (!h.hints.is_empty()).then(KvHinter::new)
+    }
+
+    pub fn new() -> KvHinter {
+        KvHinter {
+            state: State::Text { boundary: true },
+            key: Vec::new(),
+            field: None,
+            value_start: 0,
+            pos: 0,
+            hints: VecDeque::new(),
+        }
+    }
+
+    /// Never: a log is followed to its end.
+    pub fn is_off(&self) -> bool {
+        false
+    }
+
+    /// Feeds the next bytes of the stream.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.step(b);
+            self.pos += 1;
+        }
+    }
+
+    fn step(&mut self, b: u8) {
+        let at = self.pos;
+        match self.state {
+            State::Text { boundary } => self.text(b, boundary),
+            State::Word => {
+                if is_key_byte(b) {
+                    self.push_key(b);
+                } else if b == b'=' {
+                    self.key_done(false);
+                } else if b == b':' {
+                    self.key_done(true);
+                } else {
+                    self.text(b, false);
+                }
+            }
+            State::Skip => {
+                if is_boundary(b) {
+                    self.text(b, false);
+                }
+            }
+            State::Quoted { escape } => {
+                if b == b'\n' {
+                    self.state = State::Text { boundary: true };
+                } else if escape {
+                    self.state = State::Quoted { escape: false };
+                    self.push_key(b);
+                } else if b == b'\\' {
+                    self.state = State::Quoted { escape: true };
+                } else if b == b'"' {
+                    self.state = State::AfterQuoted;
+                } else {
+                    self.push_key(b);
+                }
+            }
+            State::AfterQuoted => match b {
+                b' ' | b'\t' => {}
+                b':' | b'=' => self.key_done(false),
+                _ => self.text(b, false),
+            },
+            State::Sep { colon } => match b {
+                b' ' | b'\t' => {}
+                // `body={"dob": …}`: the object's own keys name its values.
+                b'\n' | b'\r' | b'{' | b'[' => {
+                    self.field = None;
+                    self.state = State::Text { boundary: true };
+                }
+                b'"' => {
+                    self.value_start = at + 1;
+                    self.state = State::Value {
+                        quoted: true,
+                        escape: false,
+                    };
+                }
+                _ => {
+                    if colon && matches!(self.field, Some(f) if is_name(f)) {
+                        self.field = None;
+                    }
+                    self.value_start = at;
+                    self.state = State::Value {
+                        quoted: false,
+                        escape: false,
+                    };
+                }
+            },
+            State::Value { quoted, escape } => {
+                if b == b'\n' {
+                    self.close_value(at);
+                    self.state = State::Text { boundary: true };
+                } else if quoted {
+                    if escape {
+                        self.state = State::Value {
+                            quoted,
+                            escape: false,
+                        };
+                    } else if b == b'\\' {
+                        self.state = State::Value {
+                            quoted,
+                            escape: true,
+                        };
+                    } else if b == b'"' {
+                        self.close_value(at);
+                        self.state = State::Text { boundary: false };
+                    }
+                } else if matches!(b, b' ' | b'\t' | b'\r' | b'&' | b',' | b';' | b'}' | b']')
+                    || at - self.value_start > MAX_VALUE
+                {
+                    self.close_value(at);
+                    self.text(b, false);
+                }
+            }
+        }
+    }
+
+    /// A byte between tokens; `boundary`: the previous byte allows a key
+    /// to start here.
+    fn text(&mut self, b: u8, boundary: bool) {
+        self.state = if b == b'"' {
+            self.key.clear();
+            State::Quoted { escape: false }
+        } else if is_boundary(b) {
+            State::Text { boundary: true }
+        } else if boundary && is_key_byte(b) {
+            self.key.clear();
+            self.key.push(b);
+            State::Word
+        } else {
+            State::Skip
+        };
+    }
+
+    /// A key past [`MAX_KEY`] bytes is cut there and names nothing.
+    fn push_key(&mut self, b: u8) {
+        if self.key.len() < MAX_KEY {
+            self.key.push(b);
+        }
+    }
+
+    fn key_done(&mut self, colon: bool) {
+        self.field = classify_key(&self.key);
+        self.state = State::Sep { colon };
+    }
+
+    fn close_value(&mut self, end: usize) {
+        if let Some(field) = self.field.take() {
+            if end > self.value_start {
+                self.hints.push_back(Hint {
+                    start: self.value_start,
+                    end,
+                    field,
+                });
+            }
+        }
+    }
+
+    /// Appends the hints overlapping stream offsets `[start, end)` to
+    /// `out`, relative to `start` and clipped to the range. The value still
+    /// open at the end of what was fed counts up to there.
+    pub fn hints_in(&self, start: usize, end: usize, out: &mut Vec<Hint>) {
+        let open = match (self.state, self.field) {
+            (State::Value { .. }, Some(field)) if self.pos > self.value_start => Some(Hint {
+                start: self.value_start,
+                end: self.pos,
+                field,
+            }),
+            _ => None,
+        };
+        for h in self.hints.iter().chain(open.iter()) {
+            if h.end <= start || h.start >= end {
+                continue;
+            }
+            out.push(Hint {
+                start: h.start.max(start) - start,
+                end: h.end.min(end) - start,
+                field: h.field,
+            });
+        }
+    }
+
+    /// Forgets hints that end before stream offset `pos`.
+    pub fn forget_before(&mut self, pos: usize) {
+        while self.hints.front().is_some_and(|h| h.end <= pos) {
+            self.hints.pop_front();
+        }
+    }
+}
+
+fn is_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+/// Bytes after which a key may start: `a=1 b=2`, `?a=1&b=2`, `{a: 1, b: 2}`.
+fn is_boundary(b: u8) -> bool {
+    matches!(
+        b,
+        b' ' | b'\t' | b'\r' | b'\n' | b',' | b';' | b'&' | b'?' | b'{' | b'(' | b'[' | b'|'
+    )
+}
+
+fn is_name(f: Field) -> bool {
+    matches!(
+        f,
+        Field::GivenName | Field::FamilyName | Field::FullName | Field::Name
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hints_of(data: &[u8], step: usize) -> Vec<(String, Field)> {
+        let mut h = KvHinter::new();
+        for chunk in data.chunks(step) {
+            h.feed(chunk);
+        }
+        let mut out = Vec::new();
+        h.hints_in(0, data.len(), &mut out);
+        out.iter()
+            .map(|x| {
+                (
+                    String::from_utf8_lossy(&data[x.start..x.end]).into_owned(),
+                    x.field,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn keys_name_their_values_across_any_chunking() {
+        let data = b"ts=2026-05-04T10:00:00Z name=\"Ann \\\"A\\\" Lee\" phone=4155550123 user_id=4155550124 x=1\n\
+            GET /a?email=a@b.c&order_id=7 body={\"dob\":\"1987-03-14\", \"sku\": 9}\n\
+            Name: Ann Lee\nzip: 94110\nnotaphone=1 mobile=(415) 555-0128\n";
+        let want = vec![
+            ("Ann \\\"A\\\" Lee".to_string(), Field::Name),
+            ("4155550123".to_string(), Field::Phone),
+            ("4155550124".to_string(), Field::Id),
+            ("a@b.c".to_string(), Field::Email),
+            ("7".to_string(), Field::Id),
+            ("1987-03-14".to_string(), Field::DateOfBirth),
+            ("9".to_string(), Field::Id),
+            ("94110".to_string(), Field::Postcode),
+            ("(415)".to_string(), Field::Phone),
+        ];
+        for step in [1, 2, 5, data.len()] {
+            assert_eq!(hints_of(data, step), want, "step {step}");
+        }
+    }
+
+    #[test]
+    fn sniffs_logs_with_known_keys_only() {
+        assert!(KvHinter::sniff(b"level=info phone=1\n").is_some());
+        assert!(KvHinter::sniff(b"level=info msg=x\n").is_none());
+        assert!(KvHinter::sniff(b"Dear Ann, call me.\n").is_none());
+        assert!(KvHinter::sniff(b"phone=1").is_none());
+    }
+}
