@@ -50,13 +50,13 @@ use std::sync::atomic::AtomicUsize;
 use bw_detect::{Engine, Kind, KindSet};
 pub use bw_detect::{MAX_LOOKAHEAD, MAX_LOOKBEHIND};
 pub use bw_formats::{FieldValue, Location, MemberError, Notice};
+/// Lists inputs as the pipeline would meet them, without reading them
+/// (`breachwatch plan` splits a run by it); scanning is [`Pipeline::run`].
+pub use bw_sources::walk as list;
 pub use bw_sources::{
     shard_hash, Event as SourceEvent, Haystack, Items, Remote, Resolver, Resolvers, Select, Shard,
     Skip, SourceError, TableReader, TableSink, WalkOptions,
 };
-/// Lists inputs as the pipeline would meet them, without reading them
-/// (`breachwatch plan` splits a run by it); scanning is [`Pipeline::run`].
-pub use bw_sources::walk as list;
 
 pub use records::{Item, RecordOptions};
 pub use sniff::{sniff, Sniffed};
