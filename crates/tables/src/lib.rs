@@ -8,9 +8,10 @@
 //! a document's table (a CSV header of column names, one record per row)
 //! and locates findings by `{table, column, row, key}`.
 //!
-//! Each table's reader opens its own connection on the scan thread that
-//! took it (tables are read in parallel), drives the async driver on a
-//! current-thread runtime, and streams: PostgreSQL and MySQL rows are read
+//! Each table's reader opens its own connection, on a reader thread beside
+//! the scan thread that took the table (tables are read in parallel, one
+//! per scan thread), drives the async driver on a current-thread runtime
+//! of its own, and streams: PostgreSQL and MySQL rows are read
 //! from the socket as the server sends them, SQLite rows stepped one at a
 //! time, and the pipeline's bounded channel holds the reader back, so a
 //! table of any size is read in constant memory.
