@@ -86,6 +86,14 @@ pub trait Remote: Send {
     /// of an object, the query of a table) belongs in the haystack's
     /// reader, where it runs in parallel, not in `next`.
     fn events(&mut self) -> Box<dyn Iterator<Item = Event> + Send + '_>;
+
+    /// How many threads pull this source in a run of `threads`. A source
+    /// whose items wait on the network more than on the CPU (an object's
+    /// first byte takes tens of milliseconds) asks for more, so that the
+    /// waits overlap; the default is `threads`.
+    fn readers(&self, threads: usize) -> usize {
+        threads
+    }
 }
 
 /// Rows of one remote table, rendered by the formats layer like a
@@ -336,10 +344,11 @@ where
 {
     // Haystacks are cheap until read (see `Remote::events`): another
     // part's objects are dropped here without a GET.
+    let readers = remote.readers(threads).max(1);
     let events = Mutex::new(remote.events().filter_map(|e| part.event(e)));
     let stopped = AtomicBool::new(false);
     std::thread::scope(|s| {
-        for _ in 0..threads.max(1) {
+        for _ in 0..readers {
             s.spawn(|| {
                 let mut visit = make_visitor();
                 loop {
