@@ -242,8 +242,22 @@ impl Listing {
     }
 }
 
+/// Readers per scan thread: a GET waits tens of milliseconds for its first
+/// byte (more on a loaded store) and small objects are mostly that wait,
+/// so several per core keep the CPU busy. Measured on 956 corpus files
+/// (70 KB on average) with 2 cores: 2 readers 0.12x the local scan's
+/// throughput, 16 readers 0.83x.
+const READERS_PER_THREAD: usize = 8;
+/// ...up to this many, past which memory (a scanner and 16 body chunks
+/// each) grows with no more overlap to gain.
+const MAX_READERS: usize = 32;
+
 impl Remote for Listing {
     fn events(&mut self) -> Box<dyn Iterator<Item = Event> + Send + '_> {
         Box::new(std::iter::from_fn(move || self.next_event()))
+    }
+
+    fn readers(&self, threads: usize) -> usize {
+        threads.max((threads * READERS_PER_THREAD).min(MAX_READERS))
     }
 }
