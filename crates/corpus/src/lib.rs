@@ -13,7 +13,13 @@
 //! split as `<b>Jane</b> Doe`, an address across `<br>` or newlines);
 //! quotes and honorifics (`Dr.`, `Mme.`) stay outside; a `first_name` /
 //! `last_name` field is labelled on its own; an undashed SSN is labelled
-//! only after an `SSN:` context word.
+//! only after an `SSN:` context word. The laws' other elements (issue 28:
+//! credentials, national, health, tax and bank numbers, licences,
+//! passports, medical fields) come in a users dump, an identity
+//! export, patient records and lines of the older formats (`records.rs`):
+//! a username that is an email address is labelled as an email only, an
+//! account number only beside an ABA-valid routing number, a `condition`
+//! only in a patient's record.
 //!
 //! This crate must never use real people's data or a test-data generator's
 //! word lists (Faker, fake-rs), and detectors must never use its name lists

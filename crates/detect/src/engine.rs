@@ -3,6 +3,7 @@ use std::cmp::Ordering;
 use crate::address::AddressDetector;
 use crate::dob::DobDetector;
 use crate::email::EmailDetector;
+use crate::label::LabelDetector;
 use crate::name::NameDetector;
 use crate::numeric::NumericDetector;
 use crate::secret::SecretDetector;
@@ -19,10 +20,10 @@ pub struct Engine {
     name: Option<NameDetector>,
     address: Option<AddressDetector>,
     dob: Option<DobDetector>,
-    /// Passwords and card security codes, and the labelled kinds whose
-    /// labels the same key search finds (usernames, bank accounts,
-    /// licences, passports, medical fields).
+    /// Passwords and card security codes.
     secret: Option<SecretDetector>,
+    /// Usernames, bank accounts, licences, passports, medical fields.
+    label: Option<LabelDetector>,
 }
 
 impl Engine {
@@ -36,7 +37,9 @@ impl Engine {
             name: on(Kind::PersonName).then(NameDetector::new),
             address: on(Kind::StreetAddress).then(AddressDetector::new),
             dob: on(Kind::DateOfBirth).then(DobDetector::new),
-            secret: SecretDetector::wanted(kinds).then(|| SecretDetector::new(kinds)),
+            secret: (on(Kind::Password) || on(Kind::CardSecurityCode))
+                .then(|| SecretDetector::new(kinds)),
+            label: LabelDetector::new(kinds),
         }
     }
 
@@ -51,6 +54,7 @@ impl Engine {
             || self.address.is_some()
             || self.dob.is_some()
             || self.secret.is_some()
+            || self.label.is_some()
             || self.kinds.contains(Kind::GovernmentId)
             || self.kinds.contains(Kind::HealthInsurance)
             || self.kinds.contains(Kind::PhoneNumber)
@@ -100,14 +104,18 @@ impl Engine {
             secret.find(hay, hints, out);
             runs.push(out.len());
         }
+        if let Some(label) = &self.label {
+            label.find(hay, hints, out);
+            runs.push(out.len());
+        }
         sort_runs(out, first, runs.ends());
         resolve_overlaps(out, first);
     }
 }
 
 /// One run per detector: email, IPv6, numeric, names, addresses, dates of
-/// birth, secrets.
-const MAX_RUNS: usize = 7;
+/// birth, secrets, labels.
+const MAX_RUNS: usize = 8;
 
 /// The end of each detector's run of findings in the output.
 #[derive(Default)]
@@ -251,8 +259,8 @@ mod tests {
 
     #[test]
     fn merged_runs_are_sorted_and_keep_everything() {
-        // A fixed pseudo-random sequence: up to eight runs (more than the
-        // six merged) of every length, sorted or not, after a prefix that
+        // A fixed pseudo-random sequence: up to ten runs (more than the
+        // eight merged) of every length, sorted or not, after a prefix that
         // must stay untouched.
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut next = |m: u64| {
@@ -265,7 +273,7 @@ mod tests {
             let prefix = vec![f(7, 9, 0.5); next(3)];
             let mut v = prefix.clone();
             let mut ends = Vec::new();
-            for _ in 0..=next(8) {
+            for _ in 0..=next(10) {
                 let len = next(12);
                 let mut run: Vec<Finding> = (0..len)
                     .map(|_| {

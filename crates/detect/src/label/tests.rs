@@ -165,7 +165,7 @@ fn passports_after_their_label() {
         Kind::Passport,
         "C01X00T47",
     );
-    one("Reisepass: C4J7R2K91", Kind::Passport, "C4J7R2K91");
+    one("Passport: C4J7R2K91", Kind::Passport, "C4J7R2K91");
     one("passport# YA6281735", Kind::Passport, "YA6281735");
     // Counted up: a layout's example, kept below the threshold.
     assert!(found_with("Passport No: 123456789", &[])

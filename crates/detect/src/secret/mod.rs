@@ -34,7 +34,6 @@ mod value;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use crate::label::LabelDetector;
 use crate::{Field, Finding, Hints, Kind, KindSet};
 use value::Form;
 
@@ -73,12 +72,6 @@ pub(crate) struct SecretDetector {
     password: bool,
     code: bool,
     keys: AhoCorasick,
-    /// Patterns of `keys` below this are [`STEMS`]' spellings; the rest
-    /// are the label detector's ([`crate::label::STEMS`]).
-    secret_patterns: usize,
-    /// Usernames, bank accounts, licences, passports and medical fields:
-    /// their labels are found by the same key search.
-    labels: Option<LabelDetector>,
 }
 
 impl SecretDetector {
@@ -89,13 +82,6 @@ impl SecretDetector {
             cap[..1].make_ascii_uppercase();
             spellings.extend([s.to_string(), cap, s.to_ascii_uppercase()]);
         }
-        let secret_patterns = spellings.len();
-        let labels = LabelDetector::new(kinds);
-        if labels.is_some() {
-            spellings.extend(crate::label::STEMS.iter().map(|s| s.to_string()));
-        }
-        // Under 64 patterns, so that the search's prefilter is Teddy.
-        debug_assert!(spellings.len() <= 64);
         let keys = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostFirst)
             .build(&spellings)
@@ -104,24 +90,7 @@ impl SecretDetector {
             password: kinds.contains(Kind::Password),
             code: kinds.contains(Kind::CardSecurityCode),
             keys,
-            secret_patterns,
-            labels,
         }
-    }
-
-    /// Whether any kind of this detector is enabled.
-    pub(crate) fn wanted(kinds: KindSet) -> bool {
-        kinds.contains(Kind::Password)
-            || kinds.contains(Kind::CardSecurityCode)
-            || [
-                Kind::Username,
-                Kind::BankAccount,
-                Kind::DriversLicense,
-                Kind::Passport,
-                Kind::Health,
-            ]
-            .into_iter()
-            .any(|k| kinds.contains(k))
     }
 
     pub(crate) fn find(&self, hay: &[u8], hints: &Hints<'_>, out: &mut Vec<Finding>) {
@@ -150,25 +119,12 @@ impl SecretDetector {
                 }
             }
         }
-        if let Some(labels) = &self.labels {
-            labels.cells(hay, hints, out);
-        }
         let mut last_key_end = 0;
         for m in self.keys.find_iter(hay) {
             if m.start() < last_key_end {
                 continue;
             }
-            let (s, e) = (m.start(), m.end());
-            let secret = m.pattern().as_usize() < self.secret_patterns;
-            let mut found = secret.then(|| self.keyed(hay, s, e, hints)).flatten();
-            // `pass` also starts `passport`, the labels' own.
-            if found.is_none() && (!secret || hay[s..e].eq_ignore_ascii_case(b"pass")) {
-                found = self
-                    .labels
-                    .as_ref()
-                    .and_then(|l| l.at_stem(hay, s, e, hints));
-            }
-            if let Some((f, key_end)) = found {
+            if let Some((f, key_end)) = self.keyed(hay, m.start(), m.end(), hints) {
                 // One finding per key, however many stems it holds.
                 last_key_end = key_end;
                 out.push(f);
