@@ -145,10 +145,16 @@ fn scan_and_scope_of_a_bucket_report_what_its_local_copy_reports() {
     assert_eq!(run(&s, &server, &["registry", "init"]).code, 0);
     let r = run(&s, &server, &["registry", "import", "registry.csv"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let local = run(&s, &server, &["scope", "leak", "--format", "jsonl"]);
+    // Every evidence span listed: which 8 of more come first depends on
+    // the order threads met them.
+    let all = ["--max-evidence", "1000"];
+    let mut args = vec!["scope", "leak", "--format", "jsonl"];
+    args.extend(all);
+    let local = run(&s, &server, &args);
     assert_eq!(local.code, 1, "{}", local.stderr);
     let mut args = vec!["scope", url.as_str(), "--format", "jsonl"];
     args.extend(endpoint);
+    args.extend(all);
     let remote = run(&s, &server, &args);
     assert_eq!(remote.code, 1, "{}", remote.stderr);
     let affected = |r: &Run| {
@@ -158,8 +164,8 @@ fn scan_and_scope_of_a_bucket_report_what_its_local_copy_reports() {
             .count()
     };
     assert_eq!(affected(&remote), 8, "every customer in the leak");
-    // Evidence is listed in the order threads met it; the files section
-    // differs only in the objects' versions.
+    // Evidence is listed in the order threads met it (sorted here); the
+    // files section differs only in the objects' versions.
     let normal = |lines: Vec<Value>, remote: bool| {
         lines
             .into_iter()

@@ -240,6 +240,7 @@ fn a_bucket_scans_like_its_local_copy() {
     let members: BTreeSet<&str> = from_s3.findings.iter().map(|f| f.0.as_str()).collect();
     for member in [
         "exports/customers.csv",
+        "exports/customers-2026.xlsx!Customers",
         "logs/app-2026-03-01.log.gz!app-2026-03-01.log",
         "backups/crm-export.zip!crm/customers.xlsx!Customers",
         "backups/crm-export.zip!crm/README.txt",
