@@ -7,10 +7,9 @@
 //! is read the same way: a quoted key followed by `:` or `=`.
 //!
 //! Lines are the records of a log (the caller counts them), so this
-//! hinter says nothing about records. A bare `key: value` is a YAML-ish
-//! line, not logfmt: its unquoted value is hinted only for kinds whose
-//! values are one token (numbers, dates, emails), never a name, which the
-//! name detector reads with its own rules for `Name: …` labels.
+//! hinter says nothing about records. Only keys that decide what digits
+//! are, and birth dates, are hinted (see [`hinted`]): names, addresses and
+//! secrets are read by their detectors from the key itself.
 //!
 //! A byte-at-a-time state machine fed the stream in order, chunk by chunk;
 //! it holds at most one key of [`MAX_KEY`] bytes and the hints not yet
@@ -25,6 +24,8 @@ use super::{Field, Hint};
 const MAX_KEY: usize = 64;
 /// An unquoted value longer than this is not one token.
 const MAX_VALUE: usize = 256;
+/// An unquoted birth date longer than this is not one.
+const MAX_DATE: usize = 40;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
@@ -39,9 +40,13 @@ enum State {
     /// After a quoted string: spaces until `:`/`=` make it a key.
     AfterQuoted,
     /// After `key=` or `key:`: spaces until the value.
-    Sep { colon: bool },
+    Sep,
     /// In a value.
     Value { quoted: bool, escape: bool },
+    /// In an unquoted birth date, which may hold spaces and commas (`dob=July
+    /// 2, 1955 zip=…`): it runs to the line's end or the next `key=`.
+    /// `word_keyish`: the word since the last space may still be a key.
+    Date { word_keyish: bool },
 }
 
 /// Follows one log stream. A clone carries the state on from where the
@@ -53,6 +58,10 @@ pub struct KvHinter {
     /// The field of the key whose value comes next or is being read.
     field: Option<Field>,
     value_start: usize,
+    /// In an unquoted date: where its content ends so far, and where it
+    /// ended before the current word.
+    value_end: usize,
+    word_from: usize,
     pos: usize,
     hints: VecDeque<Hint>,
 }
@@ -79,6 +88,8 @@ impl KvHinter {
             key: Vec::new(),
             field: None,
             value_start: 0,
+            value_end: 0,
+            word_from: 0,
             pos: 0,
             hints: VecDeque::new(),
         }
@@ -104,10 +115,8 @@ impl KvHinter {
             State::Word => {
                 if is_key_byte(b) {
                     self.push_key(b);
-                } else if b == b'=' {
-                    self.key_done(false);
-                } else if b == b':' {
-                    self.key_done(true);
+                } else if matches!(b, b'=' | b':') {
+                    self.key_done();
                 } else {
                     self.text(b, false);
                 }
@@ -133,10 +142,10 @@ impl KvHinter {
             }
             State::AfterQuoted => match b {
                 b' ' | b'\t' => {}
-                b':' | b'=' => self.key_done(false),
+                b':' | b'=' => self.key_done(),
                 _ => self.text(b, false),
             },
-            State::Sep { colon } => match b {
+            State::Sep => match b {
                 b' ' | b'\t' => {}
                 // `body={"dob": …}`: the object's own keys name its values.
                 b'\n' | b'\r' | b'{' | b'[' => {
@@ -151,16 +160,20 @@ impl KvHinter {
                     };
                 }
                 _ => {
-                    if colon && matches!(self.field, Some(f) if is_name(f)) {
-                        self.field = None;
-                    }
                     self.value_start = at;
-                    self.state = State::Value {
-                        quoted: false,
-                        escape: false,
+                    self.value_end = at + 1;
+                    self.word_from = at + 1;
+                    self.state = if self.field == Some(Field::DateOfBirth) {
+                        State::Date { word_keyish: false }
+                    } else {
+                        State::Value {
+                            quoted: false,
+                            escape: false,
+                        }
                     };
                 }
             },
+            State::Date { word_keyish } => self.date(b, word_keyish),
             State::Value { quoted, escape } => {
                 if b == b'\n' {
                     self.close_value(at);
@@ -190,6 +203,41 @@ impl KvHinter {
         }
     }
 
+    fn date(&mut self, b: u8, word_keyish: bool) {
+        let at = self.pos;
+        match b {
+            b'\n' | b'&' | b';' => {
+                self.close_value(self.value_end);
+                self.text(b, false);
+            }
+            b' ' | b'\t' | b'\r' => {
+                self.key.clear();
+                self.word_from = self.value_end;
+                self.state = State::Date { word_keyish: true };
+            }
+            // The word after a space was the next key: the date ended
+            // before it.
+            b'=' | b':' if word_keyish && !self.key.is_empty() => {
+                self.close_value(self.word_from);
+                self.key_done();
+            }
+            _ if at - self.value_start > MAX_DATE => {
+                self.close_value(self.value_end);
+                self.state = State::Skip;
+            }
+            _ => {
+                let keyish = word_keyish && is_key_byte(b);
+                if keyish {
+                    self.push_key(b);
+                }
+                self.value_end = at + 1;
+                self.state = State::Date {
+                    word_keyish: keyish,
+                };
+            }
+        }
+    }
+
     /// A byte between tokens; `boundary`: the previous byte allows a key
     /// to start here.
     fn text(&mut self, b: u8, boundary: bool) {
@@ -214,9 +262,9 @@ impl KvHinter {
         }
     }
 
-    fn key_done(&mut self, colon: bool) {
-        self.field = classify_key(&self.key);
-        self.state = State::Sep { colon };
+    fn key_done(&mut self) {
+        self.field = classify_key(&self.key).filter(|&f| hinted(f));
+        self.state = State::Sep;
     }
 
     fn close_value(&mut self, end: usize) {
@@ -235,14 +283,19 @@ impl KvHinter {
     /// `out`, relative to `start` and clipped to the range. The value still
     /// open at the end of what was fed counts up to there.
     pub fn hints_in(&self, start: usize, end: usize, out: &mut Vec<Hint>) {
-        let open = match (self.state, self.field) {
-            (State::Value { .. }, Some(field)) if self.pos > self.value_start => Some(Hint {
-                start: self.value_start,
-                end: self.pos,
-                field,
-            }),
-            _ => None,
+        let open_end = match self.state {
+            State::Value { .. } => self.pos,
+            State::Date { .. } => self.value_end,
+            _ => 0,
         };
+        let open = self
+            .field
+            .filter(|_| open_end > self.value_start)
+            .map(|field| Hint {
+                start: self.value_start,
+                end: open_end,
+                field,
+            });
         for h in self.hints.iter().chain(open.iter()) {
             if h.end <= start || h.start >= end {
                 continue;
@@ -275,10 +328,23 @@ fn is_boundary(b: u8) -> bool {
     )
 }
 
-fn is_name(f: Field) -> bool {
+/// The fields a log's value is hinted as: where a key decides what digits
+/// are (a record's number, a postcode, a phone without a word beside it)
+/// and dates. Names, addresses, secrets and labelled identifiers are left
+/// to their detectors' own reading of the key, which knows where a value
+/// with spaces ends better than a log line does.
+fn hinted(f: Field) -> bool {
     matches!(
         f,
-        Field::GivenName | Field::FamilyName | Field::FullName | Field::Name
+        Field::Id
+            | Field::Postcode
+            | Field::Phone
+            | Field::Ssn
+            | Field::TaxId
+            | Field::Card
+            | Field::DateOfBirth
+            | Field::Email
+            | Field::Ip
     )
 }
 
@@ -307,9 +373,9 @@ mod tests {
     fn keys_name_their_values_across_any_chunking() {
         let data = b"ts=2026-05-04T10:00:00Z name=\"Ann \\\"A\\\" Lee\" phone=4155550123 user_id=4155550124 x=1\n\
             GET /a?email=a@b.c&order_id=7 body={\"dob\":\"1987-03-14\", \"sku\": 9}\n\
-            Name: Ann Lee\nzip: 94110\nnotaphone=1 mobile=(415) 555-0128\n";
+            Name: Ann Lee\nzip: 94110\nnotaphone=1 mobile=(415) 555-0128\n\
+            x dob=July 2, 1955 zip=91774 dob=10 September 1999\n";
         let want = vec![
-            ("Ann \\\"A\\\" Lee".to_string(), Field::Name),
             ("4155550123".to_string(), Field::Phone),
             ("4155550124".to_string(), Field::Id),
             ("a@b.c".to_string(), Field::Email),
@@ -318,6 +384,9 @@ mod tests {
             ("9".to_string(), Field::Id),
             ("94110".to_string(), Field::Postcode),
             ("(415)".to_string(), Field::Phone),
+            ("July 2, 1955".to_string(), Field::DateOfBirth),
+            ("91774".to_string(), Field::Postcode),
+            ("10 September 1999".to_string(), Field::DateOfBirth),
         ];
         for step in [1, 2, 5, data.len()] {
             assert_eq!(hints_of(data, step), want, "step {step}");
