@@ -106,6 +106,21 @@ where
             Haystack::Stream {
                 reader, version: v, ..
             } => {
+                // A stream that gives no byte at all (an object deleted
+                // since it was listed, a refused GET) could not be opened:
+                // a source error, as for a file; a later failure is a
+                // member's, after what it gave.
+                let reader = match first_bytes(reader) {
+                    Ok(reader) => reader,
+                    Err(e) => {
+                        self.visitor
+                            .problem(Problem::Source(bw_sources::SourceError::Remote {
+                                name,
+                                reason: e.to_string(),
+                            }));
+                        return;
+                    }
+                };
                 version = v;
                 self.expand_stream(&name, reader, digest)
             }
@@ -335,6 +350,21 @@ pub(crate) fn found<'a>(
         value: hit.value(),
         location,
     }
+}
+
+/// `reader` with its first bytes read ahead (and given back first), or
+/// the error that came instead.
+fn first_bytes<R: Read>(mut reader: R) -> io::Result<io::Chain<io::Cursor<Vec<u8>>, R>> {
+    let mut first = vec![0; 8 << 10];
+    let n = loop {
+        match reader.read(&mut first) {
+            Ok(n) => break n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    };
+    first.truncate(n);
+    Ok(io::Cursor::new(first).chain(reader))
 }
 
 /// An error reading input `name` that the walker had opened.

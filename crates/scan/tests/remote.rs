@@ -157,3 +157,89 @@ fn a_source_that_cannot_be_opened_is_one_error_and_the_rest_goes_on() {
         "a local file has no version"
     );
 }
+
+/// `fail://` is a source of two objects that fail: one before its first
+/// byte (it could not be opened), one after a line with an address (and
+/// more than the formats layer's 512-byte sniff).
+#[derive(Debug)]
+struct Failing;
+
+const CUT: &[u8] = b"mail ann.lee@shop-mail.example\n\
+    ......................................................................\n\
+    ......................................................................\n\
+    ......................................................................\n\
+    ......................................................................\n\
+    ......................................................................\n\
+    ......................................................................\n\
+    ......................................................................\n\
+    ......................................................................\n";
+
+struct FailAfter(Option<&'static [u8]>);
+
+impl io::Read for FailAfter {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.0.take() {
+            Some(bytes) => {
+                buf[..bytes.len()].copy_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            None => Err(io::Error::new(io::ErrorKind::NotFound, "gone")),
+        }
+    }
+}
+
+impl Resolver for Failing {
+    fn resolve(&self, arg: &str) -> Option<Result<Box<dyn Remote>, SourceError>> {
+        arg.strip_prefix("fail://")?;
+        Some(Ok(Box::new(FailingObjects)))
+    }
+}
+
+struct FailingObjects;
+
+impl Remote for FailingObjects {
+    fn events(&mut self) -> Box<dyn Iterator<Item = SourceEvent> + Send + '_> {
+        let stream = |name: &str, first: Option<&'static [u8]>| {
+            SourceEvent::Haystack(Haystack::Stream {
+                name: name.to_string(),
+                reader: Box::new(FailAfter(first)),
+                len: None,
+                version: None,
+            })
+        };
+        Box::new(
+            [
+                stream("fail://deleted", None),
+                stream("fail://cut", Some(CUT)),
+            ]
+            .into_iter(),
+        )
+    }
+}
+
+#[test]
+fn a_stream_that_gives_nothing_is_a_source_error_and_a_cut_one_a_member_error() {
+    let seen = Mutex::new(Seen::default());
+    let opts = Options {
+        walk: WalkOptions {
+            resolvers: Resolvers(vec![Arc::new(Failing)]),
+            ..WalkOptions::default()
+        },
+        ..Options::default()
+    };
+    Pipeline::new(opts).run(&[PathBuf::from("fail://x")], || Recorder(&seen));
+    let seen = seen.into_inner().expect("seen");
+    let mut problems = seen.problems.clone();
+    problems.sort();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems[1], "fail://deleted: gone", "a source error");
+    assert!(
+        problems[0].starts_with("Member(MemberError { name: \"fail://cut\""),
+        "{problems:?}"
+    );
+    assert_eq!(seen.emails.len(), 1, "the cut stream's line was scanned");
+    assert!(
+        !seen.versions.contains_key("fail://deleted"),
+        "never opened"
+    );
+}
