@@ -345,7 +345,7 @@ fn an_object_deleted_after_listing_is_one_error_and_the_rest_is_scanned() {
     assert_eq!(
         seen.problems,
         [format!(
-            "{url}/b.txt: read error: the object is gone (deleted after it was listed)"
+            "{url}/b.txt: the object is gone (deleted after it was listed)"
         )]
     );
     let members: BTreeSet<&str> = seen.findings.iter().map(|f| f.0.as_str()).collect();
