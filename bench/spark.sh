@@ -91,8 +91,12 @@ best() { sort -n | head -1; }
 one_times=()
 for _ in $(seq "$RUNS"); do
     s=$(date +%s.%N)
-    findings="$("$bw" scan "$src" --endpoint "$endpoint" -j 2 --format jsonl -q | wc -l)"
+    # Exit 1 means findings; only 2 is a failure.
+    code=0
+    "$bw" scan "$src" --endpoint "$endpoint" -j 2 --format jsonl -q >"$tmp/one.jsonl" || code=$?
     e=$(date +%s.%N)
+    if [ "$code" -gt 1 ]; then echo "bench/spark.sh: scan failed ($code)" >&2; exit 1; fi
+    findings="$(wc -l <"$tmp/one.jsonl")"
     one_times+=("$(echo "$e - $s" | bc)")
 done
 one="$(printf '%s\n' "${one_times[@]}" | best)"

@@ -131,7 +131,8 @@ def task_env(home):
 
 
 def scan_split(binary, line, mode, bw_args, threads, scratch):
-    """Runs the binary on one plan line; yields row dicts (ROW_FIELDS)."""
+    """Runs the binary on one plan line: its rows (an Arrow table in
+    ROW_FIELDS) and its split's status row."""
     split = json.loads(line)
     k = int(split["split"])
     versions = {i["name"]: i.get("version") for i in split["items"]}
@@ -147,80 +148,98 @@ def scan_split(binary, line, mode, bw_args, threads, scratch):
             roots = split["roots"] or []
             cmd = [binary, "scope", *roots, "--plan", plan_file, "--emit-fingerprints"]
         cmd += ["-j", str(threads), *bw_args]
-        home = os.path.join(work, "home")
-        env = task_env(home)
-        rows = []
-        found = 0
+        env = task_env(os.path.join(work, "home"))
         if split["items"]:
-            with subprocess.Popen(
-                cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-            ) as p:
-                out, err = p.communicate()
-                code = p.returncode
+            p = subprocess.run(cmd, capture_output=True, env=env)
+            out, err, code = p.stdout, p.stderr.decode("utf-8", "replace"), p.returncode
         else:
-            out, err, code = "", "", 0
-        for l in out.splitlines():
-            if not l.strip():
-                continue
-            f = json.loads(l)
-            if mode == "scan":
-                obj = object_of(f["path"], versions)
-                rows.append(
-                    {
-                        "record": "finding",
-                        "object": obj,
-                        "version": versions.get(obj),
-                        "path": f["path"],
-                        "start": f["start"],
-                        "end": f["end"],
-                        "kind": f["kind"],
-                        "score": f["score"],
-                        "detector": f["detector"],
-                        "excerpt": f["excerpt"],
-                        "location": json.dumps(f["location"], sort_keys=True)
-                        if "location" in f
-                        else None,
-                        "split": k,
-                    }
-                )
-            else:
-                if "fingerprint" not in f:
-                    continue
-                obj = object_of(f["path"], versions)
-                rows.append(
-                    {
-                        "record": "fingerprint",
-                        "fingerprint": f["fingerprint"],
-                        "field": f["field"],
-                        "exact": f["exact"],
-                        "object": obj,
-                        "version": versions.get(obj),
-                        "path": f["path"],
-                        "start": f["start"],
-                        "end": f["end"],
-                        "split": k,
-                    }
-                )
-            found += 1
+            out, err, code = b"", "", 0
         if code not in (0, 1, 2):
             # Killed or crashed: fail the task so that Spark retries it
             # (its partial rows are dropped with it).
             raise RuntimeError(f"split {k}: breachwatch exited {code}: {err[-2000:]}")
+        rows = lines_to_table(out, mode, k, versions)
         problems = [l for l in err.splitlines() if l.startswith("breachwatch:")]
-        rows.append(
-            {
-                "record": "status",
-                "split": k,
-                "items": len(split["items"]),
-                "bytes": int(split.get("bytes") or 0),
-                "exit_code": code,
-                "findings": found,
-                "problems": "\n".join(problems) or None,
-            }
-        )
-        return rows
+        status = {
+            "record": "status",
+            "split": k,
+            "items": len(split["items"]),
+            "bytes": int(split.get("bytes") or 0),
+            "exit_code": code,
+            "findings": rows.num_rows,
+            "problems": "\n".join(problems) or None,
+        }
+        return rows, status
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+# What the binary prints, per mode: the columns read from each JSON line.
+SCAN_JSON = [
+    ("path", "string"),
+    ("start", "long"),
+    ("end", "long"),
+    ("kind", "string"),
+    ("score", "double"),
+    ("detector", "string"),
+    ("excerpt", "string"),
+]
+FINGERPRINT_JSON = [
+    ("fingerprint", "string"),
+    ("field", "string"),
+    ("exact", "boolean"),
+    ("path", "string"),
+    ("start", "long"),
+    ("end", "long"),
+]
+
+
+def lines_to_table(out, mode, k, versions):
+    """The binary's JSON lines as an Arrow table in ROW_FIELDS, parsed by
+    Arrow's JSON reader (C++), not line by line in Python: a dense leak
+    has millions of findings per split."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.json as pj
+
+    schema = arrow_schema(ROW_FIELDS)
+    if not out.strip():
+        return schema.empty_table()
+    read = arrow_schema(SCAN_JSON if mode == "scan" else FINGERPRINT_JSON)
+    t = pj.read_json(
+        pa.BufferReader(out),
+        read_options=pj.ReadOptions(block_size=1 << 24),
+        parse_options=pj.ParseOptions(explicit_schema=read, unexpected_field_behavior="ignore"),
+    )
+    n = t.num_rows
+    cols = {name: t.column(name) for name in read.names}
+    # The plan item each member path belongs to, once per distinct path.
+    paths = pc.unique(t.column("path")).to_pylist()
+    objects = [object_of(p, versions) for p in paths]
+    at = pc.index_in(t.column("path"), value_set=pa.array(paths, pa.string()))
+    cols["object"] = pa.array(objects, pa.string()).take(at)
+    cols["version"] = pa.array([versions.get(o) for o in objects], pa.string()).take(at)
+    cols["record"] = pa.repeat(pa.scalar("finding" if mode == "scan" else "fingerprint"), n)
+    cols["split"] = pa.repeat(pa.scalar(k, pa.int64()), n)
+    if mode == "scan" and b'"location":' in out:
+        # Document findings only: their place, as a JSON string.
+        cols["location"] = pa.array(
+            [
+                json.dumps(json.loads(l)["location"], sort_keys=True)
+                if b'"location":' in l
+                else None
+                for l in out.splitlines()
+                if l.strip()
+            ],
+            pa.string(),
+        )
+    arrays = [
+        cols[f.name] if f.name in cols else pa.nulls(n, f.type) for f in schema
+    ]
+    return pa.Table.from_arrays(
+        [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays],
+        schema=schema,
+    )
 
 
 def rows_to_batch(rows, fields):
@@ -239,11 +258,11 @@ def make_task(binary, mode, bw_args, threads):
         exe = resolve_binary(binary)
         for batch in batches:
             for line in batch.column("plan").to_pylist():
-                rows = scan_split(exe, line, mode, bw_args, threads, scratch)
+                rows, status = scan_split(exe, line, mode, bw_args, threads, scratch)
                 # Bounded batches: a split with millions of findings does
-                # not become one Arrow buffer.
-                for i in range(0, len(rows), 10_000):
-                    yield rows_to_batch(rows[i : i + 10_000], ROW_FIELDS)
+                # not go to Spark as one Arrow buffer.
+                yield from rows.to_batches(max_chunksize=100_000)
+                yield rows_to_batch([status], ROW_FIELDS)
 
     return task
 
