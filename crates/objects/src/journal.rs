@@ -39,14 +39,8 @@ pub trait Previous: Send + Sync + fmt::Debug {
 /// mark failures) and the caller's visitor (which takes finished ones).
 #[derive(Debug, Default)]
 pub struct Journal {
-    open: Mutex<HashMap<String, Open>>,
+    open: Mutex<HashMap<String, Listed>>,
     unchanged: AtomicU64,
-}
-
-#[derive(Debug)]
-struct Open {
-    listed: Listed,
-    failed: bool,
 }
 
 impl Journal {
@@ -54,30 +48,19 @@ impl Journal {
         Journal::default()
     }
 
-    fn open(&self) -> std::sync::MutexGuard<'_, HashMap<String, Open>> {
+    fn open(&self) -> std::sync::MutexGuard<'_, HashMap<String, Listed>> {
         // The map stays consistent through a panic elsewhere: every change
         // is one insert or remove.
         self.open.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub(crate) fn listed(&self, listed: Listed) {
-        self.open().insert(
-            listed.url.clone(),
-            Open {
-                listed,
-                failed: false,
-            },
-        );
+        self.open().insert(listed.url.clone(), listed);
     }
 
-    pub(crate) fn failed(&self, url: &str) {
-        if let Some(o) = self.open().get_mut(url) {
-            o.failed = true;
-        }
-    }
-
-    /// An object dropped before it was read (another shard's, or the run
-    /// stopped): it was not scanned.
+    /// An object not to record: its read failed (the next incremental
+    /// scan reads it again), or it was dropped unread (another shard's,
+    /// or the run stopped).
     pub(crate) fn forget(&self, url: &str) {
         self.open().remove(url);
     }
@@ -91,8 +74,7 @@ impl Journal {
     /// reading it failed (it is then not recorded, so the next
     /// incremental scan reads it again).
     pub fn finish(&self, url: &str) -> Option<Listed> {
-        let o = self.open().remove(url)?;
-        (!o.failed).then_some(o.listed)
+        self.open().remove(url)
     }
 
     /// Objects not read because their stamp had not changed.
@@ -122,7 +104,7 @@ mod tests {
         let j = Journal::new();
         j.listed(listed("s3://b/ok"));
         j.listed(listed("s3://b/gone"));
-        j.failed("s3://b/gone");
+        j.forget("s3://b/gone");
         assert_eq!(j.finish("s3://b/gone"), None);
         assert_eq!(j.finish("s3://b/ok"), Some(listed("s3://b/ok")));
         assert_eq!(j.finish("s3://b/ok"), None);

@@ -61,7 +61,7 @@ impl ObjectReader {
 
     fn fail(&mut self, kind: io::ErrorKind, message: String) -> io::Error {
         if let Some(j) = &self.journal {
-            j.failed(&self.url);
+            j.forget(&self.url);
         }
         self.state = State::Failed(kind, message.clone());
         io::Error::new(kind, message)
