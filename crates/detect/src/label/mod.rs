@@ -367,15 +367,32 @@ impl LabelDetector {
             .rev()
             .take_while(|b| key_byte(b))
             .count();
-        if e - ks > MAX_LABEL
+        // Cheap first: where the stem's word ends, a label goes on (a
+        // space, `'s`) or its separator starts; `/account/orders`,
+        // `user_agent,` and `conditional(` are no labels.
+        let ke = e + hay[e..]
+            .iter()
+            .take(MAX_LABEL)
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+            .count();
+        let goes_on = matches!(
+            hay.get(ke),
+            None | Some(b' ' | b'\t' | b'\'' | b'"' | b':' | b'=' | b'#' | b'>' | b']' | b'\\')
+        );
+        if !goes_on
+            || e - ks > MAX_LABEL
             || (ks > 0 && matches!(hay[ks - 1], b'$' | b'@' | b'/'))
             || crate::secret::declared(hay, ks)
         {
             return None;
         }
         // A qualifier before the stem's word (`Checking Account`, `Bank
-        // Acct`) is part of the label when the two read as one.
-        let label = word_before(hay, ks)
+        // Acct`, `Medical Condition`) is part of the label when the two
+        // read as one; no other label has one.
+        let qualified = matches!(hay[s] | 0x20, b'a' | b'c');
+        let label = qualified
+            .then(|| word_before(hay, ks))
+            .flatten()
             .and_then(|w| read_label(hay, w))
             .or_else(|| read_label(hay, ks))?;
         debug_assert!(label.start <= ks);
@@ -682,7 +699,8 @@ fn classify(norm: &[u8], word_start: &[bool], hash: bool) -> Option<Label> {
         };
         let stems = [Some((norm.len(), hash)), cut.map(|c| (c, true))];
         for (stem, numbered) in stems.into_iter().flatten() {
-            if stem < h.norm.len() {
+            // The last letters first: nearly every comparison fails there.
+            if stem < h.norm.len() || norm[stem - 1] != h.norm.as_bytes()[h.norm.len() - 1] {
                 continue;
             }
             let at = stem - h.norm.len();

@@ -385,6 +385,12 @@ fn columns_admit_their_values() {
         &cells(line, &[Some(RoutingNumber), Some(AccountNumber)]),
     );
     assert!(got.is_empty(), "{got:?}");
+    // Test data's names in a username column (JSON keys are columns to
+    // the hinter) are examples; a name does not end with a full stop.
+    for line in ["test", "foo", "me", "www."] {
+        let got = reported_with(line, &cells(line, &[Some(Username)]));
+        assert!(got.is_empty(), "{line:?}: {got:?}");
+    }
     // An email address in a username column is an email.
     let line = "ann@example.org";
     assert_eq!(

@@ -411,8 +411,9 @@ pub(super) fn username(v: &[u8], form: Form, next: Option<u8>) -> Option<f32> {
     if hex || uuid {
         return None;
     }
-    if form == Form::Cell {
-        return Some(ADMITTED);
+    // `www.`: a name does not end a sentence.
+    if v.ends_with(b".") {
+        return None;
     }
     // After a colon, a word in capitals is a status (`…_USERNAME: ADDED`).
     if form == Form::Colon
@@ -423,20 +424,27 @@ pub(super) fn username(v: &[u8], form: Form, next: Option<u8>) -> Option<f32> {
         return None;
     }
     // An example's (`user=abc`, `testuser`) or a service account's
-    // (`User=nobody`), not a person's.
+    // (`User=nobody`), not a person's; in a column too, since JSON keys
+    // are columns to the hinter, and test data and documentation are JSON.
     let mut lower = [0u8; 64];
     let lower = &mut lower[..v.len()];
     lower.copy_from_slice(v);
     lower.make_ascii_lowercase();
-    let example = v.len() <= 3
-        || eq_any(v, EXAMPLE_USERNAMES)
-        || EXAMPLE_PARTS
-            .iter()
-            .any(|p| memchr::memmem::find(lower, p.as_bytes()).is_some());
+    // A column holds whole names: only the listed ones (and one or two
+    // letters) are examples there, not every name with `demo` in it.
+    let example = if form == Form::Cell {
+        v.len() <= 2 || eq_any(v, EXAMPLE_USERNAMES)
+    } else {
+        v.len() <= 3
+            || eq_any(v, EXAMPLE_USERNAMES)
+            || EXAMPLE_PARTS
+                .iter()
+                .any(|p| memchr::memmem::find(lower, p.as_bytes()).is_some())
+    };
     Some(match form {
         _ if example => EXAMPLE,
         Form::Colon | Form::Space => LOOSE,
-        _ => ADMITTED,
+        Form::Quoted | Form::Equals | Form::Cell => ADMITTED,
     })
 }
 
