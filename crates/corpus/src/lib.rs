@@ -32,6 +32,7 @@ mod formats;
 mod generate;
 mod idvalues;
 mod kind;
+mod logs;
 mod people;
 mod records;
 pub mod rng;
