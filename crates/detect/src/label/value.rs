@@ -52,21 +52,7 @@ pub(super) fn separator(hay: &[u8], ks: usize, le: usize) -> Option<Sep> {
             spaced: false,
         });
     }
-    let mut p = le;
-    if at(p) == Some(b']') {
-        p += 1;
-    }
-    let mut closed = false;
-    if at(p) == Some(b'\\') && at(p + 1) == Some(b'"') {
-        p += 2;
-        closed = true;
-    } else if matches!(at(p), Some(b'"' | b'\'')) {
-        p += 1;
-        closed = true;
-    }
-    if at(p) == Some(b']') {
-        p += 1;
-    }
+    let (p, closed) = crate::secret::past_key_close(hay, le);
     let spaces = |mut p: usize| {
         let from = p;
         while matches!(at(p), Some(b' ' | b'\t')) && p - from < 3 {

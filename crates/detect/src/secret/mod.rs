@@ -384,23 +384,12 @@ struct Sep {
     xml: bool,
 }
 
-/// Reads the separator after the key `hay[ks..ke]`.
-fn separator(hay: &[u8], ks: usize, ke: usize) -> Option<Sep> {
+/// Steps past what closes a key before its separator: `user[password]=`,
+/// the key's closing quote, maybe escaped (`\\"password\\":`), and
+/// `$config['password'] =>`. Returns where the separator may start and
+/// whether the key was quoted. Shared with the label detectors.
+pub(crate) fn past_key_close(hay: &[u8], mut p: usize) -> (usize, bool) {
     let at = |p: usize| hay.get(p).copied();
-    let mut p = ke;
-    let opened = ks.checked_sub(1).map(|k| hay[k]);
-    if opened == Some(b'<') {
-        // Delimited by its tags, like a quoted value.
-        return (at(p) == Some(b'>')).then_some(Sep {
-            value: p + 1,
-            quote: None,
-            form: Form::Quoted,
-            spaced: false,
-            xml: true,
-        });
-    }
-    // `user[password]=`, then the key's closing quote, maybe escaped, and
-    // `$config['password'] =>`.
     if at(p) == Some(b']') {
         p += 1;
     }
@@ -415,6 +404,25 @@ fn separator(hay: &[u8], ks: usize, ke: usize) -> Option<Sep> {
     if at(p) == Some(b']') {
         p += 1;
     }
+    (p, closed)
+}
+
+/// Reads the separator after the key `hay[ks..ke]`.
+fn separator(hay: &[u8], ks: usize, ke: usize) -> Option<Sep> {
+    let at = |p: usize| hay.get(p).copied();
+    let p = ke;
+    let opened = ks.checked_sub(1).map(|k| hay[k]);
+    if opened == Some(b'<') {
+        // Delimited by its tags, like a quoted value.
+        return (at(p) == Some(b'>')).then_some(Sep {
+            value: p + 1,
+            quote: None,
+            form: Form::Quoted,
+            spaced: false,
+            xml: true,
+        });
+    }
+    let (p, closed) = past_key_close(hay, p);
     let spaces = |mut p: usize| {
         let from = p;
         while matches!(at(p), Some(b' ' | b'\t')) && p - from < 8 {
