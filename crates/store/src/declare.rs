@@ -10,8 +10,10 @@ use serde_json::json;
 use crate::audit::{self, canonical_json};
 use crate::determine::read_determinations;
 use crate::error::{Context, Result, StoreError};
+use crate::evidence::read_unattributed;
 use crate::model::{
-    Cause, Declarations, DeclareOutcome, DeclaredElement, DeclaredScope, IncidentId, NewDeclaration,
+    Cause, Declarations, DeclareOutcome, DeclaredElement, DeclaredScope, IncidentId,
+    NewDeclaration, SourceOfBreach,
 };
 use crate::rows::{count, ensure_exists, get, now_ts, parse_enum, values_placeholders};
 use crate::tx::{audited, check_actor, retry, rolled_back, Change, Entry, Tx};
@@ -75,6 +77,62 @@ impl Store {
                 at,
                 action: "incident.cause",
                 before: json!({ "cause": before.as_str() }),
+                after,
+            };
+            Ok((tx, Change::Audit(true, entry)))
+        })
+        .await
+    }
+
+    /// Records whether the business giving notice was the source of the
+    /// breach (audit action `incident.source_of_breach`). Returns false,
+    /// writing nothing, when the incident already says so.
+    pub async fn set_source_of_breach(
+        &self,
+        id: &IncidentId,
+        source: SourceOfBreach,
+        reason: &str,
+        actor: &str,
+    ) -> Result<bool> {
+        check_actor(actor)?;
+        let reason = check_reason(reason, false)?;
+        retry(|| self.try_set_source_of_breach(id, source, &reason, actor))
+            .await
+            .map_err(rolled_back(&format!(
+                "setting the source of breach of {id} to {source}"
+            )))
+    }
+
+    async fn try_set_source_of_breach(
+        &self,
+        id: &IncidentId,
+        source: SourceOfBreach,
+        reason: &str,
+        actor: &str,
+    ) -> Result<bool> {
+        let what = format!("setting the source of breach of {id} to {source}");
+        let what = what.as_str();
+        let tx = self.begin_write(what).await?;
+        audited(tx, what, id, actor, |mut tx, _| async move {
+            let before = read_facts(&mut tx, id).await?.1;
+            if before == source {
+                return Ok((tx, Change::Rollback(false)));
+            }
+            let at = now_ts()?;
+            sqlx::query("UPDATE incidents SET source_of_breach = $1 WHERE id = $2")
+                .bind(source.as_str())
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await
+                .context(|| what.to_string())?;
+            let mut after = json!({ "source_of_breach": source.as_str() });
+            if let (false, Some(obj)) = (reason.is_empty(), after.as_object_mut()) {
+                obj.insert("reason".into(), json!(reason));
+            }
+            let entry = Entry {
+                at,
+                action: "incident.source_of_breach",
+                before: json!({ "source_of_breach": before.as_str() }),
                 after,
             };
             Ok((tx, Change::Audit(true, entry)))
@@ -187,10 +245,13 @@ impl Store {
 }
 
 pub(crate) async fn read_declarations(tx: &mut Tx, id: &IncidentId) -> Result<Declarations> {
+    let (cause, source_of_breach) = read_facts(tx, id).await?;
     Ok(Declarations {
-        cause: read_cause(tx, id).await?,
+        cause,
         declared_elements: read_declared_elements(tx, id).await?,
         determinations: read_determinations(tx, id).await?,
+        source_of_breach,
+        unattributed: read_unattributed(tx, id).await?,
     })
 }
 
@@ -397,13 +458,21 @@ fn name(what: &str, s: &str) -> Result<String> {
 }
 
 async fn read_cause(tx: &mut Tx, id: &IncidentId) -> Result<Cause> {
-    let row = sqlx::query("SELECT cause FROM incidents WHERE id = $1")
+    Ok(read_facts(tx, id).await?.0)
+}
+
+/// The incident's cause and source of breach.
+async fn read_facts(tx: &mut Tx, id: &IncidentId) -> Result<(Cause, SourceOfBreach)> {
+    let row = sqlx::query("SELECT cause, source_of_breach FROM incidents WHERE id = $1")
         .bind(id.as_str())
         .fetch_optional(&mut **tx)
         .await
         .context(|| format!("reading the cause of {id}"))?
         .ok_or_else(|| StoreError::NotFound(id.clone()))?;
-    parse_enum(get::<String>(&row, "cause")?)
+    Ok((
+        parse_enum(get::<String>(&row, "cause")?)?,
+        parse_enum(get::<String>(&row, "source_of_breach")?)?,
+    ))
 }
 
 /// Trims a reason and bounds it; `required` reasons may not be empty,

@@ -11,6 +11,7 @@ use crate::audit::{self, canonical_json};
 use crate::error::{Context, Result, StoreError};
 use crate::model::{
     AddEvidenceOutcome, Affected, AffectedRecord, Evidence, EvidenceRecord, IncidentId,
+    UnattributedElement, UnattributedRecord,
 };
 use crate::redact::sanitize_source;
 use crate::rows::{count, ensure_exists, format_ts, get, now_ts, parse_json, values_placeholders};
@@ -36,8 +37,23 @@ impl Store {
         affected: &[Affected],
         actor: &str,
     ) -> Result<AddEvidenceOutcome> {
+        self.add_evidence_with(id, evidence, affected, &[], actor)
+            .await
+    }
+
+    /// [`Store::add_evidence`] that also records the findings of credential
+    /// and identity-number kinds no customer could be tied to
+    /// (`unattributed`), in the same transaction and audit entry.
+    pub async fn add_evidence_with(
+        &self,
+        id: &IncidentId,
+        evidence: &Evidence,
+        affected: &[Affected],
+        unattributed: &[UnattributedElement],
+        actor: &str,
+    ) -> Result<AddEvidenceOutcome> {
         check_actor(actor)?;
-        let prepared = PreparedEvidence::new(evidence, affected)?;
+        let prepared = PreparedEvidence::new(evidence, affected, unattributed)?;
         retry(|| self.try_add_evidence(id, &prepared, actor))
             .await
             .map_err(rolled_back(&format!(
@@ -99,6 +115,20 @@ impl Store {
             .execute(&mut *tx)
             .await
             .context(|| format!("{what}: inserting the evidence row"))?;
+            for u in &ev.unattributed {
+                sqlx::query(
+                    "INSERT INTO unattributed_elements (incident_id, evidence_seq, kind, \
+                     hashing, findings) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id.as_str())
+                .bind(evidence_seq)
+                .bind(u.kind.as_str())
+                .bind(u.hashing.as_deref().unwrap_or(""))
+                .bind(u.count as i64)
+                .execute(&mut *tx)
+                .await
+                .context(|| format!("{what}: recording unattributed {}", u.kind))?;
+            }
 
             // An incident's first evidence cannot collide with existing
             // customers, so it skips the per-customer lookups.
@@ -128,6 +158,10 @@ impl Store {
             // Only objects have one; entries of files read as before.
             if let (Some(v), Some(map)) = (&ev.version, after.as_object_mut()) {
                 map.insert("version".into(), json!(v));
+            }
+            // Likewise only evidence with unattributed findings has these.
+            if let (false, Some(map)) = (ev.unattributed.is_empty(), after.as_object_mut()) {
+                map.insert("unattributed".into(), json!(ev.unattributed));
             }
             let added = AddEvidenceOutcome::Added {
                 evidence_seq,
@@ -279,10 +313,16 @@ struct PreparedEvidence {
     encrypted: bool,
     version: Option<String>,
     affected: BTreeMap<String, Affected>,
+    /// Merged by (kind, hashing), sorted; no zero counts.
+    unattributed: Vec<UnattributedElement>,
 }
 
 impl PreparedEvidence {
-    fn new(e: &Evidence, affected: &[Affected]) -> Result<Self> {
+    fn new(
+        e: &Evidence,
+        affected: &[Affected],
+        unattributed: &[UnattributedElement],
+    ) -> Result<Self> {
         let sha256 = e.sha256.trim().to_ascii_lowercase();
         if !audit::is_sha256_hex(&sha256) {
             return Err(StoreError::Invalid(format!(
@@ -337,6 +377,16 @@ impl PreparedEvidence {
             a.matched_fields.sort();
             a.matched_fields.dedup();
         }
+        let mut elements: BTreeMap<(String, String), u64> = BTreeMap::new();
+        for u in unattributed.iter().filter(|u| u.count > 0) {
+            let kind = name("kind", &u.kind)?;
+            let hashing = match u.hashing.as_deref() {
+                Some(h) => name("hashing", h)?,
+                None => String::new(),
+            };
+            let n = elements.entry((kind, hashing)).or_default();
+            *n = n.saturating_add(u.count).min(i64::MAX as u64);
+        }
         Ok(PreparedEvidence {
             sha256,
             source,
@@ -351,8 +401,64 @@ impl PreparedEvidence {
                 .filter(|v| !v.is_empty())
                 .map(str::to_string),
             affected: merged,
+            unattributed: elements
+                .into_iter()
+                .map(|((kind, hashing), count)| UnattributedElement {
+                    kind,
+                    hashing: (!hashing.is_empty()).then_some(hashing),
+                    count,
+                })
+                .collect(),
         })
     }
+}
+
+/// A kind or algorithm name: lowercase letters, digits and `_`. Anything
+/// else would be a value pasted by mistake.
+fn name(what: &str, s: &str) -> Result<String> {
+    let s = s.trim();
+    let ok = !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !ok {
+        return Err(StoreError::Invalid(format!(
+            "unattributed {what} {s:?} is not a name (lowercase letters, digits and _)"
+        )));
+    }
+    Ok(s.to_string())
+}
+
+/// The unattributed findings of an incident's evidence, in evidence order.
+pub(crate) async fn read_unattributed(
+    tx: &mut Tx,
+    id: &IncidentId,
+) -> Result<Vec<UnattributedRecord>> {
+    let rows = sqlx::query(
+        "SELECT u.evidence_seq, e.source, e.sha256, u.kind, u.hashing, u.findings \
+         FROM unattributed_elements u JOIN evidence e \
+         ON e.incident_id = u.incident_id AND e.seq = u.evidence_seq \
+         WHERE u.incident_id = $1 ORDER BY u.evidence_seq, u.kind, u.hashing",
+    )
+    .bind(id.as_str())
+    .fetch_all(&mut **tx)
+    .await
+    .context(|| format!("reading unattributed findings of {id}"))?;
+    rows.iter()
+        .map(|r| {
+            let hashing: String = get(r, "hashing")?;
+            Ok(UnattributedRecord {
+                evidence_seq: get(r, "evidence_seq")?,
+                evidence_source: get(r, "source")?,
+                evidence_sha256: get(r, "sha256")?,
+                element: UnattributedElement {
+                    kind: get(r, "kind")?,
+                    hashing: (!hashing.is_empty()).then_some(hashing),
+                    count: get::<i64>(r, "findings")?.max(0) as u64,
+                },
+            })
+        })
+        .collect()
 }
 
 pub(crate) async fn read_evidence(tx: &mut Tx, id: &IncidentId) -> Result<Vec<EvidenceRecord>> {

@@ -9,7 +9,9 @@ use time::OffsetDateTime;
 
 use crate::audit::GENESIS;
 use crate::error::{Context, Result, StoreError};
-use crate::model::{Cause, Incident, IncidentId, IncidentSummary, NewIncident, Status};
+use crate::model::{
+    Cause, Incident, IncidentId, IncidentSummary, NewIncident, SourceOfBreach, Status,
+};
 use crate::rows::{count, format_ts, get, now_ts, parse_enum};
 use crate::tx::{audited, check_actor, finish, retry, rolled_back, Change, Entry, Head, Tx};
 use crate::Store;
@@ -30,12 +32,25 @@ impl Store {
         cause: Cause,
         actor: &str,
     ) -> Result<IncidentId> {
+        self.open_incident_with(new, cause, SourceOfBreach::Unknown, actor)
+            .await
+    }
+
+    /// [`Store::open_incident`] with the cause and the source of the
+    /// breach already known; both are part of audit entry 1.
+    pub async fn open_incident_with(
+        &self,
+        new: &NewIncident,
+        cause: Cause,
+        source: SourceOfBreach,
+        actor: &str,
+    ) -> Result<IncidentId> {
         if new.title.trim().is_empty() {
             return Err(StoreError::Invalid("an incident needs a title".into()));
         }
         check_actor(actor)?;
         let discovered_at = format_ts(new.discovered_at)?;
-        retry(|| self.try_open_incident(new, cause, &discovered_at, actor))
+        retry(|| self.try_open_incident(new, (cause, source), &discovered_at, actor))
             .await
             .map_err(rolled_back("opening an incident"))
     }
@@ -46,7 +61,7 @@ impl Store {
     async fn try_open_incident(
         &self,
         new: &NewIncident,
-        cause: Cause,
+        (cause, source): (Cause, SourceOfBreach),
         discovered_at: &str,
         actor: &str,
     ) -> Result<IncidentId> {
@@ -66,8 +81,8 @@ impl Store {
         let id = IncidentId::format(now.year(), get(&row, "last_number")?);
         sqlx::query(
             "INSERT INTO incidents (id, title, description, discovered_at, detected_by, status, \
-             severity, opened_at, updated_at, audit_head_seq, audit_head_hash, cause) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11)",
+             severity, opened_at, updated_at, audit_head_seq, audit_head_hash, cause, \
+             source_of_breach) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12)",
         )
         .bind(id.as_str())
         .bind(new.title.as_str())
@@ -80,6 +95,7 @@ impl Store {
         .bind(at.as_str())
         .bind(GENESIS)
         .bind(cause.as_str())
+        .bind(source.as_str())
         .execute(&mut *tx)
         .await
         .context(|| format!("{what}: inserting {id}"))?;
@@ -97,6 +113,11 @@ impl Store {
         if cause != Cause::Unknown {
             if let Some(obj) = after.as_object_mut() {
                 obj.insert("cause".into(), json!(cause.as_str()));
+            }
+        }
+        if source != SourceOfBreach::Unknown {
+            if let Some(obj) = after.as_object_mut() {
+                obj.insert("source_of_breach".into(), json!(source.as_str()));
             }
         }
         let entry = Entry {

@@ -160,7 +160,7 @@ impl FromStr for Severity {
 
 /// Why the breach happened and whether harm is likely: the words the
 /// store records and the law rules read, from the shared leaf crate.
-pub use bw_terms::{Cause, HarmFinding};
+pub use bw_terms::{Cause, HarmFinding, SourceOfBreach};
 
 /// What investigators have recorded about an incident beyond its evidence:
 /// facts the law reads that no scan can find. Kept apart from [`Incident`]
@@ -175,6 +175,37 @@ pub struct Declarations {
     /// the latest one counts.
     #[serde(default)]
     pub determinations: Vec<Determination>,
+    /// Whether the business giving notice was the source of the breach.
+    #[serde(default)]
+    pub source_of_breach: SourceOfBreach,
+    /// Credential and identity-number findings that no customer could be
+    /// tied to, per evidence file: detected, unattributed.
+    #[serde(default)]
+    pub unattributed: Vec<UnattributedRecord>,
+}
+
+/// Findings of one kind (and one hashing) in one evidence file that scope
+/// could not attribute to any customer. Counts only, never values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnattributedElement {
+    /// The scanner's kind (`password`, `government_id`, …).
+    pub kind: String,
+    /// For password hashes, the algorithm the detector named (`bcrypt`);
+    /// `None` for a plain value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hashing: Option<String>,
+    pub count: u64,
+}
+
+/// An [`UnattributedElement`] as stored, with the evidence it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnattributedRecord {
+    pub evidence_seq: i64,
+    /// The evidence's source as stored (sanitised path or URL).
+    pub evidence_source: String,
+    pub evidence_sha256: String,
+    #[serde(flatten)]
+    pub element: UnattributedElement,
 }
 
 /// A harm finding to record.

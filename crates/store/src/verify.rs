@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::audit::{self, canonical_entry, chain_hash, EntryFields, GENESIS};
 use crate::declare::{verify_declarations, LoggedDeclaration};
@@ -93,7 +93,7 @@ pub(crate) async fn read_audit(tx: &mut Tx, id: &IncidentId) -> Result<Vec<Audit
 
 pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyReport> {
     let head = sqlx::query(
-        "SELECT title, description, discovered_at, detected_by, status, severity, cause, \
+        "SELECT title, description, discovered_at, detected_by, status, severity, cause, source_of_breach, \
          audit_head_seq, audit_head_hash FROM incidents WHERE id = $1",
     )
     .bind(id.as_str())
@@ -195,7 +195,10 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
     // A log that never names a cause says it is unknown (the column's
     // default), so a cause written behind the log's back still shows.
     expect_fields.insert("cause", Value::String("unknown".into()));
+    expect_fields.insert("source_of_breach", Value::String("unknown".into()));
     let mut evidence_shas: BTreeSet<String> = BTreeSet::new();
+    // Per evidence SHA-256: the unattributed findings its entry recorded.
+    let mut unattributed: BTreeMap<String, Value> = BTreeMap::new();
     let mut affected_count: Option<u64> = None;
     let mut obligations_digest: Option<String> = None;
     let mut declared: BTreeMap<i64, LoggedDeclaration> = BTreeMap::new();
@@ -211,6 +214,7 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
                     "status",
                     "severity",
                     "cause",
+                    "source_of_breach",
                 ] {
                     if let Some(v) = after.get(key) {
                         expect_fields.insert(key, v.clone());
@@ -227,9 +231,16 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
                     expect_fields.insert("cause", v.clone());
                 }
             }
+            "incident.source_of_breach" => {
+                if let Some(v) = after.get("source_of_breach") {
+                    expect_fields.insert("source_of_breach", v.clone());
+                }
+            }
             "evidence.add" => {
                 if let Some(Value::String(s)) = after.get("sha256") {
                     evidence_shas.insert(s.clone());
+                    let logged = after.get("unattributed").cloned().unwrap_or(json!([]));
+                    unattributed.insert(s.clone(), logged);
                 }
                 affected_count = after.get("affected_count").and_then(Value::as_u64);
             }
@@ -299,6 +310,7 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
                     Ok::<_, StoreError>(audit::sha256_hex(body.as_bytes()))
                 })
                 .transpose()?;
+        verify_unattributed(tx, id, &unattributed, &mut report.state_mismatches).await?;
         verify_declarations(tx, id, &declared, &mut report.state_mismatches).await?;
         verify_determinations(tx, id, &determined, &mut report.state_mismatches).await?;
         if have_digest != obligations_digest {
@@ -310,4 +322,33 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
         }
     }
     Ok(report)
+}
+
+/// Compares the stored unattributed findings of each evidence file with
+/// those its `evidence.add` entry recorded.
+async fn verify_unattributed(
+    tx: &mut Tx,
+    id: &IncidentId,
+    logged: &BTreeMap<String, Value>,
+    mismatches: &mut Vec<String>,
+) -> Result<()> {
+    let mut stored: BTreeMap<String, Vec<crate::model::UnattributedElement>> = BTreeMap::new();
+    for r in crate::evidence::read_unattributed(tx, id).await? {
+        stored.entry(r.evidence_sha256).or_default().push(r.element);
+    }
+    for (sha, want) in logged {
+        let have = json!(stored.remove(sha).unwrap_or_default());
+        if &have != want {
+            mismatches.push(format!(
+                "the unattributed findings of evidence {sha} differ from those the audit log \
+                 recorded"
+            ));
+        }
+    }
+    for sha in stored.keys() {
+        mismatches.push(format!(
+            "unattributed findings of evidence {sha} are stored but no audit entry recorded them"
+        ));
+    }
+    Ok(())
 }

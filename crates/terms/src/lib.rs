@@ -1,6 +1,8 @@
 //! `bw-terms`: the words the law rules (`bw-law`) and the incident store
 //! (`bw-store`) share about an incident — why the breach happened
-//! ([`Cause`]) and whether harm is likely ([`HarmFinding`]) — so both
+//! ([`Cause`]), whether harm is likely ([`HarmFinding`]) and whether the
+//! business giving notice was the source of the breach
+//! ([`SourceOfBreach`]) — so both
 //! read and write the same values without depending on each other.
 //!
 //! It must never hold rules, storage or anything but these names: what a
@@ -116,6 +118,62 @@ impl FromStr for HarmFinding {
     }
 }
 
+/// Whether the business giving notice was the source of the breach (its
+/// own systems or staff) or a vendor holding the data for it. California
+/// owes the identity-theft-services offer only in the first case.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceOfBreach {
+    /// The business itself (its systems, its staff).
+    Us,
+    /// A vendor or service provider that held the data for the business.
+    Vendor,
+    /// Not recorded: a rule that turns on it must treat both as possible.
+    #[default]
+    Unknown,
+}
+
+impl SourceOfBreach {
+    pub const ALL: [SourceOfBreach; 3] = [
+        SourceOfBreach::Us,
+        SourceOfBreach::Vendor,
+        SourceOfBreach::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceOfBreach::Us => "us",
+            SourceOfBreach::Vendor => "vendor",
+            SourceOfBreach::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for SourceOfBreach {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A source-of-breach name that is none of the three.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown source of breach {0:?} (expected us, vendor or unknown)")]
+pub struct ParseSourceOfBreachError(pub String);
+
+impl FromStr for SourceOfBreach {
+    type Err = ParseSourceOfBreachError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key = s.trim().to_ascii_lowercase();
+        SourceOfBreach::ALL
+            .into_iter()
+            .find(|c| c.as_str() == key)
+            .ok_or_else(|| ParseSourceOfBreachError(s.to_string()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +187,14 @@ mod tests {
         }
         assert_eq!("Lost-Device".parse(), Ok(Cause::LostDevice));
         assert!("hack".parse::<Cause>().is_err());
+    }
+
+    #[test]
+    fn sources_of_breach_round_trip() {
+        for c in SourceOfBreach::ALL {
+            assert_eq!(c.as_str().parse::<SourceOfBreach>(), Ok(c));
+        }
+        assert_eq!("Vendor".parse(), Ok(SourceOfBreach::Vendor));
+        assert!("them".parse::<SourceOfBreach>().is_err());
     }
 }
