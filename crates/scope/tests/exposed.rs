@@ -143,3 +143,49 @@ fn in_a_log_each_line_is_its_own_record() {
     assert_eq!(ids, ["C1", "C2"], "{:?}", r.affected);
     assert_eq!(r.names_contradicted, 0);
 }
+
+#[test]
+fn credentials_and_identity_numbers_go_to_the_customer_of_their_row() {
+    // Issue 28's kinds, each in its own column of a users export (the
+    // argon2 hash quoted, as a CSV writer quotes its commas): every
+    // customer's `exposed` lists exactly what their own row holds.
+    let (_d, reg) = registry();
+    let bcrypt = "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW";
+    let argon = "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG";
+    let text = format!(
+        "email,username,password_hash,passport_number,drivers_license,ni_number,cvv\n\
+         mara.ostrowski@example.com,mostrowski,{bcrypt},,,,\n\
+         lev.quintana@example.org,,\"{argon}\",C01X00T47,D4827319,,\n\
+         odile.varga@example.net,,,,,JG103759A,737\n"
+    );
+    let leak = tempfile::tempdir().expect("tempdir");
+    let path = leak.path().join("users.csv");
+    std::fs::write(&path, text).expect("write");
+    let opts = ScopeOptions {
+        threads: 1,
+        ..ScopeOptions::default()
+    };
+    let r = scope(&[path], &reg, &opts).expect("scope");
+    assert_eq!(
+        exposed(&r),
+        vec![
+            ("C1".into(), "email+password+username".into()),
+            (
+                "C2".into(),
+                "drivers_license+email+passport+password".into()
+            ),
+            ("C3".into(), "card_security_code+email+government_id".into()),
+        ]
+    );
+    let json = serde_json::to_string(&r).expect("json");
+    for secret in [
+        bcrypt,
+        argon,
+        "C01X00T47",
+        "D4827319",
+        "JG103759A",
+        "mostrowski",
+    ] {
+        assert!(!json.contains(secret), "{secret} leaked into the report");
+    }
+}
