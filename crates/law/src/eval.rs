@@ -16,6 +16,7 @@ use crate::rules::{
     to_elements, Confidence, EncryptionScope, Family, IndividualTrigger, RegulatorTrigger,
     RelativeAnchor, Rule, RuleSet, RuleTerm,
 };
+use crate::unattributed::{assess_group, UnattributedElement};
 
 /// Residents of one jurisdiction who had the same set of elements exposed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +79,11 @@ pub struct ExposureInput {
     /// The harm finding that counts per jurisdiction code (the latest).
     pub harm: BTreeMap<String, HarmDetermination>,
     pub jurisdictions: Vec<JurisdictionExposure>,
+    /// Elements of the incident no customer could be tied to (detected,
+    /// unattributed). They never make notice `required`; they turn a
+    /// `not_required` into `assess` where they would complete the law's
+    /// definition for a group.
+    pub unattributed: Vec<UnattributedElement>,
 }
 
 impl ExposureInput {
@@ -87,6 +93,7 @@ impl ExposureInput {
             cause: Cause::Unknown,
             harm: BTreeMap::new(),
             jurisdictions: Vec::new(),
+            unattributed: Vec::new(),
         }
     }
 
@@ -167,6 +174,9 @@ pub struct JurisdictionObligation {
     /// How passwords known only as hashes were hashed (none when every
     /// exposed password was plain).
     pub password_hashing: Vec<Hashing>,
+    /// Unattributed elements of the incident (no customer tied to them)
+    /// that turned this jurisdiction's `not_required` into `assess`.
+    pub unattributed_elements: Vec<Element>,
     pub individual_notice: Notice,
     #[serde(with = "time::serde::rfc3339::option")]
     pub individual_deadline: Option<OffsetDateTime>,
@@ -315,6 +325,7 @@ fn not_in_force(
         elements: union_elements(j, |g| &g.elements),
         declared_elements: union_elements(j, |g| &g.declared),
         password_hashing: hashings(j),
+        unattributed_elements: Vec::new(),
         individual_notice: Notice::NotRequired,
         individual_deadline: None,
         regulator_notice: Notice::NotRequired,
@@ -358,6 +369,7 @@ fn no_rule(version: &str, j: &JurisdictionExposure) -> JurisdictionObligation {
         elements: union_elements(j, |g| &g.elements),
         declared_elements: union_elements(j, |g| &g.declared),
         password_hashing: hashings(j),
+        unattributed_elements: Vec::new(),
         individual_notice: Notice::Assess,
         individual_deadline: None,
         regulator_notice: Notice::Assess,
@@ -421,9 +433,24 @@ fn evaluate_rule(
     let mut exempted = 0u64;
     let mut breached = 0u64;
     let mut per_group = Vec::with_capacity(j.groups.len());
+    let mut unattributed_used: BTreeSet<Element> = BTreeSet::new();
     for g in j.groups.iter().filter(|g| g.residents > 0) {
         let mut basis = GroupBasis::default();
         let mut v = individual_for_group(rule, g, facts, &mut basis, &mut reasons);
+        if v == Notice::NotRequired && !basis.exempted {
+            if let Some((nv, why)) = assess_group(rule, g, facts, &input.unattributed) {
+                let have = g.all_elements();
+                unattributed_used.extend(
+                    input
+                        .unattributed
+                        .iter()
+                        .map(|u| u.element)
+                        .filter(|e| !have.contains(e)),
+                );
+                reasons.push(why);
+                v = nv;
+            }
+        }
         if basis.exempted {
             exempted += g.residents;
         }
@@ -731,6 +758,7 @@ fn evaluate_rule(
         elements: union_elements(j, |g| &g.elements),
         declared_elements: union_elements(j, |g| &g.declared),
         password_hashing: hashings(j),
+        unattributed_elements: unattributed_used.into_iter().collect(),
         individual_notice: individual,
         individual_deadline,
         regulator_notice: regulator,

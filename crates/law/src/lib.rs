@@ -33,6 +33,7 @@ mod hashing;
 mod individual;
 mod jurisdiction;
 mod rules;
+mod unattributed;
 
 pub use cause::{Cause, ParseCauseError};
 pub use content::{Agency, AgencyRule, ContentElement, ContentRule, NoticeAgencies, NoticeContent};
@@ -49,3 +50,4 @@ pub use rules::{
     RegulatorNotice, RegulatorTrigger, Relative, RelativeAnchor, Rule, RuleError, RuleSet,
     RuleTerm,
 };
+pub use unattributed::{counts_unattributed, UnattributedElement};
