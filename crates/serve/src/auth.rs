@@ -35,6 +35,9 @@ pub struct Identity {
     /// Authenticated by a session cookie (so state changes need CSRF).
     pub via_cookie: bool,
     pub csrf_token: Option<String>,
+    /// When a token identity stops being valid (a session opened with the
+    /// token must not outlive it).
+    pub expires_at: Option<String>,
 }
 
 /// `n` bytes of OS randomness as lowercase hex.
@@ -138,6 +141,7 @@ pub(crate) async fn identify(
         role: s.role,
         via_cookie: true,
         csrf_token: Some(s.csrf_token),
+        expires_at: Some(s.expires_at),
     }))
 }
 
@@ -161,6 +165,7 @@ pub(crate) async fn token_identity(
         role: rec.role,
         via_cookie: false,
         csrf_token: None,
+        expires_at: rec.expires_at,
     }))
 }
 

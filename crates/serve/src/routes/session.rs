@@ -12,6 +12,7 @@ use axum::{Extension, Json};
 use bw_store::SessionRecord;
 use serde::Deserialize;
 use serde_json::json;
+use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 use crate::auth::{self, Identity, SESSION_COOKIE};
@@ -96,20 +97,20 @@ pub(crate) async fn open_session(
             .await
             .map_err(ApiError::internal)?;
             match creds {
-                Some((role, _)) if ok => Some((format!("user:{name}"), role)),
+                Some((role, _)) if ok => Some((format!("user:{name}"), role, None)),
                 _ => None,
             }
         }
         (None, _, Some(token)) => auth::token_identity(state, &token)
             .await?
-            .map(|i| (i.principal, i.role)),
+            .map(|i| (i.principal, i.role, i.expires_at)),
         _ => {
             return Err(ApiError::BadRequest(
                 "give username and password, or token".into(),
             ))
         }
     };
-    let Some((principal, role)) = who else {
+    let Some((principal, role, token_expiry)) = who else {
         state.limiter.failed(&keys);
         tracing::warn!("failed login");
         return Err(ApiError::Unauthenticated);
@@ -117,7 +118,15 @@ pub(crate) async fn open_session(
     state.limiter.succeeded(&user_key);
     let sid = auth::new_secret("")?;
     let csrf = auth::random_hex(32)?;
-    let expires = OffsetDateTime::now_utc() + Duration::hours(SESSION_HOURS);
+    let now = OffsetDateTime::now_utc();
+    let mut expires = now + Duration::hours(SESSION_HOURS);
+    // A session opened with a token ends when the token does.
+    if let Some(end) = token_expiry {
+        let end = OffsetDateTime::parse(&end, &Rfc3339)
+            .map_err(|e| ApiError::internal(format!("a stored token expiry: {e}")))?;
+        expires = expires.min(end);
+    }
+    let max_age = (expires - now).whole_seconds().max(0);
     state
         .store
         .create_session(
@@ -131,8 +140,7 @@ pub(crate) async fn open_session(
         )
         .await?;
     let cookie = format!(
-        "{SESSION_COOKIE}={sid}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
-        SESSION_HOURS * 3600,
+        "{SESSION_COOKIE}={sid}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
         if state.config.secure_cookies {
             "; Secure"
         } else {
