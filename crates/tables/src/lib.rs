@@ -308,50 +308,44 @@ pub fn try_on_reader_connection(url: &str, sql: &str) -> (Result<(), String>, Re
     let out = match &connector {
         Connector::Postgres(o) => block_on(async {
             let mut conn = postgres::connect(o).await?;
-            let inside = scrub(
-                sqlx::raw_sql(sql)
-                    .execute(&mut conn)
-                    .await
-                    .map(drop)
-                    .map_err(Failure::from),
-            );
-            sqlx::raw_sql("ROLLBACK").execute(&mut conn).await?;
-            let after = scrub(
-                sqlx::raw_sql(sql)
-                    .execute(&mut conn)
-                    .await
-                    .map(drop)
-                    .map_err(Failure::from),
-            );
-            Ok((inside, after))
+            write_probe(&mut conn, sql).await
         }),
         Connector::Mysql(o) => block_on(async {
             let mut conn = mysql::connect(o).await?;
-            let inside = scrub(
-                sqlx::raw_sql(sql)
-                    .execute(&mut conn)
-                    .await
-                    .map(drop)
-                    .map_err(Failure::from),
-            );
-            sqlx::raw_sql("ROLLBACK").execute(&mut conn).await?;
-            let after = scrub(
-                sqlx::raw_sql(sql)
-                    .execute(&mut conn)
-                    .await
-                    .map(drop)
-                    .map_err(Failure::from),
-            );
-            Ok((inside, after))
+            write_probe(&mut conn, sql).await
         }),
         Connector::Sqlite(path) => sqlite::connect(path).map_err(Failure::from).map(|conn| {
             // SQLite has no reader transaction: the connection is the guard.
-            let once = || scrub(conn.execute_batch(sql).map_err(Failure::from));
+            let once = || conn.execute_batch(sql).map_err(Failure::from);
             (once(), once())
         }),
     };
-    out.unwrap_or_else(|e| {
-        let e = Err(target.scrub(e));
-        (e.clone(), e)
-    })
+    match out {
+        Ok((inside, after)) => (scrub(inside), scrub(after)),
+        Err(e) => {
+            let e = Err(target.scrub(e));
+            (e.clone(), e)
+        }
+    }
+}
+
+type Probed = (Result<(), Failure>, Result<(), Failure>);
+
+/// `sql` inside the reader's transaction, then on the bare session after
+/// rolling it back.
+async fn write_probe<C>(conn: &mut C, sql: &str) -> Result<Probed, Failure>
+where
+    for<'c> &'c mut C: sqlx::Executor<'c>,
+{
+    let once = async |conn: &mut C| {
+        sqlx::raw_sql(sql)
+            .execute(&mut *conn)
+            .await
+            .map(drop)
+            .map_err(Failure::from)
+    };
+    let inside = once(conn).await;
+    sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await?;
+    let after = once(conn).await;
+    Ok((inside, after))
 }

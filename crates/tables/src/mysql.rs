@@ -8,8 +8,7 @@ use futures_util::TryStreamExt;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlRow};
 use sqlx::{ConnectOptions, Row};
 
-use crate::postgres::finish_key;
-use crate::table::{text, Column, Dialect, Rows, Table};
+use crate::table::{text, Catalogue, Column, Dialect, Rows, Table};
 use crate::{Failure, CONNECT_TIMEOUT};
 
 pub(crate) fn options(url: &str) -> Result<MySqlConnectOptions, sqlx::Error> {
@@ -93,36 +92,21 @@ pub(crate) async fn list(
         .bind(database)
         .fetch_all(&mut *conn)
         .await?;
-    let mut tables: Vec<Table> = Vec::new();
-    let mut keys = Vec::new();
+    let mut catalogue = Catalogue::default();
     for row in rows {
         let [schema, name, column, ty, key_pos] = texts(&row)?;
-        let key_pos: i32 = key_pos.parse().unwrap_or(0);
-        let same = tables
-            .last()
-            .is_some_and(|t| t.schema == schema && t.name == name);
-        if !same {
-            finish_key(tables.last_mut(), &mut keys);
-            tables.push(Table {
-                schema,
-                name,
-                columns: Vec::new(),
-                key: Vec::new(),
-                key_shown: false,
-                rowid: false,
-            });
-        }
-        let Some(t) = tables.last_mut() else { continue };
-        if key_pos > 0 {
-            keys.push((key_pos, t.columns.len(), KEYABLE.contains(&ty.as_str())));
-        }
-        t.columns.push(Column {
-            name: column,
-            binary: BINARY.contains(&ty.as_str()),
-        });
+        catalogue.column(
+            schema,
+            name,
+            Column {
+                name: column,
+                binary: BINARY.contains(&ty.as_str()),
+            },
+            key_pos.parse().unwrap_or(0),
+            KEYABLE.contains(&ty.as_str()),
+        );
     }
-    finish_key(tables.last_mut(), &mut keys);
-    Ok(tables)
+    Ok(catalogue.finish())
 }
 
 fn texts<const N: usize>(row: &MySqlRow) -> Result<[String; N], Failure> {

@@ -7,7 +7,7 @@ use futures_util::TryStreamExt;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{ConnectOptions, Row, ValueRef};
 
-use crate::table::{text, Column, Dialect, Rows, Table};
+use crate::table::{text, Catalogue, Column, Dialect, Rows, Table};
 use crate::{Failure, CONNECT_TIMEOUT};
 
 /// The URL's options, made read-only before the session starts:
@@ -62,51 +62,21 @@ ORDER BY n.nspname, c.relname, a.attnum";
 
 pub(crate) async fn list(conn: &mut PgConnection) -> Result<Vec<Table>, Failure> {
     let rows = sqlx::query(LIST).fetch_all(&mut *conn).await?;
-    let mut tables: Vec<Table> = Vec::new();
-    // (key position, keyable) of the current table's key columns.
-    let mut keys: Vec<(i32, usize, bool)> = Vec::new();
+    let mut catalogue = Catalogue::default();
     for row in rows {
-        let schema: String = row.try_get(0)?;
-        let name: String = row.try_get(1)?;
-        let column: String = row.try_get(2)?;
         let binary: bool = row.try_get(3)?;
-        let keyable: bool = row.try_get(4)?;
-        let key_pos: i32 = row.try_get(5)?;
-        let same = tables
-            .last()
-            .is_some_and(|t| t.schema == schema && t.name == name);
-        if !same {
-            finish_key(tables.last_mut(), &mut keys);
-            tables.push(Table {
-                schema,
-                name,
-                columns: Vec::new(),
-                key: Vec::new(),
-                key_shown: false,
-                rowid: false,
-            });
-        }
-        let Some(t) = tables.last_mut() else { continue };
-        if key_pos > 0 {
-            keys.push((key_pos, t.columns.len(), keyable));
-        }
-        t.columns.push(Column {
-            name: column,
-            binary,
-        });
+        catalogue.column(
+            row.try_get(0)?,
+            row.try_get(1)?,
+            Column {
+                name: row.try_get(2)?,
+                binary,
+            },
+            row.try_get(5)?,
+            row.try_get(4)?,
+        );
     }
-    finish_key(tables.last_mut(), &mut keys);
-    Ok(tables)
-}
-
-/// Sets the table's key from its key columns, in key order.
-pub(crate) fn finish_key(table: Option<&mut Table>, keys: &mut Vec<(i32, usize, bool)>) {
-    if let Some(t) = table {
-        keys.sort_unstable();
-        t.key = keys.iter().map(|k| k.1).collect();
-        t.key_shown = !keys.is_empty() && keys.iter().all(|k| k.2);
-    }
-    keys.clear();
+    Ok(catalogue.finish())
 }
 
 /// Streams the table's rows (or the first `sample`) into `rows`.

@@ -32,6 +32,67 @@ pub(crate) struct Column {
     pub binary: bool,
 }
 
+/// Tables built from a server catalogue's rows, which come ordered by
+/// schema, table and column position (PostgreSQL's and MySQL's listings).
+#[derive(Default)]
+pub(crate) struct Catalogue {
+    tables: Vec<Table>,
+    /// (key position, column index, keyable) of the last table's key
+    /// columns.
+    keys: Vec<(i32, usize, bool)>,
+}
+
+impl Catalogue {
+    /// One column; `key_pos` > 0 is its place in the primary key,
+    /// `keyable` whether its values may be shown (numbers, UUIDs).
+    pub(crate) fn column(
+        &mut self,
+        schema: String,
+        name: String,
+        column: Column,
+        key_pos: i32,
+        keyable: bool,
+    ) {
+        let same = self
+            .tables
+            .last()
+            .is_some_and(|t| t.schema == schema && t.name == name);
+        if !same {
+            self.finish_key();
+            self.tables.push(Table {
+                schema,
+                name,
+                columns: Vec::new(),
+                key: Vec::new(),
+                key_shown: false,
+                rowid: false,
+            });
+        }
+        let Some(t) = self.tables.last_mut() else {
+            return;
+        };
+        if key_pos > 0 {
+            self.keys.push((key_pos, t.columns.len(), keyable));
+        }
+        t.columns.push(column);
+    }
+
+    pub(crate) fn finish(mut self) -> Vec<Table> {
+        self.finish_key();
+        self.tables
+    }
+
+    /// Sets the last table's key from its key columns, in key order.
+    fn finish_key(&mut self) {
+        if let Some(t) = self.tables.last_mut() {
+            self.keys.sort_unstable();
+            t.key = self.keys.iter().map(|k| k.1).collect();
+            t.key_shown = !self.keys.is_empty() && self.keys.iter().all(|k| k.2);
+        }
+        self.keys.clear();
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Dialect {
     Postgres,
