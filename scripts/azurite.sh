@@ -27,17 +27,13 @@ container="${BW_AZURITE_CONTAINER:-bw-test}"
 account="devstoreaccount1"
 key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 log() { printf 'azurite.sh: %s\n' "$*" >&2; }
+# shellcheck source=lib/service.sh
+. "$here/scripts/lib/service.sh"
 
 pid_file="$dir/pid"
 port_file="$dir/port"
-running() { [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; }
-
-if [ "${1:-}" = "stop" ]; then
-    if running; then kill "$(cat "$pid_file")"; fi
-    rm -f "$pid_file"
-    log "stopped"
-    exit 0
-fi
+log_file="$dir/server.log"
+if [ "${1:-}" = "stop" ]; then stop_and_exit; fi
 
 if ! command -v npm >/dev/null 2>&1; then
     sudo=""
@@ -58,30 +54,12 @@ fi
 endpoint() { printf 'http://127.0.0.1:%s/%s\n' "$(cat "$port_file")" "$account"; }
 
 if ! running; then
-    port_free() {
-        ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-    }
-    if [ -n "${BW_AZURITE_PORT:-}" ]; then
-        port="$BW_AZURITE_PORT"
-    else
-        port=10100
-        while ! port_free "$port"; do port=$((port + 1)); done
-    fi
+    port="$(pick_port 10100 "${BW_AZURITE_PORT:-}")"
     mkdir -p "$dir/data"
     printf '%s\n' "$port" >"$port_file"
-    nohup node "$node_dir/node_modules/azurite/dist/src/blob/main.js" \
+    start_and_wait node "$node_dir/node_modules/azurite/dist/src/blob/main.js" \
         --blobHost 127.0.0.1 --blobPort "$port" --location "$dir/data" \
-        --skipApiVersionCheck --disableTelemetry --silent >"$dir/server.log" 2>&1 &
-    echo $! >"$pid_file"
-    for _ in $(seq 1 100); do
-        if ! port_free "$port"; then break; fi
-        if ! running; then
-            log "Azurite failed to start; log follows"
-            tail -n 50 "$dir/server.log" >&2
-            exit 1
-        fi
-        sleep 0.1
-    done
+        --skipApiVersionCheck --disableTelemetry --silent
     log "running on 127.0.0.1:$port (data in $dir/data)"
 fi
 

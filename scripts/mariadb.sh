@@ -23,6 +23,8 @@ pidfile="$dir/mariadbd.pid"
 port_file="$dir/port"
 user_db="bw"
 log() { printf 'mariadb.sh: %s\n' "$*" >&2; }
+# shellcheck source=lib/service.sh
+. "$(dirname "$0")/lib/service.sh"
 
 running() {
   [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
@@ -93,15 +95,7 @@ if [ ! -d "$data/mysql" ]; then
     --auth-root-authentication-method=socket --skip-test-db >&2
 fi
 
-port_free() {
-  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-if [ -n "${BW_MARIADB_PORT:-}" ]; then
-  port="$BW_MARIADB_PORT"
-else
-  port=33069
-  while ! port_free "$port"; do port=$((port + 1)); done
-fi
+port="$(pick_port 33069 "${BW_MARIADB_PORT:-}")"
 printf '%s\n' "$port" >"$port_file"
 
 rm -f "$sock" "$pidfile"

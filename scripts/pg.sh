@@ -15,6 +15,8 @@ data="$dir/data"
 sock="$dir/sock"
 user_db="bw"
 log() { printf 'pg.sh: %s\n' "$*" >&2; }
+# shellcheck source=lib/service.sh
+. "$(dirname "$0")/lib/service.sh"
 
 find_bin() {
   # Debian keeps the server binaries off PATH, under a versioned directory.
@@ -80,15 +82,7 @@ if [ ! -f "$data/PG_VERSION" ]; then
     --encoding=UTF8 --locale=C.UTF-8 --no-sync >&2
 fi
 
-port_free() {
-  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-if [ -n "${BW_PG_PORT:-}" ]; then
-  port="$BW_PG_PORT"
-else
-  port=54329
-  while ! port_free "$port"; do port=$((port + 1)); done
-fi
+port="$(pick_port 54329 "${BW_PG_PORT:-}")"
 printf '%s\n' "$port" >"$port_file"
 
 # fsync off: the cluster is throwaway, and tests create many databases.

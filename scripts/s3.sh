@@ -26,17 +26,13 @@ access="${BW_S3_ACCESS_KEY:-bw-test-key}"
 secret="${BW_S3_SECRET_KEY:-bw-test-secret}"
 bucket="${BW_S3_BUCKET:-bw-test}"
 log() { printf 's3.sh: %s\n' "$*" >&2; }
+# shellcheck source=lib/service.sh
+. "$here/scripts/lib/service.sh"
 
 pid_file="$dir/pid"
 port_file="$dir/port"
-running() { [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; }
-
-if [ "${1:-}" = "stop" ]; then
-    if running; then kill "$(cat "$pid_file")"; fi
-    rm -f "$pid_file"
-    log "stopped"
-    exit 0
-fi
+log_file="$dir/server.log"
+if [ "${1:-}" = "stop" ]; then stop_and_exit; fi
 
 installed="$("$bin" --version 2>/dev/null || true)"
 if [ "$installed" != "s3s-fs $version" ]; then
@@ -57,29 +53,10 @@ if running && [ -f "$port_file" ]; then
     exit 0
 fi
 
-port_free() {
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-if [ -n "${BW_S3_PORT:-}" ]; then
-    port="$BW_S3_PORT"
-else
-    port=18014
-    while ! port_free "$port"; do port=$((port + 1)); done
-fi
+port="$(pick_port 18014 "${BW_S3_PORT:-}")"
 mkdir -p "$dir/data"
 printf '%s\n' "$port" >"$port_file"
-nohup "$bin" --host 127.0.0.1 --port "$port" --access-key "$access" --secret-key "$secret" \
-    "$dir/data" >"$dir/server.log" 2>&1 &
-echo $! >"$pid_file"
-for _ in $(seq 1 100); do
-    if ! port_free "$port"; then
-        log "running on 127.0.0.1:$port (data in $dir/data)"
-        endpoint
-        exit 0
-    fi
-    if ! running; then break; fi
-    sleep 0.1
-done
-log "server failed to start; log follows"
-tail -n 50 "$dir/server.log" >&2
-exit 1
+start_and_wait "$bin" --host 127.0.0.1 --port "$port" --access-key "$access" --secret-key "$secret" \
+    "$dir/data"
+log "running on 127.0.0.1:$port (data in $dir/data)"
+endpoint
