@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+pub mod leak;
 pub mod serve;
 
 /// A temporary directory used as both `$BREACHWATCH_HOME` and the place
