@@ -2,7 +2,7 @@
 //! a scan's JSON Lines findings against its labels.
 
 use std::fs::File;
-use std::io::{self, BufReader};
+use std::io::{self, BufReader, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -30,6 +30,17 @@ pub enum CorpusCommand {
         /// One big file of mixed content instead of a tree of files.
         #[arg(long)]
         single_file: bool,
+    },
+    /// Print the generator's customers as JSON Lines, one per customer, each
+    /// cell with its kind (for `scripts/realtools.py`, which hands them to
+    /// real tools and labels what they write).
+    Customers {
+        /// Seed: the same seed gives the same customers.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How many customers.
+        #[arg(long, default_value_t = 200)]
+        count: usize,
     },
     /// Score findings (`breachwatch scan DIR --format jsonl`) against DIR's labels.
     ///
@@ -88,6 +99,15 @@ pub fn run(cmd: CorpusCommand) -> Result<u8> {
                 s.bytes,
                 out.display()
             );
+            Ok(exit::CLEAN)
+        }
+        CorpusCommand::Customers { seed, count } => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            for c in bw_corpus::customers::customers(seed, count) {
+                serde_json::to_writer(&mut out, &c)?;
+                writeln!(out)?;
+            }
+            out.flush()?;
             Ok(exit::CLEAN)
         }
         CorpusCommand::Score {

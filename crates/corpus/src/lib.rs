@@ -27,6 +27,7 @@
 //! generator, not the detectors.
 
 pub mod checks;
+pub mod customers;
 mod doc;
 mod formats;
 mod generate;

@@ -218,7 +218,17 @@ pub fn score_dir(
     opts: &ScoreOptions,
 ) -> Result<Report, CorpusError> {
     let truth = read_truth(dir)?;
-    let mut resolver = PathResolver::new(dir, list_files(dir)?);
+    let mut files = list_files(dir)?;
+    // A label may sit in a member of a file (`inbox.mbox!3!list.csv`, an
+    // attachment, whose offsets are its decoded bytes'): its path is then
+    // a corpus path as well.
+    let members: HashSet<&str> = truth
+        .iter()
+        .map(|t| t.path.as_str())
+        .filter(|p| p.contains('!'))
+        .collect();
+    files.extend(members.into_iter().map(String::from));
+    let mut resolver = PathResolver::new(dir, files);
     let mut outside = 0;
     let mut resolved = Vec::with_capacity(findings.len());
     for mut f in findings {
@@ -599,6 +609,31 @@ mod tests {
         assert!(parse_floors("email").is_err());
         assert!(parse_floors("email=x").is_err());
         assert!(parse_floors("email=1.5").is_err());
+    }
+
+    #[test]
+    fn labels_in_an_attachment_are_scored_against_its_findings() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("mail")).expect("mail dir");
+        std::fs::write(dir.path().join("mail/box.mbox"), "From x\n").expect("mbox");
+        std::fs::write(
+            dir.path().join(TRUTH_FILE),
+            "{\"path\":\"mail/box.mbox!2!list.csv\",\"start\":10,\"end\":20,\"kind\":\"email\"}\n\
+             {\"path\":\"mail/box.mbox\",\"start\":40,\"end\":50,\"kind\":\"email\"}\n",
+        )
+        .expect("truth");
+        let root = dir.path().display().to_string();
+        let findings = vec![
+            f(&format!("{root}/mail/box.mbox!2!list.csv"), 10, 20, "email"),
+            // A message's offsets are the mbox's.
+            f(&format!("{root}/mail/box.mbox!1"), 40, 50, "email"),
+            // Another attachment's offsets are not the labelled one's.
+            f(&format!("{root}/mail/box.mbox!3!list.csv"), 10, 20, "email"),
+        ];
+        let r = score_dir(dir.path(), findings, &ScoreOptions::default()).expect("scored");
+        let e = get(&r, "email");
+        assert_eq!((e.tp, e.fp, e.fn_), (2, 1, 0));
+        assert_eq!(r.outside_corpus, 1);
     }
 
     #[test]
