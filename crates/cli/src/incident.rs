@@ -17,7 +17,8 @@ use std::path::PathBuf;
 use anyhow::{anyhow, Context, Result};
 use bw_store::{
     AddEvidenceOutcome, Cause, Declarations, DeclaredScope, HarmFinding, Incident, IncidentId,
-    NewDeclaration, NewDetermination, NewIncident, Severity, Status, Store, SQLITE_FILE_NAME,
+    NewDeclaration, NewDetermination, NewIncident, Severity, SourceOfBreach, Status, Store,
+    SQLITE_FILE_NAME,
 };
 use clap::{Args, Subcommand, ValueEnum};
 use time::format_description::well_known::Rfc3339;
@@ -54,6 +55,10 @@ pub enum IncidentCommand {
     Status(StatusArgs),
     /// Record why the breach happened (some laws turn on it).
     Cause(CauseArgs),
+    /// Record whether the business was the source of the breach (us) or a
+    /// vendor holding the data (California's identity-theft-services offer
+    /// turns on it).
+    SourceOfBreach(crate::facts::SourceOfBreachArgs),
     /// Record data elements known to be taken that no evidence shows (e.g.
     /// "the attacker read the users table incl. password hashes").
     Declare(DeclareArgs),
@@ -98,6 +103,12 @@ pub struct OpenArgs {
     /// `incident cause`.
     #[arg(long, default_value = "unknown", value_parser = parse_cause)]
     cause: Cause,
+    /// Whether the business giving notice was the source of the breach:
+    /// us, vendor or unknown (California's identity-theft-services offer
+    /// is owed only when us); change it later with `incident
+    /// source-of-breach`.
+    #[arg(long, default_value = "unknown", value_parser = crate::facts::parse_source_of_breach)]
+    source_of_breach: SourceOfBreach,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -319,7 +330,7 @@ pub(crate) async fn connect(args: &StoreArgs) -> Result<Session> {
 
 /// Runs one command on a fresh current-thread runtime; the store is closed
 /// afterwards whatever the outcome, so SQLite checkpoints its WAL.
-fn with_store<F, Fut>(args: &StoreArgs, f: F) -> Result<u8>
+pub(crate) fn with_store<F, Fut>(args: &StoreArgs, f: F) -> Result<u8>
 where
     F: FnOnce(Session) -> Fut,
     Fut: Future<Output = Result<u8>>,
@@ -344,6 +355,9 @@ pub fn run(cmd: IncidentCommand) -> Result<u8> {
         IncidentCommand::Show(a) => with_store(&a.store.clone(), |s| show(s, a)),
         IncidentCommand::Status(a) => with_store(&a.store.clone(), |s| status(s, a)),
         IncidentCommand::Cause(a) => with_store(&a.store.clone(), |s| cause(s, a)),
+        IncidentCommand::SourceOfBreach(a) => {
+            with_store(&a.store.clone(), |s| crate::facts::source_of_breach(s, a))
+        }
         IncidentCommand::Declare(a) => with_store(&a.store.clone(), |s| declare(s, a)),
         IncidentCommand::Determine(a) => with_store(&a.store.clone(), |s| determine(s, a)),
         IncidentCommand::Export(a) => with_store(&a.store.clone(), |s| export(s, a)),
@@ -390,7 +404,7 @@ async fn open(s: Session, a: OpenArgs) -> Result<u8> {
     };
     let id = s
         .store
-        .open_incident_with_cause(&new, a.cause, &s.actor)
+        .open_incident_with(&new, a.cause, a.source_of_breach, &s.actor)
         .await?;
     println!("{id}");
     Ok(0)
@@ -450,7 +464,23 @@ async fn show(s: Session, a: ShowArgs) -> Result<u8> {
             .collect();
         if let Some(obj) = v.as_object_mut() {
             obj.insert("cause".into(), serde_json::json!(declared.cause));
+            obj.insert(
+                "source_of_breach".into(),
+                serde_json::json!(declared.source_of_breach),
+            );
             obj.insert("declared_elements".into(), declared_elements.into());
+            let unattributed: Vec<serde_json::Value> = declared
+                .unattributed
+                .iter()
+                .map(|u| {
+                    let mut v = serde_json::json!(u);
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("status".into(), "detected, unattributed".into());
+                    }
+                    v
+                })
+                .collect();
+            obj.insert("unattributed".into(), unattributed.into());
             obj.insert(
                 "determinations".into(),
                 serde_json::to_value(&declared.determinations)
@@ -466,6 +496,7 @@ async fn show(s: Session, a: ShowArgs) -> Result<u8> {
     }
     print_incident(&inc, &declared);
     print_evidence(&evidence);
+    crate::facts::print_unattributed(&declared.unattributed);
     if !declared.declared_elements.is_empty() {
         println!("declared:     {}", declared.declared_elements.len());
     }
@@ -526,6 +557,10 @@ fn print_incident(inc: &Incident, declared: &Declarations) {
     }
     println!("severity:     {}", inc.severity);
     println!("cause:        {}", declared.cause);
+    println!(
+        "source:       {} (of the breach)",
+        declared.source_of_breach
+    );
     println!("discovered:   {}", inc.discovered_at);
     println!("detected by:  {}", inc.detected_by);
     println!("opened:       {}", inc.opened_at);
@@ -743,13 +778,22 @@ async fn add_evidence(s: Session, a: AddEvidenceArgs) -> Result<u8> {
                 collected.problems.len()
             );
         }
-        let (ev, affected) = (collected.evidence, collected.affected);
+        let (ev, affected, unattributed) = (
+            collected.evidence,
+            collected.affected,
+            collected.unattributed,
+        );
         let counts: Vec<String> = ev
             .finding_counts
             .iter()
             .map(|(k, n)| format!("{k} {n}"))
             .collect();
-        match s.store.add_evidence(&id, &ev, &affected, &s.actor).await? {
+        let outcome = s
+            .store
+            .add_evidence_with(&id, &ev, &affected, &unattributed, &s.actor)
+            .await?;
+        let added = matches!(outcome, AddEvidenceOutcome::Added { .. });
+        match outcome {
             AddEvidenceOutcome::Added {
                 evidence_seq,
                 new_affected,
@@ -772,6 +816,9 @@ async fn add_evidence(s: Session, a: AddEvidenceArgs) -> Result<u8> {
                 shown,
                 ev.sha256
             ),
+        }
+        if let (true, Some(line)) = (added, crate::facts::added_line(&unattributed)) {
+            println!("{line}");
         }
     }
     if registry.is_none() {

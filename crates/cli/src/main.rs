@@ -6,6 +6,7 @@
 mod canary;
 mod corpus;
 mod drill;
+mod facts;
 mod home;
 mod incident;
 mod lake;

@@ -13,9 +13,10 @@ use std::sync::Mutex;
 use bw_detect::Kind;
 use bw_registry::Registry;
 use bw_scan::{Found, InputDone, Pipeline, Problem, Resolvers, Visitor};
-use bw_store::{Affected, Evidence};
+use bw_store::{Affected, Evidence, UnattributedElement};
 use time::OffsetDateTime;
 
+use crate::unattributed::Counts;
 use crate::Error;
 
 /// What reading one evidence file gave.
@@ -24,6 +25,9 @@ pub struct Collected {
     pub evidence: Evidence,
     /// The customers it exposes; empty without a registry.
     pub affected: Vec<Affected>,
+    /// Findings of credential and identity-number kinds no customer was
+    /// tied to (all of them without a registry): detected, unattributed.
+    pub unattributed: Vec<UnattributedElement>,
     /// Parts that could not be read (corrupt archive members and the
     /// like): the counts cover what could. For the front end to show.
     pub problems: Vec<String>,
@@ -53,6 +57,7 @@ pub fn collect(
         digest,
         counts,
         affected,
+        unattributed,
         problems,
         warnings,
         ..
@@ -84,6 +89,7 @@ pub fn collect(
             version: None,
         },
         affected,
+        unattributed,
         problems,
         warnings,
     })
@@ -133,6 +139,7 @@ pub fn collect_remote(
             version: read.version,
         },
         affected: read.affected,
+        unattributed: read.unattributed,
         problems: read.problems,
         warnings: read.warnings,
     })
@@ -146,6 +153,7 @@ struct Read {
     version: Option<String>,
     counts: BTreeMap<String, u64>,
     affected: Vec<Affected>,
+    unattributed: Vec<UnattributedElement>,
     problems: Vec<String>,
     warnings: Vec<String>,
 }
@@ -160,8 +168,13 @@ fn texts(items: &[bw_scope::ItemError]) -> Vec<String> {
 /// With a registry: scope's pass gives the hash, the counts and the
 /// affected customers at once.
 fn scoped(path: &Path, reg: &Registry, resolvers: &Resolvers) -> Result<Read, Error> {
+    let tracked = Counts::default();
+    let hook = tracked.clone();
     let opts = bw_scope::ScopeOptions {
         resolvers: resolvers.clone(),
+        on_finding: Some(bw_scope::FindingHook(std::sync::Arc::new(
+            move |f: &bw_scan::Found<'_>| hook.add(f.kind.as_str(), f.detector),
+        ))),
         ..bw_scope::ScopeOptions::default()
     };
     let report =
@@ -179,16 +192,18 @@ fn scoped(path: &Path, reg: &Registry, resolvers: &Resolvers) -> Result<Read, Er
                 .collect()
         })
         .unwrap_or_default();
+    let affected: Vec<Affected> = report
+        .affected
+        .iter()
+        .map(crate::affected::to_store)
+        .collect();
     Ok(Read {
         inputs: report.files.len(),
         digest,
         version: file.and_then(|f| f.version.clone()),
         counts,
-        affected: report
-            .affected
-            .iter()
-            .map(crate::affected::to_store)
-            .collect(),
+        unattributed: tracked.unattributed(&affected),
+        affected,
         problems: texts(&report.errors),
         warnings: texts(&report.warnings),
     })
@@ -208,8 +223,10 @@ fn counted(path: &Path, resolvers: &Resolvers) -> Read {
         ..bw_scan::Options::default()
     });
     let out = Mutex::new(Counter::default());
+    let tracked = Counts::default();
     pipeline.run(&[path.to_path_buf()], || Tally {
         counts: [0; Kind::COUNT],
+        tracked: &tracked,
         out: &out,
     });
     let c = out.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -224,6 +241,8 @@ fn counted(path: &Path, resolvers: &Resolvers) -> Read {
         version: c.version,
         counts,
         affected: Vec::new(),
+        // Without a registry nobody was tied to anything.
+        unattributed: tracked.unattributed(&[]),
         problems: c.problems,
         warnings: c.warnings,
     }
@@ -241,6 +260,7 @@ struct Counter {
 
 struct Tally<'a> {
     counts: [u64; Kind::COUNT],
+    tracked: &'a Counts,
     out: &'a Mutex<Counter>,
 }
 
@@ -253,6 +273,7 @@ impl Tally<'_> {
 impl Visitor for Tally<'_> {
     fn finding(&mut self, found: &Found<'_>) -> io::Result<()> {
         self.counts[found.kind.index()] += 1;
+        self.tracked.add(found.kind.as_str(), found.detector);
         Ok(())
     }
 

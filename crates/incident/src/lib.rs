@@ -7,6 +7,8 @@
 //! - [`affected`]: scope's affected customers as the store records them.
 //! - [`lake`]: an affected set joined at data-lake scale (Spark), recorded
 //!   as evidence and affected customers like a scope.
+//! - [`unattributed`]: credential and identity-number findings no
+//!   customer was tied to, kept as detected, unattributed elements.
 //! - [`obligations`]: an incident's affected customers → `bw-law`'s
 //!   per-jurisdiction obligations (the safe-harbour rule included), and
 //!   their renderings.
@@ -20,6 +22,7 @@ pub mod affected;
 pub mod evidence;
 pub mod lake;
 pub mod obligations;
+pub mod unattributed;
 
 use std::path::PathBuf;
 

@@ -28,7 +28,11 @@
 //!   // element, hashing, scope, reason, who; no customer lists),
 //!   // "unmapped_fields" (matched field names that are no data element the
 //!   // rules know, and `declared:NAME` for declared ones; they were left
-//!   // out of the evaluation)
+//!   // out of the evaluation), "unattributed" (credential and identity-
+//!   // number findings no customer was tied to: "detected, unattributed",
+//!   // kind, element, hashing, count, evidence source/seq/sha256; counts,
+//!   // never values); per jurisdiction "unattributed_elements" (those that
+//!   // turned its not_required into assess)
 //! }
 //! ```
 //! Jurisdictions are sorted by their earliest deadline; those without one
@@ -41,11 +45,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use bw_law::{
-    evaluate, jurisdictions_for, sort_by_deadline, Cause, Element, ExposureGroup, ExposureInput,
-    HarmDetermination, Hashing, JurisdictionObligation, RuleSet, RuleStatus,
+    counts_unattributed, evaluate, jurisdictions_for, sort_by_deadline, Cause, Element,
+    ExposureGroup, ExposureInput, HarmDetermination, Hashing, JurisdictionObligation, RuleSet,
+    RuleStatus, UnattributedElement,
 };
 use bw_store::{
     AffectedRecord, Declarations, DeclaredElement, Determination, EvidenceRecord, Incident,
+    UnattributedRecord,
 };
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
@@ -55,6 +61,8 @@ use crate::Error;
 
 pub struct Computed {
     pub rules_version: String,
+    /// Detected, unattributed elements of the incident, as evaluated.
+    pub unattributed: Vec<UnattributedElement>,
     /// The cause the rules were evaluated with.
     pub cause: Cause,
     pub rows: Vec<JurisdictionObligation>,
@@ -92,6 +100,7 @@ pub fn compute_with(
         .collect();
     let mut input = ExposureInput::new(discovered);
     input.cause = declared.cause;
+    input.unattributed = unattributed(&declared.unattributed);
     // Per jurisdiction the latest finding counts; earlier ones stay on
     // record in the store and the audit log.
     let mut latest: BTreeMap<&str, &Determination> = BTreeMap::new();
@@ -170,14 +179,59 @@ pub fn compute_with(
         "jurisdictions": rows,
         "declarations": decls.summary(affected),
         "unmapped_fields": unmapped_fields,
+        "unattributed": unattributed_summary(&declared.unattributed),
     });
     Ok(Computed {
+        unattributed: input.unattributed.clone(),
         rules_version: rules.version().to_string(),
         cause: input.cause,
         rows,
         unmapped_fields,
         body,
     })
+}
+
+/// The stored unattributed findings as the law reads them; kinds that are
+/// no element it carries (none are recorded) are left out.
+fn unattributed(stored: &[UnattributedRecord]) -> Vec<UnattributedElement> {
+    stored
+        .iter()
+        .filter_map(|r| {
+            let e = &r.element;
+            let Some(element) =
+                Element::from_kind_name(&e.kind).filter(|x| counts_unattributed(*x))
+            else {
+                return None;
+            };
+            Some(UnattributedElement {
+                element,
+                hashing: e.hashing.as_deref().map(UnattributedElement::hashing_of),
+                algorithm: e.hashing.clone(),
+                count: e.count,
+                evidence: r.evidence_source.clone(),
+            })
+        })
+        .collect()
+}
+
+fn unattributed_summary(stored: &[UnattributedRecord]) -> Value {
+    Value::Array(
+        stored
+            .iter()
+            .map(|r| {
+                json!({
+                    "status": "detected, unattributed",
+                    "kind": r.element.kind,
+                    "element": Element::from_kind_name(&r.element.kind),
+                    "hashing": r.element.hashing,
+                    "count": r.element.count,
+                    "evidence": r.evidence_source,
+                    "evidence_seq": r.evidence_seq,
+                    "evidence_sha256": r.evidence_sha256,
+                })
+            })
+            .collect(),
+    )
 }
 
 /// The declared elements of an incident, parsed once and indexed by the
@@ -357,6 +411,15 @@ pub fn human(inc: &Incident, c: &Computed, now: OffsetDateTime) -> String {
         c.rules_version
     );
     let _ = writeln!(out, "Decision support, not legal advice.");
+    if !c.unattributed.is_empty() {
+        let _ = writeln!(
+            out,
+            "Detected, unattributed (no customer could be tied to them; counts, never values):"
+        );
+        for u in &c.unattributed {
+            let _ = writeln!(out, "  {} ({})", u.describe(), u.evidence);
+        }
+    }
     if c.rows.is_empty() {
         let _ = writeln!(
             out,
@@ -421,6 +484,14 @@ pub fn human(inc: &Incident, c: &Computed, now: OffsetDateTime) -> String {
                 format!("; declared: {}", declared.join(", "))
             }
         );
+        if !o.unattributed_elements.is_empty() {
+            let names: Vec<&str> = o.unattributed_elements.iter().map(|e| e.as_str()).collect();
+            let _ = writeln!(
+                out,
+                "  detected, unattributed: {} (would complete the definition if theirs: assess)",
+                names.join(", ")
+            );
+        }
         if !o.password_hashing.is_empty() {
             let algos: Vec<&str> = o.password_hashing.iter().map(|h| h.as_str()).collect();
             let _ = writeln!(

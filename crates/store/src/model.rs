@@ -160,7 +160,7 @@ impl FromStr for Severity {
 
 /// Why the breach happened and whether harm is likely: the words the
 /// store records and the law rules read, from the shared leaf crate.
-pub use bw_terms::{Cause, HarmFinding, SourceOfBreach};
+pub use bw_terms::{Cause, HarmFinding, ParseSourceOfBreachError, SourceOfBreach};
 
 /// What investigators have recorded about an incident beyond its evidence:
 /// facts the law reads that no scan can find. Kept apart from [`Incident`]
