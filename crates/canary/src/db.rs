@@ -150,6 +150,20 @@ pub struct NewSighting<'a> {
     pub incident_id: &'a str,
 }
 
+/// A sighting as recorded, its sealed detail (a mail's envelope sender,
+/// client address, time, subject and headers) opened with the display key.
+#[derive(Clone, Debug, Serialize)]
+pub struct Sighting {
+    pub canary_id: String,
+    pub recipient: String,
+    pub channel: String,
+    pub at: String,
+    pub sha256: String,
+    pub source: String,
+    pub incident: Option<String>,
+    pub detail: Option<serde_json::Value>,
+}
+
 /// A webhook alert as recorded: `delivered` or `failed`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Alert {
@@ -524,6 +538,44 @@ impl CanaryDb {
                 .execute("DELETE FROM settings WHERE key = ?1", params![key])?,
         };
         Ok(())
+    }
+
+    /// Sightings, oldest first (of one recipient, if given), their details
+    /// opened with `key` (sealed under the message or file SHA-256).
+    pub fn sightings(&self, recipient: Option<&str>, key: &DisplayKey) -> Result<Vec<Sighting>> {
+        let mut st = self.conn.prepare(
+            "SELECT canary_id, recipient, channel, at, sha256, source, incident_id, detail \
+             FROM sightings WHERE ?1 IS NULL OR recipient = ?1 ORDER BY id",
+        )?;
+        let rows = st
+            .query_map(params![recipient], |r| {
+                Ok((
+                    Sighting {
+                        canary_id: r.get(0)?,
+                        recipient: r.get(1)?,
+                        channel: r.get(2)?,
+                        at: r.get(3)?,
+                        sha256: r.get(4)?,
+                        source: r.get(5)?,
+                        incident: r.get(6)?,
+                        detail: None,
+                    },
+                    r.get::<_, Option<Vec<u8>>>(7)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(mut s, sealed)| {
+                if let Some(sealed) = sealed {
+                    let plain = key.open(&s.sha256, &sealed)?;
+                    s.detail = Some(
+                        serde_json::from_slice(&plain)
+                            .map_err(|_| Error::Unseal(s.canary_id.clone()))?,
+                    );
+                }
+                Ok(s)
+            })
+            .collect()
     }
 
     /// Alerts recorded, oldest first.

@@ -178,16 +178,39 @@ fn incidents(s: &Scratch) -> Vec<(IncidentId, String, String, Vec<String>)> {
     })
 }
 
+/// Every sighting recorded, details opened with the home's display key.
+fn sightings(s: &Scratch) -> Vec<bw_canary::db::Sighting> {
+    let db = bw_canary::db::CanaryDb::open(&s.path("home/canary/canary.sqlite3")).expect("db");
+    let key = bw_canary::crypt::DisplayKey::load(&s.path("home/keys/canary.key")).expect("key");
+    db.sightings(None, &key).expect("sightings")
+}
+
 #[test]
 fn a_mail_to_a_canary_opens_one_incident_and_a_second_canary_updates_it() {
     let s = home();
     issue(&s, RECIPIENT, 3, export(&s));
     let e = emails(&s, RECIPIENT);
     let l = listen(&s, &[]);
-    let (ok, err) = smtplib(l.addr, &[&e[0]], "first");
+    let (ok, err) = smtplib(l.addr, &[&e[0]], "Your order qzx-first-subject");
     assert!(ok, "{err}");
     let inc = incidents(&s);
     assert_eq!(inc.len(), 1);
+    // The sighting's details, sealed: envelope sender, client, time,
+    // subject, headers and the message's hash.
+    let seen = sightings(&s);
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    let d = seen[0]
+        .detail
+        .as_ref()
+        .expect("a mail sighting has details");
+    assert_eq!(seen[0].channel, "mail");
+    assert_eq!(seen[0].sha256.len(), 64);
+    assert_eq!(d["envelope_from"], "bounce@elsewhere.example.net", "{d}");
+    assert_eq!(d["client"], "127.0.0.1", "{d}");
+    assert_eq!(d["subject"], "Your order qzx-first-subject", "{d}");
+    assert!(d["at"].as_str().is_some_and(|t| t.starts_with("20")), "{d}");
+    let headers = d["headers"].to_string();
+    assert!(headers.contains("spammer@elsewhere.example.net"), "{d}");
     assert_eq!(
         inc[0].1,
         format!("Canary sighting: data given to {RECIPIENT}")
@@ -210,9 +233,14 @@ fn a_mail_to_a_canary_opens_one_incident_and_a_second_canary_updates_it() {
     let lines = st.jsonl();
     assert_eq!(lines[0]["recipient"]["sightings"], 3, "{}", st.stdout);
     assert_eq!(lines[1]["unknown_rcpt"][DOMAIN], 1, "{}", st.stdout);
-    // The state file holds no canary address in clear.
+    // The state file holds no canary address, sender or subject in clear.
     let state = std::fs::read(s.path("home/canary/canary.sqlite3")).expect("state");
-    for e in &e {
+    let mail = [
+        "bounce@elsewhere.example.net".to_string(),
+        "spammer@elsewhere.example.net".to_string(),
+        "qzx-first-subject".to_string(),
+    ];
+    for e in e.iter().chain(&mail) {
         assert!(
             !state.windows(e.len()).any(|w| w == e.as_bytes()),
             "{e} in clear"
@@ -575,12 +603,30 @@ fn done_when(s: &Scratch) {
         "scanned/dump/acme-export.csv.gz",
         &gz.finish().expect("gzip"),
     );
-    let r = s.run(&["canary", "check", "scanned"]);
+    // `scan` itself watches for canaries once any were issued.
+    let r = s.run(&["scan", "scanned", "--format", "jsonl"]);
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let hits: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": canary CNY-"))
+        .collect();
+    let ids: std::collections::BTreeSet<&str> = hits
+        .iter()
+        .filter_map(|h| h.split(": canary ").nth(1)?.split(' ').next())
+        .collect();
+    assert_eq!(ids.len(), 3, "each of the 3 canaries:\n{}", r.stderr);
+    for h in &hits {
+        assert!(
+            h.contains("acme-export.csv.gz")
+                && h.contains(&format!("issued to {RECIPIENT} with acme.csv")),
+            "{h}"
+        );
+    }
     assert!(
-        r.stdout.contains(RECIPIENT) && r.stdout.contains("acme.csv"),
+        r.stderr.lines().any(|l| l.starts_with("opened ")),
         "{}",
-        r.stdout
+        r.stderr
     );
     // …and a mail arrives at one canary address.
     let e = emails(s, RECIPIENT);
@@ -622,4 +668,108 @@ fn done_when(s: &Scratch) {
 #[test]
 fn done_when_a_scanned_export_and_a_mail_make_one_incident_with_the_bounded_extent() {
     done_when(&home());
+}
+
+#[test]
+fn like_takes_the_export_shape_and_copies_no_person() {
+    let s = home();
+    let rows = issue(&s, RECIPIENT, 20, export(&s));
+    assert_eq!(rows.len(), 20, "rows only, no header: {rows:?}");
+    for row in &rows {
+        let cells: Vec<&str> = row.split(',').collect();
+        // id,email,first_name,last_name,phone,city,country
+        assert_eq!(cells.len(), 7, "{row}");
+        assert!(
+            cells[0].starts_with("X-"),
+            "ids shaped like the export's: {row}"
+        );
+        assert!(cells[1].ends_with(&format!("@{DOMAIN}")), "{row}");
+        assert_eq!(cells[6], "US", "the export's only country: {row}");
+        // A US phone from the fictional 555-01xx range.
+        let digits: String = cells[4].chars().filter(char::is_ascii_digit).collect();
+        assert!(digits.contains("55501"), "{row}");
+        // No cell of a real row: names, emails, phones, ids.
+        let real = [
+            "X-0001",
+            "X-0002",
+            "Bo",
+            "Cy",
+            "Real",
+            "(212) 555-1234",
+            "(303) 555-9876",
+        ];
+        for c in &cells {
+            assert!(!real.contains(c), "{c} copied from the export into {row}");
+        }
+        assert!(!row.contains("real.example"), "{row}");
+    }
+}
+
+#[test]
+fn a_revoked_canary_still_attributes_marked_revoked() {
+    let s = home();
+    let rows = issue(&s, RECIPIENT, 2, export(&s));
+    let list = s.run(&["canary", "list", "--format", "jsonl"]);
+    let ids: Vec<String> = list
+        .jsonl()
+        .iter()
+        .map(|v| v["id"].as_str().expect("id").to_string())
+        .collect();
+    assert_eq!(ids.len(), 2, "{}", list.stdout);
+    let r = s.run(&["canary", "revoke", &ids[0], "--reason", "vendor offboarded"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let list = s.run(&["canary", "list", "--format", "jsonl"]);
+    let states: Vec<(String, String)> = list
+        .jsonl()
+        .iter()
+        .map(|v| {
+            (
+                v["id"].as_str().expect("id").to_string(),
+                v["state"].as_str().expect("state").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        states.contains(&(ids[0].clone(), "revoked".into())),
+        "{states:?}"
+    );
+    assert!(
+        states.contains(&(ids[1].clone(), "active".into())),
+        "{states:?}"
+    );
+    // Both rows leak: both attribute, the revoked one marked so.
+    s.write(
+        "leak/rows.csv",
+        format!("a,b\n{}\n{}\n", rows[0], rows[1]).as_bytes(),
+    );
+    let r = s.run(&["scan", "leak", "--format", "jsonl"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let line = |id: &str| -> Vec<String> {
+        r.stderr
+            .lines()
+            .filter(|l| l.contains(&format!(": canary {id} ")))
+            .map(str::to_string)
+            .collect()
+    };
+    let revoked = line(&ids[0]);
+    let active = line(&ids[1]);
+    assert!(!revoked.is_empty() && !active.is_empty(), "{}", r.stderr);
+    assert!(
+        revoked
+            .iter()
+            .all(|l| l.contains(RECIPIENT) && l.ends_with(", revoked")),
+        "{revoked:?}"
+    );
+    assert!(active.iter().all(|l| !l.contains("revoked")), "{active:?}");
+    let st = s.run(&["canary", "stats", "--format", "jsonl"]);
+    let first = &st.jsonl()[0]["recipient"];
+    assert_eq!(first["revoked"], 1, "{}", st.stdout);
+    assert_eq!(first["canaries"], 2, "{}", st.stdout);
+    assert!(first["first_seen"].is_string(), "{}", st.stdout);
+    let inc = incidents(&s);
+    assert_eq!(inc.len(), 1);
+    assert_eq!(
+        inc[0].1,
+        format!("Canary sighting: data given to {RECIPIENT}")
+    );
 }
