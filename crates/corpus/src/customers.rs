@@ -4,7 +4,7 @@
 //! or none; the tool is handed the values and the labels are those values
 //! found back in what it wrote, so nothing here knows a file format.
 //!
-//! Values come from the same [`Gen`] as the generated corpus (names,
+//! Values come from the same `Gen` as the generated corpus (names,
 //! phones in every spelling, checksum-valid cards and IBANs, hashes,
 //! licences, passports) with the hard negatives a customers table holds:
 //! masked cards, private addresses in the last-login column, loyalty and

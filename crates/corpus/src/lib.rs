@@ -21,6 +21,11 @@
 //! account number only beside an ABA-valid routing number, a `condition`
 //! only in a patient's record.
 //!
+//! [`customers`] gives the same generator's customers as plain records,
+//! each cell with its kind, for the corpus real tools write
+//! (`scripts/realtools.py`: database dumps, Python's `csv` and `email`),
+//! whose labels are those values found back in the tools' output.
+//!
 //! This crate must never use real people's data or a test-data generator's
 //! word lists (Faker, fake-rs), and detectors must never use its name lists
 //! (see `data/PROVENANCE.md`): otherwise the evaluation measures the
