@@ -223,16 +223,28 @@ async fn problems(
     Ok(bw_notify::lint::problems(store, id, tpl, &content, &texts(cfg)).await?)
 }
 
+/// What lint asks a person without failing (content that turns on a fact
+/// the incident does not record).
+async fn asks(store: &bw_store::Store, id: &IncidentId) -> Result<Vec<bw_notify::TemplateProblem>> {
+    let content = bw_law::NoticeContent::embedded().context("loading notice content rules")?;
+    Ok(bw_notify::lint::warnings(store, id, &content).await?)
+}
+
 async fn lint(a: LintArgs) -> Result<u8> {
     let cfg = config()?;
     let tpl = templates(&a.tpl, &cfg)?;
     let s = connect(&a.store).await?;
     let id = incident_id(&a.incident)?;
     let found = problems(&s.store, &id, &tpl, &cfg).await;
+    let asked = asks(&s.store, &id).await;
     s.store.close().await;
-    let found = found?;
+    let (found, asked) = (found?, asked?);
     for p in &found {
         println!("{p}");
+    }
+    // Questions for a person, not failures: the exit code is the problems'.
+    for p in &asked {
+        println!("warning: {p}");
     }
     if found.is_empty() {
         eprintln!("breachwatch: templates OK for every jurisdiction of {id}");
@@ -271,6 +283,9 @@ async fn plan(a: PlanArgs) -> Result<u8> {
                 "{} template problem(s): fix them (`breachwatch notify lint {id}`) before planning",
                 found.len()
             );
+        }
+        for p in asks(&s.store, &id).await? {
+            eprintln!("breachwatch: warning: {p}");
         }
         let opts = bw_notify::plan::PlanOptions {
             domain,

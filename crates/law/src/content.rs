@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 use time::macros::format_description;
 use time::Date;
 
+pub use bw_terms::{ParseSourceOfBreachError, SourceOfBreach};
+
 use crate::element::Element;
 use crate::rules::{Confidence, RuleError, RuleTerm};
 
@@ -113,8 +115,23 @@ pub struct ContentRule {
 pub struct ConditionalContent {
     pub element: ContentElement,
     pub if_any_element: Vec<RuleTerm>,
+    /// Owed only when the business giving notice is this source of the
+    /// breach (California: `us`, "if the person or business providing the
+    /// notification was the source of the breach"); `None`: whoever was.
+    #[serde(default)]
+    pub if_source_of_breach: Option<SourceOfBreach>,
     pub citation: String,
     pub confidence: Confidence,
+}
+
+/// Whether conditional content is owed for one notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ContentDuty {
+    NotOwed,
+    /// The data calls for it but a fact it also turns on is not recorded
+    /// (the source of the breach): a person must say.
+    Ask,
+    Required,
 }
 
 impl ConditionalContent {
@@ -124,6 +141,20 @@ impl ConditionalContent {
             .iter()
             .filter_map(|t| t.element())
             .any(|e| exposed.contains(&e))
+    }
+
+    /// Whether it is owed for `exposed` when the incident records `source`
+    /// as the source of the breach.
+    pub fn duty(&self, exposed: &[Element], source: SourceOfBreach) -> ContentDuty {
+        if !self.applies_to(exposed) {
+            return ContentDuty::NotOwed;
+        }
+        match self.if_source_of_breach {
+            None => ContentDuty::Required,
+            Some(_) if source == SourceOfBreach::Unknown => ContentDuty::Ask,
+            Some(want) if want == source => ContentDuty::Required,
+            Some(_) => ContentDuty::NotOwed,
+        }
     }
 }
 
@@ -286,17 +317,21 @@ impl NoticeContent {
 
     /// The union of what every code in `codes` requires: a Quebec resident's
     /// notice must satisfy both `CA` and `CA-QC`.
-    /// The content `code`'s law requires because of what `exposed` holds,
-    /// each with its citation (see [`ConditionalContent`]).
+    /// The content `code`'s law ties to what `exposed` holds, each with
+    /// its citation and whether it is owed given the incident's `source`
+    /// of the breach (see [`ConditionalContent`]); content not owed is
+    /// left out.
     pub fn required_by_exposure(
         &self,
         code: &str,
         exposed: &[Element],
-    ) -> Vec<&ConditionalContent> {
+        source: SourceOfBreach,
+    ) -> Vec<(&ConditionalContent, ContentDuty)> {
         self.rule(code)
             .conditional
             .iter()
-            .filter(|c| c.applies_to(exposed))
+            .map(|c| (c, c.duty(exposed, source)))
+            .filter(|(_, d)| *d != ContentDuty::NotOwed)
             .collect()
     }
 
@@ -457,6 +492,25 @@ mod tests {
         let nc = c.agencies_for(&["US-NC"], &name_email);
         assert_eq!(names(&nc.cras), ["Equifax", "Experian", "TransUnion"]);
         assert_eq!(nc.regulators.len(), 2);
+    }
+
+    #[test]
+    fn californias_offer_turns_on_the_source_of_the_breach() {
+        let c = NoticeContent::embedded().expect("content rules");
+        let ssn = [Element::Email, Element::UsSsn];
+        let duty = |source| {
+            c.required_by_exposure("US-CA", &ssn, source)
+                .iter()
+                .find(|(x, _)| x.element == ContentElement::IdentityTheftServices)
+                .map(|(_, d)| *d)
+        };
+        assert_eq!(duty(SourceOfBreach::Us), Some(ContentDuty::Required));
+        assert_eq!(duty(SourceOfBreach::Unknown), Some(ContentDuty::Ask));
+        assert_eq!(duty(SourceOfBreach::Vendor), None);
+        // The data condition still comes first.
+        assert!(c
+            .required_by_exposure("US-CA", &[Element::Email], SourceOfBreach::Us)
+            .is_empty());
     }
 
     #[test]

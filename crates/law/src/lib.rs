@@ -36,7 +36,10 @@ mod rules;
 mod unattributed;
 
 pub use cause::{Cause, ParseCauseError};
-pub use content::{Agency, AgencyRule, ContentElement, ContentRule, NoticeAgencies, NoticeContent};
+pub use content::{
+    Agency, AgencyRule, ConditionalContent, ContentDuty, ContentElement, ContentRule,
+    NoticeAgencies, NoticeContent, ParseSourceOfBreachError, SourceOfBreach,
+};
 pub use element::{Element, ParseElementError, KIND_ELEMENTS};
 pub use eval::{
     evaluate, sort_by_deadline, ExposureGroup, ExposureInput, JurisdictionExposure,

@@ -232,7 +232,10 @@ mod tests {
         };
         assert_eq!(c.describe(), "7 card security codes in cards.csv");
         assert_eq!(thousands(1_234_567), "1,234,567");
-        assert_eq!(UnattributedElement::hashing_of("yescrypt"), Hashing::Sha512crypt);
+        assert_eq!(
+            UnattributedElement::hashing_of("yescrypt"),
+            Hashing::Sha512crypt
+        );
         assert_eq!(UnattributedElement::hashing_of("sha512"), Hashing::Unsalted);
         assert_eq!(UnattributedElement::hashing_of("argon2"), Hashing::Argon2);
         assert_eq!(thousands(999), "999");

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use bw_law::{ContentElement, Element, NoticeContent};
+use bw_law::{ContentDuty, ContentElement, Element, NoticeContent, SourceOfBreach};
 use bw_store::{AffectedRecord, IncidentId, Store};
 
 use crate::{NoticeTexts, Result, TemplateProblem, Templates};
@@ -20,7 +20,8 @@ pub async fn problems(
 ) -> Result<Vec<TemplateProblem>> {
     let incident = store.incident(id).await?;
     let affected = store.affected(id).await?;
-    let mut required = required_by_use(content, &affected);
+    let source = store.declarations(id).await?.source_of_breach;
+    let mut required = required_by_use(content, &affected, source);
     if required.is_empty() {
         // Nobody affected yet: still check the default template.
         let unknown = vec!["UNKNOWN".to_string()];
@@ -38,26 +39,85 @@ pub async fn problems(
     Ok(out)
 }
 
+/// Things lint asks a person about without failing: content the data
+/// calls for that also turns on a fact the incident does not record
+/// (California's offer of identity-theft services when nobody said whether
+/// the business was the source of the breach). One line per element and
+/// jurisdiction, naming the statute.
+pub async fn warnings(
+    store: &Store,
+    id: &IncidentId,
+    content: &NoticeContent,
+) -> Result<Vec<TemplateProblem>> {
+    let affected = store.affected(id).await?;
+    let source = store.declarations(id).await?.source_of_breach;
+    Ok(asks(id, content, &affected, source))
+}
+
+/// See [`warnings`].
+pub fn asks(
+    id: &IncidentId,
+    content: &NoticeContent,
+    affected: &[AffectedRecord],
+    source: SourceOfBreach,
+) -> Vec<TemplateProblem> {
+    // (jurisdiction, element) → (customers, citation)
+    let mut found: BTreeMap<(String, ContentElement), (u64, String)> = BTreeMap::new();
+    for rec in affected {
+        let (codes, _) = crate::plan::placement(rec);
+        let exposed = exposed_of(rec);
+        for code in &codes {
+            for (c, duty) in content.required_by_exposure(code, &exposed, source) {
+                if duty == ContentDuty::Ask {
+                    let e = found
+                        .entry((code.clone(), c.element))
+                        .or_insert_with(|| (0, c.citation.clone()));
+                    e.0 += 1;
+                }
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|((code, element), (n, citation))| TemplateProblem {
+            template: "incident".into(),
+            line: None,
+            message: format!(
+                "{code}: {n} customer(s) had data exposed that calls for {} if the business was \
+                 the source of the breach, and {id} does not say whether it was [{citation}]: \
+                 record it with `breachwatch incident source-of-breach {id} us|vendor`",
+                element.as_str()
+            ),
+        })
+        .collect()
+}
+
+fn exposed_of(rec: &AffectedRecord) -> Vec<Element> {
+    rec.matched_fields
+        .iter()
+        .filter_map(|f| Element::from_kind_name(f).or_else(|| f.parse().ok()))
+        .collect()
+}
+
 /// What each (jurisdictions, language) the notices will use must carry:
 /// its jurisdictions' standing content, plus what their laws tie to the
 /// data exposed to any customer notified that way (California's offer of
-/// identity-theft services when an SSN, licence or ID number leaked).
+/// identity-theft services when an SSN, licence or ID number leaked and
+/// the incident says the business was the source of the breach).
 pub fn required_by_use(
     content: &NoticeContent,
     affected: &[AffectedRecord],
+    source: SourceOfBreach,
 ) -> BTreeMap<(Vec<String>, String), BTreeSet<ContentElement>> {
     let mut out: BTreeMap<(Vec<String>, String), BTreeSet<ContentElement>> = BTreeMap::new();
     for rec in affected {
         let (codes, language) = crate::plan::placement(rec);
-        let exposed: Vec<Element> = rec
-            .matched_fields
-            .iter()
-            .filter_map(|f| Element::from_kind_name(f).or_else(|| f.parse().ok()))
-            .collect();
+        let exposed = exposed_of(rec);
         let extra: Vec<ContentElement> = codes
             .iter()
-            .flat_map(|c| content.required_by_exposure(c, &exposed))
-            .map(|c| c.element)
+            .flat_map(|c| content.required_by_exposure(c, &exposed, source))
+            .filter(|(_, d)| *d == ContentDuty::Required)
+            .map(|(c, _)| c.element)
             .collect();
         out.entry((codes, language))
             .or_insert_with_key(|(codes, _)| content.required_for(codes))

@@ -171,6 +171,7 @@ pub async fn send(
         NotifyError::Invalid(format!("sender {:?} is not a mailbox: {e}", smtp.from))
     })?;
     let incident = store.incident(id).await?;
+    let source = store.declarations(id).await?.source_of_breach;
     let content = NoticeContent::embedded()
         .map_err(|e| NotifyError::Invalid(format!("loading the notice content rules: {e}")))?;
 
@@ -255,6 +256,7 @@ pub async fn send(
     // 3. Dispatch.
     let ctx = Arc::new(RunContext {
         incident,
+        source,
         content,
         texts: campaign.texts.clone(),
         from,
@@ -432,6 +434,9 @@ pub async fn send(
 
 struct RunContext {
     incident: Incident,
+    /// Whether the business was the source of the breach (California's
+    /// offer of identity-theft services turns on it).
+    source: bw_law::SourceOfBreach,
     /// Which agencies each jurisdiction's notice names.
     content: NoticeContent,
     texts: NoticeTexts,
@@ -617,11 +622,13 @@ fn vars_for(ctx: &RunContext, n: &ClaimedNotice, c: &Contact) -> NoticeVars {
     // condition; they still appear in the notice's list of data.
     let exposed: Vec<Element> = n.fields.iter().filter_map(|f| f.parse().ok()).collect();
     let agencies = ctx.content.agencies_for(&n.jurisdictions, &exposed);
+    // Owed, or possibly owed (the source of the breach not recorded): a
+    // configured offer is made rather than withheld.
     let offer_owed = n.jurisdictions.iter().any(|j| {
         ctx.content
-            .required_by_exposure(j, &exposed)
+            .required_by_exposure(j, &exposed, ctx.source)
             .iter()
-            .any(|c| c.element == ContentElement::IdentityTheftServices)
+            .any(|(c, _)| c.element == ContentElement::IdentityTheftServices)
     });
     NoticeVars {
         customer: CustomerVars {

@@ -21,6 +21,7 @@ fn us_campaign_texts() -> NoticeTexts {
 fn run_context(texts: NoticeTexts) -> RunContext {
     RunContext {
         content: NoticeContent::embedded().expect("content rules"),
+        source: bw_law::SourceOfBreach::Us,
         incident: Incident {
             id: IncidentId::new("INC-2026-0001"),
             title: "Q&A pages".into(),
@@ -48,7 +49,17 @@ fn run_context(texts: NoticeTexts) -> RunContext {
 /// Renders the notice one customer of `country`/`region` gets (text and
 /// HTML parts joined), the way `send` does.
 fn notice_for(country: &str, region: Option<&str>, fields: &[&str]) -> String {
-    let ctx = run_context(us_campaign_texts());
+    notice_from(country, region, fields, bw_law::SourceOfBreach::Us)
+}
+
+fn notice_from(
+    country: &str,
+    region: Option<&str>,
+    fields: &[&str],
+    source: bw_law::SourceOfBreach,
+) -> String {
+    let mut ctx = run_context(us_campaign_texts());
+    ctx.source = source;
     let jurisdictions = bw_law::jurisdictions_for(country, region);
     let language = crate::lang::language_for(country).to_string();
     let notice = ClaimedNotice {
@@ -185,6 +196,22 @@ fn californians_whose_ssn_leaked_are_offered_identity_theft_services_and_no_one_
     // An email alone owes no offer in California, nor does an SSN abroad.
     assert_absent(&notice_for("US", Some("CA"), &["email"]), &[offer]);
     assert_absent(&notice_for("GB", None, &["us_ssn"]), &[offer]);
+    // A vendor's breach owes no offer from the business (§ 1798.82(d)(2)(G));
+    // an unrecorded source makes the configured offer rather than withhold it.
+    let vendor = notice_from(
+        "US",
+        Some("CA"),
+        &["us_ssn"],
+        bw_law::SourceOfBreach::Vendor,
+    );
+    assert_absent(&vendor, &[offer]);
+    let unknown = notice_from(
+        "US",
+        Some("CA"),
+        &["us_ssn"],
+        bw_law::SourceOfBreach::Unknown,
+    );
+    assert_present(&unknown, &[offer]);
 }
 
 #[test]
@@ -199,17 +226,51 @@ fn lint_asks_for_the_offer_only_where_the_exposure_calls_for_it() {
         evidence_refs: Vec::new(),
         first_seen_at: "2026-11-20T09:00:00Z".into(),
     };
-    let email_only = crate::lint::required_by_use(&content, &[record("CA", &["email"])]);
+    let us = bw_law::SourceOfBreach::Us;
+    let email_only = crate::lint::required_by_use(&content, &[record("CA", &["email"])], us);
     assert!(email_only
         .values()
         .all(|r| !r.contains(&ContentElement::IdentityTheftServices)));
-    let with_ssn = crate::lint::required_by_use(
-        &content,
-        &[record("CA", &["email"]), record("CA", &["email", "us_ssn"])],
-    );
+    let ssn = [record("CA", &["email"]), record("CA", &["email", "us_ssn"])];
+    let with_ssn = crate::lint::required_by_use(&content, &ssn, us);
     assert!(with_ssn
         .values()
         .any(|r| r.contains(&ContentElement::IdentityTheftServices)));
+    // § 1798.82(d)(2)(G) owes the offer only if the business was the
+    // source of the breach: a vendor's breach does not ask for it, and an
+    // unrecorded source is a warning naming the statute, not a failure.
+    let id = bw_store::IncidentId::new("INC-2026-0007");
+    for source in [
+        bw_law::SourceOfBreach::Vendor,
+        bw_law::SourceOfBreach::Unknown,
+    ] {
+        let r = crate::lint::required_by_use(&content, &ssn, source);
+        assert!(
+            r.values()
+                .all(|r| !r.contains(&ContentElement::IdentityTheftServices)),
+            "{source}"
+        );
+    }
+    assert!(crate::lint::asks(&id, &content, &ssn, us).is_empty());
+    assert!(crate::lint::asks(&id, &content, &ssn, bw_law::SourceOfBreach::Vendor).is_empty());
+    let asked = crate::lint::asks(&id, &content, &ssn, bw_law::SourceOfBreach::Unknown);
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    let m = &asked[0].message;
+    assert!(
+        m.starts_with("US-CA: 1 customer(s)")
+            && m.contains("identity_theft_services")
+            && m.contains("1798.82(d)(2)(G)")
+            && m.contains("incident source-of-breach INC-2026-0007"),
+        "{m}"
+    );
+    // An email alone asks nothing, whatever the source.
+    assert!(crate::lint::asks(
+        &id,
+        &content,
+        &[record("CA", &["email"])],
+        bw_law::SourceOfBreach::Unknown
+    )
+    .is_empty());
     // Without the campaign's offer text, lint fails and names the element.
     let templates = crate::Templates::load(None).expect("built-in templates");
     let mut texts = us_campaign_texts();
