@@ -484,14 +484,15 @@ fn is_retina_suffix(first_label: &[u8]) -> bool {
 
 /// Whether the local part at `start` is the user-info of a URL
 /// (`https://user@host`, `ftp://user:secret@host`): a login, not a mailbox.
+/// A percent escape or a symbol in the password ends the local part there
+/// (`ftp://ann:pa%40ss@host` gives `ss@host`), so the walk back goes over
+/// every byte user-info may hold (RFC 3986's sub-delimiters).
 fn is_url_userinfo(hay: &[u8], start: usize) -> bool {
+    let low = start.saturating_sub(2 * MAX_LOCAL_CHARS);
     let mut p = start;
-    if p > 0 && hay[p - 1] == b':' {
+    let userinfo = |b: u8| is_local_byte(b) || b":%!$&*=~,;".contains(&b);
+    while p > low && userinfo(hay[p - 1]) {
         p -= 1;
-        let low = p.saturating_sub(MAX_LOCAL_CHARS);
-        while p > low && is_local_byte(hay[p - 1]) {
-            p -= 1;
-        }
     }
     p >= 2 && &hay[p - 2..p] == b"//"
 }

@@ -24,8 +24,8 @@ use std::sync::Arc;
 
 use super::{Field, Hint};
 use parse::{
-    column_list, could_start, empty, ends_ci, find_ci, ident_byte, ident_closer, starts_ci,
-    table_name,
+    column_field, column_list, could_start, empty, ends_ci, find_ci, ident_byte, ident_closer,
+    starts_ci, table_name,
 };
 
 mod parse;
@@ -731,7 +731,7 @@ impl SqlHinter {
             return;
         }
         if self.create_cols.len() < MAX_COLUMNS {
-            self.create_cols.push(Field::classify_column(name));
+            self.create_cols.push(column_field(name));
         }
     }
 

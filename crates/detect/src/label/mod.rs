@@ -501,6 +501,13 @@ impl LabelDetector {
     }
 }
 
+/// The score of `v` as the user of a URL's credentials
+/// (`postgres://v:…@db`) by the login-name rules, or `None` when they take
+/// no such name (`postgres://user:…` is a documentation example's).
+pub(crate) fn url_username(v: &[u8]) -> Option<f32> {
+    value::username(v, Form::Quoted, None)
+}
+
 /// The record around `at`, within [`AROUND`] bytes: its line, and the
 /// lines next to it while they are a JSON object's members, one a line
 /// (`"routing_number": …,` above `"account_number": …`). A log line's

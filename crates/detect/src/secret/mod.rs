@@ -17,7 +17,9 @@
 //!   declaration) and by `value.rs` on its content.
 //!   Bare MD5/SHA hex digests count only here and in password columns;
 //! - **CSV cells** of a password or security-code column ([`Field`]
-//!   hints).
+//!   hints: CSV headers, SQL dumps' columns, JSON keys);
+//! - **URL credentials**, `scheme://user:password@host`, from every `://`
+//!   (a SIMD substring search); see `url.rs`.
 //!
 //! A security code is only ever found in its own field: three digits alone
 //! are anything.
@@ -30,6 +32,7 @@
 mod hash;
 #[cfg(test)]
 mod tests;
+mod url;
 mod value;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -71,7 +74,11 @@ enum Secret {
 pub(crate) struct SecretDetector {
     password: bool,
     code: bool,
+    /// The users of URL credentials are reported too.
+    username: bool,
     keys: AhoCorasick,
+    /// `://`, where a URL's credentials may follow.
+    url: memchr::memmem::Finder<'static>,
 }
 
 impl SecretDetector {
@@ -89,7 +96,9 @@ impl SecretDetector {
         SecretDetector {
             password: kinds.contains(Kind::Password),
             code: kinds.contains(Kind::CardSecurityCode),
+            username: kinds.contains(Kind::Username),
             keys,
+            url: memchr::memmem::Finder::new(b"://").into_owned(),
         }
     }
 
@@ -118,6 +127,7 @@ impl SecretDetector {
                     out.push(password(h.start, h.end, 0.9, h.detector));
                 }
             }
+            url::find(hay, &self.url, self.username, out);
         }
         let mut last_key_end = 0;
         for m in self.keys.find_iter(hay) {
@@ -473,6 +483,18 @@ fn separator(hay: &[u8], ks: usize, ke: usize) -> Option<Sep> {
         form,
         spaced,
         xml: false,
+    })
+}
+
+/// The field of a column named `name` (a SQL dump's), if the key rules
+/// say it names a password or a security code.
+pub(crate) fn column_secret(name: &[u8]) -> Option<Field> {
+    if name.is_empty() || name.len() >= MAX_KEY {
+        return None;
+    }
+    Some(match classify_key(name)? {
+        Secret::Password => Field::Password,
+        Secret::Code => Field::CardSecurityCode,
     })
 }
 

@@ -375,3 +375,36 @@ fn the_engine_reports_the_issue_dump() {
     assert!(kinds.contains(&Kind::Email), "{out:?}");
     assert!(kinds.contains(&Kind::Password), "{out:?}");
 }
+
+#[test]
+fn dump_columns_name_passwords_as_keys_do() {
+    for (name, want) in [
+        ("customers_password", Some(Field::Password)),
+        ("user_passwd", Some(Field::Password)),
+        ("admin_pwd", Some(Field::Password)),
+        ("member_pass", Some(Field::Password)),
+        ("card_cvv", Some(Field::CardSecurityCode)),
+        ("password_changed", None),
+        ("password_salt", None),
+        ("passport_no", None),
+        ("bypass", None),
+        ("pass_count", None),
+        ("", None),
+    ] {
+        assert_eq!(column_secret(name.as_bytes()), want, "{name}");
+    }
+    assert_eq!(column_secret(&[b'p'; 100]), None);
+}
+
+#[test]
+fn a_quoted_backslash_n_is_a_null_not_a_password() {
+    // `COPY` writes the string `\N` as `\\N`; the cell is no password.
+    let text = "7\tkw4ng\t\\\\N\n";
+    let start = text.find('\\').expect("in text");
+    let hints = [Hint {
+        start,
+        end: start + 3,
+        field: Field::Password,
+    }];
+    assert!(found_with(text, &hints).is_empty());
+}

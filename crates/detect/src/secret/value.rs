@@ -24,6 +24,8 @@ pub(super) enum Form {
     Colon,
     /// A cell of a CSV password column.
     Cell,
+    /// The password of a URL's user-info (`postgres://app:…@db`).
+    Url,
 }
 
 /// A plaintext password in a keyed field.
@@ -104,6 +106,9 @@ const NOT_PASSWORDS: &[&str] = &[
     "var",
     "const",
     "mut",
+    // `\N`, a null as `LOAD DATA` and `COPY` write it, quoted into a
+    // string by a dump (`'\\N'`).
+    "\\\\N",
 ];
 
 /// Documentation placeholders (ignoring case): reported below the
@@ -279,7 +284,7 @@ pub(super) fn judge(v: &[u8], form: Form, next: Option<u8>) -> Option<(f32, &'st
         return Some((PLACEHOLDER, "password.plaintext"));
     }
     let score = match form {
-        Form::Quoted | Form::Equals | Form::Cell => KEYED,
+        Form::Quoted | Form::Equals | Form::Cell | Form::Url => KEYED,
         Form::Colon => LOOSE,
     };
     Some((score, "password.plaintext"))

@@ -82,6 +82,14 @@ fn ident(s: &[u8]) -> Option<(&[u8], &[u8])> {
     Some((&s[1..close], &s[close + 1..]))
 }
 
+/// What a column named `name` holds: [`Field::classify_column`], or a
+/// password or security code by the rules the secret detector reads keys
+/// with (`customers_password`, `user_passwd`, `admin_pwd`: applications'
+/// schemas name them in more ways than a list holds).
+pub(super) fn column_field(name: &[u8]) -> Option<Field> {
+    Field::classify_column(name).or_else(|| crate::secret::column_secret(name))
+}
+
 /// The fields of a column list `a, "b", \`c\``.
 pub(super) fn column_list(list: &[u8]) -> Columns {
     let cols: Vec<Option<Field>> = list
@@ -90,7 +98,7 @@ pub(super) fn column_list(list: &[u8]) -> Columns {
         .map(|c| {
             let c = c.trim_ascii();
             let c = ident(c).map_or(c, |(name, _)| name);
-            Field::classify_column(c)
+            column_field(c)
         })
         .collect();
     // None known: as no list (the tuples are then skipped through quickly).
