@@ -603,8 +603,21 @@ async fn attempt(
     }
 }
 
+/// An RFC 3339 timestamp's (UTC) date as the reader writes dates; the
+/// stored text's date part if it does not parse.
+fn reader_date(ts: &str, language: &str, country: &str) -> String {
+    match OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339) {
+        Ok(t) => {
+            crate::lang::long_date(t.to_offset(time::UtcOffset::UTC).date(), language, country)
+        }
+        Err(_) => ts.get(..10).unwrap_or_default().to_string(),
+    }
+}
+
 fn vars_for(ctx: &RunContext, n: &ClaimedNotice, c: &Contact) -> NoticeVars {
     let inc = &ctx.incident;
+    // `US-CA` → `US`: how dates are written.
+    let country = n.jurisdiction.split('-').next().unwrap_or_default();
     let t = &ctx.texts;
     let first = c.first_name.trim();
     let last = c.last_name.trim();
@@ -615,6 +628,7 @@ fn vars_for(ctx: &RunContext, n: &ClaimedNotice, c: &Contact) -> NoticeVars {
         (true, true) => match n.language.as_str() {
             "fr" => "Madame, Monsieur".to_string(),
             "de" => "Kundin, Kunde".to_string(),
+            "pt" => "Cliente".to_string(),
             _ => "Customer".to_string(),
         },
     };
@@ -648,13 +662,13 @@ fn vars_for(ctx: &RunContext, n: &ClaimedNotice, c: &Contact) -> NoticeVars {
             id: inc.id.to_string(),
             title: inc.title.clone(),
             description: inc.description.clone(),
-            breach_date: inc.discovered_at.get(..10).unwrap_or_default().to_string(),
+            breach_date: reader_date(&inc.discovered_at, &n.language, country),
         },
         company: CompanyVars {
             name: t.company_name.clone(),
             contact: t.contact.clone(),
         },
-        notice_date: OffsetDateTime::now_utc().date().to_string(),
+        notice_date: crate::lang::long_date(OffsetDateTime::now_utc().date(), &n.language, country),
         measures: t.measures.clone(),
         advice: t.advice.clone(),
         consequences: t.consequences.clone(),
@@ -698,5 +712,7 @@ async fn fail_unseen(store: &Store, id: &IncidentId, unseen: &[Key]) -> Result<u
     Ok(failed)
 }
 
+#[cfg(test)]
+mod families;
 #[cfg(test)]
 mod tests;

@@ -37,6 +37,14 @@ const BUILTIN: &[(&str, &str)] = &[
         "default.de.html",
         include_str!("../templates/default.de.html"),
     ),
+    (
+        "default.pt.txt",
+        include_str!("../templates/default.pt.txt"),
+    ),
+    (
+        "default.pt.html",
+        include_str!("../templates/default.pt.html"),
+    ),
     ("US-CA.txt", include_str!("../templates/US-CA.txt")),
     ("US-CA.html", include_str!("../templates/US-CA.html")),
 ];

@@ -58,7 +58,18 @@ fn notice_from(
     fields: &[&str],
     source: bw_law::SourceOfBreach,
 ) -> String {
-    let mut ctx = run_context(us_campaign_texts());
+    notice_from_texts(country, region, fields, source, us_campaign_texts())
+}
+
+/// The notice with the campaign's own `texts`.
+pub(super) fn notice_from_texts(
+    country: &str,
+    region: Option<&str>,
+    fields: &[&str],
+    source: bw_law::SourceOfBreach,
+    texts: NoticeTexts,
+) -> String {
+    let mut ctx = run_context(texts);
     ctx.source = source;
     let jurisdictions = bw_law::jurisdictions_for(country, region);
     let language = crate::lang::language_for(country).to_string();
@@ -87,7 +98,7 @@ fn notice_from(
     format!("{}\n{}", r.text, r.html.unwrap_or_default())
 }
 
-const NAME_EMAIL: &[&str] = &["person_name", "email"];
+pub(super) const NAME_EMAIL: &[&str] = &["person_name", "email"];
 
 fn assert_absent(notice: &str, what: &[&str]) {
     for w in what {
