@@ -9,14 +9,18 @@
 //! over as hints too. A CSV header can be megabytes away from its cells,
 //! and a dump's `CREATE TABLE` gigabytes away from its rows; the
 //! [`csv::CsvHinter`] and the [`sql::SqlHinter`] carry them across chunks
-//! and hand the engine one [`Hint`] per cell of a recognised column.
+//! and hand the engine one [`Hint`] per cell of a recognised column. An
+//! HTML page's names sit in attributes and header cells, not before the
+//! text they name: the [`html::HtmlHinter`] carries them to it.
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod kv;
 pub mod sql;
 
 use csv::CsvHinter;
+use html::HtmlHinter;
 use json::JsonHinter;
 use kv::KvHinter;
 use sql::SqlHinter;
@@ -28,11 +32,20 @@ pub enum Structure {
     Sql(SqlHinter),
     Json(JsonHinter),
     Kv(KvHinter),
+    /// Boxed: its element stack and tag state make it several times the
+    /// size of the others.
+    Html(Box<HtmlHinter>),
 }
 
 impl From<JsonHinter> for Structure {
     fn from(h: JsonHinter) -> Structure {
         Structure::Json(h)
+    }
+}
+
+impl From<Box<HtmlHinter>> for Structure {
+    fn from(h: Box<HtmlHinter>) -> Structure {
+        Structure::Html(h)
     }
 }
 
@@ -62,6 +75,7 @@ impl Structure {
             Structure::Sql(h) => h.feed(bytes),
             Structure::Json(h) => h.feed(bytes),
             Structure::Kv(h) => h.feed(bytes),
+            Structure::Html(h) => h.feed(bytes),
         }
     }
 
@@ -73,12 +87,14 @@ impl Structure {
             Structure::Sql(h) => h.hints_in(start, end, out),
             Structure::Json(h) => h.hints_in(start, end, out),
             Structure::Kv(h) => h.hints_in(start, end, out),
+            Structure::Html(h) => h.hints_in(start, end, out),
         }
     }
 
     /// The number of the record the structure says holds stream offset
-    /// `pos` (a SQL value tuple or `COPY` row, a JSON object), if it says
-    /// one does. Asked in stream order, for offsets fed and not forgotten.
+    /// `pos` (a SQL value tuple or `COPY` row, a JSON object, an HTML row
+    /// or item), if it says one does. Asked in stream order, for offsets
+    /// fed and not forgotten.
     /// CSV and logs say none: their records are lines, which the caller
     /// counts itself.
     pub fn record_at(&self, pos: usize) -> Option<u64> {
@@ -87,6 +103,7 @@ impl Structure {
             Structure::Sql(h) => h.record_at(pos),
             Structure::Json(h) => h.record_at(pos),
             Structure::Kv(_) => None,
+            Structure::Html(h) => h.record_at(pos),
         }
     }
 
@@ -97,6 +114,7 @@ impl Structure {
             Structure::Sql(h) => h.forget_before(pos),
             Structure::Json(h) => h.forget_before(pos),
             Structure::Kv(h) => h.forget_before(pos),
+            Structure::Html(h) => h.forget_before(pos),
         }
     }
 
@@ -107,6 +125,7 @@ impl Structure {
             Structure::Sql(h) => h.is_off(),
             Structure::Json(h) => h.is_off(),
             Structure::Kv(h) => h.is_off(),
+            Structure::Html(h) => h.is_off(),
         }
     }
 
@@ -116,7 +135,7 @@ impl Structure {
             Structure::Csv(h) => h.warning(),
             Structure::Sql(h) => h.warning(),
             Structure::Json(h) => h.warning(),
-            Structure::Kv(_) => None,
+            Structure::Kv(_) | Structure::Html(_) => None,
         }
     }
 }

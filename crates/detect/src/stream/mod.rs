@@ -11,6 +11,7 @@
 use std::io::{self, Read};
 
 use crate::hints::csv::CsvHinter;
+use crate::hints::html::HtmlHinter;
 use crate::hints::json::JsonHinter;
 use crate::hints::kv::KvHinter;
 use crate::hints::sql::SqlHinter;
@@ -73,6 +74,9 @@ pub enum Start {
     Json(JsonHinter),
     /// Scan it with `key=value` hints (a log).
     Kv(KvHinter),
+    /// Scan it with HTML attribute and label hints (and rows, list items
+    /// and items as records).
+    Html(Box<HtmlHinter>),
 }
 
 impl Start {
@@ -84,6 +88,7 @@ impl Start {
             Start::Sql(h) => Some(h.into()),
             Start::Json(h) => Some(h.into()),
             Start::Kv(h) => Some(h.into()),
+            Start::Html(h) => Some(h.into()),
         }
     }
 }
