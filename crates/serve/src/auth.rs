@@ -169,6 +169,28 @@ pub(crate) async fn token_identity(
     }))
 }
 
+/// Whether a browser says the request comes from another site: its
+/// `Sec-Fetch-Site` (every current browser sends it, whatever the
+/// referrer policy), else an `Origin` naming another host than `Host`.
+/// Our pages send no referrer, so a browser's `Origin` on them is `null`:
+/// that alone proves nothing either way. Clients that are not browsers
+/// send neither, and the form's token and cookie decide.
+pub(crate) fn cross_site(headers: &HeaderMap) -> bool {
+    let get = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = get(header::HeaderName::from_static("sec-fetch-site")) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match get(header::ORIGIN) {
+        None | Some("null") => false,
+        Some(origin) => {
+            let origin_host = origin
+                .split_once("://")
+                .map(|(_, rest)| rest.trim_end_matches('/'));
+            !matches!((origin_host, get(header::HOST)), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+        }
+    }
+}
+
 fn changes_state(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -223,5 +245,35 @@ mod tests {
         assert_eq!(a.len(), TOKEN_PREFIX.len() + 64);
         assert_eq!(secret_digest(&a), secret_digest(&a));
         assert!(same("abc", "abc") && !same("abc", "abd") && !same("abc", "ab"));
+    }
+
+    #[test]
+    fn requests_from_other_sites_are_recognised() {
+        let h = |pairs: &[(&'static str, &str)]| {
+            let mut m = HeaderMap::new();
+            for (k, v) in pairs {
+                m.insert(*k, v.parse().expect("header"));
+            }
+            m
+        };
+        let host = ("host", "127.0.0.1:8080");
+        for ok in [
+            vec![host],
+            vec![host, ("origin", "http://127.0.0.1:8080")],
+            vec![("host", "bw.example"), ("origin", "https://BW.example")],
+            vec![host, ("origin", "null"), ("sec-fetch-site", "same-origin")],
+            vec![host, ("origin", "null")],
+        ] {
+            assert!(!cross_site(&h(&ok)), "{ok:?}");
+        }
+        for bad in [
+            vec![host, ("origin", "https://evil.example")],
+            vec![host, ("origin", "http://127.0.0.1:8081")],
+            vec![("origin", "http://127.0.0.1:8080")],
+            vec![host, ("origin", "null"), ("sec-fetch-site", "cross-site")],
+            vec![host, ("sec-fetch-site", "same-site")],
+        ] {
+            assert!(cross_site(&h(&bad)), "{bad:?}");
+        }
     }
 }

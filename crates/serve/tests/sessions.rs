@@ -294,3 +294,76 @@ async fn disabling_a_user_ends_their_sessions() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn the_login_form_needs_its_own_token_and_cookie() {
+    let app = app().await;
+    let here = [10, 0, 0, 5];
+    let req = Request::get("/login").body(Body::empty()).expect("request");
+    let mut req = req;
+    req.extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from((here, 40000))));
+    let res = app.router.clone().oneshot(req).await.expect("infallible");
+    assert_eq!(res.status(), StatusCode::OK);
+    let cookie = res
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(pair)
+        .expect("the form's cookie");
+    let html = res.into_body().collect().await.expect("body").to_bytes();
+    let html = String::from_utf8_lossy(&html);
+    let token = html
+        .split("name=\"login_token\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the form's token")
+        .to_string();
+    let form = |t: &str| {
+        format!(
+            "login_token={t}&next=%2F&username=bob&password={}",
+            PASSWORD.replace(' ', "+")
+        )
+    };
+    let post = |cookie: Option<&str>, from: Option<(&str, &str)>, body: String| {
+        let mut b = Request::post("/login")
+            .header(header::HOST, "127.0.0.1:8080")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        if let Some((site, origin)) = from {
+            b = b
+                .header("sec-fetch-site", site)
+                .header(header::ORIGIN, origin);
+        }
+        b.body(Body::from(body)).expect("request")
+    };
+    // What a browser sends: our pages have no referrer, so Origin is null.
+    let evil = Some(("cross-site", "https://evil.example"));
+    let sandboxed = Some(("cross-site", "null"));
+    // A cross-site post lacks the form's cookie or its token, or comes
+    // from another origin (a cookie planted from a sibling site with a
+    // token of its choosing would pass the double-submit check alone):
+    // refused, right credentials or not, and no session comes of it.
+    for (c, origin, t) in [
+        (None, None, token.as_str()),
+        (Some(cookie.as_str()), None, "0000"),
+        (Some("bw_login=forged"), evil, "forged"),
+        (Some(cookie.as_str()), evil, token.as_str()),
+        (Some(cookie.as_str()), sandboxed, token.as_str()),
+    ] {
+        let r = app.send(post(c, origin, form(t)), here).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{c:?} {origin:?} {t}");
+        assert!(
+            r.cookie
+                .as_deref()
+                .is_none_or(|c| !c.starts_with("bw_session=")),
+            "a session from a forged form"
+        );
+    }
+    let own = Some(("same-origin", "null"));
+    let r = app.send(post(Some(&cookie), own, form(&token)), here).await;
+    assert!(r.status.is_redirection(), "{}", r.status);
+    assert!(r.cookie.is_some_and(|c| c.starts_with("bw_session=")));
+}

@@ -118,7 +118,10 @@ pub async fn login_submit(
 ) -> PageResult {
     let next = safe_next(Some(&form.next));
     let cookie = auth::cookie(&headers, LOGIN_COOKIE).unwrap_or("");
-    if cookie.is_empty() || !auth::same(cookie, &form.login_token) {
+    // The token only shows the post came with the form's cookie; a cookie
+    // planted from a sibling site would pass it, so a browser must not
+    // say the post came from another site either.
+    if cookie.is_empty() || !auth::same(cookie, &form.login_token) || auth::cross_site(&headers) {
         return login_page(
             StatusCode::FORBIDDEN,
             &next,
