@@ -49,7 +49,7 @@ impl Smtp {
 
 /// The server process; killed on drop.
 struct Server {
-    _proc: Proc,
+    proc: Proc,
     addr: String,
     log: PathBuf,
 }
@@ -60,7 +60,7 @@ impl Server {
         args.extend_from_slice(extra);
         let (proc, addr) = start_server(s, &args);
         Server {
-            _proc: proc,
+            proc,
             addr,
             log: s.path("server.log"),
         }
@@ -203,6 +203,10 @@ fn a_full_flow_leaves_no_value_token_or_password_in_the_logs() {
         .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
         .expect("a session cookie");
     assert!(cookie_line.contains("HttpOnly") && cookie_line.contains("SameSite=Strict"));
+    assert!(
+        !cookie_line.contains("Secure"),
+        "Secure only under TLS (a browser would drop it over plain HTTP)"
+    );
     let cookie = cookie_line["set-cookie:".len()..]
         .trim()
         .split(';')
@@ -303,6 +307,44 @@ fn a_full_flow_leaves_no_value_token_or_password_in_the_logs() {
     );
     assert_eq!(status, 200, "{page}");
     assert_eq!(page["total"], 3, "{page}");
+    // Pages of 5 cover the 12 once; the filters narrow, never widen.
+    let mut seen = std::collections::BTreeSet::new();
+    for offset in [0, 5, 10] {
+        let (status, page) = srv.json(
+            "GET",
+            &format!("/api/incidents/{id}/affected?offset={offset}&limit=5"),
+            &admin,
+            "",
+        );
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(page["total"], n as u64, "{page}");
+        let items = page["items"].as_array().expect("items");
+        assert_eq!(items.len(), (n - offset).min(5), "{page}");
+        for c in items {
+            let text = c.to_string();
+            assert!(!text.contains('@'), "contact data in {text}");
+            assert!(seen.insert(c["customer_id"].as_str().expect("id").to_string()));
+        }
+    }
+    assert_eq!(seen.len(), n);
+    for (query, total) in [
+        ("jurisdiction=US-NY", 3),
+        ("field=email", n),
+        ("field=phone", 0),
+        ("jurisdiction=US-CA&field=phone", 0),
+    ] {
+        let (status, page) = srv.json(
+            "GET",
+            &format!("/api/incidents/{id}/affected?{query}"),
+            &admin,
+            "",
+        );
+        assert_eq!(
+            (status, &page["total"]),
+            (200, &Value::from(total)),
+            "{query}: {page}"
+        );
+    }
     let (status, v) = srv.json(
         "POST",
         &format!("/api/incidents/{id}/obligations"),
@@ -374,10 +416,47 @@ fn a_full_flow_leaves_no_value_token_or_password_in_the_logs() {
     assert!(v.to_string().contains("job.create"), "{v}");
     let (_, _, metrics) = srv.call("GET", "/metrics", &[("Authorization", &admin)], b"");
     let metrics = String::from_utf8_lossy(&metrics).into_owned();
-    assert!(
-        metrics.contains("breachwatch_findings_total{kind=\"email\"}"),
-        "{metrics}"
+    let metric = |name: &str| -> f64 {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in\n{metrics}"))
+    };
+    let leak_bytes = std::fs::metadata(s.path("leak/qa.csv")).expect("qa").len()
+        + std::fs::metadata(s.path("leak/more.csv"))
+            .expect("more")
+            .len();
+    assert_eq!(metric("breachwatch_scan_bytes_total"), leak_bytes as f64);
+    assert!(metric("breachwatch_findings_total{kind=\"email\"}") >= (n + 1) as f64);
+    assert_eq!(
+        metric("breachwatch_jobs{kind=\"scan\",state=\"succeeded\"}"),
+        1.0
     );
+    assert_eq!(
+        metric("breachwatch_jobs{kind=\"scope\",state=\"succeeded\"}"),
+        1.0
+    );
+    if smtp.is_some() {
+        assert_eq!(
+            metric("breachwatch_jobs{kind=\"send\",state=\"succeeded\"}"),
+            1.0
+        );
+        assert_eq!(metric("breachwatch_notices{status=\"sent\"}"), n as f64);
+    }
+    // The latency histogram of a route: cumulative buckets up to +Inf = count.
+    let labels = "method=\"POST\",route=\"/api/incidents/{id}/evidence\",status=\"2xx\"";
+    let count = metric(&format!(
+        "breachwatch_http_request_duration_seconds_count{{{labels}}}"
+    ));
+    assert_eq!(count, 1.0);
+    assert_eq!(
+        metric(&format!(
+            "breachwatch_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}}"
+        )),
+        count
+    );
+    assert!(metrics.contains("# TYPE breachwatch_http_request_duration_seconds histogram"));
+    assert!(!metrics.contains(&id), "an id as a metric label");
 
     let log_path = srv.log.clone();
     drop(srv);
@@ -433,4 +512,313 @@ fn a_100_mb_upload_is_refused_before_it_is_sent() {
         .expect("an answer before the body is complete");
     let text = String::from_utf8_lossy(&buf[..n]);
     assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+}
+
+/// Opens an incident whose evidence names the `n` seeded customers,
+/// computes its obligations and plans their notices; returns its id.
+fn planned_incident(s: &Scratch, srv: &Server, admin: &str, n: usize) -> String {
+    let (status, v) = srv.json(
+        "POST",
+        "/api/incidents",
+        admin,
+        r#"{"title":"Export left on a share","description":"A customer export was readable on an open file share.","discovered_at":"2026-11-20T09:00:00Z"}"#,
+    );
+    assert_eq!(status, 201, "{v}");
+    let id = v["id"].as_str().expect("id").to_string();
+    let mut leak = String::from("name,email\n");
+    for i in 0..n {
+        leak.push_str(&format!("Given{i} Family{i},{}\n", email(i)));
+    }
+    s.write("leak/share.csv", leak.as_bytes());
+    let (status, _, body) = srv.call(
+        "POST",
+        &format!("/api/incidents/{id}/evidence?name=share.csv"),
+        &[("Authorization", admin)],
+        leak.as_bytes(),
+    );
+    assert_eq!(status, 201, "{}", String::from_utf8_lossy(&body));
+    let (status, v) = srv.json(
+        "POST",
+        &format!("/api/incidents/{id}/obligations"),
+        admin,
+        "",
+    );
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = srv.json(
+        "POST",
+        &format!("/api/incidents/{id}/notices/plan"),
+        admin,
+        "{}",
+    );
+    assert_eq!((status, &v["added"]), (200, &Value::from(n)), "{v}");
+    id
+}
+
+/// (messages, distinct recipients) the SMTP server accepted.
+fn accepted(log: &std::path::Path) -> (usize, usize) {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let mut rcpts = std::collections::BTreeSet::new();
+    for line in text.lines() {
+        let v: Value = serde_json::from_str(line).expect("smtp log line");
+        for r in v["recipients"].as_array().expect("recipients") {
+            rcpts.insert(r.as_str().expect("rcpt").to_string());
+        }
+    }
+    (text.lines().count(), rcpts.len())
+}
+
+/// Waits until the SMTP server has accepted `n` messages.
+fn until_accepted(log: &std::path::Path, n: usize) {
+    let started = Instant::now();
+    while accepted(log).0 < n {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{n} messages never came"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+impl Server {
+    /// Polls job `id` until `done` holds for it.
+    fn wait_for(&self, auth: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let started = Instant::now();
+        loop {
+            let (status, job) = self.json("GET", &format!("/api/jobs/{id}"), auth, "");
+            assert_eq!(status, 200, "{job}");
+            if done(&job) {
+                return job;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "job {id}: {job}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn a_send_job_can_be_cancelled_and_resumed_after_the_server_is_killed() {
+    let s = Scratch::new();
+    let Some(smtp) = Smtp::start(&s) else {
+        eprintln!("skipping: no Python with aiosmtpd (scripts/smtp.sh)");
+        return;
+    };
+    let n = 12;
+    let token = setup(&s, &format!("smtp://127.0.0.1:{}", smtp.port), n);
+    // One notice at a time, two a second: the run lasts ~6 s, long enough
+    // to stop it twice.
+    let mut cfg = std::fs::read_to_string(s.path("home/config.toml")).expect("config");
+    cfg.push_str("concurrency = 1\nrate = 2.0\n");
+    s.write("home/config.toml", cfg.as_bytes());
+    let root = s.path("").to_string_lossy().into_owned();
+    let args = ["--scan-root", root.as_str(), "--contacts", "customers.csv"];
+    let srv = Server::start(&s, &args);
+    let admin = format!("Bearer {token}");
+    let id = planned_incident(&s, &srv, &admin, n);
+
+    // Cancel mid-run: the job ends cancelled and sending stops.
+    let (status, job) = srv.json(
+        "POST",
+        &format!("/api/incidents/{id}/notices/send"),
+        &admin,
+        "{}",
+    );
+    assert_eq!(status, 202, "{job}");
+    let first = job["id"].as_str().expect("job id").to_string();
+    // (The SMTP server's log is the clock: the job's counters are written
+    // as bw-notify reports them, which under a rate limit is per batch.)
+    until_accepted(&smtp.log, 1);
+    let (status, v) = srv.json("POST", &format!("/api/jobs/{first}/cancel"), &admin, "");
+    assert_eq!(status, 200, "{v}");
+    let job = srv.wait_for(&admin, &first, |j| j["state"] != "running");
+    assert_eq!(job["state"], "cancelled", "{job}");
+    let (status, _) = srv.json("POST", &format!("/api/jobs/{first}/cancel"), &admin, "");
+    assert_eq!(status, 409, "an ended job cannot be cancelled again");
+    std::thread::sleep(Duration::from_millis(1500));
+    let (at_cancel, _) = accepted(&smtp.log);
+    assert!(
+        (1..n).contains(&at_cancel),
+        "{at_cancel} sent before cancel"
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        accepted(&smtp.log).0,
+        at_cancel,
+        "sending went on after cancel"
+    );
+
+    // Resumed, then the server is killed mid-run.
+    let (status, job) = srv.json("POST", &format!("/api/jobs/{first}/rerun"), &admin, "");
+    assert_eq!(status, 202, "{job}");
+    let second = job["id"].as_str().expect("job id").to_string();
+    assert_ne!(second, first);
+    until_accepted(&smtp.log, at_cancel + 2);
+    let mut srv = srv;
+    srv.proc.0.kill().expect("SIGKILL the server");
+    srv.proc.0.wait().expect("reap");
+    drop(srv);
+    let (at_kill, _) = accepted(&smtp.log);
+    assert!(at_kill < n, "the run was cut short: {at_kill}");
+
+    // A new server on the same store: the job it left is interrupted, and
+    // re-running it finishes the outbox.
+    let srv = Server::start(&s, &args);
+    let (status, job) = srv.json("GET", &format!("/api/jobs/{second}"), &admin, "");
+    assert_eq!(
+        (status, &job["state"]),
+        (200, &Value::from("interrupted")),
+        "{job}"
+    );
+    let (status, job) = srv.json("GET", &format!("/api/jobs/{first}"), &admin, "");
+    assert_eq!(
+        (status, &job["state"]),
+        (200, &Value::from("cancelled")),
+        "{job}"
+    );
+    let (status, job) = srv.json("POST", &format!("/api/jobs/{second}/rerun"), &admin, "");
+    assert_eq!(status, 202, "{job}");
+    let third = job["id"].as_str().expect("job id").to_string();
+    let job = srv.wait_job(&admin, &third);
+    assert_eq!(job["state"], "succeeded", "{job}");
+    let (messages, people) = accepted(&smtp.log);
+    assert_eq!(people, n, "every customer got their notice");
+    // A stop may repeat the one notice in flight (concurrency 1), per stop.
+    assert!(messages <= n + 2, "{messages} messages for {n} customers");
+    let (status, v) = srv.json("GET", "/api/audit/system", &admin, "");
+    assert_eq!(status, 200);
+    let text = v.to_string();
+    assert!(text.contains("job.cancel"), "{v}");
+}
+
+/// A CA and a certificate for 127.0.0.1 it signed, by Debian's openssl:
+/// (CA PEM, certificate PEM, key PEM).
+fn certificates(s: &Scratch) -> (PathBuf, PathBuf, PathBuf) {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(s.path(""))
+            .output()
+            .expect("run openssl (Debian's openssl package)");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    let mut ca = vec!["req", "-x509", "-days", "1", "-subj", "/CN=bw test CA"];
+    ca.extend_from_slice(&ec);
+    ca.extend_from_slice(&["-keyout", "ca.key", "-out", "ca.pem"]);
+    run(&ca);
+    let mut csr = vec!["req", "-subj", "/CN=127.0.0.1"];
+    csr.extend_from_slice(&ec);
+    csr.extend_from_slice(&["-keyout", "server.key", "-out", "server.csr"]);
+    run(&csr);
+    s.write(
+        "server.ext",
+        b"subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    );
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "1",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.pem",
+    ]);
+    (s.path("ca.pem"), s.path("server.pem"), s.path("server.key"))
+}
+
+/// One HTTP/1.1 request over TLS, trusting only `ca`: the raw answer.
+fn https(addr: &str, ca: &std::path::Path, request: &str) -> String {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, ServerName};
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_file_iter(ca).expect("CA file") {
+        roots.add(c.expect("CA certificate")).expect("trust the CA");
+    }
+    let cfg = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("protocol versions")
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let name = ServerName::try_from("127.0.0.1").expect("server name");
+    let conn = rustls::ClientConnection::new(std::sync::Arc::new(cfg), name).expect("TLS");
+    let tcp = TcpStream::connect(addr).expect("connect");
+    tcp.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    tls.write_all(request.as_bytes()).expect("TLS write");
+    let mut raw = Vec::new();
+    // A server that closes without close_notify ends the read with an
+    // error after the whole answer; what was read is kept.
+    let _ = tls.read_to_end(&mut raw);
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+#[test]
+fn under_tls_the_session_cookie_is_secure_and_plain_http_gets_nothing() {
+    let s = Scratch::new();
+    let r = s.run(&["token", "create", "--role", "viewer"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let token = r.stdout.trim().to_string();
+    let (ca, cert, key) = certificates(&s);
+    let (cert, key) = (cert.to_string_lossy(), key.to_string_lossy());
+    let srv = Server::start(&s, &["--tls-cert", &cert, "--tls-key", &key]);
+    let body = format!(r#"{{"token":"{token}"}}"#);
+    let answer = https(
+        &srv.addr,
+        &ca,
+        &format!(
+            "POST /api/session/login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let cookie_line = answer
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .expect("a session cookie");
+    for flag in ["HttpOnly", "SameSite=Strict", "Secure"] {
+        assert!(
+            cookie_line.split(';').any(|p| p.trim() == flag),
+            "{flag} missing: {cookie_line}"
+        );
+    }
+    let pair = cookie_line["set-cookie:".len()..]
+        .trim()
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_string();
+    let answer = https(
+        &srv.addr,
+        &ca,
+        &format!("GET /api/session HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nCookie: {pair}\r\n\r\n"),
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"role\":\"viewer\""), "{answer}");
+    // Plain HTTP on the TLS port is not answered as HTTP.
+    let (status, _, _) = std::panic::catch_unwind(|| srv.call("GET", "/healthz", &[], b""))
+        .unwrap_or((0, String::new(), Vec::new()));
+    assert_ne!(status, 200, "plain HTTP was served on the TLS port");
 }

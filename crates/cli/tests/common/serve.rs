@@ -83,6 +83,7 @@ pub fn start_server(s: &Scratch, extra: &[&str]) -> (Proc, String) {
     let addr = line
         .trim()
         .strip_prefix("listening on http://")
+        .or_else(|| line.trim().strip_prefix("listening on https://"))
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .to_string();
     (Proc(child), addr)
