@@ -429,3 +429,55 @@ async fn a_declared_oversize_body_is_refused_before_it_is_read() {
         "over 1 MiB on an ordinary route"
     );
 }
+
+#[tokio::test]
+async fn paths_in_bodies_stay_inside_the_scan_roots() {
+    let app = app().await;
+    let root = app._dir.path().join("scans");
+    std::fs::create_dir_all(&root).expect("scan root");
+    std::fs::write(root.join("ok.csv"), "email\nperson@example.com\n").expect("file");
+    let outside = app._dir.path().join("outside.csv");
+    std::fs::write(&outside, "email\nother@example.com\n").expect("file");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, root.join("link.csv")).expect("symlink");
+    let before = app.snapshot().await;
+    let admin = format!("Bearer {}", app.token(Role::Admin));
+    let root_s = root.to_string_lossy().into_owned();
+    let hostile = [
+        "/etc/passwd".to_string(),
+        format!("{root_s}/../outside.csv"),
+        format!("{root_s}/../../../../etc/passwd"),
+        format!("{root_s}/link.csv"),
+        format!("{root_s}/ok.csv\u{0}"),
+        "../outside.csv".to_string(),
+        String::new(),
+    ];
+    for p in &hostile {
+        for (uri, body) in [
+            ("/api/scans".to_string(), serde_json::json!({ "path": p })),
+            (
+                format!("/api/incidents/{}/scope", app.incident),
+                serde_json::json!({ "paths": [p] }),
+            ),
+        ] {
+            let req = Request::post(uri.as_str())
+                .header(header::AUTHORIZATION, admin.as_str())
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request");
+            let (status, v) = app.call(req).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{uri} {p:?}: {v}");
+        }
+    }
+    assert_eq!(app.snapshot().await, before, "a refused path left a trace");
+    // Inside the root, the same request is taken.
+    let req = Request::post("/api/scans")
+        .header(header::AUTHORIZATION, admin.as_str())
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            serde_json::json!({"path": format!("{root_s}/ok.csv")}).to_string(),
+        ))
+        .expect("request");
+    let (status, v) = app.call(req).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{v}");
+}
