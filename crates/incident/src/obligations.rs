@@ -198,11 +198,7 @@ fn unattributed(stored: &[UnattributedRecord]) -> Vec<UnattributedElement> {
         .iter()
         .filter_map(|r| {
             let e = &r.element;
-            let Some(element) =
-                Element::from_kind_name(&e.kind).filter(|x| counts_unattributed(*x))
-            else {
-                return None;
-            };
+            let element = Element::from_kind_name(&e.kind).filter(|x| counts_unattributed(*x))?;
             Some(UnattributedElement {
                 element,
                 hashing: e.hashing.as_deref().map(UnattributedElement::hashing_of),

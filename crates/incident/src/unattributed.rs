@@ -27,16 +27,40 @@ fn hashing_of(kind: &str, detector: &str) -> Option<String> {
     if kind != "password" {
         return None;
     }
-    match detector.strip_prefix("password.") {
-        Some("plaintext") | None => None,
-        Some(h) => Some(h.to_string()),
-    }
+    // Only the hash schemes the detectors name; a password in a field, a
+    // URL's userinfo or any detector added later counts as plain, which is
+    // the reading that never understates it.
+    detector
+        .strip_prefix("password.")
+        .filter(|h| HASHES.contains(h))
+        .map(str::to_string)
 }
+
+/// The password-hash schemes `bw-detect` names (`password.<scheme>`).
+const HASHES: &[&str] = &[
+    "argon2",
+    "bcrypt",
+    "ldap",
+    "md5",
+    "md5crypt",
+    "pbkdf2",
+    "phpass",
+    "scrypt",
+    "sha1",
+    "sha256",
+    "sha256crypt",
+    "sha512",
+    "sha512crypt",
+    "yescrypt",
+];
 
 /// Counts of tracked findings per (kind, hashing), shared by the scan
 /// threads of one evidence read.
 #[derive(Clone, Default)]
-pub(crate) struct Counts(Arc<Mutex<BTreeMap<(String, Option<String>), u64>>>);
+pub(crate) struct Counts(Arc<Mutex<ByKind>>);
+
+/// Findings per (kind, hashing).
+type ByKind = BTreeMap<(String, Option<String>), u64>;
 
 impl Counts {
     pub(crate) fn add(&self, kind: &str, detector: &str) {
@@ -62,10 +86,7 @@ impl Counts {
 /// Per kind, takes one finding per customer the kind was attributed to
 /// off its largest (kind, hashing) group first: one table stores one
 /// kind one way, and its matched rows are most likely in the largest.
-fn less_attributed(
-    counts: BTreeMap<(String, Option<String>), u64>,
-    affected: &[Affected],
-) -> Vec<UnattributedElement> {
+fn less_attributed(counts: ByKind, affected: &[Affected]) -> Vec<UnattributedElement> {
     let mut attributed: BTreeMap<&str, u64> = BTreeMap::new();
     for a in affected {
         for f in &a.matched_fields {
@@ -116,6 +137,7 @@ mod tests {
             c.add("password", "password.bcrypt");
         }
         c.add("password", "password.plaintext");
+        c.add("password", "password.url");
         c.add("card_security_code", "card_security_code.field");
         // Identifiers and addresses are never carried.
         c.add("email", "email");
@@ -133,7 +155,7 @@ mod tests {
             vec![
                 ("card_security_code", None, 1),
                 ("password", Some("bcrypt"), 3),
-                ("password", None, 1),
+                ("password", None, 2),
             ]
         );
         // Every finding attributed: nothing left.
