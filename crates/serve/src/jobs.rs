@@ -322,7 +322,13 @@ async fn scope(ctx: &Ctx, params: &Value) -> ApiResult<()> {
         .map_err(|e| ApiError::BadRequest(e.to_string()))?;
         let out = ctx
             .store
-            .add_evidence(&id, &collected.evidence, &collected.affected, &ctx.actor)
+            .add_evidence_with(
+                &id,
+                &collected.evidence,
+                &collected.affected,
+                &collected.unattributed,
+                &ctx.actor,
+            )
             .await?;
         done += 1;
         affected += collected.affected.len() as u64;
