@@ -7,6 +7,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 playwright_version="1.65.2"
+# axe-core (Deque's accessibility rules, pinned) checks the pages' labels,
+# names and contrast inside that browser.
+axe_version="4.14.1"
 if ! command -v chromium >/dev/null 2>&1; then
     sudo=""
     if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
@@ -15,9 +18,10 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 node_dir="$here/target/browser-node"
 installed="$(node -p "require('$node_dir/node_modules/playwright-core/package.json').version" 2>/dev/null || true)"
-if [ "$installed" != "$playwright_version" ]; then
+installed_axe="$(node -p "require('$node_dir/node_modules/axe-core/package.json').version" 2>/dev/null || true)"
+if [ "$installed" != "$playwright_version" ] || [ "$installed_axe" != "$axe_version" ]; then
     mkdir -p "$node_dir"
     npm install --prefix "$node_dir" --no-audit --no-fund --no-save --loglevel=error \
-        "playwright-core@$playwright_version" >&2
+        "playwright-core@$playwright_version" "axe-core@$axe_version" >&2
 fi
 command -v chromium

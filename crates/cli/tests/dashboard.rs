@@ -366,6 +366,24 @@ fn the_breach_room_in_a_real_browser() {
     assert_eq!(seen["chain_ok"], "true");
     assert_eq!(seen["after_logout_status"], 401);
 
+    // axe-core's WCAG 2.1 A/AA rules (labels, names, contrast, landmarks)
+    // find nothing on any page the flow visited.
+    let audits = seen["axe"].as_object().expect("axe results");
+    for page in [
+        "login",
+        "incident_admin",
+        "incident_admin_after_send",
+        "incident_admin_phone",
+        "scans",
+        "scan",
+        "audit",
+        "incident_viewer",
+    ] {
+        let v = audits
+            .get(page)
+            .unwrap_or_else(|| panic!("{page} not audited"));
+        assert_eq!(v.as_array().map(Vec::len), Some(0), "{page}: {v}");
+    }
     // Keyboard: the skip link comes first and its focus is drawn.
     assert_eq!(seen["first_focus"], "Skip to content");
     assert_ne!(seen["first_focus_outline"], "none");

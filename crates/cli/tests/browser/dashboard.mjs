@@ -4,7 +4,7 @@
 // incident and asserts on what this prints: one JSON object of what the
 // pages showed. This script only acts, waits and reads.
 import { createRequire } from "node:module";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -25,7 +25,10 @@ const ARGS = [
 ];
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
-const out = {};
+const out = { axe: {} };
+// axe-core's rules, evaluated through the DevTools protocol (not a page
+// script, so the pages' CSP stays as served).
+const axeSource = readFileSync(join(env("BW_PLAYWRIGHT_DIR"), "node_modules/axe-core/axe.min.js"), "utf8");
 
 async function browser() {
   const dir = mkdtempSync(join(tmpdir(), "bw-chromium-"));
@@ -44,6 +47,7 @@ async function signIn(page, user, password, path) {
   const res = await page.goto(base + path);
   out[`${user}_first_status`] = res.status();
   await page.waitForURL(/\/login\?next=/);
+  if (user === env("BW_ADMIN_USER")) await audit(page, "login");
   await page.fill("#username", user);
   await page.fill("#password", password);
   await Promise.all([page.waitForURL(base + path), page.click("button[type=submit]")]);
@@ -75,6 +79,21 @@ async function progress(page) {
     rows.map((r) => ({ code: r.dataset.code, sent: Number(r.dataset.sent), total: Number(r.dataset.total) })));
 }
 
+// WCAG 2.1 A and AA violations on the page as it stands (labels, names,
+// contrast, landmarks, keyboard focus order…): id, impact, nodes.
+async function audit(page, name) {
+  await page.evaluate(axeSource);
+  out.axe[name] = await page.evaluate(async () => {
+    const r = await window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return r.violations.map((v) => ({
+      id: v.id, impact: v.impact, nodes: v.nodes.length,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+    }));
+  });
+}
+
 async function shot(page, name, full = false) {
   await page.screenshot({ path: join(shots, name), fullPage: full });
 }
@@ -97,6 +116,7 @@ async function shot(page, name, full = false) {
   await page.evaluate(() => document.activeElement?.blur());
   await shot(page, "incident-admin-1280x800.png");
   await shot(page, "incident-admin-1280-full.png", true);
+  await audit(page, "incident_admin");
 
   // Send the planned notices and watch the job end.
   await page.click("#send-button");
@@ -111,16 +131,19 @@ async function shot(page, name, full = false) {
   await page.locator("#prog-h").scrollIntoViewIfNeeded();
   await shot(page, "incident-admin-after-send-1280x800.png");
   out.admin_html = await page.content();
+  await audit(page, "incident_admin_after_send");
 
   await page.setViewportSize(PHONE);
   await page.goto(`${base}/incidents/${incident}`);
   out.phone_scroll_width = await page.evaluate(() => document.documentElement.scrollWidth);
   await shot(page, "incident-admin-phone-390.png");
   await shot(page, "incident-admin-phone-390-full.png", true);
+  await audit(page, "incident_admin_phone");
   await page.setViewportSize(DESKTOP);
 
   // A scan from the scans page: live progress, then redacted findings.
   await page.goto(`${base}/scans`);
+  await audit(page, "scans");
   await page.fill("#scan-path", env("BW_LEAK_DIR"));
   await Promise.all([page.waitForURL(/\/scans\/[^/]+$/), page.click("text=Start scan")]);
   await page.waitForSelector("#findings tbody tr", { timeout: 120_000 });
@@ -128,12 +151,14 @@ async function shot(page, name, full = false) {
   out.scan_excerpts = await page.$$eval("#findings tbody tr td:nth-child(5)", (tds) => tds.map((t) => t.textContent));
   out.scan_html = await page.content();
   await shot(page, "scan-admin-1280x800.png");
+  await audit(page, "scan");
 
   await page.goto(`${base}/audit`);
   out.system_verify = (await page.textContent("#system-verify")).trim();
   out.chain_ok = await page.getAttribute(`#chains tr[data-id="${incident}"]`, "data-ok");
   out.audit_html = await page.content();
   await shot(page, "audit-admin-1280x800.png");
+  await audit(page, "audit");
 
   await Promise.all([page.waitForURL(/\/login$/), page.click("text=Sign out")]);
   const after = await page.goto(`${base}/incidents`);
@@ -155,6 +180,7 @@ async function shot(page, name, full = false) {
   out.viewer_progress = await progress(page);
   out.viewer_html = await page.content();
   await shot(page, "incident-viewer-1280x800.png");
+  await audit(page, "incident_viewer");
   // Forged sends from the viewer's own page: with its CSRF token, and without.
   out.viewer_forged = await page.evaluate(async (id) => {
     const csrf = document.querySelector("input[name=csrf_token]")?.value ?? "";
