@@ -30,9 +30,10 @@
 //!   // rules know, and `declared:NAME` for declared ones; they were left
 //!   // out of the evaluation), "unattributed" (credential and identity-
 //!   // number findings no customer was tied to: "detected, unattributed",
-//!   // kind, element, hashing, count, evidence source/seq/sha256; counts,
-//!   // never values); per jurisdiction "unattributed_elements" (those that
-//!   // turned its not_required into assess)
+//!   // kind, element, hashing, count, evidence (its file name, as a
+//!   // redacted export shows it), evidence_seq, evidence_sha256; counts,
+//!   // never values); per jurisdiction "unattributed_elements" (those
+//!   // that turned its not_required into assess)
 //! }
 //! ```
 //! Jurisdictions are sorted by their earliest deadline; those without one
@@ -210,6 +211,11 @@ fn unattributed(stored: &[UnattributedRecord]) -> Vec<UnattributedElement> {
         .collect()
 }
 
+fn file_name(source: &str) -> &str {
+    let s = source.trim_end_matches('/');
+    s.rsplit(['/', '\\']).next().unwrap_or(s)
+}
+
 fn unattributed_summary(stored: &[UnattributedRecord]) -> Value {
     Value::Array(
         stored
@@ -221,7 +227,9 @@ fn unattributed_summary(stored: &[UnattributedRecord]) -> Value {
                     "element": Element::from_kind_name(&r.element.kind),
                     "hashing": r.element.hashing,
                     "count": r.element.count,
-                    "evidence": r.evidence_source,
+                    // The file's name only, as a redacted export shows it:
+                    // the stored body is hashed and cannot be redacted later.
+                    "evidence": file_name(&r.evidence_source),
                     "evidence_seq": r.evidence_seq,
                     "evidence_sha256": r.evidence_sha256,
                 })

@@ -25,13 +25,16 @@ impl Store {
         let incident = read_incident(&mut tx, id).await?;
         let mut evidence = read_evidence(&mut tx, id).await?;
         let affected = read_affected(&mut tx, id).await?;
-        let declarations = read_declarations(&mut tx, id).await?;
+        let mut declarations = read_declarations(&mut tx, id).await?;
         let obligations = read_obligations(&mut tx, id).await?;
         let mut audit_log = read_audit(&mut tx, id).await?;
         let audit_verification = verify_in(&mut tx, id).await?;
         if redact {
             for e in &mut evidence {
                 e.source = redact_source(&e.source);
+            }
+            for u in &mut declarations.unattributed {
+                u.evidence_source = redact_source(&u.evidence_source);
             }
             for entry in &mut audit_log {
                 if let Some(Value::String(s)) = entry.after.get_mut("source") {
