@@ -15,7 +15,7 @@
 //! merged into that one's automaton, the two sets were searched no faster
 //! than apart (more Teddy fingerprints, more candidates to verify), and a
 //! stem shorter than three bytes (`DL`) slowed the search tenfold, which
-//! is why `DL` is searched as `DL#`, `DL:`, `DL N`, `DL n` and `dl_`.
+//! is why `DL` is searched as `DL#`, `DL:`, `DL ` and `dl_`.
 //!
 //! What the labels are not: `license: MIT` (a licence needs `number`,
 //! `no` or `#`), `passport.authenticate(` and `"passport": "^0.6.0"`
@@ -61,9 +61,20 @@ const STEMS: &[&str] = &[
     "Licen",
     "DL#",
     "DL:",
-    "DL N",
-    "DL n",
+    "DL ",
     "dl_",
+    // German and French labels, and `Pass-Nr.`, `Passnummer` (a bare
+    // `pass` is too common a word to search).
+    "F\u{fc}hrersch",
+    "f\u{fc}hrersch",
+    "Fuehrersch",
+    "Reisepass",
+    "reisepass",
+    "Passnummer",
+    "passnummer",
+    "Pass-Nr",
+    "Passeport",
+    "passeport",
     "account",
     "Account",
     "acct",
@@ -170,12 +181,18 @@ const HEADS: &[Head] = &[
     head("reisepass", What::Passport),
     head("passeport", What::Passport),
     head("passaporto", What::Passport),
+    Head {
+        needs_number: true,
+        ..head("pass", What::Passport)
+    },
     head("driverslicense", What::License),
     head("driverslicence", What::License),
     head("driverlicense", What::License),
     head("driverlicence", What::License),
     head("drivinglicense", What::License),
     head("drivinglicence", What::License),
+    head("fhrerschein", What::License),
+    head("fuehrerschein", What::License),
     head("dl", What::License),
     Head {
         needs_number: true,
@@ -215,7 +232,9 @@ const HEADS: &[Head] = &[
 ];
 
 /// Words after an identifier's head: `passport_no`, `DL number`.
-const NUMBER_TAILS: &[&str] = &["number", "numbers", "num", "nbr", "no", "nr", "id"];
+const NUMBER_TAILS: &[&str] = &[
+    "number", "numbers", "num", "nbr", "no", "nr", "id", "nummer",
+];
 /// Words after a medical head: `diagnosis_code`, `medication name`.
 const HEALTH_TAILS: &[&str] = &[
     "code",
@@ -367,6 +386,8 @@ impl LabelDetector {
             .rev()
             .take_while(|b| key_byte(b))
             .count();
+        // `DL ` is searched with its space, which is no part of the word.
+        let e = e - usize::from(hay[e - 1] == b' ');
         // Cheap first: where the stem's word ends, a label goes on (a
         // space, `'s`) or its separator starts; `/account/orders`,
         // `user_agent,` and `conditional(` are no labels.
@@ -422,7 +443,15 @@ impl LabelDetector {
         {
             return None;
         }
-        if sep.form == Form::Space && !(label.what.numbered() && label.numbered) {
+        // After a space alone, only a number's label takes a value: one
+        // with a number word (`Passport number`, `numéro de passeport`),
+        // or a bare `DL` before a licence's shape (see [`bare_dl`]).
+        if sep.form == Form::Space
+            && !(label.what.numbered()
+                && (label.numbered
+                    || number_words_before(hay, label.start)
+                    || bare_dl(hay, &label, vs, ve)))
+        {
             return None;
         }
         // `diagnosis: …` and `username: …` name a field where they start
@@ -594,6 +623,45 @@ fn finding(what: What, start: usize, end: usize, score: f32, how: &str) -> Findi
     }
 }
 
+/// Whether a number word and a preposition stand right before the label
+/// at `ks`: `numéro de passeport`, `número de pasaporte`, `n° de`.
+fn number_words_before(hay: &[u8], ks: usize) -> bool {
+    let before = &hay[ks.saturating_sub(16)..ks];
+    let mut buf = [0u8; 16];
+    let lower = &mut buf[..before.len()];
+    lower.copy_from_slice(before);
+    lower.make_ascii_lowercase();
+    [
+        "num\u{e9}ro de ",
+        "numero de ",
+        "n\u{fa}mero de ",
+        "numero di ",
+        "n\u{b0} de ",
+        "n\u{ba} de ",
+    ]
+    .iter()
+    .any(|w| {
+        lower.ends_with(w.as_bytes())
+            && (lower.len() == w.len() || !lower[lower.len() - w.len() - 1].is_ascii_alphanumeric())
+    })
+}
+
+/// `DL 48213907` in prose: the label alone, in capitals, one space, and a
+/// value of at least seven characters (a licence's shape, checked by the
+/// caller; Delta's flight numbers have four digits), which is no operand
+/// among others: PostScript's `72 642 DL 80 642` and `DL 296.862 188.7`
+/// have numbers before the `DL` or after its value.
+fn bare_dl(hay: &[u8], label: &Label, vs: usize, ve: usize) -> bool {
+    let ks = label.start;
+    if &hay[ks..label.end] != b"DL" || vs != label.end + 1 || ve - vs < 7 {
+        return false;
+    }
+    let number_before = ks >= 2 && hay[ks - 1] == b' ' && hay[ks - 2].is_ascii_digit();
+    let number_after =
+        hay.get(ve) == Some(&b' ') && hay.get(ve + 1).is_some_and(u8::is_ascii_digit);
+    !number_before && !number_after
+}
+
 /// Whether a label at `ks` starts its line or a field: only spaces,
 /// bullets, quotes or a field delimiter (`{`, `,`, `;`, `|`, a tab) stand
 /// between it and the line's start or the delimiter.
@@ -657,6 +725,9 @@ fn read_label(hay: &[u8], ks: usize) -> Option<Label> {
                     || !prev.is_ascii_alphanumeric()
                     || (prev.is_ascii_lowercase() && b.is_ascii_uppercase());
                 n += 1;
+            } else if b >= 0x80 && q > p {
+                // A letter beyond ASCII inside a word (`Führerschein`) is
+                // read past, not normalised: the heads spell it without.
             } else if !matches!(b, b'_' | b'-' | b'.' | b'\'') {
                 break;
             }
@@ -664,6 +735,11 @@ fn read_label(hay: &[u8], ks: usize) -> Option<Label> {
             q += 1;
         }
         if q == p {
+            break;
+        }
+        // Nor holds one a digit: `B072RRE2I55 Passnummer` is a value and
+        // the next label, not one label.
+        if words > 0 && hay[p..q].iter().any(u8::is_ascii_digit) {
             break;
         }
         ends[words] = (q, n);

@@ -246,6 +246,81 @@ fn not_licences() {
 }
 
 #[test]
+fn licences_and_passports_in_prose_and_other_languages() {
+    one("DL 48213907", Kind::DriversLicense, "48213907");
+    one(
+        "Stopped; DL D4821937 (CA), plate 7ABC123.",
+        Kind::DriversLicense,
+        "D4821937",
+    );
+    one(
+        "driver's license no. D4821937",
+        Kind::DriversLicense,
+        "D4821937",
+    );
+    one(
+        "F\u{fc}hrerschein-Nr. B072RRE2I55",
+        Kind::DriversLicense,
+        "B072RRE2I55",
+    );
+    one(
+        "Fuehrerscheinnummer: B072RRE2I55",
+        Kind::DriversLicense,
+        "B072RRE2I55",
+    );
+    one("Reisepass: C01X00T47", Kind::Passport, "C01X00T47");
+    one("Reisepassnummer C01X00T47", Kind::Passport, "C01X00T47");
+    one("Passnummer C01X00T47", Kind::Passport, "C01X00T47");
+    one("Pass-Nr.: C01X00T47", Kind::Passport, "C01X00T47");
+    one(
+        "passport number 534218907 issued 2019",
+        Kind::Passport,
+        "534218907",
+    );
+    one(
+        "Num\u{e9}ro de passeport 09AA12345, d\u{e9}livr\u{e9} \u{e0} Lyon",
+        Kind::Passport,
+        "09AA12345",
+    );
+    one(
+        "num\u{e9}ro de passeport : 09AA12345",
+        Kind::Passport,
+        "09AA12345",
+    );
+    // Counted up: a layout's example, below the threshold.
+    for text in ["DL 12345678", "passport number 123456789"] {
+        let got = found_with(text, &[]);
+        assert!(got.iter().all(|f| f.2 < 0.5), "{text:?}: {got:?}");
+    }
+}
+
+#[test]
+fn not_licences_or_passports_in_prose() {
+    for text in [
+        // Delta's flights, PostScript's operator, licences' names.
+        "Booked on DL 1234 to Atlanta",
+        "188.7 DL 296.862 188.7 291.862",
+        "72 642 DL 80642 76642 DL",
+        "DL 8064271 642",
+        "GNU FDL 1.3 or later",
+        "the text of the GNU FDL 13245678",
+        "HDL 52 mg/dL",
+        "dl 48213907",
+        "DL  48213907",
+        "DL 4821",
+        // A passport word with no number word takes no value after a
+        // space; a pass is not a passport without one.
+        "Reisepass 534218907",
+        "passeport 09AA12345",
+        "pass 534218907 to the next stage",
+        "bypass number 534218907",
+        "le passeport de 534218907 personnes",
+    ] {
+        none(text);
+    }
+}
+
+#[test]
 fn bank_accounts_need_a_bank_label_or_a_valid_routing_number() {
     one(
         "bank_account=000123456789",
@@ -409,7 +484,9 @@ fn chunked_scans_agree_with_whole_ones() {
                  acct=29184988611 routing=011000015\n\
                  {\"patient\":\"P-1\",\"condition\":\"asthma\"} Passport No.: 534218907\n\
                  {\n  \"routing_number\": \"021000021\",\n  \"account_number\": \"483920175\"\n}\n\
-                 medications: Lisinopril 10 mg daily\nDL# S123-456-78-901-0 ITIN: 912783456\n";
+                 medications: Lisinopril 10 mg daily\nDL# S123-456-78-901-0 ITIN: 912783456\n\
+                 DL 48213907 F\u{fc}hrerschein-Nr. B072RRE2I55 Passnummer C01X00T47\n\
+                 num\u{e9}ro de passeport 09AA12345 72 642 DL 80642 76642 DL\n";
     let mut text = String::new();
     for pad in 0..160 {
         text.push_str(&" ".repeat(pad % 37));
@@ -432,5 +509,6 @@ fn chunked_scans_agree_with_whole_ones() {
     };
     assert_eq!(count(Kind::BankAccount), 3 * 160);
     assert_eq!(count(Kind::Health), 2 * 160);
-    assert_eq!(count(Kind::DriversLicense), 2 * 160);
+    assert_eq!(count(Kind::DriversLicense), 4 * 160);
+    assert_eq!(count(Kind::Passport), 3 * 160);
 }
