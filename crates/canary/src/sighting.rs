@@ -43,6 +43,35 @@ pub struct SightingEvidence {
     pub detail: Option<serde_json::Value>,
 }
 
+impl SightingEvidence {
+    /// The evidence of one scanned input's canaries (one file, one
+    /// recipient); `None` when the run did not hash the input, so there is
+    /// no digest to name it by.
+    pub fn from_scan(g: &crate::visitor::InputHits) -> Option<SightingEvidence> {
+        let (sha256, size) = g.digest.clone()?;
+        Some(SightingEvidence {
+            recipient: g.recipient.clone(),
+            canaries: g
+                .hits
+                .iter()
+                .map(|h| {
+                    let as_what = if h.kind == bw_detect::Kind::Email {
+                        "email"
+                    } else {
+                        "phone"
+                    };
+                    (h.canary.id.clone(), as_what)
+                })
+                .collect(),
+            channel: "scan",
+            sha256,
+            size,
+            source: g.input.clone(),
+            detail: None,
+        })
+    }
+}
+
 /// What recording did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recorded {

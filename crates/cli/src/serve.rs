@@ -67,6 +67,12 @@ pub fn run(a: ServeArgs) -> Result<u8> {
     } else {
         a.scan_roots.clone()
     };
+    // Where `breachwatch canary` keeps its state (crate::canary): scan
+    // jobs watch for the canaries in it, as `scan` does.
+    let canary = bw_serve::CanaryFiles {
+        db: dir.join("canary").join("canary.sqlite3"),
+        display_key: dir.join("keys").join("canary.key"),
+    };
     let config = bw_serve::Config {
         data_dir: dir,
         scan_roots,
@@ -86,6 +92,7 @@ pub fn run(a: ServeArgs) -> Result<u8> {
             rate_per_sec: cfg.rate,
         },
         secure_cookies: a.tls_cert.is_some(),
+        canary: Some(canary),
     };
     let tls = match (&a.tls_cert, &a.tls_key) {
         (Some(cert), Some(key)) => Some(bw_serve::TlsFiles {

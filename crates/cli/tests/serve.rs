@@ -822,3 +822,89 @@ fn under_tls_the_session_cookie_is_secure_and_plain_http_gets_nothing() {
         .unwrap_or((0, String::new(), Vec::new()));
     assert_ne!(status, 200, "plain HTTP was served on the TLS port");
 }
+
+#[test]
+fn a_scan_job_sees_canaries_and_opens_the_recipients_incident() {
+    let s = Scratch::new();
+    let token = setup(&s, "smtp://127.0.0.1:9", 4);
+    let admin = format!("Bearer {token}");
+    let r = s.run(&[
+        "canary",
+        "issue",
+        "--recipient",
+        "Acme Fulfilment",
+        "--count",
+        "2",
+        "--domain",
+        "canary.shop.example",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let addresses: Vec<String> = r
+        .stdout
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').find(|c| c.contains('@')).map(str::to_string))
+        .collect();
+    assert_eq!(addresses.len(), 2, "{}", r.stdout);
+    s.write("exports/acme.csv", r.stdout.as_bytes());
+    let root = s.path("").to_string_lossy().into_owned();
+    let srv = Server::start(&s, &["--scan-root", &root]);
+    let dir = s.path("exports").to_string_lossy().into_owned();
+    let scan = |srv: &Server| {
+        let (status, job) = srv.json(
+            "POST",
+            "/api/scans",
+            &admin,
+            &format!(r#"{{"path":"{dir}"}}"#),
+        );
+        assert_eq!(status, 202, "{job}");
+        let job = srv.wait_job(&admin, job["id"].as_str().expect("job id"));
+        assert_eq!(job["state"], "succeeded", "{job}");
+        job
+    };
+    let job = scan(&srv);
+    assert!(
+        job["progress"]["canaries"].as_u64().is_some_and(|n| n >= 2),
+        "{job}"
+    );
+    let opened = job["progress"]["canary_incidents"]
+        .as_array()
+        .expect("incidents")
+        .clone();
+    assert_eq!(opened.len(), 1, "{job}");
+    let id = opened[0].as_str().expect("id").to_string();
+    let (status, inc) = srv.json("GET", &format!("/api/incidents/{id}"), &admin, "");
+    assert_eq!(status, 200, "{inc}");
+    let text = inc.to_string();
+    assert!(
+        text.contains("Canary sighting: data given to Acme Fulfilment"),
+        "{inc}"
+    );
+    assert!(text.contains("at most"), "the bounded extent: {inc}");
+    assert!(text.contains("canary scan sighting"), "the evidence: {inc}");
+    let (status, list) = srv.json("GET", "/api/incidents", &admin, "");
+    assert_eq!(status, 200);
+    let titles = list.to_string();
+    assert_eq!(titles.matches("Canary sighting").count(), 1, "{list}");
+
+    // The same file again: the same incident, nothing new.
+    let again = scan(&srv);
+    assert_eq!(again["progress"]["canary_incidents"][0], id.as_str());
+    let (_, list) = srv.json("GET", "/api/incidents", &admin, "");
+    assert_eq!(list.to_string().matches("Canary sighting").count(), 1);
+    let (status, v) = srv.json(
+        "GET",
+        &format!("/api/incidents/{id}/audit/verify"),
+        &admin,
+        "",
+    );
+    assert_eq!((status, &v["ok"]), (200, &Value::Bool(true)), "{v}");
+
+    let log_path = srv.log.clone();
+    drop(srv);
+    let log = std::fs::read_to_string(log_path).expect("server log");
+    assert!(log.contains("canary sightings recorded"), "{log}");
+    for a in &addresses {
+        assert!(!log.contains(a.as_str()), "the log shows a canary address");
+    }
+}

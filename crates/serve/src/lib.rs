@@ -24,7 +24,8 @@
 //! (login attempts), `routes/*` (one module per resource, and the route
 //! table every route is registered in), `openapi` (the document, from the
 //! handlers' attributes), `jobs` (background scan, scope and send),
-//! `scanjob` (the scan visitor), `metrics`, `limits` (body sizes), `tls`,
+//! `scanjob` (the scan visitor, wrapped in the canary watch when canaries
+//! were issued), `metrics`, `limits` (body sizes), `tls`,
 //! `error`; `dashboard` (the HTML pages, their templates, stylesheet and
 //! script, on the same route table).
 
@@ -68,6 +69,18 @@ pub struct Config {
     pub notify: NotifySettings,
     /// Session cookies get `Secure` (serving over TLS).
     pub secure_cookies: bool,
+    /// Where `breachwatch canary` keeps its state: scan jobs watch for the
+    /// canaries in it (read at each job, so canaries issued while the
+    /// server runs count). `None`: no canary check.
+    pub canary: Option<CanaryFiles>,
+}
+
+/// The canary state file and its display key (`canary/canary.sqlite3`,
+/// `keys/canary.key` in the data directory).
+#[derive(Clone, Debug)]
+pub struct CanaryFiles {
+    pub db: PathBuf,
+    pub display_key: PathBuf,
 }
 
 /// What `[notify]` gives a send job.

@@ -4,6 +4,11 @@
 //! batch per thread into a shared queue the job drains into the store
 //! every half second, so the store sees a few large inserts, not one per
 //! finding.
+//!
+//! Once canaries were issued (`breachwatch canary issue`), the visitor is
+//! wrapped in `bw_canary`'s `Watch`, as `breachwatch scan` wraps its own,
+//! and the canaries seen become sightings on their recipients' incidents
+//! when the scan ends.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -11,12 +16,17 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use bw_canary::db::CanaryDb;
+use bw_canary::set::CanarySet;
+use bw_canary::sighting::{Recorder, SightingEvidence};
+use bw_canary::visitor::{Hits, InputHits, Watch};
 use bw_scan::{Found, InputDone, Pipeline, Problem, Scanned, Visitor};
 use bw_store::ScanFinding;
 use serde_json::{json, Value};
 
 use crate::error::{ApiError, ApiResult};
 use crate::jobs::{Ctx, PROGRESS_EVERY};
+use crate::Config;
 
 /// Findings a visitor collects before handing them over.
 const BATCH: usize = 256;
@@ -151,8 +161,15 @@ pub(crate) async fn run(ctx: &Ctx, params: &Value) -> ApiResult<()> {
     // Checked again at run time: a re-run may come after the roots changed.
     let path = PathBuf::from(crate::jobs::allowed_path(&ctx.config, path)?);
     let shared = Arc::new(Shared::default());
+    let cfg = ctx.config.clone();
+    let watch = tokio::task::spawn_blocking(move || canaries(&cfg))
+        .await
+        .map_err(ApiError::internal)??;
     let mut opts = bw_scan::Options::default();
     opts.walk.threads = ctx.config.scan_threads.max(1);
+    // A sighting is evidence named by the file's SHA-256, hashed in the
+    // same read.
+    opts.digest = watch.is_some();
     let worker = {
         let shared = shared.clone();
         let cancel = ctx.cancel.clone();
@@ -160,14 +177,25 @@ pub(crate) async fn run(ctx: &Ctx, params: &Value) -> ApiResult<()> {
         let metrics = ctx.metrics.clone();
         tokio::task::spawn_blocking(move || {
             let pipeline = Pipeline::new(opts);
-            pipeline.run(&[path], || ScanVisitor {
+            let visitor = || ScanVisitor {
                 shared: shared.clone(),
                 cancel: cancel.clone(),
                 max_stored,
                 batch: Vec::with_capacity(BATCH),
                 kinds: BTreeMap::new(),
                 metrics: metrics.clone(),
-            });
+            };
+            match watch {
+                Some((db, set)) => {
+                    let hits = Hits::new();
+                    pipeline.run(&[path], || Watch::new(visitor(), &set, &hits));
+                    Some((db, hits.into_groups()))
+                }
+                None => {
+                    pipeline.run(&[path], visitor);
+                    None
+                }
+            }
         })
     };
     tokio::pin!(worker);
@@ -181,9 +209,15 @@ pub(crate) async fn run(ctx: &Ctx, params: &Value) -> ApiResult<()> {
             }
         }
     };
-    joined.map_err(ApiError::internal)?;
+    let seen = joined.map_err(ApiError::internal)?;
     stored = drain(ctx, &shared, stored).await?;
-    ctx.set_progress(progress(&shared, stored));
+    let mut done = progress(&shared, stored);
+    if let Some((db, groups)) = seen {
+        let (canaries, incidents) = record(ctx, db, groups).await?;
+        done["canaries"] = json!(canaries);
+        done["canary_incidents"] = json!(incidents);
+    }
+    ctx.set_progress(done);
     let kinds = shared
         .kinds
         .lock()
@@ -191,4 +225,78 @@ pub(crate) async fn run(ctx: &Ctx, params: &Value) -> ApiResult<()> {
         .clone();
     ctx.metrics.add_findings(&kinds);
     Ok(())
+}
+
+/// The canaries to watch for: the state file's, fingerprinted with the
+/// registry key. `None` when none were issued (a plain scan pays nothing)
+/// or the registry key is unknown.
+fn canaries(cfg: &Config) -> ApiResult<Option<(CanaryDb, CanarySet)>> {
+    let (Some(files), Some(key)) = (&cfg.canary, &cfg.registry_key) else {
+        return Ok(None);
+    };
+    if !files.db.exists() {
+        return Ok(None);
+    }
+    let state = |e: bw_canary::Error| ApiError::internal(format!("the canary state: {e}"));
+    let db = CanaryDb::open(&files.db).map_err(state)?;
+    let set = CanarySet::load(&db, bw_registry::Fingerprinter::new(key)).map_err(state)?;
+    Ok((!set.is_empty()).then_some((db, set)))
+}
+
+/// Records the canaries a scan saw, one piece of evidence per input and
+/// recipient, on each recipient's incident (opened or updated), and fires
+/// the webhook `breachwatch canary webhook` set. Returns how many canary
+/// values were seen and the incidents they went to.
+async fn record(
+    ctx: &Ctx,
+    db: CanaryDb,
+    groups: Vec<InputHits>,
+) -> ApiResult<(usize, Vec<String>)> {
+    let seen = groups.iter().map(|g| g.hits.len()).sum();
+    if groups.is_empty() {
+        return Ok((0, Vec::new()));
+    }
+    let files = ctx
+        .config
+        .canary
+        .clone()
+        .ok_or_else(|| ApiError::internal("canaries seen without a canary state"))?;
+    let (store, actor) = (ctx.store.clone(), ctx.actor.clone());
+    // The recorder blocks (its own runtime for the store, the webhook's
+    // retries): off the async threads.
+    tokio::task::spawn_blocking(move || -> ApiResult<(usize, Vec<String>)> {
+        let fail =
+            |e: bw_canary::Error| ApiError::internal(format!("recording a canary sighting: {e}"));
+        let key = bw_canary::crypt::DisplayKey::load(&files.display_key).map_err(fail)?;
+        let webhook = db
+            .setting("webhook")
+            .map_err(fail)?
+            .map(bw_canary::webhook::WebhookConfig::new);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(ApiError::internal)?;
+        // Not closed when done: the store is the server's.
+        let mut rec = Recorder::new(db, rt, store, actor, key, webhook);
+        let mut incidents = std::collections::BTreeSet::new();
+        for g in &groups {
+            let Some(ev) = SightingEvidence::from_scan(g) else {
+                tracing::warn!("a canary seen in an input that was not hashed: not recorded");
+                continue;
+            };
+            let r = rec.record(&ev).map_err(fail)?;
+            if r.alert.as_ref().is_some_and(|d| !d.delivered) {
+                tracing::warn!(incident = %r.incident, "the canary webhook alert failed");
+            }
+            incidents.insert(r.incident.to_string());
+        }
+        tracing::info!(
+            canaries = seen,
+            incidents = incidents.len(),
+            "canary sightings recorded"
+        );
+        Ok((seen, incidents.into_iter().collect()))
+    })
+    .await
+    .map_err(ApiError::internal)?
 }

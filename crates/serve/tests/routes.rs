@@ -47,6 +47,7 @@ async fn app() -> App {
         registry_key: None,
         notify: Default::default(),
         secure_cookies: false,
+        canary: None,
     };
     let state = AppState::new(store.clone(), config).await.expect("state");
     let mut tokens = Vec::new();
