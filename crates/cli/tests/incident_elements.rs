@@ -252,3 +252,105 @@ fn the_source_of_breach_is_set_at_open_changed_and_audited() {
     let ok = s.run(&["audit", "verify", &id]);
     assert_eq!(ok.code, 0, "{}", ok.stdout);
 }
+
+const CONFIG: &str = r#"[notify]
+from = "Example Shop <privacy@shop.example>"
+company-name = "Example Shop"
+contact = "privacy@shop.example or 1-800-555-0100"
+measures = "We closed the export and rotated its credentials."
+advice = "Watch your credit reports and place a fraud alert if you see anything unusual."
+consequences = "Someone could try to open accounts in your name."
+"#;
+
+/// California's offer of identity-theft services follows the recorded
+/// source of the breach: required when us, a warning naming the statute
+/// when unknown, nothing when a vendor's.
+#[test]
+fn lint_reads_the_source_of_breach_for_californias_offer() {
+    let s = Scratch::new();
+    s.write("home/config.toml", CONFIG.as_bytes());
+    let r = s.run(&[
+        "incident",
+        "open",
+        "--title",
+        "export with SSNs",
+        "--description",
+        "An export of customer records, Social Security numbers included, was readable by anyone with its link.",
+        "--discovered-at",
+        DISCOVERED,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let id = r.stdout.trim().to_string();
+    let evidence = bw_store::Evidence {
+        source: "exports/customers.csv".into(),
+        sha256: "cd".repeat(32),
+        size_bytes: 512,
+        collected_at: time::OffsetDateTime::now_utc(),
+        finding_counts: BTreeMap::from([("us_ssn".to_string(), 1)]),
+        encrypted: false,
+        version: None,
+    };
+    let customer = bw_store::Affected {
+        customer_id: "C1".into(),
+        matched_fields: vec!["email".into(), "person_name".into(), "us_ssn".into()],
+        confidence: 0.95,
+        country: Some("US".into()),
+        region: Some("CA".into()),
+    };
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(async {
+            let store =
+                bw_store::Store::open_sqlite(&s.path("home").join(bw_store::SQLITE_FILE_NAME))
+                    .await
+                    .expect("open store");
+            store
+                .add_evidence(
+                    &bw_store::IncidentId::new(&id),
+                    &evidence,
+                    &[customer],
+                    "test",
+                )
+                .await
+                .expect("seed");
+            store.close().await;
+        });
+
+    // Unknown: lint passes, with a warning that names the statute and the
+    // command that settles it.
+    let r = s.run(&["notify", "lint", &id]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("warning: incident: US-CA: 1 customer(s)")
+            && r.stdout.contains("identity_theft_services")
+            && r.stdout.contains("1798.82(d)(2)(G)")
+            && r.stdout.contains(&format!(
+                "breachwatch incident source-of-breach {id} us|vendor"
+            )),
+        "{}",
+        r.stdout
+    );
+    // Ours: the offer is required, and the campaign has no text for it.
+    assert_eq!(s.run(&["incident", "source-of-breach", &id, "us"]).code, 0);
+    let r = s.run(&["notify", "lint", &id]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("identity_theft_services") && !r.stdout.contains("warning:"),
+        "{}",
+        r.stdout
+    );
+    // A vendor's: nothing asked.
+    assert_eq!(
+        s.run(&["incident", "source-of-breach", &id, "vendor"]).code,
+        0
+    );
+    let r = s.run(&["notify", "lint", &id]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        !r.stdout.contains("identity_theft_services"),
+        "{}",
+        r.stdout
+    );
+}
