@@ -773,3 +773,112 @@ fn a_revoked_canary_still_attributes_marked_revoked() {
         format!("Canary sighting: data given to {RECIPIENT}")
     );
 }
+
+/// Writes `rows` (CSV lines of canaries) into files of the formats `scan`
+/// reads besides documents (those are in documents.rs), each by Python's
+/// standard library: archives, compressed streams, JSON lines, UTF-16,
+/// HTML, a mail with a quoted-printable body and one with a base64 CSV
+/// attachment. Returns the file names under `leak/`.
+fn write_formats(s: &Scratch, header: &str, rows: &[String]) -> Vec<&'static str> {
+    let script = r#"
+import bz2, csv, io, json, lzma, sys, tarfile, zipfile, gzip
+from email.message import EmailMessage
+out, header, rows = sys.argv[1], sys.argv[2], sys.argv[3:]
+text = header + "\n" + "\n".join(rows) + "\n"
+data = text.encode()
+records = [dict(zip(header.split(","), r.split(","))) for r in rows]
+with zipfile.ZipFile(f"{out}/export.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("acme/export.csv", data)
+with tarfile.open(f"{out}/export.tar.xz", "w:xz") as t:
+    info = tarfile.TarInfo("export.csv"); info.size = len(data)
+    t.addfile(info, io.BytesIO(data))
+with open(f"{out}/export.csv.bz2", "wb") as f:
+    f.write(bz2.compress(data))
+inner = io.BytesIO()
+with zipfile.ZipFile(inner, "w") as z:
+    z.writestr("rows.csv", data)
+with open(f"{out}/nested.zip.gz", "wb") as f:
+    f.write(gzip.compress(inner.getvalue()))
+with open(f"{out}/customers.jsonl", "w") as f:
+    for r in records:
+        f.write(json.dumps(r) + "\n")
+with open(f"{out}/export-utf16.txt", "w", encoding="utf-16") as f:
+    f.write(text)
+with open(f"{out}/page.html", "w") as f:
+    f.write("<table><tr>" + "".join(f"<th>{h}</th>" for h in header.split(",")) + "</tr>")
+    for r in records:
+        f.write("<tr>" + "".join(f"<td>{v}</td>" for v in r.values()) + "</tr>")
+    f.write("</table>")
+m = EmailMessage()
+m["From"] = "ops@vendor.example"; m["To"] = "team@vendor.example"; m["Subject"] = "list"
+m.set_content("Here is the list \u2014 " + text, cte="quoted-printable")
+with open(f"{out}/forward-qp.eml", "wb") as f:
+    f.write(bytes(m))
+m = EmailMessage()
+m["From"] = "ops@vendor.example"; m["To"] = "team@vendor.example"; m["Subject"] = "export"
+m.set_content("Attached.")
+m.add_attachment(data, maintype="text", subtype="csv", filename="export.csv")
+with open(f"{out}/attachment.eml", "wb") as f:
+    f.write(bytes(m))
+"#;
+    std::fs::create_dir_all(s.path("leak")).expect("leak dir");
+    let out = Command::new(python())
+        .args(["-c", script])
+        .arg(s.path("leak"))
+        .arg(header)
+        .args(rows)
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    vec![
+        "export.zip",
+        "export.tar.xz",
+        "export.csv.bz2",
+        "nested.zip.gz",
+        "customers.jsonl",
+        "export-utf16.txt",
+        "page.html",
+        "forward-qp.eml",
+        "attachment.eml",
+    ]
+}
+
+#[test]
+fn scan_sees_canaries_in_archives_encodings_json_html_and_mail() {
+    let s = home();
+    let r = s.run(&[
+        "canary",
+        "issue",
+        "--recipient",
+        RECIPIENT,
+        "--count",
+        "2",
+        "--domain",
+        DOMAIN,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut lines = r.stdout.lines();
+    let header = lines.next().expect("header").to_string();
+    let rows: Vec<String> = lines.map(str::to_string).collect();
+    let files = write_formats(&s, &header, &rows);
+    let r = s.run(&["scan", "leak", "--format", "jsonl"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for file in &files {
+        assert!(
+            r.stderr.lines().any(|l| {
+                l.starts_with(&format!("breachwatch: leak/{file}"))
+                    && l.contains(&format!("(email) issued to {RECIPIENT}"))
+            }),
+            "{file}: no canary sighting\n{}",
+            r.stderr
+        );
+    }
+    // One incident, one evidence per file.
+    let inc = incidents(&s);
+    assert_eq!(inc.len(), 1, "{inc:?}");
+    assert_eq!(inc[0].3.len(), files.len(), "{:?}", inc[0].3);
+}
