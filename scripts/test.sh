@@ -4,7 +4,8 @@
 # tests run against both SQLite and PostgreSQL, installs a real SMTP server
 # (aiosmtpd from PyPI, in a venv under target/) for the notify tests, runs
 # the workspace tests,
-# then the accuracy gate (F1 floors on the repo's labelled corpus) and a
+# then the accuracy gate (scripts/eval.sh: the labelled corpus on seed 1 and
+# a fresh seed, and files real tools wrote) and a
 # short fuzz run of the chunked-scan invariant.
 set -euo pipefail
 cd "$(dirname "$0")/.."
