@@ -14,8 +14,9 @@
 //! convention), CVS's `:pserver:anoncvs@`, a one-letter host (URL
 //! parsers' tests). Documentation's credentials are reported below the
 //! threshold: on a reserved example host (`example.com`, `*.test`,
-//! RFC 2606) or `localhost`, with a placeholder user (`user:s3cret@`,
-//! `john:smith@`), or a default account (`guest:guest@`).
+//! RFC 2606), `localhost`, a placeholder host or port (`@server:port/`),
+//! with a placeholder user (`user:s3cret@`, `john:smith@`), or a default
+//! account (`guest:guest@`).
 //!
 //! Bounds: a scheme is at most [`MAX_SCHEME`] bytes before its `://`, the
 //! user-info at most [`MAX_USERINFO`] after it.
@@ -53,6 +54,22 @@ const PLACEHOLDER_USERS: &[&str] = &[
     "jane",
     "alice",
     "bob",
+];
+
+/// The word "password" in other languages, standing for one in a manual's
+/// URL (`http://gebruiker:wachtwoord@server:poort/`); compared ignoring
+/// case. Only here: in a password column, they may be a user's.
+const PASSWORD_WORDS: &[&str] = &[
+    "passwort",
+    "kennwort",
+    "wachtwoord",
+    "motdepasse",
+    "mot_de_passe",
+    "contrasena",
+    "senha",
+    "parola",
+    "losenord",
+    "salasana",
 ];
 
 /// A `://` whose user-info holds a password: the password's and the user's
@@ -143,17 +160,33 @@ fn at(hay: &[u8], p: usize) -> Option<Creds> {
     })
 }
 
-/// The host without its port, lower-cased into `buf`.
-fn host_name<'b>(hay: &[u8], (s, e): (usize, usize), buf: &'b mut [u8; 64]) -> &'b [u8] {
+/// Hosts and ports that only stand for one in documentation
+/// (`user:s3cret@server:port/`, `@hostname:5432`). Compared ignoring case.
+const PLACEHOLDER_HOSTS: &[&str] = &[
+    "host",
+    "hostname",
+    "server",
+    "servername",
+    "myhost",
+    "myserver",
+    "yourhost",
+    "yourserver",
+    "domain",
+];
+
+/// The host without its port, lower-cased into `buf`, and whether a port
+/// that is no number follows it (`server:port`, `host:poort`).
+fn host_name<'b>(hay: &[u8], (s, e): (usize, usize), buf: &'b mut [u8; 64]) -> (&'b [u8], bool) {
     let h = &hay[s..e];
-    let h = match memchr::memchr(b':', h) {
-        Some(i) if !h.starts_with(b"[") => &h[..i],
-        _ => h,
+    let (h, port) = match memchr::memchr(b':', h) {
+        Some(i) if !h.starts_with(b"[") => (&h[..i], &h[i + 1..]),
+        _ => (h, &h[h.len()..]),
     };
+    let named_port = !port.is_empty() && !port.iter().all(u8::is_ascii_digit);
     let n = h.len().min(buf.len());
     buf[..n].copy_from_slice(&h[..n]);
     buf[..n].make_ascii_lowercase();
-    &buf[..n]
+    (&buf[..n], named_port)
 }
 
 /// A host reserved for documentation and tests (RFC 2606, RFC 6761):
@@ -198,15 +231,29 @@ pub(super) fn find(
         if user.eq_ignore_ascii_case(b"anonymous") || user.eq_ignore_ascii_case(b"ftp") {
             continue;
         }
+        if PASSWORD_WORDS
+            .iter()
+            .any(|w| pw.eq_ignore_ascii_case(w.as_bytes()))
+        {
+            continue;
+        }
         let Some((mut score, det)) = value::judge(pw, Form::Url, None) else {
             continue;
         };
         let mut buf = [0u8; 64];
-        let host = host_name(hay, c.host, &mut buf);
+        let (host, named_port) = host_name(hay, c.host, &mut buf);
         let placeholder_user = PLACEHOLDER_USERS
             .iter()
             .any(|w| user.eq_ignore_ascii_case(w.as_bytes()));
-        if example_host(host) || placeholder_user || user.eq_ignore_ascii_case(pw) {
+        let placeholder_host = named_port
+            || PLACEHOLDER_HOSTS
+                .iter()
+                .any(|w| host.eq_ignore_ascii_case(w.as_bytes()));
+        if example_host(host)
+            || placeholder_host
+            || placeholder_user
+            || user.eq_ignore_ascii_case(pw)
+        {
             score = score.min(EXAMPLE);
         }
         let det = if det == "password.plaintext" {
@@ -378,6 +425,7 @@ mod tests {
             "redis://default:%s@%s:%d",
             "https://user:pass@example.com/",
             "https://x:{{ token }}@github.com/org/repo",
+            "\\fIhttp://gebruiker:wachtwoord@server:poort/\\fR",
             "https://oauth2:api_token@gitlab.acme.io/org/repo.git",
             "ftp://anonymous:ann@acme.com@ftp.gnu.org/gnu/",
         ] {
@@ -396,6 +444,9 @@ mod tests {
             "/// * `socks5://john:smith@socks.acme.io`",
             "Proxy::new(\"https://hemligearne:kulgrej@localhost:443/\")",
             "redis://cache:Zq8vLm2xR4@127.0.0.1:6379/0",
+            "#     http://jschmoe:xyzzy@www.bogus.net:8000/foo/bar.tml?q=foo",
+            "http://kwang:Zq8vLm2xR4@server:poort/",
+            "postgres://kwang:Zq8vLm2xR4@hostname:5432/database",
         ] {
             let got = found(text);
             assert!(

@@ -129,6 +129,7 @@ const PLACEHOLDERS: &[&str] = &[
     "foobar",
     "baz",
     "qux",
+    "xyzzy",
     "test",
     "testing",
     "tester",
