@@ -157,6 +157,18 @@ fn unattributed_flow(s: &Scratch, extra: &[&str]) {
             && human.contains("detected, unattributed: password"),
         "{human}"
     );
+    let csv = run(&["incident", "obligations", &id, "--format", "csv"]).stdout;
+    let header: Vec<&str> = csv.lines().next().unwrap_or("").split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "unattributed_elements")
+        .expect("an unattributed_elements column");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("US-CA,") && l.trim_end().ends_with(",password")),
+        "{csv}"
+    );
+    assert_eq!(col, header.len() - 1);
     let shown = run(&["incident", "show", &id]).stdout;
     assert!(
         shown.contains("detected, unattributed") && shown.contains("3 password (bcrypt hashes)"),

@@ -561,7 +561,8 @@ fn rfc3339(t: Option<OffsetDateTime>) -> String {
 pub fn csv(c: &Computed) -> String {
     let mut out = String::from(
         "code,rule,residents,elements,individual_notice,individual_deadline,regulator_notice,\
-         regulator,regulator_deadline,cra_notice,citations,reasons,declared_elements,follow_ups\n",
+         regulator,regulator_deadline,cra_notice,citations,reasons,declared_elements,follow_ups,\
+         unattributed_elements\n",
     );
     for o in &c.rows {
         let elements: Vec<&str> = o.elements.iter().map(|e| e.as_str()).collect();
@@ -592,6 +593,11 @@ pub fn csv(c: &Computed) -> String {
                 .map(|f| format!("{}: {} by {}", f.to, f.action, rfc3339(f.deadline)))
                 .collect::<Vec<_>>()
                 .join(" | "),
+            o.unattributed_elements
+                .iter()
+                .map(|e| e.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
         ];
         let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         let _ = writeln!(out, "{}", row.join(","));
