@@ -404,6 +404,25 @@ fn a_full_flow_leaves_no_value_token_or_password_in_the_logs() {
     } else {
         eprintln!("skipping the send: no Python with aiosmtpd (scripts/smtp.sh)");
     }
+    // A status change by the analyst's session; a skipped step is refused.
+    let (status, _, body) = srv.call(
+        "POST",
+        &format!("/api/incidents/{id}/status"),
+        &[
+            ("Cookie", &cookie),
+            ("X-CSRF-Token", &csrf),
+            ("Content-Type", "application/json"),
+        ],
+        br#"{"status":"triaged"}"#,
+    );
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let (status, v) = srv.json(
+        "POST",
+        &format!("/api/incidents/{id}/status"),
+        &admin,
+        r#"{"status":"closed"}"#,
+    );
+    assert_eq!(status, 409, "{v}");
     let (status, v) = srv.json(
         "GET",
         &format!("/api/incidents/{id}/audit/verify"),
@@ -411,6 +430,36 @@ fn a_full_flow_leaves_no_value_token_or_password_in_the_logs() {
         "",
     );
     assert_eq!((status, &v["ok"]), (200, &Value::Bool(true)), "{v}");
+    // Every change is in the chain under the identity that made it: the
+    // analyst's user for what the session did, the token for the rest.
+    let (status, log) = srv.json("GET", &format!("/api/incidents/{id}/audit"), &admin, "");
+    assert_eq!(status, 200, "{log}");
+    let entries = log
+        .as_array()
+        .or_else(|| log["entries"].as_array())
+        .expect("audit entries")
+        .clone();
+    let (_, who) = srv.json("GET", "/api/session", &admin, "");
+    let token_actor = who["principal"].as_str().expect("principal").to_string();
+    for e in &entries {
+        let actor = e["actor"].as_str().expect("actor");
+        assert!(
+            actor == "user:alice" || actor == token_actor,
+            "an entry without its acting identity: {e}"
+        );
+    }
+    let actors_of = |action: &str| -> Vec<String> {
+        entries
+            .iter()
+            .filter(|e| e["action"].as_str().is_some_and(|a| a.contains(action)))
+            .map(|e| e["actor"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert!(
+        actors_of("status").contains(&"user:alice".to_string()),
+        "{log}"
+    );
+    assert!(actors_of("evidence").contains(&token_actor), "{log}");
     let (status, v) = srv.json("GET", "/api/audit/system", &admin, "");
     assert_eq!(status, 200);
     assert!(v.to_string().contains("job.create"), "{v}");
