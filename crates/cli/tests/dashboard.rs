@@ -7,8 +7,9 @@
 //! Debian's chromium) signs in as an admin, reads the affected charts and
 //! the obligations table, sends the notices and watches the job finish,
 //! starts a scan, opens the audit page, then signs in as a viewer, who has
-//! no send button and whose forged POST is refused. This test asserts on
-//! what the pages showed; screenshots go to `target/screenshots/`.
+//! no send button and whose forged POST is refused. axe-core's WCAG 2.1
+//! A/AA rules run on every page visited. This test asserts on what the
+//! pages showed; screenshots go to `target/screenshots/`.
 //!
 //! Needs `chromium` (`scripts/chromium.sh` installs it and playwright-core)
 //! and a Python with aiosmtpd (`BW_SMTP_PYTHON`); skipped with a message
@@ -44,8 +45,8 @@ fn skip(why: &str) {
     eprintln!("skipping the dashboard browser test: {why} (run scripts/chromium.sh)");
 }
 
-/// Chromium and the playwright-core package, installing the package with
-/// scripts/chromium.sh when only it is missing.
+/// Chromium and the playwright-core and axe-core packages, installing the
+/// packages with scripts/chromium.sh when only they are missing.
 fn browser() -> Option<(PathBuf, PathBuf)> {
     let chromium = std::env::var_os("BW_CHROMIUM")
         .map(PathBuf::from)
@@ -58,14 +59,15 @@ fn browser() -> Option<(PathBuf, PathBuf)> {
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace().join("target/browser-node"));
     let package = dir.join("node_modules/playwright-core");
-    if !package.exists() {
+    let axe = dir.join("node_modules/axe-core/axe.min.js");
+    if !package.exists() || !axe.exists() {
         let ok = Command::new("bash")
             .arg(workspace().join("scripts/chromium.sh"))
             .stdout(Stdio::null())
             .status()
             .is_ok_and(|s| s.success());
-        if !ok || !package.exists() {
-            skip("playwright-core could not be installed");
+        if !ok || !package.exists() || !axe.exists() {
+            skip("playwright-core or axe-core could not be installed");
             return None;
         }
     }
