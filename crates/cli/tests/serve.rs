@@ -957,3 +957,109 @@ fn a_scan_job_sees_canaries_and_opens_the_recipients_incident() {
         assert!(!log.contains(a.as_str()), "the log shows a canary address");
     }
 }
+
+#[test]
+fn the_api_runs_on_postgresql_when_configured() {
+    let Some(url) = bw_testkit::postgres_url() else {
+        eprintln!("no PostgreSQL URL set: skipping");
+        return;
+    };
+    let s = Scratch::new();
+    let n = 8;
+    // Registry and contacts as everywhere; the token and users in PostgreSQL.
+    let sqlite_token = seed_registry(&s, "smtp://127.0.0.1:9", n, "unused");
+    let r = s.run(&[
+        "token",
+        "create",
+        "--role",
+        "admin",
+        "--name",
+        "pg",
+        "--database",
+        &url,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let admin = format!("Bearer {}", r.stdout.trim());
+    let root = s.path("").to_string_lossy().into_owned();
+    let srv = Server::start(&s, &["--scan-root", &root, "--database", &url]);
+    let (status, v) = srv.json(
+        "POST",
+        "/api/incidents",
+        &admin,
+        r#"{"title":"pg serve","description":"A test on PostgreSQL.","discovered_at":"2026-11-20T09:00:00Z"}"#,
+    );
+    assert_eq!(status, 201, "{v}");
+    let id = v["id"].as_str().expect("id").to_string();
+    let mut leak = String::from("name,email\n");
+    for i in 0..n {
+        leak.push_str(&format!("Given{i} Family{i},{}\n", email(i)));
+    }
+    s.write("pgleak/list.csv", leak.as_bytes());
+    let (status, _, body) = srv.call(
+        "POST",
+        &format!("/api/incidents/{id}/evidence?name=list.csv"),
+        &[("Authorization", &admin)],
+        leak.as_bytes(),
+    );
+    assert_eq!(status, 201, "{}", String::from_utf8_lossy(&body));
+    for (query, total) in [("", n), ("?jurisdiction=US-NY", n / 4), ("?field=phone", 0)] {
+        let (status, page) = srv.json(
+            "GET",
+            &format!("/api/incidents/{id}/affected{query}"),
+            &admin,
+            "",
+        );
+        assert_eq!(
+            (status, &page["total"]),
+            (200, &Value::from(total)),
+            "{query}: {page}"
+        );
+    }
+    let dir = s.path("pgleak").to_string_lossy().into_owned();
+    let (status, job) = srv.json(
+        "POST",
+        "/api/scans",
+        &admin,
+        &format!(r#"{{"path":"{dir}"}}"#),
+    );
+    assert_eq!(status, 202, "{job}");
+    let scan = job["id"].as_str().expect("job id").to_string();
+    let job = srv.wait_job(&admin, &scan);
+    assert_eq!(job["state"], "succeeded", "{job}");
+    let (status, page) = srv.json(
+        "GET",
+        &format!("/api/scans/{scan}/findings?kind=email"),
+        &admin,
+        "",
+    );
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(n), "{page}");
+    assert!(
+        !page.to_string().contains(&email(0)),
+        "a raw email in {page}"
+    );
+    let (status, v) = srv.json(
+        "POST",
+        &format!("/api/incidents/{id}/status"),
+        &admin,
+        r#"{"status":"triaged"}"#,
+    );
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = srv.json(
+        "GET",
+        &format!("/api/incidents/{id}/audit/verify"),
+        &admin,
+        "",
+    );
+    assert_eq!((status, &v["ok"]), (200, &Value::Bool(true)), "{v}");
+    let (_, _, metrics) = srv.call("GET", "/metrics", &[("Authorization", &admin)], b"");
+    assert!(
+        String::from_utf8_lossy(&metrics)
+            .contains("breachwatch_jobs{kind=\"scan\",state=\"succeeded\"}"),
+        "the job counts come from PostgreSQL"
+    );
+    // The server reads PostgreSQL only: the token seeded in the default
+    // SQLite store is unknown to it.
+    let (status, _) = srv.json("GET", "/api/session", &format!("Bearer {sqlite_token}"), "");
+    assert_eq!(status, 401);
+}
