@@ -146,6 +146,8 @@ async function shot(page, name, full = false) {
   await audit(page, "scans");
   await page.fill("#scan-path", env("BW_LEAK_DIR"));
   await Promise.all([page.waitForURL(/\/scans\/[^/]+$/), page.click("text=Start scan")]);
+  // The job lives in the store, not the page: a reload picks it up.
+  await page.reload();
   await page.waitForSelector("#findings tbody tr", { timeout: 120_000 });
   out.scan_state = (await page.textContent("[data-field=state]")).trim();
   out.scan_excerpts = await page.$$eval("#findings tbody tr td:nth-child(5)", (tds) => tds.map((t) => t.textContent));
