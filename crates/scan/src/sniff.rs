@@ -3,6 +3,7 @@
 //! differ from what `scan` shows for the same file.
 
 use bw_detect::hints::csv::CsvHinter;
+use bw_detect::hints::html::HtmlHinter;
 use bw_detect::hints::json::JsonHinter;
 use bw_detect::hints::kv::KvHinter;
 use bw_detect::hints::sql::SqlHinter;
@@ -115,6 +116,9 @@ pub fn sniff(binary: bool, name: &str, first: &[u8]) -> (Start, Sniffed) {
         (Start::Skip, Sniffed::Binary)
     } else if let Some(sql) = SqlHinter::sniff(name, first) {
         (Start::Sql(sql), Sniffed::Sql)
+    } else if let Some(html) = HtmlHinter::sniff(name, first) {
+        // Records come from the structure (rows, list items, items).
+        (Start::Html(Box::new(html)), Sniffed::Plain)
     } else if let Some(json) = JsonHinter::sniff(name, first) {
         let lines = line_records(name, first);
         (
@@ -165,6 +169,18 @@ mod tests {
         // A CSV file stays CSV, even with a statement in a cell.
         let csv = b"email,note\na@b.de,\"INSERT INTO x VALUES (1)\"\n";
         assert_eq!(sniff(false, "a.csv", csv).1, Sniffed::Csv);
+    }
+
+    #[test]
+    fn html_is_followed_by_name_or_head() {
+        let page = b"<!DOCTYPE html>\n<html><body><p class=\"phone\">1</p>";
+        assert!(matches!(sniff(false, "saved", page).0, Start::Html(_)));
+        let table = b"<table border=\"1\" class=\"dataframe\">\n";
+        assert!(matches!(sniff(false, "x.htm", table).0, Start::Html(_)));
+        assert!(matches!(
+            sniff(false, "notes.txt", b"Dear Ann,\n").0,
+            Start::Plain
+        ));
     }
 
     #[test]
