@@ -105,6 +105,18 @@ const SYLLABLES: &[&str] = &[
 const CRYPT64: &[u8] = b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+/// Whether the digits of `v` (four or more) only show a layout: all one
+/// digit, or counted up or down (`123456789`, `C654WAFUV3S`). Forms print
+/// such numbers as examples; no issuer hands them out often enough to
+/// label.
+fn layout_example(v: &str) -> bool {
+    let digits: Vec<u8> = v.bytes().filter(u8::is_ascii_digit).collect();
+    digits.len() >= 4
+        && (digits.windows(2).all(|w| w[0] == w[1])
+            || digits.windows(2).all(|w| w[1] == w[0] + 1)
+            || digits.windows(2).all(|w| w[1] + 1 == w[0]))
+}
+
 /// The letters German passports use (no vowels, no B, D, Q, S).
 const DE_PASSPORT: &[u8] = b"CFGHJKLMNPRTVWXYZ0123456789";
 
@@ -366,8 +378,17 @@ impl Gen {
     }
 
     /// A driver's licence number of a US state, the UK or an EU country;
-    /// the UK's is built from the person.
+    /// the UK's is built from the person. Never a layout's example.
     pub fn drivers_license(&mut self, p: &Person) -> String {
+        loop {
+            let v = self.drivers_license_any(p);
+            if !layout_example(&v) {
+                return v;
+            }
+        }
+    }
+
+    fn drivers_license_any(&mut self, p: &Person) -> String {
         let r = self.rng.below(8);
         match r {
             // California: a letter, seven digits.
@@ -466,11 +487,7 @@ impl Gen {
                 // Italy: two letters, seven digits.
                 _ => format!("{}{}", self.upper(2), self.rng.digits(7)),
             };
-            let digits: Vec<u8> = v.bytes().filter(u8::is_ascii_digit).collect();
-            // Not a layout's example (all one digit, counted up).
-            let example = digits.windows(2).all(|w| w[0] == w[1])
-                || digits.windows(2).all(|w| w[1] == w[0] + 1);
-            if !example {
+            if !layout_example(&v) {
                 return v;
             }
         }

@@ -13,7 +13,7 @@
 use crate::doc::Doc;
 use crate::idvalues::{ALLERGIES, CONDITIONS, PRODUCT_CONDITIONS};
 use crate::kind::Kind::*;
-use crate::values::{Gen, BRANDS};
+use crate::values::{Gen, BRANDS, SHOP_DOMAIN};
 
 /// The users table's `CREATE TABLE` and `COPY` header.
 pub fn users_header(g: &mut Gen, d: &mut Doc) {
@@ -245,6 +245,21 @@ pub fn app_log_line(g: &mut Gen, d: &mut Doc, case: u64) {
             if g.rng.chance(1, 4) {
                 let e = g.email_for(&p);
                 d.s("auth ok username=").l(Email, &e);
+            } else if g.rng.chance(1, 3) {
+                // A connection URL with its credentials, beside URLs that
+                // hold none (a proxy, an SCP-style remote).
+                let u = g.username_for(&p);
+                let pw = g.plain_password().replace(['%', '#', '?'], "!");
+                d.s("db connect url=postgres://")
+                    .l(Username, &u)
+                    .s(":")
+                    .l(Password, &pw);
+                d.s(&format!(
+                    "@pg-{}.internal.{SHOP_DOMAIN}:5432/shop proxy=http://{}:3128 \
+                     remote=git@github.com:acme/shop.git",
+                    g.rng.range(1, 9),
+                    g.ip_private()
+                ));
             } else {
                 let u = g.username_for(&p);
                 d.s("auth ok username=").l(Username, &u);
@@ -271,6 +286,21 @@ pub fn app_log_line(g: &mut Gen, d: &mut Doc, case: u64) {
             } else {
                 d.s(&a).s(" (routing check failed)");
             }
+        }
+        13 if g.rng.chance(1, 3) => {
+            // The same in a clerk's words, German labels, and a flight
+            // number after `DL` that is no licence.
+            let p = g.person();
+            let v = g.drivers_license(&p);
+            d.s("kyc note: DL ").l(DriversLicense, &v);
+            d.s(", Reisepass: ");
+            let v = g.passport();
+            d.l(Passport, &v);
+            d.s(&format!(
+                ", flies DL {} on {}",
+                g.rng.range(10, 2999),
+                g.recent_date()
+            ));
         }
         13 => {
             d.s("kyc document ok passport_no=");
