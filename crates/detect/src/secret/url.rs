@@ -18,6 +18,9 @@
 //! with a placeholder user (`user:s3cret@`, `john:smith@`), or a default
 //! account (`guest:guest@`).
 //!
+//! Looked for when the `password` kind is on (the user comes with its
+//! password; with `username` alone, URLs are not read).
+//!
 //! Bounds: a scheme is at most [`MAX_SCHEME`] bytes before its `://`, the
 //! user-info at most [`MAX_USERINFO`] after it.
 
