@@ -24,6 +24,7 @@ mod govid;
 mod iban;
 mod ids;
 mod ipv4;
+mod mime;
 mod phone;
 pub(crate) mod plan;
 mod plan_data;
@@ -313,7 +314,9 @@ impl NumericDetector {
             // with letters after digits (`12345678Z`, `1EG4TE5MK73`).
             if len == 0 && w.right == Edge::Glued && !w.dead && w.end - w.start == w.digits {
                 if let Some(f) = self.digits_then_letters(hay, w.start, w.end, hints) {
-                    out.push(f);
+                    if !mime::in_boundary(hay, f.start) {
+                        out.push(f);
+                    }
                     return f.end;
                 }
             }
@@ -396,7 +399,9 @@ impl NumericDetector {
                 right: last.right,
             };
             if let Some(f) = self.classify(hay, &c, &span, hints) {
-                out.push(f);
+                if !mime::in_boundary(hay, f.start) {
+                    out.push(f);
+                }
                 return;
             }
         }
@@ -601,7 +606,7 @@ impl NumericDetector {
             ([9], _) => false,
             _ => return None,
         };
-        let context = field || self.ssn_words.before(hay, c.start, CONTEXT_WINDOW);
+        let context = field || self.ssn_words_in_record(hay, c.start);
         if !(dashed || (context && span.single)) {
             return None;
         }
@@ -614,6 +619,16 @@ impl NumericDetector {
             ssn::SsnClass::Plausible => 0.7,
         };
         Some((score, if dashed { "ssn.dashed" } else { "ssn.context" }))
+    }
+
+    /// An SSN word before `pos` in the candidate's own record (see
+    /// [`same_record`]): the `SSN` of one row's notes says nothing of the
+    /// next row's loyalty number.
+    fn ssn_words_in_record(&self, hay: &[u8], pos: usize) -> bool {
+        self.ssn_words
+            .before_where(hay, pos, CONTEXT_WINDOW, |_, end| {
+                same_record(&hay[end..pos])
+            })
     }
 
     fn card(&self, hay: &[u8], c: &Cand) -> Option<f32> {
@@ -634,9 +649,15 @@ impl NumericDetector {
         if !card::luhn(d) {
             return None;
         }
-        let score = if self.card_words.before(hay, c.start, CONTEXT_WINDOW) {
+        let in_record = |_, end| same_record(&hay[end..c.start]);
+        let score = if self
+            .card_words
+            .before_where(hay, c.start, CONTEXT_WINDOW, in_record)
+        {
             0.95
-        } else if self.not_card_words.before(hay, c.start, CONTEXT_WINDOW)
+        } else if self
+            .not_card_words
+            .before_where(hay, c.start, CONTEXT_WINDOW, in_record)
             || (s.is_empty() && card::in_number_list(hay, c.start, c.end))
             || card::groups_count_by_one(d, c.groups())
         {

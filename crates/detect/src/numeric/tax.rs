@@ -80,8 +80,11 @@ impl NumericDetector {
             if field.is_some() {
                 return None;
             }
-            if words.tax.before(hay, c.start, CONTEXT_WINDOW)
-                || self.ssn_words.before(hay, c.start, CONTEXT_WINDOW)
+            let in_record = |_, end| super::tokens::same_record(&hay[end..c.start]);
+            if words
+                .tax
+                .before_where(hay, c.start, CONTEXT_WINDOW, in_record)
+                || self.ssn_words_in_record(hay, c.start)
             {
                 return found(ADMITTED, "tax_id.itin");
             }

@@ -258,3 +258,39 @@ pub(super) fn parse_word(hay: &[u8], start: usize) -> Word {
         next_adjacent,
     }
 }
+
+/// Whether a context word and the candidate it would admit, with `between`
+/// the bytes that separate them, sit in one record: no tuple boundary
+/// `),(` of a multi-row `INSERT`, no other number of nine digits or more
+/// (the word named that one: `SSN on file 000-30-9785 rejected` ends a
+/// row, and the next row's first number is none of its business), and no
+/// line break (a CSV, TSV or `COPY` row, a dump's tuple on its line) —
+/// unless the word is a label alone at the end of its line and the
+/// candidate alone at the start of the next (`SSN:` above its value, as
+/// forms and extracted PDFs lay them out).
+pub(super) fn same_record(between: &[u8]) -> bool {
+    if memchr::memmem::find(between, b"),(").is_some() {
+        return false;
+    }
+    let mut run = 0;
+    for &b in between {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run >= 9 {
+                return false;
+            }
+        } else if b != b'-' {
+            run = 0;
+        }
+    }
+    match memchr::memchr(b'\n', between) {
+        None => true,
+        Some(nl) => {
+            let (label_end, next) = (&between[..nl], &between[nl + 1..]);
+            label_end
+                .iter()
+                .all(|b| matches!(b, b':' | b'#' | b'.' | b' ' | b'\t' | b'\r'))
+                && next.iter().all(|b| matches!(b, b' ' | b'\t'))
+        }
+    }
+}
