@@ -1,7 +1,10 @@
 //! Fuzzing harness for breachwatch: checks that a chunked stream scan
 //! ([`bw_detect::StreamScanner`]) reports exactly what one scan of the whole
 //! buffer ([`bw_detect::Engine::scan`]) does, whatever the chunk size and
-//! however the reader splits its reads.
+//! however the reader splits its reads; and that with every structure
+//! hinter (CSV, SQL, JSON, `key=value`, HTML) following the stream, a
+//! chunked scan and a scan in pieces report the findings and records of
+//! one scan of the whole stream.
 //!
 //! The same [`check`] runs under libFuzzer (`fuzz_targets/`) and under
 //! `cargo test` (random and seed inputs), so the property is exercised even
@@ -13,6 +16,11 @@ use std::io::{self, Read};
 use std::sync::OnceLock;
 
 use bw_detect::hints::csv::CsvHinter;
+use bw_detect::hints::html::HtmlHinter;
+use bw_detect::hints::json::JsonHinter;
+use bw_detect::hints::kv::KvHinter;
+use bw_detect::hints::sql::SqlHinter;
+use bw_detect::hints::Structure;
 use bw_detect::{Engine, Finding, Hit, Kind, Start, StreamScanner};
 
 /// Bytes at the front of an input that choose the scan's parameters; the
@@ -164,6 +172,32 @@ struct Reported {
     finding: Finding,
     line: u64,
     column: u64,
+    record: Option<u64>,
+}
+
+/// Every structure hinter, by name, as the sniff would start it on a
+/// stream (whatever the stream holds: the hinters must not assume it is
+/// what they follow).
+pub const HINTERS: [&str; 5] = ["csv", "sql", "json", "kv", "html"];
+
+fn hinter(name: &str) -> Structure {
+    match name {
+        "csv" => CsvHinter::new(b',').into(),
+        "sql" => SqlHinter::new().into(),
+        "json" => JsonHinter::new().into(),
+        "kv" => KvHinter::new().into(),
+        _ => Box::new(HtmlHinter::new()).into(),
+    }
+}
+
+fn start(name: &str) -> Start {
+    match name {
+        "csv" => Start::Csv(CsvHinter::new(b',')),
+        "sql" => Start::Sql(SqlHinter::new()),
+        "json" => Start::Json(JsonHinter::new()),
+        "kv" => Start::Kv(KvHinter::new()),
+        _ => Start::Html(Box::new(HtmlHinter::new())),
+    }
 }
 
 /// 1-based line and byte column of `at`, counted directly on the buffer.
@@ -241,29 +275,66 @@ pub fn check_case(case: &Case) {
         );
     }
 
-    // Pieces, scanned last first, report what the stream scan did: plain,
-    // and with CSV column state carried from the stream's start.
+    // Pieces, scanned last first, report what the stream scan did.
     assert!(
         pieced(case, None) == got,
         "plain pieces differ from the stream scan"
     );
-    let csv = || Some(CsvHinter::new(b','));
-    let mut streamed = Vec::new();
-    StreamScanner::with_chunk_size(case.chunk)
-        .scan_structured(
-            engine,
-            ShortReads::new(hay, case.max_read, case.interrupts, case.seed),
-            |_| Start::Csv(CsvHinter::new(b',')),
-            |hit| {
-                streamed.push(reported(&hit));
-                Ok(())
-            },
-        )
-        .unwrap_or_else(|e| panic!("scanning an in-memory stream failed: {e}"));
-    assert!(
-        pieced(case, csv()) == streamed,
-        "CSV pieces differ from the stream scan"
-    );
+    for name in HINTERS {
+        check_structured(case, name);
+    }
+}
+
+/// With the hinter `name` following the stream: one chunk holding the
+/// whole stream, the case's chunks and short reads, and pieces scanned
+/// last first all report the same findings, lines and records.
+pub fn check_structured(case: &Case, name: &str) {
+    let engine = engine();
+    let hay = &case.hay;
+    let scan = |chunk: usize, reader: &mut dyn Read| {
+        let mut got = Vec::new();
+        StreamScanner::with_chunk_size(chunk)
+            .scan_structured(
+                engine,
+                reader,
+                |_| start(name),
+                |hit| {
+                    got.push(reported(&hit));
+                    Ok(())
+                },
+            )
+            .unwrap_or_else(|e| panic!("scanning an in-memory stream failed: {e}"));
+        got
+    };
+    let whole = scan(hay.len() + 1, &mut &hay[..]);
+    let mut reads = ShortReads::new(hay, case.max_read, case.interrupts, case.seed);
+    let streamed = scan(case.chunk, &mut reads);
+    if streamed != whole {
+        let w: Vec<Finding> = whole.iter().map(|r| r.finding).collect();
+        let c: Vec<Finding> = streamed.iter().map(|r| r.finding).collect();
+        panic!(
+            "{name} hints: {}\n(or records/lines differ)",
+            divergence(case, &w, &c)
+        );
+    }
+    let pieces = pieced(case, Some(hinter(name)));
+    if pieces != streamed {
+        let i = pieces
+            .iter()
+            .zip(&streamed)
+            .position(|(a, b)| a != b)
+            .unwrap_or(pieces.len().min(streamed.len()));
+        panic!(
+            "{name} hints: pieces differ from the stream scan (chunk {}, {} bytes): {} vs {} \
+             findings; first difference at {i}:\n  stream: {:?}\n  pieces: {:?}",
+            case.chunk,
+            hay.len(),
+            streamed.len(),
+            pieces.len(),
+            streamed.get(i),
+            pieces.get(i)
+        );
+    }
 }
 
 fn reported(hit: &Hit<'_>) -> Reported {
@@ -271,29 +342,23 @@ fn reported(hit: &Hit<'_>) -> Reported {
         finding: hit.finding,
         line: hit.line,
         column: hit.column,
+        record: hit.record,
     }
 }
 
 /// The findings of `case` scanned in pieces (of at least 512 bytes, so a
 /// case stays quick), last piece first, in stream order.
-fn pieced(case: &Case, hinter: Option<CsvHinter>) -> Vec<Reported> {
+fn pieced(case: &Case, hinter: Option<Structure>) -> Vec<Reported> {
     let engine = engine();
     let hay = &case.hay;
     let mut scanner = StreamScanner::with_chunk_size(case.chunk);
     let mut pieces = Vec::new();
     let reader = ShortReads::new(hay, case.max_read, case.interrupts, case.seed);
     scanner
-        .plan(
-            engine,
-            reader,
-            hay.len(),
-            512 + case.chunk,
-            hinter.map(Into::into),
-            |p| {
-                pieces.push(p);
-                true
-            },
-        )
+        .plan(engine, reader, hay.len(), 512 + case.chunk, hinter, |p| {
+            pieces.push(p);
+            true
+        })
         .unwrap_or_else(|e| panic!("planning an in-memory stream failed: {e}"));
     let mut got = Vec::new();
     for p in pieces.iter().rev() {
@@ -384,6 +449,16 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
          ssn: 078-05-1120; contact: sales@example.com; ip 198.51.100.23\n"
     );
     let long_local = format!("{}@example.com\n", "a".repeat(700));
+    let html = "<!DOCTYPE html><table><thead><tr><th>first_name</th><th colspan=2>phone</th><th>order_id</th></tr></thead>\n\
+         <tr><th>0</th><td>Maren</td><td data-v=\"4155550123\">4155550123</td><td>2125550100</td><td>4155550124</td></tr>\n\
+         <li itemscope itemtype=\"https://schema.org/Person\"><span itemprop=\"name\">Ann Lee</span>\n\
+         <label for=\"d\">Date of birth</label><input id=\"d\" value=\"1987-03-14\"><dl><dt>SSN</dt><dd>078051120</dd></dl>\n\
+         <!-- <td> --><script>if (a<b) x=\"</td>\";</script><p class=\"customer-phone\">(415) 555-0199</p></li>\n";
+    let sql = "CREATE TABLE `customers` (\n  `id` int,\n  `first_name` varchar(40),\n  `phone` varchar(20),\n  `dob` date\n);\n\
+         INSERT INTO `customers` VALUES (4155550124,'Maren','4155550123','1987-03-14'),(2125550101,'Ann','2125550100','03/14/1987');\n\
+         COPY public.customers (id, first_name, phone, dob) FROM stdin;\n4155550125\tTobias\t4155550126\t1990-01-02\n\\.\n";
+    let json = "{\"id\": 4155550124, \"customer\": {\"name\": \"Ann \\\"A\\\" Lee\", \"phone\": \"4155550123\"}, \"phones\": [\"2125550100\"], \"dob\": \"1987-03-14\"}\n";
+    let kv = "ts=2026-05-04T10:00:00Z phone=4155550123 user_id=4155550124 dob=July 2, 1955 zip=91774 email=\"a@b.example\"\n";
     vec![
         (
             "email_across_cut",
@@ -460,6 +535,22 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
         (
             "long_local_part",
             Case::encode(0, 0x07, CUT - 700, 2, 2, 8, long_local.as_bytes()),
+        ),
+        (
+            "html_rows_across_cuts",
+            Case::encode(0, 0x03, CUT - 300, 0, 9, 10, html.as_bytes()),
+        ),
+        (
+            "sql_dump_across_cuts",
+            Case::encode(0, 0x06, CUT - 200, 1, 9, 11, sql.as_bytes()),
+        ),
+        (
+            "json_keys_across_cuts",
+            Case::encode(0, 0x05, CUT - 100, 1, 15, 12, json.as_bytes()),
+        ),
+        (
+            "kv_log_across_cuts",
+            Case::encode(0, 0x04, CUT - 50, 1, 15, 13, kv.as_bytes()),
         ),
     ]
 }
