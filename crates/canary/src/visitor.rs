@@ -50,18 +50,18 @@ impl Hits {
     }
 
     /// Checks one finding from a run that has its own visitor (scope's
-    /// hook) and keeps it if it is a canary.
-    pub fn check(&self, set: &CanarySet, found: &Found<'_>) {
-        if let Some(info) = set.check(found.kind, found.value) {
-            let mut hit = vec![ScanHit {
-                canary: info.clone(),
-                member: found.path.to_string(),
-                start: found.start,
-                end: found.end,
-                kind: found.kind,
-            }];
-            self.merge(&mut hit, &mut Vec::new());
-        }
+    /// hook) and keeps it if it is a canary; returns the canary.
+    pub fn check<'s>(&self, set: &'s CanarySet, found: &Found<'_>) -> Option<&'s Info> {
+        let info = set.check(found.kind, found.value)?;
+        let mut hit = vec![ScanHit {
+            canary: info.clone(),
+            member: found.path.to_string(),
+            start: found.start,
+            end: found.end,
+            kind: found.kind,
+        }];
+        self.merge(&mut hit, &mut Vec::new());
+        Some(info)
     }
 
     /// The SHA-256 and size of a top-level input, from a run that hashed
@@ -118,8 +118,20 @@ impl Hits {
     }
 }
 
+/// A visitor that hears of each canary as it is seen, right after the
+/// finding that matched it: `scan` reports it as a `canary` finding of its
+/// own. Visitors that only need the run's sightings at the end keep the
+/// default, which does nothing.
+pub trait SeesCanaries: Visitor {
+    fn canary(&mut self, found: &Found<'_>, canary: &Info) -> io::Result<()> {
+        let _ = (found, canary);
+        Ok(())
+    }
+}
+
 /// A visitor that checks findings for canaries, then passes everything to
-/// `inner`. One per pipeline thread, like any visitor.
+/// `inner` (each canary also to [`SeesCanaries::canary`], after its
+/// finding). One per pipeline thread, like any visitor.
 pub struct Watch<'a, V> {
     inner: V,
     set: &'a CanarySet,
@@ -146,18 +158,20 @@ impl<V> Drop for Watch<'_, V> {
     }
 }
 
-impl<V: Visitor> Visitor for Watch<'_, V> {
+impl<V: SeesCanaries> Visitor for Watch<'_, V> {
     fn finding(&mut self, found: &Found<'_>) -> io::Result<()> {
-        if let Some(info) = self.set.check(found.kind, found.value) {
-            self.hits.push(ScanHit {
-                canary: info.clone(),
-                member: found.path.to_string(),
-                start: found.start,
-                end: found.end,
-                kind: found.kind,
-            });
-        }
-        self.inner.finding(found)
+        let Some(info) = self.set.check(found.kind, found.value) else {
+            return self.inner.finding(found);
+        };
+        self.hits.push(ScanHit {
+            canary: info.clone(),
+            member: found.path.to_string(),
+            start: found.start,
+            end: found.end,
+            kind: found.kind,
+        });
+        self.inner.finding(found)?;
+        self.inner.canary(found, info)
     }
 
     fn record(&mut self, member: &str, items: &mut Vec<Item>) {
@@ -194,6 +208,8 @@ impl<V: Visitor> Visitor for Watch<'_, V> {
 pub struct Nothing<'a> {
     pub problems: Option<&'a Mutex<Vec<String>>>,
 }
+
+impl SeesCanaries for Nothing<'_> {}
 
 impl Visitor for Nothing<'_> {
     fn finding(&mut self, _: &Found<'_>) -> io::Result<()> {

@@ -620,6 +620,10 @@ fn record(groups: &[bw_canary::visitor::InputHits], mut rec: Recorder) -> Result
     Ok(failed)
 }
 
+/// A `canary` finding kept by the scope hook: member, offset, the JSON
+/// object.
+type CanaryLine = (String, u64, Vec<u8>);
+
 /// What `scan` and `scope` watch for on every run once canaries have been
 /// issued: the canary set and a recorder of sightings in the default
 /// store. `None` when no canary was ever issued (no state file), so a
@@ -627,6 +631,9 @@ fn record(groups: &[bw_canary::visitor::InputHits], mut rec: Recorder) -> Result
 pub struct Watching {
     pub set: Arc<CanarySet>,
     pub hits: Arc<Hits>,
+    /// `canary` findings seen through [`Watching::scope_hook`]: member,
+    /// offset, the JSON object.
+    lines: Arc<Mutex<Vec<CanaryLine>>>,
     /// The state file; the store is opened only if a canary is seen, so a
     /// scan that sees none never connects to it.
     db: CanaryDb,
@@ -648,14 +655,58 @@ impl Watching {
         Ok(Some(Watching {
             set: Arc::new(set),
             hits: Arc::new(Hits::new()),
+            lines: Arc::default(),
             db,
         }))
     }
 
-    /// The hook that checks scope's findings against the canaries.
-    pub fn scope_hook(&self) -> bw_scope::FindingHook {
+    /// The hook that checks scope's (or add-evidence's) findings against
+    /// the canaries. Each canary seen is also kept as a JSON line, the
+    /// `canary` finding `scan --format jsonl` prints (its value redacted
+    /// unless `reveal`), for [`Watching::take_lines`].
+    pub fn scope_hook(&self, reveal: bool) -> bw_scope::FindingHook {
         let (set, hits) = (Arc::clone(&self.set), Arc::clone(&self.hits));
-        bw_scope::FindingHook(Arc::new(move |found| hits.check(&set, found)))
+        let lines = Arc::clone(&self.lines);
+        bw_scope::FindingHook(Arc::new(move |found| {
+            let Some(info) = hits.check(&set, found) else {
+                return;
+            };
+            let rec = bw_report::Record {
+                path: found.path,
+                start: found.start as usize,
+                end: found.end as usize,
+                line: found.line,
+                column: found.column,
+                kind: found.kind,
+                score: found.score,
+                detector: found.detector,
+                value: found.value,
+                reveal,
+                location: found.location,
+            };
+            let mark = bw_report::CanaryMark {
+                id: &info.id,
+                recipient: &info.recipient,
+                export: &info.export,
+                issue: info.issuance,
+                revoked: info.revoked,
+            };
+            let mut line = Vec::new();
+            bw_report::JsonlWriter::default().write_canary(&mut line, &rec, &mark);
+            if line.last() == Some(&b'\n') {
+                line.pop();
+            }
+            let mut all = lines.lock().unwrap_or_else(|p| p.into_inner());
+            all.push((found.path.to_string(), found.start, line));
+        }))
+    }
+
+    /// The `canary` findings the hook kept, as JSON objects (one a line,
+    /// no newline), in member and offset order.
+    pub fn take_lines(&self) -> Vec<Vec<u8>> {
+        let mut all = std::mem::take(&mut *self.lines.lock().unwrap_or_else(|p| p.into_inner()));
+        all.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        all.into_iter().map(|(_, _, line)| line).collect()
     }
 
     /// Reports each canary seen on stderr (stdout carries the scan's own

@@ -108,11 +108,15 @@ pub fn run(args: ScopeArgs) -> Result<u8> {
     }
     // Issued canaries are looked for in every scope run too.
     let watching = crate::canary::Watching::load()?;
-    opts.on_finding = watching.as_ref().map(|w| w.scope_hook());
+    opts.on_finding = watching.as_ref().map(|w| w.scope_hook(opts.reveal));
     let t0 = std::time::Instant::now();
     let report = bw_scope::scope(&args.leak, &reg, &opts)?;
     let secs = t0.elapsed().as_secs_f64();
     opts.on_finding = None;
+    let canary_lines = watching
+        .as_ref()
+        .map(|w| w.take_lines())
+        .unwrap_or_default();
     let canary_failed = match watching {
         Some(w) => {
             for f in &report.files {
@@ -132,7 +136,7 @@ pub fn run(args: ScopeArgs) -> Result<u8> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let written = match format {
-        ScopeFormat::Jsonl => write_jsonl(&mut out, &report, &summary),
+        ScopeFormat::Jsonl => write_jsonl(&mut out, &report, &summary, &canary_lines),
         ScopeFormat::Csv => write_csv(&mut out, &report.affected),
         ScopeFormat::Human => write_human(&mut out, &report),
     }
@@ -163,7 +167,15 @@ struct SummaryLine<'a> {
     unmatched_values: Option<&'a std::collections::BTreeMap<&'static str, Vec<String>>>,
 }
 
-fn write_jsonl(out: &mut impl Write, report: &ScopeReport, summary: &Summary) -> io::Result<()> {
+/// `canaries`: the `canary` findings (JSON objects as `scan --format
+/// jsonl` prints them), each written as `{"canary":{…}}` after the
+/// ambiguous lines.
+fn write_jsonl(
+    out: &mut impl Write,
+    report: &ScopeReport,
+    summary: &Summary,
+    canaries: &[Vec<u8>],
+) -> io::Result<()> {
     for a in &report.affected {
         serde_json::to_writer(&mut *out, a)?;
         out.write_all(b"\n")?;
@@ -171,6 +183,11 @@ fn write_jsonl(out: &mut impl Write, report: &ScopeReport, summary: &Summary) ->
     for a in &report.ambiguous {
         serde_json::to_writer(&mut *out, &serde_json::json!({ "ambiguous": a }))?;
         out.write_all(b"\n")?;
+    }
+    for c in canaries {
+        out.write_all(b"{\"canary\":")?;
+        out.write_all(c)?;
+        out.write_all(b"}\n")?;
     }
     let line = SummaryLine {
         summary,

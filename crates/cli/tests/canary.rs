@@ -882,3 +882,141 @@ fn scan_sees_canaries_in_archives_encodings_json_html_and_mail() {
     assert_eq!(inc.len(), 1, "{inc:?}");
     assert_eq!(inc[0].3.len(), files.len(), "{:?}", inc[0].3);
 }
+
+/// A canary seen by `scan` is a finding of its own in every output format
+/// (kind `canary`, placed like the value it matched, naming the recipient
+/// and the export, the value redacted unless `--reveal`), and a line of
+/// `scope`'s JSON Lines; the stderr line stays.
+#[test]
+fn scan_and_scope_report_a_canary_finding_naming_recipient_and_export() {
+    let s = home();
+    let rows = issue(&s, RECIPIENT, 2, export(&s));
+    let addrs = emails(&s, RECIPIENT);
+    let mut leaked = std::fs::read_to_string(s.path("acme.csv")).expect("export");
+    for r in &rows {
+        leaked.push_str(r);
+        leaked.push('\n');
+    }
+    s.write("leak/dump.csv", leaked.as_bytes());
+    let ids: std::collections::BTreeSet<String> = s
+        .run(&["canary", "list", "--format", "jsonl"])
+        .jsonl()
+        .iter()
+        .map(|v| v["id"].as_str().expect("id").to_string())
+        .collect();
+    assert_eq!(ids.len(), 2);
+
+    let r = s.run(&["scan", "leak", "--format", "jsonl"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for a in &addrs {
+        assert!(
+            !r.stdout.contains(a.as_str()),
+            "{a} in clear:\n{}",
+            r.stdout
+        );
+    }
+    let lines = r.jsonl();
+    let canaries: Vec<&Value> = lines.iter().filter(|v| v["kind"] == "canary").collect();
+    let seen: std::collections::BTreeSet<String> = canaries
+        .iter()
+        .filter(|v| v["matched"] == "email")
+        .map(|v| v["canary"].as_str().expect("canary id").to_string())
+        .collect();
+    assert_eq!(seen, ids, "{}", r.stdout);
+    for c in &canaries {
+        assert_eq!(c["path"], "leak/dump.csv");
+        assert_eq!(c["recipient"], RECIPIENT);
+        assert_eq!(c["export"], "acme.csv");
+        assert_eq!(c["revoked"], false);
+        assert!(c["issue"].is_i64(), "{c}");
+        assert!(c.get("value").is_none(), "{c}");
+        // Placed exactly where the finding it matched is.
+        let matched = lines
+            .iter()
+            .find(|v| v["kind"] == c["matched"] && v["start"] == c["start"])
+            .unwrap_or_else(|| panic!("no finding under {c}"));
+        assert_eq!(matched["end"], c["end"]);
+        assert_eq!(matched["excerpt"], c["excerpt"]);
+    }
+    assert!(
+        r.stderr
+            .contains(&format!("issued to {RECIPIENT} with acme.csv")),
+        "the stderr line stays: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("canary findings"), "{}", r.stderr);
+
+    // --reveal: the value, as for any finding.
+    let r = s.run(&["scan", "leak", "--format", "jsonl", "--reveal"]);
+    let revealed: Vec<String> = r
+        .jsonl()
+        .iter()
+        .filter(|v| v["kind"] == "canary" && v["matched"] == "email")
+        .map(|v| v["value"].as_str().expect("value").to_string())
+        .collect();
+    let mut want = addrs.clone();
+    want.sort();
+    let mut got = revealed.clone();
+    got.sort();
+    assert_eq!(got, want);
+
+    let r = s.run(&["scan", "leak", "--format", "human"]);
+    let human: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.split('\t').nth(1) == Some("canary"))
+        .collect();
+    assert!(human.len() >= 2, "{}", r.stdout);
+    for l in &human {
+        assert!(l.starts_with("leak/dump.csv:"), "{l}");
+        assert!(
+            l.contains(&format!("issued to {RECIPIENT} with acme.csv")),
+            "{l}"
+        );
+    }
+    for a in &addrs {
+        assert!(!r.stdout.contains(a.as_str()), "{a} in clear");
+    }
+
+    let r = s.run(&["scan", "leak", "--format", "sarif"]);
+    let doc: Value = serde_json::from_str(&r.stdout).expect("one SARIF document");
+    let run = &doc["runs"][0];
+    let results = run["results"].as_array().expect("results");
+    let sarif: Vec<&Value> = results.iter().filter(|r| r["ruleId"] == "canary").collect();
+    assert!(sarif.len() >= 2, "{}", r.stdout);
+    let ix = sarif[0]["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+    assert_eq!(run["tool"]["driver"]["rules"][ix]["id"], "canary");
+    for c in &sarif {
+        assert_eq!(c["properties"]["recipient"], RECIPIENT);
+        assert_eq!(c["properties"]["export"], "acme.csv");
+    }
+    for a in &addrs {
+        assert!(!r.stdout.contains(a.as_str()), "{a} in clear");
+    }
+
+    // Scope: a `{"canary":{…}}` line per canary value seen.
+    let r = s.run(&["scope", "leak", "--format", "jsonl"]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    let scoped: Vec<Value> = r
+        .jsonl()
+        .into_iter()
+        .filter_map(|v| v.get("canary").cloned())
+        .collect();
+    let seen: std::collections::BTreeSet<String> = scoped
+        .iter()
+        .filter(|c| c["matched"] == "email")
+        .map(|c| c["canary"].as_str().expect("id").to_string())
+        .collect();
+    assert_eq!(seen, ids, "{}", r.stdout);
+    for c in &scoped {
+        assert_eq!(c["kind"], "canary");
+        assert_eq!(c["recipient"], RECIPIENT);
+        assert_eq!(c["export"], "acme.csv");
+        assert_eq!(c["path"], "leak/dump.csv");
+    }
+    for a in &addrs {
+        assert!(!r.stdout.contains(a.as_str()), "{a} in clear");
+    }
+    // Still one incident for the recipient, whatever ran.
+    assert_eq!(incidents(&s).len(), 1);
+}

@@ -49,6 +49,40 @@ impl Record<'_> {
     }
 }
 
+/// The canary customer a finding turned out to be (`bw-canary`'s check):
+/// whom it was issued to and with which export. Reported as a finding of
+/// its own, kind `canary`, placed like the finding that matched and with
+/// that finding's value, redacted by that finding's kind.
+#[derive(Debug, Clone, Copy)]
+pub struct CanaryMark<'a> {
+    /// The canary's id (`CNY-…`): names it without its identifiers.
+    pub id: &'a str,
+    pub recipient: &'a str,
+    pub export: &'a str,
+    /// The issue (batch) the canary was handed out in.
+    pub issue: i64,
+    /// Revoked canaries still attribute, marked so.
+    pub revoked: bool,
+}
+
+impl CanaryMark<'_> {
+    /// `canary CNY-… issued to R with EXPORT (issue N[, revoked])`.
+    pub fn describe(&self) -> String {
+        format!(
+            "canary {} issued to {} with {} (issue {}{})",
+            self.id,
+            self.recipient,
+            self.export,
+            self.issue,
+            if self.revoked { ", revoked" } else { "" }
+        )
+    }
+}
+
+/// The `kind` a canary finding reports; `matched` says which kind of
+/// value it was seen as.
+pub const CANARY_KIND: &str = "canary";
+
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -100,6 +134,50 @@ impl JsonlWriter {
         out.extend_from_slice(kind_and_score_keys(rec.kind).as_bytes());
         score(out, rec.score);
         out.extend_from_slice(self.detector_keys(rec.detector));
+        redact::redact_json(rec.kind, rec.value, out);
+        if let Some(v) = rec.revealed() {
+            out.extend_from_slice(b",\"value\":");
+            json::string(out, &v);
+        }
+        out.extend_from_slice(b"}\n");
+    }
+
+    /// Appends the canary finding `mark` makes of `rec` (the finding that
+    /// matched a canary) as one line: `rec`'s place, then `kind` `canary`,
+    /// `matched` (`rec`'s kind), `recipient`, `export`, `canary` (the id),
+    /// `issue`, `revoked`, `excerpt` redacted by `rec`'s kind, and `value`
+    /// only when revealed. Rare (a canary per leaked export), so written
+    /// plainly.
+    pub fn write_canary(&mut self, out: &mut Vec<u8>, rec: &Record<'_>, mark: &CanaryMark<'_>) {
+        out.extend_from_slice(b"{\"path\":");
+        json::string(out, rec.path);
+        out.extend_from_slice(b",\"start\":");
+        uint(out, rec.start as u64);
+        out.extend_from_slice(b",\"end\":");
+        uint(out, rec.end as u64);
+        if let Some(loc) = rec.location {
+            out.extend_from_slice(b",\"location\":");
+            location_json(out, loc);
+        }
+        out.extend_from_slice(b",\"kind\":\"canary\",\"matched\":");
+        json::string(out, rec.kind.as_str());
+        for (key, value) in [
+            ("recipient", mark.recipient),
+            ("export", mark.export),
+            ("canary", mark.id),
+        ] {
+            out.extend_from_slice(b",\"");
+            out.extend_from_slice(key.as_bytes());
+            out.extend_from_slice(b"\":");
+            json::string(out, value);
+        }
+        out.extend_from_slice(b",\"issue\":");
+        out.extend_from_slice(itoa::Buffer::new().format(mark.issue).as_bytes());
+        out.extend_from_slice(if mark.revoked {
+            b",\"revoked\":true,\"excerpt\":"
+        } else {
+            b",\"revoked\":false,\"excerpt\":"
+        });
         redact::redact_json(rec.kind, rec.value, out);
         if let Some(v) = rec.revealed() {
             out.extend_from_slice(b",\"value\":");
@@ -233,6 +311,27 @@ pub fn write_human<W: Write>(out: &mut W, rec: &Record<'_>) -> io::Result<()> {
         rec.kind.as_str(),
         rec.score,
         rec.excerpt()
+    )?;
+    if let Some(v) = rec.revealed() {
+        write!(out, "\t{v}")?;
+    }
+    out.write_all(b"\n")
+}
+
+/// Writes the canary finding `mark` makes of `rec` as a line for people:
+/// `place canary 1.00 excerpt canary CNY-… issued to R with E (issue N)`,
+/// then the raw value only when revealed.
+pub fn write_human_canary<W: Write>(
+    out: &mut W,
+    rec: &Record<'_>,
+    mark: &CanaryMark<'_>,
+) -> io::Result<()> {
+    write!(
+        out,
+        "{}\t{CANARY_KIND}\t1.00\t{}\t{}",
+        place(rec),
+        rec.excerpt(),
+        mark.describe()
     )?;
     if let Some(v) = rec.revealed() {
         write!(out, "\t{v}")?;
@@ -436,6 +535,81 @@ mod tests {
             let v: serde_json::Value = serde_json::from_slice(&out).expect("valid json");
             assert_eq!(v["end"].as_u64(), Some(n as u64));
         }
+    }
+
+    #[test]
+    fn a_canary_finding_names_the_recipient_and_export_and_redacts_the_value() {
+        let mark = CanaryMark {
+            id: "CNY-7QX",
+            recipient: "Acme \"Fulfilment\"",
+            export: "acme.csv",
+            issue: 3,
+            revoked: true,
+        };
+        let cell = Location::Cell {
+            sheet: "Customers".into(),
+            row: 17,
+            col: 4,
+        };
+        let r = Record {
+            path: "leak.xlsx!Customers",
+            location: Some(&cell),
+            ..rec(false)
+        };
+        let mut out = Vec::new();
+        JsonlWriter::default().write_canary(&mut out, &r, &mark);
+        let text = String::from_utf8(out.clone()).expect("utf-8");
+        assert!(!text.contains("jane@example.com"), "{text}");
+        let v: serde_json::Value = serde_json::from_slice(&out).expect("valid json");
+        assert_eq!(v["kind"], "canary");
+        assert_eq!(v["matched"], "email");
+        assert_eq!(v["recipient"], "Acme \"Fulfilment\"");
+        assert_eq!(v["export"], "acme.csv");
+        assert_eq!(v["canary"], "CNY-7QX");
+        assert_eq!(v["issue"], 3);
+        assert_eq!(v["revoked"], true);
+        assert_eq!(v["excerpt"], "j***@*******.com");
+        assert_eq!(v["location"]["cell"], "D17");
+        assert_eq!(
+            (v["start"].as_u64(), v["end"].as_u64()),
+            (Some(10), Some(26))
+        );
+        assert!(v.get("value").is_none());
+        let mut out = Vec::new();
+        JsonlWriter::default().write_canary(&mut out, &rec(true), &mark);
+        let v: serde_json::Value = serde_json::from_slice(&out).expect("valid json");
+        assert_eq!(v["value"], "jane@example.com");
+
+        let mut out = Vec::new();
+        write_human_canary(&mut out, &rec(false), &mark).expect("to a Vec");
+        let line = String::from_utf8(out).expect("utf-8");
+        assert_eq!(
+            line,
+            "a/b.csv:2:3\tcanary\t1.00\tj***@*******.com\tcanary CNY-7QX issued to \
+             Acme \"Fulfilment\" with acme.csv (issue 3, revoked)\n"
+        );
+
+        let mut buf = Vec::new();
+        sarif::write_head(&mut buf, "0").expect("head");
+        let mut results = Vec::new();
+        sarif::push_result(&mut results, &rec(false)).expect("result");
+        sarif::push_canary(&mut results, &r, &mark).expect("canary");
+        sarif::Joiner::default()
+            .write(&mut buf, &results)
+            .expect("join");
+        sarif::write_tail(&mut buf).expect("tail");
+        let doc: serde_json::Value = serde_json::from_slice(&buf).expect("one SARIF document");
+        let run = &doc["runs"][0];
+        let res = &run["results"][1];
+        assert_eq!(res["ruleId"], "canary");
+        let ix = res["ruleIndex"].as_u64().expect("index") as usize;
+        assert_eq!(run["tool"]["driver"]["rules"][ix]["id"], "canary");
+        assert_eq!(res["properties"]["recipient"], "Acme \"Fulfilment\"");
+        assert_eq!(
+            res["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+            "Customers!D17"
+        );
+        assert!(!String::from_utf8_lossy(&buf).contains("jane@example.com"));
     }
 
     #[test]

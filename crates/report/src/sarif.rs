@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use bw_detect::Kind;
 use serde_json::{json, Value};
 
-use crate::{Location, Record};
+use crate::{CanaryMark, Location, Record, CANARY_KIND};
 
 /// Where SARIF's single JSON document is split so that results can be
 /// streamed: the head (tool and rules, then the opening of the results
@@ -17,9 +17,11 @@ use crate::{Location, Record};
 /// grow with the number of findings; results of several threads are
 /// joined by [`Joiner`].
 ///
-/// Writes the head, up to and including `"results": [`.
+/// Writes the head, up to and including `"results": [`. The rules are the
+/// kinds in [`Kind::ALL`]'s order, then `canary` (a canary customer seen,
+/// [`push_canary`]).
 pub fn write_head<W: Write>(out: &mut W, version: &str) -> io::Result<()> {
-    let rules: Vec<Value> = Kind::ALL
+    let mut rules: Vec<Value> = Kind::ALL
         .iter()
         .map(|k| {
             json!({
@@ -30,6 +32,14 @@ pub fn write_head<W: Write>(out: &mut W, version: &str) -> io::Result<()> {
             })
         })
         .collect();
+    rules.push(json!({
+        "id": CANARY_KIND,
+        "name": CANARY_KIND,
+        "shortDescription": {
+            "text": "Canary customer: a synthetic record issued to one data recipient, seen outside it",
+        },
+        "defaultConfiguration": { "level": "error" },
+    }));
     let driver = json!({
         "name": "breachwatch",
         "version": version,
@@ -55,6 +65,56 @@ pub fn push_result(buf: &mut Vec<u8>, rec: &Record<'_>) -> io::Result<()> {
     if let Some(v) = rec.revealed() {
         message.push_str(&format!(" [{v}]"));
     }
+    let result = json!({
+        "ruleId": rec.kind.as_str(),
+        "ruleIndex": rule_index(rec.kind),
+        "level": if rec.score >= 0.5 { "error" } else { "note" },
+        "message": { "text": message },
+        "locations": [location(rec)],
+        "properties": { "score": rec.score, "detector": rec.detector },
+    });
+    buf.push(b',');
+    serde_json::to_writer(&mut *buf, &result)?;
+    buf.push(b'\n');
+    Ok(())
+}
+
+/// Appends the canary finding `mark` makes of `rec` (the finding that
+/// matched) as one result of rule `canary`, placed like `rec`, its
+/// message naming the recipient and export and `rec`'s value redacted.
+pub fn push_canary(buf: &mut Vec<u8>, rec: &Record<'_>, mark: &CanaryMark<'_>) -> io::Result<()> {
+    let mut message = format!(
+        "Canary customer seen: {} ({} {})",
+        mark.describe(),
+        rec.kind.as_str(),
+        rec.excerpt()
+    );
+    if let Some(v) = rec.revealed() {
+        message.push_str(&format!(" [{v}]"));
+    }
+    let result = json!({
+        "ruleId": CANARY_KIND,
+        "ruleIndex": Kind::COUNT,
+        "level": "error",
+        "message": { "text": message },
+        "locations": [location(rec)],
+        "properties": {
+            "matched": rec.kind.as_str(),
+            "recipient": mark.recipient,
+            "export": mark.export,
+            "canary": mark.id,
+            "issue": mark.issue,
+            "revoked": mark.revoked,
+        },
+    });
+    buf.push(b',');
+    serde_json::to_writer(&mut *buf, &result)?;
+    buf.push(b'\n');
+    Ok(())
+}
+
+/// `rec`'s place as a SARIF location.
+fn location(rec: &Record<'_>) -> Value {
     let mut location = json!({
         "physicalLocation": {
             "artifactLocation": { "uri": to_uri(rec.path) },
@@ -79,18 +139,7 @@ pub fn push_result(buf: &mut Vec<u8>, rec: &Record<'_>) -> io::Result<()> {
             "kind": "element",
         }]);
     }
-    let result = json!({
-        "ruleId": rec.kind.as_str(),
-        "ruleIndex": rule_index(rec.kind),
-        "level": if rec.score >= 0.5 { "error" } else { "note" },
-        "message": { "text": message },
-        "locations": [location],
-        "properties": { "score": rec.score, "detector": rec.detector },
-    });
-    buf.push(b',');
-    serde_json::to_writer(&mut *buf, &result)?;
-    buf.push(b'\n');
-    Ok(())
+    location
 }
 
 /// Writes the tail that closes the document opened by [`write_head`].

@@ -98,7 +98,9 @@ static CELL: std::sync::LazyLock<bw_report::Location> =
         col: 4,
     });
 
-fn write_log(recs: &[(Record<'static>, &'static str)]) -> Vec<u8> {
+/// With `canaries`, each email is also a canary customer: a second result,
+/// of the `canary` rule, right after it, as `scan` reports one.
+fn write_log(recs: &[(Record<'static>, &'static str)], canaries: bool) -> Vec<u8> {
     let mut out = Vec::new();
     sarif::write_head(&mut out, "9.8.7-test").expect("writing to a Vec");
     // Results come in runs from several threads, as `scan` writes them.
@@ -107,6 +109,16 @@ fn write_log(recs: &[(Record<'static>, &'static str)]) -> Vec<u8> {
         let mut buf = Vec::new();
         for (rec, _) in run {
             sarif::push_result(&mut buf, rec).expect("writing to a Vec");
+            if canaries && rec.kind == Kind::Email {
+                let mark = bw_report::CanaryMark {
+                    id: "CNY-TEST",
+                    recipient: "Acme Fulfilment",
+                    export: "acme.csv",
+                    issue: 1,
+                    revoked: false,
+                };
+                sarif::push_canary(&mut buf, rec, &mark).expect("writing to a Vec");
+            }
         }
         joiner.write(&mut out, &buf).expect("writing to a Vec");
     }
@@ -194,7 +206,7 @@ fn the_vendored_schema_is_the_oasis_2_1_0_schema() {
 fn the_validator_rejects_what_the_schema_forbids() {
     // Guards the test itself: a validator that accepted everything would
     // make the conformance test below meaningless.
-    let out = write_log(&records());
+    let out = write_log(&records(), false);
     let good: Value = serde_json::from_slice(&out).expect("valid JSON");
     let mut bad = good.clone();
     bad["runs"][0]["results"][0]["level"] = "fatal".into();
@@ -217,14 +229,16 @@ fn the_validator_rejects_what_the_schema_forbids() {
 
 #[test]
 fn sarif_output_is_valid_against_the_official_schema() {
-    let out = write_log(&records());
-    let log: Value = serde_json::from_slice(&out).expect("valid JSON");
-    let errors = schema_errors(&log);
-    assert!(
-        errors.is_empty(),
-        "schema violations:\n{}",
-        errors.join("\n")
-    );
+    for canaries in [false, true] {
+        let out = write_log(&records(), canaries);
+        let log: Value = serde_json::from_slice(&out).expect("valid JSON");
+        let errors = schema_errors(&log);
+        assert!(
+            errors.is_empty(),
+            "schema violations (canaries: {canaries}):\n{}",
+            errors.join("\n")
+        );
+    }
 }
 
 #[test]
@@ -252,7 +266,7 @@ fn an_empty_log_is_valid_too() {
 #[test]
 fn sarif_output_has_what_code_scanning_requires() {
     let recs = records();
-    let out = write_log(&recs);
+    let out = write_log(&recs, false);
     let log: Value = serde_json::from_slice(&out).expect("valid JSON");
     assert_eq!(log["version"], "2.1.0");
     let runs = log["runs"].as_array().expect("runs is an array");
@@ -330,5 +344,36 @@ fn sarif_output_has_what_code_scanning_requires() {
         if !rec.reveal {
             assert!(!text.contains(raw), "{raw:?} leaked");
         }
+    }
+
+    // Canary results name the `canary` rule by id and index, sit where
+    // their email does, and reveal nothing more than it.
+    let out = write_log(&recs, true);
+    let log: Value = serde_json::from_slice(&out).expect("valid JSON");
+    let run = &log["runs"][0];
+    let canary_at = run["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .position(|r| r["id"] == "canary")
+        .expect("a canary rule");
+    let results = run["results"].as_array().expect("results");
+    let emails: Vec<&(Record<'static>, &str)> =
+        recs.iter().filter(|(r, _)| r.kind == Kind::Email).collect();
+    assert!(!emails.is_empty());
+    assert_eq!(results.len(), recs.len() + emails.len());
+    let canaries: Vec<&Value> = results.iter().filter(|r| r["ruleId"] == "canary").collect();
+    assert_eq!(canaries.len(), emails.len());
+    for (res, (rec, raw)) in canaries.iter().zip(emails) {
+        assert_eq!(res["ruleIndex"].as_u64(), Some(canary_at as u64));
+        let text = res["message"]["text"].as_str().expect("message.text");
+        assert!(
+            text.contains("issued to Acme Fulfilment with acme.csv"),
+            "{text}"
+        );
+        assert!(text.contains(&redact(rec.kind, raw.as_bytes())), "{text}");
+        assert_eq!(text.contains(raw), rec.reveal, "{text}");
+        let region = &res["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(region["byteOffset"].as_u64(), Some(rec.start as u64));
     }
 }

@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use bw_canary::db::CanaryDb;
 use bw_canary::set::CanarySet;
 use bw_canary::sighting::{Recorder, SightingEvidence};
-use bw_canary::visitor::{Hits, InputHits, Watch};
+use bw_canary::visitor::{Hits, InputHits, SeesCanaries, Watch};
 use bw_scan::{Found, InputDone, Pipeline, Problem, Scanned, Visitor};
 use bw_store::ScanFinding;
 use serde_json::{json, Value};
@@ -110,6 +110,45 @@ impl Visitor for ScanVisitor {
 
     fn go_on(&self) -> bool {
         !self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+/// A canary seen is a stored finding of its own, kind `canary`, after the
+/// one it matched: its excerpt is that value redacted, then whom the
+/// canary was issued to, as `breachwatch scan` reports it.
+impl SeesCanaries for ScanVisitor {
+    fn canary(&mut self, f: &Found<'_>, canary: &bw_canary::set::Info) -> io::Result<()> {
+        *self.kinds.entry(bw_report::CANARY_KIND).or_default() += 1;
+        let n = self.shared.findings.fetch_add(1, Ordering::Relaxed);
+        if n < self.max_stored {
+            let mark = bw_report::CanaryMark {
+                id: &canary.id,
+                recipient: &canary.recipient,
+                export: &canary.export,
+                issue: canary.issuance,
+                revoked: canary.revoked,
+            };
+            self.batch.push(ScanFinding {
+                seq: 0,
+                path: f.path.to_string(),
+                start: f.start as i64,
+                end: f.end as i64,
+                line: f.line as i64,
+                column: f.column as i64,
+                kind: bw_report::CANARY_KIND.to_string(),
+                score: 1.0,
+                excerpt: format!(
+                    "{} ({}): {}",
+                    bw_report::redact::redact(f.kind, f.value),
+                    f.kind.as_str(),
+                    mark.describe()
+                ),
+            });
+            if self.batch.len() >= BATCH {
+                self.hand_over();
+            }
+        }
+        Ok(())
     }
 }
 

@@ -156,6 +156,8 @@ struct Shared {
     counters: Arc<Counters>,
     /// Findings reported, by [`Kind::index`].
     by_kind: Mutex<[u64; Kind::COUNT]>,
+    /// Canary findings reported (beside the findings they matched).
+    canaries: AtomicU64,
     errors: AtomicU64,
     skipped: AtomicU64,
     binary_skipped: AtomicU64,
@@ -196,6 +198,7 @@ pub fn run(mut args: ScanArgs) -> Result<u8> {
     let shared = Shared {
         counters: Arc::new(Counters::default()),
         by_kind: Mutex::new([0; Kind::COUNT]),
+        canaries: AtomicU64::new(0),
         errors: AtomicU64::new(0),
         skipped: AtomicU64::new(0),
         binary_skipped: AtomicU64::new(0),
@@ -286,6 +289,8 @@ struct Out<'s> {
     jsonl: bw_report::JsonlWriter,
     /// Findings reported, by [`Kind::index`].
     by_kind: [u64; Kind::COUNT],
+    /// Canary findings reported.
+    canaries: u64,
     /// Findings not yet added to the shared counter (read by the progress
     /// line): threads bumping one atomic per finding contend for its cache
     /// line, so it is published per output block.
@@ -299,6 +304,7 @@ impl<'s> Out<'s> {
             buf: Vec::with_capacity(FLUSH_AT * 2),
             jsonl: bw_report::JsonlWriter::default(),
             by_kind: [0; Kind::COUNT],
+            canaries: 0,
             unpublished: 0,
         }
     }
@@ -318,12 +324,10 @@ impl<'s> Out<'s> {
     }
 }
 
-impl Visitor for Out<'_> {
-    fn finding(&mut self, f: &Found<'_>) -> io::Result<()> {
-        let opts = &self.shared.opts;
-        self.by_kind[f.kind.index()] += 1;
-        self.unpublished += 1;
-        let rec = Record {
+impl Out<'_> {
+    /// `f` as the report writers take it.
+    fn report<'f>(&self, f: &'f Found<'_>) -> Record<'f> {
+        Record {
             path: f.path,
             start: f.start as usize,
             end: f.end as usize,
@@ -333,9 +337,41 @@ impl Visitor for Out<'_> {
             score: f.score,
             detector: f.detector,
             value: f.value,
-            reveal: opts.reveal,
+            reveal: self.shared.opts.reveal,
             location: f.location,
+        }
+    }
+}
+
+/// A canary seen is a finding of its own, kind `canary`, right after the
+/// finding it matched (the stderr line and the sighting's record come at
+/// the end of the run, from `Watching::finish`).
+impl bw_canary::visitor::SeesCanaries for Out<'_> {
+    fn canary(&mut self, f: &Found<'_>, canary: &bw_canary::set::Info) -> io::Result<()> {
+        self.canaries += 1;
+        let rec = self.report(f);
+        let mark = bw_report::CanaryMark {
+            id: &canary.id,
+            recipient: &canary.recipient,
+            export: &canary.export,
+            issue: canary.issuance,
+            revoked: canary.revoked,
         };
+        match self.shared.opts.format {
+            Format::Jsonl => self.jsonl.write_canary(&mut self.buf, &rec, &mark),
+            Format::Human => bw_report::write_human_canary(&mut self.buf, &rec, &mark)?,
+            Format::Sarif => sarif::push_canary(&mut self.buf, &rec, &mark)?,
+        }
+        Ok(())
+    }
+}
+
+impl Visitor for Out<'_> {
+    fn finding(&mut self, f: &Found<'_>) -> io::Result<()> {
+        let opts = &self.shared.opts;
+        self.by_kind[f.kind.index()] += 1;
+        self.unpublished += 1;
+        let rec = self.report(f);
         match opts.format {
             Format::Jsonl => self.jsonl.write(&mut self.buf, &rec),
             Format::Human => bw_report::write_human(&mut self.buf, &rec)?,
@@ -412,6 +448,9 @@ impl Drop for Out<'_> {
     fn drop(&mut self) {
         self.publish();
         self.flush_or_note();
+        self.shared
+            .canaries
+            .fetch_add(self.canaries, Ordering::Relaxed);
         let mut totals = lock(&self.shared.by_kind);
         for (total, n) in totals.iter_mut().zip(self.by_kind) {
             *total += n;
@@ -461,6 +500,7 @@ fn print_summary(shared: &Shared, secs: f64) {
         line.push_str(&format!(" ({})", parts.join(", ")));
     }
     for (what, n) in [
+        ("canary findings", shared.canaries.load(Ordering::Relaxed)),
         (
             "large files scanned in pieces by several threads",
             shared.split.load(Ordering::Relaxed),
