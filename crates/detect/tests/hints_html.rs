@@ -200,7 +200,7 @@ order = Template('''<article itemscope itemtype="https://schema.org/Order">
   </div>
   <form class="account">
     <label for="dob-$n">Date of birth</label> <input id="dob-$n" type="text" value="$dob">
-    <dl><dt>Name</dt><dd>$given $family</dd><dt>Customer ID</dt><dd>$id</dd><dt>Mobile</dt><dd>$phone</dd></dl>
+    <dl><dt>Name</dt><dd>$given $family</dd><dt>Mobile</dt><dd>$phone</dd><dt>Customer ID</dt><dd>$id</dd></dl>
     <p><b>App version:</b> $version</p>
   </form>
 </article>''')
