@@ -361,7 +361,22 @@ pub fn run(cmd: IncidentCommand) -> Result<u8> {
         IncidentCommand::Declare(a) => with_store(&a.store.clone(), |s| declare(s, a)),
         IncidentCommand::Determine(a) => with_store(&a.store.clone(), |s| determine(s, a)),
         IncidentCommand::Export(a) => with_store(&a.store.clone(), |s| export(s, a)),
-        IncidentCommand::AddEvidence(a) => with_store(&a.store.clone(), |s| add_evidence(s, a)),
+        IncidentCommand::AddEvidence(a) => {
+            // Evidence is checked for canaries in the same read, as `scan`
+            // is; their sightings are recorded after the store is closed
+            // (the recorder runs its own runtime).
+            let watching = crate::canary::Watching::load()?;
+            let code = with_store(&a.store.clone(), |s| add_evidence(s, a, watching.as_ref()))?;
+            let canary_failed = match watching {
+                Some(w) => w.finish()?.1,
+                None => false,
+            };
+            Ok(if canary_failed {
+                crate::exit::ERROR
+            } else {
+                code
+            })
+        }
         IncidentCommand::AddScope(a) => {
             with_store(&a.store.clone(), |s| crate::lake::add_scope(s, a))
         }
@@ -735,11 +750,16 @@ async fn export(s: Session, a: ExportArgs) -> Result<u8> {
     Ok(0)
 }
 
-async fn add_evidence(s: Session, a: AddEvidenceArgs) -> Result<u8> {
+async fn add_evidence(
+    s: Session,
+    a: AddEvidenceArgs,
+    watching: Option<&crate::canary::Watching>,
+) -> Result<u8> {
     let id = IncidentId::new(a.id);
     // Fail on an unknown id before reading possibly large files.
     s.store.incident(&id).await?;
     let registry = open_registry(&a.registry)?;
+    let hook = watching.map(|w| w.scope_hook(false));
     for path in &a.paths {
         // A database URL is printed without its credentials.
         let shown = crate::remote::tables::shown(path);
@@ -752,18 +772,29 @@ async fn add_evidence(s: Session, a: AddEvidenceArgs) -> Result<u8> {
                         .into_iter()
                         .collect(),
                 );
-                bw_incident::evidence::collect_remote(
+                bw_incident::evidence::collect_remote_with(
                     url,
                     a.encrypted,
                     registry.as_ref(),
                     &resolvers,
+                    hook.as_ref(),
                 )?
             }
             Some(url) if crate::remote::tables::is_table_url(path) => {
                 crate::remote::tables::evidence(url, a.encrypted, registry.as_ref())?
             }
-            _ => bw_incident::evidence::collect(path, a.encrypted, registry.as_ref())?,
+            _ => bw_incident::evidence::collect_with(
+                path,
+                a.encrypted,
+                registry.as_ref(),
+                hook.as_ref(),
+            )?,
         };
+        if let Some(w) = watching {
+            let ev = &collected.evidence;
+            w.hits
+                .add_digest(&path.to_string_lossy(), &ev.sha256, ev.size_bytes);
+        }
         for p in &collected.problems {
             eprintln!("breachwatch: {p}");
         }

@@ -1020,3 +1020,69 @@ fn scan_and_scope_report_a_canary_finding_naming_recipient_and_export() {
     // Still one incident for the recipient, whatever ran.
     assert_eq!(incidents(&s).len(), 1);
 }
+
+/// `incident add-evidence` checks the evidence for canaries in its one
+/// read, as `scan` does — with a registry (scope's pass) and without one
+/// (the counting pass): the sighting names the file by the evidence's
+/// hash on the recipient's own incident, beside the investigator's.
+#[test]
+fn add_evidence_records_the_canaries_in_the_evidence() {
+    for with_registry in [true, false] {
+        let s = if with_registry {
+            home()
+        } else {
+            // A key for the canaries' fingerprints, no customers imported.
+            let s = Scratch::new();
+            let r = s.run(&["registry", "init"]);
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            s
+        };
+        let rows = issue(&s, RECIPIENT, 2, export(&s));
+        let mut leaked = std::fs::read_to_string(s.path("acme.csv")).expect("export");
+        for r in &rows {
+            leaked.push_str(r);
+            leaked.push('\n');
+        }
+        s.write("found/posted.csv", leaked.as_bytes());
+        let r = s.run(&[
+            "incident",
+            "open",
+            "--title",
+            "Export posted on a forum",
+            "--discovered-at",
+            "2026-05-04T09:00:00Z",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let id = r.stdout.trim().to_string();
+        let r = s.run(&["incident", "add-evidence", &id, "found/posted.csv"]);
+        assert_eq!(r.code, 0, "registry {with_registry}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("found/posted.csv:")
+                && r.stderr
+                    .contains(&format!("issued to {RECIPIENT} with acme.csv")),
+            "registry {with_registry}: {}",
+            r.stderr
+        );
+        for a in emails(&s, RECIPIENT) {
+            assert!(!r.stderr.contains(&a) && !r.stdout.contains(&a), "{a}");
+        }
+        let inc = incidents(&s);
+        assert_eq!(inc.len(), 2, "registry {with_registry}: {inc:?}");
+        let canary = inc
+            .iter()
+            .find(|i| i.1 == format!("Canary sighting: data given to {RECIPIENT}"))
+            .unwrap_or_else(|| panic!("no canary incident: {inc:?}"));
+        assert_eq!(canary.3.len(), 1, "{:?}", canary.3);
+        assert!(
+            canary.3[0].starts_with("canary scan sighting")
+                && canary.3[0].contains("found/posted.csv"),
+            "{:?}",
+            canary.3
+        );
+        let investigated = inc.iter().find(|i| i.0.as_str() == id).expect("ours");
+        assert_eq!(investigated.3.len(), 1, "the evidence itself is recorded");
+        let seen = sightings(&s);
+        assert_eq!(seen.len(), 2, "both canaries: {seen:?}");
+        assert!(seen.iter().all(|x| x.recipient == RECIPIENT));
+    }
+}

@@ -4,6 +4,8 @@
 //! exposes. Values found are counted, never kept. An object in a store
 //! (`s3://bucket/key`) is read the same way through the resolvers the
 //! front end passes, and its evidence names its URL and version (ETag).
+//! A front end that watches for more in the same read (canary customers)
+//! passes a [`FindingHook`], called with every finding.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -18,6 +20,9 @@ use time::OffsetDateTime;
 
 use crate::unattributed::Counts;
 use crate::Error;
+
+/// Called with every finding of the read (scope's hook type).
+pub use bw_scope::FindingHook;
 
 /// What reading one evidence file gave.
 #[derive(Debug)]
@@ -43,6 +48,17 @@ pub fn collect(
     encrypted: bool,
     registry: Option<&Registry>,
 ) -> Result<Collected, Error> {
+    collect_with(path, encrypted, registry, None)
+}
+
+/// [`collect`], calling `on_finding` with every finding of the read (the
+/// canary check of `incident add-evidence` and the server's evidence).
+pub fn collect_with(
+    path: &Path,
+    encrypted: bool,
+    registry: Option<&Registry>,
+    on_finding: Option<&FindingHook>,
+) -> Result<Collected, Error> {
     let io_err = |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -62,8 +78,8 @@ pub fn collect(
         warnings,
         ..
     } = match registry {
-        Some(reg) => scoped(path, reg, &none)?,
-        None => counted(path, &none),
+        Some(reg) => scoped(path, reg, &none, on_finding)?,
+        None => counted(path, &none, on_finding),
     };
     let Some((sha256, size_bytes)) = digest else {
         return Err(Error::Unreadable {
@@ -107,10 +123,21 @@ pub fn collect_remote(
     registry: Option<&Registry>,
     resolvers: &Resolvers,
 ) -> Result<Collected, Error> {
+    collect_remote_with(url, encrypted, registry, resolvers, None)
+}
+
+/// [`collect_remote`], calling `on_finding` with every finding of the read.
+pub fn collect_remote_with(
+    url: &str,
+    encrypted: bool,
+    registry: Option<&Registry>,
+    resolvers: &Resolvers,
+    on_finding: Option<&FindingHook>,
+) -> Result<Collected, Error> {
     let path = PathBuf::from(url);
     let read = match registry {
-        Some(reg) => scoped(&path, reg, resolvers)?,
-        None => counted(&path, resolvers),
+        Some(reg) => scoped(&path, reg, resolvers, on_finding)?,
+        None => counted(&path, resolvers, on_finding),
     };
     if read.inputs > 1 {
         return Err(Error::NotOneObject {
@@ -167,13 +194,24 @@ fn texts(items: &[bw_scope::ItemError]) -> Vec<String> {
 
 /// With a registry: scope's pass gives the hash, the counts and the
 /// affected customers at once.
-fn scoped(path: &Path, reg: &Registry, resolvers: &Resolvers) -> Result<Read, Error> {
+fn scoped(
+    path: &Path,
+    reg: &Registry,
+    resolvers: &Resolvers,
+    on_finding: Option<&FindingHook>,
+) -> Result<Read, Error> {
     let tracked = Counts::default();
     let hook = tracked.clone();
+    let theirs = on_finding.cloned();
     let opts = bw_scope::ScopeOptions {
         resolvers: resolvers.clone(),
         on_finding: Some(bw_scope::FindingHook(std::sync::Arc::new(
-            move |f: &bw_scan::Found<'_>| hook.add(f.kind.as_str(), f.detector),
+            move |f: &bw_scan::Found<'_>| {
+                hook.add(f.kind.as_str(), f.detector);
+                if let Some(h) = &theirs {
+                    (h.0)(f);
+                }
+            },
         ))),
         ..bw_scope::ScopeOptions::default()
     };
@@ -210,7 +248,7 @@ fn scoped(path: &Path, reg: &Registry, resolvers: &Resolvers) -> Result<Read, Er
 }
 
 /// Without one: the pipeline's pass with a counting visitor.
-fn counted(path: &Path, resolvers: &Resolvers) -> Read {
+fn counted(path: &Path, resolvers: &Resolvers, on_finding: Option<&FindingHook>) -> Read {
     let pipeline = Pipeline::new(bw_scan::Options {
         // Only kinds are counted: no line numbers to keep.
         lines: false,
@@ -228,6 +266,7 @@ fn counted(path: &Path, resolvers: &Resolvers) -> Read {
         counts: [0; Kind::COUNT],
         tracked: &tracked,
         out: &out,
+        on_finding,
     });
     let c = out.into_inner().unwrap_or_else(|p| p.into_inner());
     let counts = Kind::ALL
@@ -262,6 +301,7 @@ struct Tally<'a> {
     counts: [u64; Kind::COUNT],
     tracked: &'a Counts,
     out: &'a Mutex<Counter>,
+    on_finding: Option<&'a FindingHook>,
 }
 
 impl Tally<'_> {
@@ -274,6 +314,9 @@ impl Visitor for Tally<'_> {
     fn finding(&mut self, found: &Found<'_>) -> io::Result<()> {
         self.counts[found.kind.index()] += 1;
         self.tracked.add(found.kind.as_str(), found.detector);
+        if let Some(h) = self.on_finding {
+            (h.0)(found);
+        }
         Ok(())
     }
 
