@@ -1063,3 +1063,147 @@ fn the_api_runs_on_postgresql_when_configured() {
     let (status, _) = srv.json("GET", "/api/session", &format!("Bearer {sqlite_token}"), "");
     assert_eq!(status, 401);
 }
+
+/// Scope jobs and evidence uploads check what they read for canaries as
+/// scan jobs do: the sighting lands on the recipient's one incident, the
+/// upload's named as the upload; a scan job's findings page holds the
+/// `canary` finding, redacted.
+#[test]
+fn scope_jobs_and_uploads_see_canaries_and_scan_jobs_list_them() {
+    let s = Scratch::new();
+    let token = setup(&s, "smtp://127.0.0.1:9", 4);
+    let admin = format!("Bearer {token}");
+    let r = s.run(&[
+        "canary",
+        "issue",
+        "--recipient",
+        "Acme Fulfilment",
+        "--count",
+        "2",
+        "--domain",
+        "canary.shop.example",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    let addresses: Vec<String> = lines[1..]
+        .iter()
+        .filter_map(|l| l.split(',').find(|c| c.contains('@')).map(str::to_string))
+        .collect();
+    assert_eq!(addresses.len(), 2, "{}", r.stdout);
+    s.write("exports/acme.csv", r.stdout.as_bytes());
+    let one_row = format!("{}\n{}\n", lines[0], lines[1]);
+    s.write("upload/share.csv", one_row.as_bytes());
+    let root = s.path("").to_string_lossy().into_owned();
+    let srv = Server::start(&s, &["--scan-root", &root]);
+
+    let (status, inc) = srv.json(
+        "POST",
+        "/api/incidents",
+        &admin,
+        r#"{"title":"Vendor share found","description":"A file turned up.","discovered_at":"2026-11-20T09:00:00Z"}"#,
+    );
+    assert_eq!(status, 201, "{inc}");
+    let id = inc["id"].as_str().expect("id").to_string();
+
+    // A scope job over a server file.
+    let file = s.path("exports/acme.csv").to_string_lossy().into_owned();
+    let (status, job) = srv.json(
+        "POST",
+        &format!("/api/incidents/{id}/scope"),
+        &admin,
+        &format!(r#"{{"paths":["{file}"]}}"#),
+    );
+    assert_eq!(status, 202, "{job}");
+    let job = srv.wait_job(&admin, job["id"].as_str().expect("job id"));
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert!(
+        job["progress"]["canaries"].as_u64().is_some_and(|n| n >= 2),
+        "{job}"
+    );
+    let opened = job["progress"]["canary_incidents"]
+        .as_array()
+        .expect("incidents")
+        .clone();
+    assert_eq!(opened.len(), 1, "{job}");
+    let canary_id = opened[0].as_str().expect("id").to_string();
+    assert_ne!(canary_id, id, "the recipient's own incident");
+    let evidence = |srv: &Server| -> String {
+        let (status, inc) = srv.json("GET", &format!("/api/incidents/{canary_id}"), &admin, "");
+        assert_eq!(status, 200, "{inc}");
+        assert!(
+            inc.to_string()
+                .contains("Canary sighting: data given to Acme Fulfilment"),
+            "{inc}"
+        );
+        inc["evidence"].to_string()
+    };
+    let ev = evidence(&srv);
+    assert!(
+        ev.contains("canary scan sighting") && ev.contains("acme.csv"),
+        "{ev}"
+    );
+
+    // An evidence upload: the sighting names the upload, not the staging file.
+    let (status, _, body) = srv.call(
+        "POST",
+        &format!("/api/incidents/{id}/evidence?name=vendor-share.csv"),
+        &[
+            ("Authorization", &admin),
+            ("Content-Type", "application/octet-stream"),
+        ],
+        one_row.as_bytes(),
+    );
+    assert_eq!(status, 201, "{}", String::from_utf8_lossy(&body));
+    let up: Value = serde_json::from_slice(&body).expect("json");
+    assert!(up["canaries"].as_u64().is_some_and(|n| n >= 1), "{up}");
+    assert_eq!(up["canary_incidents"][0], canary_id.as_str(), "{up}");
+    let ev = evidence(&srv);
+    assert!(ev.contains("upload:vendor-share.csv"), "{ev}");
+    assert!(!ev.contains(".upload"), "the staging file's name: {ev}");
+    let (_, list) = srv.json("GET", "/api/incidents", &admin, "");
+    assert_eq!(list.to_string().matches("Canary sighting").count(), 1);
+
+    // A scan job's findings: the canary finding beside the email.
+    let dir = s.path("exports").to_string_lossy().into_owned();
+    let (status, job) = srv.json(
+        "POST",
+        "/api/scans",
+        &admin,
+        &format!(r#"{{"path":"{dir}"}}"#),
+    );
+    assert_eq!(status, 202, "{job}");
+    let scan_id = job["id"].as_str().expect("job id").to_string();
+    let job = srv.wait_job(&admin, &scan_id);
+    assert_eq!(job["state"], "succeeded", "{job}");
+    let (status, page) = srv.json(
+        "GET",
+        &format!("/api/scans/{scan_id}/findings?kind=canary"),
+        &admin,
+        "",
+    );
+    assert_eq!(status, 200, "{page}");
+    let text = page.to_string();
+    assert!(
+        text.matches("issued to Acme Fulfilment with export")
+            .count()
+            >= 2,
+        "{page}"
+    );
+    for a in &addresses {
+        assert!(!text.contains(a.as_str()), "{a} in the findings page");
+    }
+    let (status, v) = srv.json(
+        "GET",
+        &format!("/api/incidents/{canary_id}/audit/verify"),
+        &admin,
+        "",
+    );
+    assert_eq!((status, &v["ok"]), (200, &Value::Bool(true)), "{v}");
+
+    let log_path = srv.log.clone();
+    drop(srv);
+    let log = std::fs::read_to_string(log_path).expect("server log");
+    for a in &addresses {
+        assert!(!log.contains(a.as_str()), "the log shows a canary address");
+    }
+}

@@ -235,11 +235,14 @@ pub(crate) fn open_registry(cfg: &Config) -> ApiResult<Option<bw_registry::Regis
 
 /// Reads an uploaded evidence body once, through a private temporary file
 /// that is deleted whatever happens.
+/// With `watch`, the read is checked for canaries too, and their sighting's
+/// evidence named as the upload's.
 pub(crate) fn collect_upload(
     cfg: &Config,
     name: &str,
     body: &[u8],
     encrypted: bool,
+    watch: Option<&crate::scanjob::EvidenceWatch>,
 ) -> ApiResult<bw_incident::evidence::Collected> {
     let dir = cfg.data_dir.join("uploads");
     std::fs::create_dir_all(&dir)
@@ -248,9 +251,20 @@ pub(crate) fn collect_upload(
     let _cleanup = Remove(path.clone());
     write_private(&path, body)?;
     let registry = open_registry(cfg)?;
-    let mut collected = bw_incident::evidence::collect(&path, encrypted, registry.as_ref())
-        .map_err(|e| ApiError::BadRequest(format!("reading the evidence: {e}")))?;
+    let hook = watch.map(|w| w.hook());
+    let mut collected =
+        bw_incident::evidence::collect_with(&path, encrypted, registry.as_ref(), hook.as_ref())
+            .map_err(|e| ApiError::BadRequest(format!("reading the evidence: {e}")))?;
     collected.evidence.source = bw_store::sanitize_source(&format!("upload:{name}"));
+    if let Some(w) = watch {
+        let ev = &collected.evidence;
+        w.read(
+            &path.to_string_lossy(),
+            &ev.source,
+            &ev.sha256,
+            ev.size_bytes,
+        );
+    }
     Ok(collected)
 }
 
@@ -306,6 +320,11 @@ async fn scope(ctx: &Ctx, params: &Value) -> ApiResult<()> {
         .await
         .map_err(ApiError::internal)??
         .map(Arc::new);
+    // The files are checked for canaries in the same read, as scan jobs are.
+    let cfg = ctx.config.clone();
+    let watch = tokio::task::spawn_blocking(move || crate::scanjob::EvidenceWatch::load(&cfg))
+        .await
+        .map_err(ApiError::internal)??;
     let (mut done, mut affected, mut new_affected) = (0u64, 0u64, 0u64);
     for p in &paths {
         if ctx.cancelled() {
@@ -314,12 +333,23 @@ async fn scope(ctx: &Ctx, params: &Value) -> ApiResult<()> {
         // Checked again at run time: a re-run may come after the roots changed.
         let path = allowed_path(&ctx.config, p)?;
         let reg = registry.clone();
+        let hook = watch.as_ref().map(|w| w.hook());
+        let read_as = path.clone();
         let collected = tokio::task::spawn_blocking(move || {
-            bw_incident::evidence::collect(Path::new(&path), encrypted, reg.as_deref())
+            bw_incident::evidence::collect_with(
+                Path::new(&path),
+                encrypted,
+                reg.as_deref(),
+                hook.as_ref(),
+            )
         })
         .await
         .map_err(ApiError::internal)?
         .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        if let Some(w) = &watch {
+            let ev = &collected.evidence;
+            w.read(&read_as, &read_as, &ev.sha256, ev.size_bytes);
+        }
         let out = ctx
             .store
             .add_evidence_with(
@@ -341,6 +371,21 @@ async fn scope(ctx: &Ctx, params: &Value) -> ApiResult<()> {
         ctx.set_progress(json!({"files": paths.len(), "files_done": done,
             "affected": affected, "new_affected": new_affected,
             "registry": registry.is_some()}));
+    }
+    if let Some(w) = watch {
+        let (db, groups) = w.finish()?;
+        let (canaries, incidents) = crate::scanjob::record(
+            &ctx.config,
+            ctx.store.clone(),
+            ctx.actor.clone(),
+            db,
+            groups,
+        )
+        .await?;
+        ctx.set_progress(json!({"files": paths.len(), "files_done": done,
+            "affected": affected, "new_affected": new_affected,
+            "registry": registry.is_some(),
+            "canaries": canaries, "canary_incidents": incidents}));
     }
     Ok(())
 }

@@ -252,7 +252,14 @@ pub(crate) async fn run(ctx: &Ctx, params: &Value) -> ApiResult<()> {
     stored = drain(ctx, &shared, stored).await?;
     let mut done = progress(&shared, stored);
     if let Some((db, groups)) = seen {
-        let (canaries, incidents) = record(ctx, db, groups).await?;
+        let (canaries, incidents) = record(
+            &ctx.config,
+            ctx.store.clone(),
+            ctx.actor.clone(),
+            db,
+            groups,
+        )
+        .await?;
         done["canaries"] = json!(canaries);
         done["canary_incidents"] = json!(incidents);
     }
@@ -269,7 +276,7 @@ pub(crate) async fn run(ctx: &Ctx, params: &Value) -> ApiResult<()> {
 /// The canaries to watch for: the state file's, fingerprinted with the
 /// registry key. `None` when none were issued (a plain scan pays nothing)
 /// or the registry key is unknown.
-fn canaries(cfg: &Config) -> ApiResult<Option<(CanaryDb, CanarySet)>> {
+pub(crate) fn canaries(cfg: &Config) -> ApiResult<Option<(CanaryDb, CanarySet)>> {
     let (Some(files), Some(key)) = (&cfg.canary, &cfg.registry_key) else {
         return Ok(None);
     };
@@ -286,8 +293,10 @@ fn canaries(cfg: &Config) -> ApiResult<Option<(CanaryDb, CanarySet)>> {
 /// recipient, on each recipient's incident (opened or updated), and fires
 /// the webhook `breachwatch canary webhook` set. Returns how many canary
 /// values were seen and the incidents they went to.
-async fn record(
-    ctx: &Ctx,
+pub(crate) async fn record(
+    config: &Config,
+    store: bw_store::Store,
+    actor: String,
     db: CanaryDb,
     groups: Vec<InputHits>,
 ) -> ApiResult<(usize, Vec<String>)> {
@@ -295,12 +304,10 @@ async fn record(
     if groups.is_empty() {
         return Ok((0, Vec::new()));
     }
-    let files = ctx
-        .config
+    let files = config
         .canary
         .clone()
         .ok_or_else(|| ApiError::internal("canaries seen without a canary state"))?;
-    let (store, actor) = (ctx.store.clone(), ctx.actor.clone());
     // The recorder blocks (its own runtime for the store, the webhook's
     // retries): off the async threads.
     tokio::task::spawn_blocking(move || -> ApiResult<(usize, Vec<String>)> {
@@ -338,4 +345,62 @@ async fn record(
     })
     .await
     .map_err(ApiError::internal)?
+}
+
+/// The canary check of a read that goes through `bw-incident`'s evidence
+/// collection (scope jobs, evidence uploads): a hook for
+/// `collect_with`, and the canaries it saw grouped per input for
+/// [`record`], the inputs named as the evidence names them.
+pub(crate) struct EvidenceWatch {
+    db: CanaryDb,
+    set: Arc<CanarySet>,
+    hits: Arc<Hits>,
+    /// Input read as → input shown as (an upload's staging file → `upload:NAME`).
+    shown: Mutex<BTreeMap<String, String>>,
+}
+
+impl EvidenceWatch {
+    /// `None` when no canaries were issued or the registry key is unknown.
+    pub(crate) fn load(cfg: &Config) -> ApiResult<Option<EvidenceWatch>> {
+        Ok(canaries(cfg)?.map(|(db, set)| EvidenceWatch {
+            db,
+            set: Arc::new(set),
+            hits: Arc::new(Hits::new()),
+            shown: Mutex::default(),
+        }))
+    }
+
+    pub(crate) fn hook(&self) -> bw_incident::evidence::FindingHook {
+        let (set, hits) = (Arc::clone(&self.set), Arc::clone(&self.hits));
+        bw_incident::evidence::FindingHook(Arc::new(move |f| {
+            hits.check(&set, f);
+        }))
+    }
+
+    /// One input read, by the name its members carry, with the hash its
+    /// evidence has, and the name its sighting's evidence shows.
+    pub(crate) fn read(&self, read_as: &str, shown_as: &str, sha256: &str, size: u64) {
+        self.hits.add_digest(read_as, sha256, size);
+        if read_as != shown_as {
+            self.shown
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(read_as.to_string(), shown_as.to_string());
+        }
+    }
+
+    /// The state file and the canaries seen, per input and recipient.
+    /// Every hook must have been dropped.
+    pub(crate) fn finish(self) -> ApiResult<(CanaryDb, Vec<InputHits>)> {
+        let hits = Arc::try_unwrap(self.hits)
+            .map_err(|_| ApiError::internal("canary hits still shared after the read"))?;
+        let shown = self.shown.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut groups = hits.into_groups();
+        for g in &mut groups {
+            if let Some(name) = shown.get(&g.input) {
+                g.input = name.clone();
+            }
+        }
+        Ok((self.db, groups))
+    }
 }

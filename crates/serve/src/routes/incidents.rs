@@ -174,8 +174,11 @@ pub async fn upload_evidence(
         .to_string();
     let encrypted = params.encrypted.unwrap_or(false);
     let cfg = state.config.clone();
-    let collected = tokio::task::spawn_blocking(move || {
-        crate::jobs::collect_upload(&cfg, &name, &body, encrypted)
+    // Checked for canaries in the same read, as scan and scope jobs are.
+    let (collected, watch) = tokio::task::spawn_blocking(move || {
+        let watch = crate::scanjob::EvidenceWatch::load(&cfg)?;
+        crate::jobs::collect_upload(&cfg, &name, &body, encrypted, watch.as_ref())
+            .map(|c| (c, watch))
     })
     .await
     .map_err(ApiError::internal)??;
@@ -192,6 +195,20 @@ pub async fn upload_evidence(
         AddEvidenceOutcome::Added { .. } => StatusCode::CREATED,
         AddEvidenceOutcome::AlreadyPresent { .. } => StatusCode::OK,
     };
+    let (canaries, canary_incidents) = match watch {
+        Some(w) => {
+            let (db, groups) = w.finish()?;
+            crate::scanjob::record(
+                &state.config,
+                state.store.clone(),
+                who.principal.clone(),
+                db,
+                groups,
+            )
+            .await?
+        }
+        None => (0, Vec::new()),
+    };
     Ok((
         status,
         Json(json!({
@@ -202,6 +219,8 @@ pub async fn upload_evidence(
             "affected": collected.affected.len(),
             "problems": collected.problems.len(),
             "warnings": collected.warnings.len(),
+            "canaries": canaries,
+            "canary_incidents": canary_incidents,
         })),
     )
         .into_response())
