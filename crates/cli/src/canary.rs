@@ -33,6 +33,8 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use crate::exit;
 use crate::home;
+
+mod sightings;
 use crate::incident::StoreArgs;
 use crate::registry::Location;
 
@@ -49,6 +51,9 @@ pub enum CanaryCommand {
     /// Sightings per recipient, first and last seen; mail to unknown
     /// addresses per canary domain.
     Stats(FormatArgs),
+    /// Each sighting recorded, with a mail's details (envelope sender,
+    /// client, time, subject, headers): redacted unless --reveal.
+    Sightings(sightings::SightingsArgs),
     /// Receive mail for the canary domains; mail to a canary is a sighting.
     Listen(ListenArgs),
     /// Scan files for canaries (the scan pipeline) and record sightings.
@@ -252,6 +257,7 @@ pub fn run(cmd: CanaryCommand) -> Result<u8> {
             Ok(exit::CLEAN)
         }
         CanaryCommand::Stats(a) => stats(&a),
+        CanaryCommand::Sightings(a) => sightings::run(&a),
         CanaryCommand::Listen(a) => listen(&a),
         CanaryCommand::Check(a) => check(&a),
         CanaryCommand::Webhook(a) => {

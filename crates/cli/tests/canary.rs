@@ -1086,3 +1086,97 @@ fn add_evidence_records_the_canaries_in_the_evidence() {
         assert!(seen.iter().all(|x| x.recipient == RECIPIENT));
     }
 }
+
+/// `canary sightings` shows an investigator each sighting and a mail's
+/// sealed details: redacted by default (sender domain, redacted client,
+/// subject length, header names), as received with `--reveal`.
+#[test]
+fn sightings_show_a_mails_details_redacted_unless_revealed() {
+    let s = home();
+    let rows = issue(&s, RECIPIENT, 2, export(&s));
+    let e = emails(&s, RECIPIENT);
+    let l = listen(&s, &[]);
+    let (ok, err) = smtplib(l.addr, &[&e[0]], "Your order qzx-subject-77");
+    assert!(ok, "{err}");
+    drop(l);
+    s.write("leak/rows.csv", format!("a,b\n{}\n", rows[1]).as_bytes());
+    let r = s.run(&["scan", "leak", "--format", "jsonl"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+
+    let secrets = [
+        "bounce@elsewhere.example.net",
+        "spammer@elsewhere.example.net",
+        "qzx-subject-77",
+        "127.0.0.1",
+    ];
+    let r = s.run(&["canary", "sightings", "--format", "jsonl"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for x in secrets.iter().copied().chain(e.iter().map(String::as_str)) {
+        assert!(!r.stdout.contains(x), "{x} in clear:\n{}", r.stdout);
+    }
+    let seen = r.jsonl();
+    assert_eq!(seen.len(), 2, "{}", r.stdout);
+    let mail = seen.iter().find(|v| v["channel"] == "mail").expect("mail");
+    let scan = seen.iter().find(|v| v["channel"] == "scan").expect("scan");
+    assert_eq!(mail["recipient"], RECIPIENT);
+    assert_eq!(mail["sha256"].as_str().map(str::len), Some(64));
+    assert!(mail["incident"].is_string(), "{mail}");
+    let d = &mail["detail"];
+    assert_eq!(d["sender_domain"], "elsewhere.example.net", "{d}");
+    assert_eq!(d["subject_chars"], "Your order qzx-subject-77".len(), "{d}");
+    assert!(d["at"].as_str().is_some_and(|t| t.starts_with("20")), "{d}");
+    let names: Vec<&str> = d["header_names"]
+        .as_array()
+        .expect("header names")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(names.iter().any(|n| n.eq_ignore_ascii_case("from")), "{d}");
+    assert!(scan.get("detail").is_none(), "{scan}");
+    assert!(scan["source"]
+        .as_str()
+        .is_some_and(|p| p.contains("rows.csv")));
+
+    let r = s.run(&["canary", "sightings", "--format", "jsonl", "--reveal"]);
+    let mail = r
+        .jsonl()
+        .into_iter()
+        .find(|v| v["channel"] == "mail")
+        .expect("mail");
+    let d = &mail["detail"];
+    assert_eq!(d["envelope_from"], "bounce@elsewhere.example.net", "{d}");
+    assert_eq!(d["client"], "127.0.0.1", "{d}");
+    assert_eq!(d["subject"], "Your order qzx-subject-77", "{d}");
+    assert!(d["headers"]
+        .to_string()
+        .contains("spammer@elsewhere.example.net"));
+
+    // Human, and --recipient filters.
+    let r = s.run(&["canary", "sightings"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("mail sighting of CNY-"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("sender_domain: elsewhere.example.net"),
+        "{}",
+        r.stdout
+    );
+    for x in secrets {
+        assert!(!r.stdout.contains(x), "{x} in clear:\n{}", r.stdout);
+    }
+    let r = s.run(&["canary", "sightings", "--reveal"]);
+    assert!(
+        r.stdout.contains("subject: Your order qzx-subject-77"),
+        "{}",
+        r.stdout
+    );
+    let r = s.run(&[
+        "canary",
+        "sightings",
+        "--recipient",
+        "Nobody Ltd",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+}
