@@ -201,6 +201,10 @@ pub enum Field {
     /// product's in a catalogue (`new`, `used`), so medical only beside a
     /// [`Field::Health`] column in the same record.
     Condition,
+    /// `country`, `country_code`, `land`, `pays`, `pais`: where the
+    /// record's person lives (an ISO code or a name), which tells the
+    /// numbering plan of the record's national phone numbers.
+    Country,
     /// `id`, `customer_id`, `accountId`, `uuid`, `order_number`, `sku`,
     /// `version`: a record's or an object's number, never a person's phone,
     /// SSN or card however its digits look.
@@ -261,6 +265,9 @@ impl Field {
                 Field::Postcode
             }
             "city" | "town" | "stadt" | "ort" | "ville" | "ciudad" => Field::City,
+            "country" | "countrycode" | "countryiso" | "countryiso2" | "countryname"
+            | "billingcountry" | "shippingcountry" | "customercountry" | "land" | "pays"
+            | "pais" | "paese" => Field::Country,
             "card" | "cardnumber" | "cc" | "ccnumber" | "creditcard" | "pan" => Field::Card,
             "iban" => Field::Iban,
             "ip" | "ipaddress" | "clientip" | "remoteaddr" | "remoteip" => Field::Ip,
@@ -488,6 +495,10 @@ mod tests {
             Some(Field::GovernmentId)
         );
         assert_eq!(Field::classify(b"NHS Number"), Some(Field::HealthInsurance));
+        assert_eq!(Field::classify(b"Country"), Some(Field::Country));
+        assert_eq!(Field::classify(b"country_code"), Some(Field::Country));
+        assert_eq!(Field::classify(b"Land"), Some(Field::Country));
+        assert_eq!(Field::classify(b"countries_visited"), None);
         assert_eq!(Field::classify(&[b'x'; 100]), None);
     }
 

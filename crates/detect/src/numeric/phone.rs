@@ -146,6 +146,25 @@ pub(super) fn check(c: &Cand, context: impl FnOnce() -> bool) -> Option<PhoneMat
     }
 }
 
+/// A number in a phone cell whose record names its country: an
+/// international one as [`check`] judges it; a national one (in a layout
+/// the shared rules allow) only if that country's plan accepts it. Another
+/// country's plan is not asked: a number the record's own country does
+/// not know is a typo or a placeholder there, not some other country's.
+pub(super) fn check_in_region(c: &Cand, region: plan::National) -> Option<PhoneMatch> {
+    let d = c.digits();
+    if !(7..=15).contains(&d.len()) || !layout_ok(c) || looks_like_date(c) {
+        return None;
+    }
+    if matches!(layout_plan(c), Some(Plan::International)) {
+        return check(c, || true);
+    }
+    region.valid(d).then_some(PhoneMatch {
+        score: 0.9,
+        detector: "phone.national",
+    })
+}
+
 fn valid(region: Id, digits: &[u8]) -> bool {
     // Resolved once: looking a region up by name per candidate showed up
     // in profiles.
