@@ -781,7 +781,7 @@ async fn add_evidence(
                 )?
             }
             Some(url) if crate::remote::tables::is_table_url(path) => {
-                crate::remote::tables::evidence(url, a.encrypted, registry.as_ref())?
+                crate::remote::tables::evidence(url, a.encrypted, registry.as_ref(), hook.as_ref())?
             }
             _ => bw_incident::evidence::collect_with(
                 path,
@@ -791,9 +791,15 @@ async fn add_evidence(
             )?,
         };
         if let Some(w) = watching {
+            // Members of a table are named as its evidence is (the URL
+            // without credentials); of a file or object, by the argument.
             let ev = &collected.evidence;
-            w.hits
-                .add_digest(&path.to_string_lossy(), &ev.sha256, ev.size_bytes);
+            let read_as = if crate::remote::tables::is_table_url(path) {
+                ev.source.clone()
+            } else {
+                path.to_string_lossy().into_owned()
+            };
+            w.hits.add_digest(&read_as, &ev.sha256, ev.size_bytes);
         }
         for p in &collected.problems {
             eprintln!("breachwatch: {p}");

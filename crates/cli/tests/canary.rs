@@ -1084,6 +1084,48 @@ fn add_evidence_records_the_canaries_in_the_evidence() {
         let seen = sightings(&s);
         assert_eq!(seen.len(), 2, "both canaries: {seen:?}");
         assert!(seen.iter().all(|x| x.recipient == RECIPIENT));
+
+        // A database table as evidence (written by Python's sqlite3): its
+        // sighting is named by the table's URL, as its evidence is.
+        let script = r#"
+import csv, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = list(csv.reader(open(sys.argv[2])))
+db.execute("CREATE TABLE customers (" + ", ".join(f'"{h}" TEXT' for h in rows[0]) + ")")
+# Not the file's bytes again: the table renders without its first row.
+db.executemany("INSERT INTO customers VALUES (" + ",".join("?" * len(rows[0])) + ")", rows[2:])
+db.commit()
+"#;
+        let out = Command::new(python())
+            .args(["-c", script])
+            .arg(s.path("found/shop.db"))
+            .arg(s.path("found/posted.csv"))
+            .output()
+            .expect("run python");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let url = format!(
+            "sqlite://{}#main.customers",
+            s.path("found/shop.db").display()
+        );
+        let r = s.run(&["incident", "add-evidence", &id, &url]);
+        assert_eq!(r.code, 0, "registry {with_registry}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains(&format!("issued to {RECIPIENT} with acme.csv")),
+            "{}",
+            r.stderr
+        );
+        let inc = incidents(&s);
+        let canary = inc
+            .iter()
+            .find(|i| i.1 == format!("Canary sighting: data given to {RECIPIENT}"))
+            .expect("the canary incident");
+        assert_eq!(canary.3.len(), 2, "{:?}\n{}", canary.3, r.stderr);
+        assert!(canary.3[1].contains("shop.db"), "{:?}", canary.3);
     }
 }
 

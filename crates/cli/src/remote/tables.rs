@@ -55,11 +55,19 @@ pub fn shown(path: &Path) -> String {
 /// pipeline, the evidence named by the URL without credentials, hashed as
 /// the CSV the scan reads, its row count as the version. Every message
 /// names the table without credentials too.
-pub fn evidence(url: &str, encrypted: bool, registry: Option<&Registry>) -> Result<Collected> {
+/// `on_finding` is called with every finding (the canary check).
+pub fn evidence(
+    url: &str,
+    encrypted: bool,
+    registry: Option<&Registry>,
+    on_finding: Option<&bw_incident::evidence::FindingHook>,
+) -> Result<Collected> {
     let name = bw_tables::display_name(url).unwrap_or_else(|| "the database URL".to_string());
     let scrub = |text: String| text.replace(url, &name);
     let resolvers = Resolvers(resolver(&TableArgs::default()).into_iter().collect());
-    match bw_incident::evidence::collect_remote(url, encrypted, registry, &resolvers) {
+    match bw_incident::evidence::collect_remote_with(
+        url, encrypted, registry, &resolvers, on_finding,
+    ) {
         Ok(mut c) => {
             c.evidence.source = name.clone();
             c.problems = c.problems.into_iter().map(scrub).collect();
