@@ -34,20 +34,12 @@ MIN_F1="${MIN_F1:-email=0.97,payment_card=0.97,us_ssn=0.97,iban=0.97,ip_address=
 # not a margin:
 RT_DEFAULT=0.97
 RT_EXCEPT=(
-    # The 'SSN' of a row's notes ("SSN on file 000-… rejected") reaches the
-    # next row's nine-digit loyalty number (F1 0.78-0.82 over 20 seeds;
-    # quoted cells and one INSERT per row stop it, multi-row INSERTs not
-    # always).
-    csv_excel:us_ssn=0.65 csv_tab:us_ssn=0.65 csv_semicolon:us_ssn=0.65
-    pg_copy:us_ssn=0.65 mysqldump:us_ssn=0.80 csv_quote_all:us_ssn=0.90
     # A 'Führerschein' column is no licence column to the label stems.
     csv_semicolon:drivers_license=0.0
     # Mail: a given name alone signing off ("Thanks,\nBecky"), RFC 2047
     # encoded names in From, HTML-escaped apostrophes (O&#x27;Sullivan);
-    # the shop's role mailboxes (care@, cases@) as persons' addresses; the
-    # 19-digit MIME boundaries the email package draws, Luhn-valid one
-    # time in ten, as cards; the attachments' SSN spill as above.
-    mail:person_name=0.85 mail:email=0.85 mail:payment_card=0.80 mail:us_ssn=0.70
+    # the shop's role mailboxes (care@, cases@) as persons' addresses.
+    mail:person_name=0.85 mail:email=0.85
 )
 RT_COUNT="${RT_COUNT:-500}"
 
