@@ -15,9 +15,12 @@
 //!
 //! Every decision about a candidate depends on bytes within a few dozen
 //! bytes of it (words are capped at [`MAX_WORD_BYTES`], context windows at
-//! 40 bytes), far inside [`crate::MAX_LOOKBEHIND`] and
-//! [`crate::MAX_LOOKAHEAD`], which is what keeps chunked scans equal to
-//! whole-buffer scans.
+//! 40 bytes, a MIME boundary at 72), or for a phone cell on its record's
+//! country cell within 400 (`record.rs`), inside [`crate::MAX_LOOKBEHIND`]
+//! and [`crate::MAX_LOOKAHEAD`], which is what keeps chunked scans equal
+//! to whole-buffer scans. A context word counts only in its candidate's
+//! record ([`tokens::same_record`]), and no digits of a MIME boundary are
+//! data (`mime.rs`).
 
 mod card;
 mod countries;
