@@ -382,6 +382,10 @@ impl HtmlHinter {
         }
         if field.is_some() {
             self.pending = None;
+            // Text in a named field labels nothing.
+            if labels == Some(Labels::Colon) {
+                labels = None;
+            }
         }
         if self.stack.len() >= MAX_DEPTH {
             self.overflow += 1;
