@@ -49,10 +49,47 @@ fn scan(name: &str, data: &[u8], chunk: usize) -> Vec<Finding> {
     out
 }
 
+/// The stream cut into pieces of `size` bytes, scanned last first, as the
+/// parallel scan of a large file does.
+fn scan_pieces(name: &str, data: &[u8], size: usize) -> Vec<Finding> {
+    let engine = Engine::new(Kind::ALL);
+    let mut scanner = StreamScanner::with_chunk_size(0);
+    let hinter = start(name, data).structure();
+    let mut pieces = Vec::new();
+    scanner
+        .plan(&engine, data, data.len(), size, hinter, |p| {
+            pieces.push(p);
+            true
+        })
+        .expect("in-memory reads do not fail");
+    let mut per_piece = Vec::new();
+    for p in pieces.iter().rev() {
+        let mut got = Vec::new();
+        let r = p.bytes();
+        scanner
+            .scan_piece(&engine, &data[r.start..r.end.min(data.len())], p, |h| {
+                got.push(h.finding);
+                Ok(())
+            })
+            .expect("in-memory reads do not fail");
+        per_piece.push(got);
+    }
+    per_piece.into_iter().rev().flatten().collect()
+}
+
+/// The whole stream's findings, checked to equal every chunking's and
+/// every cut into pieces (a country cell up to 400 bytes from its phone
+/// sits across a chunk's or piece's edge for some of them).
 fn scan_every_chunking(name: &str, data: &[u8]) -> Vec<Finding> {
     let whole = scan(name, data, data.len() + 1);
     for chunk in [0, 1000, 4096, 9999] {
         assert!(scan(name, data, chunk) == whole, "{name}: chunk {chunk}");
+    }
+    for size in [600, 1500, 5000] {
+        assert!(
+            scan_pieces(name, data, size) == whole,
+            "{name}: pieces of {size}"
+        );
     }
     whole
 }
@@ -105,16 +142,19 @@ fn python_csv(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     run(Command::new("python3").args(["-c", &script]), Some(&lines))
 }
 
+/// Each of [`ROWS`] 24 times, with a note of 100 to 330 bytes between
+/// the phone and the country cell, so that chunk and piece edges fall
+/// between the two.
 fn rows(country_after: bool) -> Vec<Vec<String>> {
-    ROWS.iter()
-        .enumerate()
-        .map(|(i, (country, phone))| {
-            let id = format!("{}", 1_000_001 + i);
-            let name = format!("Customer {i}");
+    (0..24)
+        .flat_map(|k| ROWS.iter().enumerate().map(move |(i, r)| (k, i, r)))
+        .map(|(k, i, (country, phone))| {
+            let id = format!("{}", 1_000_001 + k * 100 + i);
+            let note = "called back about the parcel; ".repeat(4 + (k + i) % 8);
             if country_after {
-                vec![id, name, phone.to_string(), country.to_string()]
+                vec![id, phone.to_string(), note, country.to_string()]
             } else {
-                vec![id, country.to_string(), name, phone.to_string()]
+                vec![id, country.to_string(), note, phone.to_string()]
             }
         })
         .collect()
@@ -128,7 +168,7 @@ fn csv_phone_cells_use_their_rows_country() {
     }
     for after in [true, false] {
         let header: &[&str] = if after {
-            &["customer_id", "note", "phone", "country"]
+            &["customer_id", "phone", "note", "country"]
         } else {
             &["customer_id", "Country", "note", "Mobile"]
         };
@@ -144,6 +184,11 @@ fn csv_phone_cells_use_their_rows_country() {
                 "{country} {phone} (country column after: {after}): {hits:?}"
             );
         }
+        let confident = found
+            .iter()
+            .filter(|f| f.kind == Kind::PhoneNumber && f.detector == "phone.national")
+            .count();
+        assert_eq!(confident, 24 * ROWS.len(), "after: {after}");
     }
     // Without the country column some are no phone the scanner knows.
     let bare: Vec<Vec<String>> = rows(true)
@@ -153,7 +198,7 @@ fn csv_phone_cells_use_their_rows_country() {
             r
         })
         .collect();
-    let data = python_csv(&["customer_id", "note", "phone"], &bare);
+    let data = python_csv(&["customer_id", "phone", "note"], &bare);
     let found = scan_every_chunking("customers.csv", &data);
     for phone in ONLY_WITH_COUNTRY {
         let hits = phone_in(&data, &found, phone);
