@@ -19,7 +19,10 @@
 //! - refuses a canary that equals a registry customer, at issue time and
 //!   for every registry import ([`db::CanaryDb::collisions`]);
 //! - recognises canaries in scan findings in O(1) ([`set::CanarySet`],
-//!   [`visitor::Watch`] around any `bw_scan::Visitor`) and in mail
+//!   [`visitor::Watch`] around any `bw_scan::Visitor` that implements
+//!   [`visitor::SeesCanaries`], which hears of each canary right after
+//!   its finding — `scan` reports it as a `canary` finding — or
+//!   [`visitor::Hits::check`] from a finding hook) and in mail
 //!   ([`smtp`], a bounded SMTP receiver on `mailin`'s protocol engine);
 //! - turns a sighting into one incident per recipient through the audited
 //!   `bw-store` API, with the bounded extent, and a webhook alert retried
