@@ -340,4 +340,10 @@ fn an_ssn_word_admits_a_number_in_its_own_record_only() {
     ));
     assert!(!ssn("id,notes\n8,asked for SSN\n9,234567890\n"));
     assert!(!ssn("(8,'asked for SSN'),(9,234567890)"));
+    // A row's last cell 'SSN', the next row's first a nine-digit number:
+    // the row goes on after it, so it is no value alone below a label.
+    assert!(!ssn(
+        "loyalty_no,notes\n123456789,asked for SSN\n234567890,\n"
+    ));
+    assert!(ssn("Name: Jo Smith\nSSN:\n  234567890  \r\nDOB: 1970\n"));
 }

@@ -638,7 +638,7 @@ impl NumericDetector {
             ([9], _) => false,
             _ => return None,
         };
-        let context = field || self.ssn_words_in_record(hay, c.start);
+        let context = field || self.ssn_words_in_record(hay, c.start, c.end);
         if !(dashed || (context && span.single)) {
             return None;
         }
@@ -653,13 +653,13 @@ impl NumericDetector {
         Some((score, if dashed { "ssn.dashed" } else { "ssn.context" }))
     }
 
-    /// An SSN word before `pos` in the candidate's own record (see
-    /// [`same_record`]): the `SSN` of one row's notes says nothing of the
-    /// next row's loyalty number.
-    fn ssn_words_in_record(&self, hay: &[u8], pos: usize) -> bool {
+    /// An SSN word before the candidate `hay[start..end]` in its own
+    /// record (see [`same_record`]): the `SSN` of one row's notes says
+    /// nothing of the next row's loyalty number.
+    fn ssn_words_in_record(&self, hay: &[u8], start: usize, end: usize) -> bool {
         self.ssn_words
-            .before_where(hay, pos, CONTEXT_WINDOW, |_, end| {
-                same_record(&hay[end..pos])
+            .before_where(hay, start, CONTEXT_WINDOW, |_, word_end| {
+                same_record(hay, word_end, start, end)
             })
     }
 
@@ -681,7 +681,7 @@ impl NumericDetector {
         if !card::luhn(d) {
             return None;
         }
-        let in_record = |_, end| same_record(&hay[end..c.start]);
+        let in_record = |_, end| same_record(hay, end, c.start, c.end);
         let score = if self
             .card_words
             .before_where(hay, c.start, CONTEXT_WINDOW, in_record)

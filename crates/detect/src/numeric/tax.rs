@@ -80,11 +80,11 @@ impl NumericDetector {
             if field.is_some() {
                 return None;
             }
-            let in_record = |_, end| super::tokens::same_record(&hay[end..c.start]);
+            let in_record = |_, end| super::tokens::same_record(hay, end, c.start, c.end);
             if words
                 .tax
                 .before_where(hay, c.start, CONTEXT_WINDOW, in_record)
-                || self.ssn_words_in_record(hay, c.start)
+                || self.ssn_words_in_record(hay, c.start, c.end)
             {
                 return found(ADMITTED, "tax_id.itin");
             }

@@ -259,16 +259,18 @@ pub(super) fn parse_word(hay: &[u8], start: usize) -> Word {
     }
 }
 
-/// Whether a context word and the candidate it would admit, with `between`
-/// the bytes that separate them, sit in one record: no tuple boundary
-/// `),(` of a multi-row `INSERT`, no other number of nine digits or more
-/// (the word named that one: `SSN on file 000-30-9785 rejected` ends a
-/// row, and the next row's first number is none of its business), and no
-/// line break (a CSV, TSV or `COPY` row, a dump's tuple on its line) —
-/// unless the word is a label alone at the end of its line and the
-/// candidate alone at the start of the next (`SSN:` above its value, as
-/// forms and extracted PDFs lay them out).
-pub(super) fn same_record(between: &[u8]) -> bool {
+/// Whether a context word ending at `word_end` and the candidate
+/// `hay[start..end]` it would admit sit in one record: no tuple boundary
+/// `),(` of a multi-row `INSERT` between them, no other number of nine
+/// digits or more (the word named that one: `SSN on file 000-30-9785
+/// rejected` ends a row, and the next row's first number is none of its
+/// business), and no line break (a CSV, TSV or `COPY` row, a dump's tuple
+/// on its line) — unless the word is a label alone at the end of its line
+/// and the candidate alone on the next (`SSN:` above its value, as forms
+/// and extracted PDFs lay them out; a row that goes on after its first
+/// cell is another record).
+pub(super) fn same_record(hay: &[u8], word_end: usize, start: usize, end: usize) -> bool {
+    let between = &hay[word_end..start];
     if memchr::memmem::find(between, b"),(").is_some() {
         return false;
     }
@@ -283,14 +285,21 @@ pub(super) fn same_record(between: &[u8]) -> bool {
             run = 0;
         }
     }
-    match memchr::memchr(b'\n', between) {
-        None => true,
-        Some(nl) => {
-            let (label_end, next) = (&between[..nl], &between[nl + 1..]);
-            label_end
-                .iter()
-                .all(|b| matches!(b, b':' | b'#' | b'.' | b' ' | b'\t' | b'\r'))
-                && next.iter().all(|b| matches!(b, b' ' | b'\t'))
+    let Some(nl) = memchr::memchr(b'\n', between) else {
+        return true;
+    };
+    let (label_end, next) = (&between[..nl], &between[nl + 1..]);
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r');
+    let rest = hay.get(end..).unwrap_or_default();
+    let rest = &rest[..rest.len().min(64)];
+    label_end
+        .iter()
+        .all(|b| matches!(b, b':' | b'#' | b'.') || blank(b))
+        && next.iter().all(|b| matches!(b, b' ' | b'\t'))
+        && match rest.iter().position(|&b| b == b'\n') {
+            Some(n) => rest[..n].iter().all(blank),
+            // The stream's end within reach, or a line too long to be a
+            // value alone.
+            None => rest.len() == hay.len() - end && rest.iter().all(blank),
         }
-    }
 }
