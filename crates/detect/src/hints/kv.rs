@@ -11,13 +11,17 @@
 //! are, and birth dates, are hinted (see [`hinted`]): names, addresses and
 //! secrets are read by their detectors from the key itself.
 //!
-//! A byte-at-a-time state machine fed the stream in order, chunk by chunk;
-//! it holds at most one key of [`MAX_KEY`] bytes and the hints not yet
-//! forgotten, and never turns itself off.
+//! A state machine fed the stream in order, chunk by chunk; it holds at
+//! most one key of [`MAX_KEY`] bytes and the hints not yet forgotten, and
+//! never turns itself off. It runs over every byte of a log, so the states
+//! that only wait for one of a few bytes (the rest of a word, of a value,
+//! of a quoted string) skip to it with a byte-class table or `memchr3`
+//! rather than stepping byte by byte (which, with a sniff that fed the
+//! whole head, cost ~50 instructions per log byte).
 
 use std::collections::VecDeque;
 
-use super::json::classify_key;
+use super::json::KeyMemo;
 use super::{Field, Hint};
 
 /// Keys longer than this name nothing we know.
@@ -64,6 +68,7 @@ pub struct KvHinter {
     word_from: usize,
     pos: usize,
     hints: VecDeque<Hint>,
+    keys: KeyMemo,
 }
 
 impl Default for KvHinter {
@@ -78,8 +83,15 @@ impl KvHinter {
     pub fn sniff(head: &[u8]) -> Option<KvHinter> {
         let whole = &head[..=memchr::memrchr(b'\n', head)?];
         let mut h = KvHinter::new();
-        h.feed(whole);
-        (!h.hints.is_empty()).then(KvHinter::new)
+        // Line by line, stopping at the first hint: the head is a whole
+        // chunk (a megabyte), which the scan reads again anyway.
+        for line in whole.split_inclusive(|&b| b == b'\n') {
+            h.feed(line);
+            if !h.hints.is_empty() {
+                return Some(KvHinter::new());
+            }
+        }
+        None
     }
 
     pub fn new() -> KvHinter {
@@ -92,6 +104,7 @@ impl KvHinter {
             word_from: 0,
             pos: 0,
             hints: VecDeque::new(),
+            keys: KeyMemo::default(),
         }
     }
 
@@ -102,10 +115,43 @@ impl KvHinter {
 
     /// Feeds the next bytes of the stream.
     pub fn feed(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        let base = self.pos;
+        let mut i = 0;
+        while i < bytes.len() {
+            let rest = &bytes[i..];
+            // The bytes `step` would pass over without a change but to the
+            // key, skipped at once; `step` takes the one that ends them.
+            i += match self.state {
+                State::Skip => run_until(rest, BOUNDARY),
+                State::Word => {
+                    let n = run_while(rest, KEY);
+                    self.push_key_run(&rest[..n]);
+                    n
+                }
+                State::Quoted { escape: false } => {
+                    let n = memchr::memchr3(b'"', b'\\', b'\n', rest).unwrap_or(rest.len());
+                    self.push_key_run(&rest[..n]);
+                    n
+                }
+                State::Value {
+                    quoted: true,
+                    escape: false,
+                } => memchr::memchr3(b'"', b'\\', b'\n', rest).unwrap_or(rest.len()),
+                State::Value { quoted: false, .. } => {
+                    // A value longer than MAX_VALUE ends at its next byte.
+                    let limit = (self.value_start + MAX_VALUE + 1).saturating_sub(base + i);
+                    run_until(&rest[..limit.min(rest.len())], VALUE_END)
+                }
+                _ => 0,
+            };
+            let Some(&b) = bytes.get(i) else {
+                break;
+            };
+            self.pos = base + i;
             self.step(b);
-            self.pos += 1;
+            i += 1;
         }
+        self.pos = base + bytes.len();
     }
 
     fn step(&mut self, b: u8) {
@@ -262,8 +308,14 @@ impl KvHinter {
         }
     }
 
+    /// [`KvHinter::push_key`] for each byte of `run`.
+    fn push_key_run(&mut self, run: &[u8]) {
+        let take = run.len().min(MAX_KEY.saturating_sub(self.key.len()));
+        self.key.extend_from_slice(&run[..take]);
+    }
+
     fn key_done(&mut self) {
-        self.field = classify_key(&self.key).filter(|&f| hinted(f));
+        self.field = self.keys.classify(&self.key).filter(|&f| hinted(f));
         self.state = State::Sep;
     }
 
@@ -316,16 +368,62 @@ impl KvHinter {
     }
 }
 
-fn is_key_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+/// Byte classes, one bit each in [`CLASS`].
+const KEY: u8 = 1;
+/// Bytes after which a key may start: `a=1 b=2`, `?a=1&b=2`, `{a: 1, b: 2}`.
+const BOUNDARY: u8 = 2;
+/// Bytes that end an unquoted value.
+const VALUE_END: u8 = 4;
+
+static CLASS: [u8; 256] = classes();
+
+const fn classes() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.') {
+            t[i] |= KEY;
+        }
+        if matches!(
+            b,
+            b' ' | b'\t' | b'\r' | b'\n' | b',' | b';' | b'&' | b'?' | b'{' | b'(' | b'[' | b'|'
+        ) {
+            t[i] |= BOUNDARY;
+        }
+        if matches!(
+            b,
+            b' ' | b'\t' | b'\r' | b'\n' | b'&' | b',' | b';' | b'}' | b']'
+        ) {
+            t[i] |= VALUE_END;
+        }
+        i += 1;
+    }
+    t
 }
 
-/// Bytes after which a key may start: `a=1 b=2`, `?a=1&b=2`, `{a: 1, b: 2}`.
+/// How many bytes of `bytes` come before the first in a class of `stop`.
+fn run_until(bytes: &[u8], stop: u8) -> usize {
+    bytes
+        .iter()
+        .position(|&b| CLASS[b as usize] & stop != 0)
+        .unwrap_or(bytes.len())
+}
+
+/// How many bytes `bytes` starts with that are in a class of `class`.
+fn run_while(bytes: &[u8], class: u8) -> usize {
+    bytes
+        .iter()
+        .position(|&b| CLASS[b as usize] & class == 0)
+        .unwrap_or(bytes.len())
+}
+
+fn is_key_byte(b: u8) -> bool {
+    CLASS[b as usize] & KEY != 0
+}
+
 fn is_boundary(b: u8) -> bool {
-    matches!(
-        b,
-        b' ' | b'\t' | b'\r' | b'\n' | b',' | b';' | b'&' | b'?' | b'{' | b'(' | b'[' | b'|'
-    )
+    CLASS[b as usize] & BOUNDARY != 0
 }
 
 /// The fields a log's value is hinted as: where a key decides what digits
