@@ -7,7 +7,9 @@ the corpus:
 
   pg_copy/      pg_dump, plain (COPY blocks)            real PostgreSQL
   pg_inserts/   pg_dump --inserts                       real PostgreSQL
+  pg_column_inserts/ pg_dump --column-inserts           real PostgreSQL
   mysqldump/    mysqldump (multi-row INSERTs)           real MariaDB
+  mysqldump_complete/ mysqldump --complete-insert --skip-extended-insert
   sqlite_dump/  sqlite3 .dump                           SQLite via Python's sqlite3
   csv_excel/    Python's csv, dialect excel
   csv_tab/      Python's csv, dialect excel-tab, spreadsheet headers
@@ -294,7 +296,7 @@ def pg_dumps(customers, pg_url, out, truths):
     try:
         script = "BEGIN;\n" + create_table(customers, 0) + insert_statements(customers, "pg") + "COMMIT;\n"
         run(["psql", db_url, "-v", "ON_ERROR_STOP=1", "-q"], stdin=script.encode())
-        for fmt, flags in (("pg_copy", []), ("pg_inserts", ["--inserts"])):
+        for fmt, flags in (("pg_copy", []), ("pg_inserts", ["--inserts"]), ("pg_column_inserts", ["--column-inserts"])):
             data = run(["pg_dump", *flags, db_url])
             path = "customers.sql"
             write(out, fmt, path, data)
@@ -316,9 +318,10 @@ def mysql_dump(customers, mysql_url, out, truths):
     try:
         script = create_table(customers, 1) + insert_statements(customers, "mysql")
         run([client, *base, db], stdin=script.encode(), env=env)
-        data = run([dump, *base, db], env=env)
-        write(out, "mysqldump", "customers.sql", data)
-        label_rows(truths.setdefault("mysqldump", Truth("mysqldump")), "customers.sql", insert_rows(data, True), customers)
+        for fmt, flags in (("mysqldump", []), ("mysqldump_complete", ["--complete-insert", "--skip-extended-insert"])):
+            data = run([dump, *base, *flags, db], env=env)
+            write(out, fmt, "customers.sql", data)
+            label_rows(truths.setdefault(fmt, Truth(fmt)), "customers.sql", insert_rows(data, True), customers)
     finally:
         run([client, *base, "-e", f"DROP DATABASE IF EXISTS {db}"], env=env)
 
