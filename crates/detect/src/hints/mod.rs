@@ -227,12 +227,23 @@ impl Field {
     fn classify_known(name: &[u8]) -> Option<Field> {
         let mut buf = [0u8; 32];
         let mut n = 0;
-        for &b in name.iter().filter(|b| b.is_ascii_alphanumeric()) {
-            if n == buf.len() {
-                return None;
+        let mut bytes = name.iter().copied();
+        while let Some(b) = bytes.next() {
+            // A Latin-1 letter in UTF-8 (`0xC3` + one byte) is compared by
+            // its base letter: `Führerschein`, `Prénom`, `Straße` are the
+            // names `fuhrerschein`, `prenom`, `strasse`.
+            let folded: &[u8] = match b {
+                0xC3 => bytes.next().map_or(b"", latin1_base),
+                _ if b.is_ascii_alphanumeric() => std::slice::from_ref(&b),
+                _ => b"",
+            };
+            for &f in folded {
+                if n == buf.len() {
+                    return None;
+                }
+                buf[n] = f.to_ascii_lowercase();
+                n += 1;
             }
-            buf[n] = b.to_ascii_lowercase();
-            n += 1;
         }
         // No name below starts with a digit: a log's `2026-05-04T10:…`
         // (a key to the log hinter, and a new one on every line) is
@@ -385,6 +396,7 @@ impl Field {
             | "licenceno"
             | "fuhrerschein"
             | "fuhrerscheinnummer"
+            | "fuhrerscheinnr"
             | "permisdeconduire" => Field::DriversLicense,
             "passport" | "passportnumber" | "passportno" | "passportnum" | "passportid"
             | "reisepass" | "reisepassnummer" | "passeport" | "pasaporte" | "passaporto"
@@ -405,6 +417,26 @@ impl Field {
 
 /// `customer_id`, `account-id`, `accountId`, `userID`: a name that ends in
 /// an `id` of its own (not `paid`, `valid`, `android`).
+/// The base letters of the Latin-1 letter whose UTF-8 second byte (after
+/// `0xC3`) is `b`: `ü` → `u`, `ß` → `ss`, `æ` → `ae`; nothing for `×`,
+/// `÷` and bytes that are no such letter.
+fn latin1_base(b: u8) -> &'static [u8] {
+    const BASE: [&[u8]; 64] = [
+        b"a", b"a", b"a", b"a", b"a", b"a", b"ae", b"c", // À-Ç
+        b"e", b"e", b"e", b"e", b"i", b"i", b"i", b"i", // È-Ï
+        b"d", b"n", b"o", b"o", b"o", b"o", b"o", b"", // Ð-×
+        b"o", b"u", b"u", b"u", b"u", b"y", b"th", b"ss", // Ø-ß
+        b"a", b"a", b"a", b"a", b"a", b"a", b"ae", b"c", // à-ç
+        b"e", b"e", b"e", b"e", b"i", b"i", b"i", b"i", // è-ï
+        b"d", b"n", b"o", b"o", b"o", b"o", b"o", b"", // ð-÷
+        b"o", b"u", b"u", b"u", b"u", b"y", b"th", b"y", // ø-ÿ
+    ];
+    match b {
+        0x80..=0xBF => BASE[usize::from(b - 0x80)],
+        _ => b"",
+    }
+}
+
 fn is_id_name(name: &[u8]) -> bool {
     let name = name.trim_ascii();
     let name = name
@@ -506,6 +538,19 @@ mod tests {
         assert_eq!(Field::classify(b"Land"), Some(Field::Country));
         assert_eq!(Field::classify(b"countries_visited"), None);
         assert_eq!(Field::classify(&[b'x'; 100]), None);
+    }
+
+    #[test]
+    fn accented_names_are_read_by_their_base_letters() {
+        let name = |s: &str| Field::classify(s.as_bytes());
+        assert_eq!(name("Führerschein"), Some(Field::DriversLicense));
+        assert_eq!(name("Führerschein-Nr."), Some(Field::DriversLicense));
+        assert_eq!(name("Prénom"), Some(Field::GivenName));
+        assert_eq!(name("Straße"), Some(Field::Address));
+        assert_eq!(name("Teléfono"), Some(Field::Phone));
+        // Other scripts and symbols stay out of the name.
+        assert_eq!(name("Größe×"), None);
+        assert_eq!(name("電話"), None);
     }
 
     #[test]
