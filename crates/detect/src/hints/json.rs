@@ -15,7 +15,8 @@
 //! stepped through, and what a key names is remembered ([`KeyMemo`]), since
 //! a stream repeats its few keys in every object. Memory is bounded by
 //! [`MAX_DEPTH`] frames and the hints and records not yet forgotten. It
-//! never fails: nesting deeper than [`MAX_DEPTH`] turns it off with a
+//! never fails: nesting deeper than [`MAX_DEPTH`] turns it off (from there
+//! on: what came before keeps its hints and records) with a
 //! warning, and malformed input only yields fewer hints.
 
 use std::collections::VecDeque;
@@ -285,8 +286,12 @@ impl JsonHinter {
 
     fn push(&mut self, b: u8, at: usize) {
         if self.stack.len() >= MAX_DEPTH {
+            // Off from here on, not before: what was read before the
+            // nesting keeps its hints and records, as a scan that asked
+            // before the hinter was fed this far saw them.
             self.off = true;
-            self.hints.clear();
+            self.close_value(at);
+            self.switch_record(at, None);
             self.warning = Some(format!(
                 "JSON nested deeper than {MAX_DEPTH} levels at byte {at}; scanned as plain text"
             ));
@@ -369,9 +374,8 @@ impl JsonHinter {
     /// for offsets not yet forgotten; an open record counts up to what was
     /// fed.
     pub fn record_at(&self, pos: usize) -> Option<u64> {
-        if self.off {
-            return None;
-        }
+        // Off, the open stretch was closed where the nesting began, so
+        // offsets after it are in no record.
         let i = self.records.partition_point(|&(_, end, _)| end <= pos);
         match self.records.get(i) {
             Some(&(s, _, n)) if s <= pos => Some(n),
@@ -558,6 +562,34 @@ mod tests {
         assert!(JsonHinter::sniff("x", b"[1,2]").is_none());
         assert!(JsonHinter::sniff("x", b"{{template}}").is_none());
         assert!(JsonHinter::sniff("x", b"Dear Ann").is_none());
+    }
+
+    #[test]
+    fn turning_off_keeps_what_came_before_the_nesting() {
+        let mut data = br#"{"phone": "4155550123"} {"name": "Ann Lee", "x": "#.to_vec();
+        let nest = data.len();
+        data.extend_from_slice(&[b'['; MAX_DEPTH + 1]);
+        data.extend_from_slice(br#"{"phone": "2125550100"}"#);
+        let ann = memchr::memmem::find(&data, b"Ann").expect("in data");
+        // Fed up to the nesting and past it, the same records and hints
+        // before it.
+        let mut before = JsonHinter::new();
+        before.feed(&data[..nest]);
+        let mut h = JsonHinter::new();
+        h.feed(&data);
+        assert!(h.is_off());
+        for p in 0..nest {
+            assert_eq!(h.record_at(p), before.record_at(p), "record at {p}");
+        }
+        assert_eq!(h.record_at(ann), Some(1));
+        // Past the limit (the object is one level already), no record.
+        assert_eq!(h.record_at(nest + MAX_DEPTH - 2), Some(1));
+        assert_eq!(h.record_at(nest + MAX_DEPTH - 1), None);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        before.hints_in(0, nest, &mut a);
+        h.hints_in(0, data.len(), &mut b);
+        assert_eq!(a, b);
+        assert_eq!(b.len(), 2, "the phone and the name: {b:?}");
     }
 
     #[test]

@@ -219,7 +219,7 @@ impl SqlHinter {
                     memchr::memchr(b'\'', rest)
                 }
                 .unwrap_or(rest.len());
-                if n > 0 && self.quoted && self.depth == 1 {
+                if n > 0 && self.in_content() {
                     self.content_end = self.pos + n;
                 }
                 n
@@ -409,6 +409,9 @@ impl SqlHinter {
                 } else {
                     self.quote = Quote::Escape;
                 }
+                if !self.quoted {
+                    self.content_end = at + 1;
+                }
                 return;
             }
             Quote::Escape => {
@@ -432,6 +435,8 @@ impl SqlHinter {
                     self.quoted = true;
                     self.cell_start = at + 1;
                     self.content_end = at + 1;
+                } else if !self.quoted {
+                    self.content_end = at + 1;
                 }
                 self.quote = Quote::In;
             }
@@ -440,6 +445,9 @@ impl SqlHinter {
                     self.open_tuple();
                 } else {
                     self.depth += 1;
+                    if !self.quoted {
+                        self.content_end = at + 1;
+                    }
                 }
             }
             b')' if self.depth > 0 => {
@@ -447,6 +455,8 @@ impl SqlHinter {
                 if self.depth == 0 {
                     self.end_cell();
                     self.close_record(at + 1);
+                } else if !self.quoted {
+                    self.content_end = at + 1;
                 }
             }
             b',' if self.depth == 1 => {
@@ -461,7 +471,10 @@ impl SqlHinter {
                 self.head.clear();
                 self.state = State::Start;
             }
-            _ if self.depth == 1 && !self.quoted => {
+            // An unquoted cell's value is all of it, calls and their
+            // arguments (`ST_GeomFromText('POINT(1 2)')`) included: its end
+            // only ever moves to the last byte fed (see `hints_in`).
+            _ if self.depth >= 1 && !self.quoted => {
                 if b.is_ascii_whitespace() {
                     if self.content_end == self.cell_start {
                         self.cell_start = at + 1;
@@ -479,9 +492,16 @@ impl SqlHinter {
     }
 
     fn mark_content(&mut self, at: usize) {
-        if self.quoted && self.depth == 1 {
+        if self.in_content() {
             self.content_end = at + 1;
         }
+    }
+
+    /// Whether a string's bytes here are the cell's content: the cell's
+    /// own string (at the tuple's level), or any string in an unquoted
+    /// cell (a call's argument). A quoted cell's content ends at its quote.
+    fn in_content(&self) -> bool {
+        self.depth >= 1 && (!self.quoted || self.depth == 1)
     }
 
     /// Whether a `'` here starts the cell's value: nothing before it in the
@@ -737,9 +757,12 @@ impl SqlHinter {
 
     /// Appends the hints overlapping stream offsets `[start, end)` to
     /// `out`, relative to `start` and clipped to the range. The cell still
-    /// open at the end of what was fed counts up to there.
+    /// open at the end of what was fed counts up to there, however deep in
+    /// parentheses the bytes fed last are: a scan must see the same hint
+    /// whether it was fed to a point inside them or past them (a stream's
+    /// chunk and a piece end at different places).
     pub fn hints_in(&self, start: usize, end: usize, out: &mut Vec<Hint>) {
-        let in_cell = (self.state == State::Values && self.depth == 1)
+        let in_cell = (self.state == State::Values && self.depth >= 1)
             || (self.state == State::CopyData && !self.copy_end);
         let open = (in_cell && self.content_end > self.cell_start)
             .then(|| self.cols.get(self.col).copied().flatten())

@@ -248,3 +248,59 @@ fn tuples_of_unknown_tables_are_skipped_through_with_their_strings() {
     assert_eq!(at(b"3,NULL"), Some(2));
     assert_eq!(at(b"-- end"), None);
 }
+
+/// The hints after feeding `data[..k]`, for every `k`, must be the final
+/// hints clipped to `k`: a scan fed to any point sees the same cells as
+/// one fed further (a stream's chunk and a piece end at different places).
+fn open_cells_agree_with_closed_ones(data: &[u8]) {
+    let mut full = SqlHinter::new();
+    full.feed(data);
+    let mut want = Vec::new();
+    full.hints_in(0, data.len(), &mut want);
+    for k in 1..data.len() {
+        let mut h = SqlHinter::new();
+        h.feed(&data[..k]);
+        let mut got = Vec::new();
+        h.hints_in(0, k, &mut got);
+        let clipped: Vec<Hint> = want
+            .iter()
+            .filter(|w| w.start < k)
+            .map(|w| Hint {
+                end: w.end.min(k),
+                ..*w
+            })
+            .filter(|w| w.end > w.start)
+            .collect();
+        assert_eq!(got, clipped, "fed {k} bytes");
+    }
+}
+
+#[test]
+fn a_cell_is_hinted_while_parentheses_after_it_are_open() {
+    // A quoted cell with parentheses after its string (broken quoting, or
+    // a cast): the cell stays open through them and ends at its quote.
+    let data = b"CREATE TABLE t (n int, first_name text);\n\
+INSERT INTO t VALUES (1,'Maren Lund'(x(y)z)),(2,'Ann');\n";
+    open_cells_agree_with_closed_ones(data);
+    assert_eq!(
+        same_for_every_chunking(data),
+        vec![
+            c("Maren Lund", Field::GivenName),
+            c("Ann", Field::GivenName)
+        ]
+    );
+}
+
+#[test]
+fn an_unquoted_cell_is_all_of_its_call() {
+    let data = b"CREATE TABLE t (n int, email text);\n\
+INSERT INTO t VALUES (1,lower(concat('A@B.DE','x'))),(2,'c@d.de');\n";
+    open_cells_agree_with_closed_ones(data);
+    assert_eq!(
+        same_for_every_chunking(data),
+        vec![
+            c("lower(concat('A@B.DE','x'))", Field::Email),
+            c("c@d.de", Field::Email)
+        ]
+    );
+}
