@@ -32,9 +32,11 @@
 use std::collections::VecDeque;
 
 use super::{Field, Hint};
+use held::{is_credential, Held};
 use names::ItemType;
 use tokens::{State, Tag};
 
+mod held;
 mod names;
 mod tokens;
 
@@ -54,7 +56,6 @@ const SEARCH: usize = 64;
 const LABEL_REACH: usize = 256;
 /// `<label for>` targets remembered.
 const LABELS_FOR: usize = 8;
-
 /// A tag name: its first 8 bytes, lower-cased, packed.
 type Name = u64;
 
@@ -210,6 +211,8 @@ pub struct HtmlHinter {
     run_started: bool,
     /// The hinted value being read: its start and field.
     open: Option<(usize, Field)>,
+    /// The labelled credential whose hint waits for its end.
+    held: Option<Held>,
     /// A label's field waiting for the value after it, until the offset.
     pending: Option<(Field, usize)>,
     labels_for: [(u64, Option<Field>); LABELS_FOR],
@@ -269,6 +272,7 @@ impl HtmlHinter {
             tables_over: 0,
             run_started: false,
             open: None,
+            held: None,
             pending: None,
             labels_for: [(0, None); LABELS_FOR],
             labels_next: 0,
@@ -371,10 +375,12 @@ impl HtmlHinter {
             Some(Labels::Next | Labels::Th { td: true, .. }) => n == TD,
             Some(_) => false,
         };
+        let mut holds = false;
         if field.is_none() && receives {
             field = self.pending_at(at);
             if field.is_some() {
                 labels = None;
+                holds = is_credential(field);
             }
         }
         if field.is_none() && INLINE.contains(&n) {
@@ -419,6 +425,9 @@ impl HtmlHinter {
             self.label_at = Some(self.stack.len());
             self.label.clear();
             self.label_over = false;
+        }
+        if let (true, Some(f)) = (holds, field) {
+            self.hold(f, Some(self.stack.len()));
         }
         self.stack.push(Frame {
             name: n,
@@ -526,6 +535,9 @@ impl HtmlHinter {
 
     fn element_end(&mut self, f: Frame, at: usize) {
         let depth = self.stack.len();
+        if self.held.is_some_and(|h| h.frame == Some(depth)) {
+            self.release(at);
+        }
         if self.label_at == Some(depth) {
             self.label_at = None;
             if let Some(l) = f.labels {
@@ -635,6 +647,7 @@ impl HtmlHinter {
             }
         }
         if self.run_started {
+            self.held_bytes(run);
             return;
         }
         let Some(k) = run.iter().position(|b| !b.is_ascii_whitespace()) else {
@@ -646,16 +659,44 @@ impl HtmlHinter {
         let in_label = top.is_some_and(|f| f.labels.is_some() && f.field.is_none());
         let field = match top.and_then(|f| f.field) {
             Some(f) => Some(f),
-            None if !in_label => self.pending_at(at),
+            None if !in_label => {
+                let f = self.pending_at(at);
+                if is_credential(f) {
+                    if let Some(f) = f {
+                        self.hold(f, None);
+                    }
+                }
+                f
+            }
             None => None,
         };
         if let Some(f) = field {
             self.open = Some((at, f));
+            if let Some(h) = self.held.as_mut().filter(|h| h.field == f) {
+                // A second run of the held element: not one token.
+                h.spoiled |= h.hint.is_some();
+                h.reading = true;
+                self.held_bytes(&run[k..]);
+            }
         }
     }
 
     /// Ends the hinted value being read at `end`.
     fn close_open(&mut self, end: usize) {
+        if let Some(h) = self.held.as_mut().filter(|h| h.reading) {
+            h.reading = false;
+            if let Some((start, _)) = self.open.take() {
+                h.hint = Some(Hint {
+                    start,
+                    end,
+                    field: h.field,
+                });
+            }
+            if h.frame.is_none() {
+                self.release(end);
+            }
+            return;
+        }
         if let Some((start, field)) = self.open.take() {
             if end > start {
                 self.hints.push_back(Hint { start, end, field });
@@ -678,9 +719,10 @@ impl HtmlHinter {
     /// `out`, relative to `start` and clipped to the range. The value still
     /// open at the end of what was fed counts up to there.
     pub fn hints_in(&self, start: usize, end: usize, out: &mut Vec<Hint>) {
+        let held = self.held.is_some_and(|h| h.reading);
         let open = self
             .open
-            .filter(|&(s, _)| self.pos > s)
+            .filter(|&(s, _)| self.pos > s && !held)
             .map(|(s, field)| Hint {
                 start: s,
                 end: self.pos,

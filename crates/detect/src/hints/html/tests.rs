@@ -164,3 +164,47 @@ fn hostile_input_stays_bounded() {
     h.feed(&big);
     assert!(h.tag.value.len() <= MAX_VALUE);
 }
+
+/// [`hints_of`] for every chunking, checked to agree.
+fn hints_every_chunking(data: &[u8]) -> Vec<(String, Field)> {
+    let w = hints_of(data, data.len());
+    for step in [1, 2, 3, 7, 64] {
+        assert_eq!(hints_of(data, step), w, "step {step}");
+    }
+    w
+}
+
+#[test]
+fn a_labelled_credential_is_one_short_token() {
+    // What libxslt's API index and socat's manual write: a definition
+    // list whose term is `pass` or `login`, its definition prose or a
+    // list of links.
+    let docs = b"<dl><dt>pass</dt><dd><a href=\"x.html#A\">XSLT_PARSE_OPTIONS</a><br />\n\
+<a href=\"x.html#B\">xsltEvalXPathStringNs</a><br />\n</dd>\
+<dt><strong><code>login</code></strong><dd>\n   Prefixes \n<code>argv[0]</code>\n for the program</dd></dl>\n\
+<p><b>Login:</b> see the section below</p>";
+    assert_eq!(hints_every_chunking(docs), want(&[]));
+    // A details list, a label and a bold label before one token are.
+    let creds = b"<dl><dt>Password</dt><dd><code>Tr0ub4dor&amp;3</code></dd>\
+<dt>login</dt><dd>\n  mlindqvist\n</dd></dl><p><b>Login:</b> tobias.k<br></p>";
+    assert_eq!(
+        hints_every_chunking(creds),
+        want(&[
+            ("Tr0ub4dor&amp;3", Field::Password),
+            ("mlindqvist", Field::Username),
+            ("tobias.k", Field::Username),
+        ])
+    );
+    // One token whose element goes on past the reach is not one.
+    let long = format!(
+        "<dl><dt>Password</dt><dd>s3cret<span>{}</span></dd></dl>",
+        " ".repeat(300)
+    );
+    assert_eq!(hints_every_chunking(long.as_bytes()), want(&[]));
+    // A form control's value is not held to it.
+    let form = b"<label for=\"p\">Password</label><input id=\"p\" value=\"two words\">";
+    assert_eq!(
+        hints_every_chunking(form),
+        want(&[("two words", Field::Password)])
+    );
+}
