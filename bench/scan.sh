@@ -8,6 +8,7 @@
 #   bench/scan.sh --size-mb 2048 --runs 5 --seed 7
 #   bench/scan.sh --size-mb 256 --by-kind   # plus each kind's own cost
 #   bench/scan.sh --data DIR          # an existing tree instead (e.g. your own data)
+#   bench/scan.sh --realistic --size-mb 256   # 1 part generated documents, 9 parts prose
 #   BASELINE_BIN=old/breachwatch bench/scan.sh   # old and new build side by side
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +27,8 @@ while [ $# -gt 0 ]; do
         --seed) SEED="$2"; shift ;;
         --by-kind) BY_KIND=1 ;;
         --data) DATA_DIR="$2"; MODE=given; shift ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        --realistic) MODE=realistic ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) echo "bench/scan.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -71,6 +73,29 @@ data="bench/data/${MODE}-${SIZE_MB}mb-seed${SEED}"
 if [ -n "$DATA_DIR" ]; then
     [ -d "$DATA_DIR" ] || { echo "bench/scan.sh: --data $DATA_DIR: not a directory" >&2; exit 2; }
     data="$DATA_DIR"
+elif [ ! -f "$data/.complete" ] && [ "$MODE" = realistic ]; then
+    # Issue 23's realistic corpus: one part documents with personal data
+    # (the generated corpus) to nine parts plain prose. The prose is this
+    # machine's plain-text documentation (licences, READMEs, copyright
+    # files; PROSE_SRC to change), concatenated in path order and repeated
+    # to size, in 1 MiB files: real text, so it holds the odd author's
+    # address as real documents do, but no generated records.
+    echo "generating $data (${SIZE_MB} MiB: 1/10 documents, 9/10 prose; cached for later runs)" >&2
+    rm -rf "$data"
+    mkdir -p "$data/prose"
+    "$bw" corpus generate --out "$data/documents" --seed "$SEED" --size-mb $(( (SIZE_MB + 9) / 10 )) --no-truth >&2
+    prose_bytes=$(( SIZE_MB * 1048576 - $(find "$data/documents" -type f -printf '%s\n' | awk '{s+=$1} END {print s}') ))
+    # shellcheck disable=SC2086 # PROSE_SRC is a list of directories
+    find ${PROSE_SRC:-/usr/share/common-licenses /usr/share/doc} -type f ! -name '*.gz' -size +1k -print0 \
+        | sort -z | xargs -0 file -N --mime-type | awk -F': ' '$2 == "text/plain" {print $1}' >"$data/.prose-files"
+    [ -s "$data/.prose-files" ] || { echo "bench/scan.sh: no plain-text files for the prose part" >&2; exit 2; }
+    # `head` closes the pipe once it has enough: the loop's SIGPIPE is expected.
+    { while xargs -d '\n' cat <"$data/.prose-files"; do :; done; } 2>/dev/null \
+        | head -c "$prose_bytes" | split -b 1M -d -a 5 --additional-suffix=.txt - "$data/prose/prose-" || true
+    got=$(find "$data/prose" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
+    [ "$got" -eq "$prose_bytes" ] || { echo "bench/scan.sh: prose part is $got bytes, wanted $prose_bytes" >&2; exit 2; }
+    rm "$data/.prose-files"
+    touch "$data/.complete"
 elif [ ! -f "$data/.complete" ]; then
     echo "generating $data (${SIZE_MB} MiB, cached for later runs)" >&2
     rm -rf "$data"
@@ -108,20 +133,48 @@ best_of() {
     echo "$name $best $rss" >>"$tmp/results"
 }
 
+# interleaved NAME...: like best_of for each command `cmd_NAME` (an
+# array), but in rounds (one untimed, then $RUNS timed), each round
+# running every command once.
+interleaved() {
+    local name round t m
+    local -A best=() rss=()
+    for name in "$@"; do
+        local -n cmd="cmd_$name"
+        "${cmd[@]}" >/dev/null 2>&1 || true
+        unset -n cmd
+    done
+    for round in $(seq "$RUNS"); do
+        for name in "$@"; do
+            local -n cmd="cmd_$name"
+            /usr/bin/time -f '%e %M' -o "$tmp/t" "${cmd[@]}" >/dev/null 2>"$tmp/err" || true
+            unset -n cmd
+            read -r t m < <(tail -n1 "$tmp/t")
+            if [ -z "${best[$name]:-}" ] || awk -v a="$t" -v b="${best[$name]}" 'BEGIN{exit !(a<b)}'; then
+                best[$name]=$t
+                rss[$name]=$m
+            fi
+        done
+    done
+    for name in "$@"; do echo "$name ${best[$name]} ${rss[$name]}" >>"$tmp/results"; done
+}
+
 # Issue 2's structured kinds alone, then every kind (names, addresses,
 # dates of birth are the expensive ones).
 STRUCTURED=email,phone_number,payment_card,us_ssn,iban,ip_address
 RICH=person_name,street_address,date_of_birth
-best_of bws "$bw" scan "$data" --format jsonl --threads 1 --quiet --kinds "$STRUCTURED"
-best_of bw1 "$bw" scan "$data" --format jsonl --threads 1 --quiet
-best_of bwN "$bw" scan "$data" --format jsonl --threads "$threads" --quiet
-best_of rg1 "$rg" -c --threads 1 --no-ignore --hidden -e "$EMAIL_RE" "$data"
-# BASELINE_BIN=path: an older build timed in the same run, interleaved
-# with nothing else, so a change's cost is a ratio on one machine state.
-if [ -n "${BASELINE_BIN:-}" ]; then
-    best_of bases "$BASELINE_BIN" scan "$data" --format jsonl --threads 1 --quiet --kinds "$STRUCTURED"
-    best_of base1 "$BASELINE_BIN" scan "$data" --format jsonl --threads 1 --quiet
-fi
+cmd_bws=("$bw" scan "$data" --format jsonl --threads 1 --quiet --kinds "$STRUCTURED")
+cmd_bw1=("$bw" scan "$data" --format jsonl --threads 1 --quiet)
+cmd_bwN=("$bw" scan "$data" --format jsonl --threads "$threads" --quiet)
+cmd_rg1=("$rg" -c --threads 1 --no-ignore --hidden -e "$EMAIL_RE" "$data")
+cmd_bases=("${BASELINE_BIN:-}" scan "$data" --format jsonl --threads 1 --quiet --kinds "$STRUCTURED")
+cmd_base1=("${BASELINE_BIN:-}" scan "$data" --format jsonl --threads 1 --quiet)
+names=(bws bw1 bwN rg1)
+# BASELINE_BIN=path: an older build timed in the same run. Every command
+# runs once per round, round after round, so a change in the machine's
+# load (other work on a shared machine) falls on old and new alike.
+[ -z "${BASELINE_BIN:-}" ] || names+=(bases base1)
+interleaved "${names[@]}"
 findings=$("$bw" scan "$data" --format jsonl --quiet 2>/dev/null | wc -l || true)
 
 # The corpus's shape, which decides what a scan must do per byte: every
