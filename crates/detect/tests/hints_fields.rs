@@ -169,3 +169,25 @@ fn medical_columns_and_a_condition_beside_them() {
         ["Mild intermittent asthma", "stable", "Migraine", "chronic"]
     );
 }
+
+#[test]
+fn a_brand_column_is_no_person() {
+    // A catalogue's maker named after a person, in its own column: the
+    // column says what it is, not a list of brands.
+    let csv = "sku,brand,name,price\nJK-1,Laura Ashley,Harbor Jacket,59.00\nDR-2,Karen Millen,Wrap Dress,89.00\n";
+    assert_eq!(
+        of(Kind::PersonName, &found("catalogue.csv", csv)),
+        Vec::<String>::new()
+    );
+    let sql = "INSERT INTO products (sku, brand, title) VALUES ('JK-1', 'Laura Ashley', 'Harbor edition');\n";
+    assert_eq!(
+        of(Kind::PersonName, &found("dump.sql", sql)),
+        Vec::<String>::new()
+    );
+    // The same words in a customer column are a person.
+    let people = "id,customer,email\n1,Laura Ashley,la@example.com\n";
+    assert_eq!(
+        of(Kind::PersonName, &found("orders.csv", people)),
+        ["Laura Ashley"]
+    );
+}

@@ -205,6 +205,10 @@ pub enum Field {
     /// record's person lives (an ISO code or a name), which tells the
     /// numbering plan of the record's national phone numbers.
     Country,
+    /// `brand`, `manufacturer`, `vendor`, `product_name`, `model`: a
+    /// catalogue's product or maker, never a person however its words look
+    /// (`Calvin Klein` in a `brand` column).
+    Product,
     /// `id`, `customer_id`, `accountId`, `uuid`, `order_number`, `sku`,
     /// `version`: a record's or an object's number, never a person's phone,
     /// SSN or card however its digits look.
@@ -407,6 +411,8 @@ impl Field {
             | "icd10" | "icdcode" | "diagnose" | "medicament" | "medicamento"
             | "medicalhistory" => Field::Health,
             "condition" | "conditions" => Field::Condition,
+            "brand" | "brandname" | "manufacturer" | "maker" | "vendor" | "vendorname"
+            | "product" | "productname" | "producttitle" | "model" | "modelname" => Field::Product,
             "id" | "uuid" | "guid" | "orderid" | "ordernumber" | "orderno" | "sku" | "version"
             | "invoice" | "invoicenumber" | "invoiceno" | "trackingnumber" | "serial"
             | "serialnumber" => Field::Id,
@@ -537,6 +543,8 @@ mod tests {
         assert_eq!(Field::classify(b"country_code"), Some(Field::Country));
         assert_eq!(Field::classify(b"Land"), Some(Field::Country));
         assert_eq!(Field::classify(b"countries_visited"), None);
+        assert_eq!(Field::classify(b"Brand"), Some(Field::Product));
+        assert_eq!(Field::classify(b"product_name"), Some(Field::Product));
         assert_eq!(Field::classify(&[b'x'; 100]), None);
     }
 

@@ -86,6 +86,7 @@ impl NameDetector {
                     | Field::Passport
                     | Field::Health
                     | Field::Condition
+                    | Field::Product
             )
         ) {
             return None;
@@ -134,6 +135,10 @@ impl NameDetector {
             // names start with given names; only a title or a person's field
             // (not a bare `name` column) makes one a person.
             || (last_in(is_product_noun) && !titled_or_person_field)
+            // "Calvin Klein jeans", "Ted Baker Slim Fit Jacket", "prefers
+            // Hugo Boss products": a maker named after a person, known by
+            // what follows it rather than by a list of brands.
+            || (!titled_or_person_field && followed_by_product(hay, end))
             // "React Native HMS Map Kit", "Hat Insights RBAC": an acronym among
             // capitalised words. A surname in capitals (`Jean DUPONT`,
             // `MUÑOZ Iñigo`) is one the lexicon knows.
@@ -256,6 +261,29 @@ impl NameDetector {
 #[inline]
 fn followed_by_street_type(hay: &[u8], end: usize) -> bool {
     next_word_after_space(hay, end).is_some_and(|next| abbreviation_in(next, is_street_word))
+}
+
+/// Whether the words right after the run (single spaces apart, at most
+/// four, capitalised ones passed over) reach a product noun: `Calvin Klein
+/// Slim Fit Jacket`, `Hugo Boss products`. A lowercase word that is none
+/// ends the look (`Laura Bennett ordered a jacket`).
+fn followed_by_product(hay: &[u8], end: usize) -> bool {
+    let mut at = end;
+    for _ in 0..4 {
+        let Some(next) = next_word_after_space(hay, at) else {
+            return false;
+        };
+        let mut buf = [0u8; MAX_TOKEN];
+        let word = lower(next, &mut buf).unwrap_or("");
+        if is_product_noun(word) || matches!(word, "products" | "collection" | "edition") {
+            return true;
+        }
+        if !next[0].is_ascii_uppercase() {
+            return false;
+        }
+        at += 1 + next.len();
+    }
+    false
 }
 
 /// `1933 Oak Street`: a number right before the run.
