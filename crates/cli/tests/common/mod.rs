@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+pub mod api;
 pub mod canary;
 pub mod leak;
 pub mod serve;
