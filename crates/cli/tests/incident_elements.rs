@@ -8,6 +8,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use common::incident::{by_code, reasons};
 use common::Scratch;
 use serde_json::Value;
 
@@ -62,27 +63,6 @@ fn home() -> Scratch {
     dump.push_str(";\n");
     s.write("dump.sql", dump.as_bytes());
     s
-}
-
-fn by_code(obligations: &Value) -> BTreeMap<String, Value> {
-    obligations["jurisdictions"]
-        .as_array()
-        .expect("jurisdictions array")
-        .iter()
-        .map(|j| (j["code"].as_str().unwrap_or("").to_string(), j.clone()))
-        .collect()
-}
-
-fn reasons(j: &Value) -> String {
-    j["reasons"]
-        .as_array()
-        .map(|r| {
-            r.iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-        .unwrap_or_default()
 }
 
 /// The whole flow with `extra` (a `--database URL`, or nothing) after

@@ -7,6 +7,7 @@ use std::process::{Command, Output, Stdio};
 
 pub mod api;
 pub mod canary;
+pub mod incident;
 pub mod leak;
 pub mod serve;
 
