@@ -6,6 +6,7 @@
 mod canary;
 mod corpus;
 mod drill;
+mod evidence;
 mod facts;
 mod home;
 mod incident;
