@@ -728,28 +728,14 @@ impl HtmlHinter {
                 end: self.pos,
                 field,
             });
-        for h in self.hints.iter().chain(open.iter()) {
-            if h.end <= start || h.start >= end {
-                continue;
-            }
-            out.push(Hint {
-                start: h.start.max(start) - start,
-                end: h.end.min(end) - start,
-                field: h.field,
-            });
-        }
+        super::clip_into(self.hints.iter().chain(open.iter()), start, end, out);
     }
 
     /// The number of the record (a row, list item, article or item)
     /// holding stream offset `pos`, if any. Asked in stream order for
     /// offsets not yet forgotten; an open record counts up to what was fed.
     pub fn record_at(&self, pos: usize) -> Option<u64> {
-        let i = self.records.partition_point(|&(_, end, _)| end <= pos);
-        match self.records.get(i) {
-            Some(&(s, _, n)) if s <= pos => Some(n),
-            Some(_) => None,
-            None => self.open_record.filter(|&(s, _)| s <= pos).map(|(_, n)| n),
-        }
+        super::record_in(&self.records, self.open_record, pos)
     }
 
     /// Forgets hints and records that end before stream offset `pos`.

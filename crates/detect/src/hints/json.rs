@@ -357,16 +357,7 @@ impl JsonHinter {
                 end: self.pos,
                 field,
             });
-        for h in self.hints.iter().chain(open.iter()) {
-            if h.end <= start || h.start >= end {
-                continue;
-            }
-            out.push(Hint {
-                start: h.start.max(start) - start,
-                end: h.end.min(end) - start,
-                field: h.field,
-            });
-        }
+        super::clip_into(self.hints.iter().chain(open.iter()), start, end, out);
     }
 
     /// The number of the record (an object at the top level or in an
@@ -376,12 +367,7 @@ impl JsonHinter {
     pub fn record_at(&self, pos: usize) -> Option<u64> {
         // Off, the open stretch was closed where the nesting began, so
         // offsets after it are in no record.
-        let i = self.records.partition_point(|&(_, end, _)| end <= pos);
-        match self.records.get(i) {
-            Some(&(s, _, n)) if s <= pos => Some(n),
-            Some(_) => None,
-            None => self.open_record.filter(|&(s, _)| s <= pos).map(|(_, n)| n),
-        }
+        super::record_in(&self.records, self.open_record, pos)
     }
 
     /// Forgets hints and records that end before stream offset `pos`.

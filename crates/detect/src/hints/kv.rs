@@ -348,16 +348,7 @@ impl KvHinter {
                 end: open_end,
                 field,
             });
-        for h in self.hints.iter().chain(open.iter()) {
-            if h.end <= start || h.start >= end {
-                continue;
-            }
-            out.push(Hint {
-                start: h.start.max(start) - start,
-                end: h.end.min(end) - start,
-                field: h.field,
-            });
-        }
+        super::clip_into(self.hints.iter().chain(open.iter()), start, end, out);
     }
 
     /// Forgets hints that end before stream offset `pos`.

@@ -423,6 +423,43 @@ impl Field {
 
 /// `customer_id`, `account-id`, `accountId`, `userID`: a name that ends in
 /// an `id` of its own (not `paid`, `valid`, `android`).
+/// Appends the part of each of `hints` (stream offsets) that falls in
+/// stream bytes `start..end`, made relative to `start`: every hinter's
+/// `hints_in`.
+fn clip_into<'a>(
+    hints: impl Iterator<Item = &'a Hint>,
+    start: usize,
+    end: usize,
+    out: &mut Vec<Hint>,
+) {
+    for h in hints {
+        if h.end <= start || h.start >= end {
+            continue;
+        }
+        out.push(Hint {
+            start: h.start.max(start) - start,
+            end: h.end.min(end) - start,
+            field: h.field,
+        });
+    }
+}
+
+/// The number of the record holding stream offset `pos`: among the
+/// finished `records` (start, end, number), in stream order, else the
+/// `open` one (start, number) if it has begun.
+fn record_in(
+    records: &std::collections::VecDeque<(usize, usize, u64)>,
+    open: Option<(usize, u64)>,
+    pos: usize,
+) -> Option<u64> {
+    let i = records.partition_point(|&(_, end, _)| end <= pos);
+    match records.get(i) {
+        Some(&(s, _, n)) if s <= pos => Some(n),
+        Some(_) => None,
+        None => open.filter(|&(s, _)| s <= pos).map(|(_, n)| n),
+    }
+}
+
 /// The base letters of the Latin-1 letter whose UTF-8 second byte (after
 /// `0xC3`) is `b`: `ü` → `u`, `ß` → `ss`, `æ` → `ae`; nothing for `×`,
 /// `÷` and bytes that are no such letter.
