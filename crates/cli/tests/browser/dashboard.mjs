@@ -146,9 +146,16 @@ async function shot(page, name, full = false) {
   await audit(page, "scans");
   await page.fill("#scan-path", env("BW_LEAK_DIR"));
   await Promise.all([page.waitForURL(/\/scans\/[^/]+$/), page.click("text=Start scan")]);
-  // The job lives in the store, not the page: a reload picks it up.
-  await page.reload();
-  await page.waitForSelector("#findings tbody tr", { timeout: 120_000 });
+  // The job lives in the store, not the page: a reload picks it up. A small
+  // scan can end first, and then the page reloads itself to show the
+  // findings; our reload is aborted by that one, which shows the same page.
+  await page.reload().catch((e) => {
+    if (!/ERR_ABORTED|frame was detached/.test(String(e))) throw e;
+  });
+  // A page rendered after the job ended has no poller, so it will not
+  // reload itself under the reads below.
+  await page.waitForSelector("#job:not([data-poll])", { timeout: 120_000 });
+  await page.waitForSelector("#findings tbody tr");
   out.scan_state = (await page.textContent("[data-field=state]")).trim();
   out.scan_excerpts = await page.$$eval("#findings tbody tr td:nth-child(5)", (tds) => tds.map((t) => t.textContent));
   out.scan_html = await page.content();
