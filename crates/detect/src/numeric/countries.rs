@@ -1,10 +1,11 @@
 //! Country names and codes to ISO 3166-1 alpha-2, for reading a record's
-//! country column. Generated from Debian's `iso-codes` 4.15.0
+//! country column. Generated from Debian's `iso-codes`
 //! (`/usr/share/iso-codes/json/iso_3166-1.json`: each entry's alpha-2,
-//! alpha-3, name, common and official names, lower-cased), plus the
-//! English names in everyday use that ISO spells otherwise (`UK`,
-//! `England`, `South Korea`, `Russia`, `Vietnam`, `Holland`…, listed last
-//! in the generator script's alias table). Sorted by key for binary search.
+//! alpha-3, name, common and official names, lower-cased) plus the
+//! everyday English names in `countries_gen.rs`'s alias table, by
+//! `cargo test -p bw-detect regenerate_countries -- --ignored`; the test
+//! `countries_match_iso_codes` fails when they differ. Sorted by key
+//! for binary search.
 
 pub(super) static COUNTRIES: &[(&str, &str)] = &[
     ("abw", "AW"),

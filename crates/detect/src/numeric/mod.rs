@@ -24,6 +24,8 @@
 
 mod card;
 mod countries;
+#[cfg(test)]
+mod countries_gen;
 mod govid;
 mod iban;
 mod ids;
