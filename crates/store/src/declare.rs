@@ -36,52 +36,7 @@ impl Store {
         reason: &str,
         actor: &str,
     ) -> Result<bool> {
-        check_actor(actor)?;
-        let reason = check_reason(reason, false)?;
-        retry(|| self.try_set_cause(id, cause, &reason, actor))
-            .await
-            .map_err(rolled_back(&format!(
-                "setting the cause of {id} to {cause}"
-            )))
-    }
-
-    async fn try_set_cause(
-        &self,
-        id: &IncidentId,
-        cause: Cause,
-        reason: &str,
-        actor: &str,
-    ) -> Result<bool> {
-        let what = format!("setting the cause of {id} to {cause}");
-        let what = what.as_str();
-        let tx = self.begin_write(what).await?;
-        audited(tx, what, id, actor, |mut tx, _| async move {
-            let before = read_cause(&mut tx, id).await?;
-            if before == cause {
-                return Ok((tx, Change::Rollback(false)));
-            }
-            let at = now_ts()?;
-            sqlx::query("UPDATE incidents SET cause = $1 WHERE id = $2")
-                .bind(cause.as_str())
-                .bind(id.as_str())
-                .execute(&mut *tx)
-                .await
-                .context(|| what.to_string())?;
-            let mut after = json!({ "cause": cause.as_str() });
-            if !reason.is_empty() {
-                if let Some(obj) = after.as_object_mut() {
-                    obj.insert("reason".into(), json!(reason));
-                }
-            }
-            let entry = Entry {
-                at,
-                action: "incident.cause",
-                before: json!({ "cause": before.as_str() }),
-                after,
-            };
-            Ok((tx, Change::Audit(true, entry)))
-        })
-        .await
+        self.set_fact(id, Fact::Cause(cause), reason, actor).await
     }
 
     /// Records whether the business giving notice was the source of the
@@ -94,45 +49,57 @@ impl Store {
         reason: &str,
         actor: &str,
     ) -> Result<bool> {
-        check_actor(actor)?;
-        let reason = check_reason(reason, false)?;
-        retry(|| self.try_set_source_of_breach(id, source, &reason, actor))
-            .await
-            .map_err(rolled_back(&format!(
-                "setting the source of breach of {id} to {source}"
-            )))
+        self.set_fact(id, Fact::Source(source), reason, actor).await
     }
 
-    async fn try_set_source_of_breach(
+    async fn set_fact(
         &self,
         id: &IncidentId,
-        source: SourceOfBreach,
+        fact: Fact,
         reason: &str,
         actor: &str,
     ) -> Result<bool> {
-        let what = format!("setting the source of breach of {id} to {source}");
-        let what = what.as_str();
+        check_actor(actor)?;
+        let reason = check_reason(reason, false)?;
+        let what = format!("setting the {} of {id} to {}", fact.label(), fact.value());
+        retry(|| self.try_set_fact(id, fact, &reason, actor, &what))
+            .await
+            .map_err(rolled_back(&what))
+    }
+
+    async fn try_set_fact(
+        &self,
+        id: &IncidentId,
+        fact: Fact,
+        reason: &str,
+        actor: &str,
+        what: &str,
+    ) -> Result<bool> {
         let tx = self.begin_write(what).await?;
         audited(tx, what, id, actor, |mut tx, _| async move {
-            let before = read_facts(&mut tx, id).await?.1;
-            if before == source {
+            let before = fact.current(read_facts(&mut tx, id).await?);
+            if before == fact.value() {
                 return Ok((tx, Change::Rollback(false)));
             }
             let at = now_ts()?;
-            sqlx::query("UPDATE incidents SET source_of_breach = $1 WHERE id = $2")
-                .bind(source.as_str())
-                .bind(id.as_str())
-                .execute(&mut *tx)
-                .await
-                .context(|| what.to_string())?;
-            let mut after = json!({ "source_of_breach": source.as_str() });
+            // The column is one of Fact's two constants, never input.
+            sqlx::query(&format!(
+                "UPDATE incidents SET {} = $1 WHERE id = $2",
+                fact.column()
+            ))
+            .bind(fact.value())
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await
+            .context(|| what.to_string())?;
+            let mut after = json!({ fact.column(): fact.value() });
             if let (false, Some(obj)) = (reason.is_empty(), after.as_object_mut()) {
                 obj.insert("reason".into(), json!(reason));
             }
             let entry = Entry {
                 at,
-                action: "incident.source_of_breach",
-                before: json!({ "source_of_breach": before.as_str() }),
+                action: fact.action(),
+                before: json!({ fact.column(): before }),
                 after,
             };
             Ok((tx, Change::Audit(true, entry)))
@@ -457,8 +424,49 @@ fn name(what: &str, s: &str) -> Result<String> {
     Ok(s)
 }
 
-async fn read_cause(tx: &mut Tx, id: &IncidentId) -> Result<Cause> {
-    Ok(read_facts(tx, id).await?.0)
+/// An incident fact set by one audited column write.
+#[derive(Clone, Copy)]
+enum Fact {
+    Cause(Cause),
+    Source(SourceOfBreach),
+}
+
+impl Fact {
+    fn column(self) -> &'static str {
+        match self {
+            Fact::Cause(_) => "cause",
+            Fact::Source(_) => "source_of_breach",
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            Fact::Cause(_) => "incident.cause",
+            Fact::Source(_) => "incident.source_of_breach",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Fact::Cause(_) => "cause",
+            Fact::Source(_) => "source of breach",
+        }
+    }
+
+    fn value(self) -> &'static str {
+        match self {
+            Fact::Cause(c) => c.as_str(),
+            Fact::Source(s) => s.as_str(),
+        }
+    }
+
+    /// This fact's value in what the incident says now.
+    fn current(self, (cause, source): (Cause, SourceOfBreach)) -> &'static str {
+        match self {
+            Fact::Cause(_) => cause.as_str(),
+            Fact::Source(_) => source.as_str(),
+        }
+    }
 }
 
 /// The incident's cause and source of breach.
