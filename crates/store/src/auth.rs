@@ -214,41 +214,18 @@ impl Store {
     /// Disables a user and ends their sessions; `false` if there was no
     /// enabled user of that name.
     pub async fn disable_user(&self, name: &str, actor: &str) -> Result<bool> {
-        let what = format!("disabling user {name}");
-        retry(|| async {
-            let mut tx = self.begin_write(&what).await?;
-            let now = now_ts()?;
-            let done = sqlx::query(
-                "UPDATE users SET disabled_at = $1 WHERE name = $2 AND disabled_at IS NULL",
-            )
-            .bind(now.as_str())
-            .bind(name)
-            .execute(&mut *tx)
-            .await
-            .context(|| what.clone())?;
-            if done.rows_affected() == 0 {
-                return Ok(false);
-            }
-            sqlx::query("DELETE FROM sessions WHERE principal = $1")
-                .bind(format!("user:{name}"))
-                .execute(&mut *tx)
-                .await
-                .context(|| what.clone())?;
-            let after = json!({"user": name, "disabled": true});
-            append(
-                &mut tx,
-                self.backend,
-                actor,
-                "user.disable",
-                &json!(null),
-                &after,
-            )
-            .await?;
-            commit(tx, &what).await?;
-            Ok(true)
-        })
+        self.end_principal(
+            Ending {
+                what: format!("disabling user {name}"),
+                update: "UPDATE users SET disabled_at = $1 WHERE name = $2 AND disabled_at IS NULL",
+                key: name,
+                principal: format!("user:{name}"),
+                action: "user.disable",
+                after: json!({"user": name, "disabled": true}),
+            },
+            actor,
+        )
         .await
-        .map_err(rolled_back(&what))
     }
 
     /// Stores a new API token (its digest).
@@ -321,41 +298,57 @@ impl Store {
     /// Revokes a token and ends the sessions it opened; `false` if there
     /// was no unrevoked token with that id.
     pub async fn revoke_token(&self, id: &str, actor: &str) -> Result<bool> {
-        let what = format!("revoking token {id}");
+        self.end_principal(
+            Ending {
+                what: format!("revoking token {id}"),
+                update:
+                    "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+                key: id,
+                principal: format!("token:{id}"),
+                action: "token.revoke",
+                after: json!({"token": id, "revoked": true}),
+            },
+            actor,
+        )
+        .await
+    }
+
+    /// Ends a user or token: stamps it (`update`, binding now and `key`,
+    /// touching only a live one), drops the sessions it opened, and logs
+    /// it; `false`, writing nothing, if there was nothing live to end.
+    async fn end_principal(&self, e: Ending<'_>, actor: &str) -> Result<bool> {
+        let what = e.what.as_str();
         retry(|| async {
-            let mut tx = self.begin_write(&what).await?;
+            let mut tx = self.begin_write(what).await?;
             let now = now_ts()?;
-            let done = sqlx::query(
-                "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-            )
-            .bind(now.as_str())
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .context(|| what.clone())?;
+            let done = sqlx::query(e.update)
+                .bind(now.as_str())
+                .bind(e.key)
+                .execute(&mut *tx)
+                .await
+                .context(|| what.to_string())?;
             if done.rows_affected() == 0 {
                 return Ok(false);
             }
             sqlx::query("DELETE FROM sessions WHERE principal = $1")
-                .bind(format!("token:{id}"))
+                .bind(e.principal.as_str())
                 .execute(&mut *tx)
                 .await
-                .context(|| what.clone())?;
-            let after = json!({"token": id, "revoked": true});
+                .context(|| what.to_string())?;
             append(
                 &mut tx,
                 self.backend,
                 actor,
-                "token.revoke",
+                e.action,
                 &json!(null),
-                &after,
+                &e.after,
             )
             .await?;
-            commit(tx, &what).await?;
+            commit(tx, what).await?;
             Ok(true)
         })
         .await
-        .map_err(rolled_back(&what))
+        .map_err(rolled_back(what))
     }
 
     /// Stores a session (its digest) until `expires_at`.
@@ -427,4 +420,14 @@ fn token_row(r: &sqlx::any::AnyRow) -> Result<TokenRecord> {
         expires_at: get(r, "expires_at")?,
         revoked_at: get(r, "revoked_at")?,
     })
+}
+
+/// What [`Store::end_principal`] ends and how it is logged.
+struct Ending<'a> {
+    what: String,
+    update: &'static str,
+    key: &'a str,
+    principal: String,
+    action: &'static str,
+    after: serde_json::Value,
 }
