@@ -75,6 +75,7 @@
 //! vector that is sorted and deduplicated as it doubles, not in a hash set
 //! (whose random inserts would evict the prefilter from the cache).
 
+mod distinct;
 mod drive;
 pub mod lake;
 mod matcher;
