@@ -2,13 +2,15 @@
 //! three commands around a distributed join (see `deploy/spark/`).
 //!
 //! - `scope --emit-fingerprints`: a leak's emails and phones as
-//!   registry-keyed fingerprints, JSON lines on stdout (`bw_scope::lake`);
-//!   needs the key (`BREACHWATCH_REGISTRY_KEY`, a Spark secret on
-//!   executors), not the registry.
+//!   registry-keyed fingerprints, each with its record's other kinds, and
+//!   counts of the findings in no such record, JSON lines on stdout
+//!   (`bw_scope::lake`); needs the key (`BREACHWATCH_REGISTRY_KEY`, a
+//!   Spark secret on executors), not the registry.
 //! - `registry export --format parquet --out FILE`: the registry's
 //!   fingerprint table (`bw_registry::export`).
 //! - `incident add-scope ID FILE`: the join's affected set recorded on an
-//!   incident as evidence and affected customers (`bw_incident::lake`).
+//!   incident as evidence, affected customers (their exposed kinds) and
+//!   detected, unattributed elements (`bw_incident::lake`).
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -76,9 +78,12 @@ pub fn emit(args: ScopeArgs) -> Result<u8> {
         eprintln!("breachwatch: {e}");
     }
     eprintln!(
-        "emitted {} fingerprints of {} identifiers from {:.1} MB in {:.2}s{}",
+        "emitted {} fingerprints of {} identifiers ({} other findings in their records, {} \
+         in none) from {:.1} MB in {:.2}s{}",
         report.fingerprints,
         report.identifiers,
+        report.carried,
+        report.unattributed,
         report.bytes_scanned as f64 / 1e6,
         t0.elapsed().as_secs_f64(),
         if report.errors.is_empty() {
@@ -89,7 +94,7 @@ pub fn emit(args: ScopeArgs) -> Result<u8> {
     );
     Ok(if !report.errors.is_empty() {
         exit::ERROR
-    } else if report.fingerprints > 0 {
+    } else if report.fingerprints > 0 || report.unattributed > 0 {
         exit::FOUND
     } else {
         exit::CLEAN
@@ -160,8 +165,15 @@ pub async fn add_scope(s: Session, a: AddScopeArgs) -> Result<u8> {
     let id = IncidentId::new(a.id);
     s.store.incident(&id).await?;
     let scoped = bw_incident::lake::read_affected(&a.file, a.source.as_deref())?;
-    let (ev, affected) = (scoped.evidence, scoped.affected);
-    match s.store.add_evidence(&id, &ev, &affected, &s.actor).await? {
+    let (ev, affected, unattributed) = (scoped.evidence, scoped.affected, scoped.unattributed);
+    // The store call `add-evidence` makes: the unattributed elements are
+    // the incident's as they would be after `add-evidence` of the leak.
+    let outcome = s
+        .store
+        .add_evidence_with(&id, &ev, &affected, &unattributed, &s.actor)
+        .await?;
+    let added = matches!(outcome, AddEvidenceOutcome::Added { .. });
+    match outcome {
         AddEvidenceOutcome::Added {
             evidence_seq,
             new_affected,
@@ -176,6 +188,9 @@ pub async fn add_scope(s: Session, a: AddScopeArgs) -> Result<u8> {
             "already present: {} (sha256 {}) is evidence #{evidence_seq} of {id}; nothing changed",
             ev.source, ev.sha256
         ),
+    }
+    if let (true, Some(line)) = (added, crate::facts::added_line(&unattributed)) {
+        println!("{line}");
     }
     Ok(exit::CLEAN)
 }

@@ -64,7 +64,13 @@ type ByKind = BTreeMap<(String, Option<String>), u64>;
 
 impl Counts {
     pub(crate) fn add(&self, kind: &str, detector: &str) {
-        if !tracked(kind) {
+        self.add_n(kind, detector, 1);
+    }
+
+    /// `n` findings of `kind` by `detector` (counted elsewhere: a join's
+    /// sums).
+    pub(crate) fn add_n(&self, kind: &str, detector: &str, n: u64) {
+        if !tracked(kind) || n == 0 {
             return;
         }
         let key = (kind.to_string(), hashing_of(kind, detector));
@@ -73,7 +79,7 @@ impl Counts {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .entry(key)
-            .or_default() += 1;
+            .or_default() += n;
     }
 
     /// The counts less the findings attributed to `affected` customers.

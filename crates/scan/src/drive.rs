@@ -307,9 +307,13 @@ where
                             line: hit.line,
                             record: hit.record,
                         };
-                        records.add(f.kind, hit.value(), (start, end), place, |items| {
-                            visitor.record(&name, items)
-                        });
+                        records.add(
+                            (f.kind, f.detector),
+                            hit.value(),
+                            (start, end),
+                            place,
+                            |items| visitor.record(&name, items),
+                        );
                         Ok(())
                     },
                 )?;

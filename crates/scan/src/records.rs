@@ -56,6 +56,9 @@ pub struct Item {
     /// Byte offsets into the member's raw bytes.
     pub start: u64,
     pub end: u64,
+    /// The detector that found it (`password.bcrypt`): what a visitor
+    /// reads a password's hashing from.
+    pub detector: &'static str,
 }
 
 /// The kinds that say who a record is.
@@ -117,11 +120,11 @@ impl Records {
         self.name_closed = false;
     }
 
-    /// Adds a finding of `kind` at raw `[start, end)` at `place`; calls
-    /// `done` with a record that it completes.
+    /// Adds a finding of `kind` (by `detector`) at raw `[start, end)` at
+    /// `place`; calls `done` with a record that it completes.
     pub(crate) fn add(
         &mut self,
-        kind: Kind,
+        (kind, detector): (Kind, &'static str),
         value: &[u8],
         (start, end): (u64, u64),
         place: Place,
@@ -133,6 +136,7 @@ impl Records {
                 value: String::new(),
                 start,
                 end,
+                detector,
             };
             self.extra(place, item);
             return;
@@ -145,6 +149,7 @@ impl Records {
             value: text(value),
             start,
             end,
+            detector,
         };
         self.push(slot, place, item);
     }
@@ -239,7 +244,13 @@ mod tests {
         };
         for &(kind, value, start, line) in findings {
             let place = Place { line, record: None };
-            r.add(kind, value.as_bytes(), (start, start + 5), place, &mut take);
+            r.add(
+                (kind, ""),
+                value.as_bytes(),
+                (start, start + 5),
+                place,
+                &mut take,
+            );
         }
         r.flush(&mut take);
         out
@@ -323,7 +334,7 @@ mod tests {
                 },
             ),
         ] {
-            r.add(kind, b"x", (start, start + 5), place, &mut take);
+            r.add((kind, ""), b"x", (start, start + 5), place, &mut take);
         }
         r.flush(&mut take);
         assert_eq!(

@@ -12,9 +12,21 @@
 //! names no one (scope attributes it only beside a record's email or
 //! phone, which a join of single identifiers cannot see).
 //!
+//! The leak is read in records, as [`crate::scope`] reads it (the scan
+//! pipeline's [`bw_scan::records`]: a CSV row, a SQL tuple, a log line, a
+//! run of findings), so that what else a record holds reaches whoever its
+//! email or phone turns out to be: each fingerprint line carries its
+//! record's span and the record's other findings as `(kind, detector,
+//! count)` — the exposed kinds scope reports, and the detector the
+//! password hashing is read from. Findings in no record with an email or
+//! phone that gave a fingerprint (a file of SSNs, a credentials dump, a
+//! name-only row) are counted per member, kind and detector on lines of
+//! their own (`"unattributed": true`): counts, never values.
+//!
 //! Never: a leaked value in the output (a fingerprint is keyed: without
 //! the key it confirms no guess), or the key.
 
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,7 +35,8 @@ use std::sync::Mutex;
 use bw_detect::Kind;
 use bw_registry::normalize::email::{self, EmailOptions};
 use bw_registry::{Fingerprinter, IdKind};
-use bw_scan::{Found, Pipeline, Problem, Scanned, Skip, Visitor};
+use bw_scan::records::identifier_slot;
+use bw_scan::{Found, Item, Pipeline, Problem, RecordOptions, Scanned, Skip, Visitor};
 
 use crate::phone::{Leaked, Region};
 use crate::{Error, ScopeOptions};
@@ -35,13 +48,24 @@ pub struct EmitReport {
     pub fingerprints: u64,
     /// Email and phone findings they came from.
     pub identifiers: u64,
+    /// Other findings carried on fingerprint lines (in a record with an
+    /// email or phone).
+    pub carried: u64,
+    /// Other findings counted on unattributed lines (in no such record).
+    pub unattributed: u64,
     pub bytes_scanned: u64,
     /// Inputs or members that could not be read, as `path: reason`.
     pub errors: Vec<String>,
 }
 
-/// Scans `paths` and writes one JSON line per fingerprint to `out`:
-/// `{"fingerprint":"<32 hex>","field":"email"|"phone","exact":bool,"path":…,"start":…,"end":…}`.
+/// Scans `paths` in records and writes JSON lines to `out`, one per
+/// fingerprint:
+/// `{"fingerprint":"<32 hex>","field":"email"|"phone","exact":bool,"path":…,"start":…,"end":…,
+/// "record_start":…,"record_end":…,"elements":[{"kind","detector","count"}…]}`
+/// (`elements`: the record's findings of other kinds than email, phone and
+/// name), and per member, kind and detector of findings in no record that
+/// gave a fingerprint:
+/// `{"unattributed":true,"kind":…,"detector":…,"count":…,"path":…}`.
 /// Emails are normalised with `email_opts`, which must be the registry's
 /// (`Registry::email_options`: case-sensitive local parts or not).
 pub fn emit_fingerprints(
@@ -59,8 +83,10 @@ pub fn emit_fingerprints(
         .iter()
         .filter_map(|c| Region::new(c))
         .collect();
+    // The pipeline scope runs (every kind, records on), so a record here is
+    // the record scope attributes by; records need whole members (no split).
     let pipeline = Pipeline::new(bw_scan::Options {
-        kinds: [Kind::Email, Kind::PhoneNumber].into_iter().collect(),
+        kinds: Kind::ALL,
         min_score: opts.min_score,
         binary: opts.binary,
         walk: bw_scan::WalkOptions {
@@ -71,10 +97,12 @@ pub fn emit_fingerprints(
             select: opts.select.clone(),
         },
         formats: bw_formats::Options::default(),
-        lines: false,
+        lines: true,
         digest: false,
-        split: true,
-        records: None,
+        split: false,
+        records: Some(RecordOptions {
+            gap: opts.record_gap,
+        }),
     });
     let shared = Shared {
         fp,
@@ -83,6 +111,8 @@ pub fn emit_fingerprints(
         out,
         fingerprints: AtomicU64::new(0),
         identifiers: AtomicU64::new(0),
+        carried: AtomicU64::new(0),
+        unattributed: AtomicU64::new(0),
         bytes: AtomicU64::new(0),
         errors: Mutex::new(Vec::new()),
         failed: Mutex::new(None),
@@ -91,6 +121,8 @@ pub fn emit_fingerprints(
         shared: &shared,
         buf: Vec::with_capacity(FLUSH_AT * 2),
         e164: Vec::new(),
+        members: HashMap::new(),
+        elements: BTreeMap::new(),
     });
     if let Some(e) = lock(&shared.failed).take() {
         return Err(Error::Offsets(format!("writing fingerprints: {e}")));
@@ -100,6 +132,8 @@ pub fn emit_fingerprints(
     Ok(EmitReport {
         fingerprints: shared.fingerprints.into_inner(),
         identifiers: shared.identifiers.into_inner(),
+        carried: shared.carried.into_inner(),
+        unattributed: shared.unattributed.into_inner(),
         bytes_scanned: shared.bytes.into_inner(),
         errors,
     })
@@ -128,19 +162,40 @@ struct Shared<'a> {
     out: &'a Mutex<dyn Write + Send>,
     fingerprints: AtomicU64,
     identifiers: AtomicU64,
+    carried: AtomicU64,
+    unattributed: AtomicU64,
     bytes: AtomicU64,
     errors: Mutex<Vec<String>>,
     failed: Mutex<Option<io::Error>>,
 }
 
+/// Findings of one member of other kinds than identifiers, per (kind,
+/// detector): `(seen, carried)` — all of them, and those on fingerprint
+/// lines. What was seen and not carried is unattributed.
+type Elements = BTreeMap<(&'static str, &'static str), (u64, u64)>;
+
 struct Emitter<'a> {
     shared: &'a Shared<'a>,
     buf: Vec<u8>,
     e164: Vec<String>,
+    /// Per member being read (one at a time per thread, but an archive's
+    /// members nest), until its `scanned`.
+    members: HashMap<String, Elements>,
+    /// The current record's other findings, as JSON once per record.
+    elements: BTreeMap<(&'static str, &'static str), u64>,
 }
 
 impl Emitter<'_> {
-    fn line(&mut self, kind: IdKind, normalised: &str, exact: bool, f: &Found<'_>) {
+    /// One fingerprint line; `rest` is the record's part of it.
+    fn line(
+        &mut self,
+        kind: IdKind,
+        normalised: &str,
+        exact: bool,
+        path: &str,
+        it: &Item,
+        rest: &str,
+    ) {
         let fp = self.shared.fp.fingerprint(kind, normalised);
         self.buf.extend_from_slice(b"{\"fingerprint\":\"");
         for b in fp {
@@ -151,15 +206,73 @@ impl Emitter<'_> {
         } else {
             "phone"
         };
-        let path = serde_json::to_string(f.path).unwrap_or_else(|_| "\"\"".into());
         self.buf.extend_from_slice(
             format!(
-                "\",\"field\":\"{field}\",\"exact\":{exact},\"path\":{path},\"start\":{},\"end\":{}}}\n",
-                f.start, f.end
+                "\",\"field\":\"{field}\",\"exact\":{exact},\"path\":{path},\"start\":{},\"end\":{},{rest}}}\n",
+                it.start, it.end
             )
             .as_bytes(),
         );
         self.shared.fingerprints.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The fingerprint lines of one identifier; how many.
+    fn identifier(&mut self, path: &str, it: &Item, rest: &str) -> u64 {
+        let mut written = 0;
+        match it.kind {
+            Kind::Email => {
+                if let Ok(forms) = email::normalise(&it.value, self.shared.email_opts) {
+                    self.line(IdKind::Email, &forms.exact, true, path, it, rest);
+                    written += 1;
+                    if let Some(v) = &forms.variant {
+                        self.line(IdKind::Email, v, false, path, it, rest);
+                        written += 1;
+                    }
+                }
+            }
+            Kind::PhoneNumber => {
+                self.e164.clear();
+                match Leaked::parse(&it.value) {
+                    Some(Leaked::International(e164)) => self.e164.push(e164),
+                    Some(Leaked::National(digits)) => {
+                        for r in &self.shared.regions {
+                            r.candidates(&digits, &mut self.e164);
+                        }
+                    }
+                    None => {}
+                }
+                for e164 in std::mem::take(&mut self.e164) {
+                    self.line(IdKind::Phone, &e164, true, path, it, rest);
+                    written += 1;
+                }
+            }
+            _ => return 0,
+        }
+        self.shared.identifiers.fetch_add(1, Ordering::Relaxed);
+        written
+    }
+
+    /// Unattributed lines for what `member` held outside fingerprinted
+    /// records.
+    fn member_done(&mut self, member: &str) {
+        let Some(elements) = self.members.remove(member) else {
+            return;
+        };
+        let path = json_string(member);
+        for ((kind, detector), (seen, carried)) in elements {
+            let n = seen.saturating_sub(carried);
+            if n == 0 {
+                continue;
+            }
+            self.buf.extend_from_slice(
+                format!(
+                    "{{\"unattributed\":true,\"kind\":\"{kind}\",\"detector\":{},\"count\":{n},\"path\":{path}}}\n",
+                    json_string(detector)
+                )
+                .as_bytes(),
+            );
+            self.shared.unattributed.fetch_add(n, Ordering::Relaxed);
+        }
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -172,44 +285,80 @@ impl Emitter<'_> {
     }
 }
 
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// Kinds that are a record's other data, not who it is.
+fn element(kind: Kind) -> bool {
+    identifier_slot(kind).is_none()
+}
+
 impl Visitor for Emitter<'_> {
     fn finding(&mut self, f: &Found<'_>) -> io::Result<()> {
-        let raw = String::from_utf8_lossy(f.value);
-        match f.kind {
-            Kind::Email => {
-                if let Ok(forms) = email::normalise(&raw, self.shared.email_opts) {
-                    self.line(IdKind::Email, &forms.exact, true, f);
-                    if let Some(v) = &forms.variant {
-                        self.line(IdKind::Email, v, false, f);
-                    }
+        if element(f.kind) {
+            let key = (f.kind.as_str(), f.detector);
+            match self.members.get_mut(f.path) {
+                Some(m) => m.entry(key).or_default().0 += 1,
+                None => {
+                    self.members
+                        .insert(f.path.to_string(), BTreeMap::from([(key, (1, 0))]));
                 }
             }
-            Kind::PhoneNumber => {
-                self.e164.clear();
-                match Leaked::parse(&raw) {
-                    Some(Leaked::International(e164)) => self.e164.push(e164),
-                    Some(Leaked::National(digits)) => {
-                        for r in &self.shared.regions {
-                            r.candidates(&digits, &mut self.e164);
-                        }
-                    }
-                    None => {}
-                }
-                for e164 in std::mem::take(&mut self.e164) {
-                    self.line(IdKind::Phone, &e164, true, f);
-                }
-            }
-            _ => return Ok(()),
-        }
-        self.shared.identifiers.fetch_add(1, Ordering::Relaxed);
-        if self.buf.len() >= FLUSH_AT {
-            self.flush()?;
         }
         Ok(())
     }
 
+    fn record(&mut self, member: &str, items: &mut Vec<Item>) {
+        self.elements.clear();
+        let (mut start, mut end) = (u64::MAX, 0);
+        for it in items.iter() {
+            start = start.min(it.start);
+            end = end.max(it.end);
+            if element(it.kind) {
+                *self
+                    .elements
+                    .entry((it.kind.as_str(), it.detector))
+                    .or_default() += 1;
+            }
+        }
+        let mut rest = format!("\"record_start\":{start},\"record_end\":{end},\"elements\":[");
+        for (i, ((kind, detector), n)) in self.elements.iter().enumerate() {
+            if i > 0 {
+                rest.push(',');
+            }
+            rest.push_str(&format!(
+                "{{\"kind\":\"{kind}\",\"detector\":{},\"count\":{n}}}",
+                json_string(detector)
+            ));
+        }
+        rest.push(']');
+        let path = json_string(member);
+        let mut written = 0;
+        for it in items.iter() {
+            written += self.identifier(&path, it, &rest);
+        }
+        if written > 0 {
+            // Carried by the fingerprint lines: the join decides whose.
+            let m = self.members.entry(member.to_string()).or_default();
+            for (key, n) in &self.elements {
+                m.entry(*key).or_default().1 += n;
+                self.shared.carried.fetch_add(*n, Ordering::Relaxed);
+            }
+        }
+        if self.buf.len() >= FLUSH_AT {
+            if let Err(e) = self.flush() {
+                lock(&self.shared.failed).get_or_insert(e);
+            }
+        }
+    }
+
     fn scanned(&mut self, s: &Scanned<'_>) -> io::Result<()> {
         self.shared.bytes.fetch_add(s.bytes, Ordering::Relaxed);
+        self.member_done(s.member);
+        if self.buf.len() >= FLUSH_AT {
+            self.flush()?;
+        }
         Ok(())
     }
 
@@ -238,6 +387,11 @@ impl Visitor for Emitter<'_> {
 
 impl Drop for Emitter<'_> {
     fn drop(&mut self) {
+        // A member whose read stopped part-way: what was read still counts.
+        let left: Vec<String> = self.members.keys().cloned().collect();
+        for member in left {
+            self.member_done(&member);
+        }
         if let Err(e) = self.flush() {
             lock(&self.shared.failed).get_or_insert(e);
         }

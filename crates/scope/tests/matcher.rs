@@ -27,6 +27,7 @@ fn item(kind: Kind, value: &str, start: u64) -> Item {
         value: value.to_string(),
         start,
         end: start + value.len() as u64,
+        detector: "",
     }
 }
 
