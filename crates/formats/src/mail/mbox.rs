@@ -101,6 +101,7 @@ impl Parser {
         self.line_start = true;
         self.prev_blank = false;
         self.header.clear();
+        self.held.clear();
         self.part = Part::default();
         self.body_qp = false;
         self.boundaries.clear();

@@ -8,19 +8,25 @@
 //!
 //! In a quoted-printable body `jane.doe=40example.com` is an email address
 //! and `Jane =\r\nDoe` a name split by a soft line break; detectors only see
-//! them decoded. [`MailDecoder`] passes headers and other bodies through
-//! unchanged and decodes the bodies (and MIME parts) whose
+//! them decoded. [`MailDecoder`] passes other bodies through unchanged
+//! and decodes the bodies (and MIME parts) whose
 //! `Content-Transfer-Encoding` is `quoted-printable`, recording an
-//! [`OffsetMap`] so that findings still point at the raw bytes.
+//! [`OffsetMap`] so that findings still point at the raw bytes. Header
+//! fields (of the message and of its parts) are passed through but for
+//! their RFC 2047 encoded words (`From: =?utf-8?q?Jos=C3=A9?= <…>`),
+//! decoded the same way (`rfc2047.rs`): each field is held until it ends,
+//! as adjacent words on folded lines join.
 //!
 //! It works line by line on a bounded buffer: a line longer than
 //! [`MAX_SEGMENT`] is handled in pieces (never an escape cut in two), a
-//! header is kept up to [`MAX_HEADER`] bytes, at most [`MAX_NESTING`]
+//! header is kept (and held for decoding) up to [`MAX_HEADER`] bytes,
+//! the rest of a longer one passed through; at most [`MAX_NESTING`]
 //! multipart boundaries are followed. Input that is not what it claims
 //! (a bad escape, a missing boundary) is passed through, never an error.
 
 mod attach;
 mod mbox;
+mod rfc2047;
 
 use std::io::{self, Read};
 
@@ -161,6 +167,10 @@ struct Parser {
     line_start: bool,
     prev_blank: bool,
     header: Vec<u8>,
+    /// The raw bytes of the header field being read, not yet handed out:
+    /// its encoded words are decoded when it ends.
+    held: Vec<u8>,
+    scratch: rfc2047::Scratch,
     part: Part,
     body_qp: bool,
     boundaries: Vec<Vec<u8>>,
@@ -182,17 +192,19 @@ impl Parser {
         self.line_start = full;
         let blank = full && is_blank(seg);
         if self.state == State::Headers {
+            self.prev_blank = blank;
             if at_start && blank {
                 self.end_header();
                 self.end_headers();
-            } else if at_start && seg[0] != b' ' && seg[0] != b'\t' {
-                self.end_header();
-                self.append_header(seg);
-            } else {
-                self.append_header(seg);
+                self.release_header();
+                return self.identity(seg);
             }
-            self.prev_blank = blank;
-            return self.identity(seg);
+            if at_start && seg[0] != b' ' && seg[0] != b'\t' {
+                self.end_header();
+                self.release_header();
+            }
+            self.append_header(seg);
+            return self.hold(seg);
         }
         if at_start {
             if let Some((i, close)) = self.boundary(seg) {
@@ -225,6 +237,34 @@ impl Parser {
         if let Some(att) = self.decoding.take().and_then(Decoding::finish) {
             self.attachments.push(att);
         }
+    }
+
+    /// Keeps a header line (or piece) back until its field ends; a field
+    /// longer than [`MAX_HEADER`] is handed out in pieces of at most that.
+    fn hold(&mut self, seg: &[u8]) {
+        if self.held.len() + seg.len() > MAX_HEADER {
+            self.release_header();
+            if seg.len() > MAX_HEADER {
+                return self.identity(seg);
+            }
+        }
+        self.held.extend_from_slice(seg);
+    }
+
+    /// Hands out the field held back, its encoded words decoded.
+    fn release_header(&mut self) {
+        if self.held.is_empty() {
+            return;
+        }
+        let held = std::mem::take(&mut self.held);
+        if rfc2047::has_encoded_word(&held) {
+            let mut runs = self.map.runs_mut();
+            rfc2047::decode_field(&held, &mut self.out, &mut runs, &mut self.scratch);
+        } else {
+            self.identity(&held);
+        }
+        self.held = held;
+        self.held.clear();
     }
 
     fn new_header_block(&mut self) {
@@ -434,6 +474,8 @@ impl<R: Read> MailDecoder<R> {
                 line_start: true,
                 prev_blank: false,
                 header: Vec::new(),
+                held: Vec::new(),
+                scratch: rfc2047::Scratch::default(),
                 part: Part::default(),
                 body_qp: false,
                 boundaries: Vec::new(),
@@ -505,6 +547,7 @@ impl<R: Read> MailDecoder<R> {
                 let seg = self.raw_pos..self.raw_pos + len;
                 if self.ends_message(&self.raw[seg.clone()]) {
                     self.p.end_part();
+                    self.p.release_header();
                     self.msg.ended = true;
                     return Ok(());
                 }
@@ -549,7 +592,15 @@ impl<R: Read> Read for MailDecoder<R> {
             }
             if self.eof && self.raw_pos == self.raw.len() {
                 self.p.end_part();
-                return Ok(0);
+                if self.p.held.is_empty() {
+                    return Ok(0);
+                }
+                // A stream that ends inside its headers: hand out the
+                // field held back.
+                self.p.out.clear();
+                self.out_pos = 0;
+                self.p.release_header();
+                continue;
             }
             self.refill()?;
         }
