@@ -10,12 +10,15 @@ as a Parquet table. See README.md beside this file.
 
 Subcommands:
   scan        SOURCE... --out DIR   findings table (+ per-split status table)
-  fingerprints SOURCE... --out DIR  keyed fingerprints of leaked identifiers
+  fingerprints SOURCE... --out DIR  keyed fingerprints of leaked identifiers,
+                                    each with its record's other kinds, and
+                                    counts of findings in no such record
                                     (`breachwatch scope --emit-fingerprints`)
   join        --leaked DIR --registry DIR --out DIR
                                     leaked fingerprints joined with the
                                     registry's (`registry export --format
-                                    parquet`): the affected set, for
+                                    parquet`): the affected set and the
+                                    unattributed counts, for
                                     `breachwatch incident add-scope`
 
 Nothing here prints a finding's value or a key: findings are redacted by the
@@ -58,6 +61,9 @@ STATUS_FIELDS = [
     ("findings", "long"),
     ("problems", "string"),
 ]
+# A record's findings of other kinds than email, phone and name, on each of
+# its fingerprint rows: kind, detector (a password's hashing), count.
+ELEMENTS = "array<struct<kind:string,detector:string,count:bigint>>"
 FINGERPRINT_FIELDS = [
     ("fingerprint", "string"),
     ("field", "string"),
@@ -67,6 +73,20 @@ FINGERPRINT_FIELDS = [
     ("path", "string"),
     ("start", "long"),
     ("end", "long"),
+    ("record_start", "long"),
+    ("record_end", "long"),
+    ("elements", ELEMENTS),
+    ("split", "long"),
+]
+# Findings in no record that gave a fingerprint, counted per member, kind
+# and detector by the binary: counts, never values.
+UNATTRIBUTED_FIELDS = [
+    ("object", "string"),
+    ("version", "string"),
+    ("path", "string"),
+    ("kind", "string"),
+    ("detector", "string"),
+    ("count", "long"),
     ("split", "long"),
 ]
 # One schema for what a task yields: a finding or fingerprint row, or its
@@ -76,11 +96,18 @@ ROW_FIELDS = (
     + FINDING_FIELDS
     + [(n, t) for n, t in STATUS_FIELDS if n != "split"]
     + [("fingerprint", "string"), ("field", "string"), ("exact", "boolean")]
+    + [("record_start", "long"), ("record_end", "long"), ("elements", ELEMENTS)]
+    + [("count", "long")]
 )
 # The key under which a finding is one finding, whichever task attempt
 # produced it: a retried or speculative attempt yields the same rows.
 FINDING_KEY = ["path", "version", "start", "end", "kind"]
 FINGERPRINT_KEY = ["path", "version", "start", "end", "field", "fingerprint"]
+# A member's count of one kind by one detector is one row, the same in a
+# rerun: deduplicated, never summed twice.
+UNATTRIBUTED_KEY = ["path", "version", "kind", "detector"]
+# A record in a member, as the join tells matched records from the rest.
+RECORD_KEY = ["path", "version", "record_start", "record_end"]
 
 
 def ddl(fields):
@@ -95,6 +122,11 @@ def arrow_schema(fields):
         "long": pa.int64(),
         "double": pa.float64(),
         "boolean": pa.bool_(),
+        ELEMENTS: pa.list_(
+            pa.struct(
+                [("kind", pa.string()), ("detector", pa.string()), ("count", pa.int64())]
+            )
+        ),
     }
     return pa.schema([(n, types[t]) for n, t in fields])
 
@@ -191,6 +223,14 @@ FINGERPRINT_JSON = [
     ("path", "string"),
     ("start", "long"),
     ("end", "long"),
+    ("record_start", "long"),
+    ("record_end", "long"),
+    ("elements", ELEMENTS),
+    # An unattributed line: `unattributed: true`, kind, detector, count.
+    ("unattributed", "boolean"),
+    ("kind", "string"),
+    ("detector", "string"),
+    ("count", "long"),
 ]
 
 
@@ -219,7 +259,12 @@ def lines_to_table(out, mode, k, versions):
     at = pc.index_in(t.column("path"), value_set=pa.array(paths, pa.string()))
     cols["object"] = pa.array(objects, pa.string()).take(at)
     cols["version"] = pa.array([versions.get(o) for o in objects], pa.string()).take(at)
-    cols["record"] = pa.repeat(pa.scalar("finding" if mode == "scan" else "fingerprint"), n)
+    if mode == "scan":
+        cols["record"] = pa.repeat(pa.scalar("finding"), n)
+    else:
+        cols["record"] = pc.if_else(
+            pc.fill_null(t.column("unattributed"), False), "unattributed", "fingerprint"
+        )
     cols["split"] = pa.repeat(pa.scalar(k, pa.int64()), n)
     if mode == "scan" and b'"location":' in out:
         # Document findings only: their place, as a JSON string.
@@ -354,7 +399,7 @@ def write_status(results, out):
     return status.orderBy("split").collect()
 
 
-def report(status, plan_problems, what, n):
+def report(status, plan_problems, what, n, extra=None):
     errors = [s for s in status if s["exit_code"] == 2 or s["problems"]]
     for line in plan_problems:
         print(f"plan: {line}", file=sys.stderr)
@@ -368,6 +413,7 @@ def report(status, plan_problems, what, n):
                 "items": sum(s["items"] for s in status),
                 "bytes": sum(s["bytes"] for s in status),
                 what: n,
+                **(extra or {}),
                 "splits_with_errors": len(errors),
                 "plan_errors": len(plan_problems),
             }
@@ -398,9 +444,61 @@ def cmd_fingerprints(spark, args):
         .dropDuplicates(FINGERPRINT_KEY)
     )
     fps.write.mode("overwrite").parquet(os.path.join(args.out, "fingerprints"))
+    loose = (
+        results.where("record = 'unattributed'")
+        .select(*[n for n, _ in UNATTRIBUTED_FIELDS])
+        .dropDuplicates(UNATTRIBUTED_KEY)
+    )
+    loose.write.mode("overwrite").parquet(os.path.join(args.out, "unattributed"))
     status = write_status(results, args.out)
     n = spark.read.parquet(os.path.join(args.out, "fingerprints")).count()
-    return report(status, plan_problems, "fingerprints", n)
+    from pyspark.sql import functions as F
+
+    counted = spark.read.parquet(os.path.join(args.out, "unattributed"))
+    u = counted.agg(F.sum("count").alias("n")).collect()[0]["n"] or 0
+    return report(status, plan_problems, "fingerprints", n, {"unattributed": u})
+
+
+def read_leaked(spark, path):
+    """The fingerprints table; one written before records were carried
+    (no record span, no elements) reads as one record per finding with
+    nothing else in it."""
+    from pyspark.sql import functions as F
+
+    leaked = spark.read.parquet(path)
+    for name, typ in [("version", "string"), ("record_start", "long"),
+                      ("record_end", "long"), ("elements", ELEMENTS)]:
+        if name not in leaked.columns:
+            leaked = leaked.withColumn(name, F.lit(None).cast(typ))
+    return leaked.select(
+        "fingerprint",
+        "field",
+        "exact",
+        "path",
+        # Local files have no version: "" so that record keys compare equal.
+        F.coalesce("version", F.lit("")).alias("version"),
+        "start",
+        "end",
+        F.coalesce("record_start", "start").alias("record_start"),
+        F.coalesce("record_end", "end").alias("record_end"),
+        "elements",
+    )
+
+
+def read_loose(spark, args):
+    """Counts of findings in no fingerprinted record (`fingerprints`'
+    OUT/unattributed): kind, detector, count. None when a fingerprints
+    run from before them left no such table and none was named."""
+    path = args.unattributed or os.path.join(
+        os.path.dirname(args.leaked.rstrip("/")), "unattributed"
+    )
+    try:
+        return spark.read.parquet(path).select("kind", "detector", "count")
+    except Exception as e:
+        if args.unattributed or "PATH_NOT_FOUND" not in str(e):
+            raise
+        print(f"join: no {path}: no counts of findings outside records", file=sys.stderr)
+        return None
 
 
 def cmd_join(spark, args):
@@ -408,12 +506,19 @@ def cmd_join(spark, args):
     distributed join (both sides range-partitioned on the fingerprint), not
     a broadcast of a registry that may not fit an executor. A match is
     exact when the leaked form is exact and the registry's entry is not a
-    variant (the rule `breachwatch scope` applies)."""
+    variant (the rule `breachwatch scope` applies).
+
+    Per customer, `kinds` is the union of the other kinds of every record
+    the customer was matched in (what scope reports as exposed). A record
+    in which no fingerprint matched anyone is no customer's: its findings
+    are summed, per kind and detector, with the binary's counts of findings
+    in no fingerprinted record, into the unattributed lines. Records are
+    taken once each (by member, version and span) before summing, and the
+    binary's counts once per member, kind and detector: a rerun task's rows
+    are never counted twice."""
     from pyspark.sql import functions as F
 
-    leaked = spark.read.parquet(args.leaked).select(
-        "fingerprint", "field", "exact", "path", "start", "end"
-    )
+    leaked = read_leaked(spark, args.leaked)
     registry = spark.read.parquet(args.registry).where(F.col("field").isin("email", "phone"))
     parts = args.partitions or parallelism(spark) * 2
     leaked = leaked.repartitionByRange(parts, "fingerprint")
@@ -421,6 +526,8 @@ def cmd_join(spark, args):
     m = leaked.join(registry, on=["fingerprint", "field"], how="inner").withColumn(
         "exact_match", F.col("exact") & ~F.col("variant")
     )
+    # Read twice (customers, matched records): joined once.
+    m = m.persist()
     email = F.col("field") == "email"
     phone = F.col("field") == "phone"
     span = F.concat_ws(":", "path", "start", "end")
@@ -431,6 +538,9 @@ def cmd_join(spark, args):
         F.max(phone).alias("phone"),
         F.countDistinct(F.when(email, span)).alias("email_occurrences"),
         F.countDistinct(F.when(phone, span)).alias("phone_occurrences"),
+        F.array_sort(F.array_distinct(F.flatten(F.collect_list("elements.kind")))).alias(
+            "kinds"
+        ),
     )
     affected = affected.select(
         "customer_id",
@@ -442,18 +552,48 @@ def cmd_join(spark, args):
         "phone",
         "email_occurrences",
         "phone_occurrences",
+        "kinds",
     )
     affected.write.mode("overwrite").parquet(os.path.join(args.out, "affected"))
+
+    # Records no customer was matched in: their findings are unattributed.
+    records = (
+        leaked.where(F.size("elements") > 0)
+        .select(*RECORD_KEY, "elements")
+        .dropDuplicates(RECORD_KEY)
+    )
+    unmatched = records.join(m.select(*RECORD_KEY).distinct(), on=RECORD_KEY, how="left_anti")
+    counts = unmatched.select(F.explode("elements").alias("e")).select(
+        F.col("e.kind").alias("kind"),
+        F.col("e.detector").alias("detector"),
+        F.col("e.count").alias("count"),
+    )
+    loose = read_loose(spark, args)
+    if loose is not None:
+        counts = counts.unionByName(loose)
+    # A row per kind and detector: small, collected.
+    unattributed = (
+        counts.groupBy("kind", "detector")
+        .agg(F.sum("count").alias("count"))
+        .orderBy("kind", "detector")
+        .collect()
+    )
+
     # The file `breachwatch incident add-scope ID FILE` loads, streamed to
     # the driver a partition at a time (millions of customers fit a file,
-    # not a collect()).
+    # not a collect()); the unattributed counts after the customers.
     n = 0
     with open(os.path.join(args.out, "affected.jsonl"), "w") as f:
         table = spark.read.parquet(os.path.join(args.out, "affected")).orderBy("customer_id")
         for r in table.toLocalIterator():
             f.write(json.dumps(r.asDict(), sort_keys=True) + "\n")
             n += 1
-    print(json.dumps({"affected": n}))
+        for r in unattributed:
+            line = {"unattributed": True, **r.asDict()}
+            f.write(json.dumps(line, sort_keys=True) + "\n")
+    m.unpersist()
+    total = sum(r["count"] for r in unattributed)
+    print(json.dumps({"affected": n, "unattributed": total}))
     return 0
 
 
@@ -487,6 +627,10 @@ def parse_args(argv):
     j = sub.add_parser("join")
     j.add_argument("--leaked", required=True, help="fingerprints table (the fingerprints step)")
     j.add_argument("--registry", required=True, help="`registry export --format parquet` output")
+    j.add_argument(
+        "--unattributed",
+        help="the fingerprints step's unattributed table (default: beside --leaked)",
+    )
     j.add_argument("--out", required=True)
     j.add_argument("--partitions", type=int)
     return p.parse_args(argv)

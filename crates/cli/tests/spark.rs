@@ -425,7 +425,8 @@ fn spark_job_equals_one_process_also_with_a_worker_killed() {
 }
 
 /// Customers of a UK retailer: emails, and phones in Ofcom's drama range
-/// (020 7946 0xxx), one Gmail address with dots.
+/// (020 7946 0xxx), one Gmail address with dots; and six in California
+/// (61–66), by email only.
 fn customers() -> String {
     let mut csv = String::from("customer_id,email,first_name,last_name,phone,country,region\n");
     for i in 1..=60u32 {
@@ -438,7 +439,27 @@ fn customers() -> String {
             "C{i:03},{email},Given{i},Family{i},+44 20 7946 0{i:03},GB,\n"
         ));
     }
+    for i in 61..=66u32 {
+        csv.push_str(&format!(
+            "C{i:03},c{i}.person@example.com,Given{i},Family{i},,US,CA\n"
+        ));
+    }
     csv
+}
+
+/// A synthetic SSN of a valid shape (area 101–199, never 000, 666, 9xx).
+fn ssn(i: u32) -> String {
+    format!("{:03}-{:02}-{:04}", 100 + i, 10 + i % 80, 1000 + i)
+}
+
+/// A synthetic bcrypt hash (`$2b$12$`, 53 characters of its alphabet).
+fn bcrypt(i: u32) -> String {
+    const ALPHABET: &[u8] = b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = SplitMix64::new(u64::from(i) + 7);
+    let tail: String = (0..53)
+        .map(|_| char::from(ALPHABET[rng.below(64) as usize]))
+        .collect();
+    format!("$2b$12${tail}")
 }
 
 /// A lake where customers 1–30 leak by email, 25–45 by phone written
@@ -470,13 +491,47 @@ fn lake(dir: &Path) {
     for i in 900..=910u32 {
         calls.push_str(&format!("missed call from +44 20 7946 0{i}\n"));
     }
+    orders.push_str("3066,c66.person@example.com,12.00\n");
+    // Californian customers' accounts: an SSN and a bcrypt hash beside
+    // the email (65 has no password), and three guests' the same way.
+    let mut accounts = String::from("account,email,ssn,password_hash\n");
+    for i in 61..=65u32 {
+        let hash = if i == 65 { String::new() } else { bcrypt(i) };
+        accounts.push_str(&format!("A{i},c{i}.person@example.com,{},{hash}\n", ssn(i)));
+    }
+    for i in 1..=3u32 {
+        accounts.push_str(&format!(
+            "G{i},guest{i}@example.org,{},{}\n",
+            ssn(70 + i),
+            bcrypt(70 + i)
+        ));
+    }
+    // And a dump of SSNs and password hashes with no email or phone.
+    let mut vault = String::new();
+    for i in 1..=4u32 {
+        vault.push_str(&format!(
+            "ssn={} password={}\n",
+            ssn(80 + i),
+            bcrypt(80 + i)
+        ));
+    }
     fs::create_dir_all(dir.join("crm")).expect("mkdir");
+    fs::create_dir_all(dir.join("vault")).expect("mkdir");
     fs::write(dir.join("crm/orders.csv"), orders).expect("write");
+    fs::write(dir.join("crm/accounts.csv"), accounts).expect("write");
+    fs::write(dir.join("vault/credentials.txt"), vault).expect("write");
     fs::write(dir.join("calls.log"), calls).expect("write");
 }
 
-/// `(customer id, confidence)` of each affected customer in an incident.
-fn incident_affected(s: &Scratch, id: &str) -> BTreeMap<String, f64> {
+/// What the leak's secrets look like, to check none reaches an output.
+fn secrets() -> Vec<String> {
+    let n = (61..=65).chain(71..=73).chain(81..=84);
+    n.flat_map(|i| [ssn(i), bcrypt(i)]).collect()
+}
+
+/// `(customer id, (confidence, exposed fields joined by +))` of each
+/// affected customer in an incident.
+fn incident_affected(s: &Scratch, id: &str) -> BTreeMap<String, (f64, String)> {
     let r = s.run(&["incident", "export", id]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let bundle: serde_json::Value = serde_json::from_str(&r.stdout).expect("export JSON");
@@ -485,12 +540,57 @@ fn incident_affected(s: &Scratch, id: &str) -> BTreeMap<String, f64> {
         .expect("affected list")
         .iter()
         .map(|a| {
+            let fields: Vec<&str> = a["matched_fields"]
+                .as_array()
+                .expect("fields")
+                .iter()
+                .map(|f| f.as_str().expect("field"))
+                .collect();
             (
                 a["customer_id"].as_str().expect("id").to_string(),
-                a["confidence"].as_f64().expect("confidence"),
+                (
+                    a["confidence"].as_f64().expect("confidence"),
+                    fields.join("+"),
+                ),
             )
         })
         .collect()
+}
+
+/// An incident's detected, unattributed elements summed over its
+/// evidence: `"kind/hashing" → count`.
+fn incident_unattributed(s: &Scratch, id: &str) -> BTreeMap<String, u64> {
+    let r = s.run(&["incident", "show", id, "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("show JSON");
+    let mut sums = BTreeMap::new();
+    for u in v["unattributed"].as_array().expect("unattributed") {
+        assert_eq!(u["status"], "detected, unattributed", "{u}");
+        let key = format!(
+            "{}/{}",
+            u["kind"].as_str().expect("kind"),
+            u["hashing"].as_str().unwrap_or("-")
+        );
+        *sums.entry(key).or_default() += u["count"].as_u64().expect("count");
+    }
+    sums
+}
+
+/// The individual-notice answer for residents of `code`.
+fn individual_notice(s: &Scratch, id: &str, code: &str) -> String {
+    let r = s.run(&["incident", "obligations", id, "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("obligations JSON");
+    let j = v["jurisdictions"]
+        .as_array()
+        .expect("jurisdictions")
+        .iter()
+        .find(|j| j["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {v}"));
+    j["individual_notice"]
+        .as_str()
+        .expect("individual_notice")
+        .to_string()
 }
 
 #[test]
@@ -515,17 +615,24 @@ fn fingerprint_join_on_spark_finds_who_scope_finds() {
         .envs(src.env.iter().map(|(k, v)| (k, v)));
     let r = common::Run::from(cmd.output().expect("scope"));
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let want: BTreeMap<String, f64> = r
+    let want: BTreeMap<String, (f64, String)> = r
         .jsonl()
         .iter()
         .filter_map(|l| {
+            let exposed: Vec<&str> = l["exposed"]
+                .as_array()?
+                .iter()
+                .filter_map(|k| k.as_str())
+                .collect();
             Some((
                 l["customer_id"].as_str()?.to_string(),
-                l["confidence"].as_f64()?,
+                (l["confidence"].as_f64()?, exposed.join("+")),
             ))
         })
         .collect();
-    assert_eq!(want.len(), 51, "scope's own result: {want:?}");
+    assert_eq!(want.len(), 57, "scope's own result: {want:?}");
+    assert_eq!(want["C061"].1, "email+password+us_ssn", "{want:?}");
+    assert_eq!(want["C065"].1, "email+us_ssn", "{want:?}");
 
     // The lake way: keyed fingerprints on the executors (the key as an
     // executor secret), the registry's table, a Spark join, add-scope.
@@ -556,6 +663,13 @@ fn fingerprint_join_on_spark_finds_who_scope_finds() {
     let log = s.path("fp.log");
     let summary = finish(spark_submit(&c, &env, &[redact], &job, &log), &log);
     assert_eq!(summary["splits_with_errors"], 0, "{summary}");
+    eprintln!("fingerprints job: {summary}");
+    // The vault's 4 SSNs and 4 hashes are in no record with an email:
+    // counted by the binary (and what else of the lake is in none).
+    assert!(
+        summary["unattributed"].as_u64().expect("unattributed") >= 8,
+        "{summary}"
+    );
     let driver_log = fs::read_to_string(&log).unwrap_or_default();
     assert!(
         !driver_log.contains(&key),
@@ -574,32 +688,106 @@ fn fingerprint_join_on_spark_finds_who_scope_finds() {
     ];
     let log = s.path("join.log");
     let summary = finish(spark_submit(&c, &[], &[], &job, &log), &log);
-    assert_eq!(summary["affected"], 51, "{summary}");
+    eprintln!("join job: {summary}");
+    assert_eq!(summary["affected"], 57, "{summary}");
+    let file = joined.join("affected.jsonl");
+    let text = fs::read_to_string(&file).expect("affected.jsonl");
+    for secret in secrets() {
+        assert!(!text.contains(&secret), "a leaked value in affected.jsonl");
+    }
 
-    let r = s.run(&["incident", "open", "--title", "lake leak"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let id = r.stdout.trim().to_string();
-    let file = joined.join("affected.jsonl").display().to_string();
+    let open = |title: &str| {
+        let r = s.run(&["incident", "open", "--title", title]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout.trim().to_string()
+    };
+    let id = open("lake leak");
+    let file = file.display().to_string();
     let r = s.run(&["incident", "add-scope", &id, &file]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stdout.contains("51 affected customers, 51 new"),
+        r.stdout.contains("57 affected customers, 57 new"),
         "{}",
         r.stdout
     );
+    assert!(r.stdout.contains("detected, unattributed"), "{}", r.stdout);
     let got = incident_affected(&s, &id);
     assert_eq!(
         got.keys().collect::<Vec<_>>(),
         want.keys().collect::<Vec<_>>()
     );
-    for (id, conf) in &want {
-        assert!(
-            (got[id] - conf).abs() < 1e-6,
-            "{id}: join {} vs scope {conf}",
-            got[id]
-        );
+    for (id, (conf, exposed)) in &want {
+        let (c, fields) = &got[id];
+        assert!((c - conf).abs() < 1e-6, "{id}: join {c} vs scope {conf}");
+        assert_eq!(fields, exposed, "{id}: join vs scope");
     }
+    // The guests' rows matched nobody and the vault is in no record: 3 +
+    // 4 of each, with the hashing as add-evidence records it.
+    let unattributed = incident_unattributed(&s, &id);
+    let expected: BTreeMap<String, u64> = [
+        ("password/bcrypt".to_string(), 7),
+        ("us_ssn/-".to_string(), 7),
+    ]
+    .into();
+    eprintln!("add-scope: unattributed {unattributed:?}");
+    assert_eq!(unattributed, expected);
     // The same file again is the same evidence: nothing changes.
     let r = s.run(&["incident", "add-scope", &id, &file]);
     assert!(r.stdout.starts_with("already present"), "{}", r.stdout);
+
+    // The single-machine way on the same files: the same customers with
+    // the same exposed fields, and the same unattributed elements.
+    let single = open("the same leak, one machine");
+    let mut args = vec![
+        "incident".to_string(),
+        "add-evidence".into(),
+        single.clone(),
+    ];
+    for f in [
+        "crm/orders.csv",
+        "crm/accounts.csv",
+        "vault/credentials.txt",
+        "calls.log",
+    ] {
+        args.push(s.path("lake").join(f).display().to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = s.run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let one: BTreeMap<String, String> = incident_affected(&s, &single)
+        .into_iter()
+        .map(|(id, (_, fields))| (id, fields))
+        .collect();
+    let lake: BTreeMap<String, String> = got
+        .into_iter()
+        .map(|(id, (_, fields))| (id, fields))
+        .collect();
+    assert_eq!(lake, one, "add-scope vs add-evidence");
+    assert_eq!(incident_unattributed(&s, &single), expected);
+
+    // The point of it all: what the join wrote before it carried the
+    // records' other kinds (emails and phones only, no unattributed
+    // lines) leaves California's residents without a notice; now their
+    // SSNs and passwords are counted and one is owed.
+    let before: String = text
+        .lines()
+        .filter(|l| !l.contains("\"unattributed\""))
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).expect("line");
+            v.as_object_mut().expect("object").remove("kinds");
+            format!("{v}\n")
+        })
+        .collect();
+    s.write("affected-before.jsonl", before.as_bytes());
+    let old = open("as the join had it");
+    let r = s.run(&[
+        "incident",
+        "add-scope",
+        &old,
+        &s.path("affected-before.jsonl").display().to_string(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(individual_notice(&s, &old, "US-CA"), "not_required");
+    assert_eq!(individual_notice(&s, &id, "US-CA"), "required");
+    assert_eq!(individual_notice(&s, &single, "US-CA"), "required");
 }
