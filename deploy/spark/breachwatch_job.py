@@ -466,8 +466,8 @@ def read_leaked(spark, path):
     from pyspark.sql import functions as F
 
     leaked = spark.read.parquet(path)
-    for name, typ in [("version", "string"), ("record_start", "long"),
-                      ("record_end", "long"), ("elements", ELEMENTS)]:
+    carried = [("record_start", "long"), ("record_end", "long"), ("elements", ELEMENTS)]
+    for name, typ in [("version", "string"), *carried]:
         if name not in leaked.columns:
             leaked = leaked.withColumn(name, F.lit(None).cast(typ))
     return leaked.select(
