@@ -9,7 +9,7 @@ use super::field::key_before;
 use super::lexicon::{lower, MAX_TOKEN};
 use super::run::{joined_word, word_at, Shape, Word};
 use super::words::{
-    abbreviation_in, is_place_head, is_place_type, is_product_noun, is_street_word,
+    abbreviation_in, is_closing, is_place_head, is_place_type, is_product_noun, is_street_word,
 };
 use super::{finding, NameDetector, MAX_WORDS, MIN_SCORE};
 use crate::hints::Field;
@@ -48,7 +48,13 @@ impl NameDetector {
             // often than a given name; only a name column says otherwise.
             let code = w.shape == Shape::Upper && w.end - w.start <= 2;
             if !lone_field && (code || !self.field_pair(hay, start, w, end)) {
-                return None;
+                // "Thanks,\nBecky": a known given name alone under a
+                // closing line is how a letter is signed.
+                let signed = !code
+                    && start == w.start
+                    && signs_off(hay, start, end)
+                    && self.given_class(hay, w) > 0;
+                return signed.then(|| finding(start, end, 0.7, "name.signoff"));
             }
             let known = self.given_class(hay, w) > 0 || self.surname(hay, w);
             let score = match (lone_field, known) {
@@ -301,4 +307,48 @@ fn next_word_after_space(hay: &[u8], end: usize) -> Option<&[u8]> {
         p += 1;
     }
     (p > s).then(|| &hay[s..p])
+}
+
+/// Longest closing line ("Best regards,") a signature is looked under.
+const CLOSING_LINE: usize = 32;
+
+/// Whether `[start, end)` is alone on its line and the line right above
+/// it is a short closing ("Thanks,", "Kind regards", "Cheers!").
+fn signs_off(hay: &[u8], start: usize, end: usize) -> bool {
+    let after = hay[end..]
+        .iter()
+        .take(8)
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\r'));
+    match after {
+        None if end + 8 > hay.len() => {}
+        Some(k) if hay[end + k] == b'\n' => {}
+        _ => return false,
+    }
+    let mut p = start;
+    while p > 0 && start - p < 8 && matches!(hay[p - 1], b' ' | b'\t') {
+        p -= 1;
+    }
+    if p == 0 || hay[p - 1] != b'\n' {
+        return false;
+    }
+    let line_end = p - 1;
+    let low = line_end.saturating_sub(CLOSING_LINE + 2);
+    let line_start = match memchr::memrchr(b'\n', &hay[low..line_end]) {
+        Some(nl) => low + nl + 1,
+        None if low == 0 => 0,
+        None => return false,
+    };
+    let line = hay[line_start..line_end].trim_ascii();
+    let line = match line.last() {
+        Some(b',' | b'!' | b'.') => &line[..line.len() - 1],
+        _ => line,
+    };
+    if line.is_empty() || line.len() > CLOSING_LINE {
+        return false;
+    }
+    line.split(|b| !(b.is_ascii_alphabetic() || *b >= 0x80))
+        .any(|word| {
+            let mut buf = [0u8; MAX_TOKEN];
+            lower(word, &mut buf).is_some_and(is_closing)
+        })
 }

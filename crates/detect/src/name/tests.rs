@@ -446,3 +446,27 @@ fn a_maker_named_after_a_person_is_known_by_the_product_after_it() {
         assert_eq!(found(hay), vec![name.to_string()], "{hay:?}");
     }
 }
+
+#[test]
+fn a_given_name_alone_under_a_closing_line_signs_a_letter() {
+    for (hay, name) in [
+        ("it never arrived.\n\nThanks,\nBecky\n", "Becky"),
+        ("see you.\r\nKind regards,\r\n  Siobhán \r\n", "Siobhán"),
+        ("Mit freundlichen Grüßen\nJürgen\n\nPS: call me", "Jürgen"),
+        ("Cheers!\nMarcus", "Marcus"),
+    ] {
+        assert_eq!(found(hay), [name], "{hay:?}");
+    }
+    for hay in [
+        // Not a given name, not alone on its line, not under a closing.
+        "Thanks,\nManagement\n",
+        "Thanks,\nBecky and the team\n",
+        "Thanks, Becky\n",
+        "Order shipped,\nBecky\n",
+        "Thanks for all the work on the release of version three,\nBecky\n",
+        "Thanks,\n\nBecky\n",
+        "Regards,\nUS\n",
+    ] {
+        assert_eq!(found(hay), Vec::<String>::new(), "{hay:?}");
+    }
+}

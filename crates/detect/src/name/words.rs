@@ -35,6 +35,16 @@ pub(super) const PARTICLES: &[&[u8]] = &[
 ];
 
 word_list!(
+    /// Words of the closing line a letter is signed under ("Kind regards,",
+    /// "Thanks!", "Mit freundlichen Grüßen"), lowercased.
+    is_closing:
+        "thanks", "thank", "thx", "regards", "cheers", "sincerely", "best", "wishes", "yours",
+        "faithfully", "truly", "cordially", "greetings", "love", "warmly", "merci",
+        "cordialement", "salutations", "grüße", "grüßen", "gruß", "groeten", "groet", "saludos",
+        "atentamente", "saluti", "cordiali", "distinti", "cumprimentos", "hälsningar", "mvh",
+);
+
+word_list!(
     /// Words after a capitalised pair that make it a street.
     is_street_word:
         "street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "blvd", "boulevard",
