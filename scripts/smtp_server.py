@@ -9,9 +9,14 @@ bad-input tests:
   --reject SUBSTR     answer 550 to RCPT TO addresses containing SUBSTR
   --drop-data N       drop the connection after receiving DATA, without a reply,
                       for the first N messages (the client cannot know the fate)
+  --with-text         add each message's text/plain part, decoded by Python's
+                      email package, to its log line ("text"): for tests that
+                      read what a customer would
 Prints "READY" on stdout once listening; runs until killed.
 """
 import argparse
+import email
+import email.policy
 import json
 import sys
 import threading
@@ -50,12 +55,17 @@ class Recorder:
             if self.args.greylist and mid not in self.seen:
                 self.seen.add(mid)
                 return "451 4.7.1 Greylisted, try again later"
-            self.log.write(json.dumps({
+            entry = {
                 "message_id": mid,
                 "recipients": envelope.rcpt_tos,
                 "size": len(content),
                 "at": time.time(),
-            }) + "\n")
+            }
+            if self.args.with_text:
+                msg = email.message_from_bytes(content, policy=email.policy.default)
+                body = msg.get_body(preferencelist=("plain",))
+                entry["text"] = body.get_content() if body is not None else None
+            self.log.write(json.dumps(entry) + "\n")
             self.log.flush()
         return "250 2.0.0 Ok: queued"
 
@@ -67,6 +77,7 @@ def main():
     p.add_argument("--greylist", action="store_true")
     p.add_argument("--reject", default="")
     p.add_argument("--drop-data", type=int, default=0)
+    p.add_argument("--with-text", action="store_true")
     args = p.parse_args()
     ctl = Controller(Recorder(args), hostname="127.0.0.1", port=args.port,
                      decode_data=False, data_size_limit=33554432)

@@ -1,6 +1,7 @@
 //! The data directory and its config file: the only place breachwatch
 //! reads its environment.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -93,6 +94,14 @@ pub struct NotifyConfig {
     /// The offer of identity-theft services, printed where a law ties it
     /// to the data exposed (California: SSN, licence or ID number).
     pub identity_protection: Option<String>,
+    /// The language the texts above are written in [default: en].
+    #[serde(default, deserialize_with = "language_code")]
+    pub texts_language: Option<String>,
+    /// `[notify.texts.LANG]`: the texts again for notices in LANG (a code
+    /// `bw_notify::lang::LANGUAGES` lists: the language of the customer's
+    /// country); what one leaves out, notices in LANG take from above.
+    #[serde(default, deserialize_with = "texts_by_language")]
+    pub texts: BTreeMap<String, LanguageTextsConfig>,
     /// Rejected rather than ignored, so nobody believes their text is in
     /// the notices.
     #[serde(
@@ -103,6 +112,69 @@ pub struct NotifyConfig {
     _regulator_contacts: Option<std::convert::Infallible>,
     #[serde(default, rename = "cra-contacts", deserialize_with = "no_cra_contacts")]
     _cra_contacts: Option<std::convert::Infallible>,
+}
+
+/// `[notify.texts.LANG]`: any of the campaign texts in one language.
+/// No `company-name`: a name is not translated.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LanguageTextsConfig {
+    pub contact: Option<String>,
+    pub measures: Option<String>,
+    pub advice: Option<String>,
+    pub consequences: Option<String>,
+    pub identity_protection: Option<String>,
+}
+
+impl NotifyConfig {
+    /// The default texts' language.
+    pub fn texts_language(&self) -> &str {
+        self.texts_language.as_deref().unwrap_or("en")
+    }
+
+    /// What one key cannot say alone: a `[notify.texts.LANG]` for the
+    /// language the default texts are already in would never be read.
+    fn check(&self) -> Result<()> {
+        let default = self.texts_language();
+        if self.texts.contains_key(default) {
+            anyhow::bail!(
+                "[notify.texts.{default}] gives texts in {default}, the language of the texts \
+                 under [notify] (texts-language = \"{default}\"), so it would never be read: move \
+                 them under [notify], or set texts-language to the language [notify]'s texts \
+                 are in"
+            );
+        }
+        Ok(())
+    }
+}
+
+fn unknown_language<E: serde::de::Error>(code: &str, key: &str) -> E {
+    E::custom(format!(
+        "{key}: unknown language code {code:?}: notices are written in {} (the language of \
+         each customer's country)",
+        bw_notify::lang::LANGUAGES.join(", ")
+    ))
+}
+
+fn language_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let code = String::deserialize(d)?;
+    if !bw_notify::lang::LANGUAGES.contains(&code.as_str()) {
+        return Err(unknown_language(&code, "[notify] texts-language"));
+    }
+    Ok(Some(code))
+}
+
+fn texts_by_language<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, LanguageTextsConfig>, D::Error> {
+    let map = BTreeMap::<String, LanguageTextsConfig>::deserialize(d)?;
+    if let Some(code) = map
+        .keys()
+        .find(|c| !bw_notify::lang::LANGUAGES.contains(&c.as_str()))
+    {
+        return Err(unknown_language(code, &format!("[notify.texts.{code}]")));
+    }
+    Ok(map)
 }
 
 fn no_regulator_contacts<'de, D: serde::Deserializer<'de>>(
@@ -149,7 +221,12 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
         };
-        toml::from_str(&text).with_context(|| format!("{}: invalid configuration", path.display()))
+        let cfg: Config = toml::from_str(&text)
+            .with_context(|| format!("{}: invalid configuration", path.display()))?;
+        cfg.notify
+            .check()
+            .with_context(|| format!("{}: invalid configuration", path.display()))?;
+        Ok(cfg)
     }
 }
 
@@ -227,5 +304,82 @@ mod tests {
         .expect("write");
         let cfg = Config::load(dir.path()).expect("valid config");
         assert_eq!(cfg.notify.company_name.as_deref(), Some("Shop"));
+    }
+
+    fn load_notify(dir: &Path, toml: &str) -> Result<Config> {
+        std::fs::write(dir.join("config.toml"), toml).expect("write");
+        Config::load(dir)
+    }
+
+    #[test]
+    fn texts_per_language_parse_beside_the_default_ones() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cfg = load_notify(
+            dir.path(),
+            "[notify]\nmeasures = \"We fixed it.\"\n\
+             [notify.texts.fr]\nmeasures = \"Nous l'avons corrigé.\"\nidentity-protection = \"Offre\"\n\
+             [notify.texts.de]\nadvice = \"Vorsicht.\"\n",
+        )
+        .expect("valid config");
+        assert_eq!(cfg.notify.texts_language(), "en");
+        let fr = &cfg.notify.texts["fr"];
+        assert_eq!(fr.measures.as_deref(), Some("Nous l'avons corrigé."));
+        assert_eq!(fr.identity_protection.as_deref(), Some("Offre"));
+        assert_eq!(fr.advice, None);
+        assert_eq!(cfg.notify.texts["de"].advice.as_deref(), Some("Vorsicht."));
+        let texts = crate::notify::texts(&cfg.notify);
+        assert_eq!(texts.language, "en");
+        assert_eq!(
+            texts.in_language("fr", bw_law::ContentElement::WhatWeAreDoing),
+            Some("Nous l'avons corrigé.")
+        );
+        assert_eq!(
+            texts.in_language("de", bw_law::ContentElement::WhatWeAreDoing),
+            Some("We fixed it.")
+        );
+        // Default texts in French, English given apart.
+        let cfg = load_notify(
+            dir.path(),
+            "[notify]\ntexts-language = \"fr\"\n[notify.texts.en]\nadvice = \"Beware.\"\n",
+        )
+        .expect("valid config");
+        assert_eq!(cfg.notify.texts_language(), "fr");
+    }
+
+    #[test]
+    fn a_bad_language_or_key_under_notify_texts_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = |toml: &str| format!("{:#}", load_notify(dir.path(), toml).unwrap_err());
+        // A country code, not a language code.
+        let e = err("[notify.texts.xx]\nmeasures = \"…\"\n");
+        assert!(
+            e.contains("[notify.texts.xx]")
+                && e.contains("unknown language code")
+                && e.contains("fr, de"),
+            "{e}"
+        );
+        let e = err("[notify]\ntexts-language = \"english\"\n");
+        assert!(
+            e.contains("texts-language") && e.contains("\"english\""),
+            "{e}"
+        );
+        // A misspelt key, and one that is not per language.
+        for key in ["mesures", "company-name"] {
+            let e = err(&format!("[notify.texts.fr]\n{key} = \"…\"\n"));
+            assert!(e.contains(&format!("unknown field `{key}`")), "{e}");
+            assert!(e.contains("config.toml"), "{e}");
+        }
+        // The default texts' own language again: it would never be read.
+        let e = err("[notify]\nmeasures = \"x\"\n[notify.texts.en]\nmeasures = \"y\"\n");
+        assert!(
+            e.contains("[notify.texts.en]") && e.contains("never be read"),
+            "{e}"
+        );
+        // The contact keys that moved are still refused with their reason.
+        let e = err("[notify]\nregulator-contacts = \"FTC\"\n[notify.texts.fr]\nadvice = \"…\"\n");
+        assert!(
+            e.contains("regulator-contacts") && e.contains("rules data"),
+            "{e}"
+        );
     }
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
 use bw_notify::send::Campaign;
-use bw_notify::{NoticeTexts, SendOptions, SendReport, SmtpSettings, Templates};
+use bw_notify::{LanguageTexts, NoticeTexts, SendOptions, SendReport, SmtpSettings, Templates};
 use bw_registry::{ColumnMap, ImportSource};
 use bw_store::IncidentId;
 use clap::{Args, Subcommand, ValueEnum};
@@ -174,6 +174,21 @@ pub(crate) fn texts(cfg: &NotifyConfig) -> NoticeTexts {
         advice: s(&cfg.advice),
         consequences: s(&cfg.consequences),
         identity_protection: s(&cfg.identity_protection),
+        language: cfg.texts_language().to_string(),
+        translations: cfg
+            .texts
+            .iter()
+            .map(|(lang, t)| {
+                let texts = LanguageTexts {
+                    contact: t.contact.clone(),
+                    measures: t.measures.clone(),
+                    advice: t.advice.clone(),
+                    consequences: t.consequences.clone(),
+                    identity_protection: t.identity_protection.clone(),
+                };
+                (lang.clone(), texts)
+            })
+            .collect(),
         // Each notice takes its regulator and credit-bureau contacts from its
         // own jurisdictions' rule data (bw-law), so `regulator-contacts` and
         // `cra-contacts` under [notify] are not passed on.
@@ -224,10 +239,16 @@ async fn problems(
 }
 
 /// What lint asks a person without failing (content that turns on a fact
-/// the incident does not record).
-async fn asks(store: &bw_store::Store, id: &IncidentId) -> Result<Vec<bw_notify::TemplateProblem>> {
+/// the incident does not record; campaign texts notices in another
+/// language would print untranslated).
+async fn asks(
+    store: &bw_store::Store,
+    id: &IncidentId,
+    tpl: &Templates,
+    cfg: &NotifyConfig,
+) -> Result<Vec<bw_notify::TemplateProblem>> {
     let content = bw_law::NoticeContent::embedded().context("loading notice content rules")?;
-    Ok(bw_notify::lint::warnings(store, id, &content).await?)
+    Ok(bw_notify::lint::warnings(store, id, tpl, &content, &texts(cfg)).await?)
 }
 
 async fn lint(a: LintArgs) -> Result<u8> {
@@ -236,7 +257,7 @@ async fn lint(a: LintArgs) -> Result<u8> {
     let s = connect(&a.store).await?;
     let id = incident_id(&a.incident)?;
     let found = problems(&s.store, &id, &tpl, &cfg).await;
-    let asked = asks(&s.store, &id).await;
+    let asked = asks(&s.store, &id, &tpl, &cfg).await;
     s.store.close().await;
     let (found, asked) = (found?, asked?);
     for p in &found {
@@ -284,7 +305,7 @@ async fn plan(a: PlanArgs) -> Result<u8> {
                 found.len()
             );
         }
-        for p in asks(&s.store, &id).await? {
+        for p in asks(&s.store, &id, &tpl, &cfg).await? {
             eprintln!("breachwatch: warning: {p}");
         }
         let opts = bw_notify::plan::PlanOptions {

@@ -501,6 +501,99 @@ fn lint_names_the_line_of_a_syntax_error_an_unknown_variable_and_missing_content
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 }
 
+/// `[notify.texts.LANG]` from config.toml to what each customer reads:
+/// the text parts the SMTP server received, decoded by Python's email
+/// package.
+#[test]
+fn each_customer_reads_the_campaign_texts_in_their_own_language() {
+    const FR_MEASURES: &str = "Nous avons corrigé l'erreur le jour même.";
+    const FR_ADVICE: &str = "Méfiez-vous des messages qui mentionnent vos commandes.";
+    const DE_MEASURES: &str = "Wir haben den Fehler noch am selben Tag behoben.";
+    const EN_MEASURES: &str = "We fixed the page error the same day";
+    const EN_ADVICE: &str = "Be wary of messages that mention your orders";
+    let s = Scratch::new();
+    let Some(server) = SmtpServer::start(&s, &["--with-text"]) else {
+        return;
+    };
+    // Six customers: US-CA, US-NY, FR, DE, GB, JP (English template).
+    let id = setup(&s, 6, |i| Some(email_of(i)));
+    s.write(
+        "home/config.toml",
+        format!(
+            "{CONFIG}[notify.texts.fr]\nmeasures = \"{FR_MEASURES}\"\nadvice = \"{FR_ADVICE}\"\n\
+             consequences = \"Vous pourriez recevoir des e-mails indésirables.\"\n\
+             contact = \"privacy@shop.example ou 01 70 00 00 00\"\n\
+             [notify.texts.de]\nmeasures = \"{DE_MEASURES}\"\n"
+        )
+        .as_bytes(),
+    );
+    // German lacks three texts: warnings naming each, and lint passes.
+    let r = s.run(&["notify", "lint", &id]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    for key in ["advice", "consequences", "contact"] {
+        assert!(
+            r.stdout
+                .contains(&format!("add `{key}` under [notify.texts.de]")),
+            "{}",
+            r.stdout
+        );
+    }
+    assert!(
+        r.stdout.contains(
+            "warning: config: 1 customer(s) get notices in de that print the en text for \
+             `what_you_can_do`"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("[notify.texts.fr]"), "{}", r.stdout);
+    assert_eq!(s.run(&["notify", "plan", &id]).code, 0);
+    let contacts = s.path("contacts.csv").display().to_string();
+    let r = s.run(&send_args(&id, &server.url(), &contacts, &[]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let log = std::fs::read_to_string(&server.log).expect("server log");
+    let text_for: BTreeMap<String, String> = log
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("server log line is JSON");
+            (
+                v["recipients"][0].as_str().expect("recipient").to_string(),
+                v["text"].as_str().expect("a text part").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(text_for.len(), 6);
+    let read = |i: usize| text_for[&email_of(i)].as_str();
+    let fr = read(2);
+    assert!(
+        fr.contains("Bonjour") && fr.contains(FR_MEASURES) && fr.contains(FR_ADVICE),
+        "{fr}"
+    );
+    assert!(
+        !fr.contains(EN_MEASURES) && !fr.contains(DE_MEASURES),
+        "{fr}"
+    );
+    // German measures; the advice not given in German falls back.
+    let de = read(3);
+    assert!(
+        de.contains("Guten Tag") && de.contains(DE_MEASURES) && de.contains(EN_ADVICE),
+        "{de}"
+    );
+    assert!(
+        !de.contains(EN_MEASURES) && !de.contains(FR_MEASURES),
+        "{de}"
+    );
+    for i in [0, 1, 4, 5] {
+        let en = read(i);
+        assert!(en.contains(EN_MEASURES) && en.contains(EN_ADVICE), "{en}");
+        assert!(
+            !en.contains(FR_MEASURES) && !en.contains(DE_MEASURES),
+            "{en}"
+        );
+    }
+}
+
 #[test]
 fn regulator_report_has_counts_elements_and_timeline() {
     let s = Scratch::new();

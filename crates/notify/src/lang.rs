@@ -1,5 +1,9 @@
 //! Which language a customer is written to, and the words for exposed fields.
 
+/// Every language [`language_for`] answers: the codes a campaign's texts
+/// can be given in (`[notify.texts.fr]`).
+pub const LANGUAGES: &[&str] = &["en", "fr", "de", "es", "it", "nl", "pt", "ja"];
+
 /// The notice language for a customer's country (ISO 3166-1 alpha-2):
 /// the country's main language where a built-in or custom template may
 /// exist, English otherwise. Templates fall back to English anyway.
@@ -219,5 +223,17 @@ mod tests {
         assert_eq!(long_date(d, "fr", "FR"), "5 novembre 2026");
         assert_eq!(long_date(d, "pt", "BR"), "5 de novembro de 2026");
         assert_eq!(field_label("loyalty_id", "en"), "loyalty id");
+    }
+
+    #[test]
+    fn every_language_answered_is_one_texts_can_be_given_in() {
+        // Two letters A–Z: every alpha-2 code and then some.
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                let code = String::from_utf8(vec![a, b]).expect("ascii");
+                let lang = language_for(&code);
+                assert!(LANGUAGES.contains(&lang), "{code} → {lang}");
+            }
+        }
     }
 }

@@ -37,7 +37,7 @@ pub mod vars;
 pub use plan::plan;
 pub use send::{send, Campaign, Contact, ContactFeed, SendOptions, SendReport, SmtpSettings};
 pub use templates::{Rendered, TemplateProblem, Templates};
-pub use vars::NoticeTexts;
+pub use vars::{LanguageTexts, NoticeTexts};
 
 /// The one channel built so far.
 pub const EMAIL: &str = "email";

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use bw_law::{ContentDuty, ContentElement, Element, NoticeContent, SourceOfBreach};
 use bw_store::{AffectedRecord, IncidentId, Store};
 
+use crate::vars::{config_key, CAMPAIGN_ELEMENTS};
 use crate::{NoticeTexts, Result, TemplateProblem, Templates};
 
 /// Lint problems for the notices of incident `id`; empty when all is well.
@@ -42,16 +43,124 @@ pub async fn problems(
 /// Things lint asks a person about without failing: content the data
 /// calls for that also turns on a fact the incident does not record
 /// (California's offer of identity-theft services when nobody said whether
-/// the business was the source of the breach). One line per element and
-/// jurisdiction, naming the statute.
+/// the business was the source of the breach), one line per element and
+/// jurisdiction naming the statute; and campaign texts that notices in
+/// another language will print untranslated ([`language_gaps`]).
 pub async fn warnings(
     store: &Store,
     id: &IncidentId,
+    templates: &Templates,
     content: &NoticeContent,
+    texts: &NoticeTexts,
 ) -> Result<Vec<TemplateProblem>> {
     let affected = store.affected(id).await?;
     let source = store.declarations(id).await?.source_of_breach;
-    Ok(asks(id, content, &affected, source))
+    let mut out = asks(id, content, &affected, source);
+    out.extend(language_gaps(templates, content, &affected, source, texts));
+    Ok(out)
+}
+
+/// Campaign texts that notices will print in the default texts' language
+/// rather than their own: per notice language and element the template
+/// prints, how many customers, and the key that would fix it
+/// (`[notify.texts.fr] measures = …`).
+///
+/// A warning, not an error. What the statutes make a notice's content —
+/// what happened, the data, what is being done, whom to contact — is
+/// still there, and the errors above already fail a notice that lacks it;
+/// an untranslated paragraph makes a notice worse (GDPR Art. 34(2) asks
+/// for clear and plain language), not absent. Failing lint would stop
+/// every notice of the incident, in every language, while the clock of a
+/// deadline counted in days runs; the person deciding between sending now
+/// with one paragraph in English and translating first is told how many
+/// customers it concerns, and decides.
+pub fn language_gaps(
+    templates: &Templates,
+    content: &NoticeContent,
+    affected: &[AffectedRecord],
+    source: SourceOfBreach,
+    texts: &NoticeTexts,
+) -> Vec<TemplateProblem> {
+    // (jurisdictions, language) → (customers, customers offered the
+    // identity-theft services, which only some notices print)
+    let mut uses: BTreeMap<(Vec<String>, String), (u64, u64)> = BTreeMap::new();
+    for rec in affected {
+        let (codes, language) = crate::plan::placement(rec);
+        let exposed = exposed_of(rec);
+        // As `send` decides: owed, or possibly owed.
+        let offered = codes.iter().any(|c| {
+            content
+                .required_by_exposure(c, &exposed, source)
+                .iter()
+                .any(|(c, _)| c.element == ContentElement::IdentityTheftServices)
+        });
+        let n = uses.entry((codes, language)).or_default();
+        n.0 += 1;
+        n.1 += u64::from(offered);
+    }
+    // (template language, element) → customers
+    let mut gaps: BTreeMap<(String, ContentElement), u64> = BTreeMap::new();
+    // customer language → (customers, languages of the templates they get)
+    let mut unread: BTreeMap<&str, (u64, BTreeSet<String>)> = BTreeMap::new();
+    for ((codes, language), (customers, offered)) in &uses {
+        let Some(key) = templates.select(codes, language) else {
+            continue; // an error of `lint_required`'s
+        };
+        // The texts follow the template (see `send`): an Italian customer
+        // with no Italian template reads English words and English texts.
+        let written_in = templates.written_in(&key, language).to_string();
+        if written_in != *language && texts.translations.contains_key(language) {
+            let u = unread.entry(language).or_default();
+            u.0 += customers;
+            u.1.insert(written_in.clone());
+        }
+        if written_in == texts.language {
+            continue;
+        }
+        let printed = templates.elements_printed(codes, language);
+        for e in CAMPAIGN_ELEMENTS {
+            let untranslated = printed.contains(&e)
+                && texts.translation(&written_in, e).is_none()
+                && texts.for_element(e).is_some_and(|t| !t.trim().is_empty());
+            let n = if e == ContentElement::IdentityTheftServices {
+                *offered
+            } else {
+                *customers
+            };
+            if untranslated && n > 0 {
+                *gaps.entry((written_in.clone(), e)).or_default() += n;
+            }
+        }
+    }
+    let mut out: Vec<TemplateProblem> = gaps
+        .into_iter()
+        .map(|((language, e), n)| TemplateProblem {
+            template: "config".into(),
+            line: None,
+            message: format!(
+                "{n} customer(s) get notices in {language} that print the {} text for `{e}` \
+                 ({}): add `{}` under [notify.texts.{language}]",
+                texts.language,
+                content.describe(e),
+                config_key(e).unwrap_or(e.as_str()),
+            ),
+        })
+        .collect();
+    out.extend(
+        unread
+            .into_iter()
+            .map(|(language, (n, written_in))| TemplateProblem {
+                template: "config".into(),
+                line: None,
+                message: format!(
+                    "[notify.texts.{language}] is not read for the {n} customer(s) written to in \
+                 {language}: no template is in {language}, so they get one in {} and its texts; \
+                 add default.{language}.txt (and .html) to the templates directory",
+                    written_in.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            }),
+    );
+    out
 }
 
 /// See [`warnings`].

@@ -572,7 +572,7 @@ async fn attempt(
         .ok_or_else(|| {
             Failure::Permanent("no template for this jurisdiction and no default".into())
         })?;
-    let vars = vars_for(ctx, n, c);
+    let vars = vars_for(ctx, n, c, templates.written_in(&key, &n.language));
     let rendered = templates
         .render(&key, &vars)
         .map_err(|p| Failure::Permanent(format!("template: {p}")))?;
@@ -614,11 +614,25 @@ fn reader_date(ts: &str, language: &str, country: &str) -> String {
     }
 }
 
-fn vars_for(ctx: &RunContext, n: &ClaimedNotice, c: &Contact) -> NoticeVars {
+/// The variables of one notice whose template is written in
+/// `template_language` ([`Templates::written_in`]).
+fn vars_for(
+    ctx: &RunContext,
+    n: &ClaimedNotice,
+    c: &Contact,
+    template_language: &str,
+) -> NoticeVars {
     let inc = &ctx.incident;
     // `US-CA` → `US`: how dates are written.
     let country = n.jurisdiction.split('-').next().unwrap_or_default();
-    let t = &ctx.texts;
+    // Each campaign text in the template's language where one is given:
+    // the paragraphs read in the language of the words around them.
+    let text = |e: ContentElement| {
+        ctx.texts
+            .in_language(template_language, e)
+            .unwrap_or_default()
+            .to_string()
+    };
     let first = c.first_name.trim();
     let last = c.last_name.trim();
     let name = match (first.is_empty(), last.is_empty()) {
@@ -665,17 +679,17 @@ fn vars_for(ctx: &RunContext, n: &ClaimedNotice, c: &Contact) -> NoticeVars {
             breach_date: reader_date(&inc.discovered_at, &n.language, country),
         },
         company: CompanyVars {
-            name: t.company_name.clone(),
-            contact: t.contact.clone(),
+            name: ctx.texts.company_name.clone(),
+            contact: text(ContentElement::Contact),
         },
         notice_date: crate::lang::long_date(OffsetDateTime::now_utc().date(), &n.language, country),
-        measures: t.measures.clone(),
-        advice: t.advice.clone(),
-        consequences: t.consequences.clone(),
+        measures: text(ContentElement::WhatWeAreDoing),
+        advice: text(ContentElement::WhatYouCanDo),
+        consequences: text(ContentElement::LikelyConsequences),
         regulator_contacts: agency_lines(&agencies.regulators),
         cra_contacts: agency_lines(&agencies.cras),
         identity_protection: if offer_owed {
-            t.identity_protection.clone()
+            text(ContentElement::IdentityTheftServices)
         } else {
             String::new()
         },
@@ -714,5 +728,7 @@ async fn fail_unseen(store: &Store, id: &IncidentId, unseen: &[Key]) -> Result<u
 
 #[cfg(test)]
 mod families;
+#[cfg(test)]
+mod languages;
 #[cfg(test)]
 mod tests;

@@ -15,7 +15,7 @@ use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value};
 use sha2::{Digest, Sha256};
 
-use crate::vars::{marker, NoticeTexts, NoticeVars};
+use crate::vars::{config_key, marker, NoticeTexts, NoticeVars};
 use crate::NotifyError;
 
 const BUILTIN: &[(&str, &str)] = &[
@@ -112,6 +112,9 @@ pub struct Templates {
     digests: BTreeMap<String, String>,
     /// Templates that did not compile.
     broken: Vec<TemplateProblem>,
+    /// Built-in templates no file in the directory replaced: in English
+    /// unless their name gives a language.
+    builtin: BTreeSet<String>,
 }
 
 impl Templates {
@@ -123,6 +126,7 @@ impl Templates {
             .iter()
             .map(|(n, s)| (n.to_string(), s.to_string()))
             .collect();
+        let mut builtin: BTreeSet<String> = sources.keys().cloned().collect();
         if let Some(dir) = dir {
             let entries = std::fs::read_dir(dir).map_err(|e| NotifyError::Io {
                 context: format!("reading template directory {}", dir.display()),
@@ -144,6 +148,7 @@ impl Templates {
                     context: format!("reading template {}", path.display()),
                     source: e,
                 })?;
+                builtin.remove(name);
                 sources.insert(name.to_string(), text);
             }
         }
@@ -160,6 +165,7 @@ impl Templates {
             origin: BTreeSet::new(),
             digests: BTreeMap::new(),
             broken: Vec::new(),
+            builtin,
         };
         for (name, src) in sources {
             t.digests
@@ -195,6 +201,53 @@ impl Templates {
         keys.push("default".to_string());
         keys.into_iter()
             .find(|k| self.origin.contains(&format!("{k}.txt")))
+    }
+
+    /// The language template `key` (as [`Templates::select`] gives it) is
+    /// written in, for a customer written to in `language`: the one its
+    /// name gives (`default.fr`, `EU.de`); English for a built-in one
+    /// without (`default`, `US-CA`), which an Italian customer gets while
+    /// there is no Italian template; else `language`, as the author of a
+    /// template without a language in its name serves it to this customer.
+    /// The campaign texts a notice prints are in this language, so that
+    /// they read in the same language as the words around them.
+    pub fn written_in<'a>(&self, key: &'a str, language: &'a str) -> &'a str {
+        if let Some((_, lang)) = key.rsplit_once('.') {
+            if crate::lang::LANGUAGES.contains(&lang) {
+                return lang;
+            }
+        }
+        if self.builtin.contains(&format!("{key}.txt")) {
+            "en"
+        } else {
+            language
+        }
+    }
+
+    /// The content elements the template a customer of `jurisdictions`
+    /// writing in `language` gets prints (in its text or HTML part), found
+    /// by rendering it with every element as its lint marker. Empty when
+    /// no template is selected or it does not render.
+    pub fn elements_printed<S: AsRef<str>>(
+        &self,
+        jurisdictions: &[S],
+        language: &str,
+    ) -> BTreeSet<ContentElement> {
+        let Some(key) = self.select(jurisdictions, language) else {
+            return BTreeSet::new();
+        };
+        let primary = jurisdictions.last().map(AsRef::as_ref).unwrap_or("");
+        let ctx = Value::from(Serde(NoticeVars::probe(primary, language)));
+        let rendered: Vec<String> = ["txt", "html"]
+            .iter()
+            .map(|part| format!("{key}.{part}"))
+            .filter(|name| self.origin.contains(name))
+            .filter_map(|name| self.render_one(&name, &ctx).ok())
+            .collect();
+        ContentElement::ALL
+            .into_iter()
+            .filter(|e| rendered.iter().any(|r| r.contains(&marker(*e))))
+            .collect()
     }
 
     /// Renders template `key` for one customer.
@@ -302,7 +355,7 @@ impl Templates {
                 out.push(p);
             }
         }
-        let mut text_missing: BTreeSet<ContentElement> = BTreeSet::new();
+        let mut text_missing: BTreeMap<ContentElement, BTreeSet<String>> = BTreeMap::new();
         for ((jurisdictions, language), required) in uses {
             let Some(key) = self.select(jurisdictions, language) else {
                 out.push(TemplateProblem {
@@ -344,19 +397,29 @@ impl Templates {
                     }
                 }
             }
+            let written_in = self.written_in(&key, language);
             for e in required {
-                if texts.for_element(*e).is_some_and(|t| t.trim().is_empty()) {
-                    text_missing.insert(*e);
+                if texts
+                    .in_language(written_in, *e)
+                    .is_some_and(|t| t.trim().is_empty())
+                {
+                    text_missing
+                        .entry(*e)
+                        .or_default()
+                        .insert(written_in.to_string());
                 }
             }
         }
-        for e in text_missing {
+        for (e, languages) in text_missing {
+            let key = config_key(e).unwrap_or(e.as_str());
             out.push(TemplateProblem {
                 template: "config".into(),
                 line: None,
                 message: format!(
-                    "the campaign text for required content `{e}` ({}) is empty: set it under [notify]",
-                    content.describe(e)
+                    "the campaign text for required content `{e}` ({}) is empty in notices in {}: \
+                     set `{key}` under [notify] (or per language under [notify.texts.LANG])",
+                    content.describe(e),
+                    languages.into_iter().collect::<Vec<_>>().join(", ")
                 ),
             });
         }
@@ -390,6 +453,7 @@ mod tests {
             consequences: "phishing".into(),
             identity_protection:
                 "12 months of identity protection, free: enrol at shop.example/protect".into(),
+            ..NoticeTexts::default()
         }
     }
 

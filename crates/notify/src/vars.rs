@@ -2,15 +2,25 @@
 //! interface: renaming one breaks every customised template, so they only
 //! ever get added to.
 
+use std::collections::BTreeMap;
+
 use bw_law::{Agency, ContentElement};
 use serde::{Deserialize, Serialize};
 
 /// Organisation-wide texts of a notification campaign, from `[notify]` in
 /// the config file or the drill. Plain text; templates escape for HTML.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// The texts are written in one language ([`NoticeTexts::language`]);
+/// notices go out in each customer's ([`crate::lang::language_for`]), so
+/// [`NoticeTexts::translations`] gives any element again per notice
+/// language. A notice takes its own language's text for each element and
+/// the default only where none is given: a French template with English
+/// paragraphs is what the translations exist to prevent, and lint names
+/// every such gap ([`crate::lint::language_gaps`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeTexts {
-    /// The organisation as customers know it.
+    /// The organisation as customers know it (a name: not translated).
     pub company_name: String,
     /// How to reach the organisation (or its DPO): phone, email, web page.
     pub contact: String,
@@ -26,14 +36,97 @@ pub struct NoticeTexts {
     /// or ID number).
     #[serde(default)]
     pub identity_protection: String,
+    /// The language the texts above are written in: one of
+    /// [`crate::lang::LANGUAGES`].
+    #[serde(default = "english")]
+    pub language: String,
+    /// The texts again for notices in other languages, by language code
+    /// ([`crate::lang::LANGUAGES`]).
+    #[serde(default)]
+    pub translations: BTreeMap<String, LanguageTexts>,
     // No regulator or credit-bureau text here: those contacts are per
     // jurisdiction, from bw-law's rule data
     // (`bw_law::NoticeContent::agencies_for`); one campaign-wide text put
     // the FTC in UK and EU notices.
 }
 
+fn english() -> String {
+    "en".to_string()
+}
+
+impl Default for NoticeTexts {
+    fn default() -> Self {
+        NoticeTexts {
+            company_name: String::new(),
+            contact: String::new(),
+            measures: String::new(),
+            advice: String::new(),
+            consequences: String::new(),
+            identity_protection: String::new(),
+            language: english(),
+            translations: BTreeMap::new(),
+        }
+    }
+}
+
+/// One language's campaign texts: any element not given (or blank) falls
+/// back to the default texts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageTexts {
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub measures: Option<String>,
+    #[serde(default)]
+    pub advice: Option<String>,
+    #[serde(default)]
+    pub consequences: Option<String>,
+    #[serde(default)]
+    pub identity_protection: Option<String>,
+}
+
+impl LanguageTexts {
+    /// The text given for `element`, if one is and it is not blank.
+    pub fn for_element(&self, element: ContentElement) -> Option<&str> {
+        match element {
+            ContentElement::WhatWeAreDoing => self.measures.as_deref(),
+            ContentElement::WhatYouCanDo => self.advice.as_deref(),
+            ContentElement::Contact => self.contact.as_deref(),
+            ContentElement::LikelyConsequences => self.consequences.as_deref(),
+            ContentElement::IdentityTheftServices => self.identity_protection.as_deref(),
+            _ => None,
+        }
+        .filter(|t| !t.trim().is_empty())
+    }
+}
+
+/// The content elements the campaign texts supply, in the order a notice
+/// prints them.
+pub const CAMPAIGN_ELEMENTS: [ContentElement; 5] = [
+    ContentElement::LikelyConsequences,
+    ContentElement::WhatWeAreDoing,
+    ContentElement::WhatYouCanDo,
+    ContentElement::IdentityTheftServices,
+    ContentElement::Contact,
+];
+
+/// The config key (under `[notify]`, or `[notify.texts.LANG]`) that sets
+/// the campaign text for `element`; lint's messages name it.
+pub fn config_key(element: ContentElement) -> Option<&'static str> {
+    Some(match element {
+        ContentElement::WhatWeAreDoing => "measures",
+        ContentElement::WhatYouCanDo => "advice",
+        ContentElement::Contact => "contact",
+        ContentElement::LikelyConsequences => "consequences",
+        ContentElement::IdentityTheftServices => "identity-protection",
+        _ => return None,
+    })
+}
+
 impl NoticeTexts {
-    /// The text that supplies `element`, if it comes from the campaign texts.
+    /// The default text that supplies `element`, if it comes from the
+    /// campaign texts.
     pub fn for_element(&self, element: ContentElement) -> Option<&str> {
         Some(match element {
             ContentElement::WhatWeAreDoing => &self.measures,
@@ -43,6 +136,25 @@ impl NoticeTexts {
             ContentElement::IdentityTheftServices => &self.identity_protection,
             _ => return None,
         })
+    }
+
+    /// The text written in `language` for `element`: the default when the
+    /// default texts are in that language, else its translation; `None`
+    /// when there is none (or `element` is no campaign text).
+    pub fn translation(&self, language: &str, element: ContentElement) -> Option<&str> {
+        if language == self.language {
+            return self.for_element(element);
+        }
+        self.translations
+            .get(language)
+            .and_then(|t| t.for_element(element))
+    }
+
+    /// What a notice in `language` prints for `element`: its translation,
+    /// else the default text.
+    pub fn in_language(&self, language: &str, element: ContentElement) -> Option<&str> {
+        self.translation(language, element)
+            .or_else(|| self.for_element(element))
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use bw_notify::message::message_id;
 use bw_notify::sink::{Accepted, SmtpSink};
-use bw_notify::{Campaign, NoticeTexts, SendOptions, SmtpSettings, Templates};
+use bw_notify::{Campaign, LanguageTexts, NoticeTexts, SendOptions, SmtpSettings, Templates};
 use bw_registry::ImportSource;
 use bw_store::Store;
 
@@ -36,7 +36,16 @@ pub async fn run(
         Templates::load(None).map_err(notify_err("loading the embedded notice templates"))?;
     let texts = notice_texts();
     let content = bw_law::NoticeContent::embedded().map_err(Error::NoticeRules)?;
-    let problems = templates.lint(&content, &bw_notify::plan::uses(&incident.affected), &texts);
+    let mut problems = templates.lint(&content, &bw_notify::plan::uses(&incident.affected), &texts);
+    // A warning for a retailer, a defect here: the drill's texts are meant
+    // to cover every language its synthetic customers are written to.
+    problems.extend(bw_notify::lint::language_gaps(
+        &templates,
+        &content,
+        &incident.affected,
+        bw_law::SourceOfBreach::Unknown,
+        &texts,
+    ));
     if !problems.is_empty() {
         return Err(Error::Templates(
             problems.iter().map(|p| p.to_string()).collect(),
@@ -201,5 +210,63 @@ fn notice_texts() -> NoticeTexts {
             "We offer you 24 months of identity-theft protection and restoration services at no \
              cost: enrol at https://{SHOP_DOMAIN}/protect before the end of next year."
         ),
+        language: "en".into(),
+        // The retailer has customers in France and Germany (bw-scope's
+        // synthetic people): their notices are in French and German, and
+        // so are the paragraphs in them.
+        translations: BTreeMap::from([
+            (
+                "fr".to_string(),
+                LanguageTexts {
+                    contact: Some(format!(
+                        "privacy@{SHOP_DOMAIN}, +1 415-200-0199, https://{SHOP_DOMAIN}/privacy/fr"
+                    )),
+                    measures: Some(
+                        "Nous avons corrigé l'erreur qui affichait des données de compte sur les \
+                         pages produits, supprimé les pages en cache et demandé aux moteurs de \
+                         recherche d'effacer leurs copies."
+                            .into(),
+                    ),
+                    advice: Some(
+                        "Méfiez-vous des e-mails qui mentionnent vos commandes ou vous demandent \
+                         de vous connecter ; nous ne vous demanderons jamais votre mot de passe \
+                         par e-mail."
+                            .into(),
+                    ),
+                    consequences: Some(
+                        "Une personne ayant vu la page pourrait vous envoyer des e-mails \
+                         indésirables ou frauduleux."
+                            .into(),
+                    ),
+                    identity_protection: None,
+                },
+            ),
+            (
+                "de".to_string(),
+                LanguageTexts {
+                    contact: Some(format!(
+                        "privacy@{SHOP_DOMAIN}, +1 415-200-0199, https://{SHOP_DOMAIN}/privacy/de"
+                    )),
+                    measures: Some(
+                        "Wir haben den Fehler behoben, der Kontodaten auf Produktseiten anzeigte, \
+                         die zwischengespeicherten Seiten entfernt und Suchmaschinen gebeten, \
+                         ihre Kopien zu löschen."
+                            .into(),
+                    ),
+                    advice: Some(
+                        "Seien Sie vorsichtig bei E-Mails, die Ihre Bestellungen erwähnen oder \
+                         Sie zur Anmeldung auffordern; wir fragen Sie nie per E-Mail nach Ihrem \
+                         Passwort."
+                            .into(),
+                    ),
+                    consequences: Some(
+                        "Wer die Seite gesehen hat, könnte Ihnen unerwünschte oder betrügerische \
+                         E-Mails senden."
+                            .into(),
+                    ),
+                    identity_protection: None,
+                },
+            ),
+        ]),
     }
 }

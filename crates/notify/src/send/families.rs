@@ -26,6 +26,7 @@ fn campaign() -> NoticeTexts {
         identity_protection: "We offer you 12 months of identity theft protection at no cost. \
                               Enroll at https://shop.example/protect with code EXS-2026."
             .into(),
+        ..NoticeTexts::default()
     }
 }
 

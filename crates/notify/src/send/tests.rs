@@ -15,6 +15,7 @@ fn us_campaign_texts() -> NoticeTexts {
         advice: "Be wary of phishing.".into(),
         consequences: "Unwanted email.".into(),
         identity_protection: "Twelve months of identity protection at no cost.".into(),
+        ..NoticeTexts::default()
     }
 }
 
@@ -69,6 +70,19 @@ pub(super) fn notice_from_texts(
     source: bw_law::SourceOfBreach,
     texts: NoticeTexts,
 ) -> String {
+    let templates = Templates::load(None).expect("built-in templates");
+    notice_with_templates(&templates, country, region, fields, source, texts)
+}
+
+/// The notice rendered with `templates`.
+pub(super) fn notice_with_templates(
+    templates: &Templates,
+    country: &str,
+    region: Option<&str>,
+    fields: &[&str],
+    source: bw_law::SourceOfBreach,
+    texts: NoticeTexts,
+) -> String {
     let mut ctx = run_context(texts);
     ctx.source = source;
     let jurisdictions = bw_law::jurisdictions_for(country, region);
@@ -88,12 +102,19 @@ pub(super) fn notice_from_texts(
         first_name: "Jane".into(),
         last_name: "Doe".into(),
     };
-    let templates = Templates::load(None).expect("built-in templates");
     let key = templates
         .select(&notice.jurisdictions, &notice.language)
         .expect("a template");
     let r = templates
-        .render(&key, &vars_for(&ctx, &notice, &contact))
+        .render(
+            &key,
+            &vars_for(
+                &ctx,
+                &notice,
+                &contact,
+                templates.written_in(&key, &notice.language),
+            ),
+        )
         .expect("render");
     format!("{}\n{}", r.text, r.html.unwrap_or_default())
 }

@@ -28,15 +28,31 @@ async fn problems(state: &AppState, id: &IncidentId) -> ApiResult<Vec<String>> {
     Ok(found.iter().map(ToString::to_string).collect())
 }
 
+/// What lint asks a person without failing `ok`: a fact the incident does
+/// not record, campaign texts untranslated for some notices' language.
+async fn warnings(state: &AppState, id: &IncidentId) -> ApiResult<Vec<String>> {
+    let tpl = templates(state)?;
+    let content = bw_law::NoticeContent::embedded().map_err(ApiError::internal)?;
+    let found =
+        bw_notify::lint::warnings(&state.store, id, &tpl, &content, &state.config.notify.texts)
+            .await?;
+    Ok(found.iter().map(ToString::to_string).collect())
+}
+
 /// Checks the templates the incident's notices will use against each
 /// jurisdiction's required content.
 #[utoipa::path(get, path = "/api/incidents/{id}/notices/lint", tag = "notices",
     security(("bearer" = ["viewer"])),
     params(("id" = String, Path, description = "Incident id")),
-    responses((status = 200, description = "ok and the problems found")))]
+    responses((status = 200, description = "ok, the problems found and the warnings")))]
 pub async fn lint(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
-    let found = problems(&state, &IncidentId::new(id)).await?;
-    Ok(Json(json!({"ok": found.is_empty(), "problems": found})).into_response())
+    let id = IncidentId::new(id);
+    let found = problems(&state, &id).await?;
+    let warned = warnings(&state, &id).await?;
+    Ok(
+        Json(json!({"ok": found.is_empty(), "problems": found, "warnings": warned}))
+            .into_response(),
+    )
 }
 
 #[derive(Deserialize, utoipa::ToSchema, Default)]
