@@ -5,7 +5,7 @@
 //! apart because they read separators and quotes, not name words.
 
 use super::lexicon::MAX_TOKEN;
-use super::run::{joined_word, word_at, Shape, Word};
+use super::run::{joined_word, particles_before, word_at, Shape, Word};
 use super::words::{abbreviation_in, is_calendar_word, is_capital_particle};
 use super::NameDetector;
 use crate::hints::Field;
@@ -234,4 +234,54 @@ fn neighbour_field(hay: &[u8], end: usize, edges: FieldEdges, after: bool) -> Op
         let w = word_at(hay, p)?;
         (w.shape == Shape::Cap && w.end == field_end).then_some(w)
     }
+}
+
+/// Mail header fields whose value is a mailbox with a display name.
+const MAILBOX_HEADERS: [&[u8]; 6] = [b"from", b"to", b"cc", b"bcc", b"reply-to", b"sender"];
+
+/// Where the display name of a mailbox (`"Nguyen, Jan" <jn@…>`, or bare
+/// after its header, `Cc: Dubois, Benoît <b@…>` once its encoded word is
+/// decoded) that starts at `start` ends: it is one person's name, as a
+/// name cell is, however an address book ordered and punctuated it.
+pub(super) fn display_name_end(hay: &[u8], start: usize) -> Option<usize> {
+    // `"de Vries, Femke"`: the run starts after its particles.
+    let start = particles_before(hay, start);
+    let quoted = start > 0 && hay[start - 1] == b'"';
+    if !quoted && !after_mailbox_header(hay, start) {
+        return None;
+    }
+    let limit = hay.len().min(start + super::MAX_RUN);
+    let end = start
+        + hay[start..limit]
+            .iter()
+            .position(|b| matches!(b, b'"' | b'<' | b'\n' | b'@' | b';'))?;
+    if quoted && hay[end] != b'"' {
+        return None;
+    }
+    // Spaces, or a folded line, between the name and its address.
+    let gap = hay[end + usize::from(quoted)..]
+        .iter()
+        .take(8)
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))?;
+    let at = end + usize::from(quoted) + gap;
+    let bare_end = start + hay[start..end].trim_ascii_end().len();
+    (hay[at] == b'<').then_some(if quoted { end } else { bare_end })
+}
+
+/// Whether `start` is right after `From: `, `Cc: ` and the like at the
+/// start of a line.
+fn after_mailbox_header(hay: &[u8], start: usize) -> bool {
+    let mut p = start;
+    while p > 0 && start - p < 4 && hay[p - 1] == b' ' {
+        p -= 1;
+    }
+    if p == start || p == 0 || hay[p - 1] != b':' {
+        return false;
+    }
+    let colon = p - 1;
+    MAILBOX_HEADERS.iter().any(|h| {
+        colon >= h.len()
+            && hay[colon - h.len()..colon].eq_ignore_ascii_case(h)
+            && (colon == h.len() || hay[colon - h.len() - 1] == b'\n')
+    })
 }

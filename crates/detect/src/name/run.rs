@@ -4,7 +4,7 @@
 //! before handing it to scoring. Kept apart because this is where bytes
 //! become words: everything after it reasons about `Word`s.
 
-use super::field::key_before;
+use super::field::{display_name_end, key_before};
 use super::lexicon::MAX_TOKEN;
 use super::utf8::{char_at, is_letter, is_word_char, next_char};
 use super::words::PARTICLES;
@@ -120,11 +120,13 @@ impl NameDetector {
             words = &words[..words.len() - 1];
         }
         // "DOE, Jane": the surname first, in capitals, then a comma; in a
-        // person's name cell, any surname then a comma.
+        // person's name cell or a mailbox's display name, any surname
+        // then a comma.
         let name_cell = || {
             hints
                 .at(first.start)
                 .is_some_and(|h| matches!(h.field, Field::FullName | Field::Name))
+                || display_name_end(hay, first.start).is_some()
         };
         if words.len() <= 3
             && (words.iter().all(|w| w.shape == Shape::Upper)

@@ -5,7 +5,7 @@
 //! `run` has turned bytes into words.
 
 use super::context::sentence_initial;
-use super::field::key_before;
+use super::field::{display_name_end, key_before};
 use super::lexicon::{lower, MAX_TOKEN};
 use super::run::{joined_word, word_at, Shape, Word};
 use super::words::{
@@ -213,18 +213,22 @@ impl NameDetector {
             p += 1;
         }
         let mut given = word_at(hay, p)?;
-        if given.shape != Shape::Cap || self.is_stop(hay, given) {
+        if given.shape != Shape::Cap {
             return None;
         }
+        let first_given = given;
         let g = self.given_class(hay, given);
         let s = self.surname(hay, family);
         // A person's name cell holding `Dos Santos, José María` and
         // nothing else says so whatever the lexicon knows: the cell's
-        // given names run to its end.
-        let cell = hints
+        // given names run to its end. A mailbox's display name is such a
+        // cell too, but one a team or a queue may fill (`"Support,
+        // Returns"`): its given name must be known.
+        let hinted = hints
             .at(family.start)
             .filter(|h| matches!(h.field, Field::FullName | Field::Name))
             .map(|h| h.end);
+        let cell = hinted.or_else(|| display_name_end(hay, family.start));
         if let Some(cell_end) = cell {
             while let Some(w) = joined_word(hay, given.end).filter(|w| w.end <= cell_end) {
                 if w.shape != Shape::Cap {
@@ -239,7 +243,13 @@ impl NameDetector {
             hay.get(given.end..e)
                 .is_some_and(|rest| rest.trim_ascii().is_empty())
         });
-        if g == 0 && !(whole_cell && (s || self.given_class(hay, family) == 0)) {
+        // A stop word (`Jan`, `May`) that fills a name cell after its
+        // surname is the given name it also is.
+        if self.is_stop(hay, first_given) && !whole_cell {
+            return None;
+        }
+        if g == 0 && !(whole_cell && hinted.is_some() && (s || self.given_class(hay, family) == 0))
+        {
             return None;
         }
         let around = self.around(hay, family.start, given.end, hints);

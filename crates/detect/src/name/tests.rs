@@ -470,3 +470,39 @@ fn a_given_name_alone_under_a_closing_line_signs_a_letter() {
         assert_eq!(found(hay), Vec::<String>::new(), "{hay:?}");
     }
 }
+
+#[test]
+fn a_display_name_filed_last_comma_first_is_one_name() {
+    for (hay, name) in [
+        ("Cc: \"Nguyen, Jan\" <jn@example.com>\n", "Nguyen, Jan"),
+        (
+            "Cc: \"de Vries, Femke\" <fdv@example.com>\n",
+            "Vries, Femke",
+        ),
+        (
+            "To: \"O'Brien, Niamh\" <nob@example.com>\n",
+            "O'Brien, Niamh",
+        ),
+        (
+            "To: a@example.com, \"Esposito, Chiara\"\n <ce@example.com>\n",
+            "Esposito, Chiara",
+        ),
+        // A decoded encoded word: bare, the comma was inside the word.
+        ("Cc: Dubois, Benoît <bd@example.com>\n", "Dubois, Benoît"),
+        (
+            "Cc: Dos Santos Fernandes, José María\n <jm@example.com>\n",
+            "Dos Santos Fernandes, José María",
+        ),
+    ] {
+        assert_eq!(found(hay), [name], "{hay:?}");
+    }
+    for hay in [
+        // Not a display name: no address follows, or not a mailbox header.
+        "Subject: Nguyen, Jan\n",
+        "Re: \"Smith, Winter\" catalogue\n",
+        "X-Note: Orders, Returns <r@example.com>\n",
+        "Cc: \"Orders, Returns\" <r@example.com>\n",
+    ] {
+        assert_eq!(found(hay), Vec::<String>::new(), "{hay:?}");
+    }
+}
