@@ -39,6 +39,7 @@ import argparse
 import csv
 import datetime
 import email.headerregistry
+import email.parser
 import email.policy
 import email.utils
 import html
@@ -531,9 +532,16 @@ def mail_box(customers, out, truths):
         plain, htm = plain_body(cu, agent), html_body(cu, agent)
         m = EmailMessage(policy=email.policy.default)
         name, addr = cu.full_name, cu.value("email")
+        cc = None
         if agent:
             m["From"] = SUPPORT
             m["To"] = "cases@support.northwind-outfitters.example"
+            # The customer in copy, named as an address book files people
+            # ("Last, First", quoted by the package; an encoded word when
+            # not ASCII).
+            first, last = cu.value("first_name"), cu.value("last_name")
+            cc = f"{last}, {first}" if name == f"{first} {last}" else name
+            m["Cc"] = email.headerregistry.Address(display_name=cc, addr_spec=addr)
         else:
             m["From"] = email.headerregistry.Address(display_name=name, addr_spec=addr)
             m["To"] = SUPPORT
@@ -557,14 +565,15 @@ def mail_box(customers, out, truths):
         # A fixed separator date: the same seed gives the same bytes.
         mm.set_from("MAILER-DAEMON", time.gmtime(1709280000 + i * 3600))
         box.add(mm)
-        plans.append((m["Message-ID"], cu, plain, htm, attach))
+        plans.append((m["Message-ID"], cu, plain, htm, attach, cc))
     box.flush()
     box.close()
     data = open(path, "rb").read()
     rel = "support.mbox"
     ids = [data.index(f"Message-ID: {mid}".encode()) for mid, *_ in plans]
+    reader = email.parser.BytesParser(policy=email.policy.default)
     check(ids == sorted(ids), "messages in order")
-    for n, (mid, cu, plain, htm, attach) in enumerate(plans):
+    for n, (mid, cu, plain, htm, attach, cc) in enumerate(plans):
         lo = data.rindex(b"\nFrom ", 0, ids[n]) + 1 if n else 0
         hi = data.index(b"\nFrom ", ids[n]) + 1 if n + 1 < len(plans) else len(data)
         msg = data[lo:hi]
@@ -587,6 +596,24 @@ def mail_box(customers, out, truths):
             em = cu.value("email").encode()
             check(line[a + 2:-1] == em, f"From address {line!r}")
             t.add(rel, base + a + 2, base + a + 2 + len(em), "email")
+        if cc:
+            # The Cc header as written: the display name quoted ("Last,
+            # First"), or bare words and encoded words up to the address
+            # (which may sit on a folded line of its own).
+            fl = re.search(rb"\nCc: (.*(?:\n[ \t].*)*)", head)
+            check(fl, f"message {n + 1} Cc")
+            line, base = fl.group(1), lo + fl.start(1)
+            a = line.rindex(b"<")
+            name = line[:a].rstrip()
+            parsed = reader.parsebytes(head + b"\n\n")["Cc"].addresses[0]
+            check(parsed.display_name == cc, f"Cc name {name!r} reads back as {parsed.display_name!r}")
+            if name.startswith(b'"') and name.endswith(b'"'):
+                t.add(rel, base + 1, base + len(name) - 1, "person_name")
+            else:
+                t.add(rel, base, base + len(name), "person_name")
+            em = cu.value("email").encode()
+            check(line[a + 1:-1] == em and parsed.addr_spec == cu.value("email"), f"Cc address {line!r}")
+            t.add(rel, base + a + 1, base + a + 1 + len(em), "email")
         pos = head_end
         for sub, body in ((b"plain", plain), (b"html", htm)):
             ct = msg.index(b"Content-Type: text/" + sub, pos)
