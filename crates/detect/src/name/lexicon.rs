@@ -6,6 +6,8 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
+use super::utf8::html_apostrophe;
+
 const GIVEN: &str = include_str!("../../data/names/given.txt");
 const SURNAMES: &str = include_str!("../../data/names/surnames.txt");
 const KANJI_SURNAMES: &str = include_str!("../../data/names/kanji_surnames.txt");
@@ -145,9 +147,31 @@ impl Lexicon {
 }
 
 /// Lowercases `word` into `buf`; `None` if it does not fit or is not UTF-8.
+/// An apostrophe written as an HTML reference (`O&#x27;Brien`) is read as
+/// one.
 pub(super) fn lower<'b>(word: &[u8], buf: &'b mut [u8; MAX_TOKEN]) -> Option<&'b str> {
     if word.len() > MAX_TOKEN {
         return None;
+    }
+    if word.contains(&b'&') {
+        let mut plain = [0u8; MAX_TOKEN];
+        let (mut i, mut n) = (0, 0);
+        while i < word.len() {
+            match html_apostrophe(&word[i..]) {
+                Some(len) => {
+                    plain[n] = b'\'';
+                    i += len;
+                }
+                None => {
+                    plain[n] = word[i];
+                    i += 1;
+                }
+            }
+            n += 1;
+        }
+        if n < word.len() {
+            return lower(&plain[..n], buf);
+        }
     }
     if word.is_ascii() {
         for (d, s) in buf.iter_mut().zip(word) {

@@ -90,7 +90,7 @@ impl NameDetector {
     /// a double-barrelled name must be one.
     pub(super) fn surname(&self, hay: &[u8], w: Word) -> bool {
         let word = &hay[w.start..w.end];
-        if word.len() <= MAX_TOKEN && word.is_ascii() {
+        if word.len() <= MAX_TOKEN && word.is_ascii() && !word.contains(&b'&') {
             self.surname_ascii(word)
         } else {
             self.surname_general(word)

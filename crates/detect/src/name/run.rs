@@ -6,7 +6,7 @@
 
 use super::field::{display_name_end, key_before};
 use super::lexicon::MAX_TOKEN;
-use super::utf8::{char_at, is_letter, is_word_char, next_char};
+use super::utf8::{char_at, html_apostrophe, is_letter, is_word_char, next_char};
 use super::words::PARTICLES;
 use super::{NameDetector, COMMON_GIVEN, MAX_RUN};
 use crate::hints::Field;
@@ -205,6 +205,13 @@ pub(super) fn word_at(hay: &[u8], at: usize) -> Option<Word> {
                     _ => break,
                 }
             }
+            // O&#x27;Brien in HTML: the reference is the apostrophe.
+            Some(('&', _)) => match html_apostrophe(&hay[p..]) {
+                Some(len) if char_at(hay, p + len).is_some_and(|(c, _)| is_letter(c)) => {
+                    p += len;
+                }
+                _ => break,
+            },
             _ => break,
         }
         if p - at > MAX_TOKEN {

@@ -506,3 +506,23 @@ fn a_display_name_filed_last_comma_first_is_one_name() {
         assert_eq!(found(hay), Vec::<String>::new(), "{hay:?}");
     }
 }
+
+#[test]
+fn an_apostrophe_written_as_an_html_reference_joins_a_surname() {
+    for (hay, name) in [
+        (
+            "<p>my name is <b>Niamh O&#x27;Sullivan</b> and",
+            "Niamh O&#x27;Sullivan",
+        ),
+        (
+            "<td>Customer</td><td>Declan O&#39;Connor</td>",
+            "Declan O&#39;Connor",
+        ),
+        ("Dear Mr. Patrick O&apos;Brien,", "Patrick O&apos;Brien"),
+    ] {
+        assert_eq!(found(hay), [name], "{hay:?}");
+    }
+    // Not a joiner before a non-letter, nor another reference.
+    assert_eq!(found("Dear Niamh O&#x27; and"), Vec::<String>::new());
+    assert_eq!(found("Dear Jane Doe&amp;Co"), ["Jane Doe"]);
+}

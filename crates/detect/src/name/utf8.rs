@@ -72,3 +72,22 @@ pub(super) fn starts_inside_word(hay: &[u8], at: usize) -> bool {
         None => false,
     }
 }
+
+/// The length of the HTML character reference for an apostrophe at the
+/// start of `s` (`O&#x27;Brien` as Python's `html.escape` writes it,
+/// `&#39;` as PHP's, `&apos;`, `&rsquo;`), if one is there.
+pub(super) fn html_apostrophe(s: &[u8]) -> Option<usize> {
+    const REFS: [&[u8]; 8] = [
+        b"&#x27;",
+        b"&#X27;",
+        b"&#39;",
+        b"&#039;",
+        b"&apos;",
+        b"&rsquo;",
+        b"&#8217;",
+        b"&#x2019;",
+    ];
+    REFS.iter()
+        .find(|r| s.len() >= r.len() && s[..r.len()].eq_ignore_ascii_case(r))
+        .map(|r| r.len())
+}
