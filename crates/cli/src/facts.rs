@@ -1,9 +1,10 @@
-//! `breachwatch incident source-of-breach` and what `incident show` and
+//! `breachwatch incident source-of-breach`, `incident set-description
+//! --lang`, and what `incident show` and
 //! `incident add-evidence` print about findings no customer was tied to
 //! (detected, unattributed). Counts and kinds only, never values.
 
 use anyhow::Result;
-use bw_store::{IncidentId, SourceOfBreach, UnattributedElement, UnattributedRecord};
+use bw_store::{Declarations, IncidentId, SourceOfBreach, UnattributedElement, UnattributedRecord};
 use clap::Args;
 
 use crate::incident::{Session, StoreArgs};
@@ -41,6 +42,55 @@ pub(crate) async fn source_of_breach(s: Session, a: SourceOfBreachArgs) -> Resul
         );
     }
     Ok(0)
+}
+
+#[derive(Args, Debug)]
+pub struct DescriptionArgs {
+    id: String,
+    /// The language of the notices it is for: en, fr, de, es, it, nl, pt
+    /// or ja (the language of each customer's country). The description
+    /// given at `incident open` is read as the default campaign texts'
+    /// language (`texts-language` under [notify], default en).
+    #[arg(long, value_parser = parse_language)]
+    lang: String,
+    /// What happened, in that language; "" removes it.
+    text: String,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+}
+
+fn parse_language(s: &str) -> Result<String, String> {
+    let languages = bw_notify::lang::LANGUAGES;
+    if languages.contains(&s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "unknown language code {s:?}: notices are written in {}",
+            languages.join(", ")
+        ))
+    }
+}
+
+pub(crate) async fn set_description(s: Session, a: DescriptionArgs) -> Result<u8> {
+    let id = IncidentId::new(a.id);
+    let changed = s
+        .store
+        .set_description_translation(&id, &a.lang, &a.text, &s.actor)
+        .await?;
+    let lang = &a.lang;
+    match (changed, a.text.trim().is_empty()) {
+        (true, false) => println!("{id}: description in {lang} recorded"),
+        (true, true) => println!("{id}: description in {lang} removed"),
+        (false, _) => println!("{id}: the description in {lang} already reads so; nothing changed"),
+    }
+    Ok(0)
+}
+
+/// The lines `incident show` prints for the description in other languages.
+pub(crate) fn print_description_translations(declared: &Declarations) {
+    for (lang, text) in &declared.description_translations {
+        println!("description ({lang}): {text}");
+    }
 }
 
 /// `1,200 password (bcrypt)`: one unattributed count as a reader sees it.

@@ -58,6 +58,9 @@ pub enum IncidentCommand {
     /// vendor holding the data (California's identity-theft-services offer
     /// turns on it).
     SourceOfBreach(crate::facts::SourceOfBreachArgs),
+    /// Give the description (what happened) in another language, for the
+    /// notices written in it.
+    SetDescription(crate::facts::DescriptionArgs),
     /// Record data elements known to be taken that no evidence shows (e.g.
     /// "the attacker read the users table incl. password hashes").
     Declare(DeclareArgs),
@@ -334,6 +337,9 @@ pub fn run(cmd: IncidentCommand) -> Result<u8> {
         IncidentCommand::SourceOfBreach(a) => {
             with_store(&a.store.clone(), |s| crate::facts::source_of_breach(s, a))
         }
+        IncidentCommand::SetDescription(a) => {
+            with_store(&a.store.clone(), |s| crate::facts::set_description(s, a))
+        }
         IncidentCommand::Declare(a) => with_store(&a.store.clone(), |s| declare(s, a)),
         IncidentCommand::Determine(a) => with_store(&a.store.clone(), |s| determine(s, a)),
         IncidentCommand::Export(a) => with_store(&a.store.clone(), |s| export(s, a)),
@@ -583,6 +589,7 @@ fn print_incident(inc: &Incident, declared: &Declarations) {
     if !inc.description.is_empty() {
         println!("description:  {}", inc.description);
     }
+    crate::facts::print_description_translations(declared);
     println!("evidence:     {}", inc.evidence_count);
 }
 

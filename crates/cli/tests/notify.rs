@@ -511,6 +511,8 @@ fn each_customer_reads_the_campaign_texts_in_their_own_language() {
     const DE_MEASURES: &str = "Wir haben den Fehler noch am selben Tag behoben.";
     const EN_MEASURES: &str = "We fixed the page error the same day";
     const EN_ADVICE: &str = "Be wary of messages that mention your orders";
+    const FR_WHAT: &str = "Une erreur technique a affiché les noms d'autres clients.";
+    const EN_WHAT: &str = "A technical error showed other customers' names";
     let s = Scratch::new();
     let Some(server) = SmtpServer::start(&s, &["--with-text"]) else {
         return;
@@ -527,7 +529,27 @@ fn each_customer_reads_the_campaign_texts_in_their_own_language() {
         )
         .as_bytes(),
     );
-    // German lacks three texts: warnings naming each, and lint passes.
+    // What happened, in French: audited like the incident's other facts.
+    let r = s.run(&["incident", "set-description", &id, "--lang", "fr", FR_WHAT]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = s.run(&[
+        "incident",
+        "set-description",
+        &id,
+        "--lang",
+        "French",
+        FR_WHAT,
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("unknown language code"), "{}", r.stderr);
+    let r = s.run(&["incident", "show", &id]);
+    assert!(
+        r.stdout.contains(&format!("description (fr): {FR_WHAT}")),
+        "{}",
+        r.stdout
+    );
+    // German lacks three texts and the description: warnings naming each,
+    // and lint passes.
     let r = s.run(&["notify", "lint", &id]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     for key in ["advice", "consequences", "contact"] {
@@ -546,7 +568,17 @@ fn each_customer_reads_the_campaign_texts_in_their_own_language() {
         "{}",
         r.stdout
     );
-    assert!(!r.stdout.contains("[notify.texts.fr]"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!(
+            "warning: incident: 1 customer(s) get notices in de that print the description of \
+             {id} as opened"
+        )) && r
+            .stdout
+            .contains(&format!("incident set-description {id} --lang de")),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains(" in fr "), "{}", r.stdout);
     assert_eq!(s.run(&["notify", "plan", &id]).code, 0);
     let contacts = s.path("contacts.csv").display().to_string();
     let r = s.run(&send_args(&id, &server.url(), &contacts, &[]));
@@ -574,6 +606,7 @@ fn each_customer_reads_the_campaign_texts_in_their_own_language() {
         !fr.contains(EN_MEASURES) && !fr.contains(DE_MEASURES),
         "{fr}"
     );
+    assert!(fr.contains(FR_WHAT) && !fr.contains(EN_WHAT), "{fr}");
     // German measures; the advice not given in German falls back.
     let de = read(3);
     assert!(
@@ -584,6 +617,7 @@ fn each_customer_reads_the_campaign_texts_in_their_own_language() {
         !de.contains(EN_MEASURES) && !de.contains(FR_MEASURES),
         "{de}"
     );
+    assert!(de.contains(EN_WHAT) && !de.contains(FR_WHAT), "{de}");
     for i in [0, 1, 4, 5] {
         let en = read(i);
         assert!(en.contains(EN_MEASURES) && en.contains(EN_ADVICE), "{en}");
@@ -591,6 +625,7 @@ fn each_customer_reads_the_campaign_texts_in_their_own_language() {
             !en.contains(FR_MEASURES) && !en.contains(DE_MEASURES),
             "{en}"
         );
+        assert!(en.contains(EN_WHAT) && !en.contains(FR_WHAT), "{en}");
     }
 }
 

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use bw_law::{ContentDuty, ContentElement, Element, NoticeContent, SourceOfBreach};
-use bw_store::{AffectedRecord, IncidentId, Store};
+use bw_store::{AffectedRecord, Declarations, IncidentId, Store};
 
 use crate::vars::{config_key, CAMPAIGN_ELEMENTS};
 use crate::{NoticeTexts, Result, TemplateProblem, Templates};
@@ -53,11 +53,27 @@ pub async fn warnings(
     content: &NoticeContent,
     texts: &NoticeTexts,
 ) -> Result<Vec<TemplateProblem>> {
+    let incident = store.incident(id).await?;
     let affected = store.affected(id).await?;
-    let source = store.declarations(id).await?.source_of_breach;
-    let mut out = asks(id, content, &affected, source);
-    out.extend(language_gaps(templates, content, &affected, source, texts));
+    let declared = store.declarations(id).await?;
+    let mut out = asks(id, content, &affected, declared.source_of_breach);
+    let facts = IncidentFacts {
+        id,
+        description: &incident.description,
+        declared: &declared,
+    };
+    out.extend(language_gaps(templates, content, texts, &affected, &facts));
     Ok(out)
+}
+
+/// What [`language_gaps`] reads of the incident: its description, the
+/// description's translations and the source of the breach.
+pub struct IncidentFacts<'a> {
+    pub id: &'a IncidentId,
+    /// As given at `incident open`: read as written in the default
+    /// campaign texts' language.
+    pub description: &'a str,
+    pub declared: &'a Declarations,
 }
 
 /// Campaign texts that notices will print in the default texts' language
@@ -77,10 +93,12 @@ pub async fn warnings(
 pub fn language_gaps(
     templates: &Templates,
     content: &NoticeContent,
-    affected: &[AffectedRecord],
-    source: SourceOfBreach,
     texts: &NoticeTexts,
+    affected: &[AffectedRecord],
+    incident: &IncidentFacts<'_>,
 ) -> Vec<TemplateProblem> {
+    let source = incident.declared.source_of_breach;
+    let descriptions = &incident.declared.description_translations;
     // (jurisdictions, language) → (customers, customers offered the
     // identity-theft services, which only some notices print)
     let mut uses: BTreeMap<(Vec<String>, String), (u64, u64)> = BTreeMap::new();
@@ -109,7 +127,9 @@ pub fn language_gaps(
         // The texts follow the template (see `send`): an Italian customer
         // with no Italian template reads English words and English texts.
         let written_in = templates.written_in(&key, language).to_string();
-        if written_in != *language && texts.translations.contains_key(language) {
+        if written_in != *language
+            && (texts.translations.contains_key(language) || descriptions.contains_key(language))
+        {
             let u = unread.entry(language).or_default();
             u.0 += customers;
             u.1.insert(written_in.clone());
@@ -118,6 +138,14 @@ pub fn language_gaps(
             continue;
         }
         let printed = templates.elements_printed(codes, language);
+        if printed.contains(&ContentElement::WhatHappened)
+            && !descriptions.contains_key(&written_in)
+            && !incident.description.trim().is_empty()
+        {
+            *gaps
+                .entry((written_in.clone(), ContentElement::WhatHappened))
+                .or_default() += customers;
+        }
         for e in CAMPAIGN_ELEMENTS {
             let untranslated = printed.contains(&e)
                 && texts.translation(&written_in, e).is_none()
@@ -134,16 +162,30 @@ pub fn language_gaps(
     }
     let mut out: Vec<TemplateProblem> = gaps
         .into_iter()
-        .map(|((language, e), n)| TemplateProblem {
-            template: "config".into(),
-            line: None,
-            message: format!(
-                "{n} customer(s) get notices in {language} that print the {} text for `{e}` \
-                 ({}): add `{}` under [notify.texts.{language}]",
-                texts.language,
-                content.describe(e),
-                config_key(e).unwrap_or(e.as_str()),
-            ),
+        .map(|((language, e), n)| match config_key(e) {
+            Some(key) => TemplateProblem {
+                template: "config".into(),
+                line: None,
+                message: format!(
+                    "{n} customer(s) get notices in {language} that print the {} text for \
+                     `{e}` ({}): add `{key}` under [notify.texts.{language}]",
+                    texts.language,
+                    content.describe(e),
+                ),
+            },
+            // The description is the incident's, not the campaign's.
+            None => TemplateProblem {
+                template: "incident".into(),
+                line: None,
+                message: format!(
+                    "{n} customer(s) get notices in {language} that print the description of \
+                     {id} as opened, read as {} (`{e}`: {}): give it in {language} with \
+                     `breachwatch incident set-description {id} --lang {language} \"…\"`",
+                    texts.language,
+                    content.describe(e),
+                    id = incident.id,
+                ),
+            },
         })
         .collect();
     out.extend(
@@ -153,9 +195,10 @@ pub fn language_gaps(
                 template: "config".into(),
                 line: None,
                 message: format!(
-                    "[notify.texts.{language}] is not read for the {n} customer(s) written to in \
-                 {language}: no template is in {language}, so they get one in {} and its texts; \
-                 add default.{language}.txt (and .html) to the templates directory",
+                    "the texts in {language} ([notify.texts.{language}] or the incident's \
+                     description) are not read for the {n} customer(s) written to in \
+                     {language}: no template is in {language}, so they get one in {} and its \
+                     texts; add default.{language}.txt (and .html) to the templates directory",
                     written_in.into_iter().collect::<Vec<_>>().join(", ")
                 ),
             }),

@@ -18,7 +18,7 @@
 //!    longer in the source fail with that reason once the whole source was
 //!    read.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -171,7 +171,7 @@ pub async fn send(
         NotifyError::Invalid(format!("sender {:?} is not a mailbox: {e}", smtp.from))
     })?;
     let incident = store.incident(id).await?;
-    let source = store.declarations(id).await?.source_of_breach;
+    let declared = store.declarations(id).await?;
     let content = NoticeContent::embedded()
         .map_err(|e| NotifyError::Invalid(format!("loading the notice content rules: {e}")))?;
 
@@ -256,7 +256,8 @@ pub async fn send(
     // 3. Dispatch.
     let ctx = Arc::new(RunContext {
         incident,
-        source,
+        source: declared.source_of_breach,
+        descriptions: declared.description_translations,
         content,
         texts: campaign.texts.clone(),
         from,
@@ -437,6 +438,8 @@ struct RunContext {
     /// Whether the business was the source of the breach (California's
     /// offer of identity-theft services turns on it).
     source: bw_law::SourceOfBreach,
+    /// The incident's description in other languages, by language code.
+    descriptions: BTreeMap<String, String>,
     /// Which agencies each jurisdiction's notice names.
     content: NoticeContent,
     texts: NoticeTexts,
@@ -675,7 +678,13 @@ fn vars_for(
         incident: IncidentVars {
             id: inc.id.to_string(),
             title: inc.title.clone(),
-            description: inc.description.clone(),
+            // In the template's language where the incident gives it
+            // (`incident set-description --lang`), as the campaign texts.
+            description: ctx
+                .descriptions
+                .get(template_language)
+                .unwrap_or(&inc.description)
+                .clone(),
             breach_date: reader_date(&inc.discovered_at, &n.language, country),
         },
         company: CompanyVars {

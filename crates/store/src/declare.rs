@@ -219,6 +219,7 @@ pub(crate) async fn read_declarations(tx: &mut Tx, id: &IncidentId) -> Result<De
         determinations: read_determinations(tx, id).await?,
         source_of_breach,
         unattributed: read_unattributed(tx, id).await?,
+        description_translations: crate::describe::read_description_translations(tx, id).await?,
     })
 }
 

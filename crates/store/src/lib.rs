@@ -54,6 +54,7 @@ pub mod audit;
 mod auth;
 mod connect;
 mod declare;
+mod describe;
 mod determine;
 mod error;
 mod evidence;

@@ -182,6 +182,10 @@ pub struct Declarations {
     /// tied to, per evidence file: detected, unattributed.
     #[serde(default)]
     pub unattributed: Vec<UnattributedRecord>,
+    /// The incident's description in other languages, by language code:
+    /// what happened, for notices written in them.
+    #[serde(default)]
+    pub description_translations: BTreeMap<String, String>,
 }
 
 /// Findings of one kind (and one hashing) in one evidence file that scope

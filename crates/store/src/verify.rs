@@ -94,7 +94,7 @@ pub(crate) async fn read_audit(tx: &mut Tx, id: &IncidentId) -> Result<Vec<Audit
 pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyReport> {
     let head = sqlx::query(
         "SELECT title, description, discovered_at, detected_by, status, severity, cause, source_of_breach, \
-         audit_head_seq, audit_head_hash FROM incidents WHERE id = $1",
+         description_translations, audit_head_seq, audit_head_hash FROM incidents WHERE id = $1",
     )
     .bind(id.as_str())
     .fetch_optional(&mut **tx)
@@ -203,6 +203,8 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
     let mut obligations_digest: Option<String> = None;
     let mut declared: BTreeMap<i64, LoggedDeclaration> = BTreeMap::new();
     let mut determined: BTreeMap<i64, (String, String)> = BTreeMap::new();
+    // The incident's description per language, as the log words them.
+    let mut translations: BTreeMap<String, String> = BTreeMap::new();
     for (action, _before, after) in &parsed {
         match action.as_str() {
             "incident.open" => {
@@ -236,6 +238,7 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
                     expect_fields.insert("source_of_breach", v.clone());
                 }
             }
+            crate::describe::ACTION => crate::describe::replay(&mut translations, after),
             "evidence.add" => {
                 if let Some(Value::String(s)) = after.get("sha256") {
                     evidence_shas.insert(s.clone());
@@ -264,6 +267,21 @@ pub(crate) async fn verify_in(tx: &mut Tx, id: &IncidentId) -> Result<VerifyRepo
         }
     }
     if report.first_broken.is_none() {
+        let have =
+            crate::describe::parse_column(id, &get::<String>(&head, "description_translations")?)?;
+        for language in have
+            .keys()
+            .chain(translations.keys())
+            .collect::<BTreeSet<_>>()
+        {
+            if have.get(language) != translations.get(language) {
+                report.state_mismatches.push(format!(
+                    "the {language} description is {:?} but the audit log says {:?}",
+                    have.get(language),
+                    translations.get(language)
+                ));
+            }
+        }
         for (key, want) in &expect_fields {
             let have: String = get(&head, key)?;
             if want.as_str() != Some(have.as_str()) {

@@ -36,15 +36,42 @@ pub async fn run(
         Templates::load(None).map_err(notify_err("loading the embedded notice templates"))?;
     let texts = notice_texts();
     let content = bw_law::NoticeContent::embedded().map_err(Error::NoticeRules)?;
+    // The retailer tells its French and German customers what happened in
+    // their language, as it does the rest (see `notice_texts`).
+    let store_err = |doing: String| {
+        move |source| Error::Store {
+            stage: "notify plan",
+            doing,
+            source,
+        }
+    };
+    for (language, text) in DESCRIPTIONS {
+        store
+            .set_description_translation(id, language, text, ACTOR)
+            .await
+            .map_err(store_err(format!("describing the incident in {language}")))?;
+    }
     let mut problems = templates.lint(&content, &bw_notify::plan::uses(&incident.affected), &texts);
     // A warning for a retailer, a defect here: the drill's texts are meant
     // to cover every language its synthetic customers are written to.
+    let opened = store
+        .incident(id)
+        .await
+        .map_err(store_err("reading the incident".into()))?;
+    let declared = store
+        .declarations(id)
+        .await
+        .map_err(store_err("reading the incident's declarations".into()))?;
     problems.extend(bw_notify::lint::language_gaps(
         &templates,
         &content,
-        &incident.affected,
-        bw_law::SourceOfBreach::Unknown,
         &texts,
+        &incident.affected,
+        &bw_notify::lint::IncidentFacts {
+            id,
+            description: &opened.description,
+            declared: &declared,
+        },
     ));
     if !problems.is_empty() {
         return Err(Error::Templates(
@@ -191,6 +218,27 @@ fn tally(incident: &Recorded, accepted: &[Accepted], truth: &Truth) -> Tally {
     }
 }
 
+/// What happened in French, German and Portuguese, the languages other than English
+/// with a built-in template that the synthetic retailer's customers read
+/// (the others get the English template, and the English texts with it).
+const DESCRIPTIONS: [(&str, &str); 3] = [
+    (
+        "fr",
+        "Exercice breachwatch : une fuite simulée de données de clients synthétiques ; aucune \
+         personne réelle n'est concernée.",
+    ),
+    (
+        "de",
+        "breachwatch-Übung: ein simuliertes Datenleck mit synthetischen Kundendaten; keine \
+         realen Personen sind betroffen.",
+    ),
+    (
+        "pt",
+        "Exercício do breachwatch: um vazamento simulado de dados de clientes sintéticos; \
+         nenhuma pessoa real foi afetada.",
+    ),
+];
+
 /// The campaign texts of the synthetic retailer. Regulator and
 /// credit-bureau contacts are not among them: bw-notify takes those per
 /// jurisdiction from bw-law's rule data.
@@ -211,9 +259,10 @@ fn notice_texts() -> NoticeTexts {
              cost: enrol at https://{SHOP_DOMAIN}/protect before the end of next year."
         ),
         language: "en".into(),
-        // The retailer has customers in France and Germany (bw-scope's
-        // synthetic people): their notices are in French and German, and
-        // so are the paragraphs in them.
+        // The retailer has customers in France, Germany and Brazil (the
+        // drill's synthetic people): their notices are in French, German
+        // and Portuguese, and so are the paragraphs in them; see also
+        // DESCRIPTIONS.
         translations: BTreeMap::from([
             (
                 "fr".to_string(),
@@ -262,6 +311,31 @@ fn notice_texts() -> NoticeTexts {
                     consequences: Some(
                         "Wer die Seite gesehen hat, könnte Ihnen unerwünschte oder betrügerische \
                          E-Mails senden."
+                            .into(),
+                    ),
+                    identity_protection: None,
+                },
+            ),
+            (
+                "pt".to_string(),
+                LanguageTexts {
+                    contact: Some(format!(
+                        "privacy@{SHOP_DOMAIN}, +1 415-200-0199, https://{SHOP_DOMAIN}/privacy/pt"
+                    )),
+                    measures: Some(
+                        "Corrigimos a falha que exibia dados de contas nas páginas de produtos, \
+                         removemos as páginas em cache e pedimos aos mecanismos de busca que \
+                         apagassem suas cópias."
+                            .into(),
+                    ),
+                    advice: Some(
+                        "Desconfie de e-mails que mencionem seus pedidos ou peçam que você faça \
+                         login; nunca pediremos sua senha por e-mail."
+                            .into(),
+                    ),
+                    consequences: Some(
+                        "Quem viu a página poderia enviar a você e-mails indesejados ou \
+                         fraudulentos."
                             .into(),
                     ),
                     identity_protection: None,

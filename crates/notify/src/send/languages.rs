@@ -2,32 +2,38 @@
 //! own language's paragraphs, the default only where none is given, and
 //! lint names every paragraph a language would get untranslated.
 
-use super::tests::{notice_from_texts, notice_with_templates, NAME_EMAIL};
+use super::tests::{notice_with_templates, NAME_EMAIL};
 use super::*;
-use crate::lint::language_gaps;
+use crate::lint::{language_gaps, IncidentFacts};
 use crate::vars::LanguageTexts;
-use bw_store::AffectedRecord;
+use bw_store::{AffectedRecord, Declarations};
+use std::collections::BTreeMap;
 
-const EN: [&str; 4] = [
+/// Measures, advice, consequences, contact, and what happened (the
+/// English one is the incident's description as opened).
+const EN: [&str; 5] = [
     "We took the product pages offline.",
     "Watch for emails asking you to sign in.",
     "Someone could send you phishing emails.",
     "privacy@shop.example, +1 800 555 0100",
+    "A page showed other customers' details.",
 ];
-const FR: [&str; 4] = [
+const FR: [&str; 5] = [
     "Nous avons retiré les pages produits.",
     "Méfiez-vous des e-mails qui vous demandent de vous connecter.",
     "Quelqu'un pourrait vous envoyer des e-mails d'hameçonnage.",
     "privacy@shop.example, +33 1 70 00 00 00",
+    "Une page a montré les données d'autres clients.",
 ];
-const DE: [&str; 4] = [
+const DE: [&str; 5] = [
     "Wir haben die Produktseiten vom Netz genommen.",
     "Achten Sie auf E-Mails, die Sie zur Anmeldung auffordern.",
     "Jemand könnte Ihnen Phishing-E-Mails senden.",
     "privacy@shop.example, +49 30 0000000",
+    "Eine Seite zeigte die Daten anderer Kunden.",
 ];
 
-fn language(t: [&str; 4]) -> LanguageTexts {
+fn language(t: [&str; 5]) -> LanguageTexts {
     LanguageTexts {
         measures: Some(t[0].into()),
         advice: Some(t[1].into()),
@@ -54,13 +60,30 @@ fn campaign() -> NoticeTexts {
     }
 }
 
-fn render(country: &str, region: Option<&str>, texts: NoticeTexts) -> String {
-    notice_from_texts(
+/// The incident's description given (`incident set-description --lang`)
+/// in each of `languages`.
+fn descriptions(languages: &[(&str, [&str; 5])]) -> BTreeMap<String, String> {
+    languages
+        .iter()
+        .map(|(l, t)| (l.to_string(), t[4].to_string()))
+        .collect()
+}
+
+fn render(
+    country: &str,
+    region: Option<&str>,
+    texts: NoticeTexts,
+    descriptions: &BTreeMap<String, String>,
+) -> String {
+    let templates = Templates::load(None).expect("built-in templates");
+    notice_with_templates(
+        &templates,
         country,
         region,
         NAME_EMAIL,
         bw_law::SourceOfBreach::Us,
         texts,
+        descriptions,
     )
 }
 
@@ -78,20 +101,22 @@ fn has_none(notice: &str, texts: &[&str]) {
 
 #[test]
 fn each_customer_reads_the_campaign_in_their_own_language() {
-    let fr = render("FR", None, campaign());
+    let given = descriptions(&[("fr", FR), ("de", DE)]);
+    let fr = render("FR", None, campaign(), &given);
     // The built-in French template, so its own words are there too.
     has_all(&fr, &["Bonjour Jane Doe"]);
     has_all(&fr, &FR);
     has_none(&fr, &EN);
     has_none(&fr, &DE);
 
-    let de = render("DE", None, campaign());
+    let de = render("DE", None, campaign(), &given);
     has_all(&de, &["Guten Tag Jane Doe"]);
     has_all(&de, &DE);
     has_none(&de, &EN);
     has_none(&de, &FR);
 
-    let us = render("US", Some("NY"), campaign());
+    let us = render("US", Some("NY"), campaign(), &given);
+    has_all(&us, &["Dear Jane Doe"]);
     has_all(&us, &EN);
     has_none(&us, &FR);
     has_none(&us, &DE);
@@ -112,12 +137,16 @@ fn an_element_not_given_in_a_language_falls_back_to_the_default() {
         },
     );
     texts.translations.remove("de");
-    let fr = render("FR", None, texts.clone());
-    has_all(&fr, &[FR[0], EN[1], EN[2], EN[3]]);
-    has_none(&fr, &[EN[0], FR[1], FR[2], FR[3]]);
-    let de = render("DE", None, texts.clone());
-    has_all(&de, &EN);
-    has_none(&de, &DE);
+    // And the description only in German.
+    let given = descriptions(&[("de", DE)]);
+    let fr = render("FR", None, texts.clone(), &given);
+    has_all(&fr, &[FR[0], EN[1], EN[2], EN[3], EN[4]]);
+    has_none(&fr, &[EN[0], FR[1], FR[2], FR[3], FR[4], DE[4]]);
+    let de = render("DE", None, texts.clone(), &given);
+    has_all(&de, &EN[..4]);
+    has_all(&de, &[DE[4]]);
+    has_none(&de, &DE[..4]);
+    has_none(&de, &[EN[4]]);
     // Texts written in French by default: the French notice takes them,
     // the US one its English translation.
     let texts = NoticeTexts {
@@ -129,8 +158,9 @@ fn an_element_not_given_in_a_language_falls_back_to_the_default() {
         translations: [("en".to_string(), language(EN))].into(),
         ..campaign()
     };
-    has_all(&render("FR", None, texts.clone()), &FR);
-    let us = render("US", Some("NY"), texts);
+    let none = BTreeMap::new();
+    has_all(&render("FR", None, texts.clone(), &none), &FR[..4]);
+    let us = render("US", Some("NY"), texts, &none);
     has_all(&us, &EN);
     has_none(&us, &FR);
 }
@@ -157,21 +187,39 @@ fn lint_names_each_untranslated_paragraph_with_its_language_count_and_key() {
     affected.push(customer(5, "AT", None, NAME_EMAIL));
     affected.push(customer(6, "US", Some("NY"), NAME_EMAIL));
     affected.push(customer(7, "US", Some("CA"), &["person_name", "us_ssn"]));
-    let gaps = |texts: &NoticeTexts| -> Vec<String> {
-        language_gaps(
-            &templates,
-            &content,
-            &affected,
-            bw_law::SourceOfBreach::Us,
-            texts,
-        )
-        .iter()
-        .map(ToString::to_string)
-        .collect()
+    let id = bw_store::IncidentId::new("INC-2026-0001");
+    let with = |texts: &NoticeTexts, described: &[(&str, [&str; 5])]| -> Vec<String> {
+        let declared = Declarations {
+            source_of_breach: bw_law::SourceOfBreach::Us,
+            description_translations: descriptions(described),
+            ..Declarations::default()
+        };
+        let facts = IncidentFacts {
+            id: &id,
+            description: EN[4],
+            declared: &declared,
+        };
+        language_gaps(&templates, &content, texts, &affected, &facts)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     };
+    let gaps = |texts: &NoticeTexts| with(texts, &[("fr", FR), ("de", DE)]);
 
     // Every language the plan writes in has every paragraph: nothing.
     assert_eq!(gaps(&campaign()), Vec::<String>::new());
+
+    // The description given in French only: the German readers get the
+    // English one, and lint says how to give it.
+    assert_eq!(
+        with(&campaign(), &[("fr", FR)]),
+        vec![format!(
+            "incident: 3 customer(s) get notices in de that print the description of \
+             INC-2026-0001 as opened, read as en (`what_happened`: {}): give it in de with \
+             `breachwatch incident set-description INC-2026-0001 --lang de \"…\"`",
+            content.describe(ContentElement::WhatHappened)
+        )]
+    );
 
     // German without advice: the three German-language customers (DE and
     // AT) get English advice.
@@ -259,11 +307,12 @@ fn a_required_paragraph_given_only_in_translation_is_missing_in_the_other_langua
 
 #[test]
 fn the_texts_follow_the_template_when_a_language_has_none() {
-    const IT: [&str; 4] = [
+    const IT: [&str; 5] = [
         "Abbiamo rimosso le pagine dei prodotti.",
         "Diffidate delle e-mail che vi chiedono di accedere.",
         "Qualcuno potrebbe inviarvi e-mail di phishing.",
         "privacy@shop.example, +39 06 0000000",
+        "Una pagina ha mostrato i dati di altri clienti.",
     ];
     let mut texts = campaign();
     texts.translations.insert("it".into(), language(IT));
@@ -276,6 +325,7 @@ fn the_texts_follow_the_template_when_a_language_has_none() {
             NAME_EMAIL,
             bw_law::SourceOfBreach::Us,
             texts.clone(),
+            &descriptions(&[("it", IT)]),
         )
     };
     // No Italian template is built in: the English one, with the English
@@ -287,22 +337,26 @@ fn the_texts_follow_the_template_when_a_language_has_none() {
     // Lint says the Italian texts are not read, and why.
     let content = NoticeContent::embedded().expect("content rules");
     let affected = [customer(1, "IT", None, NAME_EMAIL)];
-    let gaps: Vec<String> = language_gaps(
-        &builtin,
-        &content,
-        &affected,
-        bw_law::SourceOfBreach::Us,
-        &texts,
-    )
-    .iter()
-    .map(ToString::to_string)
-    .collect();
+    let id = bw_store::IncidentId::new("INC-2026-0001");
+    let declared = Declarations {
+        description_translations: descriptions(&[("it", IT)]),
+        ..Declarations::default()
+    };
+    let facts = IncidentFacts {
+        id: &id,
+        description: EN[4],
+        declared: &declared,
+    };
+    let gaps: Vec<String> = language_gaps(&builtin, &content, &texts, &affected, &facts)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         gaps,
         vec![
-            "config: [notify.texts.it] is not read for the 1 customer(s) written to in it: no \
-             template is in it, so they get one in en and its texts; add default.it.txt (and \
-             .html) to the templates directory"
+            "config: the texts in it ([notify.texts.it] or the incident's description) are not \
+             read for the 1 customer(s) written to in it: no template is in it, so they get one \
+             in en and its texts; add default.it.txt (and .html) to the templates directory"
                 .to_string()
         ]
     );
@@ -320,12 +374,5 @@ fn the_texts_follow_the_template_when_a_language_has_none() {
     has_all(&it, &["Gentile Jane Doe"]);
     has_all(&it, &IT);
     has_none(&it, &EN);
-    assert!(language_gaps(
-        &with_it,
-        &content,
-        &affected,
-        bw_law::SourceOfBreach::Us,
-        &texts
-    )
-    .is_empty());
+    assert!(language_gaps(&with_it, &content, &texts, &affected, &facts).is_empty());
 }

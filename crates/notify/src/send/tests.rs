@@ -23,6 +23,7 @@ fn run_context(texts: NoticeTexts) -> RunContext {
     RunContext {
         content: NoticeContent::embedded().expect("content rules"),
         source: bw_law::SourceOfBreach::Us,
+        descriptions: BTreeMap::new(),
         incident: Incident {
             id: IncidentId::new("INC-2026-0001"),
             title: "Q&A pages".into(),
@@ -71,10 +72,20 @@ pub(super) fn notice_from_texts(
     texts: NoticeTexts,
 ) -> String {
     let templates = Templates::load(None).expect("built-in templates");
-    notice_with_templates(&templates, country, region, fields, source, texts)
+    let descriptions = BTreeMap::new();
+    notice_with_templates(
+        &templates,
+        country,
+        region,
+        fields,
+        source,
+        texts,
+        &descriptions,
+    )
 }
 
-/// The notice rendered with `templates`.
+/// The notice rendered with `templates`, the incident's description
+/// given in other languages as `descriptions`.
 pub(super) fn notice_with_templates(
     templates: &Templates,
     country: &str,
@@ -82,9 +93,11 @@ pub(super) fn notice_with_templates(
     fields: &[&str],
     source: bw_law::SourceOfBreach,
     texts: NoticeTexts,
+    descriptions: &BTreeMap<String, String>,
 ) -> String {
     let mut ctx = run_context(texts);
     ctx.source = source;
+    ctx.descriptions = descriptions.clone();
     let jurisdictions = bw_law::jurisdictions_for(country, region);
     let language = crate::lang::language_for(country).to_string();
     let notice = ClaimedNotice {
