@@ -256,6 +256,9 @@ fn chunked_scan_equals_whole_scan() {
         "Name: DOE, Jane / 山田 太郎 / Mme. Élodie Durand\n",
         "INSERT INTO customers VALUES (7, 'Susan', 'O''Connor');\n",
         "Thank You For Shopping With Us Free Shipping On All Orders Over Fifty\n",
+        "Thanks,\nBecky\n",
+        "Cc: \"de Jong, Femke\" <fdj@example.com>, Dubois, Benoît\n <bd@example.com>\n",
+        "<p>my name is <b>Niamh O&#x27;Sullivan</b></p>\n",
     ];
     let mut k = 0;
     while text.len() < 200_000 {
