@@ -3,7 +3,9 @@
 //!
 //! - [`templates`]: notice templates per jurisdiction and language
 //!   (MiniJinja), rendered per customer and linted against the content each
-//!   jurisdiction's law requires ([`bw_law::NoticeContent`]).
+//!   jurisdiction's law requires ([`bw_law::NoticeContent`]); the
+//!   campaign's texts and the incident's description in each template's
+//!   language where given ([`vars::NoticeTexts`]), lint warning where not.
 //! - [`plan`]: one outbox row per (incident, customer, channel) in
 //!   `bw-store`, idempotently.
 //! - [`send`]: delivery over SMTP through the outbox with a rate limit,

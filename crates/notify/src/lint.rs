@@ -1,7 +1,9 @@
 //! An incident's notices checked before any is planned: every template
 //! that will be used compiles, uses known variables and carries what each
 //! jurisdiction's law requires, the campaign texts that fill required
-//! content are there, and so is what the incident itself must supply.
+//! content are there, and so is what the incident itself must supply;
+//! and, as warnings, what a person should settle: facts the incident does
+//! not record, paragraphs a notice would print in another language.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -76,20 +78,22 @@ pub struct IncidentFacts<'a> {
     pub declared: &'a Declarations,
 }
 
-/// Campaign texts that notices will print in the default texts' language
-/// rather than their own: per notice language and element the template
-/// prints, how many customers, and the key that would fix it
-/// (`[notify.texts.fr] measures = …`).
+/// Paragraphs that notices will print in another language than their
+/// template's: per language and element the template prints, how many
+/// customers, and the config key (`[notify.texts.fr] measures = …`) or
+/// the command (`incident set-description --lang fr`) that fixes it; and
+/// texts given for a language no template is written in, which are never
+/// read.
 ///
-/// A warning, not an error. What the statutes make a notice's content —
+/// Warnings, not errors. What the statutes make a notice's content —
 /// what happened, the data, what is being done, whom to contact — is
-/// still there, and the errors above already fail a notice that lacks it;
-/// an untranslated paragraph makes a notice worse (GDPR Art. 34(2) asks
-/// for clear and plain language), not absent. Failing lint would stop
-/// every notice of the incident, in every language, while the clock of a
-/// deadline counted in days runs; the person deciding between sending now
-/// with one paragraph in English and translating first is told how many
-/// customers it concerns, and decides.
+/// still there, and [`problems`] already fails a notice that lacks any of
+/// it; an untranslated paragraph makes a notice worse (GDPR Art. 34(2)
+/// asks for clear and plain language), not absent. Failing lint would
+/// hold back every notice of the incident, in every language, while the
+/// deadlines run; the person choosing between sending now with one
+/// paragraph in English and translating first is told how many customers
+/// it concerns, and chooses.
 pub fn language_gaps(
     templates: &Templates,
     content: &NoticeContent,
