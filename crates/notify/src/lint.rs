@@ -130,7 +130,9 @@ pub fn language_gaps(
         };
         // The texts follow the template (see `send`): an Italian customer
         // with no Italian template reads English words and English texts.
-        let written_in = templates.written_in(&key, language).to_string();
+        let written_in = templates
+            .written_in(&key, language, &texts.language)
+            .to_string();
         if written_in != *language
             && (texts.translations.contains_key(language) || descriptions.contains_key(language))
         {

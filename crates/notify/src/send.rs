@@ -575,7 +575,8 @@ async fn attempt(
         .ok_or_else(|| {
             Failure::Permanent("no template for this jurisdiction and no default".into())
         })?;
-    let vars = vars_for(ctx, n, c, templates.written_in(&key, &n.language));
+    let written_in = templates.written_in(&key, &n.language, &ctx.texts.language);
+    let vars = vars_for(ctx, n, c, written_in);
     let rendered = templates
         .render(&key, &vars)
         .map_err(|p| Failure::Permanent(format!("template: {p}")))?;

@@ -204,14 +204,23 @@ impl Templates {
     }
 
     /// The language template `key` (as [`Templates::select`] gives it) is
-    /// written in, for a customer written to in `language`: the one its
-    /// name gives (`default.fr`, `EU.de`); English for a built-in one
-    /// without (`default`, `US-CA`), which an Italian customer gets while
-    /// there is no Italian template; else `language`, as the author of a
-    /// template without a language in its name serves it to this customer.
-    /// The campaign texts a notice prints are in this language, so that
-    /// they read in the same language as the words around them.
-    pub fn written_in<'a>(&self, key: &'a str, language: &'a str) -> &'a str {
+    /// written in, for a customer written to in `language` by a campaign
+    /// whose default texts are in `default_language`: the one its name
+    /// gives (`default.fr`, `EU.de`); English for a built-in one without
+    /// (`default`, `US-CA`), which an Italian customer gets while there is
+    /// no Italian template; `default_language` for a custom `default`,
+    /// everyone else's fallback, which the organisation writes in its own
+    /// language; else `language`, as the author of a jurisdiction's
+    /// template without a language in its name (`FR.txt`) writes it for
+    /// that jurisdiction's readers. The campaign texts a notice prints are
+    /// in this language, so that they read in the language of the words
+    /// around them.
+    pub fn written_in<'a>(
+        &self,
+        key: &'a str,
+        language: &'a str,
+        default_language: &'a str,
+    ) -> &'a str {
         if let Some((_, lang)) = key.rsplit_once('.') {
             if crate::lang::LANGUAGES.contains(&lang) {
                 return lang;
@@ -219,6 +228,8 @@ impl Templates {
         }
         if self.builtin.contains(&format!("{key}.txt")) {
             "en"
+        } else if key == "default" {
+            default_language
         } else {
             language
         }
@@ -397,7 +408,7 @@ impl Templates {
                     }
                 }
             }
-            let written_in = self.written_in(&key, language);
+            let written_in = self.written_in(&key, language, &texts.language);
             for e in required {
                 if texts
                     .in_language(written_in, *e)

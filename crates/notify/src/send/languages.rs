@@ -376,3 +376,66 @@ fn the_texts_follow_the_template_when_a_language_has_none() {
     has_none(&it, &EN);
     assert!(language_gaps(&with_it, &content, &texts, &affected, &facts).is_empty());
 }
+
+#[test]
+fn a_custom_default_template_is_read_in_the_campaigns_language() {
+    const ES: [&str; 5] = [
+        "Retiramos las páginas de productos.",
+        "Desconfíe de los correos que le pidan iniciar sesión.",
+        "Alguien podría enviarle correos de phishing.",
+        "privacy@shop.example, +34 910 000 000",
+        "Una página mostró los datos de otros clientes.",
+    ];
+    // The organisation's own fallback for every language, in English.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("default.txt"),
+        "Subject: About your data\nHello {{ customer.name }},\n{{ incident.description }}\n\
+         {% for f in exposed %}{{ f.label }}\n{% endfor %}{{ consequences }}\n{{ measures }}\n\
+         {{ advice }}\n{{ company.contact }}\n{{ regulator_contacts }}\n",
+    )
+    .expect("write template");
+    let templates = Templates::load(Some(dir.path())).expect("templates");
+    let mut texts = campaign();
+    texts.translations.insert("es".into(), language(ES));
+    let given = descriptions(&[("es", ES)]);
+    let es = notice_with_templates(
+        &templates,
+        "ES",
+        None,
+        NAME_EMAIL,
+        bw_law::SourceOfBreach::Us,
+        texts.clone(),
+        &given,
+    );
+    has_all(&es, &["Hello Jane Doe"]);
+    has_all(&es, &EN);
+    has_none(&es, &ES);
+    // Lint: nothing printed untranslated, and the Spanish texts unread.
+    let content = NoticeContent::embedded().expect("content rules");
+    let id = bw_store::IncidentId::new("INC-2026-0001");
+    let declared = Declarations {
+        description_translations: given,
+        ..Declarations::default()
+    };
+    let facts = IncidentFacts {
+        id: &id,
+        description: EN[4],
+        declared: &declared,
+    };
+    let gaps: Vec<String> = language_gaps(
+        &templates,
+        &content,
+        &texts,
+        &[customer(1, "ES", None, NAME_EMAIL)],
+        &facts,
+    )
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    assert_eq!(gaps.len(), 1, "{gaps:#?}");
+    assert!(
+        gaps[0].contains("the texts in es") && gaps[0].contains("get one in en"),
+        "{gaps:#?}"
+    );
+}

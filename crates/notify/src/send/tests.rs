@@ -125,7 +125,7 @@ pub(super) fn notice_with_templates(
                 &ctx,
                 &notice,
                 &contact,
-                templates.written_in(&key, &notice.language),
+                templates.written_in(&key, &notice.language, &ctx.texts.language),
             ),
         )
         .expect("render");
