@@ -74,8 +74,10 @@ pub struct IncidentConfig {
 
 /// `[notify]`: the mail server, pacing, templates and the campaign texts
 /// every notice carries (company name, contact, measures, advice, likely
-/// consequences). Regulator and credit-bureau contacts are not campaign
-/// texts: each notice takes its own jurisdictions' from the rules data.
+/// consequences), in `texts-language`, and again per notice language
+/// under `[notify.texts.LANG]`. Regulator and credit-bureau contacts are
+/// not campaign texts: each notice takes its own jurisdictions' from the
+/// rules data.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct NotifyConfig {
