@@ -214,6 +214,18 @@ fn a_full_flow_leaves_no_value_token_or_password_in_the_logs() {
         "",
     );
     assert_eq!((status, &v["ok"]), (200, &Value::Bool(true)), "{v}");
+    // The French and German customers' notices would print the English
+    // campaign texts: warned about, per language, not failed.
+    let warned = v["warnings"].to_string();
+    for lang in ["fr", "de"] {
+        assert!(
+            warned.contains(&format!(
+                "3 customer(s) get notices in {lang} that print the en text for \
+                 `what_we_are_doing`"
+            )) && warned.contains(&format!("add `measures` under [notify.texts.{lang}]")),
+            "{v}"
+        );
+    }
     let (status, v) = srv.json(
         "POST",
         &format!("/api/incidents/{id}/notices/plan"),
