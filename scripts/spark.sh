@@ -54,16 +54,25 @@ fi
 
 spark_home="$("$python" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')"
 mkdir -p "$run"
-# Ports of our own, so another Spark on the machine is not joined.
-master_port="${BW_SPARK_MASTER_PORT:-17077}"
+alive() { [ -e "$run/$1.pid" ] && kill -0 "$(cat "$run/$1.pid")" 2>/dev/null; }
+
+# A port of our own, free when the master starts (kept in master.port), so
+# another Spark on the machine — another checkout's test run — is never
+# joined: a busy port would make Spark bind the next one while our workers
+# registered with the other master.
+# shellcheck source=lib/service.sh
+. "$here/scripts/lib/service.sh"
+if alive master; then
+    master_port="$(cat "$run/master.port" 2>/dev/null || echo 17077)"
+else
+    master_port="$(pick_port 17077 "${BW_SPARK_MASTER_PORT:-}")"
+fi
 master="spark://127.0.0.1:$master_port"
 export SPARK_HOME="$spark_home"
 export PYSPARK_PYTHON="$python"
 export SPARK_LOCAL_IP=127.0.0.1
 export SPARK_LOG_DIR="$run/logs"
 mkdir -p "$SPARK_LOG_DIR"
-
-alive() { [ -e "$run/$1.pid" ] && kill -0 "$(cat "$run/$1.pid")" 2>/dev/null; }
 
 # Waits until a log line shows the daemon is up (JVM start is seconds).
 wait_for() {
@@ -85,6 +94,7 @@ if ! alive master; then
         --host 127.0.0.1 --port "$master_port" --webui-port 0 \
         >"$run/master.log" 2>&1 &
     echo $! >"$run/master.pid"
+    echo "$master_port" >"$run/master.port"
     wait_for "$run/master.log" "I have been elected leader"
 fi
 pids=()
