@@ -790,4 +790,43 @@ fn fingerprint_join_on_spark_finds_who_scope_finds() {
     assert_eq!(individual_notice(&s, &old, "US-CA"), "not_required");
     assert_eq!(individual_notice(&s, &id, "US-CA"), "required");
     assert_eq!(individual_notice(&s, &single, "US-CA"), "required");
+
+    // A fingerprints table from before records were carried (no record
+    // spans, no elements, no unattributed table beside it) still joins:
+    // the same customers, by email and phone only.
+    let rewrite = r#"
+import os, sys, pyarrow.parquet as pq
+t = pq.read_table(sys.argv[1]).drop_columns(["record_start", "record_end", "elements"])
+os.makedirs(sys.argv[2])
+pq.write_table(t, os.path.join(sys.argv[2], "part-0.parquet"))
+"#;
+    let old_fp = s.path("fp-old/fingerprints");
+    let o = Command::new(&c.python)
+        .args(["-c", rewrite])
+        .arg(out.join("fingerprints"))
+        .arg(&old_fp)
+        .output()
+        .expect("rewrite with pyarrow");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let old_out = s.path("joined-old");
+    let job: Vec<String> = vec![
+        "join".into(),
+        "--leaked".into(),
+        old_fp.display().to_string(),
+        "--registry".into(),
+        s.path("registry.parquet").display().to_string(),
+        "--out".into(),
+        old_out.display().to_string(),
+    ];
+    let log = s.path("join-old.log");
+    let summary = finish(spark_submit(&c, &[], &[], &job, &log), &log);
+    assert_eq!(summary["affected"], 57, "{summary}");
+    assert_eq!(summary["unattributed"], 0, "{summary}");
+    let lines = fs::read_to_string(old_out.join("affected.jsonl")).expect("affected.jsonl");
+    let lines: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("line"))
+        .collect();
+    assert_eq!(lines.len(), 57);
+    assert!(lines.iter().all(|l| l["kinds"] == serde_json::json!([])));
 }
