@@ -9,7 +9,8 @@ use super::field::{display_name_end, key_before};
 use super::lexicon::{lower, MAX_TOKEN};
 use super::run::{joined_word, word_at, Shape, Word};
 use super::words::{
-    abbreviation_in, is_closing, is_place_head, is_place_type, is_product_noun, is_street_word,
+    abbreviation_in, is_closing, is_closing_filler, is_place_head, is_place_type, is_product_noun,
+    is_street_word,
 };
 use super::{finding, NameDetector, MAX_WORDS, MIN_SCORE};
 use crate::hints::Field;
@@ -50,6 +51,8 @@ impl NameDetector {
             if !lone_field && (code || !self.field_pair(hay, start, w, end)) {
                 // "Thanks,\nBecky": a known given name alone under a
                 // closing line is how a letter is signed.
+                // Under a closing, a month that is a given name ("Thanks,\nMay")
+                // is read as the signature it almost always is.
                 let signed = !code
                     && start == w.start
                     && signs_off(hay, start, end)
@@ -356,9 +359,18 @@ fn signs_off(hay: &[u8], start: usize, end: usize) -> bool {
     if line.is_empty() || line.len() > CLOSING_LINE {
         return false;
     }
-    line.split(|b| !(b.is_ascii_alphabetic() || *b >= 0x80))
-        .any(|word| {
+    // Every word a closing or filler word, at least one a closing word.
+    let mut closing = false;
+    let all = line
+        .split(|b| !(b.is_ascii_alphabetic() || *b >= 0x80))
+        .filter(|word| !word.is_empty())
+        .all(|word| {
             let mut buf = [0u8; MAX_TOKEN];
-            lower(word, &mut buf).is_some_and(is_closing)
-        })
+            lower(word, &mut buf).is_some_and(|w| {
+                let c = is_closing(w);
+                closing |= c;
+                c || is_closing_filler(w)
+            })
+        });
+    all && closing
 }

@@ -457,6 +457,9 @@ fn a_given_name_alone_under_a_closing_line_signs_a_letter() {
         ("see you.\r\nKind regards,\r\n  Siobhán \r\n", "Siobhán"),
         ("Mit freundlichen Grüßen\nJürgen\n\nPS: call me", "Jürgen"),
         ("Cheers!\nMarcus", "Marcus"),
+        ("With best wishes,\nPriya\n", "Priya"),
+        ("Thanks again for your help!\nOmar\n", "Omar"),
+        ("Bien à vous,\nCamille\n", "Camille"),
     ] {
         assert_eq!(found(hay), [name], "{hay:?}");
     }
@@ -469,6 +472,11 @@ fn a_given_name_alone_under_a_closing_line_signs_a_letter() {
         "Thanks for all the work on the release of version three,\nBecky\n",
         "Thanks,\n\nBecky\n",
         "Regards,\nUS\n",
+        // A closing word in a line that is not a closing.
+        "Best sellers this month:\nMay\n",
+        "Best before\nJune\n",
+        "Our best offers,\nJune\n",
+        "I love it!\nVictoria\n",
     ] {
         assert_eq!(found(hay), Vec::<String>::new(), "{hay:?}");
     }

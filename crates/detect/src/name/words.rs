@@ -42,6 +42,24 @@ word_list!(
         "faithfully", "truly", "cordially", "greetings", "love", "warmly", "merci",
         "cordialement", "salutations", "grüße", "grüßen", "gruß", "groeten", "groet", "saludos",
         "atentamente", "saluti", "cordiali", "distinti", "cumprimentos", "hälsningar", "mvh",
+        "danke", "gracias", "obrigado", "obrigada", "atenciosamente", "bises", "bisous", "bien",
+);
+
+word_list!(
+    /// The other words a closing line is made of ("Kind regards", "With
+    /// best wishes", "Thanks again for your help", "Bien à vous", "Mit
+    /// freundlichen Grüßen"), lowercased: a closing line holds nothing
+    /// else, so "Best sellers this month:" or "I love it!" over a lone
+    /// capitalised word is no signature.
+    is_closing_filler:
+        "kind", "kindest", "warm", "warmest", "with", "many", "all", "the", "very", "much",
+        "you", "your", "for", "and", "again", "in", "advance", "so", "a", "lot", "take", "help",
+        "support", "time", "patience",
+        "care", "my", "our", "mit", "freundlichen", "herzlichen", "herzliche", "liebe",
+        "lieben", "viele", "vielen", "beste", "besten", "dank", "à", "vous", "bonne",
+        "journée", "très", "avec", "mes", "nos", "meilleures", "sincères", "muchas", "un",
+        "saludo", "cordial", "cordiales", "muito", "met", "vriendelijke", "hartelijke",
+        "distinti", "molte", "grazie", "tante", "melhores", "com",
 );
 
 word_list!(
