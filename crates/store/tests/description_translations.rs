@@ -98,6 +98,20 @@ async fn translations_are_audited_and_verified(db: &TestDb) {
         "{:?}",
         report.state_mismatches
     );
+    // Not even JSON any more: still a mismatch in the report, not an error.
+    db.raw_exec(&format!(
+        "UPDATE incidents SET description_translations = 'garbage' WHERE id = '{id}'"
+    ))
+    .await;
+    let report = s.verify(&id).await.expect("verify reports, not fails");
+    assert!(
+        report
+            .state_mismatches
+            .iter()
+            .any(|m| m.contains("not a JSON object") && m.contains("holds 1 of them")),
+        "{:?}",
+        report.state_mismatches
+    );
 }
 
 on_both_backends!(translations_are_audited_and_verified,);
