@@ -56,7 +56,8 @@
 //! # Mail
 //! A member whose head is a mail header block is read through
 //! [`mail::MailDecoder`]: bodies and MIME parts sent as `quoted-printable`
-//! are decoded (`=40` to `@`, soft line breaks removed), everything else
+//! are decoded (`=40` to `@`, soft line breaks removed), and so are header
+//! fields' RFC 2047 encoded words (`=?utf-8?q?Jos=C3=A9?=`); everything else
 //! passes through, and [`Member::offsets`] maps back to the raw bytes the
 //! same way as for UTF-16. Base64 parts are decoded into spools and walked
 //! after the mail as members inside it. A head that starts with a `From `

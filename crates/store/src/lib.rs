@@ -19,6 +19,7 @@
 //! (transactions, retries and the audited-write helper), `incident`
 //! (lifecycle), `evidence` (evidence and affected customers), `declare`
 //! (what investigators declare: the cause, elements known taken),
+//! `describe` (the incident's description in other languages),
 //! `determine` (harm findings per jurisdiction),
 //! `obligations`, `outbox` (notices), `verify` (reading and checking the
 //! audit log), `export`, `sources` (the scan state of remote sources, for

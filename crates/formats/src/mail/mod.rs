@@ -1,5 +1,6 @@
 //! RFC 5322 mail (one message, or an mbox of many) with its
-//! quoted-printable bodies decoded for scanning.
+//! quoted-printable bodies and its headers' RFC 2047 encoded words decoded
+//! for scanning.
 //!
 //! An mbox is read one message at a time ([`MailDecoder::split_messages`],
 //! [`MailDecoder::next_message`]; the separator rule is in `mbox.rs`), so
