@@ -1,5 +1,5 @@
 //! Country names and codes to ISO 3166-1 alpha-2, for reading a record's
-//! country column. Generated from Debian's `iso-codes`
+//! country column. Generated from Debian's `iso-codes` 4.15.0-1
 //! (`/usr/share/iso-codes/json/iso_3166-1.json`: each entry's alpha-2,
 //! alpha-3, name, common and official names, lower-cased) plus the
 //! everyday English names in `countries_gen.rs`'s alias table, by
