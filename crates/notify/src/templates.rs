@@ -210,9 +210,10 @@ impl Templates {
     /// (`default`, `US-CA`), which an Italian customer gets while there is
     /// no Italian template; `default_language` for a custom `default`,
     /// everyone else's fallback, which the organisation writes in its own
-    /// language; else `language`, as the author of a jurisdiction's
-    /// template without a language in its name (`FR.txt`) writes it for
-    /// that jurisdiction's readers. The campaign texts a notice prints are
+    /// language, and for a jurisdiction whose country's language is not
+    /// the reader's (`EU.txt` for an Italian reader); else `language`, as
+    /// the author of a one-language jurisdiction's template without a
+    /// language in its name (`FR.txt`) writes it for its readers. The campaign texts a notice prints are
     /// in this language, so that they read in the language of the words
     /// around them.
     pub fn written_in<'a>(
@@ -228,7 +229,12 @@ impl Templates {
         }
         if self.builtin.contains(&format!("{key}.txt")) {
             "en"
-        } else if key == "default" {
+        } else if key == "default"
+            || crate::lang::language_for(key.split('-').next().unwrap_or(key)) != language
+        {
+            // Everyone's fallback, or a jurisdiction whose readers do not
+            // share one language (`EU.txt`, `CH.txt`): what the organisation
+            // writes for several languages it writes in its own.
             default_language
         } else {
             language

@@ -439,3 +439,64 @@ fn a_custom_default_template_is_read_in_the_campaigns_language() {
         "{gaps:#?}"
     );
 }
+
+#[test]
+fn a_custom_template_for_a_jurisdiction_of_several_languages_is_read_in_the_campaigns() {
+    const IT: [&str; 5] = [
+        "Abbiamo rimosso le pagine dei prodotti.",
+        "Diffidate delle e-mail che vi chiedono di accedere.",
+        "Qualcuno potrebbe inviarvi e-mail di phishing.",
+        "privacy@shop.example, +39 06 0000000",
+        "Una pagina ha mostrato i dati di altri clienti.",
+    ];
+    const PT: [&str; 5] = [
+        "Tiramos as páginas de produtos do ar.",
+        "Desconfie de e-mails que pedem para entrar na sua conta.",
+        "Alguém pode enviar e-mails de phishing.",
+        "privacidade@shop.example, +55 11 0000-0000",
+        "Uma página mostrou dados de outros clientes.",
+    ];
+    let body = "{{ incident.description }}\n{% for f in exposed %}{{ f.label }}\n{% endfor %}\
+                {{ consequences }}\n{{ measures }}\n{{ advice }}\n{{ company.contact }}\n\
+                {{ regulator_contacts }}\n";
+    // One English template for every EU reader, and one Portuguese for
+    // Brazil's.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("EU.txt"),
+        format!("Subject: About your data\nHello {{{{ customer.name }}}},\n{body}"),
+    )
+    .expect("write template");
+    std::fs::write(
+        dir.path().join("BR.txt"),
+        format!("Subject: Seus dados\nOlá {{{{ customer.name }}}},\n{body}"),
+    )
+    .expect("write template");
+    let templates = Templates::load(Some(dir.path())).expect("templates");
+    let mut texts = campaign();
+    texts.translations.insert("it".into(), language(IT));
+    texts.translations.insert("pt".into(), language(PT));
+    let given = descriptions(&[("it", IT), ("pt", PT)]);
+    let render = |country| {
+        notice_with_templates(
+            &templates,
+            country,
+            None,
+            NAME_EMAIL,
+            bw_law::SourceOfBreach::Us,
+            texts.clone(),
+            &given,
+        )
+    };
+    // An Italian reader of the English EU template: English texts, not
+    // Italian paragraphs among English words.
+    let it = render("IT");
+    has_all(&it, &["Hello Jane Doe"]);
+    has_all(&it, &EN);
+    has_none(&it, &IT);
+    // Brazil's own template is written for its readers.
+    let br = render("BR");
+    has_all(&br, &["Olá Jane Doe"]);
+    has_all(&br, &PT);
+    has_none(&br, &EN);
+}
