@@ -62,7 +62,8 @@ STATUS_FIELDS = [
     ("problems", "string"),
 ]
 # A record's findings of other kinds than email, phone and name, on each of
-# its fingerprint rows: kind, detector (a password's hashing), count.
+# its fingerprint rows: kind, detector (a password's hashing), count. Its
+# names are rows of their own (`field` "name"), beside its email or phone.
 ELEMENTS = "array<struct<kind:string,detector:string,count:bigint>>"
 FINGERPRINT_FIELDS = [
     ("fingerprint", "string"),
@@ -509,7 +510,9 @@ def cmd_join(spark, args):
     variant (the rule `breachwatch scope` applies).
 
     Per customer, `kinds` is the union of the other kinds of every record
-    the customer was matched in (what scope reports as exposed). A record
+    the customer was matched in (what scope reports as exposed), and
+    `person_name` when one of those records' names is the customer's
+    (`name`: exact or variant, as scope weighs it). A record
     in which no fingerprint matched anyone is no customer's: its findings
     are summed, per kind and detector, with the binary's counts of findings
     in no fingerprinted record, into the unattributed lines. Records are
@@ -519,15 +522,43 @@ def cmd_join(spark, args):
     from pyspark.sql import functions as F
 
     leaked = read_leaked(spark, args.leaked)
-    registry = spark.read.parquet(args.registry).where(F.col("field").isin("email", "phone"))
+    table = spark.read.parquet(args.registry)
+    contacts = F.col("field").isin("email", "phone")
+    registry = table.where(contacts)
     parts = args.partitions or parallelism(spark) * 2
-    leaked = leaked.repartitionByRange(parts, "fingerprint")
+    # Name rows (`"field":"name"`) are not joined on the fingerprint: a
+    # common name is many customers', and a name counts only for the
+    # customer its record's email or phone matched (below).
+    names = leaked.where(F.col("field") == "name")
+    leaked = leaked.where(contacts).repartitionByRange(parts, "fingerprint")
     registry = registry.repartitionByRange(parts, "fingerprint")
     m = leaked.join(registry, on=["fingerprint", "field"], how="inner").withColumn(
         "exact_match", F.col("exact") & ~F.col("variant")
     )
-    # Read twice (customers, matched records): joined once.
+    # Read three times (customers, their names, matched records): joined once.
     m = m.persist()
+    # Scope's rule for a name: it is the record's customer's only when the
+    # record's own email or phone matched that customer; a name matching
+    # nobody, or only someone else, adds nothing. So: each (record,
+    # customer) the contacts matched x that customer's name fingerprints
+    # in the registry (two at most: exact, variant) x the record's name
+    # rows. Bounded by the contact matches, whatever the name's frequency.
+    named = (
+        m.select(*RECORD_KEY, "customer_id")
+        .distinct()
+        .join(
+            table.where(F.col("field") == "name").select(
+                "customer_id", "fingerprint", F.col("variant").alias("name_variant")
+            ),
+            on="customer_id",
+        )
+        .join(
+            names.select(*RECORD_KEY, "fingerprint", F.col("exact").alias("name_leaked_exact")),
+            on=[*RECORD_KEY, "fingerprint"],
+        )
+        .groupBy("customer_id")
+        .agg(F.max(F.col("name_leaked_exact") & ~F.col("name_variant")).alias("name_exact"))
+    )
     email = F.col("field") == "email"
     phone = F.col("field") == "phone"
     span = F.concat_ws(":", "path", "start", "end")
@@ -542,7 +573,8 @@ def cmd_join(spark, args):
             "kinds"
         ),
     )
-    affected = affected.select(
+    named_kinds = F.array_sort(F.array_union("kinds", F.array(F.lit("person_name"))))
+    affected = affected.join(named, on="customer_id", how="left").select(
         "customer_id",
         "country",
         "region",
@@ -550,9 +582,12 @@ def cmd_join(spark, args):
         .when(F.col("email_exact").isNotNull(), F.lit("variant"))
         .alias("email"),
         "phone",
+        F.when(F.col("name_exact"), F.lit("exact"))
+        .when(F.col("name_exact").isNotNull(), F.lit("variant"))
+        .alias("name"),
         "email_occurrences",
         "phone_occurrences",
-        "kinds",
+        F.when(F.col("name_exact").isNotNull(), named_kinds).otherwise(F.col("kinds")).alias("kinds"),
     )
     affected.write.mode("overwrite").parquet(os.path.join(args.out, "affected"))
 

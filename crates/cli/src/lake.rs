@@ -1,8 +1,9 @@
 //! Scope at data-lake scale, past a registry shipped to every node: the
 //! three commands around a distributed join (see `deploy/spark/`).
 //!
-//! - `scope --emit-fingerprints`: a leak's emails and phones as
-//!   registry-keyed fingerprints, each with its record's other kinds, and
+//! - `scope --emit-fingerprints`: a leak's emails and phones (and the
+//!   names in their records) as registry-keyed fingerprints, each with its
+//!   record's other kinds, and
 //!   counts of the findings in no such record, JSON lines on stdout
 //!   (`bw_scope::lake`); needs the key (`BREACHWATCH_REGISTRY_KEY`, a
 //!   Spark secret on executors), not the registry.

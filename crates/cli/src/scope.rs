@@ -55,8 +55,9 @@ pub struct ScopeArgs {
     pub max_evidence: Option<usize>,
     #[command(flatten)]
     pub sources: crate::remote::SourceArgs,
-    /// Print registry-keyed fingerprints of the leak's emails and phones
-    /// (JSON lines) instead of matching them: for a distributed join with
+    /// Print registry-keyed fingerprints of the leak's emails and phones,
+    /// and of the names in their records (JSON lines), instead of matching
+    /// them: for a distributed join with
     /// `registry export` at data-lake scale. Needs the key, not the registry.
     #[arg(long)]
     pub emit_fingerprints: bool,

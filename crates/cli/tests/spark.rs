@@ -424,9 +424,25 @@ fn spark_job_equals_one_process_also_with_a_worker_killed() {
     );
 }
 
+/// Synthetic names of the Californian customers 61–66, and of three guests
+/// (no customers).
+const CA_NAMES: [&str; 6] = [
+    "Maria Garcia",
+    "James Whitfield",
+    "Dolores Ramirez",
+    "Kevin Nakamura",
+    "Linda Okafor",
+    "Robert Castillo",
+];
+const GUEST_NAMES: [&str; 3] = ["Paul Hendricks", "Nora Lindqvist", "Omar Haddad"];
+
+fn ca_name(i: u32) -> &'static str {
+    CA_NAMES[(i - 61) as usize]
+}
+
 /// Customers of a UK retailer: emails, and phones in Ofcom's drama range
 /// (020 7946 0xxx), one Gmail address with dots; and six in California
-/// (61–66), by email only.
+/// (61–66), by email only, with real-looking names.
 fn customers() -> String {
     let mut csv = String::from("customer_id,email,first_name,last_name,phone,country,region\n");
     for i in 1..=60u32 {
@@ -440,8 +456,9 @@ fn customers() -> String {
         ));
     }
     for i in 61..=66u32 {
+        let (given, family) = ca_name(i).split_once(' ').expect("two words");
         csv.push_str(&format!(
-            "C{i:03},c{i}.person@example.com,Given{i},Family{i},,US,CA\n"
+            "C{i:03},c{i}.person@example.com,{given},{family},,US,CA\n"
         ));
     }
     csv
@@ -492,16 +509,23 @@ fn lake(dir: &Path) {
         calls.push_str(&format!("missed call from +44 20 7946 0{i}\n"));
     }
     orders.push_str("3066,c66.person@example.com,12.00\n");
-    // Californian customers' accounts: an SSN and a bcrypt hash beside
-    // the email (65 has no password), and three guests' the same way.
-    let mut accounts = String::from("account,email,ssn,password_hash\n");
-    for i in 61..=65u32 {
-        let hash = if i == 65 { String::new() } else { bcrypt(i) };
-        accounts.push_str(&format!("A{i},c{i}.person@example.com,{},{hash}\n", ssn(i)));
+    // Californian customers' accounts: name, an SSN and a bcrypt hash
+    // beside the email (65 has no password: name, email and SSN only);
+    // 66's row holds 61's name (someone else's: no name of 66's, nothing
+    // for 61); and three guests' the same way.
+    let mut accounts = String::from("account,name,email,ssn,password_hash\n");
+    for i in 61..=66u32 {
+        let hash = if i >= 65 { String::new() } else { bcrypt(i) };
+        let name = ca_name(if i == 66 { 61 } else { i });
+        accounts.push_str(&format!(
+            "A{i},{name},c{i}.person@example.com,{},{hash}\n",
+            ssn(i)
+        ));
     }
     for i in 1..=3u32 {
         accounts.push_str(&format!(
-            "G{i},guest{i}@example.org,{},{}\n",
+            "G{i},{},guest{i}@example.org,{},{}\n",
+            GUEST_NAMES[i as usize - 1],
             ssn(70 + i),
             bcrypt(70 + i)
         ));
@@ -525,8 +549,9 @@ fn lake(dir: &Path) {
 
 /// What the leak's secrets look like, to check none reaches an output.
 fn secrets() -> Vec<String> {
-    let n = (61..=65).chain(71..=73).chain(81..=84);
-    n.flat_map(|i| [ssn(i), bcrypt(i)]).collect()
+    let n = (61..=66).chain(71..=73).chain(81..=84);
+    let names = CA_NAMES.iter().chain(&GUEST_NAMES).map(|n| n.to_string());
+    n.flat_map(|i| [ssn(i), bcrypt(i)]).chain(names).collect()
 }
 
 /// `(customer id, (confidence, exposed fields joined by +))` of each
@@ -631,8 +656,15 @@ fn fingerprint_join_on_spark_finds_who_scope_finds() {
         })
         .collect();
     assert_eq!(want.len(), 57, "scope's own result: {want:?}");
-    assert_eq!(want["C061"].1, "email+password+us_ssn", "{want:?}");
-    assert_eq!(want["C065"].1, "email+us_ssn", "{want:?}");
+    assert_eq!(
+        want["C061"].1, "email+password+person_name+us_ssn",
+        "{want:?}"
+    );
+    assert_eq!(want["C065"].1, "email+person_name+us_ssn", "{want:?}");
+    // 61's name beside 66's email is someone else's: no name for either.
+    assert_eq!(want["C066"].1, "email+us_ssn", "{want:?}");
+    // The name weighs in: 1 - (1 - 0.95)(1 - 0.6).
+    assert!((want["C065"].0 - 0.98).abs() < 1e-6, "{want:?}");
 
     // The lake way: keyed fingerprints on the executors (the key as an
     // executor secret), the registry's table, a Spark join, add-scope.
@@ -774,7 +806,9 @@ fn fingerprint_join_on_spark_finds_who_scope_finds() {
         .filter(|l| !l.contains("\"unattributed\""))
         .map(|l| {
             let mut v: serde_json::Value = serde_json::from_str(l).expect("line");
-            v.as_object_mut().expect("object").remove("kinds");
+            let o = v.as_object_mut().expect("object");
+            o.remove("kinds");
+            o.remove("name");
             format!("{v}\n")
         })
         .collect();
@@ -790,6 +824,112 @@ fn fingerprint_join_on_spark_finds_who_scope_finds() {
     assert_eq!(individual_notice(&s, &old, "US-CA"), "not_required");
     assert_eq!(individual_notice(&s, &id, "US-CA"), "required");
     assert_eq!(individual_notice(&s, &single, "US-CA"), "required");
+
+    // Names, the point: 65's row holds name, email and SSN, no password.
+    // The join gives 65 person_name (its name beside its own email), not
+    // 66 (61's name beside 66's email).
+    let by_id = |text: &str| -> BTreeMap<String, serde_json::Value> {
+        text.lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("line"))
+            .filter_map(|v| Some((v["customer_id"].as_str()?.to_string(), v)))
+            .collect()
+    };
+    let named = by_id(&text);
+    assert_eq!(
+        named["C065"]["kinds"],
+        serde_json::json!(["person_name", "us_ssn"])
+    );
+    assert_eq!(named["C065"]["name"], "exact");
+    assert_eq!(named["C066"]["kinds"], serde_json::json!(["us_ssn"]));
+    assert!(named["C066"]["name"].is_null(), "{}", named["C066"]);
+    // The same fingerprints less their name rows (as the job wrote them
+    // before names): the same join, and every customer the same but for
+    // person_name and the name's weight.
+    let strip = r#"
+import os, sys, pyarrow.parquet as pq, pyarrow.compute as pc
+t = pq.read_table(sys.argv[1])
+kept = t.filter(pc.not_equal(t["field"], "name"))
+os.makedirs(sys.argv[2])
+pq.write_table(kept, os.path.join(sys.argv[2], "part-0.parquet"))
+print(t.num_rows - kept.num_rows)
+"#;
+    let bare_fp = s.path("fp-bare/fingerprints");
+    let o = Command::new(&c.python)
+        .args(["-c", strip])
+        .arg(out.join("fingerprints"))
+        .arg(&bare_fp)
+        .output()
+        .expect("strip with pyarrow");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stripped: u64 = String::from_utf8_lossy(&o.stdout)
+        .trim()
+        .parse()
+        .expect("a count");
+    // 6 Californian + 3 guests' names, each an exact form (none has a
+    // diacritic to fold).
+    assert_eq!(stripped, 9, "name rows in the fingerprints table");
+    let bare_out = s.path("joined-bare");
+    let job: Vec<String> = vec![
+        "join".into(),
+        "--leaked".into(),
+        bare_fp.display().to_string(),
+        "--registry".into(),
+        s.path("registry.parquet").display().to_string(),
+        "--unattributed".into(),
+        out.join("unattributed").display().to_string(),
+        "--out".into(),
+        bare_out.display().to_string(),
+    ];
+    let log = s.path("join-bare.log");
+    let summary = finish(spark_submit(&c, &[], &[], &job, &log), &log);
+    assert_eq!(summary["affected"], 57, "{summary}");
+    let bare_text = fs::read_to_string(bare_out.join("affected.jsonl")).expect("affected.jsonl");
+    let bare = by_id(&bare_text);
+    assert_eq!(bare.len(), 57);
+    let mut with_names = 0;
+    for (id, v) in &named {
+        let mut v = v.clone();
+        let o = v.as_object_mut().expect("object");
+        if o.remove("name").is_some_and(|n| !n.is_null()) {
+            with_names += 1;
+        }
+        if let Some(kinds) = o.get_mut("kinds").and_then(|k| k.as_array_mut()) {
+            kinds.retain(|k| k != "person_name");
+        }
+        let mut b = bare[id].clone();
+        b.as_object_mut().expect("object").remove("name");
+        assert_eq!(v, b, "{id}: with names vs without");
+    }
+    assert_eq!(with_names, 5, "61-65 have their names");
+    // 65 alone in an incident: with its name, California's notice is owed
+    // (a name with an SSN); without, it was not.
+    let alone = |lines: &BTreeMap<String, serde_json::Value>, name: &str| {
+        s.write(name, format!("{}\n", lines["C065"]).as_bytes());
+        let id = open(name);
+        let r = s.run(&[
+            "incident",
+            "add-scope",
+            &id,
+            &s.path(name).display().to_string(),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let fields = incident_affected(&s, &id);
+        (
+            fields["C065"].1.clone(),
+            individual_notice(&s, &id, "US-CA"),
+        )
+    };
+    let (fields, notice) = alone(&bare, "c065-bare.jsonl");
+    assert_eq!(
+        (fields.as_str(), notice.as_str()),
+        ("email+us_ssn", "not_required")
+    );
+    let (fields, notice) = alone(&named, "c065.jsonl");
+    assert_eq!(
+        (fields.as_str(), notice.as_str()),
+        ("email+person_name+us_ssn", "required")
+    );
+    eprintln!("C065 alone: {fields} -> US-CA {notice} (without names: not_required)");
 
     // A fingerprints table from before records were carried (no record
     // spans, no elements, no unattributed table beside it) still joins:

@@ -7,7 +7,8 @@
 //!
 //! The file: JSON lines, one per customer,
 //! `{"customer_id","country","region","email":"exact"|"variant"|null,
-//! "phone":bool,"email_occurrences":n,"phone_occurrences":n,"kinds":[…]}`
+//! "phone":bool,"name":"exact"|"variant"|null,"email_occurrences":n,
+//! "phone_occurrences":n,"kinds":[…]}`
 //! — `kinds`, the other kinds of the records the customer was matched in
 //! (`us_ssn`, `password`, …), joins email/phone in the customer's exposed
 //! fields, as scope's `exposed` does; and one per kind and detector of the
@@ -15,9 +16,11 @@
 //! `{"unattributed":true,"kind","detector","count"}`, kept as
 //! `add-evidence` keeps them (the kinds the law counts unattributed; a
 //! password's hashing read from its detector). Files written before
-//! `kinds` and the unattributed lines existed read as before. The
-//! confidence comes from `bw_scope::lake::confidence`, with scope's own
-//! weights.
+//! `kinds` and the unattributed lines existed read as before. `name` is
+//! how a name in a record the customer's email or phone was matched in
+//! matched the same customer (scope's rule for keeping a name; `kinds`
+//! then holds `person_name`); it weighs in the confidence, which comes
+//! from `bw_scope::lake::confidence`, with scope's own weights.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
@@ -116,16 +119,9 @@ fn customer_line(v: &Value, counts: &mut BTreeMap<String, u64>) -> Result<Affect
         .as_str()
         .filter(|s| !s.is_empty())
         .ok_or("no customer_id")?;
-    let email = match &v["email"] {
-        Value::Null => None,
-        Value::String(s) if s == "exact" => Some(true),
-        Value::String(s) if s == "variant" => Some(false),
-        other => {
-            return Err(format!(
-                "email is {other}, not \"exact\", \"variant\" or null"
-            ))
-        }
-    };
+    let email = form(v, "email")?;
+    // Older files have no name: it weighs nothing then, as before.
+    let name = form(v, "name")?;
     let phone = match &v["phone"] {
         Value::Null => false,
         Value::Bool(b) => *b,
@@ -158,6 +154,9 @@ fn customer_line(v: &Value, counts: &mut BTreeMap<String, u64>) -> Result<Affect
         }
         other => return Err(format!("kinds is {other}, not a list of kind names")),
     }
+    if name.is_some() {
+        fields.push(Kind::PersonName.as_str().to_string());
+    }
     // As scope's `exposed`: sorted, each kind once.
     fields.sort();
     fields.dedup();
@@ -165,10 +164,23 @@ fn customer_line(v: &Value, counts: &mut BTreeMap<String, u64>) -> Result<Affect
     Ok(Affected {
         customer_id: customer_id.to_string(),
         matched_fields: fields,
-        confidence: f64::from(bw_scope::lake::confidence(email, phone)),
+        confidence: f64::from(bw_scope::lake::confidence(email, phone, name)),
         country: text("country"),
         region: text("region"),
     })
+}
+
+/// How an email or a name was matched: `Some(exact)`, or `None` (null or
+/// absent: not matched).
+fn form(v: &Value, key: &str) -> Result<Option<bool>, String> {
+    match &v[key] {
+        Value::Null => Ok(None),
+        Value::String(s) if s == "exact" => Ok(Some(true)),
+        Value::String(s) if s == "variant" => Ok(Some(false)),
+        other => Err(format!(
+            "{key} is {other}, not \"exact\", \"variant\" or null"
+        )),
+    }
 }
 
 /// An unattributed line: kind, detector (empty when the join had none),
@@ -264,6 +276,27 @@ mod tests {
         assert_eq!(s.affected[1].region.as_deref(), Some("CA"));
         assert_eq!(s.evidence.finding_counts["email"], 2);
         assert_eq!(s.evidence.source, "s3://lake/");
+    }
+
+    #[test]
+    fn a_name_matched_beside_the_email_weighs_as_in_scope() {
+        let f = file(concat!(
+            r#"{"customer_id":"C065","email":"exact","email_occurrences":1,"kinds":["person_name","us_ssn"],"name":"exact","phone":false}"#,
+            "\n",
+            r#"{"customer_id":"C066","email":"exact","email_occurrences":1,"kinds":["us_ssn"],"name":"variant","phone":false}"#,
+            "\n",
+        ));
+        let s = read_affected(f.path(), None).expect("reads");
+        assert_eq!(
+            fields(&s),
+            [
+                ("C065".to_string(), "email+person_name+us_ssn".to_string()),
+                ("C066".to_string(), "email+person_name+us_ssn".to_string())
+            ]
+        );
+        // 1 - (1 - 0.95)(1 - 0.6) and 1 - (1 - 0.95)(1 - 0.5), as scope.
+        assert_eq!(s.affected[0].confidence, 0.98f32 as f64);
+        assert_eq!(s.affected[1].confidence, 0.975f32 as f64);
     }
 
     #[test]

@@ -8,9 +8,13 @@
 //! What is emitted: each email finding's normalised form (and its variant,
 //! `exact: false`, where the registry keeps one), and each phone finding
 //! as the E.164 numbers it may stand for (international as written;
-//! national read in each of `phone_regions`). Names are not: a name alone
-//! names no one (scope attributes it only beside a record's email or
-//! phone, which a join of single identifiers cannot see).
+//! national read in each of `phone_regions`). A record's names are
+//! emitted only beside its email or phone lines (`"field":"name"`, the
+//! registry's name forms, the record's span): a name alone names no one,
+//! and scope attributes one only to the customer the record's email or
+//! phone matched, which the join checks per record. A name-only record
+//! gives no line (scope matches such a name at a name's low weight; the
+//! lake path does not).
 //!
 //! The leak is read in records, as [`crate::scope`] reads it (the scan
 //! pipeline's [`bw_scan::records`]: a CSV row, a SQL tuple, a log line, a
@@ -34,6 +38,7 @@ use std::sync::Mutex;
 
 use bw_detect::Kind;
 use bw_registry::normalize::email::{self, EmailOptions};
+use bw_registry::normalize::{name, Forms};
 use bw_registry::{Fingerprinter, IdKind};
 use bw_scan::records::identifier_slot;
 use bw_scan::{Found, Item, Pipeline, Problem, RecordOptions, Scanned, Skip, Visitor};
@@ -60,14 +65,17 @@ pub struct EmitReport {
 
 /// Scans `paths` in records and writes JSON lines to `out`, one per
 /// fingerprint:
-/// `{"fingerprint":"<32 hex>","field":"email"|"phone","exact":bool,"path":…,"start":…,"end":…,
+/// `{"fingerprint":"<32 hex>","field":"email"|"phone"|"name","exact":bool,"path":…,"start":…,"end":…,
 /// "record_start":…,"record_end":…,"elements":[{"kind","detector","count"}…]}`
 /// (`elements`: the record's findings of other kinds than email, phone and
 /// name), and per member, kind and detector of findings in no record that
 /// gave a fingerprint:
 /// `{"unattributed":true,"kind":…,"detector":…,"count":…,"path":…}`.
 /// Emails are normalised with `email_opts`, which must be the registry's
-/// (`Registry::email_options`: case-sensitive local parts or not).
+/// (`Registry::email_options`: case-sensitive local parts or not). Names
+/// (only in a record that gave email or phone lines) are normalised as the
+/// registry's are (`normalize::name`: a whole name, or a given and family
+/// name found apart as scope pairs them), exact form and variant.
 pub fn emit_fingerprints(
     paths: &[PathBuf],
     fp: &Fingerprinter,
@@ -141,11 +149,16 @@ pub fn emit_fingerprints(
 
 /// The confidence of a customer matched by a join of fingerprints: as
 /// [`crate::scope`] computes it, `1 - Π(1 - w)` over the matched kinds
-/// (`email`: its best form, exact or variant; `phone`: matched or not).
-pub fn confidence(email: Option<bool>, phone: bool) -> f32 {
+/// (`email`, `name`: the best form, exact or variant; `phone`: matched or
+/// not). `name` only where the record's email or phone matched the same
+/// customer, as scope keeps a name.
+pub fn confidence(email: Option<bool>, phone: bool, name: Option<bool>) -> f32 {
     let mut miss = 1.0f32;
     if let Some(exact) = email {
         miss *= 1.0 - crate::matcher::weight_of(IdKind::Email, exact);
+    }
+    if let Some(exact) = name {
+        miss *= 1.0 - crate::matcher::weight_of(IdKind::Name, exact);
     }
     if phone {
         miss *= 1.0 - crate::matcher::weight_of(IdKind::Phone, true);
@@ -186,14 +199,14 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    /// One fingerprint line; `rest` is the record's part of it.
+    /// One fingerprint line at `span`; `rest` is the record's part of it.
     fn line(
         &mut self,
         kind: IdKind,
         normalised: &str,
         exact: bool,
         path: &str,
-        it: &Item,
+        (start, end): (u64, u64),
         rest: &str,
     ) {
         let fp = self.shared.fp.fingerprint(kind, normalised);
@@ -201,15 +214,10 @@ impl Emitter<'_> {
         for b in fp {
             self.buf.extend_from_slice(format!("{b:02x}").as_bytes());
         }
-        let field = if kind == IdKind::Email {
-            "email"
-        } else {
-            "phone"
-        };
+        let field = kind.as_str();
         self.buf.extend_from_slice(
             format!(
-                "\",\"field\":\"{field}\",\"exact\":{exact},\"path\":{path},\"start\":{},\"end\":{},{rest}}}\n",
-                it.start, it.end
+                "\",\"field\":\"{field}\",\"exact\":{exact},\"path\":{path},\"start\":{start},\"end\":{end},{rest}}}\n"
             )
             .as_bytes(),
         );
@@ -219,13 +227,14 @@ impl Emitter<'_> {
     /// The fingerprint lines of one identifier; how many.
     fn identifier(&mut self, path: &str, it: &Item, rest: &str) -> u64 {
         let mut written = 0;
+        let span = (it.start, it.end);
         match it.kind {
             Kind::Email => {
                 if let Ok(forms) = email::normalise(&it.value, self.shared.email_opts) {
-                    self.line(IdKind::Email, &forms.exact, true, path, it, rest);
+                    self.line(IdKind::Email, &forms.exact, true, path, span, rest);
                     written += 1;
                     if let Some(v) = &forms.variant {
-                        self.line(IdKind::Email, v, false, path, it, rest);
+                        self.line(IdKind::Email, v, false, path, span, rest);
                         written += 1;
                     }
                 }
@@ -242,7 +251,7 @@ impl Emitter<'_> {
                     None => {}
                 }
                 for e164 in std::mem::take(&mut self.e164) {
-                    self.line(IdKind::Phone, &e164, true, path, it, rest);
+                    self.line(IdKind::Phone, &e164, true, path, span, rest);
                     written += 1;
                 }
             }
@@ -250,6 +259,41 @@ impl Emitter<'_> {
         }
         self.shared.identifiers.fetch_add(1, Ordering::Relaxed);
         written
+    }
+
+    /// The name lines of a record that gave email or phone lines: each
+    /// whole name, and each given and family name found apart (two CSV
+    /// columns) paired as scope pairs them — in both orders when they
+    /// differ (scope tries the second only when the first finds nobody).
+    fn names(&mut self, path: &str, items: &[Item], rest: &str) {
+        let mut parts: Vec<&Item> = Vec::new();
+        for it in items.iter().filter(|it| it.kind == Kind::PersonName) {
+            match name::normalise(&it.value) {
+                Some(forms) => self.name_lines(&forms, path, (it.start, it.end), rest),
+                None => parts.push(it),
+            }
+        }
+        for pair in parts.chunks_exact(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let (av, bv) = (a.value.trim(), b.value.trim());
+            let Some(straight) = name::normalise(&format!("{av} {bv}")) else {
+                continue;
+            };
+            let span = (a.start.min(b.start), a.end.max(b.end));
+            self.name_lines(&straight, path, span, rest);
+            if let Some(r) = name::normalise(&format!("{av}, {bv}")) {
+                if r != straight {
+                    self.name_lines(&r, path, span, rest);
+                }
+            }
+        }
+    }
+
+    fn name_lines(&mut self, forms: &Forms, path: &str, span: (u64, u64), rest: &str) {
+        self.line(IdKind::Name, &forms.exact, true, path, span, rest);
+        if let Some(v) = &forms.variant {
+            self.line(IdKind::Name, v, false, path, span, rest);
+        }
     }
 
     /// Unattributed lines for what `member` held outside fingerprinted
@@ -339,6 +383,9 @@ impl Visitor for Emitter<'_> {
             written += self.identifier(&path, it, &rest);
         }
         if written > 0 {
+            // Whose name it is, the join tells by the record's email or
+            // phone; a name beside none stays out (it names no one).
+            self.names(&path, items, &rest);
             // Carried by the fingerprint lines: the join decides whose.
             let m = self.members.entry(member.to_string()).or_default();
             for (key, n) in &self.elements {

@@ -173,3 +173,127 @@ fn fingerprint_lines_carry_the_kinds_scope_exposes_and_the_rest_is_counted() {
     let (_, again) = emit(&paths, &fp, 1);
     assert_eq!(again, text);
 }
+
+/// The registry's name forms for a customer's first and last name, as
+/// import fingerprints them.
+fn registry_name(given: &str, family: &str) -> bw_registry::normalize::Forms {
+    bw_registry::normalize::name::normalise_parts(given, family).expect("a two-word name")
+}
+
+#[test]
+fn a_records_names_are_emitted_beside_its_email_as_the_registry_keys_them() {
+    let key = Key::from_bytes([5; 32]);
+    let (_r, reg) = registry(&key);
+    let fp = Fingerprinter::new(&key);
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Mara's row: name (diacritics added, so it has a variant form),
+    // email, SSN. Lev's: name and SSN, no email or phone.
+    let table = format!(
+        "name,email,ssn\n\
+         Mára Ostrowski,mara.ostrowski@example.com,{}\n\
+         Lev Quintana,,{}\n",
+        SSN[0], SSN[1]
+    );
+    let path = dir.path().join("people.csv");
+    std::fs::write(&path, table).expect("write");
+    let out: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+    let report = lake::emit_fingerprints(
+        std::slice::from_ref(&path),
+        &fp,
+        Default::default(),
+        &ScopeOptions::default(),
+        &out,
+    )
+    .expect("emit");
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let text = String::from_utf8(out.into_inner().expect("lock")).expect("utf-8");
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert!(!text.contains("Ostrowski") && !text.contains("Quintana"));
+
+    let email = lines
+        .iter()
+        .find(|l| l["field"] == "email")
+        .unwrap_or_else(|| panic!("no email line: {text}"));
+    let names: Vec<&Value> = lines.iter().filter(|l| l["field"] == "name").collect();
+    // "Mára Ostrowski" folds to the registry's variant of Mara's name: the
+    // leak's variant line is the registry's variant fingerprint for C1.
+    let mara = registry_name("Mara", "Ostrowski");
+    let folded = mara.variant.clone().unwrap_or_else(|| mara.exact.clone());
+    let want = hex(fp.fingerprint(IdKind::Name, &folded));
+    let hit = names
+        .iter()
+        .find(|l| l["fingerprint"] == want.as_str())
+        .unwrap_or_else(|| panic!("no line with the registry's name fingerprint: {text}"));
+    assert_eq!(hit["exact"], false, "{hit}");
+    // And the registry finds Mara by the forms the line was made from.
+    let leaked = bw_registry::normalize::name::normalise("Mára Ostrowski").expect("name");
+    assert_eq!(leaked.variant.as_deref(), Some(folded.as_str()));
+    let found = reg.lookup_forms(IdKind::Name, &leaked);
+    assert_eq!(found.len(), 1);
+    let customer = found.iter().next().expect("a match").customer;
+    assert_eq!(reg.customer(customer).expect("customer").id, "C1");
+    // Exact form and variant, both of the record of the email line.
+    assert_eq!(names.len(), 2, "{text}");
+    for n in &names {
+        for k in ["path", "record_start", "record_end", "elements"] {
+            assert_eq!(n[k], email[k], "{k}: {n} vs {email}");
+        }
+    }
+    // Lev's name has no email or phone beside it: no line (and the name
+    // is not an element, so it is not counted unattributed either).
+    let lev = registry_name("Lev", "Quintana");
+    for form in [Some(lev.exact.clone()), lev.variant.clone()]
+        .into_iter()
+        .flatten()
+    {
+        let fp = hex(fp.fingerprint(IdKind::Name, &form));
+        assert!(!text.contains(&fp), "a name line without email: {text}");
+    }
+    assert_eq!(report.fingerprints, 3, "{text}");
+}
+
+#[test]
+fn a_given_and_family_name_in_two_columns_are_paired_as_the_registry_pairs_them() {
+    let key = Key::from_bytes([5; 32]);
+    let (_r, reg) = registry(&key);
+    let fp = Fingerprinter::new(&key);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("split.csv");
+    std::fs::write(
+        &path,
+        "first_name,last_name,email\nLev,Quintana,lev.quintana@example.org\n",
+    )
+    .expect("write");
+    let paths = [path];
+    // Scope itself attributes the pair to C2.
+    let report = scope(&paths, &reg, &ScopeOptions::default()).expect("scope");
+    let c2 = report
+        .affected
+        .iter()
+        .find(|a| a.customer_id == "C2")
+        .expect("C2 affected");
+    assert!(c2.exposed.contains(&"person_name"), "{:?}", c2.exposed);
+
+    let out: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+    lake::emit_fingerprints(
+        &paths,
+        &fp,
+        Default::default(),
+        &ScopeOptions::default(),
+        &out,
+    )
+    .expect("emit");
+    let text = String::from_utf8(out.into_inner().expect("lock")).expect("utf-8");
+    let names: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("a JSON line"))
+        .filter(|l| l["field"] == "name")
+        .collect();
+    let want = hex(fp.fingerprint(IdKind::Name, &registry_name("Lev", "Quintana").exact));
+    assert_eq!(names.len(), 1, "{text}");
+    assert_eq!(names[0]["fingerprint"], want.as_str(), "{text}");
+    assert_eq!(names[0]["exact"], true);
+}
