@@ -498,6 +498,15 @@ def read_loose(spark, args):
     except Exception as e:
         if args.unattributed or "PATH_NOT_FOUND" not in str(e):
             raise
+        # Only a table from before records were carried may lack it: from
+        # a newer one (moved, renamed) the counts exist somewhere, and
+        # dropping them would drop elements that can turn "not required"
+        # into "assess".
+        if "elements" in spark.read.parquet(args.leaked).columns:
+            raise SystemExit(
+                f"join: no {path} beside {args.leaked}, whose fingerprints step "
+                "wrote one: name it with --unattributed"
+            )
         print(f"join: no {path}: no counts of findings outside records", file=sys.stderr)
         return None
 

@@ -280,8 +280,13 @@ fn spark_submit(
 fn finish(child: std::process::Child, log: &Path) -> serde_json::Value {
     let o = child.wait_with_output().expect("wait for spark-submit");
     let log = fs::read_to_string(log).unwrap_or_default();
-    assert!(o.status.success(), "job failed: {}\n{log}", o.status);
+    // The Python driver's own errors are on spark-submit's stdout.
     let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "job failed: {}\n{stdout}\n{log}",
+        o.status
+    );
     let last = stdout.lines().last().unwrap_or("");
     serde_json::from_str(last).unwrap_or_else(|_| panic!("job summary: {stdout}\n{log}"))
 }
@@ -883,6 +888,22 @@ print(t.num_rows - kept.num_rows)
     let log = s.path("join-bare.log");
     let summary = finish(spark_submit(&c, &[], &[], &job, &log), &log);
     assert_eq!(summary["affected"], 57, "{summary}");
+    // Without --unattributed, that moved table's counts are not silently
+    // dropped: the join refuses.
+    let mut unnamed = job.clone();
+    unnamed.drain(5..7);
+    *unnamed.last_mut().expect("--out's value") = s.path("joined-unnamed").display().to_string();
+    let log = s.path("join-unnamed.log");
+    let o = spark_submit(&c, &[], &[], &unnamed, &log)
+        .wait_with_output()
+        .expect("wait for spark-submit");
+    // spark-submit hands the Python driver's stderr to its own stdout.
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        !o.status.success() && said.contains("name it with --unattributed"),
+        "{}\n{said}",
+        o.status
+    );
     let bare_text = fs::read_to_string(bare_out.join("affected.jsonl")).expect("affected.jsonl");
     let bare = by_id(&bare_text);
     assert_eq!(bare.len(), 57);
@@ -937,6 +958,9 @@ print(t.num_rows - kept.num_rows)
     let rewrite = r#"
 import os, sys, pyarrow.parquet as pq
 t = pq.read_table(sys.argv[1]).drop_columns(["record_start", "record_end", "elements"])
+# Without Spark's own schema in the file's metadata, which still names the
+# dropped columns (Spark would read them back, as nulls).
+t = t.replace_schema_metadata(None)
 os.makedirs(sys.argv[2])
 pq.write_table(t, os.path.join(sys.argv[2], "part-0.parquet"))
 "#;
