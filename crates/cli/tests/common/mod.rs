@@ -10,6 +10,7 @@ pub mod canary;
 pub mod incident;
 pub mod leak;
 pub mod serve;
+pub mod spark;
 
 /// A temporary directory used as both `$BREACHWATCH_HOME` and the place
 /// test files are written to.
