@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use bw_store::{AddEvidenceOutcome, IncidentId};
+use bw_store::{AddEvidenceOutcome, Affected, Evidence, IncidentId, UnattributedElement};
 use clap::Args;
 
 use crate::incident::{open_registry, Session, StoreArgs};
@@ -112,38 +112,22 @@ pub(crate) async fn add_evidence(
             .iter()
             .map(|(k, n)| format!("{k} {n}"))
             .collect();
-        let outcome = s
-            .store
-            .add_evidence_with(&id, &ev, &affected, &unattributed, &s.actor)
-            .await?;
-        let added = matches!(outcome, AddEvidenceOutcome::Added { .. });
-        match outcome {
-            AddEvidenceOutcome::Added {
-                evidence_seq,
-                new_affected,
-                ..
-            } => println!(
-                "added evidence #{evidence_seq} to {id}: {}{} (sha256 {}, {} bytes; findings: {}; {} affected customers, {new_affected} new)",
-                shown,
-                ev.version.as_ref().map(|v| format!(" version {v}")).unwrap_or_default(),
-                ev.sha256,
-                ev.size_bytes,
-                if counts.is_empty() {
-                    "none".to_string()
-                } else {
-                    counts.join(", ")
-                },
-                affected.len(),
-            ),
-            AddEvidenceOutcome::AlreadyPresent { evidence_seq } => println!(
-                "already present: {} (sha256 {}) is evidence #{evidence_seq} of {id}; nothing changed",
-                shown,
-                ev.sha256
-            ),
-        }
-        if let (true, Some(line)) = (added, crate::facts::added_line(&unattributed)) {
-            println!("{line}");
-        }
+        let what = format!(
+            "{}{} (sha256 {}, {} bytes; findings: {}",
+            shown,
+            ev.version
+                .as_ref()
+                .map(|v| format!(" version {v}"))
+                .unwrap_or_default(),
+            ev.sha256,
+            ev.size_bytes,
+            if counts.is_empty() {
+                "none".to_string()
+            } else {
+                counts.join(", ")
+            },
+        );
+        record(&s, &id, (&ev, &affected, &unattributed), &shown, &what).await?;
     }
     if registry.is_none() {
         eprintln!(
@@ -153,4 +137,43 @@ pub(crate) async fn add_evidence(
         );
     }
     Ok(0)
+}
+
+/// Records evidence with its affected customers and the elements no
+/// customer was tied to (what `add-evidence` and `add-scope` both do), and
+/// says what changed; `what` opens the "added" line's parenthesis after
+/// the evidence's name (`shown`).
+pub(crate) async fn record(
+    s: &Session,
+    id: &IncidentId,
+    (ev, affected, unattributed): (&Evidence, &[Affected], &[UnattributedElement]),
+    shown: &str,
+    what: &str,
+) -> Result<()> {
+    let outcome = s
+        .store
+        .add_evidence_with(id, ev, affected, unattributed, &s.actor)
+        .await?;
+    match outcome {
+        AddEvidenceOutcome::Added {
+            evidence_seq,
+            new_affected,
+            ..
+        } => {
+            println!(
+                "added evidence #{evidence_seq} to {id}: {what}; {} affected customers, \
+                 {new_affected} new)",
+                affected.len()
+            );
+            if let Some(line) = crate::facts::added_line(unattributed) {
+                println!("{line}");
+            }
+        }
+        AddEvidenceOutcome::AlreadyPresent { evidence_seq } => println!(
+            "already present: {shown} (sha256 {}) is evidence #{evidence_seq} of {id}; nothing \
+             changed",
+            ev.sha256
+        ),
+    }
+    Ok(())
 }

@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use anyhow::{bail, Context, Result};
 use bw_registry::{EmailOptions, Fingerprinter, Registry};
 use bw_scope::ScopeOptions;
-use bw_store::{AddEvidenceOutcome, IncidentId};
+use bw_store::IncidentId;
 use clap::{Args, ValueEnum};
 
 use crate::exit;
@@ -169,29 +169,7 @@ pub async fn add_scope(s: Session, a: AddScopeArgs) -> Result<u8> {
     let (ev, affected, unattributed) = (scoped.evidence, scoped.affected, scoped.unattributed);
     // The store call `add-evidence` makes: the unattributed elements are
     // the incident's as they would be after `add-evidence` of the leak.
-    let outcome = s
-        .store
-        .add_evidence_with(&id, &ev, &affected, &unattributed, &s.actor)
-        .await?;
-    let added = matches!(outcome, AddEvidenceOutcome::Added { .. });
-    match outcome {
-        AddEvidenceOutcome::Added {
-            evidence_seq,
-            new_affected,
-            ..
-        } => println!(
-            "added evidence #{evidence_seq} to {id}: {} (sha256 {}; {} affected customers, {new_affected} new)",
-            ev.source,
-            ev.sha256,
-            affected.len()
-        ),
-        AddEvidenceOutcome::AlreadyPresent { evidence_seq } => println!(
-            "already present: {} (sha256 {}) is evidence #{evidence_seq} of {id}; nothing changed",
-            ev.source, ev.sha256
-        ),
-    }
-    if let (true, Some(line)) = (added, crate::facts::added_line(&unattributed)) {
-        println!("{line}");
-    }
+    let what = format!("{} (sha256 {}", ev.source, ev.sha256);
+    crate::evidence::record(&s, &id, (&ev, &affected, &unattributed), &ev.source, &what).await?;
     Ok(exit::CLEAN)
 }
